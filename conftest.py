@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: a community, and one person in each role.
+
+ROLES is the list every permission matrix sweeps: anonymous, applicant, observer, member,
+coordinator, and a member of another community (outsider).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+ROLES = ("anonymous", "applicant", "observer", "member", "coordinator", "outsider")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def community(db: None) -> Any:
+    from dualpower.members.tests.factories import make_community
+
+    return make_community("Riverside Mutual Aid", slug="riverside", application_questions=["Why do you want to join?"])
+
+
+@pytest.fixture
+def other_community(db: None) -> Any:
+    from dualpower.members.tests.factories import make_community
+
+    return make_community("Hilltop Tenants", slug="hilltop")
+
+
+@pytest.fixture
+def people(community: Any, other_community: Any) -> dict[str, Any]:
+    """One user per role (None for anonymous). Memberships are reachable as user.memberships."""
+    from dualpower.members.models import Membership
+    from dualpower.members.tests.factories import make_application, make_membership, make_user
+
+    applicant = make_user("applicant@example.org")
+    make_application(community, user=applicant, answers=["I live here."])
+    return {
+        "anonymous": AnonymousUser(),
+        "applicant": applicant,
+        "observer": make_membership(community, role=Membership.Role.OBSERVER, name="Olu").user,
+        "member": make_membership(community, role=Membership.Role.MEMBER, name="Mara").user,
+        "coordinator": make_membership(community, role=Membership.Role.COORDINATOR, name="Cato").user,
+        "outsider": make_membership(other_community, role=Membership.Role.MEMBER, name="Otto").user,
+    }
+
+
+@pytest.fixture
+def client_for(client: Any, people: dict[str, Any]) -> Any:
+    """``client_for("member")`` is a test client signed in as that role."""
+
+    def make(role: str) -> Any:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(people[role])
+        return client
+
+    return make
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    # DP_ONLY_DB_SENSITIVE=1 (make test's PostgreSQL pass) keeps only the tests marked db_sensitive.
+    if os.environ.get("DP_ONLY_DB_SENSITIVE") == "1":
+        keep = [i for i in items if i.get_closest_marker("db_sensitive")]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep

@@ -1,0 +1,1 @@
+"""Ballots in, outcomes out: budgeting rules, ranked-choice counts and decision rules."""

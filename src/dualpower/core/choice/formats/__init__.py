@@ -1,0 +1,1 @@
+"""File formats for ballots: pabulib `.pb` and `.blt`."""

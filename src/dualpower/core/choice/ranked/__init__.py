@@ -1,0 +1,1 @@
+"""Ranked and single-winner counts: STV, IRV, Condorcet and the polls assemblies run."""

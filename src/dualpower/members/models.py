@@ -1,0 +1,187 @@
+"""People: accounts, their membership of a community, applications, trust and roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dualpower.node.models import Community
+
+
+class AccountManager(UserManager["User"]):
+    """Accounts are identified by email; there is no username."""
+
+    def _create_user(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def,override]
+        if not email:
+            raise ValueError("An account needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(None, email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(None, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A login. What the community knows of a person lives on their Membership."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+    preferred_language = models.CharField(_("language"), max_length=10, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = AccountManager()  # type: ignore[misc]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Membership(models.Model):
+    """A person's place in a community: their profile as the community sees it and their role.
+
+    Kept when the person deletes their account (user becomes NULL, status FORMER and the
+    display name "former member"), so shared records keep their author.
+    """
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        COORDINATOR = "coordinator", _("Coordinator")
+        OBSERVER = "observer", _("Observer")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        FORMER = "former", _("Former member")
+
+    class Visibility(models.TextChoices):
+        NOBODY = "nobody", _("Nobody")
+        COORDINATORS = "coordinators", _("Coordinators")
+        MEMBERS = "members", _("All members")
+
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="memberships")
+    display_name = models.CharField(_("display name"), max_length=80, help_text=_("A pseudonym is fine."))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    neighbourhood = models.CharField(
+        _("neighbourhood"), max_length=80, blank=True, help_text=_("A neighbourhood, never an address.")
+    )
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    contact = models.CharField(_("contact details"), max_length=200, blank=True)
+    contact_visibility = models.CharField(
+        _("who can see my contact details"), max_length=20, choices=Visibility.choices, default=Visibility.NOBODY
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["display_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "community"], condition=Q(user__isnull=False), name="one_membership_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="former", user__isnull=True) | Q(status="active", user__isnull=False),
+                name="membership_active_has_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Application(models.Model):
+    """A request to join, answered with the community's own questions; decided by the community."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ADMITTED = "admitted", _("Admitted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="applications")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="applications")
+    display_name = models.CharField(_("display name"), max_length=80)
+    answers = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        "Membership", on_delete=models.PROTECT, null=True, blank=True, related_name="decided_applications"
+    )
+    decision_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "user"], condition=Q(status="pending"), name="one_pending_application"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} → {self.community}"
+
+
+class Trust(models.Model):
+    """A member vouches for an applicant (Karrot's trust model)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="trust")
+    given_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="trust_given")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "given_by"], name="trust_once")]
+
+
+class RoleChange(models.Model):
+    """The record of a decision granting or revoking a role: roles never change silently."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="role_changes")
+    role_before = models.CharField(max_length=20, choices=Membership.Role.choices)
+    role_after = models.CharField(max_length=20, choices=Membership.Role.choices)
+    decided_by = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.CharField(max_length=500)
+    decision_ref = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(role_before=models.F("role_after")), name="role_change_changes"),
+        ]
+
+
+class AccessToken(models.Model):
+    """A personal access token for scripts. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,37 @@
+"""Who someone is in a community: the one lookup every permission predicate starts from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+_CACHE_ATTR = "_dp_memberships"
+
+
+def membership_for(user: Any, community: Community | None) -> Membership | None:
+    """The active membership of ``user`` in ``community``, or None (anonymous, applicant, outsider).
+
+    Cached on the user object, which Django creates anew for every request, so a page that checks
+    twenty permissions runs one query.
+    """
+    if community is None or user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cache: dict[int, Membership | None] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    if community.pk not in cache:
+        cache[community.pk] = (
+            Membership.objects.filter(user=user, community=community, status=Membership.Status.ACTIVE)
+            .select_related("community")
+            .first()
+        )
+    return cache[community.pk]
+
+
+def forget_memberships(user: Any) -> None:
+    """Drop the cache after a service changes someone's membership within the same request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)

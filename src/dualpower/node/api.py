@@ -1,0 +1,53 @@
+"""API for the node and its communities: parse → check rule → call service → schema."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import paginate
+
+import dualpower
+from dualpower.api import AUTH_OPTIONAL
+from dualpower.node import services
+from dualpower.node.models import AuditEntry, Community
+from dualpower.node.schemas import AuditEntryOut, CommunityOut, CommunityPatch, NodeOut
+from dualpower.node.selectors import audit_entries, community_get
+from dualpower.web.permissions import check
+
+router = Router(tags=["node"])
+
+
+@router.get("/node", response=NodeOut, auth=AUTH_OPTIONAL)
+def node_detail(request: HttpRequest) -> dict[str, object]:
+    return {
+        "software": "dualpower",
+        "version": dualpower.__version__,
+        "communities": list(Community.objects.filter(is_public=True)),
+    }
+
+
+@router.get("/communities/{slug}", response=CommunityOut, auth=AUTH_OPTIONAL)
+def community_detail(request: HttpRequest, slug: str) -> Community:
+    community = community_get(slug=slug)
+    check(request, "node.view_community", community)
+    return community
+
+
+@router.patch("/communities/{slug}", response=CommunityOut)
+def community_update(request: HttpRequest, slug: str, payload: CommunityPatch) -> Community:
+    community = community_get(slug=slug)
+    check(request, "node.change_community", community)
+    return services.community_update(
+        community=community, actor_user=request.user, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.get("/communities/{slug}/audit", response=list[AuditEntryOut])
+@paginate
+def audit_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    community = community_get(slug=slug)
+    check(request, "node.view_audit", community)
+    return audit_entries(community=community)
+
+
+__all__ = ["AuditEntry", "router"]

@@ -1,0 +1,37 @@
+"""The home dashboard, "what needs me": each app registers a panel here.
+
+A panel is a function ``(request, community) -> Panel | None``; later apps (assemblies,
+budgeting, aid) register theirs in their AppConfig.ready() with ``register``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+
+from dualpower.node.models import Community
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+PanelFactory = Callable[[HttpRequest, Community], Panel | None]
+_registry: dict[str, PanelFactory] = {}
+
+
+def register(key: str, factory: PanelFactory) -> None:
+    _registry[key] = factory
+
+
+def panels_for(*, request: HttpRequest, community: Community) -> list[Panel]:
+    panels = [p for factory in _registry.values() if (p := factory(request, community)) is not None]
+    return sorted(panels, key=lambda p: (p.order, p.key))

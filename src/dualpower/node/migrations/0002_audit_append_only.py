@@ -1,0 +1,41 @@
+"""The audit log is append-only: the database itself refuses to change or delete an entry."""
+
+from django.db import migrations
+
+SQLITE_UP = [
+    """CREATE TRIGGER node_auditentry_no_update BEFORE UPDATE ON node_auditentry
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
+    """CREATE TRIGGER node_auditentry_no_delete BEFORE DELETE ON node_auditentry
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
+]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS node_auditentry_no_update;",
+    "DROP TRIGGER IF EXISTS node_auditentry_no_delete;",
+]
+POSTGRES_UP = [
+    """CREATE OR REPLACE FUNCTION node_auditentry_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql;""",
+    """CREATE TRIGGER node_auditentry_no_change BEFORE UPDATE OR DELETE ON node_auditentry
+       FOR EACH ROW EXECUTE FUNCTION node_auditentry_append_only();""",
+]
+POSTGRES_DOWN = [
+    "DROP TRIGGER IF EXISTS node_auditentry_no_change ON node_auditentry;",
+    "DROP FUNCTION IF EXISTS node_auditentry_append_only();",
+]
+
+
+def forwards(apps, schema_editor):
+    statements = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(schema_editor.connection.vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+def backwards(apps, schema_editor):
+    statements = {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}.get(schema_editor.connection.vendor, [])
+    for sql in statements:
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("node", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,13 @@
+"""Permission predicates for the node: who may see a community, its dashboard and its audit log."""
+
+from __future__ import annotations
+
+import rules
+
+from dualpower.members.rules import is_admitted, is_coordinator, is_public_community
+
+rules.add_perm("node.view_community", is_public_community | is_admitted)
+rules.add_perm("node.view_dashboard", is_admitted)
+# Members read the audit log; nobody can edit it (there is no permission to).
+rules.add_perm("node.view_audit", is_admitted)
+rules.add_perm("node.change_community", is_coordinator)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class CommunityOut(Schema):
+    slug: str
+    name: str
+    description: str
+    languages: list[str]
+    admission: str
+    trust_threshold: int
+    application_questions: list[str]
+
+
+class CommunityPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    description: str | None = Field(None, max_length=5000)
+    languages: list[str] | None = Field(None, max_length=20)
+    admission: str | None = None
+    trust_threshold: int | None = Field(None, ge=1, le=100)
+    application_questions: list[str] | None = Field(None, max_length=20)
+
+
+class NodeOut(Schema):
+    software: str
+    version: str
+    communities: list[CommunityOut]
+
+
+class AuditEntryOut(Schema):
+    id: int
+    action: str
+    actor: str | None
+    target_type: str
+    target_id: str
+    summary: str
+    decision_ref: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return obj.actor.display_name if obj.actor else None

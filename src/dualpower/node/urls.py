@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dualpower.node import views
+
+urlpatterns = [
+    path("", views.community_dashboard, name="community-dashboard"),
+    path("about/", views.community_about, name="community-about"),
+    path("audit/", views.audit_log, name="community-audit"),
+]

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from dualpower.api import api
+from dualpower.node import views as node_views
+
+urlpatterns = [
+    path("", node_views.home, name="home"),
+    path("healthz", node_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("me/", include("dualpower.members.urls_me")),
+    path("c/<slug:community>/", include("dualpower.node.urls")),
+    path("c/<slug:community>/", include("dualpower.members.urls")),
+    path("c/<slug:community>/groups/", include("dualpower.groups.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
