@@ -16,15 +16,50 @@ ROLES = ("anonymous", "applicant", "observer", "member", "coordinator", "outside
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
+def _test_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages render without a collected static manifest (make run collects it; tests need not).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_can_empty_the_audit_log() -> None:
+    """Let transactional tests end: Django empties every table after them with DELETE on SQLite,
+    which the audit log's append-only triggers refuse. Only in tests, the flush lifts the triggers
+    and puts them back. (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)"""
+    import importlib
+
+    # The backend's base module first: importing operations alone is circular when SQLite is not
+    # the configured database.
+    import django.db.backends.sqlite3.base  # noqa: F401
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    migration = importlib.import_module("dualpower.node.migrations.0002_audit_append_only")
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(
+        self: Any, style: Any, tables: Any, *, reset_sequences: bool = False, allow_cascade: bool = False
+    ):  # type: ignore[no-untyped-def]
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if statements and "node_auditentry" in tables:
+            return [*migration.SQLITE_DOWN, *statements, *migration.SQLITE_UP]
+        return statements
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
 @pytest.fixture
 def community(db: None) -> Any:
     from dualpower.members.tests.factories import make_community
 
-    return make_community("Riverside Mutual Aid", slug="riverside", application_questions=["Why do you want to join?"])
+    return make_community(
+        "Riverside Mutual Aid", slug="riverside", application_questions=["Why do you want to join?"]
+    )
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ def home() -> Path:
 def ensure_home(path: Path | None = None) -> Path:
     """Create the instance directory and its generated secret key if missing; return it."""
     root = path or home()
-    for sub in ("", "media", "mail", "backups"):
+    for sub in ("", "media", "mail", "backups", "static"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     key_file = root / SECRET_KEY_FILE
     if not key_file.exists():

@@ -45,14 +45,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
+    # Our apps come before allauth so their templates override allauth's (allauth/layouts/...).
+    "dualpower.node",
+    "dualpower.members",
+    "dualpower.groups",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
-    "dualpower.node",
-    "dualpower.members",
-    "dualpower.groups",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +98,8 @@ _database_url = os.environ.get("DP_DATABASE_URL") or os.environ.get("DATABASE_UR
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("DP_TEST_DATABASE", "dualpower_test")
+        _test_name = os.environ.get("DP_TEST_DATABASE", "dualpower_test")
+        DATABASES["default"].setdefault("TEST", {})["NAME"] = _test_name
 else:
     DATABASES = {
         "default": {
@@ -113,7 +115,8 @@ else:
                     "PRAGMA busy_timeout=30000;"
                 ),
             },
-            "TEST": {"NAME": os.environ.get("DP_TEST_SQLITE") or None},
+            # Tests use a file, not memory: concurrent writers then wait for the lock as in production.
+            "TEST": {"NAME": os.environ.get("DP_TEST_SQLITE") or str(DP_HOME / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -6,3 +6,9 @@ class GroupsConfig(AppConfig):
     name = "dualpower.groups"
     label = "groups"
     verbose_name = _("Working groups")
+
+    def ready(self) -> None:
+        from dualpower.groups.panels import my_groups_panel
+        from dualpower.node import dashboard
+
+        dashboard.register("my-groups", my_groups_panel)

@@ -50,3 +50,6 @@ class GroupMembership(models.Model):
                 condition=models.Q(is_convener=False) | models.Q(status="active"), name="convener_is_active"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} in {self.group}"

@@ -1,7 +1,269 @@
-"""API for members, applications and tokens."""
+"""API for members, applications, roles, my account and tokens: parse → check rule → service → schema."""
 
-from __future__ import annotations
+from typing import Any
 
-from ninja import Router
+from django.contrib.auth import logout
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from dualpower.members import selectors, services
+from dualpower.members.models import Application, Membership
+from dualpower.members.permissions import check_perm
+from dualpower.members.roles import membership_for
+from dualpower.members.schemas import (
+    AccountOut,
+    ApplicationIn,
+    ApplicationOut,
+    DeclineIn,
+    DeleteAccountIn,
+    MemberOut,
+    MyMembershipOut,
+    ProfilePatch,
+    RoleChangeOut,
+    RoleIn,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    TrustOut,
+)
+from dualpower.node.selectors import community_get
+from dualpower.web.permissions import check
 
 router = Router(tags=["members"])
+
+
+class MemberFilter(Schema):
+    skill: str = ""
+    neighbourhood: str = ""
+
+
+def _application_out(application: Application, *, viewer: Any) -> dict[str, Any]:
+    trusted = selectors.trust_given_by(user=viewer, applications=[application])
+    return {
+        "id": application.pk,
+        "community": application.community.slug,
+        "display_name": application.display_name,
+        "answers": application.answers,
+        "status": application.status,
+        "trust_count": getattr(application, "trust_count", None) or application.trust.count(),
+        "trust_given_by_me": application.pk in trusted,
+        "decision_reason": application.decision_reason,
+        "created_at": application.created_at,
+        "decided_at": application.decided_at,
+    }
+
+
+def _my_membership(request: HttpRequest, slug: str) -> Membership:
+    community = community_get(slug=slug)
+    check(request, "members.change_own_profile", community)
+    membership = membership_for(request.user, community)
+    assert membership is not None  # the rule above admits only members
+    return membership
+
+
+# --- members -------------------------------------------------------------------------------
+
+
+@router.get("/communities/{slug}/members", response=list[MemberOut])
+@paginate
+def member_list(request: HttpRequest, slug: str, filters: Query[MemberFilter]):  # type: ignore[no-untyped-def]
+    """Admitted people of the community (observers included), by display name."""
+    community = community_get(slug=slug)
+    check(request, "members.list_members", community)
+    return selectors.members_of(community=community, skill=filters.skill, neighbourhood=filters.neighbourhood)
+
+
+@router.get("/communities/{slug}/members/me", response=MyMembershipOut)
+def member_me(request: HttpRequest, slug: str) -> Membership:
+    return _my_membership(request, slug)
+
+
+@router.patch("/communities/{slug}/members/me", response=MyMembershipOut)
+def member_me_update(request: HttpRequest, slug: str, payload: ProfilePatch) -> Membership:
+    """Change my own profile in this community; only the fields sent change."""
+    membership = _my_membership(request, slug)
+    changes = payload.dict(exclude_unset=True)
+    for key in ("display_name", "contact_visibility", "languages", "skills"):
+        if key in changes and changes[key] is None:
+            changes.pop(key)
+    return services.profile_update(membership=membership, **changes)
+
+
+@router.get("/communities/{slug}/members/{member_id}", response=MemberOut)
+def member_detail(request: HttpRequest, slug: str, member_id: int) -> Membership:
+    community = community_get(slug=slug)
+    check(request, "members.view_member", community)
+    return selectors.member_get(community=community, member_id=member_id)
+
+
+@router.post("/communities/{slug}/members/{member_id}/role", response=RoleChangeOut)
+def member_role_change(request: HttpRequest, slug: str, member_id: int, payload: RoleIn) -> dict[str, Any]:
+    """A coordinator grants or revokes a role, with the reason (and the assembly decision, if any)."""
+    community = community_get(slug=slug)
+    check_perm(request, "members.change_role", community)
+    membership = selectors.member_get(community=community, member_id=member_id)
+    change = services.role_change(
+        membership=membership,
+        role=payload.role,
+        by=request.user,
+        reason=payload.reason,
+        decision_ref=payload.decision_ref,
+    )
+    return {
+        "id": change.pk,
+        "member": membership.pk,
+        "role_before": change.role_before,
+        "role_after": change.role_after,
+        "reason": change.reason,
+        "decision_ref": change.decision_ref,
+        "created_at": change.created_at,
+    }
+
+
+# --- applications --------------------------------------------------------------------------
+
+
+@router.post("/communities/{slug}/applications", response={201: ApplicationOut})
+def application_create(request: HttpRequest, slug: str, payload: ApplicationIn) -> Status[dict[str, Any]]:
+    """Apply to join, with one answer per question of the community (see GET /communities/{slug})."""
+    community = community_get(slug=slug)
+    check(request, "members.apply", community)
+    application = services.application_submit(
+        user=request.user, community=community, display_name=payload.display_name, answers=payload.answers
+    )
+    return Status(201, _application_out(application, viewer=request.user))
+
+
+@router.get("/communities/{slug}/applications", response=list[ApplicationOut])
+@paginate
+def application_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """Pending applications: for coordinators, and for members when members admit by trust."""
+    community = community_get(slug=slug)
+    check_perm(request, "members.list_applications", community)
+    pending = list(selectors.applications_pending(community=community).select_related("community"))
+    trusted = selectors.trust_given_by(user=request.user, applications=pending)
+    out = []
+    for application in pending:
+        item = _application_out(application, viewer=None)
+        item["trust_given_by_me"] = application.pk in trusted
+        out.append(item)
+    return out
+
+
+def _pending_application(request: HttpRequest, slug: str, application_id: int) -> Application:
+    community = community_get(slug=slug)
+    return selectors.application_get(community=community, application_id=application_id)
+
+
+@router.post("/communities/{slug}/applications/{application_id}/admit", response=MyMembershipOut)
+def application_admit(request: HttpRequest, slug: str, application_id: int) -> Membership:
+    application = _pending_application(request, slug, application_id)
+    check_perm(request, "members.decide_application", application)
+    return services.application_admit(application=application, by=request.user)
+
+
+@router.post("/communities/{slug}/applications/{application_id}/decline", response=ApplicationOut)
+def application_decline(
+    request: HttpRequest, slug: str, application_id: int, payload: DeclineIn
+) -> dict[str, Any]:
+    application = _pending_application(request, slug, application_id)
+    check_perm(request, "members.decide_application", application)
+    application = services.application_decline(
+        application=application, by=request.user, reason=payload.reason
+    )
+    return _application_out(application, viewer=request.user)
+
+
+@router.post("/communities/{slug}/applications/{application_id}/trust", response=TrustOut)
+def application_trust(request: HttpRequest, slug: str, application_id: int) -> dict[str, Any]:
+    """Give my trust to an applicant; at the community's threshold they are admitted."""
+    application = _pending_application(request, slug, application_id)
+    check_perm(request, "members.give_trust", application)
+    services.trust_give(application=application, by=request.user)
+    application.refresh_from_db()
+    return {
+        "application": _application_out(application, viewer=request.user),
+        "admitted": application.status == Application.Status.ADMITTED,
+    }
+
+
+@router.post("/communities/{slug}/applications/{application_id}/withdraw", response=ApplicationOut)
+def application_withdraw(request: HttpRequest, slug: str, application_id: int) -> dict[str, Any]:
+    application = _pending_application(request, slug, application_id)
+    check(request, "members.withdraw_application", application)
+    application = services.application_withdraw(application=application, by=request.user)
+    return _application_out(application, viewer=request.user)
+
+
+# --- my account ----------------------------------------------------------------------------
+
+
+@router.get("/me", response=AccountOut)
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "email": user.email,
+        "two_factor": _has_totp(user),
+        "memberships": list(
+            Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).select_related("community")
+        ),
+        "applications": [
+            _application_out(a, viewer=user)
+            for a in Application.objects.filter(user=user).select_related("community")
+        ],
+    }
+
+
+def _has_totp(user: Any) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@router.get("/me/export", response=dict[str, Any])
+def me_export(request: HttpRequest) -> dict[str, Any]:
+    """Everything this node holds about me, as JSON."""
+    return selectors.account_export(user=request.user)
+
+
+@router.delete("/me", response={204: None})
+def me_delete(request: HttpRequest, payload: DeleteAccountIn) -> Status[None]:
+    """Delete my account: memberships stay as "former member", everything personal goes."""
+    services.account_delete(user=request.user, confirm_email=payload.confirm_email)
+    logout(request)
+    return Status(204, None)
+
+
+@router.get("/me/tokens", response=list[TokenOut])
+@paginate
+def token_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.tokens_of(user=request.user)
+
+
+@router.post("/me/tokens", response={201: TokenCreatedOut})
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    """Create a personal access token. The secret is in this answer only; it is stored hashed."""
+    token, raw = services.token_create(user=request.user, name=payload.name)
+    return Status(
+        201,
+        {
+            "id": token.pk,
+            "name": token.name,
+            "prefix": token.prefix,
+            "created_at": token.created_at,
+            "last_used_at": token.last_used_at,
+            "revoked_at": token.revoked_at,
+            "token": raw,
+        },
+    )
+
+
+@router.delete("/me/tokens/{token_id}", response={204: None})
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
+    services.token_revoke(user=request.user, token_id=token_id)
+    return Status(204, None)
+
+
+__all__ = ["router"]

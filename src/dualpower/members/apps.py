@@ -6,3 +6,9 @@ class MembersConfig(AppConfig):
     name = "dualpower.members"
     label = "members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from dualpower.members.dashboard import pending_applications_panel
+        from dualpower.node import dashboard
+
+        dashboard.register("members.pending_applications", pending_applications_panel)

@@ -70,7 +70,9 @@ class Membership(models.Model):
         COORDINATORS = "coordinators", _("Coordinators")
         MEMBERS = "members", _("All members")
 
-    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships")
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+    )
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="memberships")
     display_name = models.CharField(_("display name"), max_length=80, help_text=_("A pseudonym is fine."))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
@@ -82,7 +84,10 @@ class Membership(models.Model):
     skills = models.JSONField(_("skills"), default=list, blank=True)
     contact = models.CharField(_("contact details"), max_length=200, blank=True)
     contact_visibility = models.CharField(
-        _("who can see my contact details"), max_length=20, choices=Visibility.choices, default=Visibility.NOBODY
+        _("who can see my contact details"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.NOBODY,
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     left_at = models.DateTimeField(null=True, blank=True)
@@ -91,7 +96,9 @@ class Membership(models.Model):
         ordering = ["display_name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "community"], condition=Q(user__isnull=False), name="one_membership_per_person"
+                fields=["user", "community"],
+                condition=Q(user__isnull=False),
+                name="one_membership_per_person",
             ),
             models.CheckConstraint(
                 condition=Q(status="former", user__isnull=True) | Q(status="active", user__isnull=False),
@@ -139,6 +146,14 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name} → {self.community}"
 
+    def answered_questions(self) -> list[tuple[str, str]]:
+        """The community's questions next to this applicant's answers, for reading them together."""
+        questions = list(self.community.application_questions or [])
+        return [
+            (questions[i] if i < len(questions) else "", answer)
+            for i, answer in enumerate(self.answers or [])
+        ]
+
 
 class Trust(models.Model):
     """A member vouches for an applicant (Karrot's trust model)."""
@@ -149,6 +164,9 @@ class Trust(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "given_by"], name="trust_once")]
+
+    def __str__(self) -> str:
+        return f"{self.given_by} trusts {self.application}"
 
 
 class RoleChange(models.Model):
@@ -165,8 +183,13 @@ class RoleChange(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=~Q(role_before=models.F("role_after")), name="role_change_changes"),
+            models.CheckConstraint(
+                condition=~Q(role_before=models.F("role_after")), name="role_change_changes"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.membership}: {self.role_before} → {self.role_after}"
 
 
 class AccessToken(models.Model):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.conf import settings
 
-from dualpower.members.models import Membership
+from dualpower.members.models import Application, Membership
 from dualpower.members.roles import membership_for
 from dualpower.node.models import Community
 
@@ -50,3 +51,90 @@ def is_coordinator(user: Any, obj: Any) -> bool:
 def is_public_community(user: Any, obj: Any) -> bool:
     community = community_of(obj)
     return bool(community and community.is_public)
+
+
+@rules.predicate
+def has_required_mfa(user: Any, obj: Any = None) -> bool:
+    """True unless the node requires two-factor authentication and this person has no TOTP set up.
+
+    Composed into every coordinator action: a coordinator's account opens the whole community,
+    so a node at risk (DP_REQUIRE_COORDINATOR_MFA) may insist it is protected by a second factor.
+    """
+    if not settings.DP_REQUIRE_COORDINATOR_MFA:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_dp_has_totp", None)
+    if cached is None:
+        from allauth.mfa.models import Authenticator
+
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        user._dp_has_totp = cached
+    return bool(cached)
+
+
+# What a coordinator may do: being one, and (when the node asks) with two-factor authentication.
+is_acting_coordinator = is_coordinator & has_required_mfa
+
+
+@rules.predicate
+def is_trust_community(user: Any, obj: Any) -> bool:
+    community = community_of(obj)
+    return bool(community and community.admission == Community.Admission.TRUST)
+
+
+@rules.predicate
+def is_signed_in(user: Any, obj: Any = None) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+@rules.predicate
+def is_own_application(user: Any, application: Any) -> bool:
+    return isinstance(application, Application) and getattr(user, "pk", None) == application.user_id
+
+
+@rules.predicate
+def is_pending(user: Any, application: Any) -> bool:
+    return isinstance(application, Application) and application.status == Application.Status.PENDING
+
+
+@rules.predicate
+def is_self(user: Any, membership: Any) -> bool:
+    return (
+        isinstance(membership, Membership)
+        and membership.user_id is not None
+        and (getattr(user, "pk", None) == membership.user_id)
+    )
+
+
+@rules.predicate
+def contact_shown_to_members(user: Any, membership: Any) -> bool:
+    return (
+        isinstance(membership, Membership) and membership.contact_visibility == Membership.Visibility.MEMBERS
+    )
+
+
+@rules.predicate
+def contact_shown_to_coordinators(user: Any, membership: Any) -> bool:
+    return isinstance(membership, Membership) and membership.contact_visibility in {
+        Membership.Visibility.MEMBERS,
+        Membership.Visibility.COORDINATORS,
+    }
+
+
+# Reading people: only those admitted (observers included) see who is in the community.
+rules.add_perm("members.list_members", is_admitted)
+rules.add_perm("members.view_member", is_admitted)
+rules.add_perm(
+    "members.view_contact",
+    is_self | (is_admitted & contact_shown_to_members) | (is_coordinator & contact_shown_to_coordinators),
+)
+# Anyone signed in who is not yet admitted may ask to join; the service refuses a second application.
+rules.add_perm("members.apply", is_signed_in & ~is_admitted)
+rules.add_perm("members.withdraw_application", is_own_application & is_pending)
+rules.add_perm("members.change_own_profile", is_admitted)
+# Coordinators review applications; in a trust community members see them too, to give trust.
+rules.add_perm("members.list_applications", is_acting_coordinator | (is_member & is_trust_community))
+rules.add_perm("members.decide_application", is_acting_coordinator)
+rules.add_perm("members.give_trust", is_member & is_trust_community & ~is_own_application)
+rules.add_perm("members.change_role", is_acting_coordinator)

@@ -11,7 +11,7 @@ from dualpower.api import AUTH_OPTIONAL
 from dualpower.node import services
 from dualpower.node.models import AuditEntry, Community
 from dualpower.node.schemas import AuditEntryOut, CommunityOut, CommunityPatch, NodeOut
-from dualpower.node.selectors import audit_entries, community_get
+from dualpower.node.selectors import audit_entries, communities_visible, community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["node"])
@@ -24,6 +24,13 @@ def node_detail(request: HttpRequest) -> dict[str, object]:
         "version": dualpower.__version__,
         "communities": list(Community.objects.filter(is_public=True)),
     }
+
+
+@router.get("/communities", response=list[CommunityOut], auth=AUTH_OPTIONAL)
+@paginate
+def community_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The communities listed publicly on this node, and any others I belong to."""
+    return communities_visible(user=request.user)
 
 
 @router.get("/communities/{slug}", response=CommunityOut, auth=AUTH_OPTIONAL)

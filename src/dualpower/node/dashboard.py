@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from dualpower.node.models import Community
 
@@ -35,3 +36,21 @@ def register(key: str, factory: PanelFactory) -> None:
 def panels_for(*, request: HttpRequest, community: Community) -> list[Panel]:
     panels = [p for factory in _registry.values() if (p := factory(request, community)) is not None]
     return sorted(panels, key=lambda p: (p.order, p.key))
+
+
+def community_panel(request: HttpRequest, community: Community) -> Panel | None:
+    """ "Your community": how many members and groups, and what happened last."""
+    from dualpower.node.selectors import community_overview
+
+    if not request.user.has_perm("node.view_audit", community):
+        return None
+    return Panel(
+        key="community",
+        title=_("Your community"),
+        template="node/partials/_panel_community.html",
+        context=community_overview(community=community),
+        order=90,
+    )
+
+
+register("community", community_panel)

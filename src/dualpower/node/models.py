@@ -18,7 +18,10 @@ class Community(models.Model):
     description = models.TextField(_("description"), blank=True, max_length=5000)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     admission = models.CharField(
-        _("how applicants are admitted"), max_length=20, choices=Admission.choices, default=Admission.COORDINATORS
+        _("how applicants are admitted"),
+        max_length=20,
+        choices=Admission.choices,
+        default=Admission.COORDINATORS,
     )
     # Karrot's model: an applicant is admitted once this many members have given them trust.
     trust_threshold = models.PositiveSmallIntegerField(_("trust needed to be admitted"), default=3)
@@ -31,7 +34,9 @@ class Community(models.Model):
         verbose_name_plural = _("communities")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(trust_threshold__gte=1), name="community_trust_threshold_positive"),
+            models.CheckConstraint(
+                condition=models.Q(trust_threshold__gte=1), name="community_trust_threshold_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -45,7 +50,9 @@ class AuditEntry(models.Model):
     membership stays (as "former member"), so the log never has to change.
     """
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="audit_entries", null=True)
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="audit_entries", null=True
+    )
     actor = models.ForeignKey(
         "members.Membership", on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

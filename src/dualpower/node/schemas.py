@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -13,6 +14,7 @@ class CommunityOut(Schema):
     admission: str
     trust_threshold: int
     application_questions: list[str]
+    is_public: bool
 
 
 class CommunityPatch(Schema):
@@ -22,6 +24,7 @@ class CommunityPatch(Schema):
     admission: str | None = None
     trust_threshold: int | None = Field(None, ge=1, le=100)
     application_questions: list[str] | None = Field(None, max_length=20)
+    is_public: bool | None = None
 
 
 class NodeOut(Schema):
@@ -37,6 +40,7 @@ class AuditEntryOut(Schema):
     target_type: str
     target_id: str
     summary: str
+    data: dict[str, Any]
     decision_ref: str
     created_at: datetime
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import models, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from dualpower.errors import InvalidInput
 from dualpower.node.models import AuditEntry, Community
@@ -50,20 +52,22 @@ def community_create(
     """Create a community; by default with the starter working groups (housing, health...)."""
     name = name.strip()
     if not name:
-        raise InvalidInput("A community needs a name.", field="name")
+        raise InvalidInput(_("A community needs a name."), field="name")
     slug = slugify(slug or name)[:60]
     if not slug:
-        raise InvalidInput("Choose a short name made of letters or digits.", field="slug")
+        raise InvalidInput(_("Choose a short name made of letters or digits."), field="slug")
     if Community.objects.filter(slug=slug).exists():
-        raise InvalidInput(f"A community called “{slug}” already exists on this node.", field="slug")
+        raise InvalidInput(
+            _("A community called “%(slug)s” already exists on this node.") % {"slug": slug}, field="slug"
+        )
     community = Community.objects.create(
         name=name,
         slug=slug,
         description=description,
-        languages=list(languages),
-        admission=admission,
-        trust_threshold=trust_threshold,
-        application_questions=list(application_questions),
+        languages=_clean_languages(list(languages)),
+        admission=_clean_change("admission", admission),
+        trust_threshold=_clean_change("trust_threshold", trust_threshold),
+        application_questions=_clean_questions(list(application_questions)),
     )
     audit_record(community=community, actor=None, action="community.create", target=community, summary=name)
     if with_group_templates:
@@ -73,26 +77,123 @@ def community_create(
     return community
 
 
+# What coordinators may change on a community, and the limits the pages and the API share.
+NAME_MAX = 120
+DESCRIPTION_MAX = 5000
+LANGUAGES_MAX = 20
+QUESTIONS_MAX = 20
+QUESTION_MAX = 500
+TRUST_THRESHOLD_MAX = 100
+# A language code as people write it: "en", "es", "pt-BR", "zh-Hant" (BCP 47, simplified).
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
+CHANGEABLE = frozenset(
+    {"name", "description", "languages", "admission", "trust_threshold", "application_questions", "is_public"}
+)
+
+
+def _clean_languages(value: Any) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(_("Languages are a list of codes such as “en” or “es”."), field="languages")
+    codes: list[str] = []
+    for raw in value:
+        code = str(raw).strip().lower().replace("_", "-") if isinstance(raw, str) else ""
+        if not LANGUAGE_CODE.match(code):
+            raise InvalidInput(
+                _("“%(code)s” is not a language code such as “en” or “es”.") % {"code": str(raw)[:20]},
+                field="languages",
+            )
+        if code not in codes:
+            codes.append(code)
+    if len(codes) > LANGUAGES_MAX:
+        raise InvalidInput(_("At most %(n)d languages.") % {"n": LANGUAGES_MAX}, field="languages")
+    return codes
+
+
+def _clean_questions(value: Any) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(q, str) for q in value):
+        raise InvalidInput(_("Questions for applicants are a list of texts."), field="application_questions")
+    questions = [q.strip() for q in value if q.strip()]
+    if len(questions) > QUESTIONS_MAX:
+        raise InvalidInput(
+            _("Ask applicants at most %(n)d questions.") % {"n": QUESTIONS_MAX}, field="application_questions"
+        )
+    if any(len(q) > QUESTION_MAX for q in questions):
+        raise InvalidInput(
+            _("A question has at most %(n)d characters.") % {"n": QUESTION_MAX}, field="application_questions"
+        )
+    return questions
+
+
+def _clean_change(key: str, value: Any) -> Any:
+    if value is None:
+        raise InvalidInput(_("%(field)s cannot be empty.") % {"field": key}, field=key)
+    if key == "name":
+        name = str(value).strip()
+        if not name:
+            raise InvalidInput(_("A community needs a name."), field="name")
+        if len(name) > NAME_MAX:
+            raise InvalidInput(_("A name has at most %(n)d characters.") % {"n": NAME_MAX}, field="name")
+        return name
+    if key == "description":
+        if not isinstance(value, str) or len(value) > DESCRIPTION_MAX:
+            raise InvalidInput(
+                _("A description has at most %(n)d characters.") % {"n": DESCRIPTION_MAX}, field="description"
+            )
+        return value.strip()
+    if key == "languages":
+        return _clean_languages(value)
+    if key == "application_questions":
+        return _clean_questions(value)
+    if key == "admission":
+        if value not in Community.Admission.values:
+            raise InvalidInput(
+                _("Admission must be one of: %(values)s.")
+                % {"values": ", ".join(Community.Admission.values)},
+                field="admission",
+            )
+        return str(value)
+    if key == "trust_threshold":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= TRUST_THRESHOLD_MAX:
+            raise InvalidInput(
+                _("The trust needed is a whole number from 1 to %(n)d.") % {"n": TRUST_THRESHOLD_MAX},
+                field="trust_threshold",
+            )
+        return value
+    if key == "is_public":
+        if not isinstance(value, bool):
+            raise InvalidInput(
+                _("Say whether the community is listed publicly: true or false."), field="is_public"
+            )
+        return value
+    raise InvalidInput(_("%(field)s cannot be changed here.") % {"field": key}, field=key)
+
+
 @transaction.atomic
 def community_update(*, community: Community, actor_user: Any, **changes: Any) -> Community:
-    """Change the community's description or policy; recorded in the audit log."""
+    """Change the community's name, description or policy; recorded in the audit log.
+
+    Everything is checked before anything is written: a bad value changes nothing.
+    """
     from dualpower.members.roles import membership_for
 
-    if "admission" in changes and changes["admission"] not in Community.Admission.values:
-        raise InvalidInput(
-            f"Admission must be one of: {', '.join(Community.Admission.values)}.", field="admission"
-        )
-    if "name" in changes and not str(changes["name"]).strip():
-        raise InvalidInput("A community needs a name.", field="name")
-    for key, value in changes.items():
+    unknown = set(changes) - CHANGEABLE
+    if unknown:
+        key = sorted(unknown)[0]
+        raise InvalidInput(_("%(field)s cannot be changed here.") % {"field": key}, field=key)
+    cleaned = {key: _clean_change(key, value) for key, value in changes.items()}
+    before = {key: getattr(community, key) for key in cleaned}
+    changed = {key: value for key, value in cleaned.items() if before[key] != value}
+    if not changed:
+        return community
+    for key, value in changed.items():
         setattr(community, key, value)
-    community.save()
+    community.save(update_fields=list(changed))
     audit_record(
         community=community,
         actor=membership_for(actor_user, community),
         action="community.update",
         target=community,
-        summary=", ".join(sorted(changes)),
-        data={k: v for k, v in changes.items()},
+        summary=", ".join(sorted(changed)),
+        data={"before": {k: before[k] for k in changed}, "after": changed},
     )
     return community

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from dualpower.errors import DomainError
 from dualpower.members.models import Membership
-from dualpower.node import dashboard
+from dualpower.node import dashboard, services
+from dualpower.node.forms import CommunityForm
 from dualpower.node.models import Community
 from dualpower.node.selectors import audit_entries
 from dualpower.web.community import require_perm, with_community
@@ -20,7 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """Members go to their community's dashboard; everyone else sees the public front page."""
     if request.user.is_authenticated:
         memberships = list(
-            Membership.objects.filter(user=request.user, status=Membership.Status.ACTIVE).select_related("community")
+            Membership.objects.filter(user=request.user, status=Membership.Status.ACTIVE).select_related(
+                "community"
+            )
         )
         if len(memberships) == 1:
             return redirect("community-dashboard", memberships[0].community.slug)
@@ -52,7 +58,31 @@ def community_dashboard(request: HttpRequest, community: Community) -> HttpRespo
 @with_community
 def community_about(request: HttpRequest, community: Community) -> HttpResponse:
     require_perm(request, "node.view_community", community)
-    return render(request, "node/about.html", {})
+    return render(
+        request,
+        "node/about.html",
+        {
+            "can_change": request.user.has_perm("node.change_community", community),
+            "admission_label": Community.Admission(community.admission).label,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def community_edit(request: HttpRequest, community: Community) -> HttpResponse:
+    """Coordinators describe the community and set how applicants are admitted."""
+    require_perm(request, "node.change_community", community)
+    form = CommunityForm(request.POST or None, initial=CommunityForm.initial_for(community))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.community_update(community=community, actor_user=request.user, **form.changes())
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, _("The community's settings were saved."))
+            return redirect("community-about", community.slug)
+    return render(request, "node/edit.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET

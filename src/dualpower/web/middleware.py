@@ -43,11 +43,10 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        if isinstance(exception, NotAuthenticated) and request.method == "GET" and not request.headers.get("HX-Request"):
+        is_htmx = bool(request.headers.get("HX-Request"))
+        if isinstance(exception, NotAuthenticated) and request.method == "GET" and not is_htmx:
             return redirect_to_login(request.get_full_path())
         if request.headers.get("HX-Request"):
-            return render(
-                request, "partials/_error.html", {"error": exception}, status=exception.status
-            )
+            return render(request, "partials/_error.html", {"error": exception}, status=exception.status)
         messages.error(request, exception.detail)
         return render(request, "error.html", {"error": exception}, status=exception.status)

@@ -78,6 +78,16 @@ def _read_with_pabutools(path: str | Path) -> PBElection:
     return PBElection(projects, int(instance.budget_limit), vote_type, ballots)
 
 
+def selected_column(path: str | Path) -> set[str]:
+    """The ids whose PROJECTS ``selected`` column is 1: what the city funded."""
+    lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().upper() == "PROJECTS")
+    end = next(i for i, line in enumerate(lines) if line.strip().upper() == "VOTES")
+    rows = list(csv.reader(lines[start + 1 : end], delimiter=";"))
+    column = [h.strip() for h in rows[0]].index("selected")
+    return {row[0].strip() for row in rows[1:] if row and row[column].strip() == "1"}
+
+
 def sat_class_for(vote_type: str) -> type:
     if vote_type == "cumulative":
         return Additive_Cardinal_Sat
@@ -98,11 +108,17 @@ def to_pabutools(election: PBElection) -> tuple[Any, Any]:
             rows.append((idx, pts))
     if election.vote_type == "cumulative":
         profile: Any = CardinalProfile(
-            [CardinalBallot({projects[int(i)]: int(s) for i, s in zip(idx, pts, strict=True)}) for idx, pts in rows]
+            [
+                CardinalBallot({projects[int(i)]: int(s) for i, s in zip(idx, pts, strict=True)})
+                for idx, pts in rows
+            ]
         )
     elif election.vote_type == "ordinal":
         profile = OrdinalProfile(
-            [OrdinalBallot([projects[int(i)] for i in idx[np.argsort(pts, kind="stable")]]) for idx, pts in rows]
+            [
+                OrdinalBallot([projects[int(i)] for i in idx[np.argsort(pts, kind="stable")]])
+                for idx, pts in rows
+            ]
         )
     else:
         profile = ApprovalProfile([ApprovalBallot([projects[int(i)] for i in idx]) for idx, _ in rows])

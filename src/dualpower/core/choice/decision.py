@@ -165,7 +165,7 @@ def count_positions(votes: Mapping[str, int] | Iterable[str]) -> dict[Position, 
     """Counts per position from a mapping (position → count) or one position per member."""
     counts: dict[Position, int] = dict.fromkeys(POSITIONS, 0)
     items: Iterable[tuple[str, int]] = (
-        votes.items() if isinstance(votes, Mapping) else ((v, 1) for v in votes)  # type: ignore[union-attr]
+        votes.items() if isinstance(votes, Mapping) else ((v, 1) for v in votes)
     )
     for word, n in items:
         position = _ALIASES.get(str(word).strip().lower())
@@ -196,47 +196,51 @@ def decide(
         raise ValueError("The number of eligible members must be a whole number, 0 or more.")
     if participants > eligible:
         raise ValueError(f"{participants} members took part but only {eligible} are eligible.")
-    frozen = MappingProxyType(counts)
-    base_result = {
-        "counts": frozen,
-        "eligible": eligible,
-        "participants": participants,
-        "rule": rule,
-        "settings": MappingProxyType(rule.settings()),
-    }
     quorum_needed = None if rule.quorum is None else _ceil(rule.quorum * eligible)
     quorum_met = None if quorum_needed is None else participants >= quorum_needed
-    quorum = {"quorum_met": quorum_met, "quorum_needed": quorum_needed}
-    if quorum_met is False:
-        reason = (
-            f"Not passed: quorum not met; {participants} of {eligible} eligible members took part "
-            f"and {quorum_needed} were needed ({_frac(rule.quorum)} of the members)."  # type: ignore[arg-type]
-        )
+
+    def result(
+        passed: bool,
+        reason: str,
+        stage: Stage,
+        *,
+        base: int | None = None,
+        needed: int | None = None,
+        fallback: DecisionResult | None = None,
+    ) -> DecisionResult:
+        threshold = fallback.threshold if fallback is not None else rule.threshold
         return DecisionResult(
-            False, reason, "quorum", threshold=rule.threshold, base=None, needed=None, **quorum, **base_result
+            passed=passed,
+            reason=reason,
+            stage=stage,
+            counts=MappingProxyType(counts),
+            eligible=eligible,
+            participants=participants,
+            quorum_met=quorum_met,
+            quorum_needed=quorum_needed,
+            threshold=threshold,
+            base=base,
+            needed=needed,
+            rule=rule,
+            fallback=fallback,
+            settings=MappingProxyType(rule.settings()),
+        )
+
+    if rule.quorum is not None and quorum_met is False:
+        return result(
+            False,
+            f"Not passed: quorum not met; {participants} of {eligible} eligible members took part "
+            f"and {quorum_needed} were needed ({_frac(rule.quorum)} of the members).",
+            "quorum",
         )
     if rule.kind in ("majority", "supermajority"):
         passed, reason, base, needed = _vote(rule, counts, eligible)
-        return DecisionResult(
-            passed,
-            reason,
-            "vote",
-            threshold=rule.threshold,
-            base=base,
-            needed=needed,
-            **quorum,
-            **base_result,
-        )
+        return result(passed, reason, "vote", base=base, needed=needed)
     if rule.kind == "consent":
-        passed, reason = _consent(counts)
-        return DecisionResult(
-            passed, reason, "consent", threshold=None, base=None, needed=None, **quorum, **base_result
-        )
+        return result(*_consent(counts), "consent")
     passed, reason = _consensus(counts, rule.stand_aside_limit)
     if passed or rule.kind == "consensus":
-        return DecisionResult(
-            passed, reason, "consensus", threshold=None, base=None, needed=None, **quorum, **base_result
-        )
+        return result(passed, reason, "consensus")
     assert rule.fallback is not None  # checked in DecisionRule.__post_init__
     fallback_counts = count_positions(fallback_votes) if fallback_votes is not None else _as_vote(counts)
     fallback = decide(rule.fallback, fallback_counts, eligible)
@@ -245,16 +249,8 @@ def decide(
     )
     why = reason.removeprefix("Not passed: ").removesuffix(".")
     reason = f"Consensus was not reached ({why}), so {held}. {fallback.reason}"
-    return DecisionResult(
-        fallback.passed,
-        reason,
-        "fallback",
-        threshold=fallback.threshold,
-        base=fallback.base,
-        needed=fallback.needed,
-        fallback=fallback,
-        **quorum,
-        **base_result,
+    return result(
+        fallback.passed, reason, "fallback", base=fallback.base, needed=fallback.needed, fallback=fallback
     )
 
 

@@ -56,7 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="{equalshares,project-id,order:ID,ID,...}",
         help="how ties are broken (default: equalshares for .pb, the file's order for .blt)",
     )
-    parser.add_argument("--seed", type=int, help="seed of the lot that breaks the last ties")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="seed of the lot that breaks the last ties (default: equalshares 0; .blt: file order)",
+    )
     parser.add_argument("--threshold", type=int, help="greedy-threshold: minimum score (default: from META)")
     parser.add_argument(
         "--float", action="store_true", help="MES in floating point (a preview, not official)"
@@ -114,7 +118,8 @@ def _tally(args: argparse.Namespace) -> tuple[dict[str, Any], str]:
 
 
 def _only(args: argparse.Namespace, option: str, allowed: bool, where: str) -> None:
-    if getattr(args, option.removeprefix("--").replace("-", "_")) not in (None, False) and not allowed:
+    value = getattr(args, option.removeprefix("--").replace("-", "_"))
+    if value is not None and value is not False and not allowed:
         raise UsageError(f"{option} applies only to {where}.")
 
 
@@ -130,12 +135,20 @@ def _tally_pb(path: Path, args: argparse.Namespace) -> tuple[dict[str, Any], str
 
     with progress(f"Reading {path.name}"):
         election = read_pb(path)
-    with progress(f"Counting {path.name} with {rule}"):
+    if args.explain is not None and args.explain not in election.ballots.voter_ids:
+        raise UsageError(f"No voter {args.explain!r} in {path.name}.")
+    with progress(f"Counting {path.name} with {rule}") as note:
         if rule == "mes":
             from dualpower.core.choice.pb.mes import equal_shares
 
             completion = args.completion or "add1"
-            outcome = equal_shares(election, completion=completion, tie_break=tie_break, exact=not args.float)
+            outcome = equal_shares(
+                election,
+                completion=completion,
+                tie_break=tie_break,
+                exact=not args.float,
+                progress=lambda step: note(f"add1 step {step:,}"),
+            )
         elif rule == "phragmen":
             from dualpower.core.choice.pb.phragmen import phragmen
 
@@ -152,8 +165,6 @@ def _tally_pb(path: Path, args: argparse.Namespace) -> tuple[dict[str, Any], str
     if args.explain is not None:
         from dualpower.core.choice.pb.mes import explain_voter
 
-        if args.explain not in election.ballots.voter_ids:
-            raise UsageError(f"No voter {args.explain!r} in {path.name}.")
         voter = explain_voter(election, outcome, args.explain)
         result["voter"] = voter
     return result, pb_report(path, election, outcome, voter)
@@ -193,7 +204,6 @@ def _tally_blt(path: Path, args: argparse.Namespace) -> tuple[dict[str, Any], st
     for option in ("--completion", "--float", "--explain", "--threshold"):
         _only(args, option, False, ".pb files")
     _only(args, "--tie-break", rule == "schulze", "--rule schulze among the ranked rules")
-    _only(args, "--seed", rule == "schulze", "--rule schulze among the ranked rules")
     if args.seats is not None and args.seats < 1:
         raise UsageError("--seats must be 1 or more.")
     if rule == "irv" and args.seats not in (None, 1):
@@ -217,19 +227,19 @@ def _tally_blt(path: Path, args: argparse.Namespace) -> tuple[dict[str, Any], st
         elif rule == "irv":
             from dualpower.core.choice.ranked.irv import irv
 
-            outcome = irv(election)
+            outcome = irv(election, lot_seed=args.seed)
         elif rule == "scottish-stv":
             from dualpower.core.choice.ranked.stv import scottish_stv
 
-            outcome = scottish_stv(election, seats=seats)
+            outcome = scottish_stv(election, seats=seats, lot_seed=args.seed)
         elif rule == "meek":
             from dualpower.core.choice.ranked.stv import meek_stv
 
-            outcome = meek_stv(election, seats=seats)
+            outcome = meek_stv(election, seats=seats, lot_seed=args.seed)
         else:
             from dualpower.core.choice.ranked.stv import wigm
 
-            outcome = wigm(election, seats=seats)
+            outcome = wigm(election, seats=seats, lot_seed=args.seed)
     return {"file": str(path), **outcome.to_json()}, outcome.report()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 
 def json_default(value: Any) -> Any:
@@ -30,18 +30,28 @@ def json_default(value: Any) -> Any:
 
 
 @contextmanager
-def progress(message: str, *, after: float = 1.0, console: Console | None = None) -> Iterator[None]:
+def progress(
+    message: str, *, after: float = 1.0, console: Console | None = None
+) -> Iterator[Callable[[str], None]]:
     """Show a spinner with the elapsed time on stderr if the work takes longer than ``after`` seconds.
 
+    Yields ``note(text)``, which adds a detail to the line (e.g. the add1 step MES is trying).
     Nothing is shown when stderr is not a terminal (a pipe, a log, a test), so output stays clean.
     """
     console = console or Console(stderr=True)
     if not console.is_terminal:
-        yield
+        yield lambda text: None
         return
     done = threading.Event()
     lock = threading.Lock()
-    shown: list[Progress] = []
+    shown: list[tuple[Progress, TaskID]] = []
+    latest = [message]
+
+    def note(text: str) -> None:
+        latest[0] = f"{message}: {text}"
+        with lock:
+            for bar, task in shown:
+                bar.update(task, description=latest[0])
 
     def show_later() -> None:
         if done.wait(after):
@@ -56,18 +66,17 @@ def progress(message: str, *, after: float = 1.0, console: Console | None = None
                 console=console,
                 transient=True,
             )
-            bar.add_task(message, total=None)
+            shown.append((bar, bar.add_task(latest[0], total=None)))
             bar.start()
-            shown.append(bar)
 
     waiter = threading.Thread(target=show_later, daemon=True)
     waiter.start()
     try:
-        yield
+        yield note
     finally:
         with lock:
             done.set()
-            for bar in shown:
+            for bar, _ in shown:
                 bar.stop()
         waiter.join()
 
@@ -75,20 +84,22 @@ def progress(message: str, *, after: float = 1.0, console: Console | None = None
 def pb_report(path: Path, election: Any, outcome: Any, voter: Mapping[str, Any] | None) -> str:
     """A readable report of a budgeting count: settings, funded projects, the explanation."""
     projects = {p.id: p for p in election.projects}
+    scale = int(election.meta.get("currency_scale", "1") or 1)
     lines = [
         f"{path.name}: {outcome.rule}",
-        f"Budget {election.budget:,}; {len(election.projects)} projects; "
+        f"Budget {_money(election.budget, scale)}; {len(election.projects)} projects; "
         f"{election.ballots.num_voters:,} voters ({election.vote_type} ballots)",
     ]
     lines += [f"  {key}: {_text(value)}" for key, value in outcome.settings.items()]
     lines += [
         "",
-        f"Selected, in order ({len(outcome.selected)} projects, total cost {outcome.total_cost:,}):",
+        f"Selected, in order ({_count(len(outcome.selected), 'project')}, "
+        f"total cost {_money(outcome.total_cost, scale)}):",
     ]
     width = max((len(pid) for pid in outcome.selected), default=0)
     for k, pid in enumerate(outcome.selected, start=1):
         project = projects.get(pid)
-        cost = f"{project.cost:>14,}" if project else ""
+        cost = f"{_money(project.cost, scale):>14}" if project else ""
         name = f"  {project.name}" if project and project.name else ""
         lines.append(f"  {k:>3}. {pid:<{width}} {cost}{name}")
     rest = [p.id for p in election.projects if p.id not in set(outcome.selected)]
@@ -99,16 +110,34 @@ def pb_report(path: Path, election: Any, outcome: Any, voter: Mapping[str, Any] 
         lines += [f"  - {_step(step)}" for step in outcome.explanation]
     if voter is not None:
         lines += ["", "Voter:"]
-        lines += [f"  {key}: {_text(value)}" for key, value in voter.items()]
+        if isinstance(voter.get("text"), str):
+            lines.append(f"  {voter['text']}")
+        else:
+            lines += [f"  {key}: {_text(value)}" for key, value in voter.items()]
     return "\n".join(lines) + "\n"
 
 
 def _step(step: Mapping[str, Any]) -> str:
-    # Engines may write a ready sentence; otherwise show the step's fields.
-    for key in ("text", "message", "summary", "reason"):
-        if isinstance(step.get(key), str):
-            return str(step[key])
+    # An engine may write the step as a sentence ("text"); else show who, what was decided and why.
+    if isinstance(step.get("text"), str):
+        return str(step["text"])
+    head = [str(step[key]) for key in ("project", "decision") if key in step]
+    why = next((str(step[key]) for key in ("reason", "message", "summary") if key in step), "")
+    if head or why:
+        return ": ".join(filter(None, (" ".join(head), why)))
     return "; ".join(f"{key}: {_text(value)}" for key, value in step.items())
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _money(amount: int, scale: int) -> str:
+    # Costs are stored in the smallest unit; META currency_scale says how many make one unit.
+    if scale == 1:
+        return f"{amount:,}"
+    whole, part = divmod(amount, scale)
+    return f"{whole:,}.{part:0{len(str(scale)) - 1}d}"
 
 
 def _text(value: Any) -> str:

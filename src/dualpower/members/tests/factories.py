@@ -34,7 +34,9 @@ def make_membership(
     )
 
 
-def make_application(community: Community, *, user: User | None = None, answers: list[str] | None = None) -> Application:
+def make_application(
+    community: Community, *, user: User | None = None, answers: list[str] | None = None
+) -> Application:
     user = user or make_user()
     return Application.objects.create(
         community=community, user=user, display_name=f"Applicant {next(_seq)}", answers=answers or []

@@ -108,7 +108,9 @@ def parse_blt(text: str, *, path: str = "") -> RankedElection:
         strings.extend((line_no, value) for value in found)
     if len(strings) < num_candidates:
         where = rest[-1][0] if rest else body[-1][0]
-        raise fail(f"too few candidate names: found {len(strings)}, the first line says {num_candidates}", where)
+        raise fail(
+            f"too few candidate names: found {len(strings)}, the first line says {num_candidates}", where
+        )
     names = tuple(value for _, value in strings[:num_candidates])
     seen: dict[str, int] = {}
     for (line_no, name), index in zip(strings, range(num_candidates), strict=False):

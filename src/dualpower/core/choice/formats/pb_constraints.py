@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 
 from dualpower.core.choice.pb.election import PBElection
+from dualpower.core.choice.pb.greedy import format_money
 
 _MONEY_KEYS = ("min_sum_cost", "max_sum_cost", "min_project_cost", "max_project_cost")
 
@@ -87,26 +88,45 @@ def check_ballot(
     if c.max_length is not None and n > c.max_length:
         problems.append(f"Choose at most {c.max_length} project(s); this ballot has {n}.")
 
+    scale = int(election.meta.get("currency_scale", "1"))
+
+    def money(amount: int) -> str:
+        return format_money(amount, scale)
+
     known = [position[pid] for pid in project_ids if pid in position]
     costs = [election.projects[i].cost for i in known]
     total = sum(costs)
     if c.min_sum_cost is not None and total < c.min_sum_cost:
-        problems.append(f"The chosen projects must cost at least {c.min_sum_cost:,} together; they cost {total:,}.")
+        problems.append(
+            f"The chosen projects must cost at least {money(c.min_sum_cost)} together; "
+            f"they cost {money(total)}."
+        )
     if c.max_sum_cost is not None and total > c.max_sum_cost:
-        problems.append(f"The chosen projects may cost at most {c.max_sum_cost:,} together; they cost {total:,}.")
+        problems.append(
+            f"The chosen projects may cost at most {money(c.max_sum_cost)} together; "
+            f"they cost {money(total)}."
+        )
     for i in known:
         p = election.projects[i]
         if c.min_project_cost is not None and p.cost < c.min_project_cost:
-            problems.append(f"Project {p.id} costs {p.cost:,}, below the smallest allowed {c.min_project_cost:,}.")
+            problems.append(
+                f"Project {p.id} costs {money(p.cost)}, "
+                f"below the smallest allowed {money(c.min_project_cost)}."
+            )
         if c.max_project_cost is not None and p.cost > c.max_project_cost:
-            problems.append(f"Project {p.id} costs {p.cost:,}, above the largest allowed {c.max_project_cost:,}.")
+            problems.append(
+                f"Project {p.id} costs {money(p.cost)}, "
+                f"above the largest allowed {money(c.max_project_cost)}."
+            )
 
     if election.vote_type == "cumulative":
         problems.extend(_check_points(c, project_ids, points))
     return problems
 
 
-def _check_points(c: BallotConstraints, project_ids: Sequence[str], points: Sequence[int] | None) -> list[str]:
+def _check_points(
+    c: BallotConstraints, project_ids: Sequence[str], points: Sequence[int] | None
+) -> list[str]:
     if points is None or len(points) != len(project_ids):
         return ["Give a number of points to each chosen project."]
     problems: list[str] = []
@@ -114,7 +134,9 @@ def _check_points(c: BallotConstraints, project_ids: Sequence[str], points: Sequ
         if value < 0:
             problems.append(f"Project {pid} gets {value} points; points cannot be negative.")
         if c.min_points is not None and value < c.min_points:
-            problems.append(f"Project {pid} gets {value} point(s); give each project at least {c.min_points}.")
+            problems.append(
+                f"Project {pid} gets {value} point(s); give each project at least {c.min_points}."
+            )
         if c.max_points is not None and value > c.max_points:
             problems.append(f"Project {pid} gets {value} point(s); give each project at most {c.max_points}.")
     total = sum(points)

@@ -9,7 +9,11 @@ the ranking is the lexicographic order of these "majority values" (Balinski and 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from dualpower.core.choice.polls.result import PollResult, PollTieBreak, build_result, check_options, unknown
 
@@ -76,21 +80,23 @@ def majority_judgment(
 
 
 def _majority_value(count: Sequence[int]) -> tuple[int, ...]:
-    """The majority value: the lower median, then the lower median of what is left, and so on.
+    """The majority value: the lower median, then the lower median of what is left, and so on."""
+    ordered = np.repeat(np.arange(len(count)), count)
+    return tuple(ordered[_median_order(len(ordered))].tolist())
 
-    Removing medians from a sorted list of n grades takes them from the middle outwards: the
-    lower median m first, then the right neighbour when an odd number remain, else the left one.
+
+@functools.cache
+def _median_order(n: int) -> npt.NDArray[np.int64]:
+    """Positions in a sorted list of n grades, in the order repeated lower medians remove them.
+
+    Removing medians takes them from the middle outwards: the lower median m first, then the
+    right neighbour when an odd number remain, else the left one: the k-th removal after the
+    first takes m ± ceil(k / 2).
     """
-    ordered = [g for g, n in enumerate(count) for _ in range(n)]
-    n = len(ordered)
     m = (n - 1) // 2
-    out = [ordered[m]]
-    left, right = m - 1, m + 1
-    for remaining in range(n - 1, 0, -1):
-        if remaining % 2:
-            out.append(ordered[right])
-            right += 1
-        else:
-            out.append(ordered[left])
-            left -= 1
-    return tuple(out)
+    k = np.arange(1, n)
+    step = (k + 1) // 2
+    # After k removals n - k grades remain: odd means take the right neighbour.
+    right = (n - k) % 2 == 1
+    rest = np.where(right, m + step, m - step)
+    return np.concatenate(([m], rest)).astype(np.int64)

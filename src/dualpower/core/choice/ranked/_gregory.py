@@ -137,6 +137,7 @@ class GregoryCount:
                 self.votes[top] += amount
                 self.gains[top] = self.gains.get(top, self.zero) + amount
         self.votes[c] = self.quota if surplus else self.zero
+        self.gains[c] = self.gains.get(c, self.zero) + self.votes[c] - vote
 
     def break_tie(self, tied: list[int], *, highest: bool, reason: str) -> int:
         if len(tied) == 1:
@@ -174,7 +175,9 @@ class GregoryCount:
         self.hopeful.remove(c)
         self.defeated.append(c)
         self.round_excluded.append(c)
-        self.notes.append(f"{self.election.candidate_ids[c]} excluded ({self.value(low)}), papers transferred")
+        self.notes.append(
+            f"{self.election.candidate_ids[c]} excluded ({self.value(low)}), papers transferred"
+        )
         self.transfer(c, surplus=False)
 
     def elect_remaining(self) -> None:
@@ -210,21 +213,6 @@ class GregoryCount:
         self.history.append(dict(self.votes))
         self.round_elected, self.round_excluded, self.gains, self.notes = [], [], {}, []
 
-    def reopen_last_round(self) -> None:
-        """Fold the filling of the last seats into the round that made them fillable."""
-        last = self.rounds.pop()
-        self.history.pop()
-        self.round_elected = [self.election.candidate_ids.index(i) for i in last.elected]
-        self.round_excluded = [self.election.candidate_ids.index(i) for i in last.excluded]
-        ids = self.election.candidate_ids
-        self.gains = {ids.index(i): self._raw(v) for i, v in last.transfers.items()}
-        self.notes = [last.note] if last.note else []
-
-    def _raw(self, v: Value) -> Num:
-        if self.rules.places is not None:
-            return int(Decimal(v).scaleb(self.rules.places))
-        return Fraction(v)
-
     def run(self) -> None:
         if self.rules.statutory_order:
             self._run_scottish()
@@ -232,32 +220,31 @@ class GregoryCount:
             self._run_wigm()
 
     def _run_scottish(self) -> None:
-        # SSI 2007/42 rules 45-52, in the order droop's scotland rule applies them.
+        # SSI 2007/42 rules 45-52, in the order droop's scotland rule applies them. A round is
+        # closed only once the next step is known, so filling the last seats (rule 52) belongs
+        # to the round that made them fillable.
         self.notes.append("first preferences counted")
         self.elect_with_quota()
-        self.close_round()
         while not self.complete():
+            self.close_round()
             if self.pending:
                 self.transfer_highest_surplus()  # rules 48, 49
             else:
                 self.exclude_lowest()  # rules 50, 51
             self.elect_with_quota()  # rule 47
-            self.close_round()
-        self.reopen_last_round()
         self.elect_remaining()  # rule 52
         self.close_round()
 
     def _run_wigm(self) -> None:
+        # droop's model WIGM: elect at the start of a round, then one surplus or one exclusion.
         self.notes.append("first preferences counted")
-        self.close_round()
         while len(self.hopeful) > self.seats - len(self.elected) > 0:
+            self.close_round()
             self.elect_with_quota()
             if self.pending:
                 self.transfer_highest_surplus()
             elif self.hopeful:
                 self.exclude_lowest()
-            self.close_round()
-        self.reopen_last_round()
         self.elect_remaining()
         self.close_round()
 
@@ -279,7 +266,9 @@ def run_gregory(
     return count, names
 
 
-def settings_for(rules: GregoryRules, lot_settings: dict[str, Any], seats: int, quota: Value) -> dict[str, Any]:
+def settings_for(
+    rules: GregoryRules, lot_settings: dict[str, Any], seats: int, quota: Value
+) -> dict[str, Any]:
     return {
         "seats": seats,
         "quota": str(quota),

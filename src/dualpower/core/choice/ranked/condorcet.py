@@ -16,13 +16,15 @@ seed, as in the other ranked counts; the order used is kept in the settings.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-from dualpower.core.choice.ranked._common import lot_order, valid_ballots
+from dualpower.core.choice.ranked._common import lot_order
 from dualpower.core.choice.ranked.election import RankedElection
 from dualpower.core.choice.ranked.outcome import RankedOutcome, Round
 
@@ -82,7 +84,6 @@ def schulze(
     a lot: drawn from ``lot_seed`` when given, else the order recorded in the ballot file or
     the file's candidate order (see ``_common.lot_order``).
     """
-    rankings, weights = valid_ballots(election)
     standing = [c for c in range(len(election.candidates)) if c not in election.withdrawn]
     if not standing:
         raise ValueError("No candidate is standing: every candidate has withdrawn.")
@@ -92,8 +93,11 @@ def schulze(
     order, settings = _tie_order(election, tie_break_order, lot_seed)
     place = {c: k for k, c in enumerate(order)}
 
-    d = pairwise_counts(rankings, weights, len(election.candidates))
+    d = pairwise_counts(election.rankings, election.weights, len(election.candidates))
     d = d[np.ix_(standing, standing)]
+    # With two or more standing candidates, any ballot ranking one of them sets some d[a][b].
+    if not d.any() and (len(standing) > 1 or not any(election.weights)):
+        raise ValueError("There are no valid ballots to count.")
     p = strongest_paths(d)
     n = len(standing)
     remaining = list(range(n))
@@ -132,22 +136,50 @@ def schulze(
     )
 
 
-def pairwise_counts(rankings: Sequence[Sequence[int]], weights: Sequence[int], num: int) -> np.ndarray:
-    """d[a][b]: the weight of ballots ranking a above b; unranked candidates rank below all ranked."""
+def pairwise_counts(
+    rankings: Sequence[Sequence[int]],
+    weights: Sequence[int],
+    num: int,
+) -> npt.NDArray[np.int64]:
+    """d[a][b]: the weight of ballots ranking a above b; unranked candidates rank below all ranked.
+
+    Works on flat arrays (ballot, candidate, place), so a million ballots need no Python loop per ballot.
+    """
     d = np.zeros((num, num), dtype=np.int64)
-    if not rankings:
-        return d
-    # pos[k, c] is c's place on ballot k; every unranked candidate shares the place after the last.
-    pos = np.full((len(rankings), num), num, dtype=np.int64)
-    for k, ranking in enumerate(rankings):
-        pos[k, list(ranking)] = np.arange(len(ranking))
     w = np.asarray(weights, dtype=np.int64)
+    if len(w) != len(rankings):
+        raise ValueError("Every ballot needs a weight.")
+    if (w < 0).any():
+        raise ValueError(f"A ballot weight must not be negative (found {int(w.min())}).")
+    if not len(rankings):
+        return d
+    lengths = np.fromiter((len(r) for r in rankings), dtype=np.int64, count=len(rankings))
+    flat = np.fromiter(itertools.chain.from_iterable(rankings), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(rankings)), lengths)
+    places = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    bad = (flat < 0) | (flat >= num)
+    if bad.any():
+        raise ValueError(
+            f"A ballot names a candidate who does not exist: {rankings[int(rows[bad.argmax()])]}."
+        )
+    # pos[c, k] is c's place on ballot k; every unranked candidate shares the place num, after
+    # all ranked ones. One row per candidate keeps each comparison below on contiguous memory.
+    pos = np.full((num, len(rankings)), num, dtype=np.int16 if num < 2**15 else np.int64)
+    pos[flat, rows] = places
+    # A candidate ranked twice on a ballot is written once, so that ballot has fewer places set.
+    short = (pos < num).sum(axis=0) != lengths
+    if short.any():
+        raise ValueError(f"A ballot ranks a candidate twice: {tuple(rankings[int(short.argmax())])}.")
+    # A withdrawn candidate's places may stay: comparing the others does not look at them, and
+    # their rows and columns are left out of the table the count uses.
     for a in range(num):
-        d[a] = w @ (pos[:, a, None] < pos)
+        for b in range(num):
+            if a != b:
+                d[a, b] = np.dot(w, pos[a] < pos[b])
     return d
 
 
-def strongest_paths(d: np.ndarray) -> list[list[int]]:
+def strongest_paths(d: npt.NDArray[np.int64]) -> list[list[int]]:
     """p[a][b] by the Floyd–Warshall variant of Schulze (2011), section 2.3, with winning votes."""
     n = len(d)
     p = [[int(d[a][b]) if a != b and d[a][b] > d[b][a] else 0 for b in range(n)] for a in range(n)]

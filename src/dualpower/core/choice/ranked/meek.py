@@ -34,8 +34,10 @@ class _MeekCount:
         seats: int,
         lot: Sequence[int],
         omega: Fraction,
+        keep_digits: int,
     ) -> None:
         self.election = election
+        self.scale = 10**keep_digits
         self.ranks = list(rankings)
         self.mult = list(weights)
         self.total = sum(weights)
@@ -128,6 +130,7 @@ class _MeekCount:
                 self.round_elected.append(c)
             self.surplus = sum((self.votes[c] - self.quota for c in self.elected), _ZERO)
             if reached:
+                self.notes.append("keep factors iterated until a candidate passed the quota")
                 return "elected", []
             if self.surplus <= self.omega:
                 return "omega", []
@@ -138,7 +141,10 @@ class _MeekCount:
                 return "batch", batch
             last_surplus = self.surplus
             for c in self.elected:
-                self.keep[c] = self.keep[c] * self.quota / self.votes[c]
+                # Exact keep factors grow denominators twice as long each iteration, so they are
+                # rounded up to keep_digits places (as NZ Schedule 1A rounds up to 9); votes stay exact.
+                exact = self.keep[c] * self.quota / self.votes[c]
+                self.keep[c] = Fraction(-((-exact.numerator * self.scale) // exact.denominator), self.scale)
 
     def exclude(self, c: int, why: str) -> None:
         name = self.election.candidate_ids[c]
@@ -172,9 +178,11 @@ class _MeekCount:
         self.round_elected, self.round_excluded, self.notes = [], [], []
 
     def run(self) -> None:
+        # A round is closed only once the next step is known, so filling the last seats
+        # belongs to the round that made them fillable.
         self.notes.append("first preferences counted")
-        self.close_round()
         while not self.complete():
+            self.close_round()
             status, batch = self.iterate()
             if status == "batch":
                 for c in sorted(batch):
@@ -189,7 +197,6 @@ class _MeekCount:
                     self.notes.append(f"tie (exclusion) [{names}] broken by lot")
                 reason = "surplus below omega" if status == "omega" else "surplus no longer falling"
                 self.exclude(c, reason)
-            self.close_round()
         for c in list(self.hopeful):
             self.hopeful.remove(c)
             if len(self.elected) < self.seats:
@@ -197,16 +204,14 @@ class _MeekCount:
                 self.round_elected.append(c)
                 self.notes.append(f"{self.election.candidate_ids[c]} elected to fill a remaining seat")
             else:
+                # As droop does: a candidate left over is excluded and their votes passed on, so the
+                # final tallies show what the elected keep once the count is closed.
                 self.defeated.append(c)
-        # Filling the last seats belongs to the round that made them fillable.
-        ids = self.election.candidate_ids
-        last = self.rounds.pop()
-        self.round_elected = [ids.index(i) for i in last.elected] + self.round_elected
-        self.round_excluded = [ids.index(i) for i in last.excluded]
-        self.notes = [n for n in (last.note, *self.notes) if n]
-        previous = self.rounds[-1].tallies if self.rounds else {}
-        self.last_votes = {ids.index(k): Fraction(v) for k, v in previous.items()}
+                self.round_excluded.append(c)
+                self.keep[c] = _ZERO
+                self.distribute()
         self.close_round()
+
 
 def meek_stv(
     election: RankedElection,
@@ -214,22 +219,30 @@ def meek_stv(
     seats: int | None = None,
     lot_seed: int | None = None,
     omega_digits: int = 10,
+    keep_digits: int = 30,
 ) -> RankedOutcome:
-    """Count ``election`` by Meek STV with exact rationals; iterate until the surplus is at most 10**-omega_digits."""
+    """Count ``election`` by Meek STV; iterate until the surplus is at most 10**-omega_digits.
+
+    Votes are exact rationals given the keep factors; keep factors are rounded up to
+    ``keep_digits`` decimal places so that the numbers stay a manageable size.
+    """
     seats = check_seats(election, seats)
     if omega_digits < 1:
         raise ValueError("omega_digits must be at least 1.")
+    if keep_digits <= omega_digits:
+        raise ValueError("keep_digits must exceed omega_digits, or the surplus could never fall below omega.")
     rankings, weights = valid_ballots(election)
     if not rankings:
         raise ValueError("There are no valid ballots to count.")
     lot, lot_settings = lot_order(election, lot_seed)
-    count = _MeekCount(election, rankings, weights, seats, lot, Fraction(1, 10**omega_digits))
+    count = _MeekCount(election, rankings, weights, seats, lot, Fraction(1, 10**omega_digits), keep_digits)
     count.run()
     ids = election.candidate_ids
     settings: dict[str, Any] = {
         "seats": seats,
         "arithmetic": "exact rationals",
         "omega": f"1/10^{omega_digits}",
+        "keep_factors": f"rounded up to {keep_digits} decimal places",
         "defeat_batch": "safe (sure losers excluded together)",
         "tie_break": "lot among candidates within the surplus of the lowest",
         **lot_settings,
@@ -242,4 +255,5 @@ def meek_stv(
         settings=settings,
         defeated=tuple(ids[c] for c in count.defeated),
         title=election.title,
+        report_places=6,
     )

@@ -80,6 +80,7 @@ class RankedOutcome:
     settings: Mapping[str, Any]
     defeated: tuple[str, ...] = ()
     title: str = ""
+    report_places: int | None = None  # decimals shown by report(); to_json is always exact
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -95,15 +96,15 @@ class RankedOutcome:
     def report(self, places: int | None = None) -> str:
         """A readable round-by-round report; values shown to ``places`` decimals (default: exact)."""
         if places is None:
-            places = self.settings.get("report_places")
+            places = self.report_places
         head = [f"{self.rule}: {self.title}" if self.title else self.rule, f"Seats: {self.seats}"]
-        head.extend(f"{key}: {value}" for key, value in self.settings.items())
+        head.extend(f"{key}: {value}" for key, value in self.settings.items() if key != "seats")
         lines = [*head, ""]
         for rnd in self.rounds:
             lines.append(f"Round {rnd.number}" + (f": {rnd.note}" if rnd.note else ""))
             if rnd.quota is not None:
                 lines.append(f"  Quota: {value_text(rnd.quota, places)}")
-            width = max((len(cid) for cid in rnd.tallies), default=0)
+            width = max(len(cid) for cid in (*rnd.tallies, "Non-transferable", "Lost to rounding"))
             for cid, votes in rnd.tallies.items():
                 gain = rnd.transfers.get(cid)
                 change = f"  ({'+' if gain >= 0 else ''}{value_text(gain, places)})" if gain else ""

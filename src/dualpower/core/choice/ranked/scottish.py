@@ -29,7 +29,6 @@ def scottish_stv(
     count, names = run_gregory(election, rankings, weights, seats, SCOTTISH_RULES, lot)
     settings = settings_for(SCOTTISH_RULES, lot_settings, seats, count.value(count.quota))
     settings["tie_break"] = "most recent stage at which the tied candidates differed, then lot (rules 49, 51)"
-    settings["report_places"] = 5
     return RankedOutcome(
         rule="scottish-stv",
         seats=seats,
@@ -38,4 +37,5 @@ def scottish_stv(
         settings=settings,
         defeated=names(count.defeated),
         title=election.title,
+        report_places=5,
     )

@@ -34,4 +34,5 @@ def wigm(election: RankedElection, *, seats: int | None = None, lot_seed: int | 
         settings=settings,
         defeated=names(count.defeated),
         title=election.title,
+        report_places=6,
     )

@@ -1,0 +1,138 @@
+# dualpower: the two commands a newcomer needs are `make run` and `make test`.
+#
+#   make run       set up .venv and the instance (./var, or DP_HOME), load the demo, serve on :8000 (PORT=…)
+#   make test      ruff + the whole pytest suite on SQLite; again the db_sensitive tests on PostgreSQL
+#                  when DATABASE_URL is set or CI=true (CI: postgres://postgres@127.0.0.1:5432/postgres)
+#   make lint      ruff check and ruff format --check
+#   make messages  extract translatable strings (Spanish catalogue) and compile them
+#   make bench     run the benchmarks in bench/
+#   make clean     remove .venv, caches and build output (never the instance directory ./var)
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+DP := $(BIN)/dualpower
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PACKAGE := src/dualpower
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+# Stamps: pip runs again only when pyproject.toml changed (or the venv was made anew).
+STAMP_RUN := $(VENV)/.dp-installed
+STAMP_TEST := $(VENV)/.dp-installed-test
+
+ifeq ($(CI),true)
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export DP_REQUIRE_BROWSER := 1
+export DP_REQUIRE_POSTGRES := 1
+endif
+PYTEST_WORKERS ?= 2
+# The first pass is SQLite whatever the environment says; test-postgres passes the URL on explicitly.
+unexport DATABASE_URL DP_DATABASE_URL
+
+.PHONY: help run test lint messages compilemessages bench clean browser test-sqlite test-browser test-postgres
+
+help:
+	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml $(STAMP_RUN)
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+run: $(STAMP_RUN)
+	$(DP) init
+	$(DP) demo --if-empty
+	@echo
+	@echo "dualpower is starting on http://$(HOST):$(PORT)/  (the demo community: http://$(HOST):$(PORT)/c/demo/)"
+	@echo
+	$(DP) serve --host $(HOST) --port $(PORT)
+
+# compilemessages walks its working directory, so it runs inside the package, never over .venv.
+compilemessages: $(STAMP_RUN)
+	@if ! command -v msgfmt >/dev/null; then \
+	  echo "gettext is missing: install it (apt-get install gettext) to compile the Spanish translation."; \
+	  if [ "$${CI:-}" = true ]; then exit 1; fi; \
+	elif compgen -G "$(PACKAGE)/locale/*/LC_MESSAGES/*.po" >/dev/null; then \
+	  cd $(PACKAGE) && DP_HOME="$${DP_HOME:-$(CURDIR)/var}" $(CURDIR)/$(DP) manage compilemessages -v 0; \
+	fi
+
+messages: $(STAMP_RUN)
+	mkdir -p $(PACKAGE)/locale
+	cd $(PACKAGE) && DP_HOME="$${DP_HOME:-$(CURDIR)/var}" $(CURDIR)/$(DP) manage makemessages -l es \
+	  --no-obsolete --ignore 'tests/*' --ignore '*/tests/*' --ignore 'static/*' --ignore 'core/*'
+	$(MAKE) compilemessages
+
+# Debian's chromium for the browser tests: installed when missing and we are root, else how to.
+browser:
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'."; \
+	  if [ "$${CI:-}" = true ]; then echo "CI=true: a missing browser is a failure."; exit 1; fi; \
+	fi
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# pytest exits 5 when it collected no test: that must never count as a pass.
+define pytest_checked
+	status=0; $(BIN)/pytest $(1) || status=$$?; \
+	if [ $$status = 5 ]; then echo "pytest collected no tests ($(2)): failing."; exit 1; fi; \
+	exit $$status
+endef
+
+test: $(STAMP_TEST) browser compilemessages
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory test-sqlite test-browser test-postgres
+
+test-sqlite: $(STAMP_TEST)
+	@echo "== pytest on SQLite (browser tests run next, on their own)"
+	@$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "not browser",SQLite)
+
+# The browser tests drive one chromium against a live server: one process, no xdist.
+test-browser: $(STAMP_TEST)
+	@echo "== browser tests (Playwright + Debian's chromium)"
+	@status=0; $(BIN)/pytest -q -p no:xdist -m browser || status=$$?; \
+	if [ $$status = 5 ]; then \
+	  echo "No browser test was collected."; \
+	  if [ "$${DP_REQUIRE_BROWSER:-}" = 1 ]; then exit 1; fi; exit 0; \
+	fi; exit $$status
+
+test-postgres: $(STAMP_TEST)
+	@if [ -z "$(DATABASE_URL)" ]; then \
+	  echo "== PostgreSQL pass skipped: set DATABASE_URL (or CI=true) to run the db_sensitive tests on it."; \
+	  exit 0; \
+	fi; \
+	echo "== db_sensitive tests on PostgreSQL ($(DATABASE_URL))"; \
+	if ! DATABASE_URL="$(DATABASE_URL)" $(BIN)/python -c \
+	  'import os, psycopg; psycopg.connect(os.environ["DATABASE_URL"], connect_timeout=5).close()'; then \
+	  echo "PostgreSQL at $(DATABASE_URL) cannot be reached: failing."; exit 1; \
+	fi; \
+	export DATABASE_URL="$(DATABASE_URL)" DP_REQUIRE_POSTGRES=1; \
+	$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "db_sensitive and not browser",PostgreSQL)
+
+bench: $(STAMP_TEST)
+	@# make_*.py regenerate fixtures (minutes); the rest are benchmarks.
+	@for script in bench/*.py; do \
+	  case "$$(basename $$script)" in make_*) continue;; esac; \
+	  echo "== $$script"; $(BIN)/python "$$script"; \
+	done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-results build dist
+	find . -name __pycache__ -type d -prune -not -path './var/*' -exec rm -rf {} +
+	find $(PACKAGE) -name '*.mo' -delete
+	@echo "Removed .venv and caches; the instance directory (./var or DP_HOME) is kept."

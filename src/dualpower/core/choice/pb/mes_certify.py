@@ -1,0 +1,151 @@
+"""How far the per-voter share can rise before an MES outcome can change (for add1 jumping).
+
+Fix the decisions of an MES run at share b: the winner of each round and the supporters who
+paid all they had. Then every budget and every rho is an affine function of the extra share
+d (slopes below), and the run stays valid while
+  (i)   each winner's "paid all they had" set stays right: budget <= rho * u for those voters,
+        budget >= rho * u for the others (affine in d);
+  (ii)  no other project beats the winner of a round: with F_p(d) the money p's supporters
+        would give at the winner's rho (sum of min(budget, rho * u)), F_p(d) <= cost(p)
+        (strictly, when p wins ties). F_p is concave, so its tangent at d = 0 bounds it from
+        above, and the bound's crossing with cost(p) is a safe certificate;
+  (iii) after the last round no project becomes affordable (affine in d).
+``certified_extra_share`` returns the smallest d at which one of these can fail, computed in
+floats and shrunk by a safety margin: outcomes at shares b + d' for every d' below it equal the
+outcome at b (Kraiczy, Robinson, Elkind, "Streamlining Equal Shares", 2025, ADD-OPT, computes
+the same kind of next change point).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dualpower.core.choice.pb.mes_core import RunResult
+from dualpower.core.choice.pb.mes_prepare import Prepared, gather
+
+_MARGIN = 1e-7
+
+
+def _first_root(h: np.ndarray, slope: np.ndarray) -> float:
+    """Smallest d >= 0 with h + slope * d < 0, for h >= 0 (negative h from rounding counts as 0)."""
+    falling = slope < 0
+    if not falling.any():
+        return float("inf")
+    return float((np.maximum(h[falling], 0.0) / -slope[falling]).min())
+
+
+def certified_extra_share(prep: Prepared, run: RunResult) -> float:
+    n_groups, n_projects = prep.num_groups, prep.num_projects
+    share = float(run.share)
+    tol = 1e-9 * max(share, 1.0)
+    beta = np.full(n_groups, share)
+    sigma = np.ones(n_groups)
+    sel_round = np.full(n_projects, -1, dtype=np.int64)
+    for r, p in enumerate(run.selected):
+        sel_round[p] = r
+    costs = prep.costs.astype(np.float64)
+    util = prep.p_util.astype(np.float64)
+    mult = prep.p_mult.astype(np.float64)
+    g_mult = prep.mult.astype(np.float64)
+    supported = prep.p_mu > 0
+    # Money each project's supporters hold, and its slope in d (kept up to date per round).
+    entry_proj = np.repeat(np.arange(n_projects), np.diff(prep.p_offsets))
+    have = np.bincount(entry_proj, weights=mult * share, minlength=n_projects)
+    have_rise = np.bincount(entry_proj, weights=mult, minlength=n_projects)
+    best = float("inf")
+    for r, w in enumerate(run.selected):
+        rho = float(run.rho[r])
+        lo, hi = int(prep.p_offsets[w]), int(prep.p_offsets[w + 1])
+        g, u, m = prep.p_group[lo:hi], util[lo:hi], mult[lo:hi]
+        mark = np.zeros(n_groups, dtype=np.bool_)
+        mark[run.poor[r]] = True
+        in_poor = mark[g]
+        rich_mu = float((m * u)[~in_poor].sum())
+        if costs[w] == 0:
+            tau = 0.0
+        elif rich_mu <= 0:
+            return 0.0  # everyone paid all they had: no affine form to certify
+        else:
+            tau = -float((m * sigma[g])[in_poor].sum()) / rich_mu
+        # (i) the winner's poor/rich split
+        h = np.where(in_poor, rho * u - beta[g], beta[g] - rho * u)
+        hs = np.where(in_poor, tau * u - sigma[g], sigma[g] - tau * u)
+        best = min(best, _first_root(h, hs))
+        if costs[w] > 0:
+            best = min(best, _competitors(prep, r, w, rho, tau, beta, sigma, have, have_rise, sel_round, tol))
+        # pay, and move the money each project's supporters hold
+        new_beta = np.maximum(np.where(in_poor, 0.0, beta[g] - rho * u), 0.0)
+        new_sigma = np.where(in_poor, 0.0, sigma[g] - tau * u)
+        d_beta, d_sigma = new_beta - beta[g], new_sigma - sigma[g]
+        beta[g], sigma[g] = new_beta, new_sigma
+        pos = gather(prep.g_offsets, g)
+        owner_len = prep.g_offsets[g + 1] - prep.g_offsets[g]
+        weight = np.repeat(g_mult[g], owner_len)
+        proj = prep.g_project[pos]
+        have += np.bincount(proj, weights=weight * np.repeat(d_beta, owner_len), minlength=n_projects)
+        have_rise += np.bincount(proj, weights=weight * np.repeat(d_sigma, owner_len), minlength=n_projects)
+        if best <= 0:
+            return 0.0
+    # (iii) nothing left becomes affordable
+    rest = (sel_round < 0) & supported
+    up = rest & (have_rise > 0)
+    if up.any():
+        best = min(best, float((np.maximum(costs[up] - have[up], 0.0) / have_rise[up]).min()))
+    return max(0.0, best * (1 - _MARGIN) - _MARGIN)
+
+
+def _competitors(
+    prep: Prepared,
+    r: int,
+    w: int,
+    rho: float,
+    tau: float,
+    beta: np.ndarray,
+    sigma: np.ndarray,
+    have: np.ndarray,
+    have_rise: np.ndarray,
+    sel_round: np.ndarray,
+    tol: float,
+) -> float:
+    """(ii): the smallest d at which some project not yet funded could beat round r's winner.
+
+    F_p <= have_p (all its supporters' money) and F_p <= rho * sum(m u); both are affine upper
+    bounds, so a project is safe until both have crossed cost(p). Only projects for which
+    both already exceed the cost need the tangent of F_p itself.
+    """
+    costs = prep.costs.astype(np.float64)
+    mu_total = prep.p_mu.astype(np.float64)
+    open_ = ((sel_round < 0) | (sel_round > r)) & (prep.p_mu > 0)
+    open_[w] = False
+    slack = 1e-9 * np.maximum(costs, 1.0)
+    price_v, price_s = rho * mu_total, tau * mu_total
+    best = float("inf")
+    by_money = open_ & (have <= costs - slack)
+    by_price = open_ & (price_v <= costs - slack)
+    safe = by_money | by_price
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root_money = np.where(have_rise > 0, (costs - have) / have_rise, np.inf)
+        root_price = np.where(price_s > 0, (costs - price_v) / price_s, np.inf)
+    root = np.maximum(np.where(by_money, root_money, 0.0), np.where(by_price, root_price, 0.0))
+    if safe.any():
+        best = float(root[safe].min())
+    tight = np.flatnonzero(open_ & ~safe)
+    if len(tight) == 0:
+        return best
+    pos = gather(prep.p_offsets, tight)
+    ge = prep.p_group[pos]
+    ue = prep.p_util[pos].astype(np.float64)
+    me = prep.p_mult[pos].astype(np.float64)
+    pe = np.repeat(np.arange(len(tight)), prep.p_offsets[tight + 1] - prep.p_offsets[tight])
+    be, se = beta[ge], sigma[ge]
+    pay, spay = rho * ue, tau * ue
+    take_budget = np.where(be < pay - tol, True, np.where(be > pay + tol, False, se <= spay))
+    value = np.bincount(pe, weights=me * np.where(take_budget, be, pay), minlength=len(tight))
+    rise = np.bincount(pe, weights=me * np.where(take_budget, se, spay), minlength=len(tight))
+    gap = costs[tight] - value
+    up = rise > 0
+    if up.any():
+        best = min(best, float((np.maximum(gap[up], 0.0) / rise[up]).min()))
+    if (gap[~up] < 0).any():
+        best = 0.0
+    return best

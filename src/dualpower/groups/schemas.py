@@ -1,0 +1,56 @@
+"""What the groups API reads and writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from dualpower.groups.services import NAME_MAX, PURPOSE_MAX
+
+
+class GroupOut(Schema):
+    slug: str
+    name: str
+    purpose: str
+    is_open: bool
+    template: str
+    member_count: int = 0
+    request_count: int = 0
+    created_at: datetime
+
+
+class GroupIn(Schema):
+    name: str = Field(..., min_length=1, max_length=NAME_MAX)
+    purpose: str = Field("", max_length=PURPOSE_MAX)
+    is_open: bool = True
+
+
+class GroupPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=NAME_MAX)
+    purpose: str | None = Field(None, max_length=PURPOSE_MAX)
+    is_open: bool | None = None
+
+
+class GroupMemberOut(Schema):
+    id: int = Field(..., description="The id of this place in the group (use it to approve, decline...).")
+    member_id: int = Field(..., alias="membership_id")
+    display_name: str
+    is_convener: bool
+    status: str
+    joined_at: datetime
+
+    @staticmethod
+    def resolve_display_name(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.membership.display_name
+
+
+class LeaveIn(Schema):
+    new_convener: int | None = Field(
+        None,
+        description="When the last convener leaves: the id (in this group) of the member who takes over.",
+    )
+
+
+class ConvenerIn(Schema):
+    is_convener: bool

@@ -1,0 +1,206 @@
+"""Every non-trivial read about people: member lists, profiles as a viewer may see them, exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from dualpower.errors import NotFound
+from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust, User
+from dualpower.node.models import AuditEntry, Community
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A member as one viewer may see them: contact details only when the member allows it."""
+
+    id: int
+    display_name: str
+    role: str
+    role_label: str
+    languages: list[str]
+    neighbourhood: str
+    skills: list[str]
+    contact: str | None
+    contact_visibility: str
+    joined_at: datetime
+    is_me: bool
+
+
+def profile_for(*, viewer: Any, membership: Membership) -> Profile:
+    shows_contact = bool(membership.contact) and viewer.has_perm("members.view_contact", membership)
+    return Profile(
+        id=membership.pk,
+        display_name=membership.display_name,
+        role=membership.role,
+        role_label=str(membership.get_role_display()),
+        languages=list(membership.languages or []),
+        neighbourhood=membership.neighbourhood,
+        skills=list(membership.skills or []),
+        contact=membership.contact if shows_contact else None,
+        contact_visibility=membership.contact_visibility,
+        joined_at=membership.joined_at,
+        is_me=membership.user_id is not None and membership.user_id == getattr(viewer, "pk", None),
+    )
+
+
+def members_of(*, community: Community, skill: str = "", neighbourhood: str = "") -> QuerySet[Membership]:
+    """Admitted people (observers included) of ``community``, optionally filtered."""
+    qs = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE)
+    if neighbourhood.strip():
+        qs = qs.filter(neighbourhood__icontains=neighbourhood.strip())
+    if skill.strip():
+        # Skills are a JSON list; a portable filter is the id set of members whose list holds the skill.
+        wanted = skill.strip().lower()
+        ids = [m.pk for m in qs.only("pk", "skills") if any(wanted in str(s).lower() for s in m.skills or [])]
+        qs = qs.filter(pk__in=ids)
+    return qs.order_by("display_name", "id")
+
+
+def member_get(*, community: Community, member_id: int) -> Membership:
+    membership = Membership.objects.filter(
+        community=community, pk=member_id, status=Membership.Status.ACTIVE
+    ).first()
+    if membership is None:
+        raise NotFound(_("There is no member with this id in this community."))
+    return membership
+
+
+def applications_pending(*, community: Community) -> QuerySet[Application]:
+    return (
+        Application.objects.filter(community=community, status=Application.Status.PENDING)
+        .annotate(trust_count=Count("trust"))
+        .order_by("created_at", "id")
+    )
+
+
+def application_get(*, community: Community, application_id: int) -> Application:
+    application = Application.objects.filter(community=community, pk=application_id).first()
+    if application is None:
+        raise NotFound(_("There is no application with this id in this community."))
+    return application
+
+
+def application_of(*, user: Any, community: Community) -> Application | None:
+    """The person's latest application to ``community`` (pending or decided), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Application.objects.filter(community=community, user=user).order_by("-created_at", "-id").first()
+
+
+def trust_given_by(*, user: Any, applications: list[Application]) -> set[int]:
+    """Ids among ``applications`` that ``user`` has already given trust to."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        Trust.objects.filter(application__in=applications, given_by__user=user).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
+def tokens_of(*, user: User) -> QuerySet[AccessToken]:
+    return AccessToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def account_export(*, user: User) -> dict[str, Any]:
+    """Everything this node holds about ``user``, as JSON-ready data (the right of access)."""
+    memberships = list(Membership.objects.filter(user=user).select_related("community"))
+    return {
+        "account": {
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+            "date_joined": _when(user.date_joined),
+            "last_login": _when(user.last_login),
+            "emails": [
+                {"email": e.email, "verified": e.verified, "primary": e.primary}
+                for e in user.emailaddress_set.all()
+            ],
+            "two_factor": sorted({a.type for a in user.authenticator_set.all()}),
+        },
+        "memberships": [
+            {
+                "id": m.pk,
+                "community": m.community.slug,
+                "display_name": m.display_name,
+                "role": m.role,
+                "status": m.status,
+                "languages": m.languages,
+                "neighbourhood": m.neighbourhood,
+                "skills": m.skills,
+                "contact": m.contact,
+                "contact_visibility": m.contact_visibility,
+                "joined_at": _when(m.joined_at),
+            }
+            for m in memberships
+        ],
+        "applications": [
+            {
+                "id": a.pk,
+                "community": a.community.slug,
+                "display_name": a.display_name,
+                "answers": a.answers,
+                "status": a.status,
+                "decision_reason": a.decision_reason,
+                "created_at": _when(a.created_at),
+                "decided_at": _when(a.decided_at),
+            }
+            for a in Application.objects.filter(user=user).select_related("community").order_by("created_at")
+        ],
+        "trust_given": [
+            {
+                "application": t.application_id,
+                "community": t.application.community.slug,
+                "at": _when(t.created_at),
+            }
+            for t in Trust.objects.filter(given_by__user=user).select_related("application__community")
+        ],
+        "role_changes": [
+            {
+                "community": r.membership.community.slug,
+                "membership": r.membership_id,
+                "role_before": r.role_before,
+                "role_after": r.role_after,
+                "reason": r.reason,
+                "decision_ref": r.decision_ref,
+                "decided_by_me": r.decided_by_id in {m.pk for m in memberships},
+                "at": _when(r.created_at),
+            }
+            for r in RoleChange.objects.filter(
+                Q(membership__user=user) | Q(decided_by__user=user)
+            ).select_related("membership__community")
+        ],
+        "tokens": [
+            {
+                "id": t.pk,
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": _when(t.created_at),
+                "last_used_at": _when(t.last_used_at),
+                "revoked_at": _when(t.revoked_at),
+            }
+            for t in tokens_of(user=user)
+        ],
+        "audit_entries": [
+            {
+                "community": e.community.slug if e.community else None,
+                "action": e.action,
+                "target_type": e.target_type,
+                "target_id": e.target_id,
+                "summary": e.summary,
+                "decision_ref": e.decision_ref,
+                "at": _when(e.created_at),
+            }
+            for e in AuditEntry.objects.filter(actor__user=user)
+            .select_related("community")
+            .order_by("created_at")
+        ],
+    }

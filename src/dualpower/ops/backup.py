@@ -1,0 +1,245 @@
+"""`dualpower backup` / `dualpower restore`: the whole node in one file, and back.
+
+A backup is a .tar.gz holding
+- ``manifest.json``: format, dualpower version, when, which database, the migrations applied;
+- the database: ``database.sqlite3`` for SQLite, taken with SQLite's online backup API (a consistent
+  copy even while the server is writing), or ``database.json`` for PostgreSQL, Django's dumpdata of
+  every app (no natural keys) read inside one REPEATABLE READ transaction, so it is a consistent
+  snapshot too; a JSON backup restores onto SQLite or PostgreSQL alike;
+- ``media/``: the uploads (MEDIA_ROOT).
+
+Restoring needs an instance with no accounts or communities (or ``--force``). The audit log's
+append-only triggers come with the database file (SQLite) or from the migrations (JSON), and the
+database is migrated afterwards, so a backup from an older version comes back upgraded.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+
+import dualpower
+from dualpower.ops.setup import database_has_data
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+SQLITE_FILE = "database.sqlite3"
+JSON_FILE = "database.json"
+Say = Callable[[str], None]
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done, as one sentence."""
+
+
+def default_path() -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return Path(settings.DP_HOME) / "backups" / f"dualpower-{stamp}.tar.gz"
+
+
+def applied_migrations() -> list[str]:
+    return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def _snapshot_sqlite(target: Path) -> None:
+    connection.ensure_connection()
+    destination = sqlite3.connect(target)
+    try:
+        with destination:
+            connection.connection.backup(destination)
+    finally:
+        destination.close()
+
+
+def _snapshot_json(target: Path) -> None:
+    connection.ensure_connection()
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and not connection.savepoint_ids:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        call_command(
+            "dumpdata", output=str(target), use_base_manager=True, indent=None, verbosity=0, format="json"
+        )
+
+
+def backup_create(path: Path | None = None, *, say: Say = print) -> Path:
+    """Write a backup of the database and the uploads to ``path`` (default: DP_HOME/backups/)."""
+    path = Path(path) if path else default_path()
+    if path.is_dir():
+        raise BackupError(f"{path} is a folder: give a file name such as {path / 'node.tar.gz'}.")
+    if not path.parent.is_dir():
+        raise BackupError(f"The folder {path.parent} does not exist.")
+    media_root = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory(prefix="dp-backup-") as tmp:
+        if connection.vendor == "sqlite":
+            database = Path(tmp) / SQLITE_FILE
+            _snapshot_sqlite(database)
+        else:
+            database = Path(tmp) / JSON_FILE
+            _snapshot_json(database)
+        media = sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.is_dir() else []
+        manifest = {
+            "format": FORMAT,
+            "dualpower_version": dualpower.__version__,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "db_vendor": connection.vendor,
+            "database_file": database.name,
+            "migrations": applied_migrations(),
+            "media_files": len(media),
+        }
+        partial = path.with_name(path.name + ".partial")
+        with tarfile.open(partial, "w:gz") as tar:
+            data = json.dumps(manifest, indent=2).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size = len(data)
+            info.mtime = int(datetime.now(UTC).timestamp())
+            tar.addfile(info, io.BytesIO(data))
+            tar.add(database, arcname=database.name)
+            for file in media:
+                tar.add(file, arcname=f"media/{file.relative_to(media_root).as_posix()}")
+        partial.replace(path)
+    say(f"Backup written to {path} ({manifest['db_vendor']}, {len(media)} uploaded files).")
+    return path
+
+
+def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
+    try:
+        member = tar.extractfile(MANIFEST)
+        manifest = json.loads(member.read()) if member else None
+    except (KeyError, ValueError):
+        manifest = None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("This file is not a dualpower backup (no readable manifest.json).")
+    return manifest
+
+
+def _check_migrations(manifest: dict[str, Any]) -> None:
+    known = {
+        f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    }
+    unknown = sorted(set(manifest.get("migrations", [])) - known)
+    if unknown:
+        raise BackupError(
+            f"This backup was made by a newer dualpower ({manifest.get('dualpower_version')}); "
+            f"upgrade this node first (unknown migrations: {', '.join(unknown[:3])})."
+        )
+
+
+def _safe_members(tar: tarfile.TarFile, manifest: dict[str, Any]) -> list[tarfile.TarInfo]:
+    allowed = {MANIFEST, manifest.get("database_file")}
+    members = tar.getmembers()
+    for member in members:
+        if member.name not in allowed and not member.name.startswith("media/"):
+            raise BackupError(
+                f"This backup holds an unexpected file “{member.name}”; refusing to restore it."
+            )
+    return members
+
+
+def _sqlite_path() -> Path:
+    return Path(settings.DATABASES["default"]["NAME"])
+
+
+def _wipe(say: Say) -> None:
+    """Empty the database before a forced restore."""
+    if connection.vendor == "sqlite":
+        connections.close_all()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{_sqlite_path()}{suffix}").unlink(missing_ok=True)
+    else:
+        # PostgreSQL's flush is a TRUNCATE, which the audit log's row triggers do not stop.
+        call_command("flush", interactive=False, verbosity=0)
+    say("Existing data removed (--force).")
+
+
+def _restore_sqlite_file(source: Path) -> None:
+    connections.close_all()
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(_sqlite_path())
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def _restore_json(source: Path, manifest: dict[str, Any]) -> None:
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    # Bring the schema to where it was when the backup was made, load, then migrate forward.
+    leaves: dict[str, str] = {}
+    for label in manifest.get("migrations", []):
+        app, name = label.split(".", 1)
+        leaves[app] = max(leaves.get(app, name), name)
+    for app, name in sorted(leaves.items()):
+        call_command("migrate", app, name, interactive=False, verbosity=0)
+    with transaction.atomic():
+        # migrate created content types and permissions with ids of its own; the backup's replace them.
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        call_command("loaddata", str(source), verbosity=0)
+    ContentType.objects.clear_cache()
+
+
+def backup_restore(path: Path, *, force: bool = False, say: Say = print) -> dict[str, Any]:
+    """Restore a backup onto this instance; returns its manifest."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"There is no file {path}.")
+    try:
+        tar = tarfile.open(path, "r:*")  # noqa: SIM115 - closed by the `with` below
+    except (tarfile.TarError, OSError):
+        raise BackupError(f"{path} is not a dualpower backup (not a .tar.gz archive).") from None
+    with tar, tempfile.TemporaryDirectory(prefix="dp-restore-") as tmp:
+        manifest = read_manifest(tar)
+        members = _safe_members(tar, manifest)
+        _check_migrations(manifest)
+        database_name = manifest.get("database_file")
+        if database_name not in {SQLITE_FILE, JSON_FILE}:
+            raise BackupError("This backup names no database file it holds.")
+        if database_name == SQLITE_FILE and connection.vendor != "sqlite":
+            raise BackupError(
+                "This backup holds a SQLite database; restore it on a SQLite node, then move with "
+                "`dualpower manage dumpdata` (see docs/operating.md)."
+            )
+        call_command("migrate", interactive=False, verbosity=0)
+        if database_has_data():
+            if not force:
+                raise BackupError(
+                    "This instance already has accounts or communities: restore onto an empty instance "
+                    "(a new DP_HOME or database), or add --force to replace everything."
+                )
+            _wipe(say)
+        tar.extractall(tmp, members=members, filter="data")
+        source = Path(tmp) / database_name
+        if database_name == SQLITE_FILE:
+            _restore_sqlite_file(source)
+        else:
+            _restore_json(source, manifest)
+        call_command("migrate", interactive=False, verbosity=0)
+        media_root = Path(settings.MEDIA_ROOT)
+        media_root.mkdir(parents=True, exist_ok=True)
+        restored_media = Path(tmp) / "media"
+        if restored_media.is_dir():
+            shutil.copytree(restored_media, media_root, dirs_exist_ok=True)
+    say(
+        f"Restored the backup of {manifest.get('created_at')} "
+        f"({manifest.get('db_vendor')}, {manifest.get('media_files', 0)} uploaded files)."
+    )
+    return manifest

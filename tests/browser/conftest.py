@@ -1,0 +1,99 @@
+"""Browser tests: Debian's chromium driven by Playwright against a live server.
+
+Never downloads a browser. When chromium is missing the tests skip, unless CI=true or
+DP_REQUIRE_BROWSER=1, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("DP_CHROMIUM", "/usr/bin/chromium")
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+# Flags for a closed network: without them chromium keeps trying to reach Google's hosts.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def _browser_required() -> bool:
+    return os.environ.get("CI") == "true" or os.environ.get("DP_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        message = f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)."
+        if _browser_required():
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (factories) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """``new_page()`` opens a fresh context (its own cookies): one per person in a flow."""
+    contexts = []
+
+    def make() -> Any:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot() -> Any:
+    """``screenshot(page, name)`` saves a full-page PNG under test-results/."""
+    return _screenshot
+
+
+@pytest.fixture
+def assert_accessible() -> Any:
+    """``assert_accessible(page, name)`` fails on any serious or critical axe-core violation."""
+    return _assert_accessible
+
+
+def _screenshot(page: Any, name: str) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def _assert_accessible(page: Any, name: str) -> None:
+    """Run axe-core on the page; no serious or critical violation may remain."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]
+    assert bad == [], f"accessibility problems on {name}: {bad}"
