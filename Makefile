@@ -2,7 +2,8 @@
 #
 #   make run       set up .venv and the instance (./var, or DP_HOME), load the demo, serve on :8000 (PORT=…)
 #   make test      ruff + the whole pytest suite on SQLite; again the db_sensitive tests on PostgreSQL
-#                  when DATABASE_URL is set or CI=true (CI: postgres://postgres@127.0.0.1:5432/postgres)
+#                  when DATABASE_URL is set or CI=true (CI: postgres://postgres@127.0.0.1:5432/postgres);
+#                  PYTEST_ARGS="-k something" narrows every pass
 #   make lint      ruff check and ruff format --check
 #   make messages  extract translatable strings (Spanish catalogue) and compile them
 #   make bench     run the benchmarks in bench/
@@ -30,13 +31,14 @@ export DP_REQUIRE_BROWSER := 1
 export DP_REQUIRE_POSTGRES := 1
 endif
 PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 # The first pass is SQLite whatever the environment says; test-postgres passes the URL on explicitly.
-unexport DATABASE_URL DP_DATABASE_URL
+ON_SQLITE := env -u DATABASE_URL -u DP_DATABASE_URL
 
 .PHONY: help run test lint messages compilemessages bench clean browser test-sqlite test-browser test-postgres
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,7 +72,7 @@ messages: $(STAMP_RUN)
 	mkdir -p $(PACKAGE)/locale
 	cd $(PACKAGE) && DP_HOME="$${DP_HOME:-$(CURDIR)/var}" $(CURDIR)/$(DP) manage makemessages -l es \
 	  --no-obsolete --ignore 'tests/*' --ignore '*/tests/*' --ignore 'static/*' --ignore 'core/*'
-	$(MAKE) compilemessages
+	$(MAKE) --no-print-directory compilemessages
 
 # Debian's chromium for the browser tests: installed when missing and we are root, else how to.
 browser:
@@ -89,7 +91,7 @@ lint: $(STAMP_TEST)
 
 # pytest exits 5 when it collected no test: that must never count as a pass.
 define pytest_checked
-	status=0; $(BIN)/pytest $(1) || status=$$?; \
+	status=0; $(3) $(BIN)/pytest $(1) || status=$$?; \
 	if [ $$status = 5 ]; then echo "pytest collected no tests ($(2)): failing."; exit 1; fi; \
 	exit $$status
 endef
@@ -100,12 +102,12 @@ test: $(STAMP_TEST) browser compilemessages
 
 test-sqlite: $(STAMP_TEST)
 	@echo "== pytest on SQLite (browser tests run next, on their own)"
-	@$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "not browser",SQLite)
+	@$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS),SQLite,$(ON_SQLITE))
 
 # The browser tests drive one chromium against a live server: one process, no xdist.
 test-browser: $(STAMP_TEST)
 	@echo "== browser tests (Playwright + Debian's chromium)"
-	@status=0; $(BIN)/pytest -q -p no:xdist -m browser || status=$$?; \
+	@status=0; $(ON_SQLITE) $(BIN)/pytest -q -p no:xdist -m browser $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status = 5 ]; then \
 	  echo "No browser test was collected."; \
 	  if [ "$${DP_REQUIRE_BROWSER:-}" = 1 ]; then exit 1; fi; exit 0; \
@@ -122,7 +124,7 @@ test-postgres: $(STAMP_TEST)
 	  echo "PostgreSQL at $(DATABASE_URL) cannot be reached: failing."; exit 1; \
 	fi; \
 	export DATABASE_URL="$(DATABASE_URL)" DP_REQUIRE_POSTGRES=1; \
-	$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "db_sensitive and not browser",PostgreSQL)
+	$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "db_sensitive and not browser" $(PYTEST_ARGS),PostgreSQL)
 
 bench: $(STAMP_TEST)
 	@# make_*.py regenerate fixtures (minutes); the rest are benchmarks.

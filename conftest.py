@@ -1,7 +1,6 @@
 """Fixtures shared by every test: a community, and one person in each role.
 
-ROLES is the list every permission matrix sweeps: anonymous, applicant, observer, member,
-coordinator, and a member of another community (outsider).
+The roles every permission matrix sweeps are ``ROLES`` in dualpower/members/tests/factories.py.
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-
-ROLES = ("anonymous", "applicant", "observer", "member", "coordinator", "outsider")
 
 
 @pytest.fixture(autouse=True)

@@ -168,18 +168,6 @@ def test_a_backup_restored_on_a_new_instance_holds_the_same_community(
     assert new_id > max(c["id"] for c in before["rows"]["Community"])
 
 
-def test_backup_in_process_writes_a_manifest_and_the_database(
-    tmp_path: Path, community: Any, capsys: Any
-) -> None:
-    archive = tmp_path / "node.tar.gz"
-    assert main(["backup", str(archive)]) == 0
-    with tarfile.open(archive) as tar:
-        manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
-        assert manifest["database_file"] in tar.getnames()
-    assert manifest["format"] == 1
-    assert "Backup written" in capsys.readouterr().out
-
-
 @pytest.mark.parametrize(
     ("make_file", "fragment"),
     [
@@ -224,3 +212,26 @@ def test_restore_refuses_a_backup_from_a_newer_version(tmp_path: Path, db: None,
 def test_backup_into_a_missing_folder_is_refused(tmp_path: Path, db: None, capsys: Any) -> None:
     assert main(["backup", str(tmp_path / "nowhere" / "node.tar.gz")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.slow
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs the PostgreSQL pass's server")
+@pytest.mark.parametrize("on_sqlite", ["source", "target"])
+def test_a_node_moves_between_sqlite_and_postgresql_through_a_backup(
+    two_instances: tuple[dict[str, str], dict[str, str]], tmp_path: Path, on_sqlite: str
+) -> None:
+    source, target = two_instances
+    if on_sqlite == "source":
+        source = {k: v for k, v in source.items() if k != "DATABASE_URL"}
+    else:
+        target = {k: v for k, v in target.items() if k != "DATABASE_URL"}
+    ok(run(source, "init"))
+    ok(run(source, code=MAKE_DATA))
+    before = json.loads(ok(run(source, code=SNAPSHOT)))
+    archive = tmp_path / "node.tar.gz"
+    ok(run(source, "backup", str(archive)))
+    ok(run(target, "restore", str(archive)))
+    after = json.loads(ok(run(target, code=SNAPSHOT)))
+    assert after == before
+    int(ok(run(target, code=WRITE_AFTER)).strip())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,7 +125,7 @@ def test_createadmin_refuses_a_weak_password(community: Community, tmp_path: Pat
 
 def test_createadmin_without_a_terminal_asks_for_options(community: Community, capsys: Any) -> None:
     assert main(["createadmin"]) == 2
-    assert "as an option" in one_sentence_error(capsys)
+    assert "give it as an option" in one_sentence_error(capsys)
 
 
 def test_createadmin_with_several_communities_must_be_told_which(
@@ -167,3 +168,13 @@ def test_tally_says_so_when_the_engine_is_missing(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "dualpower.core.choice.tally", None)
     assert main(["tally", "ballots.pb"]) == 2
     assert "counting is not available" in one_sentence_error(capsys)
+
+
+def test_a_bad_setting_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
+    env = {**os.environ, "DP_HOME": str(tmp_path), "DATABASE_URL": "nosuchdb://x"}
+    done = subprocess.run(
+        [sys.executable, "-m", "dualpower.cli", "init"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("dualpower: The settings could not be loaded")
+    assert len(done.stderr.strip().splitlines()) == 1

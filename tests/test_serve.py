@@ -138,3 +138,36 @@ def test_serve_refuses_a_port_in_use(home: Path) -> None:
     assert done.returncode == 2
     assert f"Cannot listen on 127.0.0.1:{taken}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_init_makes_a_private_secret_key_and_a_wal_database(home: Path) -> None:
+    import sqlite3
+
+    key = home / "secret_key"
+    assert len(key.read_text().strip()) >= 50
+    assert key.stat().st_mode & 0o077 == 0
+    with sqlite3.connect(home / "dualpower.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT count(*) FROM django_migrations").fetchone()[0] > 0
+    assert (home / "static" / "staticfiles.json").exists()
+
+
+def test_init_again_changes_nothing_and_succeeds(home: Path) -> None:
+    key = (home / "secret_key").read_text()
+    again = subprocess.run(
+        [*DUALPOWER, "init"], env=instance_env(home), capture_output=True, text=True, timeout=180
+    )
+    assert again.returncode == 0, again.stderr
+    assert (home / "secret_key").read_text() == key
+
+
+def test_worker_runs_queued_jobs_and_stops_when_asked_to_in_batch_mode(home: Path) -> None:
+    done = subprocess.run(
+        [*DUALPOWER, "worker", "--batch", "--no-reload"],
+        env=instance_env(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Starting worker" in done.stderr + done.stdout

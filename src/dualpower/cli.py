@@ -7,8 +7,8 @@ traceback. `dualpower tally` never loads Django.
 from __future__ import annotations
 
 import argparse
-import importlib
 import getpass
+import importlib
 import os
 import sys
 import traceback
@@ -145,11 +145,15 @@ def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dualpower.settings")
     import django
 
-    django.setup()
-
-
-def _say(text: str) -> None:
-    print(text, flush=True)
+    try:
+        django.setup()
+    except Exception as error:  # settings are read from the environment: a bad value lands here
+        if os.environ.get("DP_DEBUG"):
+            traceback.print_exc()
+        raise UsageError(
+            f"The settings could not be loaded ({type(error).__name__}: {error}); "
+            "check the DP_ environment variables (docs/operating.md)."
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,6 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error), 2)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `dualpower ... | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as error:
         return _fail_unexpected(error)
 
@@ -211,7 +218,10 @@ def tally(argv: list[str]) -> int:
 
 def _prompt(label: str, *, secret: bool = False) -> str:
     if not sys.stdin.isatty():
-        raise UsageError(f"Give {label} as an option: there is no terminal to ask in.")
+        raise UsageError(
+            f"{label} is needed and there is no terminal to ask in: give it as an option "
+            "(see `dualpower createadmin --help`)."
+        )
     return getpass.getpass(f"{label}: ") if secret else input(f"{label}: ")
 
 
@@ -221,10 +231,13 @@ def _fail(message: str, status: int) -> int:
 
 
 def _fail_unexpected(error: Exception) -> int:
+    from django.core.exceptions import ImproperlyConfigured
     from django.db import DatabaseError
 
+    if isinstance(error, ImproperlyConfigured):
+        return _fail(f"the settings are not usable: {error}", 2)
     if isinstance(error, DatabaseError):
-        return _fail(f"the database could not be used: {error}".strip(), 1)
+        return _fail("the database could not be used: " + " ".join(str(error).split()), 1)
     if os.environ.get("DP_DEBUG"):
         traceback.print_exc()
     return _fail(f"unexpected error ({type(error).__name__}: {error}); DP_DEBUG=1 shows the traceback.", 1)

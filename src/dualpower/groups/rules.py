@@ -13,7 +13,7 @@ import rules
 
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.roles import membership_for
-from dualpower.members.rules import is_admitted, is_coordinator, is_member
+from dualpower.members.rules import is_acting_coordinator, is_admitted, is_member
 
 
 def _my_place(user: Any, group: Any) -> GroupMembership | None:
@@ -38,14 +38,14 @@ def is_convener(user: Any, group: Any) -> bool:
     return place is not None and place.is_convener
 
 
-runs_group = is_convener | is_coordinator
+runs_group = is_convener | is_acting_coordinator
 
 rules.add_perm("groups.list_groups", is_admitted)
 rules.add_perm("groups.view_group", is_admitted)
 rules.add_perm("groups.list_members", is_admitted)
-rules.add_perm("groups.add_group", is_coordinator)
+rules.add_perm("groups.add_group", is_acting_coordinator)
 rules.add_perm("groups.change_group", runs_group)
-rules.add_perm("groups.delete_group", is_coordinator)
+rules.add_perm("groups.delete_group", is_acting_coordinator)
 # Observers read the groups but do not join them; applicants and outsiders are not admitted.
 # (Joining twice is not a question of permission: the service answers it with a clear 409.)
 rules.add_perm("groups.join_group", is_member)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import rules
 
-from dualpower.members.rules import is_admitted, is_coordinator, is_public_community
+from dualpower.members.rules import is_acting_coordinator, is_admitted, is_public_community
 
 rules.add_perm("node.view_community", is_public_community | is_admitted)
 rules.add_perm("node.view_dashboard", is_admitted)
 # Members read the audit log; nobody can edit it (there is no permission to).
 rules.add_perm("node.view_audit", is_admitted)
-rules.add_perm("node.change_community", is_coordinator)
+rules.add_perm("node.change_community", is_acting_coordinator)

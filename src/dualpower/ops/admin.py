@@ -74,6 +74,16 @@ def admin_create(
     user = User.objects.create_user(email=email, password=password)
     # The operator typed this address themselves, so it counts as confirmed.
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return coordinator_appoint(user=user, community=community, display_name=display_name)
+
+
+@transaction.atomic
+def coordinator_appoint(*, user: User, community: Community, display_name: str) -> Membership:
+    """The node's operator makes someone a coordinator directly: how a community gets its first one.
+
+    Every later role is a recorded decision (members.services.role_change); this one is recorded
+    in the audit log as the operator's act.
+    """
     membership = Membership.objects.create(
         user=user, community=community, display_name=display_name, role=Membership.Role.COORDINATOR
     )

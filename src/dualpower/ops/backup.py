@@ -3,9 +3,10 @@
 A backup is a .tar.gz holding
 - ``manifest.json``: format, dualpower version, when, which database, the migrations applied;
 - the database: ``database.sqlite3`` for SQLite, taken with SQLite's online backup API (a consistent
-  copy even while the server is writing), or ``database.json`` for PostgreSQL, Django's dumpdata of
-  every app (no natural keys) read inside one REPEATABLE READ transaction, so it is a consistent
-  snapshot too; a JSON backup restores onto SQLite or PostgreSQL alike;
+  copy even while the server is writing), or ``database.json`` for PostgreSQL: what Django's dumpdata
+  writes for every app (no natural keys; timestamps kept to the microsecond), read inside one
+  REPEATABLE READ transaction, so it is a consistent snapshot too; it restores onto SQLite or
+  PostgreSQL alike, and a SQLite backup restores onto PostgreSQL (how a node moves);
 - ``media/``: the uploads (MEDIA_ROOT).
 
 Restoring needs an instance with no accounts or communities (or ``--force``). The audit log's
@@ -15,6 +16,7 @@ database is migrated afterwards, so a backup from an older version comes back up
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import shutil
@@ -26,9 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -56,12 +61,18 @@ def applied_migrations() -> list[str]:
 
 
 def _snapshot_sqlite(target: Path) -> None:
-    connection.ensure_connection()
+    # A connection of its own, read-only: in WAL mode it reads a consistent snapshot while the
+    # server goes on writing. (Python's backup() retries forever on SQLITE_LOCKED, which a
+    # connection with its own write transaction open would return; this one never has one.)
+    name = str(connection.settings_dict["NAME"])
+    if ":memory:" in name or "mode=memory" in name:
+        raise BackupError("An in-memory database cannot be backed up.")
+    source = sqlite3.connect(f"{Path(name).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     destination = sqlite3.connect(target)
     try:
-        with destination:
-            connection.connection.backup(destination)
+        source.backup(destination)
     finally:
+        source.close()
         destination.close()
 
 
@@ -71,9 +82,35 @@ def _snapshot_json(target: Path) -> None:
         if connection.vendor == "postgresql" and not connection.savepoint_ids:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        call_command(
-            "dumpdata", output=str(target), use_base_manager=True, indent=None, verbosity=0, format="json"
-        )
+        _dump_every_model(target)
+
+
+class _ExactEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts datetimes to milliseconds; a backup keeps every microsecond."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _dump_every_model(target: Path, using: str = DEFAULT_DB_ALIAS) -> None:
+    """What `dumpdata` writes (every app, no natural keys), but with exact timestamps."""
+    app_list = [(config, None) for config in apps.get_app_configs() if config.models_module is not None]
+    models = [
+        model
+        for model in serializers.sort_dependencies(app_list, allow_cycles=True)
+        if not model._meta.proxy and model._meta.can_migrate(connections[using])
+    ]
+    with target.open("w", encoding="utf-8") as out:
+        out.write("[\n")
+        first = True
+        for model in models:
+            rows = model._base_manager.using(using).order_by(model._meta.pk.name).iterator(chunk_size=2000)
+            for obj in serializers.serialize("python", rows):
+                out.write(("" if first else ",\n") + json.dumps(obj, cls=_ExactEncoder, ensure_ascii=False))
+                first = False
+        out.write("\n]\n")
 
 
 def backup_create(path: Path | None = None, *, say: Say = print) -> Path:
@@ -177,6 +214,21 @@ def _restore_sqlite_file(source: Path) -> None:
         dst.close()
 
 
+def _sqlite_to_json(source: Path, target: Path) -> None:
+    alias = "dualpower_backup_source"
+    # configure_settings fills in every default a connection needs; it insists on a "default" key.
+    config = connections.configure_settings(
+        {DEFAULT_DB_ALIAS: {"ENGINE": "django.db.backends.sqlite3", "NAME": str(source)}}
+    )
+    connections.settings[alias] = config[DEFAULT_DB_ALIAS]
+    try:
+        _dump_every_model(target, using=alias)
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]
+
+
 def _restore_json(source: Path, manifest: dict[str, Any]) -> None:
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
@@ -213,11 +265,6 @@ def backup_restore(path: Path, *, force: bool = False, say: Say = print) -> dict
         database_name = manifest.get("database_file")
         if database_name not in {SQLITE_FILE, JSON_FILE}:
             raise BackupError("This backup names no database file it holds.")
-        if database_name == SQLITE_FILE and connection.vendor != "sqlite":
-            raise BackupError(
-                "This backup holds a SQLite database; restore it on a SQLite node, then move with "
-                "`dualpower manage dumpdata` (see docs/operating.md)."
-            )
         call_command("migrate", interactive=False, verbosity=0)
         if database_has_data():
             if not force:
@@ -228,8 +275,13 @@ def backup_restore(path: Path, *, force: bool = False, say: Say = print) -> dict
             _wipe(say)
         tar.extractall(tmp, members=members, filter="data")
         source = Path(tmp) / database_name
-        if database_name == SQLITE_FILE:
+        if database_name == SQLITE_FILE and connection.vendor == "sqlite":
             _restore_sqlite_file(source)
+        elif database_name == SQLITE_FILE:
+            # A SQLite node moving to PostgreSQL: read the file as a second database, load as JSON.
+            converted = Path(tmp) / JSON_FILE
+            _sqlite_to_json(source, converted)
+            _restore_json(converted, manifest)
         else:
             _restore_json(source, manifest)
         call_command("migrate", interactive=False, verbosity=0)

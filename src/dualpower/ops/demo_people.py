@@ -6,10 +6,13 @@ import random
 from collections.abc import Callable
 
 from dualpower.groups.models import GroupMembership, WorkingGroup
+from dualpower.groups.services import convener_set, group_join
 from dualpower.members.models import Application, Membership, User
+from dualpower.members.services import application_admit, application_submit, profile_update, role_change
 from dualpower.node.models import Community
-from dualpower.node.services import audit_record, community_create
+from dualpower.node.services import community_create
 from dualpower.ops import demo as d
+from dualpower.ops.admin import coordinator_appoint
 
 QUESTIONS = (
     "Which neighbourhood do you live or work in?",
@@ -18,79 +21,28 @@ QUESTIONS = (
 
 
 def _apply(community: Community, user: User, name: str, answers: list[str]) -> Application:
-    # TODO(members): use members.services.application_submit once it lands.
-    application = Application.objects.create(
-        community=community, user=user, display_name=name, answers=answers
-    )
-    audit_record(
-        community=community, actor=None, action="application.submit", target=application, summary=name
-    )
-    return application
+    return application_submit(user=user, community=community, display_name=name, answers=answers)
 
 
-def _admit(application: Application, coordinator: Membership | None) -> Membership:
-    # TODO(members): use members.services.application_admit once it lands.
-    membership = Membership.objects.create(
-        user=application.user, community=application.community, display_name=application.display_name
-    )
-    application.status = Application.Status.ADMITTED
-    application.decided_by = coordinator
-    application.save(update_fields=["status", "decided_by"])
-    audit_record(
-        community=application.community,
-        actor=coordinator,
-        action="member.admit",
-        target=membership,
-        summary=membership.display_name,
-    )
-    return membership
+def _admit(application: Application, coordinator: Membership) -> Membership:
+    return application_admit(application=application, by=coordinator)
 
 
-def _set_role(membership: Membership, role: str, by: Membership | None, reason: str) -> None:
-    # TODO(members): use members.services.role_change once it lands.
-    from dualpower.members.models import RoleChange
-
-    RoleChange.objects.create(
-        membership=membership, role_before=membership.role, role_after=role, decided_by=by, reason=reason
-    )
-    membership.role = role
-    membership.save(update_fields=["role"])
-    audit_record(
-        community=membership.community,
-        actor=by,
-        action="member.role_change",
-        target=membership,
-        summary=f"{membership.display_name}: {role}",
-        data={"role": role, "reason": reason},
-    )
+def _set_role(membership: Membership, role: str, by: Membership, reason: str) -> None:
+    role_change(membership=membership, role=role, by=by, reason=reason)
 
 
 def _profile(membership: Membership, *, languages: list[str], neighbourhood: str, skills: list[str]) -> None:
-    # TODO(members): use members.services.profile_update once it lands.
-    membership.languages = languages
-    membership.neighbourhood = neighbourhood
-    membership.skills = skills
-    membership.save(update_fields=["languages", "neighbourhood", "skills"])
+    profile_update(membership=membership, languages=languages, neighbourhood=neighbourhood, skills=skills)
 
 
 def _join(group: WorkingGroup, membership: Membership) -> None:
-    # TODO(groups): use groups.services.group_join once it lands.
-    GroupMembership.objects.create(group=group, membership=membership)
-    audit_record(
-        community=group.community, actor=membership, action="group.join", target=group, summary=group.name
-    )
+    group_join(group=group, membership=membership)
 
 
 def _convener(group: WorkingGroup, membership: Membership, by: Membership) -> None:
-    # TODO(groups): use groups.services.convener_set once it lands.
-    GroupMembership.objects.filter(group=group, membership=membership).update(is_convener=True)
-    audit_record(
-        community=group.community,
-        actor=by,
-        action="group.convener_set",
-        target=group,
-        summary=f"{membership.display_name} convenes {group.name}",
-    )
+    gm = GroupMembership.objects.get(group=group, membership=membership)
+    convener_set(group_membership=gm, is_convener=True, by=by)
 
 
 def build(*, rng: random.Random, say: Callable[[str], None]) -> d.Demo:
@@ -107,12 +59,7 @@ def build(*, rng: random.Random, say: Callable[[str], None]) -> d.Demo:
     )
     # The first coordinator is appointed when the node is set up (as `dualpower createadmin` does).
     founder = d._account(d.COORDINATOR_EMAIL, d.COORDINATOR_PASSWORD)
-    coordinator = Membership.objects.create(
-        user=founder, community=community, display_name=d.PEOPLE[0][0], role=Membership.Role.COORDINATOR
-    )
-    audit_record(
-        community=community, actor=None, action="member.createadmin", target=coordinator, summary="Rosa D."
-    )
+    coordinator = coordinator_appoint(user=founder, community=community, display_name=d.PEOPLE[0][0])
     members = [coordinator]
     for index, (name, speaks_spanish) in enumerate(d.PEOPLE[1:], start=1):
         if index == 1:
@@ -144,6 +91,9 @@ def build(*, rng: random.Random, say: Callable[[str], None]) -> d.Demo:
         _set_role(by_name[name], Membership.Role.OBSERVER, coordinator, "Visiting from a sister network.")
 
     groups = list(WorkingGroup.objects.filter(community=community).order_by("slug"))
+    # Re-read: role_change saved new roles on its own copies of the memberships.
+    members = list(Membership.objects.filter(community=community).order_by("pk"))
+    by_name = {m.display_name: m for m in members}
     joinable = [m for m in members if m.role != Membership.Role.OBSERVER]
     for group in groups:
         people = rng.sample(joinable, rng.randint(7, 14))

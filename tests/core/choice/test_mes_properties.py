@@ -69,18 +69,24 @@ def test_mes_equals_pabutools_on_random_elections(election: PBElection) -> None:
 
 
 @FAST
-@given(elections(max_projects=4, max_voters=6))
+@given(
+    st.sampled_from(["approval", "cumulative", "ordinal"]).flatmap(
+        lambda t: elections(vote_type=t, max_projects=4, max_voters=6)
+    )
+)
 def test_mes_add1_equals_pabutools_stepping_on_random_elections(election: PBElection) -> None:
     from fractions import Fraction
 
     order = _order(election, TieBreak())
     instance, profile = to_pabutools(election)
     base = Fraction(election.budget, election.ballots.num_voters)
-    supported = {election.projects[int(p)].id for p in np.unique(election.ballots.project_index)}
-    previous = pabutools_mes(instance, profile, "approval", order)
+    prep = prepare(election)
+    supported = {election.projects[p].id for p in np.flatnonzero(prep.p_mu > 0)}
+    vote_type = election.vote_type
+    previous = pabutools_mes(instance, profile, vote_type, order)
     step = 0
     while not set(previous) >= supported:
-        current = pabutools_mes(instance, profile, "approval", order, share=base + step + 1)
+        current = pabutools_mes(instance, profile, vote_type, order, share=base + step + 1)
         if sum(election.projects[int(p[1:])].cost for p in current) > election.budget:
             break
         previous, step = current, step + 1

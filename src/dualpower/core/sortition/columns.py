@@ -29,6 +29,8 @@ from dualpower.core.sortition.oracle import CompositionOracle, Counts, dot
 TOLERANCE = 1e-9
 # A profile is fixed in a leximin stage when its dual weight exceeds this.
 FIX_WEIGHT = 1e-7
+# The first cap on the dual weight of a fixed profile (the unfixed ones' weights sum to 1).
+CAP_START = 1.0
 # Fixed probabilities are stored this much lower, so rounding never makes a later stage infeasible.
 FIX_SLACK = 1e-10
 
@@ -79,7 +81,14 @@ class _DualMaster:
         self.h = highs.new_highs(mip=False)
         highs.tighten_lp(self.h)
         cost = [-fixed.get(int(t), 0.0) for t in self.active] + [1.0]
-        highs.add_columns(self.h, cost, [0.0] * (m + 1), [highs.INF] * (m + 1))
+        # The weights of fixed profiles get a cap (box stabilisation, du Merle et al. 1999): without
+        # one, the few compositions known early let them grow without bound, and the pricing then
+        # chases huge weights for hundreds of rounds. A capped weight is a penalty on falling short
+        # of the fixed probability; ``cap_binds`` tells when the cap must be raised.
+        self.fixed_cols = np.array([j for j, t in enumerate(self.active) if int(t) in fixed], dtype=np.int32)
+        self.cap = CAP_START
+        upper = [self.cap if int(t) in fixed else highs.INF for t in self.active] + [highs.INF]
+        highs.add_columns(self.h, cost, [0.0] * (m + 1), upper)
         unfixed = [j for j, t in enumerate(self.active) if int(t) not in fixed]
         highs.add_row(self.h, 1.0, 1.0, unfixed, [1.0] * len(unfixed))
         if columns:
@@ -90,14 +99,31 @@ class _DualMaster:
         matrix = np.hstack([counts, -np.ones((len(columns), 1))])
         highs.add_dense_rows(self.h, np.full(len(columns), -highs.INF), np.zeros(len(columns)), matrix)
 
+    def cap_binds(self, y: np.ndarray) -> bool:
+        """If a capped weight sits at its cap, raise the cap tenfold and say so."""
+        if not len(self.fixed_cols) or y[self.active[self.fixed_cols]].max() < self.cap * (1 - 1e-6):
+            return False
+        self.cap *= 10
+        n = len(self.fixed_cols)
+        self.h.changeColsBounds(n, self.fixed_cols, np.zeros(n), np.full(n, self.cap))
+        return True
+
     def interior(self, on: bool) -> None:
         self.h.setOptionValue("solver", "ipm" if on else "choose")
         self.h.setOptionValue("run_crossover", "off" if on else "on")
-        self.h.setOptionValue("ipm_optimality_tolerance", 1e-10)
+        self.h.setOptionValue("ipm_optimality_tolerance", 1e-9)
 
     def solve(self) -> tuple[np.ndarray, float, float]:
         """Weights per profile (already divided by n_t, 0 off the active set), ŷ, and the optimum."""
-        if not highs.solve(self.h, maximise=False):
+        try:
+            ok = highs.solve(self.h, maximise=False)
+        except ValueError:
+            # The interior point method can stop short of its tolerance; simplex then finishes the
+            # job. Its duals are a vertex, still optimal, so fixing by them stays right (complementary
+            # slackness holds for every optimal pair); the stage may just fix fewer profiles.
+            self.interior(False)
+            ok = highs.solve(self.h, maximise=False)
+        if not ok:
             raise ValueError("The lottery program became infeasible; please report this pool.")
         x = highs.values(self.h)
         weights = np.zeros(len(self.scale))
@@ -129,6 +155,8 @@ def _stage(
         counts = oracle.best(y * scale)
         assert counts is not None
         if dot(y * scale, counts) <= y_hat + TOLERANCE or counts in known:
+            if master.cap_binds(y):
+                continue
             if interior and not in_interior:
                 master.interior(True)
                 in_interior = True

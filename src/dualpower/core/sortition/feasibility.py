@@ -69,8 +69,33 @@ def explain_joint_infeasibility(grouping: Grouping, quotas: Quotas, panel_size: 
             changes.append(f"{quota.feature} = {quota.value} minimum {quota.min} → {quota.min - lower_by}")
         if raise_by:
             changes.append(f"{quota.feature} = {quota.value} maximum {quota.max} → {quota.max + raise_by}")
-    named = sorted({c.split(" = ")[0] for c in changes})
+    clash = _clashing_features(grouping, quotas, panel_size)
+    named = " and ".join(", ".join(repr(f) for f in clash).rsplit(", ", 1))
     return ValueError(
-        f"No panel of {panel_size} can meet the quotas for {', '.join(repr(f) for f in named)} together; "
-        f"the smallest change that makes one possible is: {'; '.join(changes)}."
+        f"No panel of {panel_size} can meet the quotas for {named} together, though each can be met "
+        f"alone; the smallest change that makes a panel possible is: {'; '.join(changes)}."
     )
+
+
+def _clashing_features(grouping: Grouping, quotas: Quotas, panel_size: int) -> list[str]:
+    """A smallest set of features whose quotas cannot be met together (drop each feature in turn;
+    keep it out if the rest still clash): the features an organiser has to look at together."""
+    keep = list(quotas.features)
+    for feature in list(keep):
+        rest = [f for f in keep if f != feature]
+        if not _feasible(grouping, quotas, panel_size, set(rest)):
+            keep = rest
+    return keep
+
+
+def _feasible(grouping: Grouping, quotas: Quotas, panel_size: int, features: set[str]) -> bool:
+    h = highs.new_highs(mip=True)
+    sizes = grouping.sizes
+    t = len(sizes)
+    highs.add_columns(h, [0.0] * t, [0.0] * t, [min(n, panel_size) for n in sizes])
+    highs.make_integer(h, range(t))
+    highs.add_row(h, panel_size, panel_size, range(t), [1.0] * t)
+    for quota, members in zip(quotas.quotas, grouping.quota_profiles, strict=True):
+        if quota.feature in features:
+            highs.add_row(h, quota.min, quota.max, members, [1.0] * len(members))
+    return highs.solve(h, maximise=True)

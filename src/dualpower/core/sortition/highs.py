@@ -106,6 +106,8 @@ def add_dense_rows(h: highspy.Highs, lower: np.ndarray, upper: np.ndarray, matri
 
 
 def tighten_lp(h: highspy.Highs) -> None:
-    """Feasibility tolerances of 1e-9 instead of 1e-7, so probabilities are right to about 1e-9."""
+    """Feasibility tolerances of 1e-9 instead of 1e-7, so probabilities are right to about 1e-9; no
+    presolve, so that after a row is added the simplex restarts from the last basis."""
+    h.setOptionValue("presolve", "off")
     h.setOptionValue("primal_feasibility_tolerance", 1e-9)
     h.setOptionValue("dual_feasibility_tolerance", 1e-9)

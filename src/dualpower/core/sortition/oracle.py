@@ -38,7 +38,7 @@ class CompositionOracle:
         highs.set_costs(self._h, weights)
         if not highs.solve(self._h, maximise=True):
             return None
-        return tuple(int(round(v)) for v in highs.values(self._h))
+        return tuple(round(float(v)) for v in highs.values(self._h))
 
 
 def dot(weights: np.ndarray, counts: Counts) -> float:

@@ -10,6 +10,10 @@ from dualpower.members.models import Application, Membership, User
 from dualpower.node.models import Community
 from dualpower.node.services import community_create
 
+# Every permission matrix sweeps these: anonymous, an applicant, an observer, a member, a
+# coordinator, and a member of another community (outsider).
+ROLES = ("anonymous", "applicant", "observer", "member", "coordinator", "outsider")
+
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery staple"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from conftest import ROLES
+from dualpower.members.tests.factories import ROLES
 
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange
 from dualpower.members.tests.factories import make_application

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from conftest import ROLES
+from dualpower.members.tests.factories import ROLES
 
 from dualpower.members.models import Application, Membership
 from dualpower.node.models import Community

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import ROLES
+from dualpower.members.tests.factories import ROLES
 
 from dualpower.node.models import AuditEntry, Community
 

@@ -4,7 +4,7 @@
 is in ``mes_core`` (one run at a given per-voter share), the add1 sweep in ``mes_add1``, the
 explanation in ``mes_explain`` and the utilities/grouping in ``mes_prepare``.
 
-Completions (equalshares.net/implementation/completion):
+Completions (as described on equalshares.net under completion methods):
 - ``none``: MES with the budget split equally, as is;
 - ``add1``: the share is raised one currency unit at a time; the outcome of the last step
   before the first outcome that does not fit (see ``mes_add1``);
@@ -56,7 +56,7 @@ def equal_shares(
     base = Fraction(election.budget, prep.total_weight)
     step = 0
     if completion in ("add1", "add1u"):
-        found = add1_jumping(prep, election.budget, rank, exact=exact, progress=progress)
+        found = add1_jumping(prep, election.budget, rank, progress=progress)
         step = found.step
     share = base + step
     run = run_mes(prep, share, rank, exact=exact, record=True)

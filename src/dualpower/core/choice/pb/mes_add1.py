@@ -1,6 +1,6 @@
 """The add1 completion of the Method of Equal Shares, by stepping and by jumping (ADD-OPT style).
 
-add1 as cities use it (issue 3; equalshares.net/implementation/completion): raise every voter's
+add1 as cities use it (issue 3; equalshares.net, completion methods): raise every voter's
 share by one currency unit at a time, starting from budget / voters, and re-run MES; the result
 is the outcome of the last step before the first step whose outcome no longer fits the budget.
 An outcome that is exhaustive does not end the sweep: the sweep is not monotone. The sweep also
@@ -69,7 +69,6 @@ def add1_jumping(
     budget: int,
     rank: IntArray,
     *,
-    exact: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> Add1Result:
     """The same result as ``add1_stepping``, jumping over steps whose outcome cannot change.

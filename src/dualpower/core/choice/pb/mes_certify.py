@@ -26,12 +26,18 @@ from dualpower.core.choice.pb.mes_prepare import Prepared, gather
 _MARGIN = 1e-7
 
 
-def _first_root(h: np.ndarray, slope: np.ndarray) -> float:
-    """Smallest d >= 0 with h + slope * d < 0, for h >= 0 (negative h from rounding counts as 0)."""
+def _first_root(h: np.ndarray, slope: np.ndarray, tol: float) -> float:
+    """Smallest d >= 0 with h + slope * d < 0, for h >= 0.
+
+    A margin h within ``tol`` (float error) of 0 counts as exactly 0: it may be a tie that a
+    falling slope breaks at once, and dividing a rounding error by a small slope would
+    otherwise certify a long, wrong stretch.
+    """
     falling = slope < 0
     if not falling.any():
         return float("inf")
-    return float((np.maximum(h[falling], 0.0) / -slope[falling]).min())
+    margin = h[falling]
+    return float((np.where(margin <= tol, 0.0, margin) / -slope[falling]).min())
 
 
 def certified_extra_share(prep: Prepared, run: RunResult) -> float:
@@ -70,7 +76,7 @@ def certified_extra_share(prep: Prepared, run: RunResult) -> float:
         # (i) the winner's poor/rich split
         h = np.where(in_poor, rho * u - beta[g], beta[g] - rho * u)
         hs = np.where(in_poor, tau * u - sigma[g], sigma[g] - tau * u)
-        best = min(best, _first_root(h, hs))
+        best = min(best, _first_root(h, hs, tol))
         if costs[w] > 0:
             best = min(best, _competitors(prep, r, w, rho, tau, beta, sigma, have, have_rise, sel_round, tol))
         # pay, and move the money each project's supporters hold
@@ -90,7 +96,10 @@ def certified_extra_share(prep: Prepared, run: RunResult) -> float:
     rest = (sel_round < 0) & supported
     up = rest & (have_rise > 0)
     if up.any():
-        best = min(best, float((np.maximum(costs[up] - have[up], 0.0) / have_rise[up]).min()))
+        best = min(best, _first_root(costs[up] - have[up], -have_rise[up], 1e-9 * float(costs[up].max())))
+    # At most double the share per certificate: a root missed because float error flipped the
+    # sign of a tiny slope lies beyond margin / slope error, far past one share.
+    best = min(best, share)
     return max(0.0, best * (1 - _MARGIN) - _MARGIN)
 
 
@@ -145,7 +154,7 @@ def _competitors(
     gap = costs[tight] - value
     up = rise > 0
     if up.any():
-        best = min(best, float((np.maximum(gap[up], 0.0) / rise[up]).min()))
+        best = min(best, _first_root(gap[up], -rise[up], 1e-9 * float(costs[tight].max())))
     if (gap[~up] < 0).any():
         best = 0.0
     return best

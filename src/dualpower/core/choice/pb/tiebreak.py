@@ -77,4 +77,5 @@ def _support(election: PBElection) -> npt.NDArray[np.int64]:
     ballots = election.ballots
     weights = np.repeat(ballots.weights, np.diff(ballots.offsets))
     values = weights * ballots.points if election.vote_type == "cumulative" else weights
-    return np.bincount(ballots.project_index, weights=values, minlength=len(election.projects)).astype(np.int64)
+    support = np.bincount(ballots.project_index, weights=values, minlength=len(election.projects))
+    return support.astype(np.int64)

@@ -1,0 +1,149 @@
+"""The lottery and the draw: every possible panel meets the quotas, probabilities are exact, and a
+public seed picks one panel that anyone can recompute from the published table."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sortition_pools import make_pool, make_quotas
+
+from dualpower.core.sortition import (
+    Distribution,
+    Pool,
+    Quotas,
+    draw,
+    lottery_fingerprint,
+    lottery_table,
+    select_distribution,
+)
+
+
+@pytest.fixture(scope="module")
+def pool() -> Pool:
+    return make_pool(60, seed=11)
+
+
+@pytest.fixture(scope="module")
+def quotas(pool: Pool) -> Quotas:
+    return make_quotas(pool, 10)
+
+
+@pytest.fixture(scope="module")
+def lottery(pool: Pool, quotas: Quotas) -> Distribution:
+    return select_distribution(pool, quotas, 10)
+
+
+def _meets_quotas(members: tuple[str, ...], pool: Pool, quotas: Quotas) -> bool:
+    values = {p.id: dict(p.features) for p in pool.people}
+    return all(
+        q.min <= sum(1 for m in members if values[m][q.feature] == q.value) <= q.max for q in quotas.quotas
+    )
+
+
+def test_every_composition_in_the_lottery_meets_the_quotas_and_size(
+    lottery: Distribution, quotas: Quotas
+) -> None:
+    index = {f: i for i, f in enumerate(lottery.features)}
+    for composition in lottery.lottery:
+        assert sum(composition.counts) == 10
+        for q in quotas.quotas:
+            count = sum(
+                c for c, prof in zip(composition.counts, lottery.profiles, strict=True)
+                if prof.values[index[q.feature]] == q.value
+            )  # fmt: skip
+            assert q.min <= count <= q.max
+        assert all(c <= len(p.members) for c, p in zip(composition.counts, lottery.profiles, strict=True))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(min_size=1, max_size=30).filter(str.strip))
+def test_every_drawn_panel_meets_the_quotas_and_size(seed: str) -> None:
+    pool = make_pool(60, seed=11)
+    quotas = make_quotas(pool, 10)
+    panel = draw(_cached(pool, quotas), seed)
+    assert len(panel.members) == len(set(panel.members)) == 10
+    assert _meets_quotas(panel.members, pool, quotas)
+
+
+_LOTTERIES: dict[tuple[Pool, Quotas], Distribution] = {}
+
+
+def _cached(pool: Pool, quotas: Quotas) -> Distribution:
+    if (pool, quotas) not in _LOTTERIES:
+        _LOTTERIES[(pool, quotas)] = select_distribution(pool, quotas, 10)
+    return _LOTTERIES[(pool, quotas)]
+
+
+def test_probabilities_sum_exactly_to_the_panel_size(lottery: Distribution) -> None:
+    assert sum(p for _, p in lottery.probabilities) == 10
+    assert sum(c.tickets for c in lottery.lottery) == lottery.total_tickets
+
+
+def test_members_of_a_profile_share_one_probability(lottery: Distribution) -> None:
+    for profile in lottery.profiles:
+        assert len({lottery.probability(pid) for pid in profile.members}) == 1
+
+
+def test_draw_is_deterministic_for_a_seed(lottery: Distribution) -> None:
+    assert draw(lottery, "2026-11-22 national lottery: 04 17 23 31 42 45") == draw(
+        lottery, "2026-11-22 national lottery: 04 17 23 31 42 45"
+    )
+
+
+def test_an_integer_seed_is_drawn_as_its_decimal_text(lottery: Distribution) -> None:
+    assert draw(lottery, 41723).members == draw(lottery, "41723").members
+
+
+def test_draw_differs_across_seeds(lottery: Distribution) -> None:
+    panels = {draw(lottery, f"seed {k}").members for k in range(20)}
+    assert len(panels) >= 15
+
+
+def test_draw_follows_the_published_recipe(lottery: Distribution) -> None:
+    """docs/sortition.md's steps, recomputed here with hashlib only."""
+    seed = "Riverside assembly, 1 December: 7 19 22 34 40"
+    ticket = int(hashlib.sha256(seed.encode("utf-8")).hexdigest(), 16) % 10**12
+    upto, chosen = 0, None
+    for composition in lottery.lottery:
+        upto += composition.tickets
+        if ticket < upto:
+            chosen = composition
+            break
+    assert chosen is not None
+    expected = []
+    for profile, count in zip(lottery.profiles, chosen.counts, strict=True):
+        keys = sorted(profile.members, key=lambda pid: hashlib.sha256(f"{seed}\n{pid}".encode()).hexdigest())
+        expected.extend(keys[:count])
+    panel = draw(lottery, seed)
+    assert panel.ticket == ticket
+    assert panel.members == tuple(sorted(expected))
+
+
+def test_draws_over_many_seeds_follow_the_published_probabilities(lottery: Distribution) -> None:
+    runs = 3000
+    seen = Counter(pid for k in range(runs) for pid in draw(lottery, k).members)
+    for pid, p in lottery.probabilities:
+        # 5 standard deviations of a binomial count: a real bias shows, chance does not.
+        sd = (runs * float(p) * (1 - float(p))) ** 0.5
+        assert abs(seen[pid] - runs * float(p)) <= 5 * sd + 1
+
+
+def test_the_published_table_names_every_ticket_range(lottery: Distribution) -> None:
+    table = lottery_table(lottery)
+    assert f"{lottery.total_tickets - 1}:" in table
+    assert table.count("\n  P") == len(lottery.profiles)
+    assert len(lottery_fingerprint(lottery)) == 64
+
+
+def test_the_same_pool_gives_the_same_lottery(pool: Pool, quotas: Quotas, lottery: Distribution) -> None:
+    shuffled = Pool(tuple(reversed(pool.people)))
+    assert select_distribution(shuffled, quotas, 10) == lottery
+
+
+def test_an_empty_seed_is_refused(lottery: Distribution) -> None:
+    with pytest.raises(ValueError, match="seed is empty"):
+        draw(lottery, "  ")
