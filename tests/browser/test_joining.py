@@ -79,16 +79,19 @@ def test_a_newcomer_is_admitted_and_joins_a_working_group(
     application = coordinator.locator("main").get_by_text("Nia").first
     assert application.is_visible()
     screenshot(coordinator, "03-applications")
-    coordinator.locator("main").get_by_role("button", name=re.compile("Admit", re.I)).first.click()
-    coordinator.wait_for_load_state()
+    admit = coordinator.locator("main").get_by_role("button", name=re.compile("Admit", re.I)).first
+    admit.click()
+    # htmx swaps the application's card in place: wait until the decision has come back.
+    admit.wait_for(state="detached")
     assert Membership.objects.filter(community=community, display_name="Nia", status="active").exists()
 
     # 4. The new member joins the food group and sees it on their dashboard.
     newcomer.goto(f"{base}/c/riverside/groups/")
     assert_accessible(newcomer, "groups")
     food = newcomer.locator("main li, main article, main section").filter(has_text="Food").first
-    food.get_by_role("button", name=re.compile("^Join", re.I)).click()
-    newcomer.wait_for_load_state()
+    join = food.get_by_role("button", name=re.compile("^Join", re.I))
+    join.click()
+    join.wait_for(state="detached")
     newcomer.goto(f"{base}/c/riverside/")
     assert_accessible(newcomer, "dashboard")
     screenshot(newcomer, "04-dashboard")

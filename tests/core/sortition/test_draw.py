@@ -60,22 +60,13 @@ def test_every_composition_in_the_lottery_meets_the_quotas_and_size(
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.text(min_size=1, max_size=30).filter(str.strip))
-def test_every_drawn_panel_meets_the_quotas_and_size(seed: str) -> None:
-    pool = make_pool(60, seed=11)
-    quotas = make_quotas(pool, 10)
-    panel = draw(_cached(pool, quotas), seed)
+@given(seed=st.text(min_size=1, max_size=30).filter(str.strip))
+def test_every_drawn_panel_meets_the_quotas_and_size(
+    seed: str, pool: Pool, quotas: Quotas, lottery: Distribution
+) -> None:
+    panel = draw(lottery, seed)
     assert len(panel.members) == len(set(panel.members)) == 10
     assert _meets_quotas(panel.members, pool, quotas)
-
-
-_LOTTERIES: dict[tuple[Pool, Quotas], Distribution] = {}
-
-
-def _cached(pool: Pool, quotas: Quotas) -> Distribution:
-    if (pool, quotas) not in _LOTTERIES:
-        _LOTTERIES[(pool, quotas)] = select_distribution(pool, quotas, 10)
-    return _LOTTERIES[(pool, quotas)]
 
 
 def test_probabilities_sum_exactly_to_the_panel_size(lottery: Distribution) -> None:
@@ -147,3 +138,36 @@ def test_the_same_pool_gives_the_same_lottery(pool: Pool, quotas: Quotas, lotter
 def test_an_empty_seed_is_refused(lottery: Distribution) -> None:
     with pytest.raises(ValueError, match="seed is empty"):
         draw(lottery, "  ")
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    size=st.integers(20, 60),
+    seed=st.integers(0, 10_000),
+    share=st.floats(0.1, 0.3),
+    objective=st.sampled_from(["maximin", "leximin"]),
+)
+def test_any_lottery_holds_only_panels_within_quotas(
+    size: int, seed: int, share: float, objective: str
+) -> None:
+    pool = make_pool(size, seed=seed, features=3)
+    panel_size = max(3, round(share * size))
+    quotas = make_quotas(pool, panel_size, margin=0.3)
+    try:
+        lottery = select_distribution(pool, quotas, panel_size, objective=objective)  # type: ignore[arg-type]
+    except ValueError as error:
+        assert any(f in str(error) for f in ("neighbourhood", "gender", "age"))
+        return
+    assert sum(p for _, p in lottery.probabilities) == panel_size
+    for k in range(5):
+        panel = draw(lottery, f"{seed}-{k}")
+        assert len(panel.members) == panel_size
+        assert _meets_quotas(panel.members, pool, quotas)
+    index = {f: i for i, f in enumerate(lottery.features)}
+    for composition in lottery.lottery:
+        for q in quotas.quotas:
+            count = sum(
+                c for c, prof in zip(composition.counts, lottery.profiles, strict=True)
+                if prof.values[index[q.feature]] == q.value
+            )  # fmt: skip
+            assert q.min <= count <= q.max

@@ -36,7 +36,7 @@ def _feasible(pool: Pool, quotas: Quotas, panel_size: int) -> bool:
 def test_maximin_reaches_the_best_minimum_over_all_panels(instance: tuple[Pool, Quotas, int]) -> None:
     pool, quotas, panel_size = instance
     if not _feasible(pool, quotas, panel_size):
-        with pytest.raises(ValueError, match="area|age"):  # the sentence names a feature
+        with pytest.raises(ValueError, match=r"area|age"):  # the sentence names a feature
             select_distribution(pool, quotas, panel_size)
         return
     lottery = select_distribution(pool, quotas, panel_size)

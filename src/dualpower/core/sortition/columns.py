@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dualpower.core.sortition import highs
+from dualpower.core.sortition.model import Objective
 from dualpower.core.sortition.oracle import CompositionOracle, Counts, dot
 
 # Stop when no composition beats the restricted dual by more than this: the lottery is then
@@ -29,8 +30,6 @@ from dualpower.core.sortition.oracle import CompositionOracle, Counts, dot
 TOLERANCE = 1e-9
 # A profile is fixed in a leximin stage when its dual weight exceeds this.
 FIX_WEIGHT = 1e-7
-# The first cap on the dual weight of a fixed profile (the unfixed ones' weights sum to 1).
-CAP_START = 1.0
 # Fixed probabilities are stored this much lower, so rounding never makes a later stage infeasible.
 FIX_SLACK = 1e-10
 
@@ -47,8 +46,8 @@ def initial_compositions(oracle: CompositionOracle) -> tuple[list[Counts], tuple
     """Compositions that together include every profile some panel can include.
 
     For each profile not yet covered, ask for a panel with as many of it as possible, then as many
-    other uncovered profiles as possible (the weight panel_size + 1 on the target makes the first
-    aim lexicographically first). A profile that still gets 0 can never be on a panel.
+    other uncovered profiles as possible (a weight on the target above the pool size makes the
+    first aim lexicographically first). A profile that still gets 0 can never be on a panel.
     """
     n = len(oracle.sizes)
     covered = np.zeros(n, dtype=bool)
@@ -71,6 +70,24 @@ def initial_compositions(oracle: CompositionOracle) -> tuple[list[Counts], tuple
     return found, tuple(bool(c) for c in covered)
 
 
+def diverse_compositions(oracle: CompositionOracle, selectable: tuple[bool, ...], rounds: int) -> list[Counts]:
+    """Varied compositions by multiplicative weights (sortition-algorithms starts leximin the same
+    way): each round takes the composition heaviest in the current weights, then lowers the
+    weights of the profiles it drew from, so the next rounds favour the others."""
+    weights = np.where(np.asarray(selectable), 1.0, 0.0)
+    found: list[Counts] = []
+    for _ in range(rounds):
+        counts = oracle.best(weights)
+        assert counts is not None
+        if counts in found:
+            weights = 0.9 * weights + 0.1 * np.where(np.asarray(selectable), 1.0, 0.0)
+        else:
+            found.append(counts)
+            weights = weights * (1.0 - 0.2 * np.asarray(counts) / oracle.sizes)
+        weights *= weights.size / max(weights.sum(), 1e-300)
+    return found
+
+
 class _DualMaster:
     """The restricted dual LP of one stage, over the selectable profiles only."""
 
@@ -81,14 +98,7 @@ class _DualMaster:
         self.h = highs.new_highs(mip=False)
         highs.tighten_lp(self.h)
         cost = [-fixed.get(int(t), 0.0) for t in self.active] + [1.0]
-        # The weights of fixed profiles get a cap (box stabilisation, du Merle et al. 1999): without
-        # one, the few compositions known early let them grow without bound, and the pricing then
-        # chases huge weights for hundreds of rounds. A capped weight is a penalty on falling short
-        # of the fixed probability; ``cap_binds`` tells when the cap must be raised.
-        self.fixed_cols = np.array([j for j, t in enumerate(self.active) if int(t) in fixed], dtype=np.int32)
-        self.cap = CAP_START
-        upper = [self.cap if int(t) in fixed else highs.INF for t in self.active] + [highs.INF]
-        highs.add_columns(self.h, cost, [0.0] * (m + 1), upper)
+        highs.add_columns(self.h, cost, [0.0] * (m + 1), [highs.INF] * (m + 1))
         unfixed = [j for j, t in enumerate(self.active) if int(t) not in fixed]
         highs.add_row(self.h, 1.0, 1.0, unfixed, [1.0] * len(unfixed))
         if columns:
@@ -98,15 +108,6 @@ class _DualMaster:
         counts = np.asarray(columns, dtype=np.float64)[:, self.active] * self.scale[self.active]
         matrix = np.hstack([counts, -np.ones((len(columns), 1))])
         highs.add_dense_rows(self.h, np.full(len(columns), -highs.INF), np.zeros(len(columns)), matrix)
-
-    def cap_binds(self, y: np.ndarray) -> bool:
-        """If a capped weight sits at its cap, raise the cap tenfold and say so."""
-        if not len(self.fixed_cols) or y[self.active[self.fixed_cols]].max() < self.cap * (1 - 1e-6):
-            return False
-        self.cap *= 10
-        n = len(self.fixed_cols)
-        self.h.changeColsBounds(n, self.fixed_cols, np.zeros(n), np.full(n, self.cap))
-        return True
 
     def interior(self, on: bool) -> None:
         self.h.setOptionValue("solver", "ipm" if on else "choose")
@@ -155,8 +156,6 @@ def _stage(
         counts = oracle.best(y * scale)
         assert counts is not None
         if dot(y * scale, counts) <= y_hat + TOLERANCE or counts in known:
-            if master.cap_binds(y):
-                continue
             if interior and not in_interior:
                 master.interior(True)
                 in_interior = True
@@ -191,13 +190,18 @@ def _primal(columns: list[Counts], scale: np.ndarray, floor: dict[int, float] | 
     return x / x.sum()
 
 
-def solve_lottery(oracle: CompositionOracle, objective: str) -> Solution:
+def solve_lottery(oracle: CompositionOracle, objective: Objective) -> Solution:
+    """The optimal lottery over compositions for ``objective`` (checked by the caller)."""
     columns, selectable = initial_compositions(oracle)
     known = set(columns)
     scale = np.where(np.asarray(selectable), 1.0 / oracle.sizes, 0.0)
     fixed: dict[int, float] = {}
     y, optimum = _stage(oracle, columns, known, scale, fixed, interior=objective == "leximin")
     if objective == "leximin":
+        for counts in diverse_compositions(oracle, selectable, len(columns) + int(np.sum(selectable))):
+            if counts not in known:
+                known.add(counts)
+                columns.append(counts)
         unfixed = {int(t) for t in np.nonzero(scale)[0]}
         while True:
             newly = [t for t in unfixed if y[t] > FIX_WEIGHT] or [max(unfixed, key=lambda t: y[t])]

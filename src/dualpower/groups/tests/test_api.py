@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from dualpower.members.tests.factories import ROLES
 
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.groups.tests.factories import food, membership_of, put_in_group
+from dualpower.members.tests.factories import ROLES
 from dualpower.node.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from dualpower.members.tests.factories import ROLES
 
 from dualpower.groups.rules import PERMISSIONS
 from dualpower.groups.tests.factories import food, membership_of, put_in_group
+from dualpower.members.tests.factories import ROLES
 
 pytestmark = pytest.mark.django_db
 

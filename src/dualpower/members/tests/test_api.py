@@ -7,10 +7,9 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from dualpower.members.tests.factories import ROLES
 
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange
-from dualpower.members.tests.factories import make_application
+from dualpower.members.tests.factories import ROLES, make_application
 from dualpower.node.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from dualpower.members.tests.factories import ROLES
 
 from dualpower.members.models import Application, Membership
+from dualpower.members.tests.factories import ROLES
 from dualpower.node.models import Community
 
 pytestmark = pytest.mark.django_db

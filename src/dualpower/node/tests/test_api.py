@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from dualpower.members.tests.factories import ROLES
 
+from dualpower.members.tests.factories import ROLES
 from dualpower.node.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from dualpower.members.tests.factories import ROLES
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from dualpower.members.tests.factories import ROLES
 
+from dualpower.members.tests.factories import ROLES
 from dualpower.node.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
