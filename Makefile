@@ -128,9 +128,10 @@ test-postgres: $(STAMP_TEST)
 bench: $(STAMP_TEST)
 	@# make_*.py regenerate fixtures (minutes); the rest are benchmarks.
 	@for script in bench/*.py; do \
-	  case "$$(basename $$script)" in make_*) continue;; esac; \
+	  case "$$(basename $$script)" in make_*|assemble_*) continue;; esac; \
 	  echo "== $$script"; $(BIN)/python "$$script"; \
 	done
+	$(BIN)/python bench/assemble_benchmarks_doc.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-results build dist

@@ -51,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks" / "sortition.md")
     parser.add_argument(
-        "--leximin-up-to", type=int, default=500, help="time our leximin on pools up to this size"
+        "--leximin-up-to", type=int, default=2000, help="time our leximin on pools up to this size"
     )
     args = parser.parse_args()
     rows = []

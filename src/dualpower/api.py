@@ -7,15 +7,52 @@ errors also name the field. Browser sessions (with CSRF) and personal access tok
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import paginate as ninja_paginate
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from dualpower.errors import DomainError
+
+# Far beyond any list a node holds, and within a 64-bit integer: a larger offset reaches the
+# database as an overflowing number (a 500 on SQLite), so it is refused as a validation error.
+MAX_OFFSET = 1_000_000
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=&offset=`` on every list, both bounded."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def paginate(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The routers' ``@paginate``: ninja's, with the bounded ``Pagination``."""
+    return ninja_paginate(Pagination)(func)
+
+
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object.
+
+    Ninja's schemas read attributes from any value, so without this a body of ``"x"``, ``0`` or
+    ``[]`` would pass as an empty object: a PATCH would answer 200 having understood nothing.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
 
 
 class TokenAuth(HttpBearer):
@@ -38,6 +75,12 @@ class SessionAuth(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No session cookie, nothing to forge: an anonymous write is a 401, not a CSRF failure.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         return user if user is not None and user.is_authenticated else None
@@ -56,12 +99,45 @@ session_auth = SessionAuth()
 AUTH_REQUIRED = [token_auth, session_auth]
 AUTH_OPTIONAL = [token_auth, session_auth, Anonymous()]
 
-api = NinjaAPI(
+
+class ErrorOut(Schema):
+    detail: str = Field(..., description="A sentence for people.")
+    code: str = Field(..., description="Stable, for programs: not_found, permission_denied, ...")
+    field: str | None = Field(None, description="The field at fault, when there is one.")
+
+
+# What any operation may answer besides its success: every status that errors.py and the
+# handlers below produce, so clients (and contract tests) know the error shape.
+ERROR_STATUSES = {
+    "400": "The request is malformed or a value is refused.",
+    "401": "Not signed in, or the access token is not valid.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such thing here.",
+    "409": "The state of things forbids it.",
+    "422": "A field does not validate; `field` names it.",
+}
+
+
+class DualpowerAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ErrorOut.model_json_schema()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = DualpowerAPI(
     title="dualpower",
     version="1",
     urls_namespace="api-v1",
     description="The API of a dualpower node. Errors are `{detail, code}` with a 4xx status.",
     auth=AUTH_REQUIRED,
+    parser=ObjectBodyParser(),
 )
 
 
@@ -97,7 +173,9 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, str(exc), "error")
+    # Ninja's own refusals: an unreadable body (400, the code InvalidInput uses), a failed CSRF check.
+    code = {400: "invalid", 403: "permission_denied"}.get(exc.status_code, "error")
+    return _error(request, exc.status_code, str(exc), code)
 
 
 def _register_routers() -> None:

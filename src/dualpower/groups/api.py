@@ -4,15 +4,15 @@ Every path is inside one community: /communities/{slug}/groups/...; a group of a
 community is simply not found there.
 """
 
+import json
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import paginate
 from pydantic import ValidationError
 
-from dualpower.api import AUTH_OPTIONAL
+from dualpower.api import AUTH_OPTIONAL, paginate
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.groups import selectors, services
 from dualpower.groups.models import GroupMembership, WorkingGroup
@@ -102,10 +102,15 @@ def _optional_body(request: HttpRequest) -> LeaveIn:
     """The body of /leave is optional: most people leaving name nobody."""
     try:
         if request.content_type == "application/json" and request.body.strip():
-            return LeaveIn.model_validate_json(request.body)
+            data = json.loads(request.body)
+            if not isinstance(data, dict):
+                raise InvalidInput("The request body must be a JSON object.")
+            return LeaveIn.model_validate(data)
         return LeaveIn.model_validate({k: v for k, v in request.POST.items() if k in LeaveIn.model_fields})
     except ValidationError as exc:
         raise NinjaValidationError(list(exc.errors())) from None
+    except ValueError as exc:  # not JSON at all
+        raise InvalidInput("The request body is not valid JSON.") from exc
 
 
 _LEAVE_BODY = {

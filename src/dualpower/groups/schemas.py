@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from dualpower.groups.services import NAME_MAX, PURPOSE_MAX
 
@@ -20,16 +22,18 @@ class GroupOut(Schema):
     created_at: datetime
 
 
+# Booleans and ids are strict: JSON has both, and pydantic would otherwise read 1 or "yes" as true
+# and `true` as the id 1.
 class GroupIn(Schema):
     name: str = Field(..., min_length=1, max_length=NAME_MAX)
     purpose: str = Field("", max_length=PURPOSE_MAX)
-    is_open: bool = True
+    is_open: bool = Field(True, strict=True)
 
 
 class GroupPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=NAME_MAX)
     purpose: str | None = Field(None, max_length=PURPOSE_MAX)
-    is_open: bool | None = None
+    is_open: bool | None = Field(None, strict=True)
 
 
 class GroupMemberOut(Schema):
@@ -51,6 +55,14 @@ class LeaveIn(Schema):
         description="When the last convener leaves: the id (in this group) of the member who takes over.",
     )
 
+    @field_validator("new_convener", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any) -> Any:
+        # Not strict: the form on the page sends the id as text. But `true` is no one's id.
+        if isinstance(value, bool):
+            raise ValueError("Give the id of the member who takes over.")
+        return value
+
 
 class ConvenerIn(Schema):
-    is_convener: bool
+    is_convener: bool = Field(..., strict=True)

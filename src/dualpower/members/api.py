@@ -5,9 +5,9 @@ from typing import Any
 from django.contrib.auth import logout
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
 from ninja.responses import Status
 
+from dualpower.api import paginate
 from dualpower.members import selectors, services
 from dualpower.members.models import Application, Membership
 from dualpower.members.permissions import check_perm

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import paginate
 
 import dualpower
-from dualpower.api import AUTH_OPTIONAL
+from dualpower.api import AUTH_OPTIONAL, paginate
 from dualpower.node import services
 from dualpower.node.models import AuditEntry, Community
 from dualpower.node.schemas import AuditEntryOut, CommunityOut, CommunityPatch, NodeOut

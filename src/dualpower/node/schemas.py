@@ -18,13 +18,14 @@ class CommunityOut(Schema):
 
 
 class CommunityPatch(Schema):
+    # Strict numbers and booleans: JSON has both, and pydantic would read `true` as a threshold of 1.
     name: str | None = Field(None, min_length=1, max_length=120)
     description: str | None = Field(None, max_length=5000)
     languages: list[str] | None = Field(None, max_length=20)
     admission: str | None = None
-    trust_threshold: int | None = Field(None, ge=1, le=100)
+    trust_threshold: int | None = Field(None, ge=1, le=100, strict=True)
     application_questions: list[str] | None = Field(None, max_length=20)
-    is_public: bool | None = None
+    is_public: bool | None = Field(None, strict=True)
 
 
 class NodeOut(Schema):

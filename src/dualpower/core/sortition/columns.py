@@ -70,7 +70,9 @@ def initial_compositions(oracle: CompositionOracle) -> tuple[list[Counts], tuple
     return found, tuple(bool(c) for c in covered)
 
 
-def diverse_compositions(oracle: CompositionOracle, selectable: tuple[bool, ...], rounds: int) -> list[Counts]:
+def diverse_compositions(
+    oracle: CompositionOracle, selectable: tuple[bool, ...], rounds: int
+) -> list[Counts]:
     """Varied compositions by multiplicative weights (sortition-algorithms starts leximin the same
     way): each round takes the composition heaviest in the current weights, then lowers the
     weights of the profiles it drew from, so the next rounds favour the others."""
@@ -198,6 +200,10 @@ def solve_lottery(oracle: CompositionOracle, objective: Objective) -> Solution:
     fixed: dict[int, float] = {}
     y, optimum = _stage(oracle, columns, known, scale, fixed, interior=objective == "leximin")
     if objective == "leximin":
+        # Before the leximin stages, a varied stock of compositions: with only the maximin ones,
+        # each stage's duals swing across hundreds of rounds (on 2,000 volunteers, minutes instead
+        # of seconds: docs/benchmarks/sortition.md). One round per profile plus one per known
+        # composition was enough on every pool we measured.
         for counts in diverse_compositions(oracle, selectable, len(columns) + int(np.sum(selectable))):
             if counts not in known:
                 known.add(counts)

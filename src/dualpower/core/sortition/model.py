@@ -6,6 +6,7 @@ from the same people in a different order are equal, hash the same and give the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -40,11 +41,9 @@ class Pool:
     people: tuple[Person, ...]
 
     def __post_init__(self) -> None:
-        ids = [p.id for p in self.people]
-        if len(set(ids)) != len(ids):
-            seen: set[str] = set()
-            twice = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
-            raise ValueError(f"The pool lists the person {twice!r} twice; every id must be unique.")
+        twice = sorted(pid for pid, n in Counter(p.id for p in self.people).items() if n > 1)
+        if twice:
+            raise ValueError(f"The pool lists the person {twice[0]!r} twice; every id must be unique.")
         object.__setattr__(self, "people", tuple(sorted(self.people, key=lambda p: p.id)))
 
     @classmethod

@@ -1,0 +1,128 @@
+"""Every operation of /api/v1/, fuzzed from its own OpenAPI schema: bad input is a 4xx, never a 500.
+
+A bounded, deterministic schemathesis pass, in-process through Django's WSGI app, as a member and
+as a coordinator (each with a personal access token). Each example runs in a transaction that is
+rolled back, so every request meets the same small world. For each response:
+
+- no 5xx;
+- an error is ``{"detail", "code"}``;
+- a response matches the schema the operation documents (``response_schema_conformance``);
+- a request that violates the schema is refused (``negative_data_rejection``).
+
+Schema-valid and schema-violating requests are both generated; the path's community and group
+are pinned to existing ones most of the time, so requests reach the services, not only the 404s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+
+EXAMPLES = 15  # per operation and generation mode; enough to reach every parser and service
+
+CHECKS = [schemathesis.checks.response_schema_conformance]
+# A request the schema forbids must not succeed (it did: `true` as a trust threshold, `[]` as a patch).
+NEGATIVE_CHECKS = [*CHECKS, schemathesis.checks.negative_data_rejection]
+
+
+@pytest.fixture
+def wsgi_app() -> Iterator[Any]:
+    # The test client does the same: the request signals would close the test's database
+    # connection (and, with it, the test's transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _world(community: Any, people: dict[str, Any]) -> None:
+    """A group with a convener and a member, so the group endpoints have someone to act on."""
+    from dualpower.groups import services as groups
+    from dualpower.groups.models import WorkingGroup
+    from dualpower.members.roles import membership_for
+
+    housing = WorkingGroup.objects.get(community=community, slug="housing")
+    for role in ("coordinator", "member"):
+        groups.group_join(group=housing, membership=membership_for(people[role], community))
+
+
+def _problems(case: Any, response: Any, checks: list[Any]) -> list[str]:
+    if response.status_code >= 500:
+        return [f"{response.status_code}: {response.text[:300]}"]
+    if response.status_code >= 400:
+        try:
+            body = response.json()
+        except ValueError:
+            return [f"{response.status_code} without a JSON body: {response.text[:200]}"]
+        if not (isinstance(body, dict) and body.get("detail") and body.get("code")):
+            return [f"{response.status_code} without detail and code: {response.text[:200]}"]
+    try:
+        case.validate_response(response, checks=checks)
+    except Exception as exc:  # schemathesis reports a group of failures
+        return [f"{response.status_code} not as documented: {str(exc)[:400]}"]
+    return []
+
+
+def _fuzz(operation: Any, mode: GenerationMode, checks: list[Any], headers: dict[str, str]) -> list[str]:
+    found: list[str] = []
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        case=operation.as_strategy(mode),
+        slug=st.sampled_from(["riverside", "riverside", "hilltop"]),
+        group_slug=st.sampled_from(["housing", "housing", "no-such-group"]),
+    )
+    def run(case: Any, slug: str, group_slug: str) -> None:
+        params = case.path_parameters or {}
+        if "slug" in params:
+            params["slug"] = slug
+        if "group_slug" in params:
+            params["group_slug"] = group_slug
+        with transaction.atomic():
+            response = case.call(headers=headers)
+            transaction.set_rollback(True)
+        for problem in _problems(case, response, checks):
+            found.append(f"{case.method} {case.formatted_path} ({mode.value}): {problem}")
+
+    run()
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["member", "coordinator"])
+def test_no_operation_answers_a_5xx_or_an_error_without_detail_and_code(
+    role: str, community: Any, people: dict[str, Any], wsgi_app: Any
+) -> None:
+    from dualpower.members.services import token_create
+
+    _world(community, people)
+    _, raw = token_create(user=people[role], name="fuzz")
+    headers = {"Authorization": f"Bearer {raw}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    found: list[str] = []
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        found += _fuzz(operation, GenerationMode.POSITIVE, CHECKS, headers)
+        found += _fuzz(operation, GenerationMode.NEGATIVE, NEGATIVE_CHECKS, headers)
+
+    assert not found, "\n".join(dict.fromkeys(found))
