@@ -99,6 +99,16 @@ def client_for(client: Any, people: dict[str, Any]) -> Any:
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # DP_ONLY_DB_SENSITIVE=1 (make test's PostgreSQL pass) keeps only the tests marked db_sensitive.
+    # Tests that need PostgreSQL itself run in make test's PostgreSQL pass; elsewhere they are
+    # deselected rather than skipped, so a skip always means something is missing.
+    on_postgres = (os.environ.get("DP_DATABASE_URL") or os.environ.get("DATABASE_URL") or "").startswith(
+        "postgres"
+    )
+    if not on_postgres:
+        postgres_only = [i for i in items if i.get_closest_marker("postgres_only")]
+        if postgres_only:
+            config.hook.pytest_deselected(items=postgres_only)
+            items[:] = [i for i in items if i not in postgres_only]
     if os.environ.get("DP_ONLY_DB_SENSITIVE") == "1":
         keep = [i for i in items if i.get_closest_marker("db_sensitive")]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])

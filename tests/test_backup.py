@@ -216,7 +216,7 @@ def test_backup_into_a_missing_folder_is_refused(tmp_path: Path, db: None, capsy
 
 @pytest.mark.db_sensitive
 @pytest.mark.slow
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs the PostgreSQL pass's server")
+@pytest.mark.postgres_only
 @pytest.mark.parametrize("on_sqlite", ["source", "target"])
 def test_a_node_moves_between_sqlite_and_postgresql_through_a_backup(
     two_instances: tuple[dict[str, str], dict[str, str]], tmp_path: Path, on_sqlite: str
