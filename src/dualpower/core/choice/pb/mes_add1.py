@@ -102,7 +102,8 @@ def add1_jumping(
             plain_left -= 1
             jump = 1
         else:
-            extra = certified_extra_share(prep, current)
+            # Below one step the jump is 1 either way, so the certificate may give up early.
+            extra = certified_extra_share(prep, current, at_least=1.0)
             jump = max(1, math.ceil(extra)) if math.isfinite(extra) else ceiling
             if extra < 1:
                 plain_left, backoff = backoff, min(2 * backoff, 8)

@@ -40,18 +40,30 @@ def _first_root(h: np.ndarray, slope: np.ndarray, tol: float) -> float:
     return float((np.where(margin <= tol, 0.0, margin) / -slope[falling]).min())
 
 
-def certified_extra_share(prep: Prepared, run: RunResult) -> float:
+def certified_extra_share(prep: Prepared, run: RunResult, *, at_least: float = 0.0) -> float:
+    """The certified extra share (see the module docstring).
+
+    With ``at_least`` > 0 the caller only needs to know whether the answer reaches it: once it
+    cannot, 0.0 is returned at once (the rounds after the failing one are not examined).
+    """
+    # best stays an upper bound of the unshrunk answer; the answer is below at_least as soon as
+    # best is below this.
+    give_up = (at_least + _MARGIN) / (1 - _MARGIN) if at_least > 0 else 0.0
     n_groups, n_projects = prep.num_groups, prep.num_projects
     share = float(run.share)
     tol = 1e-9 * max(share, 1.0)
+    costs = prep.costs.astype(np.float64)
+    if give_up > 0 and _split_margin(prep, run, tol, costs, prep.p_util_f, prep.p_mult_f, give_up) < give_up:
+        # Condition (i) alone already fails below at_least; it is cheap (no other project is
+        # looked at), so it is tried first.
+        return 0.0
     beta = np.full(n_groups, share)
     sigma = np.ones(n_groups)
     sel_round = np.full(n_projects, -1, dtype=np.int64)
     for r, p in enumerate(run.selected):
         sel_round[p] = r
-    costs = prep.costs.astype(np.float64)
-    util = prep.p_util.astype(np.float64)
-    mult = prep.p_mult.astype(np.float64)
+    util = prep.p_util_f  # float64 copies of p_util and p_mult, made once by prepare
+    mult = prep.p_mult_f
     g_mult = prep.mult.astype(np.float64)
     supported = prep.p_mu > 0
     # Money each project's supporters hold, and its slope in d (kept up to date per round).
@@ -90,7 +102,7 @@ def certified_extra_share(prep: Prepared, run: RunResult) -> float:
         proj = prep.g_project[pos]
         have += np.bincount(proj, weights=weight * np.repeat(d_beta, owner_len), minlength=n_projects)
         have_rise += np.bincount(proj, weights=weight * np.repeat(d_sigma, owner_len), minlength=n_projects)
-        if best <= 0:
+        if best <= 0 or best < give_up:
             return 0.0
     # (iii) nothing left becomes affordable
     rest = (sel_round < 0) & supported
@@ -101,6 +113,50 @@ def certified_extra_share(prep: Prepared, run: RunResult) -> float:
     # sign of a tiny slope lies beyond margin / slope error, far past one share.
     best = min(best, share)
     return max(0.0, best * (1 - _MARGIN) - _MARGIN)
+
+
+def _split_margin(
+    prep: Prepared,
+    run: RunResult,
+    tol: float,
+    costs: np.ndarray,
+    util: np.ndarray,
+    mult: np.ndarray,
+    give_up: float,
+) -> float:
+    """Condition (i) only: the smallest d at which some winner's poor/rich split can change.
+
+    The same budgets, slopes and roots as the main loop of ``certified_extra_share`` (which
+    also checks (ii) and (iii), so its answer is never larger); it stops once below
+    ``give_up``.
+    """
+    n_groups = prep.num_groups
+    beta = np.full(n_groups, float(run.share))
+    sigma = np.ones(n_groups)
+    best = float("inf")
+    for r, w in enumerate(run.selected):
+        rho = float(run.rho[r])
+        lo, hi = int(prep.p_offsets[w]), int(prep.p_offsets[w + 1])
+        g, u, m = prep.p_group[lo:hi], util[lo:hi], mult[lo:hi]
+        mark = np.zeros(n_groups, dtype=np.bool_)
+        mark[run.poor[r]] = True
+        in_poor = mark[g]
+        rich_mu = float((m * u)[~in_poor].sum())
+        if costs[w] == 0:
+            tau = 0.0
+        elif rich_mu <= 0:
+            return 0.0
+        else:
+            tau = -float((m * sigma[g])[in_poor].sum()) / rich_mu
+        h = np.where(in_poor, rho * u - beta[g], beta[g] - rho * u)
+        hs = np.where(in_poor, tau * u - sigma[g], sigma[g] - tau * u)
+        best = min(best, _first_root(h, hs, tol))
+        if best < give_up:
+            return best
+        new_beta = np.maximum(np.where(in_poor, 0.0, beta[g] - rho * u), 0.0)
+        new_sigma = np.where(in_poor, 0.0, sigma[g] - tau * u)
+        beta[g], sigma[g] = new_beta, new_sigma
+    return best
 
 
 def _competitors(

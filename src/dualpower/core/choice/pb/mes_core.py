@@ -19,6 +19,9 @@ How it stays exact and fast:
   exact values need only the exact rho of each funded project.
 - in exact mode the rho of every funded project is also computed exactly (a Fraction) and
   recorded; in float mode it is computed only when a near tie needs it.
+- within a run, a project's evaluation is re-used while none of its supporters has paid since
+  (same budgets, same result); what does not depend on the share (each project's slices and
+  totals) is built once per ``Prepared`` and shared by the runs of an add1 sweep.
 
 Each run records, per funded project, the voters who paid all they had (``poor``); with the
 rho values that fixes every budget as an affine function of the share, which the add1 search
@@ -27,6 +30,7 @@ rho values that fixes every budget as an affine function of the share, which the
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -54,6 +58,48 @@ class RunResult:
     poor: list[IntArray] = field(default_factory=list)  # per round: groups that paid all they had
 
 
+# Per project, what does not depend on the share: its supporters' slices of the CSR arrays and
+# its totals as floats (cost, sum of m * u, sum of m). Kept per Prepared, so the many runs of
+# an add1 sweep build it once.
+_F64 = npt.NDArray[np.float64]
+_Slice = tuple[IntArray, _F64, _F64, _F64, float, int, float, float]
+_SLICES: weakref.WeakKeyDictionary[Prepared, list[_Slice]] = weakref.WeakKeyDictionary()
+
+
+_REUSE: weakref.WeakKeyDictionary[Prepared, list[int]] = weakref.WeakKeyDictionary()
+
+
+def _project_slices(prep: Prepared) -> list[_Slice]:
+    cached = _SLICES.get(prep)
+    if cached is None:
+        cached = []
+        for p in range(prep.num_projects):
+            lo, hi = int(prep.p_offsets[p]), int(prep.p_offsets[p + 1])
+            m = prep.p_mult_f[lo:hi]
+            cached.append(
+                (
+                    prep.p_group[lo:hi],
+                    prep.p_util_f[lo:hi],
+                    m,
+                    prep.p_mu_f[lo:hi],
+                    float(prep.costs[p]),
+                    int(prep.costs[p]),
+                    float(prep.p_mu[p]),
+                    float(m.sum()),
+                )
+            )
+        _SLICES[prep] = cached
+    return cached
+
+
+# ufunc reductions called directly: the same sums as ndarray.sum/min, without the wrapper.
+_sum = np.add.reduce
+_min = np.minimum.reduce
+_max = np.maximum.reduce
+_EMPTY = np.zeros(0, dtype=np.int64)
+_EMPTY.flags.writeable = False
+
+
 @dataclass
 class _Eval:
     rho: float
@@ -65,15 +111,19 @@ class _Eval:
 class _Run:
     def __init__(self, prep: Prepared, share: Fraction, rank: IntArray, exact: bool, record: bool) -> None:
         self.prep = prep
+        self.slices = _project_slices(prep)
         self.record = record
         self.payments: list[dict[str, float]] = []
         self.share = share
         self.share_f = float(share)
+        self.tol_beta = _REL_TOL * self.share_f + 1e-300
         self.rank = rank
         self.exact = exact
         self.budget = np.full(prep.num_groups, self.share_f, dtype=np.float64)
         self.exhausted_round = np.full(prep.num_groups, -1, dtype=np.int64)
         self.sel_round = np.full(prep.num_projects, -1, dtype=np.int64)
+        # per group: the last round in which it paid (its budget changed), -1 if never
+        self.paid_round = np.full(prep.num_groups, -1, dtype=np.int64)
         self.selected: list[int] = []
         self.rho_exact: list[Fraction | None] = []
         self.rho_float: list[float] = []
@@ -161,29 +211,23 @@ class _Run:
 
     def _evaluate(self, p: int) -> _Eval | None:
         """Float rho of ``p`` with its poor set, or None when its supporters cannot pay for it."""
-        prep = self.prep
-        lo, hi = int(prep.p_offsets[p]), int(prep.p_offsets[p + 1])
-        groups = prep.p_group[lo:hi]
-        u = prep.p_util_f[lo:hi]
-        m = prep.p_mult_f[lo:hi]
-        mu = prep.p_mu_f[lo:hi]
+        groups, u, m, mu, cost, cost_i, mu_total, m_sum = self.slices[p]
         beta = self.budget[groups]
         mb = m * beta
-        cost = float(prep.costs[p])
-        tol_beta = _REL_TOL * self.share_f + 1e-300
-        tol_sum = tol_beta * float(m.sum())
-        avail = float(mb.sum())
+        tol_beta = self.tol_beta
+        tol_sum = tol_beta * m_sum
+        avail = float(_sum(mb))
         if avail < cost - tol_sum:
             return None
-        if avail < cost + tol_sum and self._exact_budget_sum(groups, len(self.selected)) < int(prep.costs[p]):
+        if avail < cost + tol_sum and self._exact_budget_sum(groups, len(self.selected)) < cost_i:
             return None
-        mu_total = float(prep.p_mu[p])
         rho0 = cost / mu_total
-        if float((beta - rho0 * u).min()) > tol_beta:
+        gap0 = beta - rho0 * u
+        if float(_min(gap0)) > tol_beta:
             # Nobody is short at the equal price: the common case in early rounds.
-            empty = np.zeros(0, dtype=np.int64)
-            return _Eval(rho0, rho0 * _REL_TOL + tol_sum / mu_total * 4, empty, empty)
-        rho = self._fixed_point(cost, mu_total, mu, mb, u, beta, rho0)
+            return _Eval(rho0, rho0 * _REL_TOL + tol_sum / mu_total * 4, _EMPTY, _EMPTY)
+        # gap0 < 0 is beta < rho0 * u (a float difference is negative exactly when a < b)
+        rho = self._fixed_point(cost, mu_total, mu, mb, u, beta, rho0, gap0 < 0)
         if rho is None:
             ratios = beta / u
             order = np.argsort(ratios, kind="stable")
@@ -194,12 +238,12 @@ class _Run:
             ok = rho_k <= ratios[order] * (1 + 1e-15)
             k = int(np.argmax(ok)) if ok.any() else len(order) - 1
             rho = float(rho_k[k])
-        rich_left = float(mu[beta >= rho * u].sum())
         gap = beta - rho * u
-        poor = np.flatnonzero(gap < -tol_beta)
-        uncertain = np.flatnonzero(np.abs(gap) <= tol_beta)
+        rich_left = float(_sum(mu[gap >= 0]))  # gap >= 0 is beta >= rho * u
+        poor = (gap < -tol_beta).nonzero()[0].astype(np.int64, copy=False)
+        uncertain = (np.abs(gap) <= tol_beta).nonzero()[0].astype(np.int64, copy=False)
         tol = _REL_TOL * rho + (tol_sum + tol_beta) / max(rich_left, 1.0) * 4
-        return _Eval(rho, tol, poor.astype(np.int64), uncertain.astype(np.int64))
+        return _Eval(rho, tol, poor, uncertain)
 
     @staticmethod
     def _fixed_point(
@@ -210,6 +254,7 @@ class _Run:
         u: npt.NDArray[np.float64],
         beta: npt.NDArray[np.float64],
         rho: float,
+        poor: npt.NDArray[np.bool_],
     ) -> float | None:
         """rho by the poor/rich iteration (pabutools' affordability_poor_rich), vectorised.
 
@@ -217,13 +262,12 @@ class _Run:
         recomputes rho, which only grows, so the poor set only grows; it stops when nobody new
         is poor. None after 40 passes (the caller then sorts).
         """
-        poor = beta < rho * u
-        count = int(np.count_nonzero(poor))
+        count = int(np.count_nonzero(poor))  # poor is beta < rho * u
         for _ in range(40):
-            rich_mu = mu_total - float(mu[poor].sum())
+            rich_mu = mu_total - float(_sum(mu[poor]))
             if rich_mu <= 0:
                 return None
-            rho = (cost - float(mb[poor].sum())) / rich_mu
+            rho = (cost - float(_sum(mb[poor]))) / rich_mu
             now = poor | (beta < rho * u)
             grown = int(np.count_nonzero(now))
             if grown == count:
@@ -282,15 +326,34 @@ class _Run:
         remaining = [int(p) for p in np.flatnonzero(supported & (prep.costs > 0))]
         lb = {p: float(prep.costs[p]) / float(prep.p_mu[p]) for p in remaining}
         lbtol = {p: lb[p] * _REL_TOL for p in remaining}
+        cache: dict[int, tuple[int, _Eval]] = {}
+        # The check costs a little; where supporters overlap so much that it almost never
+        # succeeds (seen over the runs on the same Prepared), it is skipped.
+        stats = _REUSE.setdefault(prep, [0, 0])  # checks, successes
+        reuse = stats[0] < 500 or 10 * stats[1] >= stats[0]
         while remaining:
-            remaining.sort(key=lambda q: lb[q])
+            remaining.sort(key=lb.__getitem__)
             best: tuple[int, _Eval] | None = None
             evaluated: list[tuple[int, _Eval]] = []
             gone: list[int] = []
+            now = len(self.selected)
             for p in remaining:
                 if best is not None and lb[p] - lbtol[p] > best[1].rho + best[1].tol:
                     break
-                ev = self._evaluate(p)
+                # An evaluation stays valid while none of the project's supporters has paid
+                # since (the same budgets give the same rho, poor set and tolerances).
+                hit = cache.get(p) if reuse else None
+                if hit is not None:
+                    stats[0] += 1
+                    if int(_max(self.paid_round[self.slices[p][0]])) < hit[0]:
+                        stats[1] += 1
+                        ev = hit[1]
+                    else:
+                        hit = None
+                if hit is None:
+                    ev = self._evaluate(p)
+                    if reuse and ev is not None:
+                        cache[p] = (now, ev)
                 if ev is None:
                     gone.append(p)
                     continue
@@ -324,9 +387,8 @@ class _Run:
         )
 
     def _left_for(self, p: int) -> float:
-        prep = self.prep
-        lo, hi = int(prep.p_offsets[p]), int(prep.p_offsets[p + 1])
-        return float((self.budget[prep.p_group[lo:hi]] * prep.p_mult[lo:hi]).sum())
+        groups, _, m, *_ = self.slices[p]
+        return float((self.budget[groups] * m).sum())
 
     def _record_payment(
         self,
@@ -340,10 +402,12 @@ class _Run:
     def _fund(self, p: int, rho_x: Fraction | None, rho_f: float, poor: IntArray) -> None:
         prep = self.prep
         r = len(self.selected)
+        groups, u, *_ = self.slices[p]
         lo, hi = int(prep.p_offsets[p]), int(prep.p_offsets[p + 1])
-        groups = prep.p_group[lo:hi]
-        before = self.budget[groups] if self.record else None
-        self.budget[groups] = np.maximum(self.budget[groups] - rho_f * prep.p_util[lo:hi], 0.0)
+        old = self.budget[groups]
+        before = old if self.record else None
+        self.budget[groups] = np.maximum(old - rho_f * u, 0.0)
+        self.paid_round[groups] = r
         if len(poor):
             newly = poor[self.exhausted_round[poor] < 0]
             self.exhausted_round[newly] = r
