@@ -73,18 +73,10 @@ def certified_extra_share(prep: Prepared, run: RunResult, *, at_least: float = 0
     best = float("inf")
     for r, w in enumerate(run.selected):
         rho = float(run.rho[r])
-        lo, hi = int(prep.p_offsets[w]), int(prep.p_offsets[w + 1])
-        g, u, m = prep.p_group[lo:hi], util[lo:hi], mult[lo:hi]
-        mark = np.zeros(n_groups, dtype=np.bool_)
-        mark[run.poor[r]] = True
-        in_poor = mark[g]
-        rich_mu = float((m * u)[~in_poor].sum())
-        if costs[w] == 0:
-            tau = 0.0
-        elif rich_mu <= 0:
+        split = _round_split(prep, run, r, w, util, mult, sigma, costs)
+        if split is None:
             return 0.0  # everyone paid all they had: no affine form to certify
-        else:
-            tau = -float((m * sigma[g])[in_poor].sum()) / rich_mu
+        g, u, in_poor, tau = split
         # (i) the winner's poor/rich split
         h = np.where(in_poor, rho * u - beta[g], beta[g] - rho * u)
         hs = np.where(in_poor, tau * u - sigma[g], sigma[g] - tau * u)
@@ -115,6 +107,31 @@ def certified_extra_share(prep: Prepared, run: RunResult, *, at_least: float = 0
     return max(0.0, best * (1 - _MARGIN) - _MARGIN)
 
 
+def _round_split(
+    prep: Prepared,
+    run: RunResult,
+    r: int,
+    w: int,
+    util: np.ndarray,
+    mult: np.ndarray,
+    sigma: np.ndarray,
+    costs: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """Round r's winner w: its supporters' groups, utilities, who was poor, and the slope tau of
+    rho in d; None when every supporter paid all they had (no affine form to certify)."""
+    lo, hi = int(prep.p_offsets[w]), int(prep.p_offsets[w + 1])
+    g, u, m = prep.p_group[lo:hi], util[lo:hi], mult[lo:hi]
+    mark = np.zeros(prep.num_groups, dtype=np.bool_)
+    mark[run.poor[r]] = True
+    in_poor = mark[g]
+    if costs[w] == 0:
+        return g, u, in_poor, 0.0
+    rich_mu = float((m * u)[~in_poor].sum())
+    if rich_mu <= 0:
+        return None
+    return g, u, in_poor, -float((m * sigma[g])[in_poor].sum()) / rich_mu
+
+
 def _split_margin(
     prep: Prepared,
     run: RunResult,
@@ -136,18 +153,10 @@ def _split_margin(
     best = float("inf")
     for r, w in enumerate(run.selected):
         rho = float(run.rho[r])
-        lo, hi = int(prep.p_offsets[w]), int(prep.p_offsets[w + 1])
-        g, u, m = prep.p_group[lo:hi], util[lo:hi], mult[lo:hi]
-        mark = np.zeros(n_groups, dtype=np.bool_)
-        mark[run.poor[r]] = True
-        in_poor = mark[g]
-        rich_mu = float((m * u)[~in_poor].sum())
-        if costs[w] == 0:
-            tau = 0.0
-        elif rich_mu <= 0:
-            return 0.0
-        else:
-            tau = -float((m * sigma[g])[in_poor].sum()) / rich_mu
+        split = _round_split(prep, run, r, w, util, mult, sigma, costs)
+        if split is None:
+            return 0.0  # everyone paid all they had: no affine form to certify
+        g, u, in_poor, tau = split
         h = np.where(in_poor, rho * u - beta[g], beta[g] - rho * u)
         hs = np.where(in_poor, tau * u - sigma[g], sigma[g] - tau * u)
         best = min(best, _first_root(h, hs, tol))
