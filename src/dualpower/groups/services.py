@@ -272,10 +272,15 @@ def group_member_remove(*, group_membership: GroupMembership, by: Membership) ->
     ):
         raise Conflict(_("Only a coordinator can remove a group's last convener."))
     gm.delete()
+    _audit_member(gm, by=by, action="group.remove_member")
+
+
+def _audit_member(gm: GroupMembership, *, by: Membership, action: str) -> None:
+    """Record a change to one person's place in a group, naming them as the group sees them."""
     audit_record(
         community=gm.group.community,
         actor=by,
-        action="group.remove_member",
+        action=action,
         target=gm.group,
         summary=gm.membership.display_name,
         data={"membership": gm.membership_id},
@@ -306,14 +311,7 @@ def group_request_approve(*, group_membership: GroupMembership, by: Membership) 
     gm = _pending(group_membership)
     gm.status = ACTIVE
     gm.save(update_fields=["status"])
-    audit_record(
-        community=gm.group.community,
-        actor=by,
-        action="group.request_approve",
-        target=gm.group,
-        summary=gm.membership.display_name,
-        data={"membership": gm.membership_id},
-    )
+    _audit_member(gm, by=by, action="group.request_approve")
     return gm
 
 
@@ -321,14 +319,7 @@ def group_request_approve(*, group_membership: GroupMembership, by: Membership) 
 def group_request_decline(*, group_membership: GroupMembership, by: Membership) -> None:
     gm = _pending(group_membership)
     gm.delete()
-    audit_record(
-        community=gm.group.community,
-        actor=by,
-        action="group.request_decline",
-        target=gm.group,
-        summary=gm.membership.display_name,
-        data={"membership": gm.membership_id},
-    )
+    _audit_member(gm, by=by, action="group.request_decline")
 
 
 @transaction.atomic

@@ -144,17 +144,34 @@ def application_withdraw(*, application: Application, by: User) -> Application:
     if application.user_id != getattr(by, "pk", None):
         raise PermissionDenied(_("Only the applicant can withdraw an application."))
     application = _locked_pending(application)
-    application.status = Application.Status.WITHDRAWN
+    _close(application, status=Application.Status.WITHDRAWN, decided_by=None, action="application.withdraw")
+    return application
+
+
+def _close(
+    application: Application,
+    *,
+    status: str,
+    decided_by: Membership | None,
+    action: str,
+    target: Any = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    """End a locked, pending application (admitted, declined or withdrawn) and record who ended it."""
+    application.status = status
+    application.decided_by = decided_by
     application.decided_at = timezone.now()
-    application.save(update_fields=["status", "decided_at"])
+    application.decision_reason = reason
+    application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
     audit_record(
         community=application.community,
-        actor=None,
-        action="application.withdraw",
-        target=application,
+        actor=decided_by,
+        action=action,
+        target=target if target is not None else application,
         summary=application.display_name,
+        data=data,
     )
-    return application
 
 
 def _admit(application: Application, *, decided_by: Membership, how: str) -> Membership:
@@ -169,16 +186,12 @@ def _admit(application: Application, *, decided_by: Membership, how: str) -> Mem
         display_name=application.display_name,
         role=Membership.Role.MEMBER,
     )
-    application.status = Application.Status.ADMITTED
-    application.decided_by = decided_by
-    application.decided_at = timezone.now()
-    application.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        community=application.community,
-        actor=decided_by,
+    _close(
+        application,
+        status=Application.Status.ADMITTED,
+        decided_by=decided_by,
         action="application.admit",
         target=membership,
-        summary=application.display_name,
         data={"application": application.pk, "by": how},
     )
     forget_memberships(application.user)
@@ -198,17 +211,12 @@ def application_decline(*, application: Application, by: Any, reason: str) -> Ap
     coordinator = _coordinator(by, application.community)
     reason = _text(reason, field="reason", max_length=MAX_REASON, required=True, label=_("The reason"))
     application = _locked_pending(application)
-    application.status = Application.Status.DECLINED
-    application.decided_by = coordinator
-    application.decided_at = timezone.now()
-    application.decision_reason = reason
-    application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit_record(
-        community=application.community,
-        actor=coordinator,
+    _close(
+        application,
+        status=Application.Status.DECLINED,
+        decided_by=coordinator,
         action="application.decline",
-        target=application,
-        summary=application.display_name,
+        reason=reason,
     )
     return application
 

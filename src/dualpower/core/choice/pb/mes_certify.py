@@ -78,14 +78,11 @@ def certified_extra_share(prep: Prepared, run: RunResult, *, at_least: float = 0
             return 0.0  # everyone paid all they had: no affine form to certify
         g, u, in_poor, tau = split
         # (i) the winner's poor/rich split
-        h = np.where(in_poor, rho * u - beta[g], beta[g] - rho * u)
-        hs = np.where(in_poor, tau * u - sigma[g], sigma[g] - tau * u)
-        best = min(best, _first_root(h, hs, tol))
+        best = min(best, _split_flips_at(beta, sigma, g, u, in_poor, rho, tau, tol))
         if costs[w] > 0:
             best = min(best, _competitors(prep, r, w, rho, tau, beta, sigma, have, have_rise, sel_round, tol))
         # pay, and move the money each project's supporters hold
-        new_beta = np.maximum(np.where(in_poor, 0.0, beta[g] - rho * u), 0.0)
-        new_sigma = np.where(in_poor, 0.0, sigma[g] - tau * u)
+        new_beta, new_sigma = _after_paying(beta, sigma, g, u, in_poor, rho, tau)
         d_beta, d_sigma = new_beta - beta[g], new_sigma - sigma[g]
         beta[g], sigma[g] = new_beta, new_sigma
         pos = gather(prep.g_offsets, g)
@@ -132,6 +129,37 @@ def _round_split(
     return g, u, in_poor, -float((m * sigma[g])[in_poor].sum()) / rich_mu
 
 
+def _split_flips_at(
+    beta: np.ndarray,
+    sigma: np.ndarray,
+    g: np.ndarray,
+    u: np.ndarray,
+    in_poor: np.ndarray,
+    rho: float,
+    tau: float,
+    tol: float,
+) -> float:
+    """(i): the smallest d at which a supporter of the winner moves between poor and rich."""
+    h = np.where(in_poor, rho * u - beta[g], beta[g] - rho * u)
+    hs = np.where(in_poor, tau * u - sigma[g], sigma[g] - tau * u)
+    return _first_root(h, hs, tol)
+
+
+def _after_paying(
+    beta: np.ndarray,
+    sigma: np.ndarray,
+    g: np.ndarray,
+    u: np.ndarray,
+    in_poor: np.ndarray,
+    rho: float,
+    tau: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The supporters' budgets (beta + sigma·d) once they have paid for the winner."""
+    new_beta = np.maximum(np.where(in_poor, 0.0, beta[g] - rho * u), 0.0)
+    new_sigma = np.where(in_poor, 0.0, sigma[g] - tau * u)
+    return new_beta, new_sigma
+
+
 def _split_margin(
     prep: Prepared,
     run: RunResult,
@@ -157,13 +185,10 @@ def _split_margin(
         if split is None:
             return 0.0  # everyone paid all they had: no affine form to certify
         g, u, in_poor, tau = split
-        h = np.where(in_poor, rho * u - beta[g], beta[g] - rho * u)
-        hs = np.where(in_poor, tau * u - sigma[g], sigma[g] - tau * u)
-        best = min(best, _first_root(h, hs, tol))
+        best = min(best, _split_flips_at(beta, sigma, g, u, in_poor, rho, tau, tol))
         if best < give_up:
             return best
-        new_beta = np.maximum(np.where(in_poor, 0.0, beta[g] - rho * u), 0.0)
-        new_sigma = np.where(in_poor, 0.0, sigma[g] - tau * u)
+        new_beta, new_sigma = _after_paying(beta, sigma, g, u, in_poor, rho, tau)
         beta[g], sigma[g] = new_beta, new_sigma
     return best
 
