@@ -10,7 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+# The engines first, in this order; then every other area's section (assemblies, budgeting, aid,
+# ledger...) alphabetically, so an app's bench script only has to write its own file.
 SECTIONS = ("mes", "pb-formats", "stv", "polls", "sortition", "matching", "economy")
+
+
+def section_names() -> list[str]:
+    others = sorted(
+        p.stem for p in (DOCS / "benchmarks").glob("*.md") if p.stem not in SECTIONS and p.stem != "summary"
+    )
+    return [*SECTIONS, *others]
 
 
 def demoted(text: str) -> str:
@@ -25,7 +34,7 @@ def demoted(text: str) -> str:
 
 def main() -> None:
     parts = [(DOCS / "benchmarks" / "summary.md").read_text()]
-    for name in SECTIONS:
+    for name in section_names():
         path = DOCS / "benchmarks" / f"{name}.md"
         if path.exists():
             parts.append(demoted(path.read_text()))

@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-PASSTHROUGH = ("manage", "tally", "worker")
+# Apps with commands of their own (`dualpower ledger check`): the module's main(argv) -> status,
+# run after Django is set up; it raises DomainError (exit 2) for bad input.
+APP_COMMANDS = {"ledger": "dualpower.ledger.cli"}
+PASSTHROUGH = ("manage", "tally", "worker", *APP_COMMANDS)
 
 DESCRIPTION = """\
 Run a dualpower node: the self-hosted server of one community.
@@ -121,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
         "manage", help="run a Django management command: dualpower manage <command> ...", add_help=False
     )
     sub.add_parser("tally", help="count a ballot file (.pb or .blt): dualpower tally --help", add_help=False)
+    sub.add_parser(
+        "tick",
+        help="run the clock's jobs once (open and close votes, phases, reminders); for cron",
+        description="Run every scheduled job once. `dualpower worker` does this each minute by itself.",
+    )
+    for name in APP_COMMANDS:
+        sub.add_parser(name, help=f"{name} commands: dualpower {name} --help", add_help=False)
     return parser
 
 
@@ -198,7 +208,14 @@ def run(args: argparse.Namespace, rest: list[str]) -> int:
         if args.command == "manage":
             return commands.manage(rest)
         if args.command == "worker":
+            from dualpower.ops.schedule import start_clock
+
+            start_clock(float(os.environ.get("DP_TICK_SECONDS", "60")))
             return commands.manage(["db_worker", *rest])
+        if args.command == "tick":
+            return commands.tick(args)
+        if args.command in APP_COMMANDS:
+            return int(importlib.import_module(APP_COMMANDS[args.command]).main(rest) or 0)
         if args.command == "createadmin":
             return commands.createadmin(args, prompt=_prompt)
         handler = getattr(commands, args.command)

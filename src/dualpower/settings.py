@@ -49,6 +49,18 @@ INSTALLED_APPS = [
     "dualpower.node",
     "dualpower.members",
     "dualpower.groups",
+    "dualpower.notifications",
+    "dualpower.assemblies",
+    "dualpower.meetings",
+    "dualpower.mandates",
+    "dualpower.panels",
+    "dualpower.budgeting",
+    "dualpower.aid",
+    "dualpower.activities",
+    "dualpower.inventory",
+    "dualpower.ledger",
+    "dualpower.coops",
+    "dualpower.land",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -223,6 +235,8 @@ DP_CSP = os.environ.get(
 
 # --- Node policy defaults ---------------------------------------------------------------
 DP_REQUIRE_COORDINATOR_MFA = env_bool("DP_REQUIRE_COORDINATOR_MFA")
+# The address people reach this node at (https://node.example.org), for links in emails.
+DP_PUBLIC_URL = os.environ.get("DP_PUBLIC_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

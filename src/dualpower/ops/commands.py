@@ -117,3 +117,13 @@ def restore(args: argparse.Namespace) -> int:
 
     backup_restore(Path(args.file), force=args.force, say=_say)
     return 0
+
+
+def tick(args: argparse.Namespace) -> int:
+    from dualpower.ops.schedule import run_due
+
+    failed = 0
+    for name, result in run_due():
+        _say(f"{name}: {result or 'nothing due'}")
+        failed += result.startswith("failed:")
+    return 1 if failed else 0

@@ -7,11 +7,20 @@ from typing import Any
 from django.http import HttpRequest
 
 from dualpower.members.roles import membership_for
+from dualpower.web.navigation import entries_for
 
 
 def community(request: HttpRequest) -> dict[str, Any]:
     current = getattr(request, "community", None)
+    mine = membership_for(request.user, current) if current is not None else None
+    unread = 0
+    if request.user.is_authenticated:
+        from dualpower.notifications.selectors import unread_count
+
+        unread = unread_count(user=request.user)
     return {
         "community": current,
-        "my_membership": membership_for(request.user, current) if current is not None else None,
+        "my_membership": mine,
+        "community_nav": entries_for(current.slug) if mine is not None else [],
+        "unread_notifications": unread,
     }

@@ -1,0 +1,5 @@
+"""API for inventory: parse → check rule → call service → schema."""
+
+from ninja import Router
+
+router = Router(tags=["inventory"])

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LandConfig(AppConfig):
+    name = "dualpower.land"
+    label = "land"
+    verbose_name = _("Community land trust")

@@ -1,0 +1,50 @@
+"""API for notifications: my own, nobody else's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from dualpower.api import paginate
+from dualpower.notifications import selectors, services
+from dualpower.notifications.models import Notification
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    community: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+    @staticmethod
+    def resolve_community(obj: Notification) -> str | None:
+        return obj.community.slug if obj.community else None
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None
+
+
+class ReadOut(Schema):
+    marked: int
+
+
+@router.get("/me/notifications", response=list[NotificationOut])
+@paginate
+def notification_list(request: HttpRequest, unread: bool = False):  # type: ignore[no-untyped-def]
+    """My notifications, newest first."""
+    return selectors.notifications_for(user=request.user, unread_only=unread)
+
+
+@router.post("/me/notifications/read", response=ReadOut)
+def notification_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
+    """Mark the given notifications (or all, without ids) as read."""
+    return {"marked": services.notification_mark_read(user=request.user, ids=payload.ids)}

@@ -1,0 +1,36 @@
+"""Background jobs of notifications: the emails."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.message import EmailMessage
+from django.utils import timezone
+from django_tasks import task
+
+from dualpower.notifications.models import Notification
+
+
+@task()
+def send_notification_emails(ids: list[int]) -> int:
+    """Email each notification not yet emailed, once (a retried job sends nothing twice)."""
+    pending = Notification.objects.filter(pk__in=ids, emailed_at=None).select_related("user")
+    base = getattr(settings, "DP_PUBLIC_URL", "").rstrip("/")
+    messages = []
+    sent_ids = []
+    for note in pending:
+        if not note.user.is_active or not note.user.email:
+            continue
+        link = f"\n\n{base}{note.url}" if note.url else ""
+        messages.append(
+            EmailMessage(
+                subject=f"[dualpower] {note.title}",
+                body=f"{note.body}{link}".strip() or note.title,
+                to=[note.user.email],
+            )
+        )
+        sent_ids.append(note.pk)
+    if messages:
+        get_connection().send_messages(messages)
+        Notification.objects.filter(pk__in=sent_ids).update(emailed_at=timezone.now())
+    return len(messages)

@@ -1,0 +1,32 @@
+"""My notifications: the list, and marking them read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dualpower.notifications import selectors, services
+
+
+@require_http_methods(["GET", "HEAD"])
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("unread") == "1"
+    rows = selectors.notifications_for(user=request.user, unread_only=unread_only)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(user=request.user)},
+    )
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(x) for x in request.POST.getlist("id") if x.isdigit()] or None
+    services.notification_mark_read(user=request.user, ids=ids)
+    return redirect("notifications:list")

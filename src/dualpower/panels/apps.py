@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PanelsConfig(AppConfig):
+    name = "dualpower.panels"
+    label = "panels"
+    verbose_name = _("Sortition panels")
