@@ -157,12 +157,12 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def community(self) -> Community:
-        return self.assembly.community
-
     def get_absolute_url(self) -> str:
         return reverse(
             "assemblies:proposal",
             kwargs={"community": self.assembly.community.slug, "assembly": self.assembly.slug, "pk": self.pk},
         )
+
+    @property
+    def community(self) -> Community:
+        return self.assembly.community
