@@ -15,7 +15,19 @@ from dualpower.cli import main
 from dualpower.members.models import Membership, User
 from dualpower.node.models import AuditEntry, Community
 
-COMMANDS = ("init", "serve", "worker", "demo", "createadmin", "backup", "restore", "manage", "tally")
+COMMANDS = (
+    "init",
+    "serve",
+    "worker",
+    "demo",
+    "createadmin",
+    "backup",
+    "restore",
+    "manage",
+    "tally",
+    "tick",
+    "ledger",
+)
 
 
 def one_sentence_error(capsys: Any) -> str:
@@ -141,6 +153,33 @@ def test_createadmin_with_several_communities_must_be_told_which(
 def test_manage_passes_through_to_django(db: None, capsys: Any) -> None:
     assert main(["manage", "check"]) == 0
     assert "no issues" in capsys.readouterr().out
+
+
+def test_tick_runs_every_job_once_and_reports_each(
+    db: None, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dualpower.ops import schedule
+
+    ran: list[str] = []
+    monkeypatch.setattr(schedule, "_registry", {})
+    schedule.job("test.one")(lambda now: ran.append("one") or "did one")
+    schedule.job("test.two")(lambda now: ran.append("two") or "")
+    assert main(["tick"]) == 0
+    assert ran == ["one", "two"]
+    out = capsys.readouterr().out
+    assert "test.one: did one" in out and "test.two: nothing due" in out
+
+
+def test_tick_fails_when_a_job_fails(db: None, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dualpower.ops import schedule
+
+    def broken(now: Any) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(schedule, "_registry", {})
+    schedule.job("test.broken")(broken)
+    assert main(["tick"]) == 1
+    assert "test.broken: failed: RuntimeError: disk full" in capsys.readouterr().out
 
 
 def test_tally_is_delegated_to_the_counting_engine_without_django(tmp_path: Path) -> None:

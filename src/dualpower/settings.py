@@ -235,8 +235,6 @@ DP_CSP = os.environ.get(
 
 # --- Node policy defaults ---------------------------------------------------------------
 DP_REQUIRE_COORDINATOR_MFA = env_bool("DP_REQUIRE_COORDINATOR_MFA")
-# The address people reach this node at (https://node.example.org), for links in emails.
-DP_PUBLIC_URL = os.environ.get("DP_PUBLIC_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,7 @@ from dualpower.notifications.models import Notification
 def send_notification_emails(ids: list[int]) -> int:
     """Email each notification not yet emailed, once (a retried job sends nothing twice)."""
     pending = Notification.objects.filter(pk__in=ids, emailed_at=None).select_related("user")
-    base = getattr(settings, "DP_PUBLIC_URL", "").rstrip("/")
+    base = settings.SITE_URL
     messages = []
     sent_ids = []
     for note in pending:
