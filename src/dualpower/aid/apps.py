@@ -6,3 +6,14 @@ class AidConfig(AppConfig):
     name = "dualpower.aid"
     label = "aid"
     verbose_name = _("Mutual aid")
+
+    def ready(self) -> None:
+        from dualpower.aid import demo, jobs, panels, rules  # noqa: F401
+        from dualpower.node import dashboard
+        from dualpower.ops import schedule
+        from dualpower.web import navigation
+
+        dashboard.register("aid", panels.aid_panel)
+        navigation.register("aid", _("Mutual aid"), "aid:list", order=40)
+        schedule.job("aid.erase_expired")(jobs.erase_expired)
+        schedule.job("aid.flag_stale")(jobs.flag_stale)

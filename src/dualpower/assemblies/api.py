@@ -1,5 +1,251 @@
-"""API for assemblies: parse → check rule → call service → schema."""
+"""API for assemblies: parse → check rule → call service → schema.
 
-from ninja import Router
+Paths live under /communities/{slug}/assemblies/...; an assembly of another community is not
+found there. Running results are only given while the policy shows them; secret ballots never
+say who voted what.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.assemblies import selectors, services
+from dualpower.assemblies.models import Assembly, Delegation, Proposal
+from dualpower.assemblies.schemas import (
+    AssemblyOut,
+    CommentIn,
+    CommentOut,
+    DelegationIn,
+    DelegationOut,
+    OutcomeOut,
+    ProposalIn,
+    ProposalOut,
+    VoteIn,
+    VoteOut,
+    VoteRowOut,
+)
+from dualpower.errors import InvalidInput, NotFound, PermissionDenied
+from dualpower.members.models import Membership
+from dualpower.members.roles import membership_for
+from dualpower.node.selectors import community_get
+from dualpower.web.permissions import check
 
 router = Router(tags=["assemblies"])
+
+ASSEMBLIES = "/communities/{slug}/assemblies"
+ASSEMBLY = ASSEMBLIES + "/{assembly_slug}"
+PROPOSALS = ASSEMBLY + "/proposals"
+PROPOSAL = PROPOSALS + "/{proposal_id}"
+
+
+def _assembly(request: HttpRequest, slug: str, assembly_slug: str) -> Assembly:
+    community = community_get(slug=slug)
+    check(request, "assemblies.list_assemblies", community)
+    assembly = selectors.assembly_get(community=community, slug=assembly_slug)
+    check(request, "assemblies.view_assembly", assembly)
+    return assembly
+
+
+def _proposal(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Proposal:
+    assembly = _assembly(request, slug, assembly_slug)
+    proposal = selectors.proposal_get(assembly=assembly, pk=proposal_id)
+    check(request, "assemblies.view_proposal", proposal)
+    return proposal
+
+
+def _me(request: HttpRequest, assembly: Assembly) -> Membership | None:
+    return membership_for(request.user, assembly.community)
+
+
+def _out(proposal: Proposal) -> dict[str, Any]:
+    visible = selectors.results_visible(proposal) and proposal.state == Proposal.State.VOTING
+    return {
+        **{f: getattr(proposal, f) for f in ProposalOut.model_fields if hasattr(proposal, f)},
+        "options": list(proposal.options.all()),
+        "actions": list(proposal.actions.all()),
+        "running_counts": selectors.running_counts(proposal) if visible else None,
+        "url": proposal.get_absolute_url(),
+    }
+
+
+@router.get(ASSEMBLIES, response=list[AssemblyOut], auth=AUTH_OPTIONAL)
+@paginate
+def assembly_list(request: HttpRequest, slug: str) -> Any:
+    community = community_get(slug=slug)
+    check(request, "assemblies.list_assemblies", community)
+    return selectors.assemblies_for(community=community)
+
+
+@router.get(ASSEMBLY, response=AssemblyOut, auth=AUTH_OPTIONAL)
+def assembly_detail(request: HttpRequest, slug: str, assembly_slug: str) -> Assembly:
+    return _assembly(request, slug, assembly_slug)
+
+
+@router.patch(ASSEMBLY + "/policy", response={403: dict})
+def policy_update(request: HttpRequest, slug: str, assembly_slug: str) -> Any:
+    """Refused for everyone: a policy changes only by a decision of its assembly."""
+    assembly = _assembly(request, slug, assembly_slug)
+    check(request, "assemblies.change_policy", assembly)
+    raise PermissionDenied()  # pragma: no cover - the rule above always refuses
+
+
+@router.get(PROPOSALS, response=list[ProposalOut], auth=AUTH_OPTIONAL)
+@paginate
+def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: str = "") -> Any:
+    assembly = _assembly(request, slug, assembly_slug)
+    qs = Proposal.objects.filter(assembly=assembly).exclude(state=Proposal.State.DRAFT)
+    if state:
+        if state not in Proposal.State.values:
+            raise InvalidInput("Unknown state.", field="state")
+        qs = qs.filter(state=state)
+    return [_out(p) for p in qs.select_related("assembly__policy", "assembly__community")[:500]]
+
+
+@router.post(PROPOSALS, response={201: ProposalOut})
+def proposal_create(request: HttpRequest, slug: str, assembly_slug: str, payload: ProposalIn) -> Any:
+    assembly = _assembly(request, slug, assembly_slug)
+    check(request, "assemblies.propose", assembly)
+    data = payload.dict()
+    proposal = services.proposal_create(
+        assembly=assembly,
+        by=_me(request, assembly),
+        options=[{k: v for k, v in o.items() if v not in (None, "")} for o in data.pop("options")],
+        actions=data.pop("actions"),
+        **data,
+    )
+    return Status(201, _out(selectors.proposal_get(assembly=assembly, pk=proposal.pk)))
+
+
+@router.get(PROPOSAL, response=ProposalOut, auth=AUTH_OPTIONAL)
+def proposal_detail(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Any:
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    if proposal.state == Proposal.State.DRAFT and not request.user.has_perm(
+        "assemblies.manage_proposal", proposal
+    ):
+        raise NotFound("There is no such proposal in this assembly.")
+    return _out(proposal)
+
+
+@router.get(PROPOSAL + "/outcome", response=OutcomeOut, auth=AUTH_OPTIONAL)
+def outcome_detail(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Any:
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    outcome = getattr(proposal, "outcome", None) if proposal.state == Proposal.State.CLOSED else None
+    if outcome is None:
+        raise NotFound("This proposal has not been decided yet.")
+    return outcome
+
+
+@router.get(PROPOSAL + "/votes", response=list[VoteRowOut], auth=AUTH_OPTIONAL)
+def vote_list(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Any:
+    """Who voted what, for open ballots, once results may be seen; never for secret ballots."""
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    if not selectors.results_visible(proposal):
+        return []
+    return selectors.vote_rows(proposal)
+
+
+@router.get(PROPOSAL + "/comments", response=list[CommentOut], auth=AUTH_OPTIONAL)
+def comment_list(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Any:
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    return [
+        {
+            "id": c.pk,
+            "author_id": c.author_id,
+            "author": c.author.display_name,
+            "body": c.body,
+            "created_at": c.created_at,
+        }
+        for c in proposal.comments.select_related("author")
+    ]
+
+
+@router.post(PROPOSAL + "/comments", response={201: CommentOut})
+def comment_create(
+    request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int, payload: CommentIn
+) -> Any:
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    check(request, "assemblies.comment", proposal)
+    c = services.comment_add(proposal=proposal, by=_me(request, proposal.assembly), body=payload.body)
+    return Status(
+        201,
+        {
+            "id": c.pk,
+            "author_id": c.author_id,
+            "author": c.author.display_name,
+            "body": c.body,
+            "created_at": c.created_at,
+        },
+    )
+
+
+@router.get(PROPOSAL + "/vote", response=VoteOut)
+def my_vote(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Any:
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    me = _me(request, proposal.assembly)
+    vote = selectors.my_vote(proposal, me)
+    if vote is None:
+        return {"voted": selectors.has_voted(proposal, me), "secret": proposal.is_secret}
+    return {"voted": True, "position": vote.position, "choices": vote.choices, "reason": vote.reason}
+
+
+@router.put(PROPOSAL + "/vote", response=VoteOut)
+def vote_put(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int, payload: VoteIn) -> Any:
+    """Cast or change your vote (a second vote replaces the first)."""
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    check(request, "assemblies.vote", proposal)
+    cast = services.vote_cast(
+        proposal=proposal,
+        by=_me(request, proposal.assembly),
+        position=payload.position,
+        choices=payload.choices,
+        reason=payload.reason,
+        receipt=payload.receipt,
+    )
+    if cast.vote is None:
+        return {"voted": True, "secret": True, "receipt": cast.receipt}
+    v = cast.vote
+    return {"voted": True, "position": v.position, "choices": v.choices, "reason": v.reason}
+
+
+@router.delete(PROPOSAL + "/vote", response={204: None})
+def vote_delete(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Any:
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    check(request, "assemblies.vote", proposal)
+    services.vote_retract(proposal=proposal, by=_me(request, proposal.assembly))
+    return Status(204, None)
+
+
+@router.post(ASSEMBLY + "/delegations", response={201: DelegationOut})
+def delegation_create(request: HttpRequest, slug: str, assembly_slug: str, payload: DelegationIn) -> Any:
+    assembly = _assembly(request, slug, assembly_slug)
+    check(request, "assemblies.delegate", assembly)
+    target = Membership.objects.filter(community=assembly.community, pk=payload.delegate).first()
+    if target is None:
+        raise InvalidInput("There is no such member here.", field="delegate")
+    proposal = None
+    if payload.proposal is not None:
+        proposal = selectors.proposal_get(assembly=assembly, pk=payload.proposal)
+    d = services.delegation_set(
+        assembly=assembly, by=_me(request, assembly), delegate=target, topic=payload.topic, proposal=proposal
+    )
+    return Status(201, d)
+
+
+@router.get(ASSEMBLY + "/delegations", response=list[DelegationOut])
+def delegation_list(request: HttpRequest, slug: str, assembly_slug: str) -> Any:
+    assembly = _assembly(request, slug, assembly_slug)
+    return list(selectors.delegations_of(assembly=assembly, membership=_me(request, assembly)))
+
+
+@router.delete(ASSEMBLY + "/delegations/{delegation_id}", response={204: None})
+def delegation_delete(request: HttpRequest, slug: str, assembly_slug: str, delegation_id: int) -> Any:
+    assembly = _assembly(request, slug, assembly_slug)
+    found = Delegation.objects.filter(assembly=assembly, pk=delegation_id).first()
+    if found is None:
+        raise NotFound("There is no such delegation.")
+    services.delegation_remove(delegation=found, by=_me(request, assembly))
+    return Status(204, None)

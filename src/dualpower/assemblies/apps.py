@@ -6,3 +6,13 @@ class AssembliesConfig(AppConfig):
     name = "dualpower.assemblies"
     label = "assemblies"
     verbose_name = _("Assemblies")
+
+    def ready(self) -> None:
+        from dualpower.assemblies import builtin_actions, demo, jobs, rules  # noqa: F401
+        from dualpower.assemblies.panels import votes_waiting_panel
+        from dualpower.node import dashboard
+        from dualpower.web import navigation
+
+        builtin_actions.register()
+        dashboard.register("assemblies-votes", votes_waiting_panel)
+        navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=30)

@@ -8,6 +8,7 @@ with new migrations.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -128,6 +129,10 @@ class Proposal(models.Model):
         CLOSED = "closed", _("Decided")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class VotingMode(models.TextChoices):
+        ONLINE = "online", _("Online, here")
+        ROOM = "room", _("In the room, at a meeting")
+
     assembly = models.ForeignKey(Assembly, on_delete=models.PROTECT, related_name="proposals")
     author = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="proposals", null=True, blank=True
@@ -137,6 +142,22 @@ class Proposal(models.Model):
     # A key of assemblies.processes, copied from the policy when the proposal is made.
     process = models.CharField(_("decision process"), max_length=40)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    # online: members vote here; room: counted from the tallies of a meeting (assemblies.sources).
+    voting_mode = models.CharField(
+        _("how the vote is taken"), max_length=10, choices=VotingMode.choices, default=VotingMode.ONLINE
+    )
+    # Copied from the policy when voting opens: a secret proposal stays secret if the policy changes.
+    is_secret = models.BooleanField(_("secret ballot"), default=False)
+    # Elections and polls: how many options (people, dates, ideas) win.
+    seats = models.PositiveSmallIntegerField(_("how many win"), default=1)
+    # Dot votes: how many dots each member places.
+    dots = models.PositiveSmallIntegerField(_("dots per member"), default=0)
+    # A word that groups proposals (housing, budget...): members may delegate their vote by topic.
+    topic = models.CharField(_("topic"), max_length=60, blank=True)
+    # An amendment put to a vote on its own is a small proposal pointing at the one it amends.
+    amends = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendment_votes"
+    )
     discussion_closes_at = models.DateTimeField(null=True, blank=True)
     voting_opens_at = models.DateTimeField(null=True, blank=True)
     voting_closes_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -152,6 +173,7 @@ class Proposal(models.Model):
                 | models.Q(voting_closes_at__gt=models.F("voting_opens_at")),
                 name="proposal_voting_window_ordered",
             ),
+            models.CheckConstraint(condition=models.Q(seats__gte=1), name="proposal_seats_positive"),
         ]
 
     def __str__(self) -> str:
@@ -166,3 +188,249 @@ class Proposal(models.Model):
     @property
     def community(self) -> Community:
         return self.assembly.community
+
+
+class ProposalOption(models.Model):
+    """One choice in a poll or election: a person (membership), a date and time, or an idea."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="options")
+    label = models.CharField(_("option"), max_length=200)
+    # Set when the candidates are people (elections of delegates): who is elected.
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="candidacies"
+    )
+    # Time polls: when the meeting would start.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "label"], name="proposal_option_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ProposalAction(models.Model):
+    """A change the proposal makes when it passes (see ``assemblies.actions``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Will run if the proposal passes")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed: nothing was changed")
+        SKIPPED = "skipped", _("Not run: the proposal did not pass")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=60)
+    params = models.JSONField(default=dict)
+    description = models.CharField(max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    result = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description or self.kind
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="proposal_comments")
+    body = models.TextField(_("comment"), max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.proposal}"
+
+
+class Amendment(models.Model):
+    """A change to a proposal's text, suggested during discussion."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for the author")
+        ACCEPTED = "accepted", _("Accepted by the author")
+        DECLINED = "declined", _("Declined by the author")
+        TO_VOTE = "to_vote", _("Put to a vote")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="amendments")
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="amendments")
+    # The full new text of the proposal, so accepting it is one clear step.
+    body = models.TextField(_("amended text"), max_length=20000)
+    reason = models.CharField(_("why"), max_length=1000, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    vote = models.OneToOneField(
+        Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="amendment"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Amendment to {self.proposal}"
+
+
+class Vote(models.Model):
+    """An open (non-secret) vote: one row per voter, replaced when they change their mind."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="proposal_votes")
+    # Positions rules (agree, block...) or empty for polls.
+    position = models.CharField(max_length=20, blank=True)
+    # Polls: option ids approved / ranked in order / {option id: score or dots}.
+    choices = models.JSONField(default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=2000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], name="one_vote_per_voter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} on {self.proposal}"
+
+
+class Participation(models.Model):
+    """Secret ballots: that a member voted, and nothing about what they voted.
+
+    A random key and no time: nothing here can be lined up with a Ballot.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="participations")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="participations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "membership"], name="one_participation_per_voter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} voted on {self.proposal}"
+
+
+class Ballot(models.Model):
+    """Secret ballots: what was voted, with no voter, no time and a random key.
+
+    ``receipt_hash`` is the SHA-256 of the receipt code only the voter saw; it lets them find
+    (and replace) their own ballot and check that it is in the published count.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ballots")
+    position = models.CharField(max_length=20, blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=2000, blank=True)
+    receipt_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "receipt_hash"], name="one_ballot_per_receipt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"A ballot on {self.proposal}"
+
+
+class Delegation(models.Model):
+    """Liquid delegation: a member lets another vote for them, for an assembly, a topic or one proposal.
+
+    The most specific delegation wins (proposal, then topic, then the whole assembly).
+    """
+
+    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="delegations")
+    delegator = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="delegations_given")
+    delegate = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="delegations_received")
+    topic = models.CharField(_("topic"), max_length=60, blank=True)
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="delegations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(delegator=models.F("delegate")), name="delegation_not_to_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(proposal__isnull=True) | models.Q(topic=""),
+                name="delegation_one_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["assembly", "delegator", "topic"],
+                condition=models.Q(proposal__isnull=True),
+                name="one_delegation_per_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["delegator", "proposal"],
+                condition=models.Q(proposal__isnull=False),
+                name="one_delegation_per_proposal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.delegate}"
+
+
+class Outcome(models.Model):
+    """The record of a decision: the count, the rule, participation against quorum, in words."""
+
+    class ActionsStatus(models.TextChoices):
+        NONE = "none", _("No actions")
+        DONE = "done", _("Carried out")
+        FAILED = "failed", _("Failed: nothing was changed")
+        NOT_RUN = "not_run", _("Not run: the proposal did not pass")
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="outcome")
+    # True/False for yes-no decisions; None for polls and the advice process before the author decides.
+    passed = models.BooleanField(null=True)
+    process = models.CharField(max_length=40)
+    rule = models.JSONField(default=dict)  # the rule and its settings
+    tally = models.JSONField(default=dict)  # the engine's result, as JSON
+    eligible = models.PositiveIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+    quorum_needed = models.PositiveIntegerField(null=True)
+    quorum_met = models.BooleanField(null=True)
+    statement = models.TextField(max_length=5000)
+    winners = models.JSONField(default=list)  # option labels, in order
+    elected_memberships = models.JSONField(default=list)  # membership ids, in order elected
+    # Liquid delegation: {delegate membership id: extra votes carried}.
+    delegated_weight = models.JSONField(default=dict)
+    source = models.CharField(max_length=20, default="online")  # online | room
+    link = models.CharField(max_length=300, blank=True)  # the meeting's page, when counted in the room
+    actions_status = models.CharField(
+        max_length=10, choices=ActionsStatus.choices, default=ActionsStatus.NONE
+    )
+    actions_error = models.CharField(max_length=1000, blank=True)
+    # Advice process: what the author decided after hearing the advice, in their words.
+    author_decision = models.TextField(max_length=5000, blank=True)
+    decided_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Outcome of {self.proposal}"
+
+
+class Reminder(models.Model):
+    """That a reminder was sent, so the clock job sends each one once."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=30)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "kind"], name="one_reminder_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.proposal}"

@@ -6,3 +6,9 @@ class BudgetingConfig(AppConfig):
     name = "dualpower.budgeting"
     label = "budgeting"
     verbose_name = _("Participatory budgeting")
+
+    def ready(self) -> None:
+        from dualpower.budgeting import actions, demo, jobs, rules  # noqa: F401 - registrations
+        from dualpower.web import navigation
+
+        navigation.register("budgeting", _("Budgets"), "budgeting:list", order=40)

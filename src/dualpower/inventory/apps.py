@@ -6,3 +6,9 @@ class InventoryConfig(AppConfig):
     name = "dualpower.inventory"
     label = "inventory"
     verbose_name = _("Shared inventory")
+
+    def ready(self) -> None:
+        from dualpower.inventory import rules  # noqa: F401 - registers the permissions
+        from dualpower.web import navigation
+
+        navigation.register("inventory", _("Inventory"), "inventory:list", order=45)

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from dualpower.inventory import views
+
 app_name = "inventory"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.item_list, name="list"),
+    path("<int:pk>/", views.item_detail, name="detail"),
+    path("<int:pk>/edit/", views.item_edit, name="edit"),
+]

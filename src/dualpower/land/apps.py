@@ -6,3 +6,12 @@ class LandConfig(AppConfig):
     name = "dualpower.land"
     label = "land"
     verbose_name = _("Community land trust")
+
+    def ready(self) -> None:
+        from dualpower.assemblies import actions
+        from dualpower.land import demo, rules  # noqa: F401  (registers permissions and demo data)
+        from dualpower.land.actions import ALLOCATE_HOME
+        from dualpower.web import navigation
+
+        actions.register(ALLOCATE_HOME)
+        navigation.register("land", _("Land trust"), "land:homes", order=65)

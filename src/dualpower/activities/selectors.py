@@ -1,0 +1,191 @@
+"""Reads about activities and trust roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dualpower.activities.models import Activity, Feedback, RoleGrant, Series, SignUp, Slot, TrustRole, Vouch
+from dualpower.errors import NotFound
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+UPCOMING_DAYS = 28
+
+
+def _with_slots(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    signups = SignUp.objects.select_related("membership").order_by("created_at", "id")
+    slots = Slot.objects.select_related("required_role").prefetch_related(
+        Prefetch("signups", queryset=signups)
+    )
+    return qs.select_related("series", "series__group", "community").prefetch_related(
+        Prefetch("slots", queryset=slots)
+    )
+
+
+def upcoming(
+    *,
+    community: Community,
+    membership: Membership | None,
+    now: dt.datetime | None = None,
+    days: int = UPCOMING_DAYS,
+) -> list[Activity]:
+    """The coming occurrences, those I have a place in first, then by time. Each carries
+    ``my_signup`` (or None) and ``free`` (places left)."""
+    now = now or timezone.now()
+    activities = list(
+        _with_slots(
+            Activity.objects.filter(
+                community=community, ends_at__gt=now, starts_at__lte=now + dt.timedelta(days=days)
+            )
+        )
+    )
+    for activity in activities:
+        _annotate(activity, membership)
+    return sorted(activities, key=lambda a: (a.my_signup is None, a.starts_at, a.pk))  # type: ignore[attr-defined]
+
+
+def _annotate(activity: Activity, membership: Membership | None) -> Activity:
+    slots = list(activity.slots.all())
+    activity.free = sum(s.free for s in slots)  # type: ignore[attr-defined]
+    activity.my_signup = None  # type: ignore[attr-defined]
+    if membership is not None:
+        for slot in slots:
+            for signup in slot.signups.all():
+                if signup.membership_id == membership.pk:
+                    activity.my_signup = signup  # type: ignore[attr-defined]
+    return activity
+
+
+def activity_get(*, community: Community, pk: int, membership: Membership | None = None) -> Activity:
+    activity = _with_slots(Activity.objects.filter(community=community, pk=pk)).first()
+    if activity is None:
+        raise NotFound(_("%(community)s has no activity %(id)s.") % {"community": community.name, "id": pk})
+    return _annotate(activity, membership)
+
+
+def slot_get(*, activity: Activity, pk: int) -> Slot:
+    slot = (
+        Slot.objects.filter(activity=activity, pk=pk)
+        .select_related("activity__series", "activity__community")
+        .first()
+    )
+    if slot is None:
+        raise NotFound(_("This activity has no place %(id)s.") % {"id": pk})
+    return slot
+
+
+def signup_get(*, activity: Activity, pk: int) -> SignUp:
+    signup = SignUp.objects.filter(activity=activity, pk=pk).select_related("membership", "slot").first()
+    if signup is None:
+        raise NotFound(_("Nobody has place %(id)s in this activity.") % {"id": pk})
+    return signup
+
+
+def my_signup(*, activity: Activity, membership: Membership | None) -> SignUp | None:
+    if membership is None:
+        return None
+    return SignUp.objects.filter(activity=activity, membership=membership).select_related("slot").first()
+
+
+def series_of(*, community: Community) -> QuerySet[Series]:
+    return Series.objects.filter(community=community).select_related("group")
+
+
+def series_get(*, community: Community, pk: int) -> Series:
+    series = series_of(community=community).filter(pk=pk).first()
+    if series is None:
+        raise NotFound(
+            _("%(community)s has no activity series %(id)s.") % {"community": community.name, "id": pk}
+        )
+    return series
+
+
+def series_organisers(*, series: Series) -> QuerySet[Membership]:
+    return Membership.objects.filter(organiser_places__series=series).order_by("display_name", "pk")
+
+
+def series_next(*, series: Series, now: dt.datetime | None = None, limit: int = 8) -> list[Activity]:
+    now = now or timezone.now()
+    return list(_with_slots(series.activities.filter(ends_at__gt=now))[:limit])
+
+
+def my_next_shifts(*, membership: Membership, now: dt.datetime | None = None, limit: int = 5) -> list[SignUp]:
+    now = now or timezone.now()
+    return list(
+        SignUp.objects.filter(membership=membership, activity__ends_at__gt=now, activity__is_cancelled=False)
+        .select_related("activity__series", "slot")
+        .order_by("activity__starts_at")[:limit]
+    )
+
+
+def activity_feedback(*, activity: Activity) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(activity=activity).select_related("membership")
+
+
+def my_feedback(*, activity: Activity, membership: Membership | None) -> Feedback | None:
+    if membership is None:
+        return None
+    return Feedback.objects.filter(activity=activity, membership=membership).first()
+
+
+# --- trust roles ----------------------------------------------------------------------------
+
+
+def trust_roles(*, community: Community) -> QuerySet[TrustRole]:
+    return TrustRole.objects.filter(community=community).annotate(holder_count=Count("grants", distinct=True))
+
+
+def trust_role_get(*, community: Community, slug: str) -> TrustRole:
+    role = trust_roles(community=community).filter(slug=slug).first()
+    if role is None:
+        raise NotFound(
+            _("%(community)s has no role “%(slug)s”.") % {"community": community.name, "slug": slug}
+        )
+    return role
+
+
+def role_holders(*, role: TrustRole) -> QuerySet[RoleGrant]:
+    return (
+        RoleGrant.objects.filter(role=role).select_related("membership").order_by("membership__display_name")
+    )
+
+
+def roles_held(*, membership: Membership | None) -> set[int]:
+    if membership is None:
+        return set()
+    return set(RoleGrant.objects.filter(membership=membership).values_list("role_id", flat=True))
+
+
+def my_vouches(*, membership: Membership | None) -> set[tuple[int, int]]:
+    """(role id, vouchee id) for every vouch I gave."""
+    if membership is None:
+        return set()
+    return set(Vouch.objects.filter(voucher=membership).values_list("role_id", "vouchee_id"))
+
+
+def vouch_counts(*, role: TrustRole) -> dict[int, int]:
+    """How many vouches each person has for ``role``, by membership id."""
+    rows = Vouch.objects.filter(role=role).values("vouchee_id").annotate(n=Count("id"))
+    return {row["vouchee_id"]: row["n"] for row in rows}
+
+
+def vouchable(*, community: Community) -> QuerySet[Membership]:
+    """People who can be vouched for: active members and coordinators (observers do not take part)."""
+    return Membership.objects.filter(
+        community=community,
+        status=Membership.Status.ACTIVE,
+        role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR],
+    ).order_by("display_name", "pk")
+
+
+def member_get(*, community: Community, pk: int) -> Membership:
+    membership = Membership.objects.filter(
+        community=community, pk=pk, status=Membership.Status.ACTIVE
+    ).first()
+    if membership is None:
+        raise NotFound(_("Nobody with id %(id)s is a member here.") % {"id": pk})
+    return membership

@@ -1,0 +1,81 @@
+"""Two people taking the last place at once: one gets it, the other is told it is full."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from dualpower.activities import services
+from dualpower.activities.models import SignUp, Slot
+from dualpower.activities.tests.factories import first_activity, make_series, slot_of
+from dualpower.errors import Conflict
+from dualpower.members.tests.factories import make_membership
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("audit_log_emptied_after")
+def test_the_last_place_goes_to_one_person(community: Any) -> None:
+    make_membership(community, role="coordinator")
+    series = make_series(community, slots=[("Interpreter", 1)])
+    slot = slot_of(first_activity(series), "Interpreter")
+    people = [make_membership(community) for _ in range(2)]
+    barrier = threading.Barrier(2, timeout=10)
+    outcomes: list[str] = []
+
+    def take(person: Any) -> None:
+        try:
+            barrier.wait()
+            services.slot_sign_up(slot=slot, membership=person)
+            outcomes.append("taken")
+        except Conflict as exc:
+            outcomes.append("full" if "taken" in exc.detail else f"conflict: {exc.detail}")
+        except Exception as exc:  # reported below: any other error fails the test
+            outcomes.append(f"error: {exc!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["full", "taken"]
+    assert Slot.objects.get(pk=slot.pk).taken == 1
+    assert SignUp.objects.filter(slot=slot).count() == 1
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("audit_log_emptied_after")
+def test_a_double_click_takes_one_place(community: Any) -> None:
+    make_membership(community, role="coordinator")
+    series = make_series(community, slots=[("Packers", 5)])
+    slot = slot_of(first_activity(series), "Packers")
+    person = make_membership(community)
+    barrier = threading.Barrier(2, timeout=10)
+    outcomes: list[str] = []
+
+    def take() -> None:
+        try:
+            barrier.wait()
+            services.slot_sign_up(slot=slot, membership=person)
+            outcomes.append("taken")
+        except Conflict:
+            outcomes.append("conflict")
+        except Exception as exc:
+            outcomes.append(f"error: {exc!r}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "taken"]
+    assert Slot.objects.get(pk=slot.pk).taken == 1
+    assert SignUp.objects.filter(membership=person).count() == 1

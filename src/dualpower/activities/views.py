@@ -1,0 +1,338 @@
+"""Pages for activities and shifts: parse → check rule → call service → template.
+
+Every action is a plain form that posts and comes back to the page with a message, so everything
+works without JavaScript on any phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dualpower.activities import selectors, services
+from dualpower.activities.forms import WEEKDAYS, FeedbackForm, SeriesEditForm, SeriesForm, SlotFormSet
+from dualpower.activities.models import Activity, Series
+from dualpower.errors import DomainError, InvalidInput
+from dualpower.groups.models import GroupMembership, WorkingGroup
+from dualpower.members.models import Membership
+from dualpower.members.roles import membership_for
+from dualpower.node.models import Community
+from dualpower.web.community import require_perm, with_community
+
+
+def _act(request: HttpRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
+    """Run a service; come back to ``back`` with what happened (or the sentence saying why not)."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _activity(request: HttpRequest, community: Community, pk: int, perm: str) -> Activity:
+    require_perm(request, "activities.list_activities", community)
+    activity = selectors.activity_get(
+        community=community, pk=pk, membership=membership_for(request.user, community)
+    )
+    require_perm(request, perm, activity)
+    return activity
+
+
+def _series(request: HttpRequest, community: Community, pk: int, perm: str) -> Series:
+    require_perm(request, "activities.list_activities", community)
+    series = selectors.series_get(community=community, pk=pk)
+    require_perm(request, perm, series)
+    return series
+
+
+def _detail_url(activity: Activity) -> str:
+    return reverse("activities:detail", args=[activity.community.slug, activity.pk])
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def activity_list(request: HttpRequest, community: Community) -> HttpResponse:
+    require_perm(request, "activities.list_activities", community)
+    me = membership_for(request.user, community)
+    activities = selectors.upcoming(community=community, membership=me)
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "mine": [a for a in activities if a.my_signup is not None],  # type: ignore[attr-defined]
+            "others": [a for a in activities if a.my_signup is None],  # type: ignore[attr-defined]
+            "series": selectors.series_of(community=community).filter(is_active=True),
+            "can_add": request.user.has_perm("activities.add_series", community),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def activity_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    activity = _activity(request, community, pk, "activities.view_activity")
+    me = membership_for(request.user, community)
+    now = timezone.now()
+    organises = request.user.has_perm("activities.organise", activity)
+    can_feedback = (
+        activity.ends_at <= now
+        and request.user.has_perm("activities.give_feedback", activity)
+        and (activity.my_signup is not None or organises)  # type: ignore[attr-defined]
+    )
+    mine = selectors.my_feedback(activity=activity, membership=me)
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "series": activity.series,
+            "started": activity.starts_at <= now,
+            "ended": activity.ends_at <= now,
+            "can_sign_up": request.user.has_perm("activities.sign_up", activity),
+            "roles_held": selectors.roles_held(membership=me),
+            "organises": organises,
+            "organisers": selectors.series_organisers(series=activity.series),
+            "feedback": list(selectors.activity_feedback(activity=activity)) if organises else [],
+            "feedback_form": FeedbackForm(
+                initial={"note": mine.note, "rating": mine.rating} if mine else None
+            )
+            if can_feedback
+            else None,
+        },
+    )
+
+
+@require_POST
+@with_community
+def slot_sign_up(request: HttpRequest, community: Community, pk: int, slot: int) -> HttpResponse:
+    activity = _activity(request, community, pk, "activities.sign_up")
+    place = selectors.slot_get(activity=activity, pk=slot)
+    me = membership_for(request.user, community)
+    done = _("You have a place as “%(label)s”. You will be reminded the day before.") % {"label": place.label}
+    return _act(
+        request, lambda: services.slot_sign_up(slot=place, membership=me), done, _detail_url(activity)
+    )  # type: ignore[arg-type]
+
+
+@require_POST
+@with_community
+def signup_leave(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    activity = _activity(request, community, pk, "activities.sign_up")
+    me = membership_for(request.user, community)
+
+    def leave() -> None:
+        signup = selectors.my_signup(activity=activity, membership=me)
+        if signup is None or me is None:
+            raise InvalidInput(_("You do not have a place in this activity."))
+        services.signup_leave(signup=signup, membership=me)
+
+    return _act(request, leave, _("You gave your place back."), _detail_url(activity))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def activity_cancel(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    activity = _activity(request, community, pk, "activities.organise")
+    if request.method == "POST":
+        me = membership_for(request.user, community)
+        return _act(
+            request,
+            lambda: services.activity_cancel(activity=activity, by=me),
+            _("The activity was cancelled; the people signed up were told."),
+            _detail_url(activity),
+        )
+    return render(request, "activities/cancel.html", {"activity": activity})
+
+
+@require_POST
+@with_community
+def slot_capacity(request: HttpRequest, community: Community, pk: int, slot: int) -> HttpResponse:
+    activity = _activity(request, community, pk, "activities.organise")
+    place = selectors.slot_get(activity=activity, pk=slot)
+    me = membership_for(request.user, community)
+    capacity = request.POST.get("capacity", "")
+    return _act(
+        request,
+        lambda: services.slot_set_capacity(slot=place, capacity=capacity, by=me),  # type: ignore[arg-type]
+        _("Places updated."),
+        _detail_url(activity),
+    )
+
+
+@require_POST
+@with_community
+def signup_no_show(request: HttpRequest, community: Community, pk: int, signup: int) -> HttpResponse:
+    activity = _activity(request, community, pk, "activities.organise")
+    place = selectors.signup_get(activity=activity, pk=signup)
+    me = membership_for(request.user, community)
+    no_show = request.POST.get("no_show") == "1"
+    return _act(
+        request,
+        lambda: services.signup_mark_no_show(signup=place, no_show=no_show, by=me),
+        _("Marked."),
+        _detail_url(activity),
+    )
+
+
+@require_POST
+@with_community
+def feedback_give(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    activity = _activity(request, community, pk, "activities.give_feedback")
+    me = membership_for(request.user, community)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A rating is from 1 to 5, and a note at most 2000 characters."))
+        return redirect(_detail_url(activity))
+    return _act(
+        request,
+        lambda: services.feedback_give(activity=activity, membership=me, **form.cleaned_data),  # type: ignore[arg-type]
+        _("Thank you for your feedback."),
+        _detail_url(activity),
+    )
+
+
+# --- series ---------------------------------------------------------------------------------
+
+
+def _groups_for(community: Community, me: Membership | None) -> Any:
+    groups = WorkingGroup.objects.filter(community=community)
+    if me is None or me.role != Membership.Role.COORDINATOR:
+        convened = GroupMembership.objects.filter(
+            membership=me, is_convener=True, status=GroupMembership.Status.ACTIVE
+        ).values("group_id")
+        groups = groups.filter(pk__in=convened)
+    return groups
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def series_create(request: HttpRequest, community: Community) -> HttpResponse:
+    require_perm(request, "activities.list_activities", community)
+    require_perm(request, "activities.add_series", community)
+    me = membership_for(request.user, community)
+    roles = selectors.trust_roles(community=community)
+    data = request.POST if request.method == "POST" else None
+    form = SeriesForm(
+        data,
+        groups=_groups_for(community, me),
+        initial={"repeat": "once", "starts_on": services.local_today()},
+    )
+    slots = SlotFormSet(data, prefix="slots", form_kwargs={"roles": roles})
+    if request.method == "POST" and form.is_valid() and slots.is_valid():
+        specs = [
+            services.SlotSpec(label=s["label"], capacity=s["capacity"], required_role=s.get("required_role"))
+            for s in slots.cleaned_data
+            if s.get("label")
+        ]
+        try:
+            series = services.series_create(community=community, by=me, slots=specs, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, _("“%(title)s” was created.") % {"title": series.title})
+            return redirect("activities:series", community.slug, series.pk)
+    failed = request.method == "POST"
+    return render(
+        request, "activities/series_form.html", {"form": form, "slots": slots}, status=400 if failed else 200
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def series_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    series = _series(request, community, pk, "activities.view_activity")
+    can_change = request.user.has_perm("activities.change_series", series)
+    organisers = list(selectors.series_organisers(series=series))
+    return render(
+        request,
+        "activities/series.html",
+        {
+            "series": series,
+            "slots": list(series.slot_templates.select_related("required_role")),
+            "organisers": organisers,
+            "next": selectors.series_next(series=series),
+            "weekday_names": ", ".join(str(dict(WEEKDAYS)[d]) for d in series.weekdays),
+            "can_change": can_change,
+            "candidates": [m for m in selectors.vouchable(community=community) if m not in organisers]
+            if can_change
+            else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def series_edit(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    series = _series(request, community, pk, "activities.change_series")
+    initial = {"title": series.title, "description": series.description, "place": series.place}
+    form = SeriesEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.series_update(
+                series=series, by=membership_for(request.user, community), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("activities:series", community.slug, series.pk)
+    return render(
+        request,
+        "activities/series_edit.html",
+        {"form": form, "series": series},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def series_stop(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    series = _series(request, community, pk, "activities.change_series")
+    if request.method == "POST":
+        me = membership_for(request.user, community)
+        back = reverse("activities:series", args=[community.slug, series.pk])
+        return _act(
+            request, lambda: services.series_stop(series=series, by=me), _("The activity was stopped."), back
+        )
+    return render(request, "activities/series_stop.html", {"series": series})
+
+
+@require_POST
+@with_community
+def organiser_add(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    series = _series(request, community, pk, "activities.change_series")
+    me = membership_for(request.user, community)
+    raw = request.POST.get("member_id", "")
+
+    def add() -> None:
+        if not raw.isdigit():
+            raise InvalidInput(_("Choose a member."), field="member_id")
+        person = selectors.member_get(community=community, pk=int(raw))
+        services.organiser_add(series=series, membership=person, by=me)
+
+    back = reverse("activities:series", args=[community.slug, series.pk])
+    return _act(request, add, _("Organiser added."), back)
+
+
+@require_POST
+@with_community
+def organiser_remove(request: HttpRequest, community: Community, pk: int, member: int) -> HttpResponse:
+    series = _series(request, community, pk, "activities.change_series")
+    me = membership_for(request.user, community)
+
+    def remove() -> None:
+        person = selectors.member_get(community=community, pk=member)
+        services.organiser_remove(series=series, membership=person, by=me)
+
+    back = reverse("activities:series", args=[community.slug, series.pk])
+    return _act(request, remove, _("Organiser removed."), back)

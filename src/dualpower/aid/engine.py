@@ -1,0 +1,261 @@
+"""The bridge between the aid tables and the pure matching engine (dualpower.core.matching).
+
+Requests become Needs and active offers become Offers (with their remaining capacity); the engine
+ranks and assigns; the results come back as model objects with the engine's explanations. Nothing
+is written here: a dispatcher reviews suggestions and proposals, then confirms through lifecycle.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dualpower.aid import lifecycle
+from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest
+from dualpower.aid.selectors import SEEN_MATCH, offer_remaining, period_start
+from dualpower.aid.services import settings_for
+from dualpower.core import matching
+from dualpower.errors import DomainError
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+OPEN_STATUSES = (AidRequest.Status.OPEN, AidRequest.Status.MATCHED)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def distances_for(community: Community, names: set[str]) -> matching.Distances:
+    table = settings_for(community).distances or []
+    pairs = [(_key(a), _key(b), float(km)) for a, b, km in table]
+    return matching.Distances.of(pairs, neighbourhoods={_key(n) for n in names})
+
+
+def _windows(request: AidRequest) -> tuple[matching.TimeWindow, ...]:
+    if request.window_start is None or request.window_end is None:
+        return ()
+    span = (request.window_end - request.window_start).total_seconds() / 60
+    if span >= matching.WEEK_MINUTES:
+        return ()
+    local = timezone.localtime(request.window_start)
+    start = local.weekday() * 1440 + local.hour * 60 + local.minute
+    end = start + max(int(span), 1)
+    if end <= matching.WEEK_MINUTES:
+        return (matching.TimeWindow(start, end),)
+    return (
+        matching.TimeWindow(start, matching.WEEK_MINUTES),
+        matching.TimeWindow(0, end - matching.WEEK_MINUTES),
+    )
+
+
+def need_of(request: AidRequest) -> matching.Need:
+    return matching.Need(
+        id=request.code,
+        category=request.category,
+        neighbourhood=_key(request.neighbourhood),
+        windows=_windows(request),
+        languages=tuple(request.languages),
+        urgency=matching.Urgency(request.urgency),
+        quantity=max(request.quantity - request.quantity_committed, 1),
+    )
+
+
+def offer_of(offer: AidOffer, *, now: datetime) -> matching.Offer:
+    return _engine_offer(
+        offer.pk,
+        offer.categories,
+        offer.neighbourhood,
+        offer.skills,
+        offer.availability,
+        offer.languages,
+        offer.kind,
+        offer_remaining(offer, now=now),
+    )
+
+
+def _engine_offer(
+    pk: int,
+    categories: list[str],
+    neighbourhood: str,
+    skills: list[str],
+    availability: list[list[Any]],
+    languages: list[str],
+    kind: str,
+    remaining: int | None,
+) -> matching.Offer:
+    return matching.Offer(
+        id=str(pk),
+        categories=tuple(categories),
+        neighbourhood=_key(neighbourhood),
+        skills=tuple(skills),
+        windows=tuple(matching.TimeWindow.weekly(d, s, e) for d, s, e in availability),
+        languages=tuple(languages),
+        capacity=remaining,
+        kind=matching.OfferKind(kind),
+    )
+
+
+@dataclass(frozen=True)
+class Available:
+    """The active offers of a community, read in a few queries as plain rows (a community may hold
+    tens of thousands): the engine's offers, and who made each."""
+
+    offers: tuple[matching.Offer, ...]
+    volunteer_of: dict[str, int]
+
+
+def available_offers(community: Community, *, now: datetime) -> Available:
+    rows = list(
+        AidOffer.objects.filter(
+            community=community,
+            status=AidOffer.Status.ACTIVE,
+            volunteer__status=Membership.Status.ACTIVE,
+        )
+        .exclude(volunteer__role=Membership.Role.OBSERVER)
+        .values_list(
+            "pk",
+            "volunteer_id",
+            "categories",
+            "neighbourhood",
+            "skills",
+            "availability",
+            "languages",
+            "kind",
+            "capacity",
+            "period",
+        )
+    )
+    used = remaining_counts(community, now=now)
+    offers, volunteer_of = [], {}
+    for pk, volunteer_id, cats, nbh, skills, avail, langs, kind, capacity, period in rows:
+        if kind == AidOffer.Kind.INEXHAUSTIBLE:
+            remaining = None
+        else:
+            total, this_week, this_month = used.get(pk, (0, 0, 0))
+            taken = (
+                {"week": this_week, "month": this_month}.get(period, total) if kind == "recurring" else total
+            )
+            remaining = max((capacity or 0) - taken, 0)
+        offers.append(_engine_offer(pk, cats, nbh, skills, avail, langs, kind, remaining))
+        volunteer_of[str(pk)] = volunteer_id
+    return Available(tuple(offers), volunteer_of)
+
+
+def remaining_counts(community: Community, *, now: datetime) -> dict[int, tuple[int, int, int]]:
+    """Per offer: matches counted against its capacity in all, this week, this month (one query)."""
+    week, month = period_start(AidOffer.Period.WEEK, now), period_start(AidOffer.Period.MONTH, now)
+    rows = (
+        AidMatch.objects.filter(offer__community=community, status__in=SEEN_MATCH)
+        .values("offer_id")
+        .annotate(
+            total=Count("id"),
+            week=Count("id", filter=Q(created_at__gte=week)),
+            month=Count("id", filter=Q(created_at__gte=month)),
+        )
+    )
+    return {r["offer_id"]: (r["total"], r["week"], r["month"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    offer: AidOffer
+    score: float
+    reasons: tuple[str, ...]
+
+
+def suggestions_for(request: AidRequest, *, limit: int = 5) -> list[Suggestion]:
+    """The best offers for one request, explained; not its requester's own, nor volunteers already on it."""
+    now = timezone.now()
+    busy = set(
+        AidMatch.objects.filter(request=request, status__in=LIVE_MATCH).values_list("volunteer_id", flat=True)
+    )
+    busy.add(request.requester_id)
+    pool = available_offers(request.community, now=now)
+    offers = [o for o in pool.offers if pool.volunteer_of[o.id] not in busy]
+    dist = distances_for(request.community, {request.neighbourhood} | {o.neighbourhood for o in offers})
+    found = matching.suggest(need_of(request), offers, distances=dist, limit=limit)
+    by_id = AidOffer.objects.select_related("volunteer").in_bulk([int(s.offer_id) for s in found])
+    return [Suggestion(by_id[int(s.offer_id)], s.score, s.reasons) for s in found]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    request: AidRequest
+    offer: AidOffer
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    proposals: tuple[Proposal, ...]
+    unmatched: tuple[tuple[AidRequest, str], ...]
+
+
+def assign_all_open(community: Community) -> BatchPlan:
+    """The minimum-cost assignment of every open request to the available offers, for review."""
+    now = timezone.now()
+    requests = [
+        r
+        for r in AidRequest.objects.filter(community=community, status__in=OPEN_STATUSES).select_related(
+            "requester"
+        )
+        if r.quantity_committed < r.quantity
+    ]
+    pool = available_offers(community, now=now)
+    by_code = {r.code: r for r in requests}
+    dist = distances_for(
+        community, {r.neighbourhood for r in requests} | {o.neighbourhood for o in pool.offers}
+    )
+    result = matching.assign_all([need_of(r) for r in requests], pool.offers, distances=dist)
+    by_id = AidOffer.objects.select_related("volunteer").in_bulk([int(p.helper_id) for p in result.pairs])
+    proposals = []
+    unmatched = [(by_code[u.need_id], u.reason) for u in result.unmatched]
+    for pair in result.pairs:
+        request, offer = by_code[pair.need_id], by_id[int(pair.helper_id)]
+        if offer.volunteer_id == request.requester_id:
+            unmatched.append((request, "the only helper found is the person who asked"))
+            continue
+        proposals.append(Proposal(request, offer, pair.reasons))
+    return BatchPlan(tuple(proposals), tuple(unmatched))
+
+
+def batch_propose(
+    *, community: Community, pairs: list[tuple[str, int]], by: Membership
+) -> tuple[list[AidMatch], list[tuple[str, str]]]:
+    """Propose the reviewed pairs (request code, offer id); each one on its own, so one that has
+    become impossible meanwhile (someone took the request) is reported, not fatal to the rest."""
+    made: list[AidMatch] = []
+    failed: list[tuple[str, str]] = []
+    for code, offer_id in pairs:
+        request = AidRequest.objects.filter(community=community, code=code).first()
+        offer = AidOffer.objects.filter(community=community, pk=offer_id).select_related("volunteer").first()
+        if request is None or offer is None:
+            failed.append((code, "not found"))
+            continue
+        try:
+            with transaction.atomic():
+                reasons = "; ".join(s for s in _reasons_for(request, offer))
+                made.append(
+                    lifecycle.match_propose(
+                        request=request, volunteer=offer.volunteer, offer=offer, by=by, explanation=reasons
+                    )
+                )
+        except DomainError as exc:
+            failed.append((code, exc.detail))
+    return made, failed
+
+
+def _reasons_for(request: AidRequest, offer: AidOffer) -> tuple[str, ...]:
+    try:
+        for s in suggestions_for(request, limit=50):
+            if s.offer.pk == offer.pk:
+                return s.reasons
+    except ValueError:
+        pass
+    return ()

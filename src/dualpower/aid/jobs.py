@@ -1,0 +1,69 @@
+"""Clock jobs of the aid network: erase private details after the retention period, flag stale
+requests to dispatchers. Both are idempotent: they do only what is owed at ``now``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from dualpower.aid import notify
+from dualpower.aid.models import CLOSED_STATUSES, AidRequest, AidSettings
+from dualpower.node.models import Community
+from dualpower.node.services import audit_record
+
+DEFAULT_RETENTION_DAYS = AidSettings._meta.get_field("retention_days").default
+DEFAULT_STALE_DAYS = AidSettings._meta.get_field("stale_days").default
+
+
+def _settings_by_community() -> dict[int, AidSettings]:
+    return {s.community_id: s for s in AidSettings.objects.all()}
+
+
+def erase_expired(now: datetime) -> str:
+    """Empty the sealed details of fulfilled, cancelled or referred requests closed longer ago than
+    their community's retention period. The listing (category, neighbourhood, code) stays for the
+    network's statistics; who it was and where they live does not."""
+    chosen = _settings_by_community()
+    erased = 0
+    for community in Community.objects.filter(aid_requests__sealed__gt="").distinct():
+        days = chosen[community.pk].retention_days if community.pk in chosen else DEFAULT_RETENTION_DAYS
+        due = AidRequest.objects.filter(
+            community=community, status__in=CLOSED_STATUSES, closed_at__lte=now - timedelta(days=days)
+        ).exclude(sealed="")
+        with transaction.atomic():
+            codes = list(due.values_list("code", flat=True))
+            if codes:
+                due.update(sealed="", erased_at=now)
+                audit_record(
+                    community=community,
+                    actor=None,
+                    action="aid.request.erase",
+                    summary=_("Private details of %(n)d closed requests erased") % {"n": len(codes)},
+                    data={"codes": codes, "retention_days": days},
+                )
+                erased += len(codes)
+    return f"erased the private details of {erased} requests" if erased else ""
+
+
+def flag_stale(now: datetime) -> str:
+    """Flag open requests with no news for the community's stale period, once, to dispatchers."""
+    chosen = _settings_by_community()
+    flagged = 0
+    open_statuses = [s for s in AidRequest.Status.values if s not in CLOSED_STATUSES]
+    for community in Community.objects.filter(aid_requests__status__in=open_statuses).distinct():
+        days = chosen[community.pk].stale_days if community.pk in chosen else DEFAULT_STALE_DAYS
+        due = AidRequest.objects.filter(
+            Q(stale_since__isnull=True),
+            community=community,
+            status__in=open_statuses,
+            updated_at__lte=now - timedelta(days=days),
+        ).select_related("community")
+        with transaction.atomic():
+            for request in due:
+                AidRequest.objects.filter(pk=request.pk, stale_since__isnull=True).update(stale_since=now)
+                notify.dispatchers(request, _("A request has had no news for %(n)d days") % {"n": days})
+                flagged += 1
+    return f"flagged {flagged} stale requests" if flagged else ""

@@ -1,0 +1,235 @@
+"""Every non-trivial read about mutual aid, and the one function that decides which fields of a
+request a person sees (``request_view``): pages, the API and exports all go through it, so they can
+never disagree about what is private."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dualpower.aid import crypto
+from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest, Privacy
+from dualpower.aid.roles import is_dispatcher_member, volunteer_categories
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+SEEN_MATCH = (*LIVE_MATCH, AidMatch.Status.FULFILLED)
+# Details open to the volunteer only while the match is confirmed by both and not yet over.
+DETAIL_MATCH = (AidMatch.Status.CONFIRMED, AidMatch.Status.IN_PROGRESS)
+
+
+def period_start(period: str, now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == AidOffer.Period.WEEK:
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def offer_remaining(offer: AidOffer, *, now: datetime | None = None) -> int | None:
+    """How many more matches the offer can take now (this week or month if recurring); None when
+    inexhaustible."""
+    if offer.kind == AidOffer.Kind.INEXHAUSTIBLE or offer.capacity is None:
+        return None
+    used = AidMatch.objects.filter(offer=offer, status__in=SEEN_MATCH)
+    if offer.kind == AidOffer.Kind.RECURRING:
+        used = used.filter(created_at__gte=period_start(offer.period, now or timezone.now()))
+    return max(offer.capacity - used.count(), 0)
+
+
+# --- who sees a request -------------------------------------------------------------------------
+
+
+def _matched(membership: Membership, request: AidRequest, statuses: tuple[str, ...]) -> bool:
+    return AidMatch.objects.filter(request=request, volunteer=membership, status__in=statuses).exists()
+
+
+def may_see_request(membership: Membership | None, request: AidRequest) -> bool:
+    if membership is None or membership.community_id != request.community_id:
+        return False
+    if is_dispatcher_member(membership) or request.requester_id == membership.pk:
+        return True
+    if request.privacy == Privacy.MEMBERS:
+        return True
+    if request.privacy == Privacy.VOLUNTEERS and request.category in volunteer_categories(membership):
+        return True
+    return _matched(membership, request, SEEN_MATCH)
+
+
+def may_see_details(membership: Membership | None, request: AidRequest) -> bool:
+    """Contact, address, health, immigration, safety notes: dispatchers, the person themselves, and
+    the matched volunteer once both sides confirmed (until the match ends)."""
+    if membership is None or membership.community_id != request.community_id:
+        return False
+    if is_dispatcher_member(membership) or request.requester_id == membership.pk:
+        return True
+    return _matched(membership, request, DETAIL_MATCH)
+
+
+def requests_visible(*, community: Community, membership: Membership | None) -> QuerySet[AidRequest]:
+    qs = AidRequest.objects.filter(community=community)
+    if membership is None or membership.community_id != community.pk:
+        return qs.none()
+    if is_dispatcher_member(membership):
+        return qs
+    mine = Q(requester=membership) | Q(
+        pk__in=AidMatch.objects.filter(volunteer=membership, status__in=SEEN_MATCH).values("request_id")
+    )
+    seen = Q(privacy=Privacy.MEMBERS) | Q(
+        privacy=Privacy.VOLUNTEERS, category__in=volunteer_categories(membership)
+    )
+    return qs.filter(seen | mine)
+
+
+def request_filtered(
+    qs: QuerySet[AidRequest],
+    *,
+    status: str = "",
+    category: str = "",
+    neighbourhood: str = "",
+    urgency: str = "",
+) -> QuerySet[AidRequest]:
+    if status == "open":
+        qs = qs.filter(status__in=[AidRequest.Status.OPEN, AidRequest.Status.MATCHED])
+    elif status == "active":
+        qs = qs.exclude(
+            status__in=[AidRequest.Status.FULFILLED, AidRequest.Status.CANCELLED, AidRequest.Status.REFERRED]
+        )
+    elif status in AidRequest.Status.values:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if neighbourhood:
+        qs = qs.filter(neighbourhood__icontains=neighbourhood)
+    if urgency.isdigit():
+        qs = qs.filter(urgency=int(urgency))
+    return qs
+
+
+def request_view(request: AidRequest, membership: Membership | None) -> dict[str, Any]:
+    """The fields of ``request`` that ``membership`` may see. Call only after may_see_request."""
+    from dualpower.aid.services import category_name
+
+    out: dict[str, Any] = {
+        "code": request.code,
+        "category": request.category,
+        "category_name": category_name(request.community, request.category),
+        "description": request.description,
+        "urgency": request.urgency,
+        "urgency_name": request.get_urgency_display(),
+        "quantity": request.quantity,
+        "unit": request.unit,
+        "quantity_committed": request.quantity_committed,
+        "quantity_delivered": request.quantity_delivered,
+        "quantity_open": request.quantity - request.quantity_committed,
+        "window_start": request.window_start,
+        "window_end": request.window_end,
+        "languages": list(request.languages),
+        "neighbourhood": request.neighbourhood,
+        "privacy": request.privacy,
+        "status": request.status,
+        "status_name": request.get_status_display(),
+        "created_at": request.created_at,
+        "is_mine": membership is not None and request.requester_id == membership.pk,
+    }
+    dispatcher = is_dispatcher_member(membership)
+    if dispatcher:
+        out["contact_channel"] = request.contact_channel
+        out["contact_language"] = request.contact_language
+        out["taken_by"] = request.taken_by.display_name if request.taken_by_id else ""
+        out["stale_since"] = request.stale_since
+        out["referred_to"] = request.referred_to
+    if may_see_details(membership, request):
+        details = crypto.unseal(request.sealed)
+        if request.requester_id and "name" not in details:
+            details["name"] = request.requester.display_name  # type: ignore[union-attr]
+        out["details"] = details
+        out["details_erased"] = request.erased_at is not None
+        if not dispatcher:
+            out["contact_channel"] = request.contact_channel
+            out["contact_language"] = request.contact_language
+    return out
+
+
+def matches_visible(request: AidRequest, membership: Membership | None) -> list[AidMatch]:
+    """Matches of a request: all of them for dispatchers and the requester, one's own otherwise."""
+    qs = request.matches.select_related("volunteer", "offer")
+    if membership is None:
+        return []
+    if is_dispatcher_member(membership) or request.requester_id == membership.pk:
+        return list(qs)
+    return list(qs.filter(volunteer=membership))
+
+
+def match_view(match: AidMatch) -> dict[str, Any]:
+    return {
+        "id": match.pk,
+        "request": match.request.code,
+        "volunteer": match.volunteer.display_name,
+        "status": match.status,
+        "status_name": match.get_status_display(),
+        "quantity": match.quantity,
+        "delivered": match.delivered,
+        "explanation": match.explanation,
+        "volunteer_confirmed": match.volunteer_confirmed_at is not None,
+        "requester_confirmed": match.requester_confirmed_at is not None,
+        "volunteer_feedback": match.volunteer_feedback,
+        "requester_feedback": match.requester_feedback,
+        "created_at": match.created_at,
+    }
+
+
+# --- offers -------------------------------------------------------------------------------------
+
+
+def may_see_offer(membership: Membership | None, offer: AidOffer) -> bool:
+    if membership is None or membership.community_id != offer.community_id:
+        return False
+    if offer.volunteer_id == membership.pk or is_dispatcher_member(membership):
+        return True
+    if offer.privacy == Privacy.MEMBERS:
+        return True
+    if offer.privacy == Privacy.VOLUNTEERS:
+        return bool(set(offer.categories) & volunteer_categories(membership))
+    return False
+
+
+def offers_visible(*, community: Community, membership: Membership | None) -> list[AidOffer]:
+    qs = AidOffer.objects.filter(community=community).select_related("volunteer")
+    if membership is None or membership.community_id != community.pk:
+        return []
+    return [o for o in qs if may_see_offer(membership, o)]
+
+
+def offer_view(offer: AidOffer, *, now: datetime | None = None) -> dict[str, Any]:
+    from dualpower.aid.services import category_name
+
+    return {
+        "id": offer.pk,
+        "volunteer": offer.volunteer.display_name,
+        "categories": list(offer.categories),
+        "category_names": [category_name(offer.community, c) for c in offer.categories],
+        "description": offer.description,
+        "kind": offer.kind,
+        "kind_name": offer.get_kind_display(),
+        "capacity": offer.capacity,
+        "period": offer.period,
+        "remaining": offer_remaining(offer, now=now),
+        "skills": list(offer.skills),
+        "languages": list(offer.languages),
+        "neighbourhood": offer.neighbourhood,
+        "availability": list(offer.availability),
+        "privacy": offer.privacy,
+        "status": offer.status,
+    }
+
+
+def my_matches(membership: Membership) -> QuerySet[AidMatch]:
+    return AidMatch.objects.filter(volunteer=membership, status__in=LIVE_MATCH).select_related("request")
+
+
+def stale_requests(community: Community) -> QuerySet[AidRequest]:
+    return AidRequest.objects.filter(community=community, stale_since__isnull=False)

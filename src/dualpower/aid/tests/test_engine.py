@@ -1,0 +1,85 @@
+"""Suggestions per request and the batch "assign all", through the aid tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from dualpower.aid import engine, lifecycle, services
+from dualpower.aid.models import AidMatch
+from dualpower.aid.tests.factories import AidWorld, make_offer, make_request
+from dualpower.members.tests.factories import make_membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_suggestions_rank_the_fitting_offer_first_and_explain_it(world: AidWorld) -> None:
+    far = make_membership(world.community, name="Far")
+    make_offer(world.community, far, neighbourhood="Hillcrest")
+    request = make_request(world, languages=["Spanish"])
+    found = engine.suggestions_for(request)
+    assert [s.offer.volunteer.display_name for s in found] == ["Vic", "Far"]
+    assert "same neighbourhood" in found[0].reasons
+    assert "speaks Spanish" in found[0].reasons
+    assert any("km away (hillcrest)" in r for r in found[1].reasons)
+    # The transport volunteer never appears for food.
+    assert all(s.offer != world.transport_offer for s in found)
+
+
+def test_no_suggestion_of_the_requesters_own_offer_or_a_full_offer(world: AidWorld) -> None:
+    make_offer(world.community, world.member)  # the requester offers food too
+    world.food_offer.capacity = 1
+    world.food_offer.save()
+    other = make_request(world, quantity=1)
+    lifecycle.match_accept(request=other, volunteer=world.volunteer, offer=world.food_offer)
+    request = make_request(world)
+    assert engine.suggestions_for(request) == []
+
+
+def test_a_recurring_offer_counts_its_capacity_per_period(world: AidWorld) -> None:
+    weekly = make_offer(
+        world.community,
+        make_membership(world.community, name="Wes"),
+        kind="recurring",
+        capacity=1,
+        period="week",
+    )
+    first = make_request(world, quantity=1)
+    lifecycle.match_accept(request=first, volunteer=weekly.volunteer, offer=weekly)
+    pool = engine.available_offers(world.community, now=first.created_at)
+    offers = {o.id: o for o in pool.offers}
+    assert offers[str(weekly.pk)].capacity == 0
+
+
+def test_assign_all_covers_every_open_request_it_can_and_says_why_not(world: AidWorld) -> None:
+    food = make_request(world, quantity=1)
+    lift = make_request(world, category="transport", quantity=1, description="A lift")
+    legal = make_request(world, category="legal", quantity=1, description="A letter")
+    plan = engine.assign_all_open(world.community)
+    pairs = {(p.request.code, p.offer.pk) for p in plan.proposals}
+    assert pairs == {(food.code, world.food_offer.pk), (lift.code, world.transport_offer.pk)}
+    assert [(r.code, why) for r, why in plan.unmatched] == [(legal.code, "no one offers legal")]
+    assert not AidMatch.objects.exists()  # nothing written until reviewed
+
+
+def test_confirming_a_batch_proposes_each_pair_and_reports_the_ones_now_impossible(world: AidWorld) -> None:
+    food = make_request(world, quantity=1)
+    lift = make_request(world, category="transport", quantity=1, description="A lift")
+    plan = engine.assign_all_open(world.community)
+    # Meanwhile someone takes the lift themselves.
+    lifecycle.match_accept(request=lift, volunteer=make_membership(world.community))
+    made, failed = engine.batch_propose(
+        community=world.community,
+        pairs=[(p.request.code, p.offer.pk) for p in plan.proposals],
+        by=world.dispatcher,
+    )
+    assert [m.request.code for m in made] == [food.code]
+    assert made[0].status == AidMatch.Status.PROPOSED and "same neighbourhood" in made[0].explanation
+    assert [code for code, _why in failed] == [lift.code]
+
+
+def test_an_unknown_neighbourhood_is_simply_far_from_everything(world: AidWorld) -> None:
+    services.aid_settings_update(community=world.community, by=world.coordinator, distances=[])
+    request = make_request(world, neighbourhood="Nowhere")
+    assert engine.suggestions_for(request) == []
+    same = make_request(world, neighbourhood="riverside")  # names match whatever the case
+    assert [s.offer for s in engine.suggestions_for(same)] == [world.food_offer]

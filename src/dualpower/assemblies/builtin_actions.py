@@ -1,0 +1,245 @@
+"""The actions a decision of an assembly carries out itself: admit, change a role, change a policy.
+
+Changing a policy is only possible this way: an assembly's rules change only by its own decision.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dualpower.assemblies import actions, processes
+from dualpower.assemblies.models import Assembly, Policy
+from dualpower.errors import InvalidInput, NotFound
+from dualpower.members.models import Application, Membership
+from dualpower.node.models import Community
+from dualpower.node.services import audit_record
+
+EDITABLE = (
+    "default_process",
+    "quorum",
+    "supermajority",
+    "discussion_days",
+    "voting_days",
+    "secret_ballots",
+    "results_hidden_until_close",
+    "who_may_propose",
+    "liquid_delegation",
+)
+
+
+def _id(params: actions.Params, key: str) -> int:
+    try:
+        return int(params[key])
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput(_("Say which one: “%(k)s” is missing.") % {"k": key}, field="actions") from None
+
+
+# --- admit an applicant ------------------------------------------------------------------------
+
+
+def _application(community: Community, params: actions.Params) -> Application:
+    app = Application.objects.filter(pk=_id(params, "application"), community=community).first()
+    if app is None:
+        raise InvalidInput(_("There is no such application in this community."), field="actions")
+    if app.status != Application.Status.PENDING:
+        raise InvalidInput(_("This application has already been answered."), field="actions")
+    return app
+
+
+def validate_admit(community: Community, params: actions.Params) -> dict[str, Any]:
+    return {"application": _application(community, params).pk}
+
+
+def describe_admit(community: Community, params: actions.Params) -> str:
+    app = Application.objects.filter(pk=params.get("application"), community=community).first()
+    return _("Admit %(name)s as a member") % {"name": app.display_name if app else "?"}
+
+
+def run_admit(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+    from dualpower.members import services as members
+
+    app = Application.objects.select_for_update(of=("self",)).get(pk=_application(community, params).pk)
+    membership = members._admit(app, decided_by=None, how="decision")  # type: ignore[arg-type]
+    audit_record(
+        community=community,
+        actor=None,
+        action="member.admit_by_decision",
+        target=membership,
+        summary=membership.display_name,
+        decision_ref=decision.ref,
+    )
+    return _("%(name)s was admitted.") % {"name": membership.display_name}
+
+
+# --- grant or revoke a role ---------------------------------------------------------------------
+
+
+def _membership(community: Community, params: actions.Params) -> Membership:
+    m = Membership.objects.filter(pk=_id(params, "membership"), community=community, status="active").first()
+    if m is None:
+        raise InvalidInput(_("That person is not an active member of this community."), field="actions")
+    return m
+
+
+def validate_role(community: Community, params: actions.Params) -> dict[str, Any]:
+    m = _membership(community, params)
+    role = str(params.get("role", ""))
+    if role not in Membership.Role.values:
+        raise InvalidInput(
+            _("Choose one of: %(v)s.") % {"v": ", ".join(Membership.Role.values)}, field="actions"
+        )
+    return {"membership": m.pk, "role": role}
+
+
+def describe_role(community: Community, params: actions.Params) -> str:
+    m = Membership.objects.filter(pk=params.get("membership"), community=community).first()
+    role = dict(Membership.Role.choices).get(str(params.get("role")), params.get("role"))
+    return _("Give %(name)s the role %(role)s") % {"name": m.display_name if m else "?", "role": role}
+
+
+def run_role(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+    from dualpower.members.services import role_change
+
+    m = _membership(community, params)
+    role_change(
+        membership=m,
+        role=params["role"],
+        by=None,
+        reason=_("Decided by the assembly: %(t)s") % {"t": decision.title[:400]},
+        decision_ref=decision.ref,
+    )
+    return describe_role(community, params)
+
+
+# --- change a policy ----------------------------------------------------------------------------
+
+
+def _policy(community: Community, params: actions.Params) -> Policy:
+    policy = Policy.objects.filter(assembly_id=_id(params, "assembly"), assembly__community=community).first()
+    if policy is None:
+        raise InvalidInput(_("There is no such assembly in this community."), field="actions")
+    return policy
+
+
+def _clean_value(name: str, value: Any) -> Any:
+    field = Policy._meta.get_field(name)
+    if name == "default_process":
+        return processes.get(str(value)).key
+    if name in ("secret_ballots", "results_hidden_until_close", "liquid_delegation"):
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "1", "yes", "on"):
+            return True
+        if str(value).lower() in ("false", "0", "no", "off", ""):
+            return False
+        raise InvalidInput(_("Say yes or no for “%(f)s”.") % {"f": field.verbose_name}, field="actions")
+    if name in ("quorum", "supermajority"):
+        try:
+            dec = Decimal(str(value)).quantize(Decimal("0.0001"))
+        except InvalidOperation:
+            raise InvalidInput(
+                _("Give “%(f)s” as a share, such as 0.5.") % {"f": field.verbose_name}, field="actions"
+            ) from None
+        low = Decimal("0.5") if name == "supermajority" else Decimal("0")
+        if not low <= dec <= 1:
+            raise InvalidInput(
+                _("“%(f)s” must be between %(lo)s and 1.") % {"f": field.verbose_name, "lo": low},
+                field="actions",
+            )
+        return str(dec)
+    if name in ("discussion_days", "voting_days"):
+        try:
+            n = int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(_("Give a whole number of days."), field="actions") from None
+        if not (1 if name == "voting_days" else 0) <= n <= 90:
+            raise InvalidInput(
+                _("“%(f)s” must be a number of days up to 90.") % {"f": field.verbose_name}, field="actions"
+            )
+        return n
+    try:
+        field.clean(value, None)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), field="actions") from None
+    return value
+
+
+def validate_policy(community: Community, params: actions.Params) -> dict[str, Any]:
+    policy = _policy(community, params)
+    changes = params.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise InvalidInput(_("Say what the policy changes to."), field="actions")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown policy setting: %(s)s.") % {"s": ", ".join(sorted(unknown))}, field="actions"
+        )
+    return {"assembly": policy.assembly_id, "changes": {k: _clean_value(k, v) for k, v in changes.items()}}
+
+
+def describe_policy(community: Community, params: actions.Params) -> str:
+    assembly = Assembly.objects.filter(pk=params.get("assembly"), community=community).first()
+    parts = []
+    for key, value in dict(params.get("changes") or {}).items():
+        label = Policy._meta.get_field(key).verbose_name
+        parts.append(f"{label}: {value}")
+    return _("Change how %(a)s decides — %(c)s") % {
+        "a": assembly.name if assembly else "?",
+        "c": "; ".join(parts),
+    }
+
+
+def run_policy(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+    policy = Policy.objects.select_for_update(of=("self",)).filter(pk=_policy(community, params).pk).first()
+    if policy is None:  # pragma: no cover - checked by validate
+        raise NotFound(_("There is no such assembly in this community."))
+    before = {k: str(getattr(policy, k)) for k in params["changes"]}
+    for key, value in params["changes"].items():
+        setattr(policy, key, Decimal(value) if key in ("quorum", "supermajority") else value)
+    policy.save()
+    audit_record(
+        community=community,
+        actor=None,
+        action="policy.change",
+        target=policy.assembly,
+        summary=policy.assembly.name,
+        data={"before": before, "after": {k: str(v) for k, v in params["changes"].items()}},
+        decision_ref=decision.ref,
+    )
+    return describe_policy(community, params)
+
+
+def register() -> None:
+    actions.register(
+        actions.ActionKind(
+            key="members.admit",
+            label=gettext_lazy("Admit an applicant"),  # type: ignore[arg-type]
+            validate=validate_admit,
+            run=transaction.atomic(run_admit),
+            describe=describe_admit,
+        )
+    )
+    actions.register(
+        actions.ActionKind(
+            key="members.role",
+            label=gettext_lazy("Grant or revoke a role"),  # type: ignore[arg-type]
+            validate=validate_role,
+            run=run_role,
+            describe=describe_role,
+        )
+    )
+    actions.register(
+        actions.ActionKind(
+            key="assemblies.change_policy",
+            label=gettext_lazy("Change how an assembly decides (its policy)"),  # type: ignore[arg-type]
+            validate=validate_policy,
+            run=run_policy,
+            describe=describe_policy,
+        )
+    )

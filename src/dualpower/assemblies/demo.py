@@ -1,0 +1,119 @@
+"""Demo data for assemblies: the general assembly, decisions with outcomes, proposals open now.
+
+Built through the services with dates in the past, deterministic from the demo's seeded random
+source: a consensus decision stopped by a block, a vote whose action changed the policy, an
+approval poll, a proposal open for votes and one in discussion.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from dualpower.assemblies import bodies, services
+from dualpower.assemblies.models import Proposal
+from dualpower.ops.demo import Demo, register
+
+
+def _voters(demo: Demo) -> list:
+    assembly = services.general_assembly_for(demo.community)
+    return list(bodies.voters_of(assembly).order_by("id"))
+
+
+@register
+def load_assemblies(demo: Demo) -> None:
+    ga = services.general_assembly_for(demo.community)
+    ga.description = "All members of the community, deciding together."
+    ga.save(update_fields=["description"])
+    demo.extra["general_assembly"] = ga
+    people = _voters(demo)
+    rng = demo.rng
+    now = timezone.now()
+
+    def decided(title: str, body: str, process: str, days_ago: int, ballots: list, **kw: object) -> Proposal:
+        start = now - timedelta(days=days_ago)
+        p = services.proposal_create(
+            assembly=ga,
+            by=kw.pop("by", demo.member),
+            title=title,
+            body=body,
+            process=process,
+            now=start,
+            **kw,
+        )
+        services.proposal_open_voting(proposal=p, by=None, now=start + timedelta(days=1))
+        p.refresh_from_db()
+        when = start + timedelta(days=2)
+        for voter, ballot in ballots:
+            services.vote_cast(proposal=p, by=voter, now=when, **ballot)
+        services.proposal_close(proposal=p, now=p.voting_closes_at + timedelta(minutes=1))
+        return p
+
+    # A consensus stopped by one block, with its reason.
+    crowd = people[: min(len(people), 14)]
+    ballots = [(m, {"position": rng.choice(["agree", "agree", "agree", "stand_aside"])}) for m in crowd[1:]]
+    ballots.append(
+        (crowd[0], {"position": "block", "reason": "The car park is where the Saturday market sets up."})
+    )
+    decided(
+        "Turn the car park into a community garden",
+        "Dig up half of the car park behind the hall for raised beds, run by the food group.",
+        "consensus",
+        40,
+        ballots,
+    )
+    # A vote whose action changed how the assembly decides.
+    ballots = [(m, {"position": "agree" if i % 4 else "disagree"}) for i, m in enumerate(crowd)]
+    decided(
+        "Give the general assembly a quorum of one in five",
+        "A decision counts only if at least a fifth of us take part.",
+        "supermajority",
+        30,
+        ballots,
+        actions=[
+            {"kind": "assemblies.change_policy", "params": {"assembly": ga.pk, "changes": {"quorum": "0.2"}}}
+        ],
+    )
+    # An approval poll.
+    options = ["Tuesday evenings", "Thursday evenings", "Saturday mornings"]
+    start = now - timedelta(days=20)
+    poll = services.proposal_create(
+        assembly=ga,
+        by=demo.coordinator,
+        title="When should the general assembly meet?",
+        process="approval",
+        options=options,
+        now=start,
+    )
+    services.proposal_open_voting(proposal=poll, by=None, now=start + timedelta(days=1))
+    poll.refresh_from_db()
+    ids = [str(o.pk) for o in poll.options.all()]
+    for m in crowd:
+        picks = [i for i in ids if rng.random() < 0.5] or [ids[1]]
+        services.vote_cast(proposal=poll, by=m, choices=picks, now=start + timedelta(days=2))
+    services.proposal_close(proposal=poll, now=poll.voting_closes_at + timedelta(minutes=1))
+
+    # Open now: a proposal in its vote, and one in discussion with a comment.
+    open_vote = services.proposal_create(
+        assembly=ga,
+        by=demo.coordinator,
+        title="Buy a shared cargo bike for food deliveries",
+        body="Spend up to 2,400 from the common fund on a cargo bike kept at the hall.",
+        process="consent",
+        topic="food",
+        now=now - timedelta(days=2),
+    )
+    services.proposal_open_voting(proposal=open_vote, by=None, now=now - timedelta(hours=6))
+    for m in crowd[2:8]:
+        services.vote_cast(proposal=open_vote, by=m, position="agree")
+    talk = services.proposal_create(
+        assembly=ga,
+        by=demo.member,
+        title="Translate the assembly minutes into Spanish",
+        body="Volunteers translate the minutes within a week of each assembly.",
+        process="consent",
+        now=now - timedelta(days=1),
+    )
+    services.comment_add(proposal=talk, by=demo.coordinator, body="Yes — the education group can help.")
+    demo.say("assemblies: general assembly, 3 decisions, 2 open proposals")

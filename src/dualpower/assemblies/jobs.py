@@ -1,0 +1,79 @@
+"""Clock jobs: open and close voting windows on time, and remind members before a vote closes.
+
+Registered with ``dualpower.ops.schedule``; they run every minute under ``dualpower worker`` and
+once per ``dualpower tick``. Each is idempotent: running it twice in a minute does nothing new.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from dualpower.assemblies import bodies
+from dualpower.assemblies.closing import proposal_close
+from dualpower.assemblies.models import Participation, Proposal, Reminder, Vote
+from dualpower.assemblies.services import proposal_open_voting
+from dualpower.errors import Conflict
+from dualpower.ops import schedule
+
+log = logging.getLogger(__name__)
+REMIND_BEFORE = timedelta(days=2)
+
+
+@schedule.job("assemblies.windows")
+def windows(now: datetime) -> str:
+    """Close votes whose time is up (amendment votes first), then open votes whose discussion ended."""
+    closed = opened = 0
+    due = Proposal.objects.filter(state=Proposal.State.VOTING, voting_closes_at__lte=now)
+    for proposal in due.order_by("-amends_id", "voting_closes_at", "id"):
+        try:
+            proposal_close(proposal=proposal, now=now)
+            closed += 1
+        except Conflict:  # closed meanwhile by another tick
+            continue
+    ready = Proposal.objects.filter(state=Proposal.State.DISCUSSION, voting_opens_at__lte=now)
+    for proposal in ready.order_by("voting_opens_at", "id"):
+        try:
+            proposal_open_voting(proposal=proposal, by=None, now=now)
+            opened += 1
+        except Conflict:
+            continue
+    reminded = _remind(now)
+    return f"opened {opened}, closed {closed}, reminded {reminded}"
+
+
+def _remind(now: datetime) -> int:
+    from dualpower.notifications.services import notification_send
+
+    sent = 0
+    soon = Proposal.objects.filter(
+        state=Proposal.State.VOTING,
+        voting_mode=Proposal.VotingMode.ONLINE,
+        voting_closes_at__gt=now,
+        voting_closes_at__lte=now + REMIND_BEFORE,
+    ).exclude(reminders__kind="closing_soon")
+    for proposal in soon.select_related("assembly__community"):
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(proposal=proposal, kind="closing_soon")
+                voted = (
+                    Participation.objects.filter(proposal=proposal).values("membership_id")
+                    if proposal.is_secret
+                    else Vote.objects.filter(proposal=proposal).values("voter_id")
+                )
+                waiting = bodies.voters_of(proposal.assembly).exclude(pk__in=voted)
+                notification_send(
+                    recipients=list(waiting),
+                    community=proposal.assembly.community,
+                    kind="assemblies.vote_closing",
+                    title=_("A vote in %(a)s closes in two days") % {"a": proposal.assembly.name},
+                    body=_("You have not voted yet."),
+                    url=proposal.get_absolute_url(),
+                )
+                sent += 1
+        except IntegrityError:  # another tick sent it
+            continue
+    return sent

@@ -1,0 +1,221 @@
+"""Reads for assemblies: what is open, what was decided, what waits for whom, and the votes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from dualpower.assemblies import bodies, processes
+from dualpower.assemblies.models import (
+    Assembly,
+    Ballot,
+    Delegation,
+    Participation,
+    Proposal,
+    Vote,
+)
+from dualpower.assemblies.voting import receipt_hash
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+S = Proposal.State
+
+
+def assemblies_for(*, community: Community) -> QuerySet[Assembly]:
+    return Assembly.objects.filter(community=community, is_archived=False).select_related("policy")
+
+
+def assembly_get(*, community: Community, slug: str) -> Assembly:
+    from dualpower.errors import NotFound
+
+    found = assemblies_for(community=community).filter(slug=slug).first()
+    if found is None:
+        raise NotFound("There is no assembly with that name here.")
+    return found
+
+
+def proposal_get(*, assembly: Assembly, pk: Any) -> Proposal:
+    from dualpower.errors import NotFound
+
+    try:
+        found = (
+            Proposal.objects.select_related("assembly__policy", "assembly__community", "author", "outcome")
+            .filter(assembly=assembly, pk=int(pk))
+            .first()
+        )
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound("There is no such proposal in this assembly.")
+    return found
+
+
+def proposals_open(*, assembly: Assembly) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(assembly=assembly, state__in=[S.DISCUSSION, S.VOTING])
+        .select_related("author")
+        .order_by("voting_closes_at", "id")
+    )
+
+
+def proposals_decided(*, assembly: Assembly, limit: int = 20) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(assembly=assembly, state=S.CLOSED)
+        .select_related("outcome")
+        .order_by("-outcome__decided_at", "-id")[:limit]
+    )
+
+
+def drafts_of(*, assembly: Assembly, membership: Membership | None) -> QuerySet[Proposal]:
+    if membership is None:
+        return Proposal.objects.none()
+    return Proposal.objects.filter(assembly=assembly, state=S.DRAFT, author=membership)
+
+
+def has_voted(proposal: Proposal, membership: Membership | None) -> bool:
+    if membership is None:
+        return False
+    if proposal.is_secret:
+        return Participation.objects.filter(proposal=proposal, membership=membership).exists()
+    return Vote.objects.filter(proposal=proposal, voter=membership).exists()
+
+
+def my_vote(proposal: Proposal, membership: Membership | None) -> Vote | None:
+    if membership is None or proposal.is_secret:
+        return None
+    return Vote.objects.filter(proposal=proposal, voter=membership).first()
+
+
+def votes_waiting_for(*, community: Community, membership: Membership) -> list[Proposal]:
+    """Open online votes in assemblies where ``membership`` votes and has not voted yet."""
+    open_now = (
+        Proposal.objects.filter(
+            assembly__community=community, state=S.VOTING, voting_mode=Proposal.VotingMode.ONLINE
+        )
+        .annotate(
+            voted=Exists(Vote.objects.filter(proposal=OuterRef("pk"), voter=membership)),
+            took_part=Exists(Participation.objects.filter(proposal=OuterRef("pk"), membership=membership)),
+        )
+        .filter(voted=False, took_part=False)
+        .select_related("assembly")
+        .order_by("voting_closes_at", "id")
+    )
+    return [p for p in open_now if bodies.is_voter(p.assembly, membership)]
+
+
+def results_visible(proposal: Proposal) -> bool:
+    """Running results show during the vote only if the policy allows and ballots are open."""
+    if proposal.state == S.CLOSED:
+        return True
+    if proposal.state != S.VOTING or proposal.is_secret:
+        return False
+    return not proposal.assembly.policy.results_hidden_until_close
+
+
+def open_votes(proposal: Proposal) -> dict[int, str]:
+    """membership id → their position (or a short text of their ballot), for open ballots only."""
+    if proposal.is_secret:
+        return {}
+    process = processes.get(proposal.process)
+    labels = {str(pk): label for pk, label in proposal.options.values_list("pk", "label")}
+    out: dict[int, str] = {}
+    for voter, position, choices in Vote.objects.filter(proposal=proposal).values_list(
+        "voter_id", "position", "choices"
+    ):
+        out[voter] = position or ballot_text(process, choices, labels)
+    return out
+
+
+def ballot_text(process: processes.Process, choices: Any, labels: dict[str, str]) -> str:
+    if isinstance(choices, dict):
+        return ", ".join(f"{labels.get(k, k)}: {v}" for k, v in choices.items())
+    sep = " > " if process.shape == "ranked" else ", "
+    return sep.join(labels.get(str(c), str(c)) for c in choices or [])
+
+
+def vote_rows(proposal: Proposal) -> list[dict[str, Any]]:
+    """The open votes as the proposal page lists them (who, what, why, delegated weight)."""
+    if proposal.is_secret:
+        return []
+    process = processes.get(proposal.process)
+    labels = {str(pk): label for pk, label in proposal.options.values_list("pk", "label")}
+    rows = []
+    for vote in (
+        Vote.objects.filter(proposal=proposal).select_related("voter").order_by("voter__display_name")
+    ):
+        rows.append(
+            {
+                "name": vote.voter.display_name,
+                "membership_id": vote.voter_id,
+                "position": process.position_label(vote.position) if vote.position else "",
+                "ballot": ballot_text(process, vote.choices, labels) if not vote.position else "",
+                "reason": vote.reason,
+            }
+        )
+    return rows
+
+
+def running_counts(proposal: Proposal) -> dict[str, int]:
+    """Positions so far (only shown when ``results_visible``)."""
+    counts: dict[str, int] = {}
+    source = (
+        Ballot.objects.filter(proposal=proposal).values_list("position", flat=True)
+        if proposal.is_secret
+        else Vote.objects.filter(proposal=proposal).values_list("position", flat=True)
+    )
+    for position in source:
+        if position:
+            counts[position] = counts.get(position, 0) + 1
+    return counts
+
+
+def published_ballots(proposal: Proposal) -> list[dict[str, Any]]:
+    """After a secret vote closes: every ballot, under the first 12 characters of its receipt hash."""
+    if not proposal.is_secret or proposal.state != S.CLOSED:
+        return []
+    process = processes.get(proposal.process)
+    labels = {str(pk): label for pk, label in proposal.options.values_list("pk", "label")}
+    rows = [
+        {
+            "check": b.receipt_hash[:12],
+            "position": process.position_label(b.position) if b.position else "",
+            "ballot": ballot_text(process, b.choices, labels) if not b.position else "",
+        }
+        for b in Ballot.objects.filter(proposal=proposal)
+    ]
+    return sorted(rows, key=lambda r: r["check"])
+
+
+def ballot_for_receipt(proposal: Proposal, code: str) -> Ballot | None:
+    """The ballot a receipt code belongs to: how a voter checks theirs is in the count."""
+    if not proposal.is_secret or not code.strip():
+        return None
+    return Ballot.objects.filter(proposal=proposal, receipt_hash=receipt_hash(proposal.pk, code)).first()
+
+
+def delegations_of(*, assembly: Assembly, membership: Membership | None) -> QuerySet[Delegation]:
+    if membership is None:
+        return Delegation.objects.none()
+    return Delegation.objects.filter(assembly=assembly, delegator=membership).select_related(
+        "delegate", "proposal"
+    )
+
+
+def voters_count(assembly: Assembly) -> int:
+    return bodies.voters_of(assembly).count()
+
+
+def next_meetings(assembly: Assembly) -> list[Any]:
+    """Upcoming meetings of this assembly, when the meetings app offers them."""
+    try:
+        from dualpower.meetings import selectors as meetings
+    except ImportError:
+        return []
+    finder = getattr(meetings, "upcoming_for_assembly", None) or getattr(meetings, "meetings_upcoming", None)
+    if finder is None:
+        return []
+    try:
+        return list(finder(assembly=assembly))[:5]
+    except TypeError:
+        return []

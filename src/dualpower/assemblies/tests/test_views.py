@@ -1,0 +1,184 @@
+"""Pages work without JavaScript: forms post, the page answers, refusals say why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dualpower.assemblies import services
+from dualpower.assemblies.models import Comment, Proposal, Vote
+from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal
+
+pytestmark = pytest.mark.django_db
+BASE = "/c/riverside/assemblies"
+
+
+def test_a_member_puts_a_proposal_forward_with_an_action(
+    client_for: Any, community: Any, people: Any
+) -> None:
+    general(community)
+    client = client_for("member")
+    assert client.get(f"{BASE}/general/propose/").status_code == 200
+    cato = me(people["coordinator"], community)
+    response = client.post(
+        f"{BASE}/general/propose/",
+        {
+            "title": "Cato steps down",
+            "body": "Thanks Cato.",
+            "process": "consent",
+            "voting_mode": "online",
+            "seats": 1,
+            "action_kind": "members.role",
+            "action_params": f"membership = {cato.pk}\nrole = member",
+        },
+    )
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302 and response.url == proposal.get_absolute_url()
+    assert proposal.actions.get().description.startswith("Give Cato")
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "If it passes, this happens" in page and "Give Cato" in page
+
+
+def test_a_policy_change_is_proposed_from_the_policy_page(client_for: Any, community: Any) -> None:
+    ga = general(community)
+    client = client_for("member")
+    page = client.get(f"{BASE}/general/policy/").content.decode()
+    assert "only by a decision" in page and "<caption>" in page
+    response = client.post(
+        f"{BASE}/general/propose/?policy=1",
+        {
+            "title": "Shorter votes",
+            "process": "supermajority",
+            "voting_mode": "online",
+            "seats": 1,
+            "action_kind": "assemblies.change_policy",
+            "action_params": f"assembly = {ga.pk}\nvoting_days = 3",
+        },
+    )
+    assert response.status_code == 302
+    assert Proposal.objects.get().actions.get().params == {"assembly": ga.pk, "changes": {"voting_days": 3}}
+
+
+def test_a_bad_proposal_form_says_why_and_writes_nothing(client_for: Any, community: Any) -> None:
+    general(community)
+    response = client_for("member").post(
+        f"{BASE}/general/propose/",
+        {"title": "Where?", "process": "approval", "voting_mode": "online", "seats": 1, "options": "Park"},
+    )
+    assert response.status_code == 400 and "at least two options" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_voting_by_form_then_changing_it(client_for: Any, community: Any, people: Any) -> None:
+    p = open_proposal(general(community), me(people["coordinator"], community), process="consensus")
+    client = client_for("member")
+    url = f"{BASE}/general/p/{p.pk}/vote/"
+    response = client.post(url, {"position": "block"})
+    assert response.status_code == 400 and "needs a reason" in response.content.decode()
+    assert not Vote.objects.exists()
+    assert client.post(url, {"position": "agree"}).status_code == 302
+    assert client.post(url, {"position": "stand_aside"}).status_code == 302
+    assert list(Vote.objects.values_list("position", flat=True)) == ["stand_aside"]
+    assert "Change your vote" in client.get(p.get_absolute_url()).content.decode()
+
+
+def test_an_observer_cannot_vote_by_form(client_for: Any, community: Any, people: Any) -> None:
+    p = open_proposal(general(community), me(people["coordinator"], community), process="majority")
+    page = client_for("observer").get(p.get_absolute_url()).content.decode()
+    assert "Your position" not in page
+    response = client_for("observer").post(f"{BASE}/general/p/{p.pk}/vote/", {"position": "agree"})
+    assert response.status_code == 403 and not Vote.objects.exists()
+
+
+def test_a_ranked_ballot_by_form(client_for: Any, community: Any, people: Any) -> None:
+    p = open_proposal(
+        general(community), me(people["coordinator"], community), process="ranked", options=["A", "B"]
+    )
+    a, b = p.options.all()
+    client = client_for("member")
+    assert (
+        client.post(f"{BASE}/general/p/{p.pk}/vote/", {f"rank_{a.pk}": "2", f"rank_{b.pk}": "1"}).status_code
+        == 302
+    )
+    assert Vote.objects.get().choices == [str(b.pk), str(a.pk)]
+    response = client.post(f"{BASE}/general/p/{p.pk}/vote/", {f"rank_{a.pk}": "1", f"rank_{b.pk}": "1"})
+    assert response.status_code == 400
+
+
+def test_a_secret_vote_shows_the_receipt_once_and_checks_it(
+    client_for: Any, community: Any, people: Any
+) -> None:
+    p = open_proposal(
+        general(community, secret_ballots=True), me(people["coordinator"], community), process="majority"
+    )
+    client = client_for("member")
+    page = client.post(f"{BASE}/general/p/{p.pk}/vote/", {"position": "agree"}).content.decode()
+    assert "Your receipt code" in page
+    import re
+
+    code = re.search(r"<code>([A-Z0-9-]{19})</code>", page).group(1)
+    assert code not in client.get(p.get_absolute_url()).content.decode()
+    services.proposal_close(proposal=p, now=after_close(p))
+    checked = client.post(f"{BASE}/general/p/{p.pk}/receipt/", {"receipt": code}).content.decode()
+    assert "Your ballot is in the count" in checked
+
+
+def test_comment_and_amendment_by_form(client_for: Any, community: Any, people: Any) -> None:
+    p = services.proposal_create(
+        assembly=general(community), by=me(people["member"], community), title="T", body="Old"
+    )
+    client = client_for("coordinator")
+    assert client.post(f"{BASE}/general/p/{p.pk}/comment/", {"body": "Good idea"}).status_code == 302
+    assert (
+        client.post(f"{BASE}/general/p/{p.pk}/amend/", {"body": "New", "reason": "clearer"}).status_code
+        == 302
+    )
+    amendment = p.amendments.get()
+    # Only the author answers.
+    assert (
+        client.post(f"{BASE}/general/p/{p.pk}/amendments/{amendment.pk}/", {"answer": "accept"}).status_code
+        == 403
+    )
+    author = client_for("member")
+    assert (
+        author.post(f"{BASE}/general/p/{p.pk}/amendments/{amendment.pk}/", {"answer": "accept"}).status_code
+        == 302
+    )
+    p.refresh_from_db()
+    assert p.body == "New" and Comment.objects.count() == 1
+
+
+def test_the_assembly_page_shows_what_is_open_and_what_was_decided(
+    client_for: Any, community: Any, people: Any
+) -> None:
+    ga = general(community)
+    cato = me(people["coordinator"], community)
+    open_p = open_proposal(ga, cato, title="Open one", process="majority")
+    done = open_proposal(ga, cato, title="Done one", process="majority")
+    services.proposal_close(proposal=done, now=after_close(done))
+    page = client_for("member").get(f"{BASE}/general/").content.decode()
+    assert "Open one" in page and "Done one" in page and "did not pass" in page
+    assert open_p.get_absolute_url() in page
+    listing = client_for("member").get(f"{BASE}/").content.decode()
+    assert "Votes waiting for you" in listing
+
+
+def test_the_dashboard_panel_lists_votes_waiting(client_for: Any, community: Any, people: Any) -> None:
+    from django.test import RequestFactory
+
+    from dualpower.assemblies.panels import votes_waiting_panel
+
+    p = open_proposal(general(community), me(people["coordinator"], community), process="majority")
+    request = RequestFactory().get("/")
+    request.user = people["member"]
+    panel = votes_waiting_panel(request, community)
+    assert panel is not None and panel.context["waiting"] == [p]
+    request.user = people["outsider"]
+    assert votes_waiting_panel(request, community) is None
+
+
+def test_pages_of_another_community_are_not_shown(client_for: Any, community: Any) -> None:
+    general(community)
+    assert client_for("outsider").get(f"{BASE}/general/").status_code == 403
+    assert client_for("anonymous").get(f"{BASE}/").status_code in (302, 401)

@@ -1,0 +1,59 @@
+"""The assembly's "adopt budget" action: its decision adopts a counted cycle's result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dualpower.assemblies import actions
+from dualpower.budgeting.models import Cycle
+from dualpower.budgeting.services import result_adopt
+from dualpower.errors import InvalidInput
+from dualpower.node.models import Community
+
+
+def _cycle(community: Community, params: Any) -> Cycle:
+    raw = params.get("cycle") if hasattr(params, "get") else None
+    if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).isdigit():
+        raise InvalidInput(_("Name the budgeting cycle by its number."), field="actions")
+    cycle = Cycle.objects.filter(community=community, pk=int(raw)).first()
+    if cycle is None:
+        raise InvalidInput(_("There is no budgeting cycle with this number here."), field="actions")
+    return cycle
+
+
+def validate(community: Community, params: Any) -> dict[str, Any]:
+    cycle = _cycle(community, params)
+    if cycle.count_is_binding:
+        raise InvalidInput(
+            _("This cycle's count is binding by itself; it needs no adoption."), field="actions"
+        )
+    if cycle.adopted_at is not None:
+        raise InvalidInput(_("This cycle's result has already been adopted."), field="actions")
+    return {"cycle": cycle.pk}
+
+
+def run(*, community: Community, params: Any, decision: Any) -> str:
+    cycle = _cycle(community, params)
+    result_adopt(cycle=cycle, decision_ref=decision.ref)
+    return _("Adopted the result of “%(title)s”; implementation begins.") % {"title": cycle.title}
+
+
+def describe(community: Community, params: Any) -> str:
+    cycle = _cycle(community, params)
+    return _("Adopt the counted result of the budget “%(title)s” and start implementing it.") % {
+        "title": cycle.title
+    }
+
+
+actions.register(
+    actions.ActionKind(
+        key="budgeting.adopt_result",
+        label=gettext_lazy("Adopt a budget's result"),  # type: ignore[arg-type]  # lazy: the reader's language
+        validate=validate,
+        run=run,
+        describe=describe,
+    )
+)

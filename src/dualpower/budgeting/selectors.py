@@ -1,0 +1,165 @@
+"""Every non-trivial read about budgeting. Results and vote counts never leave here while voting is open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from dualpower.budgeting.models import Ballot, Cycle, District, Idea, Proposal, Result
+from dualpower.errors import NotFound
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+
+def cycles_of(*, community: Community) -> QuerySet[Cycle]:
+    return Cycle.objects.filter(community=community).select_related("community")
+
+
+def cycle_get(*, community: Community, slug: str) -> Cycle:
+    cycle = (
+        Cycle.objects.filter(community=community, slug=slug)
+        .select_related("community", "working_group")
+        .first()
+    )
+    if cycle is None:
+        raise NotFound(_("There is no budgeting cycle here with this address."))
+    return cycle
+
+
+def cycle_by_id(*, community: Community, pk: int) -> Cycle:
+    cycle = Cycle.objects.filter(community=community, pk=pk).select_related("community").first()
+    if cycle is None:
+        raise NotFound(_("There is no budgeting cycle here with this number."))
+    return cycle
+
+
+def proposals_of(
+    *, cycle: Cycle, district: District | None = None, on_ballot: bool = False
+) -> QuerySet[Proposal]:
+    qs = cycle.proposals.select_related("district", "category", "responsible_group")
+    if on_ballot:
+        qs = qs.filter(feasibility=Proposal.Feasibility.FEASIBLE, cost__isnull=False)
+    if district is not None:
+        qs = qs.filter(district=district)
+    return qs.order_by("code", "id")
+
+
+def proposal_get(*, cycle: Cycle, code: str) -> Proposal:
+    proposal = proposals_of(cycle=cycle).filter(code=code).first()
+    if proposal is None:
+        raise NotFound(_("There is no proposal with this number in the cycle."))
+    return proposal
+
+
+def district_get(*, cycle: Cycle, pk: Any) -> District | None:
+    if pk in (None, "", "citywide"):
+        return None
+    found = cycle.districts.filter(pk=int(pk) if str(pk).isdigit() else 0).first()
+    if found is None:
+        raise NotFound(_("There is no such district in this cycle."))
+    return found
+
+
+def ideas_of(*, cycle: Cycle) -> QuerySet[Idea]:
+    return cycle.ideas.select_related("author", "district", "merged_into")
+
+
+def results_of(*, cycle: Cycle) -> list[Result]:
+    """The stored results, or nothing at all while the cycle has not been counted."""
+    if not cycle.is_counted:
+        return []
+    return list(
+        Result.objects.filter(cycle=cycle).select_related("district").order_by("district__name", "id")
+    )
+
+
+def result_for(*, cycle: Cycle, district: District | None) -> Result:
+    if not cycle.is_counted:
+        raise NotFound(_("The results are published when voting has closed."))
+    result = Result.objects.filter(cycle=cycle, district=district).first()
+    if result is None:
+        raise NotFound(_("There is no result for this area."))
+    return result
+
+
+def funded_codes(*, cycle: Cycle) -> set[str]:
+    codes: set[str] = set()
+    for result in results_of(cycle=cycle):
+        codes.update(result.selected)
+    return codes
+
+
+def funded_projects(*, cycle: Cycle) -> list[Proposal]:
+    codes = funded_codes(cycle=cycle)
+    return list(proposals_of(cycle=cycle).filter(code__in=codes).prefetch_related("updates"))
+
+
+def my_ballots(*, cycle: Cycle, voter: Membership | None) -> dict[int | None, Ballot]:
+    """The voter's own ballots by district id (None for the city-wide one)."""
+    if voter is None:
+        return {}
+    ballots = Ballot.objects.filter(cycle=cycle, voter=voter).prefetch_related("entries__proposal")
+    return {b.district_id: b for b in ballots}
+
+
+def ballot_counts(*, cycle: Cycle) -> dict[str, int]:
+    """How many ballots, by channel: only once counted (turnout is a result too)."""
+    if not cycle.is_counted:
+        return {}
+    out: dict[str, int] = {}
+    for channel in Ballot.objects.filter(cycle=cycle, confirmed=True).values_list("channel", flat=True):
+        out[channel] = out.get(channel, 0) + 1
+    return out
+
+
+def paper_batches(*, cycle: Cycle) -> list[dict[str, Any]]:
+    """Batches of paper ballots awaiting a second teller (no content: just who and how many)."""
+    rows: dict[str, dict[str, Any]] = {}
+    waiting = Ballot.objects.filter(
+        cycle=cycle, channel=Ballot.Channel.PAPER, confirmed=False
+    ).select_related("entered_by")
+    for b in waiting:
+        row = rows.setdefault(b.batch, {"batch": b.batch, "count": 0, "entered_by": b.entered_by})
+        row["count"] += 1
+    return list(rows.values())
+
+
+def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[str, Any]]:
+    """For a signed-in voter: what their share paid for, in each area they voted in (MES only)."""
+    from dualpower.budgeting.counting import stored_outcome
+    from dualpower.core.choice.formats.pb import parse_pb
+    from dualpower.core.choice.pb.mes import explain_voter
+
+    if voter is None or not cycle.is_counted or cycle.rule != "mes":
+        return []
+    out = []
+    by_area = {r.district_id: r for r in results_of(cycle=cycle)}
+    for ballot in Ballot.objects.filter(cycle=cycle, voter=voter).select_related("district"):
+        result = by_area.get(ballot.district_id)
+        if result is None or (not result.rule_selected and not result.num_ballots):
+            continue
+        election = parse_pb(result.ballot_file)
+        if ballot.ref not in election.ballots.voter_ids:
+            continue
+        account = explain_voter(election, stored_outcome(result), ballot.ref)
+        unit = int(result.settings.get("unit_cents", 1))
+        out.append(
+            {
+                "district": ballot.district,
+                "share": round(account["share"] * unit),
+                "left": round(account["left"] * unit),
+                "payments": [
+                    {**p, "paid_cents": round(p["paid"] * unit), "title": _title(cycle, p["project"])}
+                    for p in account["payments"]
+                ],
+                "supported_not_funded": [_title(cycle, c) for c in account["supported_not_funded"]],
+            }
+        )
+    return out
+
+
+def _title(cycle: Cycle, code: str) -> str:
+    proposal = cycle.proposals.filter(code=code).only("title").first()
+    return proposal.title if proposal else code

@@ -1,0 +1,19 @@
+"""Pages render in tests without a collected static manifest; uploads go to a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dualpower.node.tests.audit_flush import audit_log_emptied_after  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings: Any, tmp_path: Path) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,30 @@
+"""The demo has a finished budget being carried out and one open for voting, built quickly."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from dualpower.budgeting.demo import load_budgets
+from dualpower.budgeting.models import Ballot, Cycle, Phase
+
+
+@pytest.mark.django_db
+def test_the_demo_budgets(settings: object) -> None:
+    from dualpower.ops import demo_people
+    from dualpower.ops.demo import Demo
+
+    import random
+
+    demo: Demo = demo_people.build(rng=random.Random(7), say=lambda _: None)
+    started = time.perf_counter()
+    load_budgets(demo)
+    took = time.perf_counter() - started
+    finished, open_now = Cycle.objects.filter(community=demo.community).order_by("created_at", "id")
+    assert finished.phase == Phase.IMPLEMENTATION and finished.results.get().selected
+    assert finished.proposals.filter(updates__isnull=False).exists()
+    assert open_now.phase == Phase.VOTING
+    assert not Ballot.objects.filter(cycle=open_now, voter=demo.member).exists()  # left for the visitor
+    assert Ballot.objects.count() >= 200
+    assert took < 3.0 * 3  # the budget is 3 s; leave room for a loaded test machine

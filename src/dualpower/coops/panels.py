@@ -1,0 +1,28 @@
+"""The co-ops' panel on the dashboard: my co-ops, and capital operations waiting for my board."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from dualpower.coops import selectors
+from dualpower.members.roles import membership_for
+from dualpower.node.dashboard import Panel
+from dualpower.node.models import Community
+
+
+def my_coops_panel(request: HttpRequest, community: Community) -> Panel | None:
+    me = membership_for(request.user, community)
+    if me is None:
+        return None
+    places = list(selectors.coops_for_member(membership=me))
+    waiting = list(selectors.operations_to_decide(membership=me))
+    if not places and not waiting:
+        return None
+    return Panel(
+        key="my-coops",
+        title=_("My co-ops"),
+        template="coops/partials/_panel_my_coops.html",
+        context={"places": places, "waiting": waiting},
+        order=40,
+    )

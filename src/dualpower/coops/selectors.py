@@ -1,0 +1,157 @@
+"""Reads about co-ops: the registry, members, and capital computed from the register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from dualpower.coops.models import (
+    CapitalEntry,
+    CapitalOperation,
+    Cooperative,
+    CoopMember,
+    PatronageAllocation,
+)
+from dualpower.errors import NotFound
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+MEMBER = CoopMember.Status.MEMBER
+
+
+def coops_of(*, community: Community) -> QuerySet[Cooperative]:
+    """The community's co-ops, each with ``member_count``."""
+    return Cooperative.objects.filter(community=community).annotate(
+        member_count=Count("coop_members", filter=Q(coop_members__status=MEMBER))
+    )
+
+
+def coop_get(*, community: Community, slug: str) -> Cooperative:
+    coop = coops_of(community=community).filter(slug=slug).select_related("community", "assembly").first()
+    if coop is None:
+        raise NotFound(
+            _("%(community)s has no co-op “%(slug)s”.") % {"community": community.name, "slug": slug}
+        )
+    return coop
+
+
+def coop_member_get(*, coop: Cooperative, pk: int) -> CoopMember:
+    place = (
+        CoopMember.objects.filter(coop=coop, pk=pk).select_related("membership", "coop__community").first()
+    )
+    if place is None:
+        raise NotFound(_("Nobody with id %(id)s is in %(coop)s.") % {"id": pk, "coop": coop.name})
+    return place
+
+
+def place_of(*, coop: Cooperative, membership: Membership | None) -> CoopMember | None:
+    """My place in the co-op (pending, member or left), or None."""
+    if membership is None:
+        return None
+    return CoopMember.objects.filter(coop=coop, membership=membership).first()
+
+
+def coop_members(*, coop: Cooperative, status: str = MEMBER) -> QuerySet[CoopMember]:
+    return CoopMember.objects.filter(coop=coop, status=status).select_related("membership")
+
+
+def coop_voters(*, coop_id: int) -> QuerySet[Membership]:
+    """The co-op's assembly: its current members, one member one vote."""
+    return Membership.objects.filter(
+        status=Membership.Status.ACTIVE, coop_places__coop_id=coop_id, coop_places__status=MEMBER
+    )
+
+
+def operation_get(*, coop: Cooperative, pk: int) -> CapitalOperation:
+    op = (
+        CapitalOperation.objects.filter(coop=coop, pk=pk)
+        .select_related("coop__community", "member__membership", "to_member__membership")
+        .first()
+    )
+    if op is None:
+        raise NotFound(_("%(coop)s has no capital operation %(id)s.") % {"coop": coop.name, "id": pk})
+    return op
+
+
+def operations_of(*, coop: Cooperative, member: CoopMember | None = None) -> QuerySet[CapitalOperation]:
+    ops = CapitalOperation.objects.filter(coop=coop).select_related(
+        "member__membership", "to_member__membership"
+    )
+    if member is not None:
+        ops = ops.filter(Q(member=member) | Q(to_member=member))
+    return ops
+
+
+@dataclass(frozen=True)
+class Capital:
+    member: CoopMember
+    shares: int
+    amount: int  # cents: shares at the price paid, plus retained patronage
+
+
+def capital_of(*, coop: Cooperative) -> list[Capital]:
+    """Each member's (and former member's) capital, computed from the register alone."""
+    sums = {
+        row["member"]: row
+        for row in CapitalEntry.objects.filter(coop=coop)
+        .values("member")
+        .annotate(shares=Sum("shares"), amount=Sum("amount"))
+    }
+    places = CoopMember.objects.filter(coop=coop).exclude(status=CoopMember.Status.PENDING)
+    return [
+        Capital(
+            member=p,
+            shares=sums.get(p.pk, {}).get("shares") or 0,
+            amount=sums.get(p.pk, {}).get("amount") or 0,
+        )
+        for p in places.select_related("membership")
+    ]
+
+
+def capital_for(*, member: CoopMember) -> Capital:
+    row = CapitalEntry.objects.filter(member=member).aggregate(shares=Sum("shares"), amount=Sum("amount"))
+    return Capital(member=member, shares=row["shares"] or 0, amount=row["amount"] or 0)
+
+
+def register_of(*, coop: Cooperative, member: CoopMember | None = None) -> QuerySet[CapitalEntry]:
+    entries = CapitalEntry.objects.filter(coop=coop).select_related("member__membership", "operation")
+    if member is not None:
+        entries = entries.filter(member=member)
+    return entries
+
+
+def coop_totals(*, coop: Cooperative) -> dict[str, int]:
+    row = CapitalEntry.objects.filter(coop=coop).aggregate(shares=Sum("shares"), amount=Sum("amount"))
+    return {"shares": row["shares"] or 0, "amount": row["amount"] or 0}
+
+
+def allocation_get(*, coop: Cooperative, pk: int) -> PatronageAllocation:
+    allocation = (
+        PatronageAllocation.objects.filter(coop=coop, pk=pk).select_related("coop__community").first()
+    )
+    if allocation is None:
+        raise NotFound(_("%(coop)s has no patronage allocation %(id)s.") % {"coop": coop.name, "id": pk})
+    return allocation
+
+
+def allocations_of(*, coop: Cooperative) -> QuerySet[PatronageAllocation]:
+    return PatronageAllocation.objects.filter(coop=coop)
+
+
+def coops_for_member(*, membership: Membership) -> QuerySet[CoopMember]:
+    return (
+        CoopMember.objects.filter(membership=membership)
+        .exclude(status=CoopMember.Status.LEFT)
+        .select_related("coop")
+    )
+
+
+def operations_to_decide(*, membership: Membership) -> QuerySet[CapitalOperation]:
+    """Operations waiting for a board I sit on."""
+    boards = CoopMember.objects.filter(membership=membership, role=CoopMember.Role.BOARD, status=MEMBER)
+    return CapitalOperation.objects.filter(
+        coop_id__in=boards.values("coop_id"),
+        status__in=[CapitalOperation.Status.DRAFT, CapitalOperation.Status.APPROVED],
+    ).select_related("coop", "member__membership")

@@ -1,0 +1,357 @@
+"""Pages for co-ops: parse → check rule → call service → template.
+
+Every action is a plain form post answered with a redirect and a message, so the pages work
+without JavaScript on any phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dualpower.coops import capital, patronage, selectors, services
+from dualpower.coops.forms import CoopEditForm, CoopForm, OperationForm, PatronageForm
+from dualpower.coops.models import Cooperative, CoopMember
+from dualpower.errors import DomainError, NotFound
+from dualpower.members.roles import membership_for
+from dualpower.node.models import Community
+from dualpower.web.community import require_perm, with_community
+
+GET = ["GET", "HEAD"]
+GET_POST = ["GET", "HEAD", "POST"]
+
+
+def _coop(request: HttpRequest, community: Community, slug: str, perm: str) -> Cooperative:
+    require_perm(request, "coops.list_coops", community)
+    coop = selectors.coop_get(community=community, slug=slug)
+    require_perm(request, perm, coop)
+    return coop
+
+
+def _act(request: HttpRequest, action: Callable[[], Any], done: str, to: str, *args: Any) -> HttpResponse:
+    """Run a service; tell the person what happened (or why not) and go back to the page."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, done)
+    return redirect(to, *args)
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+
+
+@require_http_methods(GET)
+@with_community
+def coop_list(request: HttpRequest, community: Community) -> HttpResponse:
+    require_perm(request, "coops.list_coops", community)
+    me = membership_for(request.user, community)
+    places = {p.coop_id: p for p in CoopMember.objects.filter(membership=me)} if me else {}
+    coops = list(selectors.coops_of(community=community))
+    rows = [{"coop": c, "place": places.get(c.pk)} for c in coops]
+    return render(
+        request,
+        "coops/list.html",
+        {"rows": rows, "can_add": request.user.has_perm("coops.add_coop", community)},
+    )
+
+
+@require_http_methods(GET_POST)
+@with_community
+def coop_create(request: HttpRequest, community: Community) -> HttpResponse:
+    require_perm(request, "coops.add_coop", community)
+    form = CoopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        me = membership_for(request.user, community)
+        try:
+            coop = services.coop_create(community=community, founder=me, by=me, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The co-op “%(name)s” is registered.") % {"name": coop.name})
+            return redirect("coops:detail", community.slug, coop.slug)
+    return render(
+        request, "coops/form.html", {"form": form, "coop": None}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(GET_POST)
+@with_community
+def coop_edit(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
+    co = _coop(request, community, coop, "coops.change_coop")
+    fields = ("name", "purpose", "status", "share_price", "min_shares", "max_shares", "min_cash_percent")
+    form = CoopEditForm(request.POST or None, initial={f: getattr(co, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coop_update(coop=co, by=membership_for(request.user, community), **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("coops:detail", community.slug, co.slug)
+    return render(request, "coops/form.html", {"form": form, "coop": co}, status=400 if form.errors else 200)
+
+
+@require_http_methods(GET)
+@with_community
+def coop_detail(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
+    co = _coop(request, community, coop, "coops.view_coop")
+    me = membership_for(request.user, community)
+    user = request.user
+    is_board = user.has_perm("coops.decide_requests", co)
+    return render(
+        request,
+        "coops/detail.html",
+        {
+            "coop": co,
+            "place": selectors.place_of(coop=co, membership=me),
+            "members": list(selectors.coop_members(coop=co)),
+            "requests": list(selectors.coop_members(coop=co, status=CoopMember.Status.PENDING))
+            if is_board
+            else [],
+            "is_board": is_board,
+            "can_join": user.has_perm("coops.join_coop", co),
+            "can_leave": user.has_perm("coops.leave_coop", co),
+            "can_change": user.has_perm("coops.change_coop", co),
+            "can_set_board": user.has_perm("coops.set_board", co),
+            "can_view_capital": user.has_perm("coops.view_capital", co),
+        },
+    )
+
+
+@require_POST
+@with_community
+def coop_join(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
+    co = _coop(request, community, coop, "coops.join_coop")
+    me = membership_for(request.user, community)
+    done = _("You asked to join; the board will answer.")
+    return _act(
+        request,
+        lambda: services.coop_join(coop=co, membership=me),
+        done,
+        "coops:detail",
+        community.slug,
+        co.slug,
+    )  # type: ignore[arg-type]
+
+
+@require_POST
+@with_community
+def coop_leave(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
+    co = _coop(request, community, coop, "coops.leave_coop")
+    me = membership_for(request.user, community)
+    place = selectors.place_of(coop=co, membership=me)
+    return _act(
+        request,
+        lambda: services.coop_leave(place=place, by=me),  # type: ignore[arg-type]
+        _("You left the co-op."),
+        "coops:detail",
+        community.slug,
+        co.slug,
+    )
+
+
+def _member_action(
+    request: HttpRequest, community: Community, coop: str, pk: int, perm: str
+) -> tuple[Cooperative, CoopMember, Any]:
+    co = _coop(request, community, coop, perm)
+    return co, selectors.coop_member_get(coop=co, pk=pk), membership_for(request.user, community)
+
+
+@require_POST
+@with_community
+def request_approve(request: HttpRequest, community: Community, coop: str, pk: int) -> HttpResponse:
+    co, place, me = _member_action(request, community, coop, pk, "coops.decide_requests")
+    done = _("%(name)s is now a member.") % {"name": place.membership.display_name}
+    return _act(
+        request,
+        lambda: services.coop_request_approve(place=place, by=me),
+        done,
+        "coops:detail",
+        community.slug,
+        co.slug,
+    )
+
+
+@require_POST
+@with_community
+def request_decline(request: HttpRequest, community: Community, coop: str, pk: int) -> HttpResponse:
+    co, place, me = _member_action(request, community, coop, pk, "coops.decide_requests")
+    done = _("The request was declined.")
+    return _act(
+        request,
+        lambda: services.coop_request_decline(place=place, by=me),
+        done,
+        "coops:detail",
+        community.slug,
+        co.slug,
+    )
+
+
+@require_POST
+@with_community
+def board_set(request: HttpRequest, community: Community, coop: str, pk: int) -> HttpResponse:
+    co, place, me = _member_action(request, community, coop, pk, "coops.set_board")
+    is_board = request.POST.get("is_board") == "1"
+    return _act(
+        request,
+        lambda: services.coop_board_set(place=place, is_board=is_board, by=me),
+        _("The board was updated."),
+        "coops:detail",
+        community.slug,
+        co.slug,
+    )
+
+
+def _operation_form(request: HttpRequest, co: Cooperative, data: Any = None) -> OperationForm:
+    return OperationForm(
+        data,
+        members=list(selectors.coop_members(coop=co)),
+        is_board=request.user.has_perm("coops.decide_operation", co),
+    )
+
+
+@require_http_methods(GET_POST)
+@with_community
+def capital_page(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
+    co = _coop(request, community, coop, "coops.view_capital")
+    me = membership_for(request.user, community)
+    form = _operation_form(request, co, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        require_perm(request, "coops.propose_operation", co)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member_id = data.get("member")
+                member = (
+                    selectors.coop_member_get(coop=co, pk=member_id)
+                    if member_id
+                    else selectors.place_of(coop=co, membership=me)
+                )
+                to_id = data.get("to_member")
+                to_member = selectors.coop_member_get(coop=co, pk=to_id) if to_id else None
+                capital.capital_operation_create(
+                    coop=co,
+                    kind=data["kind"],
+                    member=member,
+                    shares=data["shares"],
+                    to_member=to_member,
+                    note=data["note"],
+                    by=me,  # type: ignore[arg-type]
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("The operation is drafted; the board will review it."))
+                return redirect("coops:capital", community.slug, co.slug)
+    return render(
+        request,
+        "coops/capital.html",
+        {
+            "coop": co,
+            "accounts": selectors.capital_of(coop=co),
+            "totals": selectors.coop_totals(coop=co),
+            "operations": list(selectors.operations_of(coop=co)[:200]),
+            "register": list(selectors.register_of(coop=co).order_by("-created_at", "-id")[:200]),
+            "form": form,
+            "is_board": request.user.has_perm("coops.decide_operation", co),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+OPERATION_VERBS = {
+    "approve": (capital.capital_operation_approve, "coops.decide_operation"),
+    "complete": (capital.capital_operation_complete, "coops.decide_operation"),
+    "cancel": (capital.capital_operation_cancel, "coops.propose_operation"),
+}
+
+
+@require_POST
+@with_community
+def operation_action(
+    request: HttpRequest, community: Community, coop: str, pk: int, verb: str
+) -> HttpResponse:
+    if verb not in OPERATION_VERBS:
+        raise NotFound()
+    service, perm = OPERATION_VERBS[verb]
+    co = _coop(request, community, coop, perm)
+    op = selectors.operation_get(coop=co, pk=pk)
+    me = membership_for(request.user, community)
+    done = {
+        "approve": _("Approved."),
+        "complete": _("Done: written to the register."),
+        "cancel": _("Cancelled."),
+    }[verb]
+    return _act(request, lambda: service(operation=op, by=me), done, "coops:capital", community.slug, co.slug)
+
+
+@require_http_methods(GET_POST)
+@with_community
+def patronage_page(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
+    co = _coop(request, community, coop, "coops.view_patronage")
+    can_propose = request.user.has_perm("coops.propose_patronage", co)
+    members = list(selectors.coop_members(coop=co))
+    form = PatronageForm(
+        request.POST if request.method == "POST" else None,
+        members=members,
+        initial={
+            "cash_percent": co.min_cash_percent,
+            "measure": "hours" if co.kind == "worker" else "purchases",
+        },
+    )
+    if request.method == "POST":
+        require_perm(request, "coops.propose_patronage", co)
+        if form.is_valid():
+            try:
+                patronage.patronage_propose(
+                    coop=co,
+                    year=form.cleaned_data["year"],
+                    surplus=form.cleaned_data["surplus"],
+                    measure=form.cleaned_data["measure"],
+                    cash_percent=form.cleaned_data["cash_percent"],
+                    patronage=form.patronage(),
+                    by=membership_for(request.user, community),  # type: ignore[arg-type]
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("The allocation is proposed; check it, then adopt it."))
+                return redirect("coops:patronage", community.slug, co.slug)
+    allocations = list(selectors.allocations_of(coop=co).prefetch_related("lines__member__membership"))
+    return render(
+        request,
+        "coops/patronage.html",
+        {
+            "coop": co,
+            "allocations": allocations,
+            "form": form if can_propose else None,
+            "can_adopt": request.user.has_perm("coops.adopt_patronage", co),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@with_community
+def patronage_adopt(request: HttpRequest, community: Community, coop: str, pk: int) -> HttpResponse:
+    co = _coop(request, community, coop, "coops.adopt_patronage")
+    allocation = selectors.allocation_get(coop=co, pk=pk)
+    me = membership_for(request.user, community)
+    done = _("Adopted: the retained parts are in the capital accounts.")
+    return _act(
+        request,
+        lambda: patronage.patronage_adopt(allocation=allocation, by=me),
+        done,
+        "coops:patronage",
+        community.slug,
+        co.slug,
+    )  # type: ignore[arg-type]

@@ -1,0 +1,37 @@
+"""Forms for the inventory pages: they parse; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dualpower.inventory.services import LOCATION_MAX, NAME_MAX, QUANTITY_MAX, REASON_MAX, UNIT_MAX
+
+
+class ItemForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    unit = forms.CharField(
+        label=_("Unit"), max_length=UNIT_MAX, help_text=_("What you count in: boxes, kg, kits...")
+    )
+    low_threshold = forms.IntegerField(
+        label=_("Low-stock level"),
+        min_value=0,
+        max_value=QUANTITY_MAX,
+        initial=0,
+        help_text=_("When the stock falls to this or below, stock keepers are told."),
+    )
+    location = forms.CharField(label=_("Where it is kept"), max_length=LOCATION_MAX, required=False)
+
+
+class MovementForm(forms.Form):
+    KINDS = [
+        ("in", _("In: it arrived")),
+        ("out", _("Out: it was given")),
+        ("count", _("Count: set to what is on the shelf")),
+    ]
+    kind = forms.ChoiceField(label=_("What happened"), choices=KINDS, widget=forms.RadioSelect, initial="out")
+    quantity = forms.IntegerField(label=_("How many (or the count)"), min_value=0, max_value=QUANTITY_MAX)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, required=False)
+    aid_request = forms.CharField(
+        label=_("Aid request code (if it went to a request)"), max_length=12, required=False
+    )

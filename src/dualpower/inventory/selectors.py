@@ -1,0 +1,31 @@
+"""Reads about the shared inventory."""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
+
+from dualpower.errors import NotFound
+from dualpower.inventory.models import Item, Movement
+from dualpower.node.models import Community
+
+
+def items_of(*, community: Community) -> QuerySet[Item]:
+    return Item.objects.filter(community=community)
+
+
+def low_items(*, community: Community) -> QuerySet[Item]:
+    return items_of(community=community).filter(stock__lte=F("low_threshold"))
+
+
+def item_get(*, community: Community, pk: int) -> Item:
+    item = items_of(community=community).filter(pk=pk).select_related("community").first()
+    if item is None:
+        raise NotFound(
+            _("The inventory of %(community)s has no item %(id)s.") % {"community": community.name, "id": pk}
+        )
+    return item
+
+
+def movements_of(*, item: Item) -> QuerySet[Movement]:
+    return Movement.objects.filter(item=item).select_related("by", "aid_request")

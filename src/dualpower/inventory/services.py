@@ -1,0 +1,279 @@
+"""Every write about the shared inventory: items, and stock in, out and counted.
+
+The stock never goes below zero: a stock-out is applied by one conditional UPDATE ("take 5 if at
+least 5 are there"), so two people taking the last boxes at once cannot both have them; the other
+is told how many are left. When the stock falls to an item's low level its stock keepers are
+told once; they are told again only after it has been above that level in between.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dualpower.errors import Conflict, InvalidInput
+from dualpower.inventory.models import Item, Movement
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+from dualpower.node.services import audit_record
+from dualpower.notifications.services import notification_send
+
+NAME_MAX = 120
+UNIT_MAX = 30
+LOCATION_MAX = 120
+REASON_MAX = 200
+# Far more than any pantry holds; keeps sums within a 32-bit integer on every database.
+QUANTITY_MAX = 1_000_000
+
+
+def _text(value: Any, *, field: str, limit: int, required: str = "") -> str:
+    text = str(value if value is not None else "").strip()
+    if required and not text:
+        raise InvalidInput(required, field=field)
+    if len(text) > limit:
+        raise InvalidInput(_("At most %(n)d characters.") % {"n": limit}, field=field)
+    return text
+
+
+def _whole(value: Any, *, field: str, low: int, message: str) -> int:
+    if isinstance(value, bool):
+        raise InvalidInput(message, field=field)
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise InvalidInput(message, field=field) from None
+    if not low <= number <= QUANTITY_MAX:
+        raise InvalidInput(message, field=field)
+    return number
+
+
+def _quantity(value: Any) -> int:
+    return _whole(
+        value,
+        field="quantity",
+        low=1,
+        message=_("The quantity is a whole number from 1 to %(n)s.") % {"n": f"{QUANTITY_MAX:,}"},
+    )
+
+
+def _threshold(value: Any) -> int:
+    return _whole(
+        value,
+        field="low_threshold",
+        low=0,
+        message=_("The low-stock level is a whole number, 0 or more."),
+    )
+
+
+def item_url(item: Item) -> str:
+    return f"/c/{item.community.slug}/inventory/{item.pk}/"
+
+
+def stock_keepers(community: Community) -> list[Membership]:
+    """Who looks after the stock and hears about low stock: coordinators, organisers of the
+    community's activities, and the aid network's dispatchers."""
+    from dualpower.activities.models import Organiser
+
+    ids = set(
+        Membership.objects.filter(
+            community=community, status=Membership.Status.ACTIVE, role=Membership.Role.COORDINATOR
+        ).values_list("pk", flat=True)
+    )
+    ids |= set(
+        Organiser.objects.filter(series__community=community, series__is_active=True).values_list(
+            "membership_id", flat=True
+        )
+    )
+    try:
+        from dualpower.aid.models import DispatcherRole
+
+        ids |= set(DispatcherRole.objects.filter(community=community).values_list("membership_id", flat=True))
+    except ImportError:  # a node without the aid app
+        pass
+    return list(
+        Membership.objects.filter(pk__in=ids, status=Membership.Status.ACTIVE).exclude(
+            role=Membership.Role.OBSERVER
+        )
+    )
+
+
+@transaction.atomic
+def item_create(
+    *,
+    community: Community,
+    by: Membership | None,
+    name: str,
+    unit: str,
+    low_threshold: int = 0,
+    location: str = "",
+) -> Item:
+    name = _text(name, field="name", limit=NAME_MAX, required=_("An item needs a name."))
+    unit = _text(
+        unit, field="unit", limit=UNIT_MAX, required=_("Say what you count it in: boxes, kg, kits...")
+    )
+    location = _text(location, field="location", limit=LOCATION_MAX)
+    threshold = _threshold(low_threshold)
+    if Item.objects.filter(community=community, name__iexact=name).exists():
+        raise Conflict(_("The inventory already has an item called “%(name)s”.") % {"name": name})
+    item = Item.objects.create(
+        community=community, name=name, unit=unit, low_threshold=threshold, location=location
+    )
+    audit_record(community=community, actor=by, action="inventory.item_create", target=item, summary=name)
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: Item, by: Membership | None, **changes: Any) -> Item:
+    unknown = set(changes) - {"name", "unit", "low_threshold", "location"}
+    if unknown:
+        raise InvalidInput(_("These cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    if "name" in changes:
+        changes["name"] = _text(
+            changes["name"], field="name", limit=NAME_MAX, required=_("An item needs a name.")
+        )
+        taken = Item.objects.filter(community=item.community, name__iexact=changes["name"]).exclude(
+            pk=item.pk
+        )
+        if taken.exists():
+            raise Conflict(
+                _("The inventory already has an item called “%(name)s”.") % {"name": changes["name"]}
+            )
+    if "unit" in changes:
+        changes["unit"] = _text(
+            changes["unit"],
+            field="unit",
+            limit=UNIT_MAX,
+            required=_("Say what you count it in: boxes, kg, kits..."),
+        )
+    if "location" in changes:
+        changes["location"] = _text(changes["location"], field="location", limit=LOCATION_MAX)
+    if "low_threshold" in changes:
+        changes["low_threshold"] = _threshold(changes["low_threshold"])
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    changed = {k: v for k, v in changes.items() if getattr(item, k) != v}
+    if not changed:
+        return item
+    before = {k: getattr(item, k) for k in changed}
+    for key, value in changed.items():
+        setattr(item, key, value)
+    item.save(update_fields=list(changed))
+    audit_record(
+        community=item.community,
+        actor=by,
+        action="inventory.item_update",
+        target=item,
+        summary=item.name,
+        data={"before": before, "after": changed},
+    )
+    if "low_threshold" in changed:
+        _watch_low(item, now=timezone.now())
+    return item
+
+
+def _watch_low(item: Item, *, now: dt.datetime) -> None:
+    """Tell the stock keepers once when the stock falls to the low level. The conditional UPDATE
+    claims the alert, so simultaneous stock-outs send it once."""
+    item.refresh_from_db(fields=["stock", "low_since", "low_threshold"])
+    if item.stock <= item.low_threshold:
+        if Item.objects.filter(pk=item.pk, low_since=None).update(low_since=now):
+            notification_send(
+                recipients=stock_keepers(item.community),
+                community=item.community,
+                kind="inventory.low_stock",
+                title=_("Low stock: %(name)s (%(stock)d %(unit)s left)")
+                % {"name": item.name, "stock": item.stock, "unit": item.unit},
+                body=_("The stock has fallen to its low level."),
+                url=item_url(item),
+            )
+    else:
+        Item.objects.filter(pk=item.pk, low_since__isnull=False).update(low_since=None)
+
+
+def _record(
+    item: Item,
+    *,
+    kind: str,
+    change: int,
+    reason: str,
+    by: Membership | None,
+    aid_request: Any = None,
+    now: dt.datetime,
+) -> Movement:
+    item.refresh_from_db(fields=["stock"])
+    extra = {"aid_request": aid_request} if aid_request is not None else {}
+    movement = Movement.objects.create(
+        item=item, kind=kind, quantity=change, stock_after=item.stock, reason=reason, by=by, **extra
+    )
+    audit_record(
+        community=item.community,
+        actor=by,
+        action=f"inventory.stock_{kind}",
+        target=item,
+        summary=f"{change:+d} {item.unit}",
+        data={"change": change, "stock_after": item.stock, "reason": reason},
+    )
+    _watch_low(item, now=now)
+    return movement
+
+
+@transaction.atomic
+def stock_in(*, item: Item, quantity: int, by: Membership | None, reason: str = "") -> Movement:
+    """Goods arrive: a delivery, a donation, a food bank pick-up."""
+    amount = _quantity(quantity)
+    reason = _text(reason, field="reason", limit=REASON_MAX)
+    Item.objects.filter(pk=item.pk).update(stock=F("stock") + amount)
+    return _record(item, kind=Movement.Kind.IN, change=amount, reason=reason, by=by, now=timezone.now())
+
+
+@transaction.atomic
+def stock_out(
+    *, item: Item, quantity: int, by: Membership | None, reason: str = "", aid_request: Any = None
+) -> Movement:
+    """Goods go out, possibly to meet a mutual aid request. Never more than is in stock."""
+    amount = _quantity(quantity)
+    reason = _text(reason, field="reason", limit=REASON_MAX)
+    if aid_request is not None and aid_request.community_id != item.community_id:
+        raise InvalidInput(_("That request is not one of this community's."), field="aid_request")
+    taken = Item.objects.filter(pk=item.pk, stock__gte=amount).update(stock=F("stock") - amount)
+    if not taken:
+        item.refresh_from_db(fields=["stock"])
+        raise Conflict(
+            _("Only %(stock)d %(unit)s of %(name)s are in stock: %(asked)d cannot go out.")
+            % {"stock": item.stock, "unit": item.unit, "name": item.name, "asked": amount}
+        )
+    return _record(
+        item,
+        kind=Movement.Kind.OUT,
+        change=-amount,
+        reason=reason,
+        by=by,
+        aid_request=aid_request,
+        now=timezone.now(),
+    )
+
+
+@transaction.atomic
+def stock_count(*, item: Item, counted: int, by: Membership | None, reason: str = "") -> Movement:
+    """A stocktake: set the stock to what was counted on the shelf; the difference is recorded."""
+    counted = _whole(counted, field="counted", low=0, message=_("The count is a whole number, 0 or more."))
+    reason = _text(
+        reason,
+        field="reason",
+        limit=REASON_MAX,
+        required=_("Say why the count differs (spoiled, miscounted...)."),
+    )
+    item.refresh_from_db(fields=["stock"])
+    before = item.stock
+    if counted == before:
+        raise InvalidInput(_("The count matches the stock: nothing to change."), field="counted")
+    # Applied only if nobody moved stock since it was read: otherwise the count is stale.
+    if not Item.objects.filter(pk=item.pk, stock=before).update(stock=counted):
+        raise Conflict(_("The stock changed while you were counting; look at it again and count."))
+    return _record(
+        item, kind=Movement.Kind.ADJUST, change=counted - before, reason=reason, by=by, now=timezone.now()
+    )

@@ -1,0 +1,144 @@
+"""The land trust pages, for each role: public parts for members, private parts for the few."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dualpower.land import services, waitlist
+from dualpower.land.models import Allocation, GroundLease, Home, StewardshipNote, WaitlistApplication
+from dualpower.land.tests.conftest import LAND_ROLES
+from dualpower.land.tests.factories import make_applicant
+
+pytestmark = pytest.mark.django_db
+READERS = {"observer", "member", "coordinator", "leaseholder"}
+ADDRESS = "Elm Row 1, Elm Row"
+
+
+def _expected(role: str, allowed: set[str]) -> int:
+    return 200 if role in allowed else (302 if role == "anonymous" else 403)
+
+
+@pytest.mark.parametrize("role", LAND_ROLES)
+def test_who_sees_each_page(land_client: Any, leased_home: Home, role: str) -> None:
+    lease = leased_home.leases.get()
+    pages = {
+        "": READERS,
+        f"homes/{leased_home.pk}/": READERS,
+        "leases/": READERS,
+        f"leases/{lease.pk}/": {"coordinator", "leaseholder"},
+        "waitlist/": READERS,
+        "allocations/": READERS,
+        "settings/": {"coordinator"},
+        "homes/new/": {"coordinator"},
+    }
+    client = land_client(role)
+    got = {page: client.get(f"/c/riverside/land/{page}").status_code for page in pages}
+    assert got == {page: _expected(role, allowed) for page, allowed in pages.items()}
+
+
+@pytest.mark.parametrize("role", ["observer", "member", "coordinator", "leaseholder"])
+def test_the_address_is_shown_only_to_coordinators_and_the_household(
+    land_client: Any, leased_home: Home, role: str
+) -> None:
+    client = land_client(role)
+    pages = (
+        client.get("/c/riverside/land/").content.decode()
+        + client.get(f"/c/riverside/land/homes/{leased_home.pk}/").content.decode()
+    )
+    assert (ADDRESS in pages) is (role in {"coordinator", "leaseholder"})
+
+
+def test_the_resale_calculator_shows_the_worked_calculation(land_client: Any, leased_home: Home) -> None:
+    lease = leased_home.leases.get()
+    page = land_client("leaseholder").get(f"/c/riverside/land/leases/{lease.pk}/?current_appraisal=26000000")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "165,000.00" in text and "25% of the appreciation" in text
+
+
+def test_the_household_adds_a_stewardship_note(land_client: Any, leased_home: Home) -> None:
+    response = land_client("leaseholder").post(
+        f"/c/riverside/land/homes/{leased_home.pk}/", {"body": "Roof leaks."}
+    )
+    assert response.status_code == 302
+    assert StewardshipNote.objects.get().body == "Roof leaks."
+    assert (
+        land_client("member").post(f"/c/riverside/land/homes/{leased_home.pk}/", {"body": "x"}).status_code
+        == 403
+    )
+
+
+def test_a_member_applies_to_the_waitlist(land_client: Any) -> None:
+    client = land_client("member")
+    response = client.post(
+        "/c/riverside/land/waitlist/", {"household_size": "3", "fact_lives_or_works_locally": "on"}
+    )
+    assert response.status_code == 302
+    application = WaitlistApplication.objects.get()
+    assert application.facts == {"lives_or_works_locally": 1, "displaced": 0}
+    assert application.public_id in client.get("/c/riverside/land/waitlist/").content.decode()
+    bad = land_client("observer").post("/c/riverside/land/waitlist/", {"household_size": "3"})
+    assert bad.status_code == 403 and WaitlistApplication.objects.count() == 1
+
+
+def test_announce_draw_and_adopt_through_the_pages(
+    land_client: Any, vacant_home: Home, land_people: Any, community: Any
+) -> None:
+    household = make_applicant(community, local=1)
+    coordinator = land_client("coordinator")
+    coordinator.post(f"/c/riverside/land/homes/{vacant_home.pk}/announce/", {"seed": "spring 2026"})
+    allocation = Allocation.objects.get()
+    assert (
+        "spring 2026"
+        in land_client("member").get(f"/c/riverside/land/allocations/{allocation.pk}/").content.decode()
+    )
+    assert (
+        land_client("member").post(f"/c/riverside/land/allocations/{allocation.pk}/draw/").status_code == 403
+    )
+    coordinator = land_client("coordinator")
+    coordinator.post(f"/c/riverside/land/allocations/{allocation.pk}/draw/")
+    allocation.refresh_from_db()
+    assert allocation.chosen == household
+    page = coordinator.get(f"/c/riverside/land/allocations/{allocation.pk}/").content.decode()
+    assert "gives the same ranking" in page and "sha256sum" in page
+    # Adoption waits for the assembly unless the trust lets coordinators adopt.
+    assert coordinator.post(f"/c/riverside/land/allocations/{allocation.pk}/adopt/").status_code == 403
+    services.trust_settings_update(community=community, by=None, coordinators_may_allocate=True)
+    coordinator.post(f"/c/riverside/land/allocations/{allocation.pk}/adopt/")
+    allocation.refresh_from_db()
+    assert allocation.status == "adopted"
+
+
+def test_a_coordinator_records_a_lease_and_bad_params_write_nothing(
+    land_client: Any, vacant_home: Home, land_people: Any, community: Any
+) -> None:
+    holder = land_people["member"].memberships.get(community=community)
+    data = {
+        "home": vacant_home.pk,
+        "leaseholder": holder.pk,
+        "start": "2024-01-01",
+        "term_years": "99",
+        "monthly_fee": "3000",
+        "formula": "fixed_rate_simple",
+        "formula_params": '{"purchase_price": 100, "annual_rate": 0.02, "purchase_date": "2024-01-01"}',
+    }
+    bad = land_client("coordinator").post("/c/riverside/land/leases/new/", data)
+    assert bad.status_code == 400 and "exactly" in bad.content.decode()
+    assert not GroundLease.objects.filter(home=vacant_home).exists()
+    data["formula_params"] = '{"purchase_price": 100, "annual_rate": "0.02", "purchase_date": "2024-01-01"}'
+    assert land_client("coordinator").post("/c/riverside/land/leases/new/", data).status_code == 302
+    assert GroundLease.objects.get(home=vacant_home).leaseholder == holder
+
+
+def test_withdrawing_from_the_waitlist(land_client: Any, community: Any, land_people: Any) -> None:
+    member = land_people["member"].memberships.get(community=community)
+    application = waitlist.waitlist_apply(community=community, membership=member, household_size=2)
+    assert (
+        land_client("observer").post(f"/c/riverside/land/waitlist/{application.pk}/withdraw/").status_code
+        == 403
+    )
+    land_client("member").post(f"/c/riverside/land/waitlist/{application.pk}/withdraw/")
+    application.refresh_from_db()
+    assert application.status == "withdrawn"

@@ -1,0 +1,386 @@
+"""Reads about the ledger: currencies, accounts, statements, requests, summaries, the check.
+
+``accounts_of`` is the interface other apps (cooperatives, land trust) use to find accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dualpower.errors import NotFound
+from dualpower.ledger.models import Account, Currency, Invoice, Transfer
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+
+def currencies_of(*, community: Community, include_inactive: bool = True) -> QuerySet[Currency]:
+    qs = Currency.objects.filter(community=community)
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def currency_get(*, community: Community, code: str) -> Currency:
+    currency = Currency.objects.filter(community=community, code=code).select_related("community").first()
+    if currency is None:
+        raise NotFound(
+            _("%(community)s has no currency “%(code)s”.") % {"community": community.name, "code": code}
+        )
+    return currency
+
+
+def accounts_of(
+    *,
+    community: Community,
+    owner_kind: str | None = None,
+    owner_id: int | None = None,
+    membership: Membership | None = None,
+    currency: Currency | None = None,
+    include_closed: bool = False,
+) -> QuerySet[Account]:
+    """The community's accounts, narrowed by owner and currency; open ones unless asked."""
+    qs = Account.objects.filter(community=community).select_related("currency", "membership")
+    if membership is not None:
+        qs = qs.filter(owner_kind=Account.OwnerKind.MEMBER, owner_id=membership.pk)
+    if owner_kind is not None:
+        qs = qs.filter(owner_kind=owner_kind)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if currency is not None:
+        qs = qs.filter(currency=currency)
+    if not include_closed:
+        qs = qs.filter(status=Account.Status.OPEN)
+    return qs.order_by("currency__name", "name", "pk")
+
+
+def account_get(*, community: Community, pk: int) -> Account:
+    """One account of this community; another community's account is not found here."""
+    account = (
+        Account.objects.filter(community=community, pk=pk)
+        .select_related("currency__community", "membership")
+        .first()
+    )
+    if account is None:
+        raise NotFound(_("There is no account %(id)s in this community.") % {"id": pk})
+    return account
+
+
+def community_account(*, currency: Currency) -> Account | None:
+    return Account.objects.filter(
+        currency=currency, owner_kind=Account.OwnerKind.COMMUNITY, status=Account.Status.OPEN
+    ).first()
+
+
+def member_accounts(*, currency: Currency, exclude: Account | None = None) -> QuerySet[Account]:
+    """Whom one can pay or ask: the open accounts of members (and the community's own)."""
+    qs = Account.objects.filter(currency=currency, status=Account.Status.OPEN).select_related("membership")
+    qs = qs.filter(
+        Q(owner_kind=Account.OwnerKind.MEMBER, membership__status=Membership.Status.ACTIVE)
+        | ~Q(owner_kind=Account.OwnerKind.MEMBER)
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.order_by("name", "pk")
+
+
+def transfer_get(*, community: Community, pk: int) -> Transfer:
+    transfer = (
+        Transfer.objects.filter(community=community, pk=pk)
+        .select_related("currency", "debit", "credit")
+        .first()
+    )
+    if transfer is None:
+        raise NotFound(_("There is no transfer %(id)s in this community.") % {"id": pk})
+    return transfer
+
+
+def invoice_get(*, community: Community, pk: int) -> Invoice:
+    invoice = (
+        Invoice.objects.filter(community=community, pk=pk)
+        .select_related("currency__community", "payer__membership", "payee__membership", "transfer")
+        .first()
+    )
+    if invoice is None:
+        raise NotFound(_("There is no payment request %(id)s in this community.") % {"id": pk})
+    return invoice
+
+
+def invoices_for(*, membership: Membership, status: str | None = None) -> QuerySet[Invoice]:
+    """Requests to or from the member's accounts, newest first."""
+    mine = Account.objects.filter(owner_kind=Account.OwnerKind.MEMBER, owner_id=membership.pk).values("pk")
+    qs = Invoice.objects.filter(Q(payer_id__in=mine) | Q(payee_id__in=mine)).select_related(
+        "currency", "payer", "payee"
+    )
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def invoices_to_answer(*, membership: Membership) -> QuerySet[Invoice]:
+    mine = Account.objects.filter(owner_kind=Account.OwnerKind.MEMBER, owner_id=membership.pk).values("pk")
+    return Invoice.objects.filter(payer_id__in=mine, status=Invoice.Status.PENDING).select_related(
+        "currency", "payer", "payee"
+    )
+
+
+# --- Statements ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    transfer: Transfer
+    amount: int  # + received, - paid
+    balance: int  # after this transfer
+    other: Account
+
+
+@dataclass(frozen=True)
+class Statement:
+    account: Account
+    since: date | None
+    until: date | None
+    opening: int
+    closing: int
+    received: int
+    paid: int
+    lines: list[StatementLine] = field(default_factory=list)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def statement(*, account: Account, since: date | None = None, until: date | None = None) -> Statement:
+    """The account's transfers between two dates (inclusive), oldest first, with running balances."""
+    involved = Transfer.objects.filter(Q(debit=account) | Q(credit=account))
+    before = involved
+    if since is not None:
+        before = involved.filter(created_at__lt=_day_start(since))
+        opening = _net(before, account)
+    else:
+        opening = 0
+    rows = involved
+    if since is not None:
+        rows = rows.filter(created_at__gte=_day_start(since))
+    if until is not None:
+        rows = rows.filter(created_at__lt=_day_start(until + timedelta(days=1)))
+    rows = rows.select_related("debit", "credit").order_by("created_at", "pk")
+    lines = []
+    balance = opening
+    received = paid = 0
+    for transfer in rows:
+        if transfer.credit_id == account.pk:
+            amount, other = transfer.amount, transfer.debit
+            received += amount
+        else:
+            amount, other = -transfer.amount, transfer.credit
+            paid += transfer.amount
+        balance += amount
+        lines.append(StatementLine(transfer=transfer, amount=amount, balance=balance, other=other))
+    return Statement(
+        account=account,
+        since=since,
+        until=until,
+        opening=opening,
+        closing=balance,
+        received=received,
+        paid=paid,
+        lines=lines,
+    )
+
+
+def _net(qs: QuerySet[Transfer], account: Account) -> int:
+    got = qs.filter(credit=account).aggregate(s=Sum("amount"))["s"] or 0
+    gave = qs.filter(debit=account).aggregate(s=Sum("amount"))["s"] or 0
+    return int(got - gave)
+
+
+# --- Summary ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    currency: Currency
+    accounts: int
+    transfers: int
+    volume: int
+    volume_30_days: int
+    balances: list[int]  # member accounts only, anonymous: for the distribution chart
+    public_balances: list[tuple[str, int]]  # holders who opted in
+
+
+def summary(*, currency: Currency, now: datetime | None = None) -> Summary:
+    """What anyone admitted may know about a currency: no individual balance unless opted in."""
+    now = now or timezone.now()
+    totals = Transfer.objects.filter(currency=currency).aggregate(n=Count("pk"), v=Sum("amount"))
+    recent = Transfer.objects.filter(currency=currency, created_at__gte=now - timedelta(days=30)).aggregate(
+        v=Sum("amount")
+    )
+    members = Account.objects.filter(
+        currency=currency, status=Account.Status.OPEN, owner_kind=Account.OwnerKind.MEMBER
+    )
+    return Summary(
+        currency=currency,
+        accounts=Account.objects.filter(currency=currency, status=Account.Status.OPEN).count(),
+        transfers=totals["n"] or 0,
+        volume=int(totals["v"] or 0),
+        volume_30_days=int(recent["v"] or 0),
+        balances=list(members.values_list("balance", flat=True)),
+        public_balances=list(
+            members.filter(balance_public=True).order_by("name").values_list("name", "balance")
+        ),
+    )
+
+
+def distribution_edges(balances: list[int], *, buckets: int = 6) -> list[int]:
+    """Round bucket edges spanning the balances (always including zero), for the histogram.
+
+    Edges are multiples of a round step (1, 2 or 5 × 10ⁿ units), never a balance itself: the
+    chart must not reveal the largest or smallest balance.
+    """
+    low, high = min([0, *balances]), max([0, *balances])
+    span = max(1, high - low)
+    step = 1
+    while step * buckets < span:
+        for factor in (2, 5 / 2, 2):  # 1 → 2 → 5 → 10 → 20 ...
+            step = int(step * factor)
+            if step * buckets >= span:
+                break
+    start = (low // step) * step
+    edges = [start]
+    while edges[-1] <= high:
+        edges.append(edges[-1] + step)
+    return edges
+
+
+# --- The consistency check ---------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    currencies: int = 0
+    accounts: int = 0
+    transfers: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _sums(column: str) -> dict[int, int]:
+    return {
+        row[column]: int(row["s"] or 0)
+        for row in Transfer.objects.values(column).annotate(s=Sum("amount")).order_by()
+    }
+
+
+def ledger_check() -> CheckReport:
+    """Recompute every balance from the transfers, and every pending amount from open requests.
+
+    Reports each difference, each currency whose balances do not sum to zero, each transfer
+    whose accounts are not in its currency, and each account past a limit.
+    """
+    report = CheckReport()
+    report.currencies = Currency.objects.count()
+    report.transfers = Transfer.objects.count()
+    credits, debits = _sums("credit_id"), _sums("debit_id")
+    pending_out = {
+        r["payer_id"]: int(r["s"])
+        for r in Invoice.objects.filter(status=Invoice.Status.PENDING)
+        .values("payer_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    }
+    pending_in = {
+        r["payee_id"]: int(r["s"])
+        for r in Invoice.objects.filter(status=Invoice.Status.PENDING)
+        .values("payee_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    }
+    totals: dict[int, int] = {}
+    for account in Account.objects.select_related("currency").order_by("pk").iterator():
+        report.accounts += 1
+        expected = credits.get(account.pk, 0) - debits.get(account.pk, 0)
+        totals[account.currency_id] = totals.get(account.currency_id, 0) + account.balance
+        if account.balance != expected:
+            report.problems.append(
+                f"account {account.pk} ({account.name}, {account.currency.code}): balance {account.balance}, "
+                f"transfers say {expected}"
+            )
+        if account.pending_debits != pending_out.get(
+            account.pk, 0
+        ) or account.pending_credits != pending_in.get(account.pk, 0):
+            report.problems.append(
+                f"account {account.pk} ({account.name}): "
+                f"pending {account.pending_debits}/{account.pending_credits}, "
+                f"open requests say {pending_out.get(account.pk, 0)}/{pending_in.get(account.pk, 0)}"
+            )
+        if not account.lower_limit <= expected <= account.upper_limit:
+            report.problems.append(
+                f"account {account.pk} ({account.name}): balance {expected} outside its limits "
+                f"{account.lower_limit}…{account.upper_limit}"
+            )
+    for currency_id, total in sorted(totals.items()):
+        if total != 0:
+            report.problems.append(f"currency {currency_id}: balances sum to {total}, not 0")
+    mismatched = Transfer.objects.exclude(debit__currency_id=F("currency_id")) | Transfer.objects.exclude(
+        credit__currency_id=F("currency_id")
+    )
+    for transfer in mismatched.order_by("pk")[:100]:
+        report.problems.append(f"transfer {transfer.pk}: an account is not in the transfer's currency")
+    return report
+
+
+def export_rows(
+    *, currency: Currency | None = None, community: Community | None = None
+) -> Iterator[list[Any]]:
+    """Every transfer as CSV rows, oldest first (header first)."""
+    yield [
+        "id",
+        "created_at",
+        "community",
+        "currency",
+        "kind",
+        "debit_account",
+        "debit_name",
+        "credit_account",
+        "credit_name",
+        "amount",
+        "amount_text",
+        "description",
+        "idempotency_key",
+        "batch",
+        "corrects",
+        "decision_ref",
+    ]
+    qs = Transfer.objects.select_related("community", "currency", "debit", "credit").order_by("pk")
+    if currency is not None:
+        qs = qs.filter(currency=currency)
+    if community is not None:
+        qs = qs.filter(community=community)
+    for t in qs.iterator(chunk_size=2000):
+        yield [
+            t.pk,
+            t.created_at.isoformat(),
+            t.community.slug,
+            t.currency.code,
+            t.kind,
+            t.debit_id,
+            t.debit.name,
+            t.credit_id,
+            t.credit.name,
+            t.amount,
+            t.currency.format(t.amount),
+            t.description,
+            t.idempotency_key,
+            t.batch,
+            t.corrects_id or "",
+            t.decision_ref,
+        ]

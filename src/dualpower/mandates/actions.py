@@ -1,0 +1,227 @@
+"""The decisions that seat, recall and instruct delegates (registered with assemblies.actions).
+
+``validate`` runs when the action is attached to a proposal and again before ``run``; ``run`` is
+called by the assemblies app inside the decision's transaction. The deciding assembly is
+``decision.assembly_id``: it is the sending assembly for every action here, so only the assembly
+that sent a delegate can recall or instruct them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import is_naive, make_aware
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dualpower.assemblies import actions
+from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.errors import InvalidInput
+from dualpower.mandates import services
+from dualpower.mandates.models import DelegateSeat, Mandate
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+
+def _int(params: actions.Params, key: str) -> int:
+    value = params.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(_("“%(key)s” must be a positive whole number.") % {"key": key}, field=key)
+    return value
+
+
+def _when(params: actions.Params, key: str) -> datetime | None:
+    raw = params.get(key)
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, str):
+        raise InvalidInput(_("“%(key)s” must be a date like 2026-12-31.") % {"key": key}, field=key)
+    moment = parse_datetime(raw)
+    if moment is None:
+        day = parse_date(raw)
+        if day is None:
+            raise InvalidInput(_("“%(key)s” must be a date like 2026-12-31.") % {"key": key}, field=key)
+        moment = datetime(day.year, day.month, day.day, 23, 59)
+    return make_aware(moment) if is_naive(moment) else moment
+
+
+def _receiving(community: Community, params: actions.Params) -> Assembly:
+    receiving = Assembly.objects.filter(community=community, pk=_int(params, "receiving")).first()
+    if receiving is None:
+        raise InvalidInput(_("There is no such assembly in this community."), field="receiving")
+    if receiving.kind not in services.RECEIVING_KINDS:
+        raise InvalidInput(_("Delegates are sent to a spokescouncil."), field="receiving")
+    return receiving
+
+
+def validate_seat(community: Community, params: actions.Params) -> dict[str, Any]:
+    receiving = _receiving(community, params)
+    seats = _int(params, "seats")
+    replace = params.get("replace", True)
+    if not isinstance(replace, bool):
+        raise InvalidInput(
+            _("Say whether the new delegates replace the old: true or false."), field="replace"
+        )
+    ends_at = _when(params, "ends_at")
+    return {
+        "receiving": receiving.pk,
+        "seats": seats,
+        "replace": replace,
+        "ends_at": ends_at.isoformat() if ends_at else None,
+    }
+
+
+def run_seat(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+    params = validate_seat(community, params)
+    sending = Assembly.objects.get(pk=decision.assembly_id, community=community)
+    receiving = Assembly.objects.get(pk=params["receiving"])
+    elected = list(decision.elected_memberships)[: params["seats"]]
+    if not elected:
+        raise InvalidInput(_("This decision elected nobody, so no delegate can be seated."))
+    people = {m.pk: m for m in Membership.objects.filter(pk__in=elected, community=community)}
+    missing = [pk for pk in elected if pk not in people]
+    if missing:
+        raise InvalidInput(_("Someone elected is no longer a member of this community."))
+    seats = services.delegates_seat(
+        sending=sending,
+        receiving=receiving,
+        memberships=[people[pk] for pk in elected],
+        replace=params["replace"],
+        ends_at=_when(params, "ends_at"),
+        elected_by=Proposal.objects.filter(pk=decision.proposal_id).first(),
+        decision_ref=decision.ref,
+    )
+    names = ", ".join(s.membership.display_name for s in seats)
+    return _("Seated in %(receiving)s: %(names)s.") % {"receiving": receiving.name, "names": names}
+
+
+def describe_seat(community: Community, params: actions.Params) -> str:
+    receiving = Assembly.objects.filter(community=community, pk=params.get("receiving")).first()
+    name = receiving.name if receiving else "?"
+    text = _("Seat the %(n)s people elected as this assembly's delegates to %(receiving)s") % {
+        "n": params.get("seats"),
+        "receiving": name,
+    }
+    if params.get("replace", True):
+        text += _(", replacing its current delegates there")
+    return text + "."
+
+
+def validate_recall(community: Community, params: actions.Params) -> dict[str, Any]:
+    seat = DelegateSeat.objects.filter(community=community, pk=_int(params, "seat")).first()
+    if seat is None:
+        raise InvalidInput(_("There is no such delegate seat in this community."), field="seat")
+    if seat.status != DelegateSeat.Status.SEATED:
+        raise InvalidInput(_("This delegate no longer holds the seat."), field="seat")
+    return {"seat": seat.pk}
+
+
+def run_recall(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+    params = validate_recall(community, params)
+    seat = services.seat_recall(
+        seat=DelegateSeat.objects.get(pk=params["seat"]),
+        decision_ref=decision.ref,
+        by_assembly_id=decision.assembly_id,
+    )
+    return _("%(name)s was recalled from %(receiving)s.") % {
+        "name": seat.membership.display_name,
+        "receiving": seat.receiving.name,
+    }
+
+
+def describe_recall(community: Community, params: actions.Params) -> str:
+    seat = (
+        DelegateSeat.objects.filter(community=community, pk=params.get("seat"))
+        .select_related("membership", "receiving")
+        .first()
+    )
+    if seat is None:
+        return _("Recall a delegate.")
+    return _("Recall %(name)s from %(receiving)s.") % {
+        "name": seat.membership.display_name,
+        "receiving": seat.receiving.name,
+    }
+
+
+def validate_mandate(community: Community, params: actions.Params) -> dict[str, Any]:
+    proposal = (
+        Proposal.objects.filter(assembly__community=community, pk=_int(params, "proposal"))
+        .select_related("assembly")
+        .first()
+    )
+    if proposal is None:
+        raise InvalidInput(_("There is no such proposal in this community."), field="proposal")
+    if proposal.assembly.kind not in services.RECEIVING_KINDS:
+        raise InvalidInput(_("Mandates are given on proposals of a spokescouncil."), field="proposal")
+    position = params.get("position")
+    if position not in Mandate.Position.values:
+        raise InvalidInput(_("A mandate says vote for, vote against, or free."), field="position")
+    note = params.get("note", "") or ""
+    if not isinstance(note, str) or len(note) > services.NOTE_MAX:
+        raise InvalidInput(_("The note must be text of at most 2000 characters."), field="note")
+    expires_at = _when(params, "expires_at")
+    return {
+        "proposal": proposal.pk,
+        "position": position,
+        "note": note.strip(),
+        "expires_at": expires_at.isoformat() if expires_at else None,
+    }
+
+
+def run_mandate(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+    params = validate_mandate(community, params)
+    sending = Assembly.objects.get(pk=decision.assembly_id, community=community)
+    proposal = Proposal.objects.select_related("assembly").get(pk=params["proposal"])
+    mandate = services.mandate_set(
+        sending=sending,
+        proposal=proposal,
+        position=params["position"],
+        note=params["note"],
+        expires_at=_when(params, "expires_at"),
+        decision_ref=decision.ref,
+    )
+    return _("Mandate in force: %(position)s on “%(title)s”.") % {
+        "position": mandate.get_position_display(),
+        "title": proposal.title,
+    }
+
+
+def describe_mandate(community: Community, params: actions.Params) -> str:
+    proposal = Proposal.objects.filter(assembly__community=community, pk=params.get("proposal")).first()
+    labels = dict(Mandate.Position.choices)
+    return _("Mandate our delegates: %(position)s on “%(title)s”.") % {
+        "position": labels.get(params.get("position"), "?"),
+        "title": proposal.title if proposal else "?",
+    }
+
+
+def register() -> None:
+    actions.register(
+        actions.ActionKind(
+            key="mandates.seat_delegates",
+            label=gettext_lazy("Seat elected delegates"),  # type: ignore[arg-type]
+            validate=validate_seat,
+            run=run_seat,
+            describe=describe_seat,
+        )
+    )
+    actions.register(
+        actions.ActionKind(
+            key="mandates.recall",
+            label=gettext_lazy("Recall a delegate"),  # type: ignore[arg-type]
+            validate=validate_recall,
+            run=run_recall,
+            describe=describe_recall,
+        )
+    )
+    actions.register(
+        actions.ActionKind(
+            key="mandates.set_mandate",
+            label=gettext_lazy("Give our delegates a mandate"),  # type: ignore[arg-type]
+            validate=validate_mandate,
+            run=run_mandate,
+            describe=describe_mandate,
+        )
+    )

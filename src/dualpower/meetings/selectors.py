@@ -1,0 +1,221 @@
+"""Reads for meetings: lists, the live quorum, suggested roles, feeds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from dualpower.assemblies.bodies import voters_of
+from dualpower.assemblies.models import Assembly
+from dualpower.assemblies.processes import fraction
+from dualpower.errors import NotFound
+from dualpower.meetings.models import AgendaItem, Attendance, FeedToken, Meeting, Minutes, RoomTally
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+ROLE_FIELDS = ("facilitator", "note_taker", "timekeeper")
+
+
+def _base() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("assembly__community", "facilitator", "note_taker", "timekeeper")
+
+
+def meetings_of(*, community: Community, assembly: Assembly | None = None) -> QuerySet[Meeting]:
+    qs = _base().filter(assembly__community=community)
+    if assembly is not None:
+        qs = qs.filter(assembly=assembly)
+    return qs
+
+
+def upcoming_meetings(
+    *,
+    assembly: Assembly | None = None,
+    community: Community | None = None,
+    limit: int = 5,
+    now: datetime | None = None,
+) -> list[Meeting]:
+    """Meetings not yet over (scheduled or in progress), soonest first. For the assembly page too."""
+    now = now or timezone.now()
+    qs = _base().filter(
+        Q(status=Meeting.Status.IN_PROGRESS) | Q(status=Meeting.Status.SCHEDULED, ends_at__gte=now)
+    )
+    if assembly is not None:
+        qs = qs.filter(assembly=assembly)
+    if community is not None:
+        qs = qs.filter(assembly__community=community)
+    return list(qs.order_by("starts_at", "id")[:limit])
+
+
+def past_meetings(*, community: Community, limit: int = 50, now: datetime | None = None) -> list[Meeting]:
+    now = now or timezone.now()
+    qs = meetings_of(community=community).filter(
+        Q(status__in=[Meeting.Status.ENDED, Meeting.Status.CANCELLED])
+        | Q(status=Meeting.Status.SCHEDULED, ends_at__lt=now)
+    )
+    return list(qs.order_by("-starts_at", "-id")[:limit])
+
+
+def meeting_get(*, community: Community, pk: int) -> Meeting:
+    meeting = meetings_of(community=community).filter(pk=pk).first()
+    if meeting is None:
+        raise NotFound("There is no such meeting in this community.")
+    return meeting
+
+
+def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.items.select_related("proposal").order_by("position"))
+
+
+def item_get(*, meeting: Meeting, pk: int) -> AgendaItem:
+    item = meeting.items.select_related("proposal", "meeting__assembly__community").filter(pk=pk).first()
+    if item is None:
+        raise NotFound("There is no such item on this meeting's agenda.")
+    return item
+
+
+def attendance_of(*, meeting: Meeting) -> list[Attendance]:
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("membership", "recorded_by")
+        .order_by("membership__display_name", "id")
+    )
+
+
+def attendance_get(*, meeting: Meeting, pk: int) -> Attendance:
+    attendance = (
+        Attendance.objects.filter(meeting=meeting, pk=pk).select_related("membership", "meeting").first()
+    )
+    if attendance is None:
+        raise NotFound("That person is not on this meeting's attendance.")
+    return attendance
+
+
+def is_present(*, meeting: Meeting, membership: Membership | None) -> bool:
+    return (
+        membership is not None and Attendance.objects.filter(meeting=meeting, membership=membership).exists()
+    )
+
+
+@dataclass(frozen=True)
+class Quorum:
+    eligible: int  # voters of the assembly
+    present: int  # voters checked in
+    needed: int  # voters the policy's quorum asks for (0: no quorum)
+    others: int  # observers checked in (they do not count towards quorum)
+
+    @property
+    def reached(self) -> bool:
+        return self.present >= self.needed
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.needed - self.present)
+
+
+def quorum_of(*, meeting: Meeting) -> Quorum:
+    """Quorum from attendance: voters checked in against the policy's share of eligible voters."""
+    voters = voters_of(meeting.assembly)
+    eligible = voters.count()
+    policy = getattr(meeting.assembly, "policy", None)
+    share = fraction(policy.quorum) if policy is not None else None
+    needed = math.ceil(share * eligible) if share else 0
+    attendance = Attendance.objects.filter(meeting=meeting)
+    present = attendance.filter(membership__in=voters.values("pk")).count()
+    return Quorum(eligible=eligible, present=present, needed=needed, others=attendance.count() - present)
+
+
+def suggest_roles(*, assembly: Assembly, now: datetime | None = None) -> dict[str, Membership | None]:
+    """Rotation: for each role, the voter who held it least recently (never first), all different.
+
+    Rotating roles spreads skills and stops one person from owning the meeting — the usual advice
+    of facilitation guides (e.g. Seeds for Change, "Facilitating meetings").
+    """
+    now = now or timezone.now()
+    voters = list(voters_of(assembly).exclude(user=None).order_by("display_name", "pk"))
+    past = Meeting.objects.filter(assembly=assembly, starts_at__lt=now).exclude(
+        status=Meeting.Status.CANCELLED
+    )
+    taken: set[int] = set()
+    suggestion: dict[str, Membership | None] = {}
+    for role in ROLE_FIELDS:
+        last = {
+            row[role]: row["last"]
+            for row in past.exclude(**{f"{role}__isnull": True}).values(role).annotate(last=Max("starts_at"))
+        }
+        candidates = [v for v in voters if v.pk not in taken]
+        if not candidates:
+            suggestion[role] = None
+            continue
+        # Never held it sorts first (None → earliest), then the longest ago; ties by name.
+        oldest = datetime.min.replace(tzinfo=timezone.get_current_timezone())
+        chosen = min(candidates, key=lambda v: (last.get(v.pk) or oldest, v.display_name, v.pk))
+        suggestion[role] = chosen
+        taken.add(chosen.pk)
+    return suggestion
+
+
+def minutes_of(*, meeting: Meeting) -> Minutes | None:
+    return Minutes.objects.filter(meeting=meeting).select_related("adopted_by").first()
+
+
+def revisions_of(*, minutes: Minutes) -> list:
+    return list(minutes.revisions.select_related("author").order_by("-number"))
+
+
+def tallies_of(*, meeting: Meeting) -> dict[int, RoomTally]:
+    return {
+        t.item_id: t
+        for t in RoomTally.objects.filter(item__meeting=meeting).select_related(
+            "teller", "witness", "proposal"
+        )
+    }
+
+
+def tally_get(*, meeting: Meeting, item_pk: int) -> RoomTally:
+    tally = (
+        RoomTally.objects.filter(item__meeting=meeting, item_id=item_pk)
+        .select_related("teller", "witness", "proposal", "item__meeting__assembly__community")
+        .first()
+    )
+    if tally is None:
+        raise NotFound("No count was entered for this item.")
+    return tally
+
+
+def feed_token_get(*, kind: str, token: str) -> FeedToken:
+    found = (
+        FeedToken.objects.filter(kind=kind, token=token)
+        .select_related("assembly__community", "membership__community", "membership__user")
+        .first()
+    )
+    if found is None or not token:
+        raise NotFound("This calendar address is not valid (it may have been changed).")
+    return found
+
+
+def meetings_for_feed(*, token: FeedToken, now: datetime | None = None) -> list[Meeting]:
+    """An assembly's meetings, or every meeting of the assemblies a member votes in; from a year back."""
+    now = now or timezone.now()
+    since = now - timezone.timedelta(days=365)
+    if token.kind == FeedToken.Kind.ASSEMBLY:
+        qs = _base().filter(assembly=token.assembly)
+    else:
+        membership = token.membership
+        assert membership is not None
+        mine = [
+            a.pk
+            for a in Assembly.objects.filter(community=membership.community, is_archived=False)
+            if voters_of(a).filter(pk=membership.pk).exists()
+        ]
+        qs = _base().filter(assembly_id__in=mine)
+    return list(qs.filter(starts_at__gte=since).order_by("starts_at", "id")[:500])
+
+
+def next_meetings_for(
+    *, community: Community, membership: Membership | None, limit: int = 5
+) -> list[Meeting]:
+    return upcoming_meetings(community=community, limit=limit)

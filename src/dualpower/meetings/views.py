@@ -1,0 +1,415 @@
+"""Pages for meetings: parse → check rule → call service → template.
+
+Buttons are plain forms that post and come back to the meeting page (no JavaScript needed); a
+refused action raises its DomainError, which the middleware shows as a page with the sentence
+and the right status. The quorum box refreshes itself with htmx and is current on every reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dualpower.assemblies import selectors as assembly_selectors
+from dualpower.assemblies.bodies import observers_of, voters_of
+from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.errors import DomainError, InvalidInput
+from dualpower.meetings import selectors, services
+from dualpower.meetings.forms import AgendaItemForm, AttendanceForm, MeetingForm, TallyForm
+from dualpower.meetings.models import Meeting
+from dualpower.meetings.services_tallies import is_room_vote, room_positions
+from dualpower.members.models import Membership
+from dualpower.members.roles import membership_for
+from dualpower.node.models import Community
+from dualpower.web.community import require_perm, with_community
+
+ROLES = ("facilitator", "note_taker", "timekeeper")
+
+
+def _meeting(request: HttpRequest, community: Community, pk: int, perm: str) -> Meeting:
+    require_perm(request, "meetings.list_meetings", community)
+    meeting = selectors.meeting_get(community=community, pk=pk)
+    require_perm(request, perm, meeting)
+    return meeting
+
+
+def _me(request: HttpRequest, community: Community) -> Membership | None:
+    return membership_for(request.user, community)
+
+
+def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
+    response = redirect("meetings:detail", meeting.assembly.community.slug, meeting.pk)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+def _do(
+    request: HttpRequest, meeting: Meeting, action: Callable[[], Any], done: str, anchor: str = ""
+) -> HttpResponse:
+    action()
+    messages.success(request, done)
+    return _back(meeting, anchor)
+
+
+def _schedulable(request: HttpRequest, community: Community) -> list[Assembly]:
+    return [
+        a
+        for a in assembly_selectors.assemblies_for(community=community)
+        if not a.is_archived and request.user.has_perm("meetings.schedule_meeting", a)
+    ]
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def meeting_list(request: HttpRequest, community: Community) -> HttpResponse:
+    require_perm(request, "meetings.list_meetings", community)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "upcoming": selectors.upcoming_meetings(community=community, limit=50),
+            "past": selectors.past_meetings(community=community, limit=30),
+            "can_schedule": bool(_schedulable(request, community)),
+        },
+    )
+
+
+def _role_people(assembly: Assembly) -> list[Membership]:
+    return list(voters_of(assembly).exclude(user=None).order_by("display_name", "pk"))
+
+
+def _pick(people: list[Membership], raw: Any, field: str) -> Membership | None:
+    if raw in (None, ""):
+        return None
+    found = next((m for m in people if str(m.pk) == str(raw)), None)
+    if found is None:
+        raise InvalidInput(_("Choose a member of this assembly."), field=field)
+    return found
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def meeting_create(request: HttpRequest, community: Community) -> HttpResponse:
+    require_perm(request, "meetings.list_meetings", community)
+    assemblies = _schedulable(request, community)
+    if not assemblies:
+        # No assembly yet: a coordinator's first meeting is of the general assembly.
+        require_perm(request, "meetings.schedule_meeting", Assembly(community=community))
+        from dualpower.assemblies.services import general_assembly_for
+
+        assemblies = [general_assembly_for(community)]
+    chosen_slug = request.POST.get("assembly") or request.GET.get("assembly") or assemblies[0].slug
+    found = next((a for a in assemblies if a.slug == chosen_slug), None)
+    if found is None:
+        # Never fall back silently: a meeting scheduled in the wrong assembly tells the wrong people.
+        raise InvalidInput(_("Choose an assembly you may schedule meetings for."), field="assembly")
+    assembly = found
+    people = _role_people(assembly)
+    suggestion = selectors.suggest_roles(assembly=assembly)
+    initial = {"assembly": assembly.slug, **{r: str(m.pk) if m else "" for r, m in suggestion.items()}}
+    form = MeetingForm(
+        request.POST or None,
+        initial=initial,
+        assemblies=[(a.slug, a.name) for a in assemblies],
+        people=people,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_schedule(
+                assembly=assembly,
+                by=_me(request, community),
+                title=data["title"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                call_link=data["call_link"],
+                **{role: _pick(people, data.get(role), role) for role in ROLES},
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, _("The meeting was scheduled and the assembly's members were told."))
+            return redirect("meetings:detail", community.slug, meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": None, "suggestion": suggestion},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def meeting_edit(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_meeting")
+    people = _role_people(meeting.assembly)
+    initial = {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+        "call_link": meeting.call_link,
+        **{r: str(getattr(meeting, f"{r}_id") or "") for r in ROLES},
+    }
+    form = MeetingForm(request.POST or None, initial=initial, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {k: data[k] for k in ("title", "place", "call_link")}
+        if meeting.status == Meeting.Status.SCHEDULED:
+            changes.update(starts_at=data["starts_at"], ends_at=data["ends_at"])
+        try:
+            changes.update({role: _pick(people, data.get(role), role) for role in ROLES})
+            services.meeting_update(meeting=meeting, by=_me(request, community), **changes)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, _("Saved."))
+            return _back(meeting)
+    return render(
+        request, "meetings/form.html", {"form": form, "meeting": meeting}, status=400 if form.errors else 200
+    )
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    community = meeting.assembly.community
+    me = _me(request, community)
+    items = selectors.agenda_of(meeting=meeting)
+    tallies = selectors.tallies_of(meeting=meeting)
+    attendance = selectors.attendance_of(meeting=meeting)
+    present_ids = {a.membership_id for a in attendance}
+    has = request.user.has_perm
+    rows = []
+    for item in items:
+        tally = tallies.get(item.pk)
+        room = is_room_vote(item)
+        labels = dict(_position_labels(item.proposal))
+        rows.append(
+            {
+                "item": item,
+                "counts": [(labels.get(k, k), n) for k, n in tally.counts.items()] if tally else [],
+                "room": room,
+                "tally": tally,
+                "tally_form": TallyForm(positions=_position_labels(item.proposal), prefix=f"t{item.pk}")
+                if room and (tally is None or not tally.is_confirmed)
+                else None,
+                "can_witness": tally is not None
+                and not tally.is_confirmed
+                and has("meetings.witness_tally", tally),
+            }
+        )
+    can_record = has("meetings.record_attendance", meeting)
+    absent: list[Membership] = []
+    if can_record and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.ENDED):
+        eligible = (
+            (voters_of(meeting.assembly) | observers_of(meeting.assembly)).distinct().order_by("display_name")
+        )
+        absent = [m for m in eligible if m.pk not in present_ids]
+    can_change_agenda = has("meetings.change_agenda", meeting) and meeting.status in (
+        Meeting.Status.SCHEDULED,
+        Meeting.Status.IN_PROGRESS,
+    )
+    return {
+        "meeting": meeting,
+        "rows": rows,
+        "attendance": attendance,
+        "quorum": selectors.quorum_of(meeting=meeting),
+        "minutes": selectors.minutes_of(meeting=meeting),
+        "is_present": me is not None and me.pk in present_ids,
+        "can_check_in": has("meetings.check_in", meeting) and meeting.status == Meeting.Status.IN_PROGRESS,
+        "can_run": has("meetings.run_meeting", meeting),
+        "can_change": has("meetings.change_meeting", meeting)
+        and meeting.status in ("scheduled", "in_progress"),
+        "can_cancel": has("meetings.cancel_meeting", meeting) and meeting.status == Meeting.Status.SCHEDULED,
+        "can_change_agenda": can_change_agenda,
+        "can_enter_tally": has("meetings.enter_tally", meeting)
+        and meeting.status == Meeting.Status.IN_PROGRESS,
+        "agenda_form": AgendaItemForm(proposals=_open_proposals(meeting)) if can_change_agenda else None,
+        "attendance_form": AttendanceForm(people=absent) if absent else None,
+        "can_record": can_record,
+    }
+
+
+def _open_proposals(meeting: Meeting) -> list[Proposal]:
+    return list(
+        Proposal.objects.filter(assembly=meeting.assembly)
+        .exclude(state__in=[Proposal.State.CLOSED, Proposal.State.WITHDRAWN])
+        .order_by("-created_at")[:50]
+    )
+
+
+def _position_labels(proposal: Proposal | None) -> list[tuple[str, str]]:
+    if proposal is None:
+        return []
+    from dualpower.assemblies import processes
+
+    try:
+        process = processes.get(proposal.process)
+    except Exception:
+        return []
+    return [(p, process.position_label(p)) for p in room_positions(proposal)]
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def meeting_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.view_meeting")
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def meeting_quorum(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    """The live quorum box: htmx polls it while the meeting is in progress."""
+    meeting = _meeting(request, community, pk, "meetings.view_meeting")
+    return render(
+        request,
+        "meetings/partials/_quorum.html",
+        {"meeting": meeting, "quorum": selectors.quorum_of(meeting=meeting)},
+    )
+
+
+@require_POST
+@with_community
+def meeting_cancel(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.cancel_meeting")
+    action = lambda: services.meeting_cancel(meeting=meeting, by=_me(request, community))  # noqa: E731
+    return _do(request, meeting, action, _("The meeting was cancelled and people were told."))
+
+
+@require_POST
+@with_community
+def meeting_start(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.run_meeting")
+    action = lambda: services.meeting_start(meeting=meeting, by=_me(request, community))  # noqa: E731
+    return _do(request, meeting, action, _("The meeting has started: people can check in."))
+
+
+@require_POST
+@with_community
+def meeting_end(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.run_meeting")
+    action = lambda: services.meeting_end(meeting=meeting, by=_me(request, community))  # noqa: E731
+    return _do(request, meeting, action, _("The meeting has ended."))
+
+
+@require_POST
+@with_community
+def check_in(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.check_in")
+    me = _me(request, community)
+    assert me is not None  # the rule admits only voters and observers
+    action = lambda: services.attendance_check_in(meeting=meeting, membership=me)  # noqa: E731
+    return _do(request, meeting, action, _("You are checked in."), "attendance")
+
+
+@require_POST
+@with_community
+def attendance_record(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.record_attendance")
+    raw = request.POST.get("member", "")
+    person = Membership.objects.filter(community=community, pk=int(raw) if raw.isdigit() else 0).first()
+    if person is None:
+        raise InvalidInput(_("Choose who was present."), field="member")
+
+    def action() -> Any:
+        return services.attendance_record(meeting=meeting, membership=person, by=_me(request, community))
+
+    return _do(
+        request,
+        meeting,
+        action,
+        _("%(name)s is recorded as present.") % {"name": person.display_name},
+        "attendance",
+    )
+
+
+@require_POST
+@with_community
+def attendance_remove(request: HttpRequest, community: Community, pk: int, attendance: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.record_attendance")
+    record = selectors.attendance_get(meeting=meeting, pk=attendance)
+    action = lambda: services.attendance_remove(attendance=record, by=_me(request, community))  # noqa: E731
+    return _do(request, meeting, action, _("The attendance was corrected."), "attendance")
+
+
+def _item_fields(form: AgendaItemForm, meeting: Meeting) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    proposal_id = data.pop("proposal", None)
+    data["proposal"] = (
+        Proposal.objects.filter(assembly=meeting.assembly, pk=proposal_id).first() if proposal_id else None
+    )
+    if proposal_id and data["proposal"] is None:
+        raise InvalidInput(_("Link a proposal of this assembly."), field="proposal")
+    return data
+
+
+@require_POST
+@with_community
+def agenda_add(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_agenda")
+    form = AgendaItemForm(request.POST, proposals=_open_proposals(meeting))
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        raise InvalidInput(first)
+    fields = _item_fields(form, meeting)
+    action = lambda: services.agenda_item_add(meeting=meeting, by=_me(request, community), **fields)  # noqa: E731
+    return _do(request, meeting, action, _("Added to the agenda."), "agenda")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def agenda_edit(request: HttpRequest, community: Community, pk: int, item: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_agenda")
+    entry = selectors.item_get(meeting=meeting, pk=item)
+    initial = {
+        "title": entry.title,
+        "notes": entry.notes,
+        "minutes_allotted": entry.minutes_allotted,
+        "proposal": entry.proposal_id,
+    }
+    proposals = _open_proposals(meeting)
+    if entry.proposal is not None and entry.proposal not in proposals:
+        proposals.append(entry.proposal)
+    form = AgendaItemForm(request.POST or None, initial=initial, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(item=entry, by=_me(request, community), **_item_fields(form, meeting))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, _("Saved."))
+            return _back(meeting, "agenda")
+    return render(
+        request,
+        "meetings/agenda_form.html",
+        {"form": form, "meeting": meeting, "item": entry},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@with_community
+def agenda_remove(request: HttpRequest, community: Community, pk: int, item: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_agenda")
+    entry = selectors.item_get(meeting=meeting, pk=item)
+    action = lambda: services.agenda_item_remove(item=entry, by=_me(request, community))  # noqa: E731
+    return _do(request, meeting, action, _("Taken off the agenda."), "agenda")
+
+
+@require_POST
+@with_community
+def agenda_move(
+    request: HttpRequest, community: Community, pk: int, item: int, direction: str
+) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_agenda")
+    entry = selectors.item_get(meeting=meeting, pk=item)
+    action = lambda: services.agenda_item_move(item=entry, by=_me(request, community), up=direction == "up")  # noqa: E731
+    return _do(request, meeting, action, _("The agenda was reordered."), "agenda")
