@@ -235,6 +235,10 @@ DP_CSP = os.environ.get(
 
 # --- Node policy defaults ---------------------------------------------------------------
 DP_REQUIRE_COORDINATOR_MFA = env_bool("DP_REQUIRE_COORDINATOR_MFA")
+# Mutual aid: Fernet key(s) sealing requests' private details (contact, address, health...),
+# comma-separated, newest first (rotation). Unset: a key file DP_HOME/aid.key is made on first
+# use with 0600 permissions. It is never in the database nor in backups: keep a copy apart.
+DP_AID_KEY = os.environ.get("DP_AID_KEY") or None
 
 LOGGING = {
     "version": 1,

@@ -157,6 +157,7 @@ def _close(
     target: Any = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
+    decision_ref: str = "",
 ) -> None:
     """End a locked, pending application (admitted, declined or withdrawn) and record who ended it."""
     application.status = status
@@ -171,10 +172,13 @@ def _close(
         target=target if target is not None else application,
         summary=application.display_name,
         data=data,
+        decision_ref=decision_ref,
     )
 
 
-def _admit(application: Application, *, decided_by: Membership, how: str) -> Membership:
+def _admit(
+    application: Application, *, decided_by: Membership | None, how: str, decision_ref: str = ""
+) -> Membership:
     """Create the membership for a locked, pending application. Call inside a transaction."""
     if Membership.objects.filter(
         user_id=application.user_id, community_id=application.community_id, status=Membership.Status.ACTIVE
@@ -193,9 +197,18 @@ def _admit(application: Application, *, decided_by: Membership, how: str) -> Mem
         action="application.admit",
         target=membership,
         data={"application": application.pk, "by": how},
+        decision_ref=decision_ref,
     )
     forget_memberships(application.user)
     return membership
+
+
+@transaction.atomic
+def application_admit_by_decision(*, application: Application, decision_ref: str) -> Membership:
+    """The assembly admits the applicant by a decision (``decision_ref`` is "proposal:<id>")."""
+    decision_ref = _text(decision_ref, field="decision_ref", max_length=120, required=True, label="decision_ref")
+    application = _locked_pending(application)
+    return _admit(application, decided_by=None, how="decision", decision_ref=decision_ref)
 
 
 @transaction.atomic

@@ -150,6 +150,13 @@ def backup_create(path: Path | None = None, *, say: Say = print) -> Path:
                 tar.add(file, arcname=f"media/{file.relative_to(media_root).as_posix()}")
         partial.replace(path)
     say(f"Backup written to {path} ({manifest['db_vendor']}, {len(media)} uploaded files).")
+    key = Path(settings.DP_HOME) / "aid.key"
+    if key.exists() and not settings.DP_AID_KEY:
+        # Deliberately not in the archive: a seized backup must not open the private details.
+        say(
+            f"The key that seals mutual aid requests' private details is not in the backup: keep a "
+            f"copy of {key} somewhere else safe; without it those details cannot be read after a restore."
+        )
     return path
 
 
