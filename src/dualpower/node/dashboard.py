@@ -38,6 +38,22 @@ def panels_for(*, request: HttpRequest, community: Community) -> list[Panel]:
     return sorted(panels, key=lambda p: (p.order, p.key))
 
 
+def rendered_panels(*, request: HttpRequest, community: Community) -> list[tuple[Panel, str]]:
+    """Each panel with its HTML. A panel's template sees its context's keys as plain variables
+    (``open_count``), as well as ``panel``, ``community`` and ``request``."""
+    from django.template.loader import render_to_string
+
+    return [
+        (
+            panel,
+            render_to_string(
+                panel.template, {**panel.context, "panel": panel, "community": community}, request=request
+            ),
+        )
+        for panel in panels_for(request=request, community=community)
+    ]
+
+
 def community_panel(request: HttpRequest, community: Community) -> Panel | None:
     """ "Your community": how many members and groups, and what happened last."""
     from dualpower.node.selectors import community_overview

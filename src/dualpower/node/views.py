@@ -50,7 +50,7 @@ def community_dashboard(request: HttpRequest, community: Community) -> HttpRespo
     return render(
         request,
         "node/dashboard.html",
-        {"panels": dashboard.panels_for(request=request, community=community)},
+        {"panels": dashboard.rendered_panels(request=request, community=community)},
     )
 
 
