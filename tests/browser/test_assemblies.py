@@ -67,7 +67,7 @@ def test_a_member_proposes_others_vote_and_the_decision_takes_effect(
     assert_accessible(page, "proposal")
 
     # Mara votes in the page; the others vote through the services.
-    page.get_by_label("Agree").check()
+    page.get_by_label("Agree", exact=True).check()
     page.locator("main form").get_by_role("button", name="Vote").click()
     page.wait_for_load_state()
     proposal = Proposal.objects.get()

@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
+    # The live server's first answer (imports, templates) is slow on a busy machine.
+    page.goto(f"{base}/accounts/login/", timeout=90_000)
     page.get_by_label("Email").fill(email)
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.locator("main form").get_by_role("button", name=re.compile("Sign In", re.I)).click()

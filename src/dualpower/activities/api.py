@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.activities import selectors, services, trust
+from dualpower.activities import selectors, services, signups, trust
 from dualpower.activities.models import Activity, Feedback, Series, SignUp, Slot, TrustRole
 from dualpower.activities.schemas import (
     ActivityOut,
@@ -111,7 +112,9 @@ def series_create(request: HttpRequest, slug: str, payload: SeriesIn) -> Status[
         try:
             group = group_get(community=community, slug=payload.group or "")
         except NotFound:
-            raise InvalidInput("That working group is not one of this community's.", field="group") from None
+            raise InvalidInput(
+                _("That working group is not one of this community's."), field="group"
+            ) from None
     slots = []
     for spec in data.pop("slots"):
         role = None
@@ -119,7 +122,9 @@ def series_create(request: HttpRequest, slug: str, payload: SeriesIn) -> Status[
             try:
                 role = selectors.trust_role_get(community=community, slug=spec["required_role"])
             except NotFound:
-                raise InvalidInput("That trust role is not one of this community's.", field="slots") from None
+                raise InvalidInput(
+                    _("That trust role is not one of this community's."), field="slots"
+                ) from None
         slots.append(services.SlotSpec(label=spec["label"], capacity=spec["capacity"], required_role=role))
     series = services.series_create(
         community=community, by=_me(request, community), group=group, slots=slots, **data
@@ -243,7 +248,7 @@ def slot_sign_up(request: HttpRequest, slug: str, activity_id: int, slot_id: int
     slot = selectors.slot_get(activity=activity, pk=slot_id)
     me = _me(request, activity.community)
     assert me is not None
-    return Status(201, services.slot_sign_up(slot=slot, membership=me))
+    return Status(201, signups.slot_sign_up(slot=slot, membership=me))
 
 
 @router.post(ACTIVITY + "/leave", response={204: None})
@@ -253,8 +258,8 @@ def signup_leave(request: HttpRequest, slug: str, activity_id: int) -> Status[No
     me = _me(request, activity.community)
     signup = selectors.my_signup(activity=activity, membership=me)
     if signup is None or me is None:
-        raise NotFound("You do not have a place in this activity.")
-    services.signup_leave(signup=signup, membership=me)
+        raise NotFound(_("You do not have a place in this activity."))
+    signups.signup_leave(signup=signup, membership=me)
     return Status(204, None)
 
 
@@ -274,7 +279,7 @@ def signup_no_show(
 ) -> SignUp:
     activity = _activity(request, slug, activity_id, "activities.organise")
     signup = selectors.signup_get(activity=activity, pk=signup_id)
-    return services.signup_mark_no_show(
+    return signups.signup_mark_no_show(
         signup=signup, no_show=payload.no_show, by=_me(request, activity.community)
     )
 
@@ -284,7 +289,7 @@ def feedback_give(request: HttpRequest, slug: str, activity_id: int, payload: Fe
     activity = _activity(request, slug, activity_id, "activities.give_feedback")
     me = _me(request, activity.community)
     assert me is not None
-    return Status(201, services.feedback_give(activity=activity, membership=me, **payload.dict()))
+    return Status(201, signups.feedback_give(activity=activity, membership=me, **payload.dict()))
 
 
 @router.get(ACTIVITY + "/feedback", response=list[FeedbackOut])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dualpower.activities import services, trust
+from dualpower.activities import services, signups, trust
 from dualpower.activities.models import Activity
 from dualpower.errors import DomainError
 from dualpower.groups.models import WorkingGroup
@@ -62,7 +62,7 @@ def load_activities(demo: Demo) -> None:
         takers = people[6 + i * 5 : 11 + i * 5]
         for slot, person in zip([slots[0], slots[0], slots[1], slots[1], slots[2]], takers, strict=False):
             try:
-                services.slot_sign_up(slot=slot, membership=person)
+                signups.slot_sign_up(slot=slot, membership=person)
             except DomainError:
                 continue
     services.series_create(
@@ -99,7 +99,7 @@ def load_activities(demo: Demo) -> None:
     )
     first = Activity.objects.filter(series=rota).order_by("starts_at").first()
     if first is not None:
-        services.slot_sign_up(slot=first.slots.get(), membership=people[0])
+        signups.slot_sign_up(slot=first.slots.get(), membership=people[0])
 
     from dualpower.inventory import services as stock
 
@@ -121,4 +121,11 @@ def load_activities(demo: Demo) -> None:
         )
         stock.stock_in(item=item, quantity=amount + 4, by=rosa, reason="Food bank pick-up")
         stock.stock_out(item=item, quantity=4, by=people[5], reason="Saturday distribution")
+    # Food from the pantry going to a mutual aid request (the aid demo runs before this one).
+    from dualpower.aid.models import AidRequest
+
+    food_request = AidRequest.objects.filter(community=community, category="food").order_by("pk").first()
+    if food_request is not None:
+        rice = community.inventory_items.get(name="Rice")
+        stock.stock_out(item=rice, quantity=5, by=rosa, reason="Food box", aid_request=food_request)
     demo.say("Activities: food distribution, tenants' clinic, accompaniment rota; pantry inventory.")

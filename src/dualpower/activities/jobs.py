@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dualpower.activities import services
+from dualpower.activities import services, signups
 from dualpower.ops import schedule
 
 
@@ -16,5 +16,5 @@ def generate_occurrences(now: datetime) -> str:
 
 @schedule.job("activities.remind")
 def remind_the_day_before(now: datetime) -> str:
-    sent = services.remind_due(now)
+    sent = signups.remind_due(now)
     return f"{sent} reminders sent" if sent else ""

@@ -1,9 +1,9 @@
-"""Every write about activities: series and their occurrences, slots, sign-ups, feedback.
+"""Every write about activities as organisers run them: series and their dates, organisers,
+places per role, cancelling and stopping.
 
-Who may call each verb is decided in rules.py; the services keep the invariants (a slot is never
-overfilled, one place per person per occurrence, nobody joins or leaves after the start, a slot
-that needs a trust role is only for people who hold it) and write the audit log.
-Trust roles and vouching are in trust.py.
+Who may call each verb is decided in rules.py; the services keep the invariants and write the
+audit log. Taking part (signing up, leaving, no-shows, feedback, reminders) is in signups.py;
+trust roles and vouching are in trust.py.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,11 +21,8 @@ from django.utils.translation import gettext as _
 from dualpower.activities import recurrence
 from dualpower.activities.models import (
     Activity,
-    Feedback,
     Organiser,
-    RoleGrant,
     Series,
-    SignUp,
     Slot,
     SlotTemplate,
     TrustRole,
@@ -510,171 +506,6 @@ def slot_set_capacity(
     return slot
 
 
-def _role_sentence(role: TrustRole, membership: Membership) -> str:
-    have = role.vouches.filter(vouchee=membership).count()
-    return _(
-        "This place is for people trusted as “%(role)s”. Ask members who know you to vouch for you "
-        "on the Roles page: %(need)d vouches are needed and you have %(have)d."
-    ) % {"role": role.name, "need": role.threshold, "have": have}
-
-
-@transaction.atomic
-def slot_sign_up(*, slot: Slot, membership: Membership, now: dt.datetime | None = None) -> SignUp:
-    """Take a place. The last place goes to one person only: the count is raised by a single
-    conditional UPDATE the database checks against the capacity, so two people pressing at once
-    cannot both get it; the other is told it is full."""
-    now = now or timezone.now()
-    slot = Slot.objects.select_related("activity__series", "activity__community", "required_role").get(
-        pk=slot.pk
-    )
-    activity = slot.activity
-    _takes_part(activity.community, membership)
-    if activity.is_cancelled:
-        raise Conflict(_("This activity has been cancelled."))
-    if activity.starts_at <= now:
-        raise Conflict(_("This activity has already started; look for a later one."))
-    role = slot.required_role
-    if role is not None and not RoleGrant.objects.filter(role=role, membership=membership).exists():
-        raise PermissionDenied(_role_sentence(role, membership))
-    existing = SignUp.objects.filter(activity=activity, membership=membership).select_related("slot").first()
-    if existing is not None:
-        raise Conflict(_already(existing))
-    taken = Slot.objects.filter(pk=slot.pk, taken__lt=F("capacity")).update(taken=F("taken") + 1)
-    if not taken:
-        raise Conflict(_("All places for “%(label)s” are taken.") % {"label": slot.label})
-    try:
-        with transaction.atomic():
-            signup = SignUp.objects.create(slot=slot, activity=activity, membership=membership)
-    except IntegrityError:
-        # The same person twice at once: the outer transaction (and the count) is rolled back.
-        raise Conflict(_("You already have a place in this activity.")) from None
-    audit_record(
-        community=activity.community,
-        actor=membership,
-        action="activities.sign_up",
-        target=activity,
-        summary=slot.label,
-        data={"slot": slot.pk},
-    )
-    return signup
-
-
-def _already(existing: SignUp) -> str:
-    return _("You already have a place in this activity (“%(label)s”). Leave it first to take another.") % {
-        "label": existing.slot.label
-    }
-
-
-def _release(signup: SignUp) -> None:
-    SignUp.objects.filter(pk=signup.pk).delete()
-    Slot.objects.filter(pk=signup.slot_id, taken__gt=0).update(taken=F("taken") - 1)
-
-
-@transaction.atomic
-def signup_leave(*, signup: SignUp, membership: Membership, now: dt.datetime | None = None) -> None:
-    """Give a place back before the activity starts. Leaving within a day tells the organisers."""
-    now = now or timezone.now()
-    signup = (
-        SignUp.objects.select_for_update()
-        .select_related("activity__series", "activity__community", "slot")
-        .filter(pk=signup.pk, membership=membership)
-        .first()
-    )
-    if signup is None:
-        raise NotFound(_("You do not have this place."))
-    activity = signup.activity
-    if activity.starts_at <= now:
-        raise Conflict(_("This activity has already started; tell an organiser if you cannot stay."))
-    _release(signup)
-    if not activity.is_cancelled and activity.starts_at - now <= LATE_LEAVE:
-        notification_send(
-            recipients=organisers_of(activity.series),
-            community=activity.community,
-            kind="activities.late_leave",
-            title=_("A place is free again: %(title)s, %(when)s")
-            % {"title": activity.series.title, "when": when(activity)},
-            body=_(
-                "Someone gave back their place less than a day before. You may want to find someone else."
-            ),
-            url=activity_url(activity),
-        )
-    audit_record(
-        community=activity.community,
-        actor=membership,
-        action="activities.leave",
-        target=activity,
-        summary=signup.slot.label,
-        data={"slot": signup.slot_id},
-    )
-
-
-@transaction.atomic
-def signup_mark_no_show(
-    *, signup: SignUp, no_show: bool, by: Membership | None, now: dt.datetime | None = None
-) -> SignUp:
-    """Organisers mark who did not come, once the activity has started (and can undo it)."""
-    now = now or timezone.now()
-    if not isinstance(no_show, bool):
-        raise InvalidInput(_("Say whether the person came: true or false."), field="no_show")
-    signup = (
-        SignUp.objects.select_for_update()
-        .select_related("activity__community", "membership")
-        .get(pk=signup.pk)
-    )
-    if signup.activity.starts_at > now:
-        raise Conflict(_("Mark who did not come once the activity has started."))
-    if signup.no_show == no_show:
-        return signup
-    signup.no_show = no_show
-    signup.save(update_fields=["no_show"])
-    audit_record(
-        community=signup.activity.community,
-        actor=by,
-        action="activities.no_show" if no_show else "activities.no_show_undo",
-        target=signup.activity,
-        summary=signup.membership.display_name,
-        data={"membership": signup.membership_id},
-    )
-    return signup
-
-
-@transaction.atomic
-def feedback_give(
-    *,
-    activity: Activity,
-    membership: Membership,
-    note: str = "",
-    rating: int | None = None,
-    now: dt.datetime | None = None,
-) -> Feedback:
-    """After an activity, the people who took part (and its organisers) say how it went.
-    Giving feedback again replaces one's earlier feedback."""
-    now = now or timezone.now()
-    _takes_part(activity.community, membership)
-    note = _text(note, field="note", limit=NOTE_MAX)
-    if rating is not None:
-        rating = _int(rating, field="rating", low=1, high=5, message=_("A rating is from 1 to 5."))
-    if not note and rating is None:
-        raise InvalidInput(_("Write a note or give a rating."), field="note")
-    if activity.ends_at > now:
-        raise Conflict(_("Feedback opens when the activity is over."))
-    took_part = SignUp.objects.filter(activity=activity, membership=membership, no_show=False).exists()
-    organises = Organiser.objects.filter(series_id=activity.series_id, membership=membership).exists()
-    if not (took_part or organises):
-        raise PermissionDenied(_("Only the people who took part give feedback on an activity."))
-    feedback, created = Feedback.objects.update_or_create(
-        activity=activity, membership=membership, defaults={"note": note, "rating": rating}
-    )
-    audit_record(
-        community=activity.community,
-        actor=membership,
-        action="activities.feedback" if created else "activities.feedback_change",
-        target=activity,
-        data={"rating": rating},
-    )
-    return feedback
-
-
 # --- the clock ------------------------------------------------------------------------------
 
 
@@ -690,32 +521,3 @@ def generate_all(now: dt.datetime) -> int:
             continue
         made += series_generate(series=series, now=now)
     return made
-
-
-def remind_due(now: dt.datetime) -> int:
-    """Remind each person of their place the day before, once. The conditional UPDATE claims the
-    reminder, so two clocks never send it twice."""
-    due = SignUp.objects.filter(
-        reminded_at=None,
-        activity__is_cancelled=False,
-        activity__starts_at__gt=now,
-        activity__starts_at__lte=now + REMIND_BEFORE,
-    ).select_related("activity__series", "activity__community", "slot", "membership")
-    sent = 0
-    for signup in due:
-        with transaction.atomic():
-            if not SignUp.objects.filter(pk=signup.pk, reminded_at=None).update(reminded_at=now):
-                continue
-            activity = signup.activity
-            notification_send(
-                recipients=[signup.membership],
-                community=activity.community,
-                kind="activities.reminder",
-                title=_("Tomorrow: %(title)s, %(when)s")
-                % {"title": activity.series.title, "when": when(activity)},
-                body=_("You have a place as “%(label)s”. If you cannot come, give it back on the page.")
-                % {"label": signup.slot.label},
-                url=activity_url(activity),
-            )
-            sent += 1
-    return sent

@@ -18,7 +18,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dualpower.activities.models import RoleGrant, SignUp, TrustRole, Vouch
-from dualpower.activities.services import _release, _takes_part
+from dualpower.activities.services import _takes_part
+from dualpower.activities.signups import _release
 from dualpower.errors import Conflict, InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.node.models import Community

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/slots/<int:slot>/sign-up/", views.slot_sign_up, name="sign_up"),
     path("<int:pk>/slots/<int:slot>/places/", views.slot_capacity, name="capacity"),
     path("<int:pk>/leave/", views.signup_leave, name="leave"),
+    path("<int:pk>/calendar.ics", views.activity_calendar, name="calendar"),
     path("<int:pk>/cancel/", views.activity_cancel, name="cancel"),
     path("<int:pk>/signups/<int:signup>/no-show/", views.signup_no_show, name="no_show"),
     path("<int:pk>/feedback/", views.feedback_give, name="feedback"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dualpower.activities import selectors, services
+from dualpower.activities import selectors, services, signups
 from dualpower.activities.forms import WEEKDAYS, FeedbackForm, SeriesEditForm, SeriesForm, SlotFormSet
 from dualpower.activities.models import Activity, Series
 from dualpower.errors import DomainError, InvalidInput
@@ -86,6 +86,7 @@ def activity_detail(request: HttpRequest, community: Community, pk: int) -> Http
     organises = request.user.has_perm("activities.organise", activity)
     can_feedback = (
         activity.ends_at <= now
+        and not activity.is_cancelled
         and request.user.has_perm("activities.give_feedback", activity)
         and (activity.my_signup is not None or organises)  # type: ignore[attr-defined]
     )
@@ -119,9 +120,7 @@ def slot_sign_up(request: HttpRequest, community: Community, pk: int, slot: int)
     place = selectors.slot_get(activity=activity, pk=slot)
     me = membership_for(request.user, community)
     done = _("You have a place as “%(label)s”. You will be reminded the day before.") % {"label": place.label}
-    return _act(
-        request, lambda: services.slot_sign_up(slot=place, membership=me), done, _detail_url(activity)
-    )  # type: ignore[arg-type]
+    return _act(request, lambda: signups.slot_sign_up(slot=place, membership=me), done, _detail_url(activity))  # type: ignore[arg-type]
 
 
 @require_POST
@@ -134,7 +133,7 @@ def signup_leave(request: HttpRequest, community: Community, pk: int) -> HttpRes
         signup = selectors.my_signup(activity=activity, membership=me)
         if signup is None or me is None:
             raise InvalidInput(_("You do not have a place in this activity."))
-        services.signup_leave(signup=signup, membership=me)
+        signups.signup_leave(signup=signup, membership=me)
 
     return _act(request, leave, _("You gave your place back."), _detail_url(activity))
 
@@ -178,7 +177,7 @@ def signup_no_show(request: HttpRequest, community: Community, pk: int, signup: 
     no_show = request.POST.get("no_show") == "1"
     return _act(
         request,
-        lambda: services.signup_mark_no_show(signup=place, no_show=no_show, by=me),
+        lambda: signups.signup_mark_no_show(signup=place, no_show=no_show, by=me),
         _("Marked."),
         _detail_url(activity),
     )
@@ -195,7 +194,7 @@ def feedback_give(request: HttpRequest, community: Community, pk: int) -> HttpRe
         return redirect(_detail_url(activity))
     return _act(
         request,
-        lambda: services.feedback_give(activity=activity, membership=me, **form.cleaned_data),  # type: ignore[arg-type]
+        lambda: signups.feedback_give(activity=activity, membership=me, **form.cleaned_data),  # type: ignore[arg-type]
         _("Thank you for your feedback."),
         _detail_url(activity),
     )
@@ -336,3 +335,31 @@ def organiser_remove(request: HttpRequest, community: Community, pk: int, member
 
     back = reverse("activities:series", args=[community.slug, series.pk])
     return _act(request, remove, _("Organiser removed."), back)
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def activity_calendar(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    """One date as an .ics file, to add to a phone's calendar. Only what the page shows: the
+    title, the coarse place and the time; never who has a place."""
+    from icalendar import Calendar, Event
+
+    activity = _activity(request, community, pk, "activities.view_activity")
+    calendar = Calendar()
+    calendar.add("prodid", "-//dualpower//activities//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"activity-{activity.pk}@{request.get_host()}")
+    event.add("summary", activity.series.title)
+    event.add("dtstart", activity.starts_at)
+    event.add("dtend", activity.ends_at)
+    event.add("dtstamp", timezone.now())
+    if activity.series.place:
+        event.add("location", activity.series.place)
+    event.add("url", request.build_absolute_uri(_detail_url(activity)))
+    if activity.is_cancelled:
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="activity-{activity.pk}.ics"'
+    return response

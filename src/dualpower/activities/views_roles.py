@@ -57,10 +57,12 @@ def role_list(request: HttpRequest, community: Community) -> HttpResponse:
                 "mine": me is not None and me.pk in held,
                 "my_count": counts.get(me.pk, 0) if me else 0,
                 "vouched": [p for p in people if (role.pk, p.pk) in given],
+                # Each with how many vouches they already have, so people see who is close.
                 "candidates": [
-                    p for p in people if me is None or (p.pk != me.pk and (role.pk, p.pk) not in given)
+                    (p, counts.get(p.pk, 0))
+                    for p in people
+                    if me is not None and p.pk != me.pk and (role.pk, p.pk) not in given
                 ],
-                "counts": counts,
             }
         )
     return render(

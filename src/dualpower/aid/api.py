@@ -7,6 +7,7 @@ Every path is inside one community: /communities/{slug}/aid/... A request someon
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from dualpower.aid import engine, lifecycle, selectors, services, stats
@@ -80,7 +81,7 @@ def _request(request: HttpRequest, slug: str, code: str, perm: str = "aid.view_r
         .first()
     )
     if found is None or not request.user.has_perm("aid.view_request", found):
-        raise NotFound("No such request here.")
+        raise NotFound(_("No such request here."))
     check(request, perm, found)
     return found
 
@@ -98,7 +99,7 @@ def _match(request: HttpRequest, slug: str, match_id: int, perm: str) -> AidMatc
         .first()
     )
     if found is None or not request.user.has_perm("aid.view_match", found):
-        raise NotFound("No such match here.")
+        raise NotFound(_("No such match here."))
     check(request, perm, found)
     return found
 
@@ -107,7 +108,7 @@ def _offer(request: HttpRequest, slug: str, offer_id: int, perm: str = "aid.view
     community = _community(request, slug)
     found = AidOffer.objects.filter(pk=offer_id, community=community).select_related("volunteer").first()
     if found is None or not request.user.has_perm("aid.view_offer", found):
-        raise NotFound("No such offer here.")
+        raise NotFound(_("No such offer here."))
     check(request, perm, found)
     return found
 
@@ -163,7 +164,7 @@ def request_accept(request: HttpRequest, slug: str, code: str, payload: AcceptIn
     if payload.offer is not None:
         offer = AidOffer.objects.filter(pk=payload.offer, community=found.community, volunteer=me).first()
         if offer is None:
-            raise InvalidInput("That is not one of your offers.", field="offer")
+            raise InvalidInput(_("That is not one of your offers."), field="offer")
     match = lifecycle.match_accept(request=found, volunteer=me, quantity=payload.quantity, offer=offer)
     return Status(201, selectors.match_view(match))
 
@@ -218,7 +219,7 @@ def request_propose(request: HttpRequest, slug: str, code: str, payload: Propose
         .first()
     )
     if offer is None:
-        raise InvalidInput("No such offer in this community.", field="offer")
+        raise InvalidInput(_("No such offer in this community."), field="offer")
     match = lifecycle.match_propose(
         request=found,
         volunteer=offer.volunteer,
@@ -241,7 +242,7 @@ def match_detail(request: HttpRequest, slug: str, match_id: int) -> dict[str, An
 def match_confirm(request: HttpRequest, slug: str, match_id: int, payload: ConfirmIn) -> dict[str, Any]:
     match = _match(request, slug, match_id, "aid.confirm_match")
     if payload.side not in (None, lifecycle.VOLUNTEER, lifecycle.REQUESTER):
-        raise InvalidInput("The side is volunteer or requester.", field="side")
+        raise InvalidInput(_("The side is volunteer or requester."), field="side")
     done = lifecycle.match_confirm(match=match, by=_me(request, match.request.community), side=payload.side)
     return selectors.match_view(done)
 

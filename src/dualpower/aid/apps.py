@@ -8,11 +8,12 @@ class AidConfig(AppConfig):
     verbose_name = _("Mutual aid")
 
     def ready(self) -> None:
-        from dualpower.aid import demo, jobs, panels, rules  # noqa: F401
+        from dualpower.aid import actions, demo, jobs, panels, rules  # noqa: F401
         from dualpower.node import dashboard
         from dualpower.ops import schedule
         from dualpower.web import navigation
 
+        actions.register()
         dashboard.register("aid", panels.aid_panel)
         navigation.register("aid", _("Mutual aid"), "aid:list", order=40)
         schedule.job("aid.erase_expired")(jobs.erase_expired)

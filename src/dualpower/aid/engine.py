@@ -7,6 +7,8 @@ is written here: a dispatcher reviews suggestions and proposals, then confirms t
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dualpower.aid import lifecycle
-from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest
+from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest, AidSettings
 from dualpower.aid.selectors import SEEN_MATCH, offer_remaining, period_start
 from dualpower.aid.services import settings_for
 from dualpower.core import matching
@@ -169,6 +171,47 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Cached:
+    key: tuple[Any, ...]
+    built: float
+    distances: matching.Distances
+    index: matching.OfferIndex
+    volunteer_of: dict[str, int]
+    offers_per_volunteer: Counter[int]
+
+
+# One prepared OfferIndex per community and process: building it for 100,000 offers takes a
+# fraction of a second, ranking against it a few milliseconds. It is rebuilt when any offer or
+# match changes (services bump AidSettings.generation), when a capacity period turns, and at least
+# every CACHE_SECONDS (a volunteer who left the community drops out then at the latest).
+_INDEXES: dict[int, _Cached] = {}
+CACHE_SECONDS = 600.0
+
+
+def _version(community: Community, now: datetime) -> tuple[Any, ...]:
+    generation = AidSettings.objects.filter(community=community).values_list("generation", flat=True).first()
+    return (generation, period_start(AidOffer.Period.WEEK, now), period_start(AidOffer.Period.MONTH, now))
+
+
+def offer_index(community: Community, *, now: datetime) -> _Cached:
+    key = _version(community, now)
+    # Inside a transaction the rows read may never be committed (and a rollback would bring the
+    # generation back to a value the cache already holds): build for this call only.
+    shared = not transaction.get_connection().in_atomic_block
+    cached = _INDEXES.get(community.pk) if shared else None
+    if cached is not None and cached.key == key and time.monotonic() - cached.built < CACHE_SECONDS:
+        return cached
+    pool = available_offers(community, now=now)
+    dist = distances_for(community, {o.neighbourhood for o in pool.offers})
+    index = matching.OfferIndex.build(pool.offers, distances=dist)
+    per_volunteer = Counter(pool.volunteer_of.values())
+    fresh = _Cached(key, time.monotonic(), dist, index, pool.volunteer_of, per_volunteer)
+    if shared:
+        _INDEXES[community.pk] = fresh
+    return fresh
+
+
 def suggestions_for(request: AidRequest, *, limit: int = 5) -> list[Suggestion]:
     """The best offers for one request, explained; not its requester's own, nor volunteers already on it."""
     now = timezone.now()
@@ -176,10 +219,17 @@ def suggestions_for(request: AidRequest, *, limit: int = 5) -> list[Suggestion]:
         AidMatch.objects.filter(request=request, status__in=LIVE_MATCH).values_list("volunteer_id", flat=True)
     )
     busy.add(request.requester_id)
-    pool = available_offers(request.community, now=now)
-    offers = [o for o in pool.offers if pool.volunteer_of[o.id] not in busy]
-    dist = distances_for(request.community, {request.neighbourhood} | {o.neighbourhood for o in offers})
-    found = matching.suggest(need_of(request), offers, distances=dist, limit=limit)
+    prepared = offer_index(request.community, now=now)
+    need = need_of(request)
+    if need.neighbourhood in prepared.distances.neighbourhoods:
+        # Ask for enough more to drop the busy volunteers' offers afterwards.
+        extra = sum(prepared.offers_per_volunteer.get(v, 0) for v in busy if v is not None)
+        found = matching.suggest(need, prepared.index, distances=prepared.distances, limit=limit + extra)
+    else:  # a neighbourhood no offer is in: far from all, unless the table knows it
+        offers = prepared.index.offers
+        dist = distances_for(request.community, {request.neighbourhood} | {o.neighbourhood for o in offers})
+        found = matching.suggest(need, offers, distances=dist, limit=limit + len(busy))
+    found = [s for s in found if prepared.volunteer_of[s.offer_id] not in busy][:limit]
     by_id = AidOffer.objects.select_related("volunteer").in_bulk([int(s.offer_id) for s in found])
     return [Suggestion(by_id[int(s.offer_id)], s.score, s.reasons) for s in found]
 

@@ -19,7 +19,7 @@ from dualpower.aid import notify, validation
 from dualpower.aid.models import CLOSED_STATUSES, LIVE_MATCH, AidMatch, AidOffer, AidRequest
 from dualpower.aid.roles import is_dispatcher_member
 from dualpower.aid.selectors import offer_remaining
-from dualpower.aid.services import touch
+from dualpower.aid.services import matching_changed, touch
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.node.services import audit_record
@@ -127,6 +127,7 @@ def _create_match(
         raise Conflict(
             _("%(name)s is already matched to this request.") % {"name": volunteer.display_name}
         ) from None
+    matching_changed(fresh.community)
     if fresh.first_response_at is None:
         fresh.first_response_at = now
     touch(fresh, now=now)
@@ -195,6 +196,9 @@ def match_propose(
 
 
 def _locked(match: AidMatch) -> AidMatch:
+    """The match, locked for this transaction. Its request is locked first: every writer takes the
+    request, then its matches, then the settings row, so two writers never wait on each other."""
+    list(AidRequest.objects.select_for_update().filter(pk=match.request_id).values_list("pk", flat=True))
     return AidMatch.objects.select_for_update().select_related("request", "volunteer").get(pk=match.pk)
 
 
@@ -346,6 +350,8 @@ def match_release(*, match: AidMatch, by: Membership, reason: object = "") -> Ai
     touch(request, now=now)
     _refresh_status(request)
     request.save()
+    # The settings row is always locked last (after the request), so two writers never deadlock.
+    matching_changed(request.community)
     audit_record(
         community=request.community,
         actor=by,

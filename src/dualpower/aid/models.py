@@ -43,6 +43,9 @@ class AidSettings(models.Model):
     )
     # [[neighbourhood, neighbourhood, km], ...] — adjoining pairs are enough (shortest paths fill the rest).
     distances = models.JSONField(_("distances between neighbourhoods"), default=list, blank=True)
+    # Bumped by every write that changes what matching sees (offers, capacity used, distances), so
+    # the prepared offer index (engine.py) knows when to rebuild with one small read.
+    generation = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [

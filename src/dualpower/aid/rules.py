@@ -79,9 +79,10 @@ def is_match_volunteer(user: Any, match: Any) -> bool:
 
 rules.add_perm("aid.view_requests", is_admitted)
 rules.add_perm("aid.view_summary", is_admitted)
-# Anyone admitted may ask for help or offer it (issue 6); observers included.
+# Anyone admitted may ask for help (issue 6), observers included; helping is taking part, which
+# observers do not (the services refuse to match them), so offering is for members.
 rules.add_perm("aid.add_request", is_admitted)
-rules.add_perm("aid.add_offer", is_admitted)
+rules.add_perm("aid.add_offer", is_member)
 rules.add_perm("aid.view_request", sees_request)
 rules.add_perm("aid.view_details", sees_details)
 rules.add_perm("aid.change_details", is_dispatcher | is_requester)
@@ -122,4 +123,3 @@ PERMISSIONS = (
     "aid.manage_dispatchers",
     "aid.change_settings",
 )
-_ = is_member  # composed above

@@ -11,7 +11,8 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,7 +24,6 @@ from dualpower.aid.models import (
     LIVE_MATCH,
     AidCategory,
     AidMatch,
-    AidOffer,
     AidRequest,
     AidSettings,
     DispatcherRole,
@@ -70,6 +70,13 @@ def settings_for(community: Community) -> AidSettings:
     return found
 
 
+def matching_changed(community: Community) -> None:
+    """Tell the prepared offer index that offers, capacities or distances changed. Call inside the
+    changing transaction, so a rollback leaves the generation as it was."""
+    if not AidSettings.objects.filter(community=community).update(generation=F("generation") + 1):
+        AidSettings.objects.get_or_create(community=community, defaults={"generation": 1})
+
+
 def _check_category(community: Community, key: Any, *, field: str = "category") -> str:
     key = str(key or "").strip()
     if key not in dict(categories_for(community)):
@@ -106,6 +113,7 @@ def aid_settings_update(
     retention_days: Any = None,
     stale_days: Any = None,
     distances: Any = None,
+    decision_ref: str = "",
 ) -> AidSettings:
     current = settings_for(community)
     changed: dict[str, Any] = {}
@@ -125,12 +133,14 @@ def aid_settings_update(
         setattr(current, key, value)
     if changed:
         current.save(update_fields=list(changed))
+        matching_changed(community)
         audit_record(
             community=community,
             actor=by,
             action="aid.settings",
             target=current,
             data={k: v for k, v in changed.items() if k != "distances"},
+            decision_ref=decision_ref,
         )
     return current
 
@@ -174,7 +184,7 @@ def aid_category_add(*, community: Community, name: Any, by: Membership | None) 
 
 @transaction.atomic
 def dispatcher_grant(
-    *, community: Community, membership: Membership, by: Membership | None
+    *, community: Community, membership: Membership, by: Membership | None, decision_ref: str = ""
 ) -> DispatcherRole:
     if membership.community_id != community.pk or not membership.is_active:
         raise InvalidInput(_("Only active members of this community can be dispatchers."), field="membership")
@@ -189,6 +199,7 @@ def dispatcher_grant(
         action="aid.dispatcher.grant",
         target=membership,
         summary=str(membership),
+        decision_ref=decision_ref,
     )
     return role
 
@@ -354,6 +365,8 @@ def _close(
         match.ended_at = now
         match.updated_at = now
         match.save(update_fields=["status", "ended_at", "updated_at"])
+    if live:
+        matching_changed(locked.community)
     locked.quantity_committed = locked.quantity_delivered
     locked.status = status
     locked.closed_at = now
@@ -399,70 +412,5 @@ def request_close_fulfilled(*, request: AidRequest, by: Membership, reason: Any 
     return _close(request, status=AidRequest.Status.FULFILLED, by=by, reason=reason)
 
 
-# --- offers -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def offer_create(*, community: Community, volunteer: Membership, **data: Any) -> AidOffer:
-    kind = data.get("kind") or AidOffer.Kind.ONE_OFF
-    if kind not in AidOffer.Kind.values:
-        raise InvalidInput(_("An offer is one-off, recurring or inexhaustible."), field="kind")
-    raw_categories = data.get("categories")
-    if isinstance(raw_categories, str):
-        raw_categories = [raw_categories]
-    if not raw_categories or not isinstance(raw_categories, list | tuple):
-        raise InvalidInput(_("Choose at least one category you can help with."), field="categories")
-    categories = sorted({_check_category(community, c, field="categories") for c in raw_categories})
-    if kind == AidOffer.Kind.INEXHAUSTIBLE:
-        capacity, period = None, ""
-    else:
-        capacity = validation.quantity(data.get("capacity"), field="capacity")
-        period = ""
-        if kind == AidOffer.Kind.RECURRING:
-            period = data.get("period") or AidOffer.Period.MONTH
-            if period not in AidOffer.Period.values:
-                raise InvalidInput(
-                    _("A recurring offer's capacity is per week or per month."), field="period"
-                )
-    offer = AidOffer.objects.create(
-        community=community,
-        volunteer=volunteer,
-        categories=categories,
-        description=validation.text(
-            data.get("description"),
-            field="description",
-            label=_("What you offer"),
-            max_length=validation.MAX_DESCRIPTION,
-            required=True,
-        ),
-        kind=kind,
-        capacity=capacity,
-        period=period,
-        skills=validation.names(data.get("skills"), field="skills", label=_("skills")),
-        languages=validation.names(data.get("languages"), field="languages", label=_("languages")),
-        neighbourhood=validation.neighbourhood(data.get("neighbourhood")),
-        availability=validation.availability(data.get("availability")),
-        privacy=_privacy(data.get("privacy")),
-    )
-    audit_record(community=community, actor=volunteer, action="aid.offer.create", target=offer)
-    return offer
-
-
-@transaction.atomic
-def offer_set_status(*, offer: AidOffer, status: Any, by: Membership) -> AidOffer:
-    if status not in AidOffer.Status.values:
-        raise InvalidInput(_("An offer is active, paused or withdrawn."), field="status")
-    locked = AidOffer.objects.select_for_update().get(pk=offer.pk)
-    if locked.status == AidOffer.Status.WITHDRAWN:
-        raise Conflict(_("This offer was withdrawn; make a new one instead."))
-    if locked.status == status:
-        return locked
-    locked.status = status
-    locked.updated_at = timezone.now()
-    locked.save(update_fields=["status", "updated_at"])
-    audit_record(community=locked.community, actor=by, action=f"aid.offer.{status}", target=locked)
-    return locked
-
-
-def integrity_conflict(exc: IntegrityError) -> Conflict:
-    return Conflict(_("Someone changed this at the same moment; reload and try again."))
+# Offers live in offers.py; their verbs are part of this module's interface too.
+from dualpower.aid.offers import offer_create, offer_set_status  # noqa: E402, F401

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.aid import crypto, lifecycle, selectors, services, stats
@@ -209,11 +210,11 @@ def request_cancel(request: HttpRequest, community: Community, code: str) -> Htt
 
 
 STEPS: dict[str, tuple[str, str]] = {
-    "confirm": ("aid.confirm_match", "Confirmed."),
-    "start": ("aid.act_on_match", "Marked as in progress."),
-    "deliver": ("aid.act_on_match", "Marked as fulfilled. Thank you!"),
-    "release": ("aid.act_on_match", "Released: the request is open again."),
-    "feedback": ("aid.feedback_match", "Thank you for your feedback."),
+    "confirm": ("aid.confirm_match", gettext_noop("Confirmed.")),
+    "start": ("aid.act_on_match", gettext_noop("Marked as in progress.")),
+    "deliver": ("aid.act_on_match", gettext_noop("Marked as fulfilled. Thank you!")),
+    "release": ("aid.act_on_match", gettext_noop("Released: the request is open again.")),
+    "feedback": ("aid.feedback_match", gettext_noop("Thank you for your feedback.")),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
@@ -100,7 +101,7 @@ def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: st
     qs = Proposal.objects.filter(assembly=assembly).exclude(state=Proposal.State.DRAFT)
     if state:
         if state not in Proposal.State.values:
-            raise InvalidInput("Unknown state.", field="state")
+            raise InvalidInput(_("Unknown state."), field="state")
         qs = qs.filter(state=state)
     return [_out(p) for p in qs.select_related("assembly__policy", "assembly__community")[:500]]
 
@@ -126,7 +127,7 @@ def proposal_detail(request: HttpRequest, slug: str, assembly_slug: str, proposa
     if proposal.state == Proposal.State.DRAFT and not request.user.has_perm(
         "assemblies.manage_proposal", proposal
     ):
-        raise NotFound("There is no such proposal in this assembly.")
+        raise NotFound(_("There is no such proposal in this assembly."))
     return _out(proposal)
 
 
@@ -135,7 +136,7 @@ def outcome_detail(request: HttpRequest, slug: str, assembly_slug: str, proposal
     proposal = _proposal(request, slug, assembly_slug, proposal_id)
     outcome = getattr(proposal, "outcome", None) if proposal.state == Proposal.State.CLOSED else None
     if outcome is None:
-        raise NotFound("This proposal has not been decided yet.")
+        raise NotFound(_("This proposal has not been decided yet."))
     return outcome
 
 
@@ -225,7 +226,7 @@ def delegation_create(request: HttpRequest, slug: str, assembly_slug: str, paylo
     check(request, "assemblies.delegate", assembly)
     target = Membership.objects.filter(community=assembly.community, pk=payload.delegate).first()
     if target is None:
-        raise InvalidInput("There is no such member here.", field="delegate")
+        raise InvalidInput(_("There is no such member here."), field="delegate")
     proposal = None
     if payload.proposal is not None:
         proposal = selectors.proposal_get(assembly=assembly, pk=payload.proposal)
@@ -246,6 +247,6 @@ def delegation_delete(request: HttpRequest, slug: str, assembly_slug: str, deleg
     assembly = _assembly(request, slug, assembly_slug)
     found = Delegation.objects.filter(assembly=assembly, pk=delegation_id).first()
     if found is None:
-        raise NotFound("There is no such delegation.")
+        raise NotFound(_("There is no such delegation."))
     services.delegation_remove(delegation=found, by=_me(request, assembly))
     return Status(204, None)

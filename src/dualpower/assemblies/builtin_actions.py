@@ -114,7 +114,8 @@ def run_role(*, community: Community, params: actions.Params, decision: actions.
         reason=_("Decided by the assembly: %(t)s") % {"t": decision.title[:400]},
         decision_ref=decision.ref,
     )
-    return describe_role(community, params)
+    role = dict(Membership.Role.choices).get(params["role"], params["role"])
+    return _("%(name)s now has the role %(role)s.") % {"name": m.display_name, "role": role}
 
 
 # --- change a policy ----------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def run_policy(*, community: Community, params: actions.Params, decision: action
         data={"before": before, "after": {k: str(v) for k, v in params["changes"].items()}},
         decision_ref=decision.ref,
     )
-    return describe_policy(community, params)
+    return _("The policy of %(a)s is changed.") % {"a": policy.assembly.name}
 
 
 def register() -> None:

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies import actions as action_registry
-from dualpower.assemblies import bodies, counting, processes, sources
+from dualpower.assemblies import bodies, counting, notify, processes, sources
 from dualpower.assemblies.models import Amendment, Ballot, Outcome, Proposal, ProposalAction, Vote
+from dualpower.assemblies.selectors import meeting_link
 from dualpower.assemblies.voting import resolve_weights, shuffle_ballots
 from dualpower.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
@@ -75,6 +76,7 @@ def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Outcom
     process = processes.get(proposal.process)
     voter_ids = set(bodies.voters_of(proposal.assembly).values_list("pk", flat=True))
     entries, extra, source, link = _entries(proposal, voter_ids)
+    link = link or meeting_link(proposal)
     options = list(proposal.options.values_list("pk", "label", "membership_id"))
     try:
         result = counting.count(
@@ -236,9 +238,7 @@ def _failure_text(exc: Exception) -> str:
 
 
 def _notify_outcome(proposal: Proposal) -> None:
-    from dualpower.notifications.services import notification_send
-
-    notification_send(
+    notify.send(
         recipients=list(bodies.voters_of(proposal.assembly)),
         community=proposal.assembly.community,
         kind="assemblies.outcome",

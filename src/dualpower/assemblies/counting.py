@@ -168,7 +168,7 @@ def _positions(
     votes: dict[str, int] = {}
     for e in entries:
         votes[e.position] = votes.get(e.position, 0) + e.weight
-    result = decision.decide(rule, votes, max(eligible, participants))
+    result = decision.decide(rule, votes, eligible)
     return Count(
         passed=result.passed,
         rule=rule.settings(),

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dualpower.assemblies import bodies, services
+from dualpower.assemblies import bodies, notify, services
 from dualpower.assemblies.models import Proposal
 from dualpower.ops.demo import Demo, register
 
@@ -23,6 +23,12 @@ def _voters(demo: Demo) -> list:
 
 @register
 def load_assemblies(demo: Demo) -> None:
+    # Records of the past, and demo people with made-up addresses: nobody is notified.
+    with notify.held():
+        _load(demo)
+
+
+def _load(demo: Demo) -> None:
     ga = services.general_assembly_for(demo.community)
     ga.description = "All members of the community, deciding together."
     ga.save(update_fields=["description"])
@@ -51,7 +57,7 @@ def load_assemblies(demo: Demo) -> None:
         return p
 
     # A consensus stopped by one block, with its reason.
-    crowd = people[: min(len(people), 14)]
+    crowd = people[: min(len(people), 9)]
     ballots = [(m, {"position": rng.choice(["agree", "agree", "agree", "stand_aside"])}) for m in crowd[1:]]
     ballots.append(
         (crowd[0], {"position": "block", "reason": "The car park is where the Saturday market sets up."})
@@ -105,7 +111,7 @@ def load_assemblies(demo: Demo) -> None:
         now=now - timedelta(days=2),
     )
     services.proposal_open_voting(proposal=open_vote, by=None, now=now - timedelta(hours=6))
-    for m in crowd[2:8]:
+    for m in crowd[2:6]:
         services.vote_cast(proposal=open_vote, by=m, position="agree")
     talk = services.proposal_create(
         assembly=ga,

@@ -10,9 +10,10 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
-from dualpower.assemblies import bodies
+from dualpower.assemblies import bodies, notify
 from dualpower.assemblies.closing import proposal_close
 from dualpower.assemblies.models import Participation, Proposal, Reminder, Vote
 from dualpower.assemblies.services import proposal_open_voting
@@ -28,7 +29,7 @@ def windows(now: datetime) -> str:
     """Close votes whose time is up (amendment votes first), then open votes whose discussion ended."""
     closed = opened = 0
     due = Proposal.objects.filter(state=Proposal.State.VOTING, voting_closes_at__lte=now)
-    for proposal in due.order_by("-amends_id", "voting_closes_at", "id"):
+    for proposal in due.order_by(F("amends").desc(nulls_last=True), "voting_closes_at", "id"):
         try:
             proposal_close(proposal=proposal, now=now)
             closed += 1
@@ -46,8 +47,6 @@ def windows(now: datetime) -> str:
 
 
 def _remind(now: datetime) -> int:
-    from dualpower.notifications.services import notification_send
-
     sent = 0
     soon = Proposal.objects.filter(
         state=Proposal.State.VOTING,
@@ -65,7 +64,7 @@ def _remind(now: datetime) -> int:
                     else Vote.objects.filter(proposal=proposal).values("voter_id")
                 )
                 waiting = bodies.voters_of(proposal.assembly).exclude(pk__in=voted)
-                notification_send(
+                notify.send(
                     recipients=list(waiting),
                     community=proposal.assembly.community,
                     kind="assemblies.vote_closing",

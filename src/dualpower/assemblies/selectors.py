@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
 from dualpower.assemblies import bodies, processes
 from dualpower.assemblies.models import (
@@ -31,7 +32,7 @@ def assembly_get(*, community: Community, slug: str) -> Assembly:
 
     found = assemblies_for(community=community).filter(slug=slug).first()
     if found is None:
-        raise NotFound("There is no assembly with that name here.")
+        raise NotFound(_("There is no assembly with that name here."))
     return found
 
 
@@ -47,7 +48,7 @@ def proposal_get(*, assembly: Assembly, pk: Any) -> Proposal:
     except (TypeError, ValueError):
         found = None
     if found is None:
-        raise NotFound("There is no such proposal in this assembly.")
+        raise NotFound(_("There is no such proposal in this assembly."))
     return found
 
 
@@ -114,7 +115,11 @@ def results_visible(proposal: Proposal) -> bool:
 
 
 def open_votes(proposal: Proposal) -> dict[int, str]:
-    """membership id → their position (or a short text of their ballot), for open ballots only."""
+    """membership id → their position (or a short text of their ballot), for open ballots only.
+
+    Callers showing these to people check ``results_visible(proposal)`` first: a policy may hide
+    how members voted until the vote closes.
+    """
     if proposal.is_secret:
         return {}
     process = processes.get(proposal.process)
@@ -209,13 +214,18 @@ def voters_count(assembly: Assembly) -> int:
 def next_meetings(assembly: Assembly) -> list[Any]:
     """Upcoming meetings of this assembly, when the meetings app offers them."""
     try:
-        from dualpower.meetings import selectors as meetings
+        from dualpower.meetings.selectors import upcoming_meetings
     except ImportError:
         return []
-    finder = getattr(meetings, "upcoming_for_assembly", None) or getattr(meetings, "meetings_upcoming", None)
-    if finder is None:
-        return []
-    try:
-        return list(finder(assembly=assembly))[:5]
-    except TypeError:
-        return []
+    return list(upcoming_meetings(assembly=assembly, limit=5))
+
+
+def meeting_link(proposal: Proposal) -> str:
+    """The page of the meeting whose agenda carries this proposal, if any (meetings app)."""
+    items = getattr(proposal, "agenda_items", None)
+    if items is None:
+        return ""
+    item = items.select_related("meeting").order_by("-meeting__starts_at").first()
+    meeting = getattr(item, "meeting", None)
+    url = getattr(meeting, "get_absolute_url", None)
+    return url() if callable(url) else ""

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies import actions as action_registry
-from dualpower.assemblies import bodies, processes
+from dualpower.assemblies import bodies, notify, processes
 from dualpower.assemblies.models import (
     Amendment,
     Assembly,
@@ -361,9 +361,20 @@ def proposal_open_voting(
     return proposal
 
 
-def _open_voting(proposal: Proposal, *, by: Membership | None, now: datetime) -> None:
-    from dualpower.notifications.services import notification_send
+def _notify_vote_open(proposal: Proposal) -> None:
+    if proposal.voting_mode == Proposal.VotingMode.ONLINE:
+        notify.send(
+            recipients=list(bodies.voters_of(proposal.assembly)),
+            community=proposal.assembly.community,
+            kind="assemblies.vote_open",
+            title=_("A vote is open in %(a)s") % {"a": proposal.assembly.name},
+            body=_("Your vote is welcome until %(d)s.")
+            % {"d": timezone.localtime(proposal.voting_closes_at).strftime("%Y-%m-%d %H:%M")},
+            url=proposal.get_absolute_url(),
+        )
 
+
+def _open_voting(proposal: Proposal, *, by: Membership | None, now: datetime) -> None:
     policy = proposal.assembly.policy
     proposal.state = S.VOTING
     proposal.voting_opens_at = now
@@ -377,16 +388,7 @@ def _open_voting(proposal: Proposal, *, by: Membership | None, now: datetime) ->
         target=proposal,
         summary=proposal.title,
     )
-    if proposal.voting_mode == Proposal.VotingMode.ONLINE:
-        notification_send(
-            recipients=list(bodies.voters_of(proposal.assembly)),
-            community=proposal.assembly.community,
-            kind="assemblies.vote_open",
-            title=_("A vote is open in %(a)s") % {"a": proposal.assembly.name},
-            body=_("Your vote is welcome until %(d)s.")
-            % {"d": timezone.localtime(proposal.voting_closes_at).strftime("%Y-%m-%d %H:%M")},
-            url=proposal.get_absolute_url(),
-        )
+    _notify_vote_open(proposal)
 
 
 @transaction.atomic
@@ -398,6 +400,7 @@ def proposal_withdraw(*, proposal: Proposal, by: Membership | None) -> Proposal:
         raise Conflict(_("This proposal is already decided or withdrawn."))
     proposal.state = S.WITHDRAWN
     proposal.save(update_fields=["state", "updated_at"])
+    proposal.actions.filter(status=ProposalAction.Status.PENDING).update(status=ProposalAction.Status.SKIPPED)
     audit_record(
         community=proposal.community,
         actor=by,
@@ -522,6 +525,7 @@ def amendment_decline(*, amendment: Amendment, by: Membership | None, to_vote: b
             voting_closes_at=closes,
         )
         amendment.vote = vote
+        _notify_vote_open(vote)
     amendment.save(update_fields=["state", "vote"])
     audit_record(
         community=proposal.community,

@@ -22,6 +22,7 @@ from dualpower.errors import DomainError, InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.node.models import Community
+from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 
 
@@ -36,6 +37,10 @@ def _proposal(request: HttpRequest, community: Community, slug: str, pk: int) ->
     assembly = _assembly(request, community, slug)
     proposal = selectors.proposal_get(assembly=assembly, pk=pk)
     require_perm(request, "assemblies.view_proposal", proposal)
+    if proposal.state == Proposal.State.DRAFT and not request.user.has_perm(
+        "assemblies.manage_proposal", proposal
+    ):
+        raise NotFound(_("There is no such proposal in this assembly."))  # a draft is its author's
     return proposal
 
 
@@ -161,7 +166,7 @@ def proposal_new(request: HttpRequest, community: Community, assembly: str) -> H
                 topic=form.cleaned_data["topic"],
                 seats=form.cleaned_data["seats"],
                 dots=form.cleaned_data["dots"] or 0,
-                options=form.options_list(),
+                options=_candidates(form, community),
                 actions=acts,
                 draft=form.cleaned_data["draft"],
             )
@@ -179,6 +184,22 @@ def proposal_new(request: HttpRequest, community: Community, assembly: str) -> H
         {"assembly": a, "form": form, "processes": processes.PROCESSES.values(), "kinds": actions.kinds()},
         status=status,
     )
+
+
+def _candidates(form: ProposalForm, community: Community) -> list[dict[str, Any]]:
+    """In an election, an option naming exactly one member is that member's candidacy."""
+    options = form.options_list()
+    if form.cleaned_data.get("process") != "stv":
+        return options
+    for option in options:
+        found = list(
+            Membership.objects.filter(
+                community=community, status="active", display_name__iexact=option["label"]
+            )[:2]
+        )
+        if len(found) == 1:
+            option["membership"] = found[0].pk
+    return options
 
 
 def _policy_action(form: ProposalForm, assembly: Assembly) -> list[dict[str, Any]]:
@@ -225,7 +246,39 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         and outcome.process == "advice"
         and outcome.passed is None,
         "delegated": _delegated(outcome),
+        "statement": _statement(outcome),
+        "chart": _chart(outcome, process),
     }
+
+
+def _chart(outcome: Any, process: processes.Process) -> Any:
+    """The count as a bar chart with its table (positions, or each option's score in a poll)."""
+    if outcome is None:
+        return ""
+    counts = outcome.tally.get("counts") or {}
+    if counts:
+        rows = [(process.position_label(k), int(v)) for k, v in counts.items() if v]
+        return charts.bar_chart(
+            rows, title=_("Positions"), label_header=_("Position"), value_label=_("Votes")
+        )
+    scores = outcome.tally.get("scores") or {}
+    if scores and all(isinstance(v, int) for v in scores.values()):
+        labels = dict(outcome.proposal.options.values_list("pk", "label"))
+        rows = [(labels.get(int(k), k), v) for k, v in scores.items()]
+        return charts.bar_chart(rows, title=_("Count"), label_header=_("Option"), value_label=_("Score"))
+    return ""
+
+
+def _statement(outcome: Any) -> str:
+    """The engine's sentence without its leading verdict, which the page shows in bold."""
+    if outcome is None:
+        return ""
+    text = outcome.statement
+    for prefix in ("Not passed: ", "Passed: "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            return text[:1].upper() + text[1:]
+    return text
 
 
 def _delegated(outcome: Any) -> list[tuple[str, int]]:

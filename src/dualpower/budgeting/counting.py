@@ -84,29 +84,50 @@ def file_name(cycle: Cycle, district: District | None) -> str:
     return f"{cycle.community.slug}-{cycle.slug}-{area or 'district'}.pb"
 
 
-def election_text(cycle: Cycle, area: Area) -> tuple[str, int]:
-    """The anonymised ballot file of one area, and the count unit (cents per unit in the file)."""
-    unit = count_unit([area.budget, *(int(p.cost or 0) for p in area.proposals)])
+@dataclass(frozen=True)
+class AreaBallots:
+    """The confirmed ballots of one area, read once: each ballot's ref and channel, and its
+    entries as (position of the proposal in the area, points)."""
+
+    refs: dict[int, tuple[str, str]]
+    entries: dict[int, list[tuple[int, int]]]
+
+
+def read_ballots(cycle: Cycle, area: Area) -> AreaBallots:
     position = {p.pk: i for i, p in enumerate(area.proposals)}
+    refs = {
+        pk: (ref, channel)
+        for pk, ref, channel in Ballot.objects.filter(
+            cycle=cycle, district=area.district, confirmed=True
+        ).values_list("id", "ref", "channel")
+    }
+    # One pass over the entries in insertion order (no sort of a million rows by ballot).
     rows = (
         BallotEntry.objects.filter(
-            ballot__cycle=cycle,
-            ballot__district=area.district,
-            ballot__confirmed=True,
-            proposal_id__in=position,
+            ballot__cycle=cycle, ballot__district=area.district, ballot__confirmed=True
         )
-        .order_by("ballot_id", "points" if cycle.ballot_type == BallotType.RANKED else "id")
+        .order_by("id")
         .values_list("ballot_id", "proposal_id", "points")
     )
-    refs = dict(
-        Ballot.objects.filter(cycle=cycle, district=area.district, confirmed=True).values_list("id", "ref")
-    )
-    per_voter: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for ballot_id, proposal_id, points in rows.iterator(chunk_size=20000):
-        per_voter[ballot_id].append((position[proposal_id], points))
+    entries: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for ballot_id, proposal_id, points in rows.iterator(chunk_size=50000):
+        place = position.get(proposal_id)
+        if place is not None:
+            entries[ballot_id].append((place, points))
+    if cycle.ballot_type == BallotType.RANKED:
+        for chosen in entries.values():
+            chosen.sort(key=lambda entry: entry[1])  # first choice first
+    return AreaBallots(refs=refs, entries=dict(entries))
+
+
+def election_text(cycle: Cycle, area: Area, read: AreaBallots | None = None) -> tuple[str, int]:
+    """The anonymised ballot file of one area, and the count unit (cents per unit in the file)."""
+    unit = count_unit([area.budget, *(int(p.cost or 0) for p in area.proposals)])
+    read = read or read_ballots(cycle, area)
+    refs, per_voter = read.refs, read.entries
     # Ballots go out in the order of their random refs, not in the order people voted.
-    order = sorted(per_voter, key=lambda b: refs[b])
-    ballots = Ballots.from_lists([refs[b] for b in order], [per_voter[b] for b in order])
+    order = sorted(per_voter, key=lambda b: refs[b][0])
+    ballots = Ballots.from_lists([refs[b][0] for b in order], [per_voter[b] for b in order])
     vote_type = VOTE_TYPE[BallotType(cycle.ballot_type)]
     meta = {
         "description": cycle.title,
@@ -193,28 +214,20 @@ def _apply_category_limits(cycle: Cycle, area: Area, selected: list[str]) -> tup
     return funded, passed
 
 
-def _votes(cycle: Cycle, area: Area) -> dict[str, dict[str, int]]:
-    out = {p.code: {"online": 0, "paper": 0, "points": 0} for p in area.proposals}
-    codes = {p.pk: p.code for p in area.proposals}
-    rows = (
-        BallotEntry.objects.filter(
-            ballot__cycle=cycle, ballot__district=area.district, ballot__confirmed=True
-        )
-        .values_list("proposal_id", "ballot__channel", "points")
-        .iterator(chunk_size=20000)
-    )
-    for proposal_id, channel, points in rows:
-        code = codes.get(proposal_id)
-        if code is None:
-            continue
-        key = "paper" if channel == Ballot.Channel.PAPER else "online"
-        out[code][key] += 1
-        out[code]["points"] += points
-    return out
+def _votes(area: Area, read: AreaBallots) -> dict[str, dict[str, int]]:
+    """Ballots naming each project, online (and booth) and on paper apart, and points given."""
+    out = [{"online": 0, "paper": 0, "points": 0} for _p in area.proposals]
+    for ballot_id, chosen in read.entries.items():
+        key = "paper" if read.refs[ballot_id][1] == Ballot.Channel.PAPER else "online"
+        for place, points in chosen:
+            out[place][key] += 1
+            out[place]["points"] += points
+    return {p.code: votes for p, votes in zip(area.proposals, out, strict=True)}
 
 
 def count_area(cycle: Cycle, area: Area) -> Result:
-    text, unit = election_text(cycle, area)
+    read = read_ballots(cycle, area)
+    text, unit = election_text(cycle, area, read)
     election = parse_pb(text)  # count the published file itself
     settings: dict[str, Any] = {"unit_cents": unit}
     if election.ballots.num_voters == 0:
@@ -238,7 +251,7 @@ def count_area(cycle: Cycle, area: Area) -> Result:
         rule_selected=selected,
         passed_over=passed,
         greedy_selected=greedy_selected,
-        votes=_votes(cycle, area),
+        votes=_votes(area, read),
         total_cost=sum(costs[c] for c in funded),
         settings=settings,
         explanation=outcome_json["explanation"],

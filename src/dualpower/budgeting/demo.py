@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dualpower.budgeting import services, voting
+from dualpower.budgeting import paper, services, voting
 from dualpower.budgeting.models import Cycle, Proposal
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
@@ -73,7 +73,7 @@ def _ballots(
     rng: random.Random,
     proposals: list[Proposal],
     *,
-    paper: int,
+    on_paper: int,
     skip: Membership | None = None,
 ) -> None:
     codes = [p.code for p in proposals]
@@ -82,10 +82,10 @@ def _ballots(
             continue
         chosen = rng.sample(codes, rng.randint(1, 3))
         voting.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[(c, 1) for c in chosen])
-    if paper:
-        lines = [[(c, 1) for c in rng.sample(codes, rng.randint(1, 3))] for _ in range(paper)]
-        made = voting.paper_ballots_enter(cycle=cycle, by=demo.coordinator, district=None, ballots=lines)
-        voting.paper_batch_confirm(cycle=cycle, by=demo.member, batch=made[0].batch)
+    if on_paper:
+        lines = [[(c, 1) for c in rng.sample(codes, rng.randint(1, 3))] for _ in range(on_paper)]
+        made = paper.paper_ballots_enter(cycle=cycle, by=demo.coordinator, district=None, ballots=lines)
+        paper.paper_batch_confirm(cycle=cycle, by=demo.member, batch=made[0].batch)
 
 
 @register
@@ -100,7 +100,7 @@ def load_budgets(demo: Demo) -> None:
     )  # fmt: skip
     funded_rows = [(title, cost) for title, cost, _where in LAST_YEAR]
     proposals = _build(last, demo, rng, funded_rows)
-    _ballots(last, demo, rng, proposals, paper=240)
+    _ballots(last, demo, rng, proposals, on_paper=240)
     last = services.cycle_advance(cycle=last, by=demo.coordinator)  # results: counted
     last = services.cycle_advance(cycle=last, by=demo.coordinator)  # implementation (binding count)
     funded = Proposal.objects.filter(cycle=last, code__in=last.results.get().selected).order_by("code")
@@ -124,5 +124,5 @@ def load_budgets(demo: Demo) -> None:
         working_group=group, voting_until=now + timedelta(days=14),
     )  # fmt: skip
     proposals = _build(this, demo, rng, list(THIS_YEAR))
-    _ballots(this, demo, rng, proposals, paper=0, skip=demo.member)  # the demo member votes themself
+    _ballots(this, demo, rng, proposals, on_paper=0, skip=demo.member)  # the demo member votes themself
     demo.say("Budgets: a finished cycle being carried out, and one open for voting.")

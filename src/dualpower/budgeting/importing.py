@@ -69,6 +69,11 @@ def cycle_import(
     """A closed cycle (phase: results) holding the file's projects and ballots, counted at once."""
     if election.ballots.num_voters == 0:
         raise InvalidInput(_("The file has no ballots to count."), field="file")
+    refs = [voter_id[:64] for voter_id in election.ballots.voter_ids]
+    if len(set(refs)) != len(refs):
+        raise InvalidInput(
+            _("The file names the same voter twice; each ballot needs its own voter_id."), field="file"
+        )
     if (election.ballots.weights != 1).any():
         raise InvalidInput(_("Ballots with weights other than 1 cannot be imported."), field="file")
     scale = int(election.meta.get("currency_scale", "1"))

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from dualpower.budgeting.models import Ballot, Cycle, District, Idea, Proposal, Result
+from dualpower.budgeting.money import money
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
 from dualpower.node.models import Community
@@ -145,13 +146,21 @@ def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[s
             continue
         account = explain_voter(election, stored_outcome(result), ballot.ref)
         unit = int(result.settings.get("unit_cents", 1))
+        share, left = round(account["share"] * unit), round(account["left"] * unit)
         out.append(
             {
                 "district": ballot.district,
-                "share": round(account["share"] * unit),
-                "left": round(account["left"] * unit),
+                "share": share,
+                "left": left,
+                "share_text": money(share, cycle.currency),
+                "left_text": money(left, cycle.currency),
                 "payments": [
-                    {**p, "paid_cents": round(p["paid"] * unit), "title": _title(cycle, p["project"])}
+                    {
+                        **p,
+                        "paid_cents": round(p["paid"] * unit),
+                        "paid_text": money(round(p["paid"] * unit), cycle.currency),
+                        "title": _title(cycle, p["project"]),
+                    }
                     for p in account["payments"]
                 ],
                 "supported_not_funded": [_title(cycle, c) for c in account["supported_not_funded"]],

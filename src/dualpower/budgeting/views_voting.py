@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.budgeting import paper as paper_ballots
 from dualpower.budgeting import selectors, voting
 from dualpower.budgeting.codes_pdf import codes_pdf
 from dualpower.budgeting.models import BallotType, Cycle, District
@@ -69,8 +70,8 @@ def _ballot_context(
         "tally": tally,
         "tally_cost": money(tally.total_cost, cycle.currency),
         "tally_budget": money(tally.budget, cycle.currency),
-        "cap": money(voting._cost_cap(cycle, district), cycle.currency)
-        if voting._cost_cap(cycle, district) is not None
+        "cap": money(voting.cost_cap(cycle, district), cycle.currency)
+        if voting.cost_cap(cycle, district) is not None
         else "",
         "started": bool(chosen),
     }
@@ -104,8 +105,13 @@ def vote(request: HttpRequest, community: Community, cycle: str) -> HttpResponse
 @require_POST
 @with_community
 def vote_check(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
-    """The running total (htmx): where the ballot being filled in stands against the limits."""
-    c = cycle_for(request, community, cycle, "budgeting.view_cycle")
+    """The running total (htmx): where the ballot being filled in stands against the limits.
+
+    Open to the booth's visitors (no account) while a cycle with voting codes is voting: the
+    booth page already shows that ballot, and the answer holds nothing else."""
+    c = selectors.cycle_get(community=community, slug=cycle)
+    if not (c.is_voting and c.eligibility == "codes"):
+        c = cycle_for(request, community, cycle, "budgeting.view_cycle")
     district = _area(request, c)
     try:
         chosen = dict(read_choices(request.POST, c))
@@ -136,7 +142,9 @@ def booth(request: HttpRequest, community: str, cycle: str) -> HttpResponse:
         try:
             choices = read_choices(request.POST, c)
             chosen = dict(choices)
-            voting.booth_vote(cycle=c, code=request.POST.get("code", ""), district=district, choices=choices)
+            paper_ballots.booth_vote(
+                cycle=c, code=request.POST.get("code", ""), district=district, choices=choices
+            )
         except DomainError as exc:
             error = exc
         else:
@@ -158,8 +166,8 @@ def paper(request: HttpRequest, community: Community, cycle: str) -> HttpRespons
             if action == "enter":
                 district = _area(request, c)
                 lines = [line for line in request.POST.get("ballots", "").splitlines() if line.strip()]
-                ballots = [voting.parse_choices(line, c.ballot_type) for line in lines]
-                made = voting.paper_ballots_enter(cycle=c, by=by, district=district, ballots=ballots)
+                ballots = [paper_ballots.parse_choices(line, c.ballot_type) for line in lines]
+                made = paper_ballots.paper_ballots_enter(cycle=c, by=by, district=district, ballots=ballots)
                 messages.success(
                     request, _("%(n)d ballots entered; a second teller must confirm them.") % {"n": len(made)}
                 )
@@ -171,16 +179,16 @@ def paper(request: HttpRequest, community: Community, cycle: str) -> HttpRespons
                     text = upload.read().decode("utf-8-sig")
                 except UnicodeDecodeError:
                     raise InvalidInput(_("The CSV file must be UTF-8 text."), field="file") from None
-                made = voting.paper_csv_import(cycle=c, by=by, text=text)
+                made = paper_ballots.paper_csv_import(cycle=c, by=by, text=text)
                 messages.success(
                     request,
                     _("%(n)d ballots imported; a second teller must confirm them.") % {"n": len(made)},
                 )
             elif action == "confirm":
-                n = voting.paper_batch_confirm(cycle=c, by=by, batch=request.POST.get("batch", ""))
+                n = paper_ballots.paper_batch_confirm(cycle=c, by=by, batch=request.POST.get("batch", ""))
                 messages.success(request, _("%(n)d ballots confirmed; they will be counted.") % {"n": n})
             elif action == "discard":
-                n = voting.paper_batch_discard(cycle=c, by=by, batch=request.POST.get("batch", ""))
+                n = paper_ballots.paper_batch_discard(cycle=c, by=by, batch=request.POST.get("batch", ""))
                 messages.success(request, _("%(n)d unconfirmed ballots discarded.") % {"n": n})
             else:
                 raise InvalidInput(_("Choose what to do."))
@@ -214,7 +222,7 @@ def codes(request: HttpRequest, community: Community, cycle: str) -> HttpRespons
         try:
             if not raw.strip().isdigit():
                 raise InvalidInput(_("How many codes? Write a whole number."), field="count")
-            issued = voting.voting_codes_issue(cycle=c, count=int(raw), by=me(request, community))
+            issued = paper_ballots.voting_codes_issue(cycle=c, count=int(raw), by=me(request, community))
         except DomainError as exc:
             error = exc
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
@@ -94,7 +95,7 @@ def coop_update(request: HttpRequest, slug: str, coop_slug: str, payload: CoopPa
 def member_list(request: HttpRequest, slug: str, coop_slug: str, status: str = "member") -> Any:
     coop = _coop(request, slug, coop_slug, "coops.view_coop")
     if status not in CoopMember.Status.values:
-        raise InvalidInput("The status is one of: pending, member, left.", field="status")
+        raise InvalidInput(_("The status is one of: pending, member, left."), field="status")
     if status != CoopMember.Status.MEMBER:
         check(request, "coops.decide_requests", coop)
     return selectors.coop_members(coop=coop, status=status)
@@ -166,7 +167,7 @@ def _place(coop: Cooperative, pk: int | None, field: str) -> CoopMember | None:
     try:
         return selectors.coop_member_get(coop=coop, pk=pk)
     except NotFound:
-        raise InvalidInput(f"Nobody with id {pk} is in this co-op.", field=field) from None
+        raise InvalidInput(_("Nobody with id %(id)s is in this co-op.") % {"id": pk}, field=field) from None
 
 
 @router.post(OPS, response={201: OperationOut})

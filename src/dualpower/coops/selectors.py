@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -155,3 +156,13 @@ def operations_to_decide(*, membership: Membership) -> QuerySet[CapitalOperation
         coop_id__in=boards.values("coop_id"),
         status__in=[CapitalOperation.Status.DRAFT, CapitalOperation.Status.APPROVED],
     ).select_related("coop", "member__membership")
+
+
+def ledger_accounts(*, coop: Cooperative) -> list[Any]:
+    """The co-op's open accounts in the community's currencies."""
+    from dualpower.ledger.models import Account
+    from dualpower.ledger.selectors import accounts_of
+
+    return list(
+        accounts_of(community=coop.community, owner_kind=Account.OwnerKind.COOPERATIVE, owner_id=coop.pk)
+    )

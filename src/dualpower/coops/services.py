@@ -161,6 +161,7 @@ def coop_create(
         community=community, slug=slug, name=name, kind=kind, purpose=purpose, assembly=assembly, **bylaws
     )
     _audit(coop, by, "coop.create", kind=kind, **bylaws)
+    coop_accounts_open(coop=coop, by=by)
     if founder is not None:
         CoopMember.objects.create(
             coop=coop, membership=founder, status=MEMBER, role=BOARD, joined_at=timezone.now()
@@ -367,3 +368,23 @@ def coop_board_set(*, place: CoopMember, is_board: bool, by: Membership) -> Coop
         membership=place.membership_id,
     )
     return place
+
+
+@transaction.atomic
+def coop_accounts_open(*, coop: Cooperative, by: Membership | None) -> list[Any]:
+    """Open the co-op's account in each of the community's currencies in use (the ledger returns
+    an account already open, so this is safe to repeat when a new currency starts)."""
+    from dualpower.ledger.models import Account
+    from dualpower.ledger.selectors import currencies_of
+    from dualpower.ledger.services import account_open
+
+    return [
+        account_open(
+            currency=currency,
+            owner_kind=Account.OwnerKind.COOPERATIVE,
+            owner_id=coop.pk,
+            name=coop.name,
+            by=by,
+        )
+        for currency in currencies_of(community=coop.community, include_inactive=False)
+    ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.coop_create, name="new"),
     path("<slug:coop>/", views.coop_detail, name="detail"),
     path("<slug:coop>/edit/", views.coop_edit, name="edit"),
+    path("<slug:coop>/accounts/", views.accounts_open, name="accounts_open"),
     path("<slug:coop>/join/", views.coop_join, name="join"),
     path("<slug:coop>/leave/", views.coop_leave, name="leave"),
     path("<slug:coop>/requests/<int:pk>/approve/", views.request_approve, name="approve"),

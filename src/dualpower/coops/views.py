@@ -18,9 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dualpower.coops import capital, patronage, selectors, services
 from dualpower.coops.forms import CoopEditForm, CoopForm, OperationForm, PatronageForm
 from dualpower.coops.models import Cooperative, CoopMember
+from dualpower.coops.templatetags.cents_format import cents
 from dualpower.errors import DomainError, NotFound
 from dualpower.members.roles import membership_for
 from dualpower.node.models import Community
+from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 
 GET = ["GET", "HEAD"]
@@ -123,7 +125,24 @@ def coop_detail(request: HttpRequest, community: Community, coop: str) -> HttpRe
             "can_change": user.has_perm("coops.change_coop", co),
             "can_set_board": user.has_perm("coops.set_board", co),
             "can_view_capital": user.has_perm("coops.view_capital", co),
+            "accounts": selectors.ledger_accounts(coop=co) if user.has_perm("coops.view_capital", co) else [],
         },
+    )
+
+
+@require_POST
+@with_community
+def accounts_open(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
+    co = _coop(request, community, coop, "coops.change_coop")
+    me = membership_for(request.user, community)
+    done = _("The co-op has an account in each of the community's currencies.")
+    return _act(
+        request,
+        lambda: services.coop_accounts_open(coop=co, by=me),
+        done,
+        "coops:detail",
+        community.slug,
+        co.slug,
     )
 
 
@@ -252,12 +271,21 @@ def capital_page(request: HttpRequest, community: Community, coop: str) -> HttpR
             else:
                 messages.success(request, _("The operation is drafted; the board will review it."))
                 return redirect("coops:capital", community.slug, co.slug)
+    accounts = selectors.capital_of(coop=co)
+    chart = charts.bar_chart(
+        [(a.member.membership.display_name, a.amount) for a in accounts if a.shares or a.amount],
+        title=_("Capital held by each member"),
+        label_header=_("Member"),
+        value_label=_("Capital"),
+        format_value=lambda v: cents(int(v)),
+    )
     return render(
         request,
         "coops/capital.html",
         {
             "coop": co,
-            "accounts": selectors.capital_of(coop=co),
+            "chart": chart,
+            "accounts": accounts,
             "totals": selectors.coop_totals(coop=co),
             "operations": list(selectors.operations_of(coop=co)[:200]),
             "register": list(selectors.register_of(coop=co).order_by("-created_at", "-id")[:200]),
@@ -327,6 +355,15 @@ def patronage_page(request: HttpRequest, community: Community, coop: str) -> Htt
                 messages.success(request, _("The allocation is proposed; check it, then adopt it."))
                 return redirect("coops:patronage", community.slug, co.slug)
     allocations = list(selectors.allocations_of(coop=co).prefetch_related("lines__member__membership"))
+    for allocation in allocations:
+        allocation.split_chart = charts.share_bar(  # type: ignore[attr-defined]
+            [
+                (_("Paid in cash"), allocation.total_cash),
+                (_("Retained in capital accounts"), allocation.total_retained),
+            ],
+            title=_("How the %(year)s surplus is split") % {"year": allocation.year},
+            format_value=lambda v: cents(int(v)),
+        )
     return render(
         request,
         "coops/patronage.html",

@@ -9,6 +9,10 @@ class InventoryConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.inventory import rules  # noqa: F401 - registers the permissions
+        from dualpower.inventory.panels import low_stock_panel
+        from dualpower.node import dashboard
         from dualpower.web import navigation
+
+        dashboard.register("low-stock", low_stock_panel)
 
         navigation.register("inventory", _("Inventory"), "inventory:list", order=45)

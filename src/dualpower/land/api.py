@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
@@ -97,7 +98,7 @@ def home_create(request: HttpRequest, slug: str, payload: HomeIn) -> Status[dict
     try:
         parcel = selectors.parcel_get(community=community, pk=data.pop("parcel"))
     except NotFound:
-        raise InvalidInput("The trust has no such parcel.", field="parcel") from None
+        raise InvalidInput(_("The trust has no such parcel."), field="parcel") from None
     home = services.home_create(parcel=parcel, by=_me(request, community), **data)
     return Status(201, _home_out(request, home))
 
@@ -118,12 +119,12 @@ def lease_create(request: HttpRequest, slug: str, payload: LeaseIn) -> Status[Gr
     try:
         home = selectors.home_get(community=community, pk=data.pop("home"))
     except NotFound:
-        raise InvalidInput("The trust has no such home.", field="home") from None
+        raise InvalidInput(_("The trust has no such home."), field="home") from None
     leaseholder = Membership.objects.filter(
         pk=data.pop("leaseholder"), community=community, status=Membership.Status.ACTIVE
     ).first()
     if leaseholder is None:
-        raise InvalidInput("The leaseholder must be a member of this community.", field="leaseholder")
+        raise InvalidInput(_("The leaseholder must be a member of this community."), field="leaseholder")
     lease = services.lease_create(home=home, leaseholder=leaseholder, by=_me(request, community), **data)
     return Status(201, lease)
 
@@ -149,7 +150,9 @@ def lease_resale(
     given = {k: v for k, v in q.dict().items() if v is not None}
     unused = set(given) - set(resale.inputs_needed(lease.formula))
     if unused:
-        raise InvalidInput(f"The {lease.formula} formula does not use: {', '.join(sorted(unused))}.")
+        raise InvalidInput(
+            _("The %(f)s formula does not use: %(u)s.") % {"f": lease.formula, "u": ", ".join(sorted(unused))}
+        )
     breakdown = services.lease_breakdown(lease=lease, **given)
     return {
         "formula": breakdown.formula.value,
@@ -169,6 +172,14 @@ def waitlist_apply(request: HttpRequest, slug: str, payload: ApplicationIn) -> S
         facts=payload.facts,
     )
     return Status(201, application)
+
+
+@router.post(LAND + "/waitlist/{application_id}/withdraw", response=ApplicationOut)
+def waitlist_withdraw(request: HttpRequest, slug: str, application_id: int) -> WaitlistApplication:
+    community = _community(request, slug, "land.view_waitlist")
+    application = selectors.application_get(community=community, pk=application_id)
+    check(request, "land.withdraw_application", application)
+    return waitlist.waitlist_withdraw(application=application, by=_me(request, community))
 
 
 @router.get(LAND + "/waitlist", response=list[ApplicationOut])

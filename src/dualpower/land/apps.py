@@ -11,7 +11,10 @@ class LandConfig(AppConfig):
         from dualpower.assemblies import actions
         from dualpower.land import demo, rules  # noqa: F401  (registers permissions and demo data)
         from dualpower.land.actions import ALLOCATE_HOME
+        from dualpower.land.panels import my_home_panel
+        from dualpower.node import dashboard
         from dualpower.web import navigation
 
         actions.register(ALLOCATE_HOME)
+        dashboard.register("my-home", my_home_panel)
         navigation.register("land", _("Land trust"), "land:homes", order=65)

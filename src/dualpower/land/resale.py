@@ -171,14 +171,19 @@ def breakdown_for(
         )
     elif formula in (Formula.FIXED_RATE_SIMPLE, Formula.FIXED_RATE_COMPOUND, Formula.ITEMIZED):
         bought = _date(params.get("purchase_date"), _("The purchase date"))
-        kwargs.update(purchase_date=bought, resale_date=resale_date or bought)
+        kwargs.update(purchase_date=bought)
+        latest = bought
         if formula == Formula.ITEMIZED:
+            improvements = _improvements(params.get("improvements", []))
+            latest = max([bought, *(i.completed for i in improvements)])
             kwargs.update(
-                improvements=_improvements(params.get("improvements", [])),
+                improvements=improvements,
                 adjustment=_int(params.get("adjustment", 0), _("The adjustment")),
             )
         else:
             kwargs["annual_rate"] = _fraction(params.get("annual_rate"), _("The annual rate"))
+        # Without a date of sale: as if sold today (never before the purchase or an improvement).
+        kwargs["resale_date"] = resale_date or max(latest, date.today())
     try:
         return resale_price(formula, **kwargs)
     except ValueError as exc:

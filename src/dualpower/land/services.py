@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dualpower.core.economy import Criterion
 from dualpower.errors import Conflict, InvalidInput, NotFound
@@ -24,19 +25,23 @@ TEXT_MAX = 5000
 DEFAULT_CRITERIA: list[dict[str, Any]] = [
     {
         "key": "years_waiting",
-        "description": "2 points for each full year on the waitlist, at most 5 years",
+        "description": gettext_noop("2 points for each full year on the waitlist, at most 5 years"),
         "points_per_unit": 2,
         "max_units": 5,
     },
     {
         "key": "lives_or_works_locally",
-        "description": "3 points if someone in the household lives or works in the neighbourhood",
+        "description": gettext_noop(
+            "3 points if someone in the household lives or works in the neighbourhood"
+        ),
         "points_per_unit": 3,
         "max_units": 1,
     },
     {
         "key": "displaced",
-        "description": "4 points if the household was displaced (eviction, unfit home) in the last 3 years",
+        "description": gettext_noop(
+            "4 points if the household was displaced (eviction, unfit home) in the last 3 years"
+        ),
         "points_per_unit": 4,
         "max_units": 1,
     },
@@ -73,7 +78,9 @@ def settings_for(community: Community) -> TrustSettings:
         return found
     try:
         with transaction.atomic():
-            return TrustSettings.objects.create(community=community, criteria=DEFAULT_CRITERIA)
+            # Published in the language active when the trust starts (the node's, from the command line).
+            criteria = [{**c, "description": _(c["description"])} for c in DEFAULT_CRITERIA]
+            return TrustSettings.objects.create(community=community, criteria=criteria)
     except IntegrityError:
         return TrustSettings.objects.get(community=community)
 
@@ -237,6 +244,20 @@ def lease_create(
     params = resale.clean_params(formula, formula_params)
     if home.leases.filter(status=GroundLease.Status.ACTIVE).exists():
         raise Conflict(_("%(home)s already has an active lease; end it first.") % {"home": home.label})
+    if home.status == Home.Status.ALLOCATED:
+        # The published draw decided who this home is for: the lease goes to that household.
+        allocated = (
+            home.allocations.filter(status="adopted").select_related("chosen").order_by("-adopted_at").first()
+        )
+        if (
+            allocated is not None
+            and allocated.chosen is not None
+            and allocated.chosen.membership_id != leaseholder.pk
+        ):
+            raise Conflict(
+                _("%(home)s was allocated to household %(id)s; its lease is for that household.")
+                % {"home": home.label, "id": allocated.chosen.public_id}
+            )
     lease = GroundLease.objects.create(
         home=home,
         leaseholder=leaseholder,

@@ -174,7 +174,16 @@ def lease_create(request: HttpRequest, community: Community) -> HttpResponse:
     require_perm(request, "land.manage", community)
     homes = [h for h in selectors.homes_of(community=community) if h.status != Home.Status.LEASED]
     members = list(Membership.objects.filter(community=community, status=Membership.Status.ACTIVE))
-    form = LeaseForm(request.POST or None, homes=homes, members=members)
+    initial: dict[str, Any] = {}
+    wanted = request.GET.get("home", "")
+    if wanted.isdigit():
+        # Coming from an adopted allocation: the home and the household it was allocated to.
+        initial["home"] = int(wanted)
+        adopted = Allocation.objects.filter(home_id=int(wanted), home__community=community, status="adopted")
+        chosen = adopted.select_related("chosen").order_by("-adopted_at").first()
+        if chosen is not None and chosen.chosen is not None:
+            initial["leaseholder"] = chosen.chosen.membership_id
+    form = LeaseForm(request.POST or None, homes=homes, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -205,11 +214,11 @@ def lease_detail(request: HttpRequest, community: Community, pk: int) -> HttpRes
     needed = resale.inputs_needed(lease.formula)
     form = ResaleForm(request.GET or None, needed=needed)
     breakdown, error = None, None
-    if form.is_valid():
+    # Unasked, dates default to today and an index to its latest year; an appraisal must be given.
+    if form.is_valid() or (not form.is_bound and "current_appraisal" not in needed):
+        given = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound else {}
         try:
-            breakdown = services.lease_breakdown(
-                lease=lease, **{k: v for k, v in form.cleaned_data.items() if v}
-            )
+            breakdown = services.lease_breakdown(lease=lease, **given)
         except DomainError as exc:
             error = exc.detail
     return render(

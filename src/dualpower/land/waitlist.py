@@ -275,7 +275,8 @@ def allocation_adopt(*, allocation: Allocation, by: Membership | None, decision_
 
     By a decision of the assembly (``decision_ref``), or by a coordinator if the trust allows it."""
     allocation = (
-        Allocation.objects.select_for_update()
+        # Lock only the allocation's row: PostgreSQL refuses FOR UPDATE across the nullable "chosen".
+        Allocation.objects.select_for_update(of=("self",))
         .select_related("home__community", "chosen__membership")
         .get(pk=allocation.pk)
     )

@@ -23,7 +23,7 @@ HOURS_FOR = (
 )  # fmt: skip
 
 
-def _batches(legs: list[Leg], size: int = 50) -> list[list[Leg]]:
+def _batches(legs: list[Leg], size: int = 10) -> list[list[Leg]]:
     return [legs[i : i + size] for i in range(0, len(legs), size)]
 
 
@@ -76,8 +76,8 @@ def load_ledger(demo: Demo) -> None:
     )
     root_accounts = [services.member_account(currency=roots, membership=m) for m in traders]
     hour_accounts = [services.member_account(currency=hours, membership=m) for m in traders]
-    made = _trade(roots, root_accounts, rng, 300, (200, 4_000), ROOTS_FOR, 50)
-    made += _trade(hours, hour_accounts, rng, 150, (30, 240), HOURS_FOR, 15)
+    made = _trade(roots, root_accounts, rng, 300, (200, 3_000), ROOTS_FOR, 50)
+    made += _trade(hours, hour_accounts, rng, 150, (30, 180), HOURS_FOR, 15)
     member_roots = next(a for a in root_accounts if a.owner_id == demo.member.pk)
     for i, other in enumerate(a for a in root_accounts if a.pk != member_roots.pk):
         if i >= 2:

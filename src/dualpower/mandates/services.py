@@ -220,7 +220,7 @@ def seats_expire(*, now: datetime) -> int:
 
 def _clean_mandate(
     sending: Assembly, proposal: Proposal, position: Any, note: Any, expires_at: datetime | None
-) -> tuple[str, str]:
+) -> tuple[str, str, datetime | None]:
     if proposal.assembly.community_id != sending.community_id:
         raise InvalidInput(_("That proposal belongs to another community."), field="proposal")
     if proposal.assembly.kind not in RECEIVING_KINDS:
@@ -235,6 +235,8 @@ def _clean_mandate(
         raise InvalidInput(
             _("A mandate's note has at most %(n)d characters.") % {"n": NOTE_MAX}, field="note"
         )
+    if expires_at is not None and timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at)
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidInput(_("A mandate must expire in the future."), field="expires_at")
     if proposal.state in {Proposal.State.CLOSED, Proposal.State.WITHDRAWN}:
@@ -247,7 +249,7 @@ def _clean_mandate(
             % {"sending": sending.name, "receiving": proposal.assembly.name},
             field="sending",
         )
-    return str(position), note
+    return str(position), note, expires_at
 
 
 @transaction.atomic
@@ -261,7 +263,7 @@ def mandate_draft(
     by: Membership | None,
 ) -> Mandate:
     """Draft (or redraft) a mandate. A draft binds nobody until a decision puts it in force."""
-    position, note = _clean_mandate(sending, proposal, position, note, expires_at)
+    position, note, expires_at = _clean_mandate(sending, proposal, position, note, expires_at)
     mandate, created = Mandate.objects.select_for_update().get_or_create(
         sending=sending,
         proposal=proposal,
@@ -305,7 +307,7 @@ def mandate_set(
     """Put a mandate in force by a decision of ``sending``; it replaces any earlier one and the draft."""
     if not decision_ref:
         raise InvalidInput(_("A mandate is put in force by a decision of the sending assembly."))
-    position, note = _clean_mandate(sending, proposal, position, note, expires_at)
+    position, note, expires_at = _clean_mandate(sending, proposal, position, note, expires_at)
     now = timezone.now()
     Mandate.objects.select_for_update().filter(
         sending=sending, proposal=proposal, status=Mandate.Status.IN_FORCE

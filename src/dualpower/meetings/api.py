@@ -7,6 +7,8 @@ community is simply not found there.
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
@@ -14,37 +16,31 @@ from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.bodies import voters_of
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.errors import InvalidInput
-from dualpower.meetings import selectors, services, services_minutes, services_tallies
-from dualpower.meetings.models import Attendance, Meeting, RoomTally
+from dualpower.meetings import selectors, services, services_agenda
+from dualpower.meetings.api_common import ITEM, MEETING, MEETINGS, ROLES, community_for, me_in, meeting_for
+from dualpower.meetings.api_minutes import router as minutes_router
+from dualpower.meetings.models import Attendance, Meeting
 from dualpower.meetings.schemas import (
     AgendaItemIn,
     AgendaItemOut,
     AgendaItemPatch,
     AttendanceIn,
     AttendanceOut,
+    FeedsOut,
     MeetingIn,
     MeetingOut,
     MeetingPatch,
-    MinutesIn,
-    MinutesOut,
-    OpenMinutesIn,
     QuorumOut,
     RolesOut,
-    TallyIn,
-    TallyOut,
+    RotateIn,
 )
 from dualpower.members.models import Membership
-from dualpower.members.roles import membership_for
 from dualpower.node.models import Community
-from dualpower.node.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["meetings"])
-
-MEETINGS = "/communities/{slug}/meetings"
-MEETING = MEETINGS + "/{meeting_id}"
-ITEM = MEETING + "/agenda/{item_id}"
-ROLES = ("facilitator", "note_taker", "timekeeper")
+# Minutes, counts in the room and calendar addresses: the same API, kept in api_minutes.py.
+router.add_router("", minutes_router)
 
 
 class ListQuery(Schema):
@@ -62,24 +58,6 @@ class RolesQuery(Schema):
 ROLES_QUERY = Query(...)
 
 
-def _me(request: HttpRequest, community: Community) -> Membership | None:
-    return membership_for(request.user, community)
-
-
-def _community(request: HttpRequest, slug: str) -> Community:
-    community = community_get(slug=slug)
-    # Check the community first: an outsider learns nothing about which meetings exist.
-    check(request, "meetings.list_meetings", community)
-    return community
-
-
-def _meeting(request: HttpRequest, slug: str, meeting_id: int, perm: str) -> Meeting:
-    community = _community(request, slug)
-    meeting = selectors.meeting_get(community=community, pk=meeting_id)
-    check(request, perm, meeting)
-    return meeting
-
-
 def _fresh(meeting: Meeting) -> Meeting:
     return selectors.meeting_get(community=meeting.assembly.community, pk=meeting.pk)
 
@@ -89,7 +67,7 @@ def _role_holder(assembly: Assembly, pk: int | None, field: str) -> Membership |
         return None
     found = voters_of(assembly).filter(pk=pk).first()
     if found is None:
-        raise InvalidInput("Meeting roles are held by members of this assembly.", field=field)
+        raise InvalidInput(_("Meeting roles are held by members of this assembly."), field=field)
     return found
 
 
@@ -98,14 +76,14 @@ def _proposal(assembly: Assembly, pk: int | None) -> Proposal | None:
         return None
     found = Proposal.objects.filter(assembly=assembly, pk=pk).first()
     if found is None:
-        raise InvalidInput("Link a proposal of this assembly.", field="proposal")
+        raise InvalidInput(_("Link a proposal of this assembly."), field="proposal")
     return found
 
 
 @router.get(MEETINGS, response=list[MeetingOut], auth=AUTH_OPTIONAL)
 @paginate
 def meeting_list(request: HttpRequest, slug: str, filters: ListQuery = LIST_QUERY) -> Any:
-    community = _community(request, slug)
+    community = community_for(request, slug)
     assembly = (
         assembly_selectors.assembly_get(community=community, slug=filters.assembly)
         if filters.assembly
@@ -121,7 +99,7 @@ def meeting_list(request: HttpRequest, slug: str, filters: ListQuery = LIST_QUER
 
 @router.get(MEETINGS + "/suggested-roles", response=RolesOut, auth=AUTH_OPTIONAL)
 def roles_suggest(request: HttpRequest, slug: str, query: RolesQuery = ROLES_QUERY) -> Any:
-    community = _community(request, slug)
+    community = community_for(request, slug)
     assembly = assembly_selectors.assembly_get(community=community, slug=query.assembly)
     check(request, "meetings.schedule_meeting", assembly)
     return {
@@ -132,7 +110,7 @@ def roles_suggest(request: HttpRequest, slug: str, query: RolesQuery = ROLES_QUE
 
 @router.post(MEETINGS, response={201: MeetingOut})
 def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn) -> Status[Meeting]:
-    community = _community(request, slug)
+    community = community_for(request, slug)
     assembly = assembly_selectors.assembly_get(community=community, slug=payload.assembly)
     check(request, "meetings.schedule_meeting", assembly)
     agenda = [
@@ -146,7 +124,7 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn) -> Statu
     ]
     meeting = services.meeting_schedule(
         assembly=assembly,
-        by=_me(request, community),
+        by=me_in(request, community),
         title=payload.title,
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
@@ -158,28 +136,76 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn) -> Statu
     return Status(201, _fresh(meeting))
 
 
+# Before "/{meeting_id}": paths are matched in order and "feeds" would be read as an id.
+def _feeds(request: HttpRequest, community: Community) -> dict[str, Any]:
+    me = me_in(request, community)
+    assert me is not None  # view_feeds admits only admitted people
+
+    def url(token: Any) -> str:
+        path = reverse(
+            "meetings:feed", kwargs={"community": community.slug, "kind": token.kind, "token": token.token}
+        )
+        return request.build_absolute_uri(path)
+
+    rows = [
+        {
+            "assembly": a.slug,
+            "url": url(services.feed_token_for_assembly(assembly=a)),
+            "can_rotate": request.user.has_perm("meetings.rotate_assembly_feed", a),
+        }
+        for a in assembly_selectors.assemblies_for(community=community)
+        if not a.is_archived
+    ]
+    return {"mine": url(services.feed_token_for_member(membership=me)), "assemblies": rows}
+
+
+@router.get(MEETINGS + "/feeds", response=FeedsOut)
+def feeds(request: HttpRequest, slug: str) -> Any:
+    """The secret calendar addresses (.ics) to subscribe to in a calendar app."""
+    community = community_for(request, slug)
+    check(request, "meetings.view_feeds", community)
+    return _feeds(request, community)
+
+
+@router.post(MEETINGS + "/feeds/rotate", response=FeedsOut)
+def feeds_rotate(request: HttpRequest, slug: str, payload: RotateIn) -> Any:
+    """A new secret address; the old one stops working at once."""
+    community = community_for(request, slug)
+    check(request, "meetings.view_feeds", community)
+    me = me_in(request, community)
+    if payload.assembly:
+        assembly = assembly_selectors.assembly_get(community=community, slug=payload.assembly)
+        check(request, "meetings.rotate_assembly_feed", assembly)
+        token = services.feed_token_for_assembly(assembly=assembly)
+    else:
+        assert me is not None
+        token = services.feed_token_for_member(membership=me)
+    services.feed_token_rotate(token=token, by=me)
+    return _feeds(request, community)
+
+
 @router.get(MEETING, response=MeetingOut, auth=AUTH_OPTIONAL)
 def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> Meeting:
-    return _meeting(request, slug, meeting_id, "meetings.view_meeting")
+    return meeting_for(request, slug, meeting_id, "meetings.view_meeting")
 
 
 @router.patch(MEETING, response=MeetingOut)
 def meeting_update(request: HttpRequest, slug: str, meeting_id: int, payload: MeetingPatch) -> Meeting:
-    meeting = _meeting(request, slug, meeting_id, "meetings.change_meeting")
+    meeting = meeting_for(request, slug, meeting_id, "meetings.change_meeting")
     changes = payload.dict(exclude_unset=True)
     for role in ROLES:
         if role in changes:
             changes[role] = _role_holder(meeting.assembly, changes[role], role)
     for name in ("title", "starts_at", "ends_at"):
         if name in changes and changes[name] is None:
-            raise InvalidInput("This field cannot be empty.", field=name)
-    services.meeting_update(meeting=meeting, by=_me(request, meeting.assembly.community), **changes)
+            raise InvalidInput(_("This field cannot be empty."), field=name)
+    services.meeting_update(meeting=meeting, by=me_in(request, meeting.assembly.community), **changes)
     return _fresh(meeting)
 
 
 def _transition(request: HttpRequest, slug: str, meeting_id: int, perm: str, verb: Any) -> Meeting:
-    meeting = _meeting(request, slug, meeting_id, perm)
-    verb(meeting=meeting, by=_me(request, meeting.assembly.community))
+    meeting = meeting_for(request, slug, meeting_id, perm)
+    verb(meeting=meeting, by=me_in(request, meeting.assembly.community))
     return _fresh(meeting)
 
 
@@ -203,15 +229,15 @@ def meeting_end(request: HttpRequest, slug: str, meeting_id: int) -> Meeting:
 
 @router.get(MEETING + "/agenda", response=list[AgendaItemOut], auth=AUTH_OPTIONAL)
 def agenda_list(request: HttpRequest, slug: str, meeting_id: int) -> Any:
-    return selectors.agenda_of(meeting=_meeting(request, slug, meeting_id, "meetings.view_meeting"))
+    return selectors.agenda_of(meeting=meeting_for(request, slug, meeting_id, "meetings.view_meeting"))
 
 
 @router.post(MEETING + "/agenda", response={201: AgendaItemOut})
 def agenda_add(request: HttpRequest, slug: str, meeting_id: int, payload: AgendaItemIn) -> Status[Any]:
-    meeting = _meeting(request, slug, meeting_id, "meetings.change_agenda")
-    item = services.agenda_item_add(
+    meeting = meeting_for(request, slug, meeting_id, "meetings.change_agenda")
+    item = services_agenda.agenda_item_add(
         meeting=meeting,
-        by=_me(request, meeting.assembly.community),
+        by=me_in(request, meeting.assembly.community),
         title=payload.title,
         notes=payload.notes,
         minutes_allotted=payload.minutes_allotted,
@@ -224,23 +250,25 @@ def agenda_add(request: HttpRequest, slug: str, meeting_id: int, payload: Agenda
 def agenda_update(
     request: HttpRequest, slug: str, meeting_id: int, item_id: int, payload: AgendaItemPatch
 ) -> Any:
-    meeting = _meeting(request, slug, meeting_id, "meetings.change_agenda")
+    meeting = meeting_for(request, slug, meeting_id, "meetings.change_agenda")
     item = selectors.item_get(meeting=meeting, pk=item_id)
     changes = payload.dict(exclude_unset=True)
     if "title" in changes and changes["title"] is None:
-        raise InvalidInput("An agenda item needs a title.", field="title")
+        raise InvalidInput(_("An agenda item needs a title."), field="title")
     if "notes" in changes and changes["notes"] is None:
         changes["notes"] = ""
     if "proposal" in changes:
         changes["proposal"] = _proposal(meeting.assembly, changes["proposal"])
-    return services.agenda_item_update(item=item, by=_me(request, meeting.assembly.community), **changes)
+    return services_agenda.agenda_item_update(
+        item=item, by=me_in(request, meeting.assembly.community), **changes
+    )
 
 
 @router.delete(ITEM, response={204: None})
 def agenda_remove(request: HttpRequest, slug: str, meeting_id: int, item_id: int) -> Status[None]:
-    meeting = _meeting(request, slug, meeting_id, "meetings.change_agenda")
+    meeting = meeting_for(request, slug, meeting_id, "meetings.change_agenda")
     item = selectors.item_get(meeting=meeting, pk=item_id)
-    services.agenda_item_remove(item=item, by=_me(request, meeting.assembly.community))
+    services_agenda.agenda_item_remove(item=item, by=me_in(request, meeting.assembly.community))
     return Status(204, None)
 
 
@@ -249,13 +277,13 @@ def agenda_remove(request: HttpRequest, slug: str, meeting_id: int, item_id: int
 
 @router.get(MEETING + "/attendance", response=list[AttendanceOut], auth=AUTH_OPTIONAL)
 def attendance_list(request: HttpRequest, slug: str, meeting_id: int) -> Any:
-    return selectors.attendance_of(meeting=_meeting(request, slug, meeting_id, "meetings.view_meeting"))
+    return selectors.attendance_of(meeting=meeting_for(request, slug, meeting_id, "meetings.view_meeting"))
 
 
 @router.post(MEETING + "/check-in", response={201: AttendanceOut})
 def check_in(request: HttpRequest, slug: str, meeting_id: int) -> Status[Attendance]:
-    meeting = _meeting(request, slug, meeting_id, "meetings.check_in")
-    me = _me(request, meeting.assembly.community)
+    meeting = meeting_for(request, slug, meeting_id, "meetings.check_in")
+    me = me_in(request, meeting.assembly.community)
     assert me is not None  # the rule admits only voters and observers
     return Status(201, services.attendance_check_in(meeting=meeting, membership=me))
 
@@ -264,25 +292,27 @@ def check_in(request: HttpRequest, slug: str, meeting_id: int) -> Status[Attenda
 def attendance_record(
     request: HttpRequest, slug: str, meeting_id: int, payload: AttendanceIn
 ) -> Status[Attendance]:
-    meeting = _meeting(request, slug, meeting_id, "meetings.record_attendance")
+    meeting = meeting_for(request, slug, meeting_id, "meetings.record_attendance")
     person = Membership.objects.filter(community=meeting.assembly.community, pk=payload.member).first()
     if person is None:
-        raise InvalidInput("Only members and observers of this assembly attend its meetings.", field="member")
-    me = _me(request, meeting.assembly.community)
+        raise InvalidInput(
+            _("Only members and observers of this assembly attend its meetings."), field="member"
+        )
+    me = me_in(request, meeting.assembly.community)
     return Status(201, services.attendance_record(meeting=meeting, membership=person, by=me))  # type: ignore[arg-type]
 
 
 @router.delete(MEETING + "/attendance/{attendance_id}", response={204: None})
 def attendance_remove(request: HttpRequest, slug: str, meeting_id: int, attendance_id: int) -> Status[None]:
-    meeting = _meeting(request, slug, meeting_id, "meetings.record_attendance")
+    meeting = meeting_for(request, slug, meeting_id, "meetings.record_attendance")
     record = selectors.attendance_get(meeting=meeting, pk=attendance_id)
-    services.attendance_remove(attendance=record, by=_me(request, meeting.assembly.community))  # type: ignore[arg-type]
+    services.attendance_remove(attendance=record, by=me_in(request, meeting.assembly.community))  # type: ignore[arg-type]
     return Status(204, None)
 
 
 @router.get(MEETING + "/quorum", response=QuorumOut, auth=AUTH_OPTIONAL)
 def quorum(request: HttpRequest, slug: str, meeting_id: int) -> Any:
-    q = selectors.quorum_of(meeting=_meeting(request, slug, meeting_id, "meetings.view_meeting"))
+    q = selectors.quorum_of(meeting=meeting_for(request, slug, meeting_id, "meetings.view_meeting"))
     return {
         "eligible": q.eligible,
         "present": q.present,
@@ -290,114 +320,3 @@ def quorum(request: HttpRequest, slug: str, meeting_id: int) -> Any:
         "observers_present": q.others,
         "reached": q.reached,
     }
-
-
-# --- Minutes --------------------------------------------------------------------------------
-
-
-def _minutes_out(meeting: Meeting) -> dict[str, Any]:
-    minutes = selectors.minutes_of(meeting=meeting)
-    if minutes is None:
-        return {
-            "state": "not_started",
-            "amend_until": None,
-            "adopted_at": None,
-            "current": None,
-            "history": [],
-        }
-    history = selectors.revisions_of(minutes=minutes)
-    return {
-        "state": minutes.state,
-        "amend_until": minutes.amend_until,
-        "adopted_at": minutes.adopted_at,
-        "current": history[0] if history else None,
-        "history": history,
-    }
-
-
-@router.get(MEETING + "/minutes", response=MinutesOut, auth=AUTH_OPTIONAL)
-def minutes_detail(request: HttpRequest, slug: str, meeting_id: int) -> Any:
-    return _minutes_out(_meeting(request, slug, meeting_id, "meetings.view_meeting"))
-
-
-@router.post(MEETING + "/minutes", response={201: MinutesOut})
-def minutes_write(request: HttpRequest, slug: str, meeting_id: int, payload: MinutesIn) -> Status[Any]:
-    """Draft (the note-taker) or, once open, amend (an attendee, saying what changed)."""
-    meeting = _meeting(request, slug, meeting_id, "meetings.view_meeting")
-    minutes = selectors.minutes_of(meeting=meeting)
-    drafting = minutes is None or minutes.state == minutes.State.DRAFT
-    check(request, "meetings.draft_minutes" if drafting else "meetings.amend_minutes", meeting)
-    me = _me(request, meeting.assembly.community)
-    items = {key: value.dict() for key, value in payload.items.items()}
-    if drafting:
-        services_minutes.minutes_draft(
-            meeting=meeting, by=me, summary=payload.summary, items=items, note=payload.note
-        )
-    else:
-        services_minutes.minutes_amend(
-            meeting=meeting,
-            by=me,  # type: ignore[arg-type]
-            summary=payload.summary,
-            items=items,
-            note=payload.note,
-        )
-    return Status(201, _minutes_out(meeting))
-
-
-@router.post(MEETING + "/minutes/open", response=MinutesOut)
-def minutes_open(request: HttpRequest, slug: str, meeting_id: int, payload: OpenMinutesIn) -> Any:
-    meeting = _meeting(request, slug, meeting_id, "meetings.open_minutes")
-    services_minutes.minutes_open(
-        meeting=meeting, by=_me(request, meeting.assembly.community), hours=payload.hours
-    )
-    return _minutes_out(meeting)
-
-
-@router.post(MEETING + "/minutes/adopt", response=MinutesOut)
-def minutes_adopt(request: HttpRequest, slug: str, meeting_id: int) -> Any:
-    meeting = _meeting(request, slug, meeting_id, "meetings.adopt_minutes")
-    services_minutes.minutes_adopt(meeting=meeting, by=_me(request, meeting.assembly.community))
-    return _minutes_out(meeting)
-
-
-# --- Counts in the room ---------------------------------------------------------------------
-
-
-@router.get(MEETING + "/tallies", response=list[TallyOut], auth=AUTH_OPTIONAL)
-def tally_list(request: HttpRequest, slug: str, meeting_id: int) -> Any:
-    meeting = _meeting(request, slug, meeting_id, "meetings.view_meeting")
-    return list(selectors.tallies_of(meeting=meeting).values())
-
-
-@router.post(ITEM + "/tally", response={201: TallyOut})
-def tally_enter(
-    request: HttpRequest, slug: str, meeting_id: int, item_id: int, payload: TallyIn
-) -> Status[RoomTally]:
-    meeting = _meeting(request, slug, meeting_id, "meetings.enter_tally")
-    item = selectors.item_get(meeting=meeting, pk=item_id)
-    me = _me(request, meeting.assembly.community)
-    assert me is not None
-    tally = services_tallies.tally_enter(item=item, teller=me, counts=payload.counts, present=payload.present)
-    return Status(201, selectors.tally_get(meeting=meeting, item_pk=tally.item_id))
-
-
-def _tally(request: HttpRequest, slug: str, meeting_id: int, item_id: int) -> tuple[Meeting, RoomTally]:
-    meeting = _meeting(request, slug, meeting_id, "meetings.view_meeting")
-    tally = selectors.tally_get(meeting=meeting, item_pk=item_id)
-    check(request, "meetings.witness_tally", tally)
-    return meeting, tally
-
-
-@router.post(ITEM + "/tally/confirm", response=TallyOut)
-def tally_confirm(request: HttpRequest, slug: str, meeting_id: int, item_id: int) -> Any:
-    meeting, tally = _tally(request, slug, meeting_id, item_id)
-    me = _me(request, meeting.assembly.community)
-    services_tallies.tally_confirm(tally=tally, witness=me)  # type: ignore[arg-type]
-    return selectors.tally_get(meeting=meeting, item_pk=item_id)
-
-
-@router.post(ITEM + "/tally/dispute", response={204: None})
-def tally_dispute(request: HttpRequest, slug: str, meeting_id: int, item_id: int) -> Status[None]:
-    meeting, tally = _tally(request, slug, meeting_id, item_id)
-    services_tallies.tally_dispute(tally=tally, by=_me(request, meeting.assembly.community))  # type: ignore[arg-type]
-    return Status(204, None)

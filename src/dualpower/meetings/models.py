@@ -204,6 +204,12 @@ class RoomTally(models.Model):
                 condition=models.Q(witness__isnull=True) | ~models.Q(witness=models.F("teller")),
                 name="room_tally_witness_is_not_teller",
             ),
+            # One witnessed count per proposal: two counts of the same vote must not be added up.
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="room_tally_one_confirmed_per_proposal",
+            ),
             models.CheckConstraint(
                 condition=models.Q(witness__isnull=True, confirmed_at__isnull=True)
                 | models.Q(witness__isnull=False, confirmed_at__isnull=False),

@@ -204,3 +204,20 @@ class RolesOut(Schema):
     facilitator: PersonOut | None
     note_taker: PersonOut | None
     timekeeper: PersonOut | None
+
+
+class AssemblyFeedOut(Schema):
+    assembly: str
+    url: str
+    can_rotate: bool
+
+
+class FeedsOut(Schema):
+    mine: str = Field(..., description="Every meeting of the assemblies I vote in. A secret address.")
+    assemblies: list[AssemblyFeedOut]
+
+
+class RotateIn(Schema):
+    assembly: str | None = Field(
+        None, description="An assembly's short name; leave out to change my own address."
+    )

@@ -6,8 +6,9 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dualpower.assemblies.bodies import voters_of
 from dualpower.assemblies.models import Assembly
@@ -62,7 +63,7 @@ def past_meetings(*, community: Community, limit: int = 50, now: datetime | None
 def meeting_get(*, community: Community, pk: int) -> Meeting:
     meeting = meetings_of(community=community).filter(pk=pk).first()
     if meeting is None:
-        raise NotFound("There is no such meeting in this community.")
+        raise NotFound(_("There is no such meeting in this community."))
     return meeting
 
 
@@ -73,7 +74,7 @@ def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
 def item_get(*, meeting: Meeting, pk: int) -> AgendaItem:
     item = meeting.items.select_related("proposal", "meeting__assembly__community").filter(pk=pk).first()
     if item is None:
-        raise NotFound("There is no such item on this meeting's agenda.")
+        raise NotFound(_("There is no such item on this meeting's agenda."))
     return item
 
 
@@ -90,7 +91,7 @@ def attendance_get(*, meeting: Meeting, pk: int) -> Attendance:
         Attendance.objects.filter(meeting=meeting, pk=pk).select_related("membership", "meeting").first()
     )
     if attendance is None:
-        raise NotFound("That person is not on this meeting's attendance.")
+        raise NotFound(_("That person is not on this meeting's attendance."))
     return attendance
 
 
@@ -182,7 +183,7 @@ def tally_get(*, meeting: Meeting, item_pk: int) -> RoomTally:
         .first()
     )
     if tally is None:
-        raise NotFound("No count was entered for this item.")
+        raise NotFound(_("No count was entered for this item."))
     return tally
 
 
@@ -193,7 +194,7 @@ def feed_token_get(*, kind: str, token: str) -> FeedToken:
         .first()
     )
     if found is None or not token:
-        raise NotFound("This calendar address is not valid (it may have been changed).")
+        raise NotFound(_("This calendar address is not valid (it may have been changed)."))
     return found
 
 
@@ -219,3 +220,18 @@ def next_meetings_for(
     *, community: Community, membership: Membership | None, limit: int = 5
 ) -> list[Meeting]:
     return upcoming_meetings(community=community, limit=limit)
+
+
+def attendance_history(*, community: Community, limit: int = 8) -> list[tuple[str, int]]:
+    """(meeting, people present) for the last ended meetings, oldest first: is turnout growing?"""
+    ended = (
+        meetings_of(community=community)
+        .filter(status=Meeting.Status.ENDED)
+        .annotate(present=Count("attendances"))
+        .order_by("-starts_at", "-id")[:limit]
+    )
+    rows = [
+        (f"{timezone.localtime(m.starts_at).strftime('%Y-%m-%d')} {m.assembly.name}", m.present)
+        for m in ended
+    ]
+    return rows[::-1]

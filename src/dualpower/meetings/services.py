@@ -1,6 +1,7 @@
-"""Writes for meetings: scheduling, the agenda, roles, attendance and calendar feeds.
+"""Writes for meetings: scheduling, roles, attendance and calendar feeds.
 
-Minutes are in ``services_minutes``, votes taken in the room in ``services_tallies``. Every
+The agenda is in ``services_agenda``, minutes in ``services_minutes``, votes taken in the room in
+``services_tallies``. Every
 function here is a keyword-only verb in one transaction that writes its audit entry.
 """
 
@@ -17,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies.bodies import observers_of, voters_of
-from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.assemblies.models import Assembly
 from dualpower.errors import Conflict, InvalidInput
-from dualpower.meetings.models import AgendaItem, Attendance, FeedToken, Meeting, Minutes, new_feed_token
+from dualpower.meetings.models import Attendance, FeedToken, Meeting, Minutes, new_feed_token
 from dualpower.members.models import Membership
 from dualpower.node.services import audit_record
 from dualpower.notifications.services import notification_send
@@ -124,8 +125,11 @@ def meeting_schedule(
         timekeeper=_clean_role(assembly, timekeeper, "timekeeper"),
         created_by=by,
     )
+    # Imported here: the agenda's module builds on this one's helpers.
+    from dualpower.meetings.services_agenda import item_add
+
     for entry in agenda:
-        _item_add(meeting, **entry)
+        item_add(meeting, **entry)
     audit_record(
         community=assembly.community, actor=by, action="meeting.schedule", target=meeting, summary=title
     )
@@ -247,136 +251,6 @@ def meeting_end(*, meeting: Meeting, by: Membership | None) -> Meeting:
         community=meeting.community, actor=by, action="meeting.end", target=meeting, summary=meeting.title
     )
     return meeting
-
-
-# --- The agenda -----------------------------------------------------------------------------
-
-
-def _agenda_open(meeting: Meeting) -> None:
-    if meeting.status in (Meeting.Status.ENDED, Meeting.Status.CANCELLED):
-        raise Conflict(_("The agenda of a meeting that is over cannot be changed."))
-
-
-def _clean_item(
-    meeting: Meeting,
-    *,
-    title: str,
-    notes: str = "",
-    minutes_allotted: int | None = None,
-    proposal: Any = None,
-) -> dict[str, Any]:
-    title = _clean_text(title, field="title", limit=TITLE_MAX, required=True, label=_("The item's title"))
-    notes = _clean_text(notes, field="notes", limit=NOTES_MAX, label=_("The notes"))
-    if minutes_allotted is not None and (
-        isinstance(minutes_allotted, bool)
-        or not isinstance(minutes_allotted, int)
-        or not 1 <= minutes_allotted <= 600
-    ):
-        raise InvalidInput(_("Give the time allotted in minutes, from 1 to 600."), field="minutes_allotted")
-    if proposal is not None and (
-        not isinstance(proposal, Proposal) or proposal.assembly_id != meeting.assembly_id
-    ):
-        raise InvalidInput(_("Link a proposal of this assembly."), field="proposal")
-    return {"title": title, "notes": notes, "minutes_allotted": minutes_allotted, "proposal": proposal}
-
-
-def _item_add(meeting: Meeting, **fields: Any) -> AgendaItem:
-    cleaned = _clean_item(meeting, **fields)
-    last = meeting.items.order_by("-position").values_list("position", flat=True).first()
-    return AgendaItem.objects.create(meeting=meeting, position=(last or 0) + 1, **cleaned)
-
-
-@transaction.atomic
-def agenda_item_add(
-    *,
-    meeting: Meeting,
-    by: Membership | None,
-    title: str,
-    notes: str = "",
-    minutes_allotted: int | None = None,
-    proposal: Proposal | None = None,
-) -> AgendaItem:
-    meeting = _locked(meeting)
-    _agenda_open(meeting)
-    item = _item_add(meeting, title=title, notes=notes, minutes_allotted=minutes_allotted, proposal=proposal)
-    audit_record(
-        community=meeting.community, actor=by, action="meeting.agenda_add", target=meeting, summary=item.title
-    )
-    return item
-
-
-@transaction.atomic
-def agenda_item_update(*, item: AgendaItem, by: Membership | None, **changes: Any) -> AgendaItem:
-    meeting = _locked(item.meeting)
-    _agenda_open(meeting)
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-    unknown = set(changes) - {"title", "notes", "minutes_allotted", "proposal"}
-    if unknown:
-        raise InvalidInput(_("Unknown field: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    if "proposal" in changes and changes["proposal"] != item.proposal and hasattr(item, "tally"):
-        raise Conflict(_("A vote was counted on this item; its proposal cannot be changed."))
-    current = {
-        "title": item.title,
-        "notes": item.notes,
-        "minutes_allotted": item.minutes_allotted,
-        "proposal": item.proposal,
-    }
-    cleaned = _clean_item(meeting, **{**current, **changes})
-    for name, value in cleaned.items():
-        setattr(item, name, value)
-    item.save()
-    audit_record(
-        community=meeting.community,
-        actor=by,
-        action="meeting.agenda_update",
-        target=meeting,
-        summary=item.title,
-    )
-    return item
-
-
-@transaction.atomic
-def agenda_item_remove(*, item: AgendaItem, by: Membership | None) -> None:
-    meeting = _locked(item.meeting)
-    _agenda_open(meeting)
-    if hasattr(item, "tally"):
-        raise Conflict(_("A vote was counted on this item; it stays on the agenda."))
-    title = item.title
-    item.delete()
-    audit_record(
-        community=meeting.community, actor=by, action="meeting.agenda_remove", target=meeting, summary=title
-    )
-
-
-@transaction.atomic
-def agenda_item_move(*, item: AgendaItem, by: Membership | None, up: bool) -> AgendaItem:
-    """Swap an item with the one before (``up``) or after it."""
-    meeting = _locked(item.meeting)
-    _agenda_open(meeting)
-    item = AgendaItem.objects.get(pk=item.pk)
-    items = meeting.items.order_by("-position" if up else "position")
-    other = (
-        items.filter(position__lt=item.position).first()
-        if up
-        else items.filter(position__gt=item.position).first()
-    )
-    if other is None:
-        return item
-    mine, theirs = item.position, other.position
-    # Through a free position: (meeting, position) is unique at every step.
-    free = (meeting.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    AgendaItem.objects.filter(pk=item.pk).update(position=free)
-    AgendaItem.objects.filter(pk=other.pk).update(position=mine)
-    AgendaItem.objects.filter(pk=item.pk).update(position=theirs)
-    item.refresh_from_db()
-    audit_record(
-        community=meeting.community,
-        actor=by,
-        action="meeting.agenda_move",
-        target=meeting,
-        summary=item.title,
-    )
-    return item
 
 
 # --- Attendance -----------------------------------------------------------------------------

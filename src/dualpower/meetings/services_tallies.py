@@ -116,6 +116,8 @@ def tally_enter(
     assert proposal is not None
     if proposal.state in _FINISHED:
         raise Conflict(_("This proposal is already decided or withdrawn."))
+    if RoomTally.objects.filter(proposal=proposal, confirmed_at__isnull=False).exclude(item=item).exists():
+        raise Conflict(_("This proposal was already counted in the room, at another meeting or item."))
     if not is_attending_voter(meeting, teller):
         raise Conflict(_("The teller is a voter of this assembly who is checked in."))
     cleaned = _clean_counts(proposal, counts, present, attending_voters(meeting))
@@ -163,11 +165,19 @@ def tally_confirm(*, tally: RoomTally, witness: Membership) -> RoomTally:
         raise Conflict(_("This proposal is already decided or withdrawn."))
     if not is_attending_voter(meeting, witness):
         raise Conflict(_("The witness is a voter of this assembly who is checked in."))
+    if RoomTally.objects.filter(proposal=tally.proposal, confirmed_at__isnull=False).exists():
+        raise Conflict(_("This proposal was already counted in the room, at another meeting or item."))
     # Conditional: of two witnesses pressing at once, exactly one confirms.
     confirmed_at = timezone.now()
-    changed = RoomTally.objects.filter(pk=tally.pk, confirmed_at__isnull=True).update(
-        witness=witness, confirmed_at=confirmed_at
-    )
+    try:
+        with transaction.atomic():
+            changed = RoomTally.objects.filter(pk=tally.pk, confirmed_at__isnull=True).update(
+                witness=witness, confirmed_at=confirmed_at
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("This proposal was already counted in the room, at another meeting or item.")
+        ) from None
     if changed != 1:
         raise Conflict(_("This count was already witnessed."))
     tally.witness, tally.confirmed_at = witness, confirmed_at

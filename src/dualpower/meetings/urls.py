@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dualpower.meetings import views, views_minutes
+from dualpower.meetings import views, views_agenda, views_minutes
 
 app_name = "meetings"
 urlpatterns = [
@@ -18,11 +18,16 @@ urlpatterns = [
     path("<int:pk>/check-in/", views.check_in, name="check_in"),
     path("<int:pk>/attendance/", views.attendance_record, name="attendance"),
     path("<int:pk>/attendance/<int:attendance>/remove/", views.attendance_remove, name="attendance_remove"),
-    path("<int:pk>/agenda/", views.agenda_add, name="agenda_add"),
-    path("<int:pk>/agenda/<int:item>/", views.agenda_edit, name="agenda_edit"),
-    path("<int:pk>/agenda/<int:item>/remove/", views.agenda_remove, name="agenda_remove"),
-    path("<int:pk>/agenda/<int:item>/up/", views.agenda_move, {"direction": "up"}, name="agenda_up"),
-    path("<int:pk>/agenda/<int:item>/down/", views.agenda_move, {"direction": "down"}, name="agenda_down"),
+    path("<int:pk>/agenda/", views_agenda.agenda_add, name="agenda_add"),
+    path("<int:pk>/agenda/<int:item>/", views_agenda.agenda_edit, name="agenda_edit"),
+    path("<int:pk>/agenda/<int:item>/remove/", views_agenda.agenda_remove, name="agenda_remove"),
+    path("<int:pk>/agenda/<int:item>/up/", views_agenda.agenda_move, {"direction": "up"}, name="agenda_up"),
+    path(
+        "<int:pk>/agenda/<int:item>/down/",
+        views_agenda.agenda_move,
+        {"direction": "down"},
+        name="agenda_down",
+    ),
     path("<int:pk>/items/<int:item>/tally/", views_minutes.tally_enter, name="tally_enter"),
     path("<int:pk>/items/<int:item>/tally/confirm/", views_minutes.tally_confirm, name="tally_confirm"),
     path("<int:pk>/items/<int:item>/tally/dispute/", views_minutes.tally_dispute, name="tally_dispute"),

@@ -27,6 +27,7 @@ from dualpower.meetings.services_tallies import is_room_vote, room_positions
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.node.models import Community
+from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 
 ROLES = ("facilitator", "note_taker", "timekeeper")
@@ -70,10 +71,19 @@ def _schedulable(request: HttpRequest, community: Community) -> list[Assembly]:
 @with_community
 def meeting_list(request: HttpRequest, community: Community) -> HttpResponse:
     require_perm(request, "meetings.list_meetings", community)
+    history = selectors.attendance_history(community=community)
     return render(
         request,
         "meetings/list.html",
         {
+            "attendance_chart": charts.bar_chart(
+                history,
+                title=_("Attendance at recent meetings"),
+                label_header=_("Meeting"),
+                value_label=_("People present"),
+            )
+            if history
+            else None,
             "upcoming": selectors.upcoming_meetings(community=community, limit=50),
             "past": selectors.past_meetings(community=community, limit=30),
             "can_schedule": bool(_schedulable(request, community)),
@@ -338,78 +348,3 @@ def attendance_remove(request: HttpRequest, community: Community, pk: int, atten
     record = selectors.attendance_get(meeting=meeting, pk=attendance)
     action = lambda: services.attendance_remove(attendance=record, by=_me(request, community))  # noqa: E731
     return _do(request, meeting, action, _("The attendance was corrected."), "attendance")
-
-
-def _item_fields(form: AgendaItemForm, meeting: Meeting) -> dict[str, Any]:
-    data = dict(form.cleaned_data)
-    proposal_id = data.pop("proposal", None)
-    data["proposal"] = (
-        Proposal.objects.filter(assembly=meeting.assembly, pk=proposal_id).first() if proposal_id else None
-    )
-    if proposal_id and data["proposal"] is None:
-        raise InvalidInput(_("Link a proposal of this assembly."), field="proposal")
-    return data
-
-
-@require_POST
-@with_community
-def agenda_add(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    meeting = _meeting(request, community, pk, "meetings.change_agenda")
-    form = AgendaItemForm(request.POST, proposals=_open_proposals(meeting))
-    if not form.is_valid():
-        first = next(iter(form.errors.values()))[0]
-        raise InvalidInput(first)
-    fields = _item_fields(form, meeting)
-    action = lambda: services.agenda_item_add(meeting=meeting, by=_me(request, community), **fields)  # noqa: E731
-    return _do(request, meeting, action, _("Added to the agenda."), "agenda")
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@with_community
-def agenda_edit(request: HttpRequest, community: Community, pk: int, item: int) -> HttpResponse:
-    meeting = _meeting(request, community, pk, "meetings.change_agenda")
-    entry = selectors.item_get(meeting=meeting, pk=item)
-    initial = {
-        "title": entry.title,
-        "notes": entry.notes,
-        "minutes_allotted": entry.minutes_allotted,
-        "proposal": entry.proposal_id,
-    }
-    proposals = _open_proposals(meeting)
-    if entry.proposal is not None and entry.proposal not in proposals:
-        proposals.append(entry.proposal)
-    form = AgendaItemForm(request.POST or None, initial=initial, proposals=proposals)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_update(item=entry, by=_me(request, community), **_item_fields(form, meeting))
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-        else:
-            messages.success(request, _("Saved."))
-            return _back(meeting, "agenda")
-    return render(
-        request,
-        "meetings/agenda_form.html",
-        {"form": form, "meeting": meeting, "item": entry},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_POST
-@with_community
-def agenda_remove(request: HttpRequest, community: Community, pk: int, item: int) -> HttpResponse:
-    meeting = _meeting(request, community, pk, "meetings.change_agenda")
-    entry = selectors.item_get(meeting=meeting, pk=item)
-    action = lambda: services.agenda_item_remove(item=entry, by=_me(request, community))  # noqa: E731
-    return _do(request, meeting, action, _("Taken off the agenda."), "agenda")
-
-
-@require_POST
-@with_community
-def agenda_move(
-    request: HttpRequest, community: Community, pk: int, item: int, direction: str
-) -> HttpResponse:
-    meeting = _meeting(request, community, pk, "meetings.change_agenda")
-    entry = selectors.item_get(meeting=meeting, pk=item)
-    action = lambda: services.agenda_item_move(item=entry, by=_me(request, community), up=direction == "up")  # noqa: E731
-    return _do(request, meeting, action, _("The agenda was reordered."), "agenda")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.assemblies import selectors as assembly_selectors
-from dualpower.errors import DomainError, InvalidInput, NotFound
+from dualpower.errors import Conflict, DomainError, InvalidInput, NotFound
 from dualpower.meetings import ical, selectors, services, services_minutes, services_tallies
 from dualpower.meetings.forms import MinutesForm, OpenMinutesForm, TallyForm
 from dualpower.meetings.models import FeedToken, Meeting, Minutes
@@ -166,6 +166,10 @@ def _tally(request: HttpRequest, community: Community, pk: int, item: int, perm:
 @with_community
 def tally_confirm(request: HttpRequest, community: Community, pk: int, item: int) -> HttpResponse:
     meeting, tally = _tally(request, community, pk, item, "meetings.witness_tally")
+    seen = request.POST.get("tally", "")
+    if seen and seen != str(tally.pk):
+        # The count was entered again after the page was loaded: nobody witnesses numbers unseen.
+        raise Conflict(_("The count changed since you looked at it; read it again before witnessing."))
     action = lambda: services_tallies.tally_confirm(tally=tally, witness=_me(request, community))  # noqa: E731
     return _do(request, meeting, action, _("You witnessed the count: it now counts."), f"item-{item}")
 

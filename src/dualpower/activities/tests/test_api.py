@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.activities import trust
+from dualpower.activities import signups, trust
 from dualpower.activities.models import Activity, Series, SignUp, TrustRole, Vouch
 from dualpower.activities.tests.conftest import ROLES
 from dualpower.activities.tests.factories import (
@@ -122,11 +122,10 @@ def test_signing_up_twice_is_a_409(client_as: Any, series: Any) -> None:
 
 
 def test_a_full_slot_is_a_409(client_as: Any, community: Any, series: Any) -> None:
-    from dualpower.activities import services
 
     activity = first_activity(series)
     for _ in range(2):
-        services.slot_sign_up(slot=slot_of(activity), membership=make_membership(community))
+        signups.slot_sign_up(slot=slot_of(activity), membership=make_membership(community))
     response = client_as("member").post(f"{BASE}/{activity.pk}/slots/{slot_of(activity).pk}/signup")
     assert response.status_code == 409
     assert response.json()["code"] == "conflict"
@@ -196,12 +195,11 @@ def test_bad_places_are_refused(client_as: Any, series: Any, capacity: Any) -> N
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_show_marks(client_as: Any, community: Any, everyone: Any, role: str) -> None:
-    from dualpower.activities import services
 
     organiser = membership_of(everyone["organiser"], community)
     past, then = past_series(community, organisers=[organiser])
     activity = first_activity(past)
-    signup = services.slot_sign_up(slot=slot_of(activity), membership=make_membership(community), now=then)
+    signup = signups.slot_sign_up(slot=slot_of(activity), membership=make_membership(community), now=then)
     url = f"{BASE}/{activity.pk}/signups/{signup.pk}/no-show"
     response = client_as(role).post(url, {"no_show": True}, content_type="application/json")
     assert response.status_code == RUN[role]
@@ -211,12 +209,11 @@ def test_no_show_marks(client_as: Any, community: Any, everyone: Any, role: str)
 
 @pytest.mark.parametrize("role", ROLES)
 def test_feedback(client_as: Any, community: Any, everyone: Any, role: str) -> None:
-    from dualpower.activities import services
 
     past, then = past_series(community)
     activity = first_activity(past)
     if role in {"member", "organiser", "coordinator"}:
-        services.slot_sign_up(
+        signups.slot_sign_up(
             slot=slot_of(activity), membership=membership_of(everyone[role], community), now=then
         )
     response = client_as(role).post(
@@ -227,12 +224,11 @@ def test_feedback(client_as: Any, community: Any, everyone: Any, role: str) -> N
 
 @pytest.mark.parametrize("rating", [0, 6, "5", 4.5])
 def test_a_bad_rating_is_refused(client_as: Any, community: Any, everyone: Any, rating: Any) -> None:
-    from dualpower.activities import services
     from dualpower.activities.models import Feedback
 
     past, then = past_series(community)
     activity = first_activity(past)
-    services.slot_sign_up(
+    signups.slot_sign_up(
         slot=slot_of(activity), membership=membership_of(everyone["member"], community), now=then
     )
     response = client_as("member").post(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from dualpower.activities import services
+from dualpower.activities import signups
 from dualpower.activities.models import SignUp, Slot
 from dualpower.activities.tests.factories import first_activity, make_series, slot_of
 from dualpower.errors import Conflict
@@ -29,7 +29,7 @@ def test_the_last_place_goes_to_one_person(community: Any) -> None:
     def take(person: Any) -> None:
         try:
             barrier.wait()
-            services.slot_sign_up(slot=slot, membership=person)
+            signups.slot_sign_up(slot=slot, membership=person)
             outcomes.append("taken")
         except Conflict as exc:
             outcomes.append("full" if "taken" in exc.detail else f"conflict: {exc.detail}")
@@ -62,7 +62,7 @@ def test_a_double_click_takes_one_place(community: Any) -> None:
     def take() -> None:
         try:
             barrier.wait()
-            services.slot_sign_up(slot=slot, membership=person)
+            signups.slot_sign_up(slot=slot, membership=person)
             outcomes.append("taken")
         except Conflict:
             outcomes.append("conflict")

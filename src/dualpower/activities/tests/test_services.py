@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from dualpower.activities import jobs, services, trust
+from dualpower.activities import jobs, services, signups, trust
 from dualpower.activities.models import Activity, Feedback, SignUp, Slot
 from dualpower.activities.tests.factories import (
     first_activity,
@@ -111,7 +111,7 @@ def test_a_convener_organises_only_for_their_own_group(community: Any, everyone:
 
 def test_signing_up_takes_a_place_and_is_audited(community: Any, everyone: Any, series: Any) -> None:
     activity = first_activity(series)
-    signup = services.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
+    signup = signups.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
     assert Slot.objects.get(pk=signup.slot_id).taken == 1
     assert AuditEntry.objects.filter(action="activities.sign_up").count() == 1
 
@@ -119,9 +119,9 @@ def test_signing_up_takes_a_place_and_is_audited(community: Any, everyone: Any, 
 def test_a_full_slot_is_refused_and_nothing_written(community: Any, everyone: Any, series: Any) -> None:
     slot = slot_of(first_activity(series))
     for _ in range(2):
-        services.slot_sign_up(slot=slot, membership=make_membership(community))
+        signups.slot_sign_up(slot=slot, membership=make_membership(community))
     with pytest.raises(Conflict, match="All places for “Drivers” are taken"):
-        services.slot_sign_up(slot=slot, membership=_member(everyone, community))
+        signups.slot_sign_up(slot=slot, membership=_member(everyone, community))
     assert Slot.objects.get(pk=slot.pk).taken == 2
     assert SignUp.objects.filter(slot=slot).count() == 2
 
@@ -129,17 +129,17 @@ def test_a_full_slot_is_refused_and_nothing_written(community: Any, everyone: An
 def test_one_place_per_person_per_activity(community: Any, everyone: Any, series: Any) -> None:
     activity = first_activity(series)
     me = _member(everyone, community)
-    services.slot_sign_up(slot=slot_of(activity), membership=me)
+    signups.slot_sign_up(slot=slot_of(activity), membership=me)
     for label in ("Drivers", "Packers"):
         with pytest.raises(Conflict, match="already have a place"):
-            services.slot_sign_up(slot=slot_of(activity, label), membership=me)
+            signups.slot_sign_up(slot=slot_of(activity, label), membership=me)
     assert SignUp.objects.filter(membership=me).count() == 1
     assert slot_of(activity, "Packers").taken == 0
 
 
 def test_observers_follow_but_do_not_take_places(community: Any, everyone: Any, series: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.slot_sign_up(
+        signups.slot_sign_up(
             slot=slot_of(first_activity(series)), membership=_member(everyone, community, "observer")
         )
     assert not SignUp.objects.exists()
@@ -148,12 +148,12 @@ def test_observers_follow_but_do_not_take_places(community: Any, everyone: Any, 
 def test_no_signing_up_for_a_past_or_cancelled_activity(community: Any, everyone: Any) -> None:
     past, _ = past_series(community)
     with pytest.raises(Conflict, match="already started"):
-        services.slot_sign_up(slot=slot_of(first_activity(past)), membership=_member(everyone, community))
+        signups.slot_sign_up(slot=slot_of(first_activity(past)), membership=_member(everyone, community))
     coming = make_series(community, title="Clinic")
     activity = first_activity(coming)
     services.activity_cancel(activity=activity, by=None)
     with pytest.raises(Conflict, match="cancelled"):
-        services.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
+        signups.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
     assert not SignUp.objects.exists()
 
 
@@ -164,11 +164,11 @@ def test_a_place_that_needs_a_trust_role_says_how_to_get_it(community: Any, ever
     me = _member(everyone, community)
     trust.vouch_give(role=role, voucher=_member(everyone, community, "coordinator"), vouchee=me)
     with pytest.raises(PermissionDenied) as refused:
-        services.slot_sign_up(slot=slot, membership=me)
+        signups.slot_sign_up(slot=slot, membership=me)
     assert "vouch" in refused.value.detail and "2 vouches are needed and you have 1" in refused.value.detail
     assert Slot.objects.get(pk=slot.pk).taken == 0
     trust.vouch_give(role=role, voucher=_member(everyone, community, "organiser"), vouchee=me)
-    services.slot_sign_up(slot=slot, membership=me)
+    signups.slot_sign_up(slot=slot, membership=me)
     assert Slot.objects.get(pk=slot.pk).taken == 1
 
 
@@ -176,28 +176,28 @@ def test_leaving_gives_the_place_back_but_not_after_the_start(
     community: Any, everyone: Any, series: Any
 ) -> None:
     me = _member(everyone, community)
-    signup = services.slot_sign_up(slot=slot_of(first_activity(series)), membership=me)
-    services.signup_leave(signup=signup, membership=me)
+    signup = signups.slot_sign_up(slot=slot_of(first_activity(series)), membership=me)
+    signups.signup_leave(signup=signup, membership=me)
     assert slot_of(first_activity(series)).taken == 0
     past, then = past_series(community, title="Old")
-    old = services.slot_sign_up(slot=slot_of(first_activity(past)), membership=me, now=then)
+    old = signups.slot_sign_up(slot=slot_of(first_activity(past)), membership=me, now=then)
     with pytest.raises(Conflict, match="already started"):
-        services.signup_leave(signup=old, membership=me)
+        signups.signup_leave(signup=old, membership=me)
     assert SignUp.objects.filter(pk=old.pk).exists()
 
 
 def test_leaving_within_a_day_tells_the_organisers(community: Any, everyone: Any, series: Any) -> None:
     me = _member(everyone, community)
     activity = first_activity(series)
-    signup = services.slot_sign_up(slot=slot_of(activity), membership=me)
-    services.signup_leave(signup=signup, membership=me, now=activity.starts_at - dt.timedelta(hours=3))
+    signup = signups.slot_sign_up(slot=slot_of(activity), membership=me)
+    signups.signup_leave(signup=signup, membership=me, now=activity.starts_at - dt.timedelta(hours=3))
     told = Notification.objects.filter(kind="activities.late_leave")
     assert {n.user_id for n in told} == {everyone["organiser"].pk, everyone["coordinator"].pk}
 
 
 def test_reminders_go_the_day_before_once(community: Any, everyone: Any, series: Any) -> None:
     activity = first_activity(series)
-    services.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
+    signups.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
     assert jobs.remind_the_day_before(activity.starts_at - dt.timedelta(hours=30)) == ""
     day_before = activity.starts_at - dt.timedelta(hours=20)
     assert jobs.remind_the_day_before(day_before) == "1 reminders sent"
@@ -207,7 +207,7 @@ def test_reminders_go_the_day_before_once(community: Any, everyone: Any, series:
 
 def test_no_reminder_for_a_cancelled_activity(community: Any, everyone: Any, series: Any) -> None:
     activity = first_activity(series)
-    services.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
+    signups.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
     services.activity_cancel(activity=activity, by=None)
     assert Notification.objects.filter(kind="activities.cancelled", user=everyone["member"]).count() == 1
     assert jobs.remind_the_day_before(activity.starts_at - dt.timedelta(hours=20)) == ""
@@ -215,41 +215,52 @@ def test_no_reminder_for_a_cancelled_activity(community: Any, everyone: Any, ser
 
 def test_no_show_marks_only_once_it_started(community: Any, everyone: Any, series: Any) -> None:
     me = _member(everyone, community)
-    signup = services.slot_sign_up(slot=slot_of(first_activity(series)), membership=me)
+    signup = signups.slot_sign_up(slot=slot_of(first_activity(series)), membership=me)
     with pytest.raises(Conflict):
-        services.signup_mark_no_show(signup=signup, no_show=True, by=None)
+        signups.signup_mark_no_show(signup=signup, no_show=True, by=None)
     later = first_activity(series).starts_at + dt.timedelta(minutes=5)
-    assert services.signup_mark_no_show(signup=signup, no_show=True, by=None, now=later).no_show
-    assert not services.signup_mark_no_show(signup=signup, no_show=False, by=None, now=later).no_show
+    assert signups.signup_mark_no_show(signup=signup, no_show=True, by=None, now=later).no_show
+    assert not signups.signup_mark_no_show(signup=signup, no_show=False, by=None, now=later).no_show
 
 
 def test_feedback_after_the_activity_from_those_who_came(community: Any, everyone: Any) -> None:
     past, then = past_series(community)
     activity = first_activity(past)
     me, other = _member(everyone, community), make_membership(community)
-    services.slot_sign_up(slot=slot_of(activity), membership=me, now=then)
-    services.feedback_give(activity=activity, membership=me, note="Went well", rating=4)
-    services.feedback_give(activity=activity, membership=me, rating=5)  # replaces
+    signups.slot_sign_up(slot=slot_of(activity), membership=me, now=then)
+    signups.feedback_give(activity=activity, membership=me, note="Went well", rating=4)
+    signups.feedback_give(activity=activity, membership=me, rating=5)  # replaces
     assert Feedback.objects.get().rating == 5
     with pytest.raises(PermissionDenied):
-        services.feedback_give(activity=activity, membership=other, note="I was not there")
+        signups.feedback_give(activity=activity, membership=other, note="I was not there")
     with pytest.raises(InvalidInput):
-        services.feedback_give(activity=activity, membership=me, rating=6)
+        signups.feedback_give(activity=activity, membership=me, rating=6)
     assert Feedback.objects.count() == 1
+
+
+def test_no_feedback_on_a_cancelled_activity(community: Any, everyone: Any) -> None:
+    past, then = past_series(community)
+    activity = first_activity(past)
+    me = _member(everyone, community)
+    signups.slot_sign_up(slot=slot_of(activity), membership=me, now=then)
+    services.activity_cancel(activity=activity, by=None, now=then)
+    with pytest.raises(Conflict, match="cancelled"):
+        signups.feedback_give(activity=first_activity(past), membership=me, note="It did not happen")
+    assert not Feedback.objects.exists()
 
 
 def test_no_feedback_before_the_end(community: Any, everyone: Any, series: Any) -> None:
     me = _member(everyone, community)
-    services.slot_sign_up(slot=slot_of(first_activity(series)), membership=me)
+    signups.slot_sign_up(slot=slot_of(first_activity(series)), membership=me)
     with pytest.raises(Conflict):
-        services.feedback_give(activity=first_activity(series), membership=me, note="early")
+        signups.feedback_give(activity=first_activity(series), membership=me, note="early")
     assert not Feedback.objects.exists()
 
 
 def test_places_never_go_below_those_signed_up(community: Any, everyone: Any, series: Any) -> None:
     slot = slot_of(first_activity(series))
-    services.slot_sign_up(slot=slot, membership=make_membership(community))
-    services.slot_sign_up(slot=slot, membership=make_membership(community))
+    signups.slot_sign_up(slot=slot, membership=make_membership(community))
+    signups.slot_sign_up(slot=slot, membership=make_membership(community))
     with pytest.raises(Conflict):
         services.slot_set_capacity(slot=slot, capacity=1, by=None)
     assert services.slot_set_capacity(slot=slot, capacity=5, by=None).capacity == 5

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.activities import services, trust
+from dualpower.activities import signups, trust
 from dualpower.activities.models import RoleGrant, SignUp, Vouch
 from dualpower.activities.tests.factories import first_activity, make_series, membership_of, slot_of
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
@@ -73,7 +73,7 @@ def test_withdrawing_below_the_threshold_takes_the_role_and_its_places_back(
     trust.vouch_give(role=role, voucher=b, vouchee=me)
     series = make_series(community, slots=[("Accompaniers", 2, role)])
     slot = slot_of(first_activity(series), "Accompaniers")
-    services.slot_sign_up(slot=slot, membership=me)
+    signups.slot_sign_up(slot=slot, membership=me)
     trust.vouch_withdraw(role=role, voucher=a, vouchee=me)
     assert not RoleGrant.objects.filter(membership=me).exists()
     assert not SignUp.objects.filter(membership=me).exists()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.activities import services, trust
+from dualpower.activities import signups, trust
 from dualpower.activities.models import Series, SignUp, Vouch
 from dualpower.activities.tests.conftest import ROLES
 from dualpower.activities.tests.factories import first_activity, make_series, membership_of, slot_of
@@ -47,7 +47,7 @@ def test_pages_answer_each_role(client_as: Any, series: Any, role: str) -> None:
 
 def test_my_shifts_come_first(client_as: Any, community: Any, everyone: Any, series: Any) -> None:
     later = make_series(community, title="Tenants clinic", in_days=5)
-    services.slot_sign_up(
+    signups.slot_sign_up(
         slot=slot_of(first_activity(later)), membership=membership_of(everyone["member"], community)
     )
     html = client_as("member").get(f"{BASE}/").content.decode()
@@ -69,7 +69,7 @@ def test_taking_and_giving_back_a_place_without_javascript(client_as: Any, serie
 def test_a_refusal_is_shown_as_a_sentence(client_as: Any, community: Any, series: Any) -> None:
     activity = first_activity(series)
     for _ in range(2):
-        services.slot_sign_up(slot=slot_of(activity), membership=make_membership(community))
+        signups.slot_sign_up(slot=slot_of(activity), membership=make_membership(community))
     response = client_as("member").post(
         f"{BASE}/{activity.pk}/slots/{slot_of(activity).pk}/sign-up/", follow=True
     )
@@ -149,7 +149,7 @@ def test_organisers_mark_who_did_not_come(client_as: Any, community: Any, everyo
 
     past, then = past_series(community, organisers=[membership_of(everyone["organiser"], community)])
     activity = first_activity(past)
-    signup = services.slot_sign_up(slot=slot_of(activity), membership=make_membership(community), now=then)
+    signup = signups.slot_sign_up(slot=slot_of(activity), membership=make_membership(community), now=then)
     client = client_as("organiser")
     assert "Did not come" in client.get(f"{BASE}/{activity.pk}/").content.decode()
     client.post(f"{BASE}/{activity.pk}/signups/{signup.pk}/no-show/", {"no_show": "1"})
@@ -164,7 +164,7 @@ def test_the_dashboard_panel_shows_my_next_shifts(
 
     from dualpower.activities.panels import my_next_shifts_panel
 
-    services.slot_sign_up(
+    signups.slot_sign_up(
         slot=slot_of(first_activity(series)), membership=membership_of(everyone["member"], community)
     )
     request = rf.get("/c/riverside/")
@@ -175,3 +175,14 @@ def test_the_dashboard_panel_shows_my_next_shifts(
     assert "Food distribution" in html and "Drivers" in html
     request.user = everyone["outsider"]
     assert my_next_shifts_panel(request, community) is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_date_can_be_added_to_a_calendar(client_as: Any, series: Any, role: str) -> None:
+    activity = first_activity(series)
+    response = client_as(role).get(f"{BASE}/{activity.pk}/calendar.ics")
+    assert response.status_code == READ[role]
+    if response.status_code == 200:
+        body = response.content.decode()
+        assert response["Content-Type"].startswith("text/calendar")
+        assert "SUMMARY:Food distribution" in body and "DTSTART" in body

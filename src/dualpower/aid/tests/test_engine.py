@@ -83,3 +83,33 @@ def test_an_unknown_neighbourhood_is_simply_far_from_everything(world: AidWorld)
     assert engine.suggestions_for(request) == []
     same = make_request(world, neighbourhood="riverside")  # names match whatever the case
     assert [s.offer for s in engine.suggestions_for(same)] == [world.food_offer]
+
+
+def test_suggestions_follow_changes_to_offers_at_once(world: AidWorld) -> None:
+    request = make_request(world)
+    assert [s.offer for s in engine.suggestions_for(request)] == [world.food_offer]
+    services.offer_set_status(offer=world.food_offer, status="paused", by=world.volunteer)
+    assert engine.suggestions_for(request) == []
+    services.offer_set_status(offer=world.food_offer, status="active", by=world.volunteer)
+    newcomer = make_offer(world.community, make_membership(world.community, name="Nia"))
+    assert {s.offer for s in engine.suggestions_for(request)} == {world.food_offer, newcomer}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("audit_log_emptied_after")
+def test_the_shared_offer_index_is_reused_until_something_changes(world: AidWorld) -> None:
+    # Outside a transaction (as in a page view) the prepared index is kept between calls.
+    engine._INDEXES.clear()
+    request = make_request(world)
+    assert [s.offer for s in engine.suggestions_for(request)] == [world.food_offer]
+    first = engine._INDEXES[world.community.pk]
+    assert [s.offer for s in engine.suggestions_for(request)] == [world.food_offer]
+    assert engine._INDEXES[world.community.pk] is first  # reused
+    services.offer_set_status(offer=world.food_offer, status="paused", by=world.volunteer)
+    assert engine.suggestions_for(request) == []
+    assert engine._INDEXES[world.community.pk] is not first  # rebuilt after the change
+    services.offer_set_status(offer=world.food_offer, status="active", by=world.volunteer)
+    other = make_request(world, quantity=1)
+    lifecycle.match_accept(request=other, volunteer=world.volunteer, offer=world.food_offer)
+    found = engine.suggestions_for(request)
+    assert found[0].offer == world.food_offer and "has capacity for 2 more" in found[0].reasons

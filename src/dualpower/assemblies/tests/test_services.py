@@ -311,3 +311,25 @@ def test_outcome_is_recorded_once(people: Any, community: Any) -> None:
     with pytest.raises(Conflict):
         services.proposal_close(proposal=p, now=after_close(p))
     assert Outcome.objects.count() == 1
+
+
+def test_a_room_count_with_more_hands_than_voters_gives_no_result(people: Any, community: Any) -> None:
+    from dualpower.assemblies import sources
+
+    mara = me(people["member"], community)
+    p = open_proposal(general(community), mara, process="majority", voting_mode="room")
+    sources.register("test.too_many", lambda proposal: [sources.OutsideCount("test", {"agree": 9}, "Hands.")])
+    try:
+        outcome = services.proposal_close(proposal=p, now=after_close(p))
+    finally:
+        sources._registry.pop("test.too_many")
+    assert outcome.passed is False and "could not be made" in outcome.statement
+
+
+def test_nobody_is_notified_while_past_records_are_loaded(people: Any, community: Any) -> None:
+    from dualpower.assemblies import notify
+
+    with notify.held():
+        p = open_proposal(general(community), me(people["member"], community), process="majority")
+        services.proposal_close(proposal=p, now=after_close(p))
+    assert not Notification.objects.exists()

@@ -182,3 +182,68 @@ def test_pages_of_another_community_are_not_shown(client_for: Any, community: An
     general(community)
     assert client_for("outsider").get(f"{BASE}/general/").status_code == 403
     assert client_for("anonymous").get(f"{BASE}/").status_code in (302, 401)
+
+
+def test_the_dashboard_panel_renders_votes_waiting(community: Any, people: Any) -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from dualpower.assemblies.panels import votes_waiting_panel
+
+    p = open_proposal(general(community), me(people["coordinator"], community), process="majority")
+    request = RequestFactory().get("/")
+    request.user = people["member"]
+    panel = votes_waiting_panel(request, community)
+    assert panel is not None
+    html = render_to_string(panel.template, {"panel": panel, "community": community})
+    assert p.title in html and p.get_absolute_url() in html
+
+
+def test_a_draft_is_seen_only_by_its_author_until_put_forward(
+    client_for: Any, community: Any, people: Any
+) -> None:
+    mara = me(people["member"], community)
+    p = services.proposal_create(assembly=general(community), by=mara, title="Rough idea", draft=True)
+    assert client_for("member").get(p.get_absolute_url()).status_code == 200
+    assert client_for("observer").get(p.get_absolute_url()).status_code == 404
+    assert (
+        client_for("observer").post(f"{BASE}/general/p/{p.pk}/step/", {"step": "discuss"}).status_code == 404
+    )
+    assert client_for("member").post(f"{BASE}/general/p/{p.pk}/step/", {"step": "discuss"}).status_code == 302
+    p.refresh_from_db()
+    assert p.state == Proposal.State.DISCUSSION
+    assert client_for("observer").get(p.get_absolute_url()).status_code == 200
+
+
+def test_withdrawing_skips_the_actions(client_for: Any, community: Any, people: Any) -> None:
+    mara = me(people["member"], community)
+    p = services.proposal_create(
+        assembly=general(community),
+        by=mara,
+        title="Make me coordinator",
+        actions=[{"kind": "members.role", "params": {"membership": mara.pk, "role": "coordinator"}}],
+    )
+    assert (
+        client_for("member").post(f"{BASE}/general/p/{p.pk}/step/", {"step": "withdraw"}).status_code == 302
+    )
+    p.refresh_from_db()
+    assert p.state == Proposal.State.WITHDRAWN and p.actions.get().status == "skipped"
+    response = client_for("member").post(f"{BASE}/general/p/{p.pk}/step/", {"step": "withdraw"})
+    assert response.status_code == 409
+
+
+def test_an_election_by_form_links_candidates_to_members(client_for: Any, community: Any) -> None:
+    general(community)
+    response = client_for("member").post(
+        f"{BASE}/general/propose/",
+        {
+            "title": "Delegates",
+            "process": "stv",
+            "voting_mode": "online",
+            "seats": 2,
+            "options": "Mara\nCato\nSomeone new",
+        },
+    )
+    assert response.status_code == 302
+    linked = {o.label: o.membership_id for o in Proposal.objects.get().options.all()}
+    assert linked["Mara"] and linked["Cato"] and linked["Someone new"] is None

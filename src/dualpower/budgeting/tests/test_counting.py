@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.budgeting import selectors, services, voting
+from dualpower.budgeting import paper, selectors, services, voting
 from dualpower.budgeting.counting import cycle_count
 from dualpower.budgeting.models import Ballot, Phase, Proposal, Result
 from dualpower.budgeting.tests.factories import EUR, make_cycle, membership_of
@@ -107,16 +107,16 @@ def test_paper_and_online_ballots_are_counted_together_and_reported_apart(
 ) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING)
     _vote(community, cycle, [["1"]] * 2)
-    made = voting.paper_ballots_enter(
+    made = paper.paper_ballots_enter(
         cycle=cycle,
         by=membership_of(people["member"], community),
         district=None,
         ballots=[[("1", 1)], [("2", 1)]],
     )
-    voting.paper_batch_confirm(
+    paper.paper_batch_confirm(
         cycle=cycle, by=membership_of(people["coordinator"], community), batch=made[0].batch
     )
-    voting.paper_ballots_enter(
+    paper.paper_ballots_enter(
         cycle=cycle, by=membership_of(people["member"], community), district=None, ballots=[[("4", 1)]]
     )
     services.cycle_advance(cycle=cycle, by=None)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dualpower.budgeting import services, voting
+from dualpower.budgeting import paper, services, voting
 from dualpower.budgeting.models import Ballot, Cycle, Phase, ProgressUpdate, Proposal
 from dualpower.budgeting.tests.factories import EUR, make_cycle, membership_of
 from dualpower.members.tests.factories import ROLES, make_membership
@@ -198,12 +198,16 @@ def test_voting_codes_come_as_a_pdf_and_work_at_the_booth(
     response = client_for("coordinator").post(url(cycle, "codes/"), {"count": "3"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    [code] = voting.voting_codes_issue(cycle=cycle, count=1, by=None)
+    [code] = paper.voting_codes_issue(cycle=cycle, count=1, by=None)
     client.logout()
     response = client.post(url(cycle, "booth/"), {"code": code, "district": "citywide", "p": ["1"]})
     assert response.status_code == 200 and "Thank you for voting" in response.content.decode()
     response = client.post(url(cycle, "booth/"), {"code": code, "district": "citywide", "p": ["1"]})
     assert response.status_code == 400 and "already been used" in response.content.decode()
+    # The booth's running total answers without an account; a members-only cycle's does not.
+    assert client.post(url(cycle, "vote/check/"), {"p": ["1"]}, HTTP_HX_REQUEST="true").status_code == 200
+    members_only = make_cycle(community, phase=Phase.VOTING, title="Members only")
+    assert client.post(url(members_only, "vote/check/"), {"p": ["1"]}).status_code in {302, 401}
     assert Ballot.objects.count() == 1
 
 
@@ -281,3 +285,12 @@ def test_members_share_ideas_and_develop_proposals_in_their_phases(
     services.cycle_advance(cycle=cycle, by=membership_of(people["coordinator"], community))  # → development
     services.cycle_advance(cycle=cycle, by=None)  # → feasibility
     assert client.post(url(cycle, "ideas/"), {"title": "Too late"}).status_code == 403
+
+
+def test_the_dashboard_panel_invites_members_to_vote(client_for: Any, community: Any) -> None:
+    cycle = make_cycle(community, phase=Phase.VOTING)
+    client = client_for("member")
+    body = client.get(f"/c/{community.slug}/").content.decode()
+    assert cycle.title in body and "Vote now" in body
+    client.post(url(cycle, "vote/"), {"district": "citywide", "p": ["1"]})
+    assert "you voted" in client.get(f"/c/{community.slug}/").content.decode()

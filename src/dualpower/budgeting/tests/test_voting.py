@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.budgeting import services, voting
+from dualpower.budgeting import paper, services, voting
 from dualpower.budgeting.models import Ballot, BallotEntry, BallotType, Phase, Proposal
 from dualpower.budgeting.tests.factories import EUR, make_cycle, membership_of, set_phase
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
@@ -208,15 +208,15 @@ def test_a_project_of_another_district_is_not_on_this_ballot(people: Any, commun
 
 def test_voting_codes_are_one_time_and_hashed(people: Any, community: Any) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING, eligibility="codes")
-    codes = voting.voting_codes_issue(cycle=cycle, count=3, by=None)
+    codes = paper.voting_codes_issue(cycle=cycle, count=3, by=None)
     assert len(set(codes)) == 3
     stored = set(cycle.voting_codes.values_list("code_hash", flat=True))
     assert not stored & set(codes)  # never the code itself
-    voting.booth_vote(cycle=cycle, code=codes[0].lower(), district=None, choices=[("1", 1)])
+    paper.booth_vote(cycle=cycle, code=codes[0].lower(), district=None, choices=[("1", 1)])
     with pytest.raises(Conflict, match="already been used"):
-        voting.booth_vote(cycle=cycle, code=codes[0], district=None, choices=[("2", 1)])
+        paper.booth_vote(cycle=cycle, code=codes[0], district=None, choices=[("2", 1)])
     with pytest.raises(InvalidInput, match="not valid"):
-        voting.booth_vote(cycle=cycle, code="NOTACODE42", district=None, choices=[("2", 1)])
+        paper.booth_vote(cycle=cycle, code="NOTACODE42", district=None, choices=[("2", 1)])
     assert Ballot.objects.get().channel == Ballot.Channel.BOOTH
 
 
@@ -226,20 +226,20 @@ def test_paper_ballots_count_only_after_a_second_teller_confirms(people: Any, co
         membership_of(people["member"], community),
         membership_of(people["coordinator"], community),
     )
-    made = voting.paper_ballots_enter(
+    made = paper.paper_ballots_enter(
         cycle=cycle, by=first, district=None, ballots=[[("1", 1)], [("2", 1), ("3", 1)]]
     )
     assert not any(b.confirmed for b in made)
     with pytest.raises(Conflict, match="second teller"):
-        voting.paper_batch_confirm(cycle=cycle, by=first, batch=made[0].batch)
-    assert voting.paper_batch_confirm(cycle=cycle, by=second, batch=made[0].batch) == 2
+        paper.paper_batch_confirm(cycle=cycle, by=first, batch=made[0].batch)
+    assert paper.paper_batch_confirm(cycle=cycle, by=second, batch=made[0].batch) == 2
     assert Ballot.objects.filter(confirmed=True, channel="paper").count() == 2
 
 
 def test_a_batch_with_one_bad_paper_ballot_is_refused_whole(people: Any, community: Any) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING, max_choices=1)
     with pytest.raises(InvalidInput, match=r"Ballot 2: Choose at most 1 project\."):
-        voting.paper_ballots_enter(
+        paper.paper_ballots_enter(
             cycle=cycle,
             by=membership_of(people["member"], community),
             district=None,
@@ -250,20 +250,20 @@ def test_a_batch_with_one_bad_paper_ballot_is_refused_whole(people: Any, communi
 
 def test_a_csv_of_paper_ballots_is_imported_as_one_batch(people: Any, community: Any) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING)
-    made = voting.paper_csv_import(
+    made = paper.paper_csv_import(
         cycle=cycle, by=membership_of(people["member"], community), text='vote\n"1,2"\n3\n'
     )
     assert len(made) == 2 and len({b.batch for b in made}) == 1
     with pytest.raises(InvalidInput, match="Line 3"):
-        voting.paper_csv_import(
+        paper.paper_csv_import(
             cycle=cycle, by=membership_of(people["member"], community), text="district,vote\n,1\nNowhere,2\n"
         )
     assert Ballot.objects.count() == 2
 
 
 def test_parse_choices_reads_what_tellers_type() -> None:
-    assert voting.parse_choices("3, 7;12", BallotType.APPROVAL) == [("3", 1), ("7", 1), ("12", 1)]
-    assert voting.parse_choices("3, 7", BallotType.RANKED) == [("3", 1), ("7", 2)]
-    assert voting.parse_choices("3:5, 7:2", BallotType.CUMULATIVE) == [("3", 5), ("7", 2)]
+    assert paper.parse_choices("3, 7;12", BallotType.APPROVAL) == [("3", 1), ("7", 1), ("12", 1)]
+    assert paper.parse_choices("3, 7", BallotType.RANKED) == [("3", 1), ("7", 2)]
+    assert paper.parse_choices("3:5, 7:2", BallotType.CUMULATIVE) == [("3", 5), ("7", 2)]
     with pytest.raises(InvalidInput):
-        voting.parse_choices("3", BallotType.CUMULATIVE)
+        paper.parse_choices("3", BallotType.CUMULATIVE)

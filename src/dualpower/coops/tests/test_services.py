@@ -295,3 +295,17 @@ def test_membership_of_former_members_is_kept(coop: Cooperative, coop_people: An
     again = services.coop_join(coop=coop, membership=me.membership)
     assert again.pk == me.pk and again.status == "pending"
     assert Membership.objects.filter(pk=me.membership_id).exists()
+
+
+def test_a_new_coop_gets_an_account_in_each_currency_in_use(community: Any, coop_people: Any) -> None:
+    from dualpower.ledger.services import currency_create
+
+    founder = coop_people["coop_board"].memberships.get(community=community)
+    currency_create(community=community, name="Roots", code="roots", by=None)
+    coop = make_coop(community, founder=founder)
+    accounts = selectors.ledger_accounts(coop=coop)
+    assert [a.currency.code for a in accounts] == ["roots"]
+    currency_create(community=community, name="Hours", code="hours", kind="time_bank", by=None)
+    services.coop_accounts_open(coop=coop, by=founder)
+    services.coop_accounts_open(coop=coop, by=founder)  # safe to repeat
+    assert sorted(a.currency.code for a in selectors.ledger_accounts(coop=coop)) == ["hours", "roots"]

@@ -70,3 +70,22 @@ def test_adding_an_item_from_the_page(client_as: Any, rice: Item) -> None:
     )
     assert response.status_code == 302
     assert Item.objects.filter(name="Soap").exists()
+
+
+def test_stock_keepers_see_low_items_on_their_dashboard(
+    rf: Any, everyone: Any, community: Any, rice: Item
+) -> None:
+    from django.template.loader import render_to_string
+
+    from dualpower.inventory import services
+    from dualpower.inventory.panels import low_stock_panel
+
+    request = rf.get("/c/riverside/")
+    request.user = everyone["coordinator"]
+    assert low_stock_panel(request, community) is None  # nothing is low
+    services.stock_out(item=rice, quantity=16, by=None)
+    panel = low_stock_panel(request, community)
+    assert panel is not None
+    assert "Rice" in render_to_string(panel.template, {"panel": panel, "community": community})
+    request.user = everyone["member"]
+    assert low_stock_panel(request, community) is None

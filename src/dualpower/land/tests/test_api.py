@@ -93,16 +93,16 @@ def test_a_lease_for_another_communitys_member_is_refused(
 def test_allocation_through_the_api(land_client: Any, vacant_home: Home, community: Any) -> None:
     first = make_applicant(community, years_ago=2)
     make_applicant(community)
+    # One test client: each land_client(role) call signs it in as that role.
+    member = land_client("member")
+    assert _post(member, f"{API}/homes/{vacant_home.pk}/allocations", {"seed": "x"}).status_code == 403
     coordinator = land_client("coordinator")
-    assert (
-        _post(land_client("member"), f"{API}/homes/{vacant_home.pk}/allocations", {"seed": "x"}).status_code
-        == 403
-    )
     made = _post(coordinator, f"{API}/homes/{vacant_home.pk}/allocations", {"seed": "solstice"}).json()
     drawn = _post(coordinator, f"{API}/allocations/{made['id']}/draw").json()
     assert drawn["status"] == "proposed" and drawn["chosen"] == first.public_id
     public = land_client("observer").get(f"{API}/allocations/{made['id']}").json()
     assert public["result"]["seed"] == "solstice" and len(public["result"]["ranking"]) == 2
+    coordinator = land_client("coordinator")
     assert _post(coordinator, f"{API}/allocations/{made['id']}/adopt").status_code == 403
     assert Allocation.objects.get().status == "proposed"
 
@@ -116,3 +116,21 @@ def test_the_waitlist_through_the_api(land_client: Any) -> None:
     assert WaitlistApplication.objects.count() == 1
     assert land_client("member").get(f"{API}/waitlist").status_code == 403
     assert land_client("coordinator").get(f"{API}/waitlist").json()["count"] == 1
+
+
+def test_a_household_withdraws_and_others_cannot(land_client: Any, community: Any, land_people: Any) -> None:
+    from dualpower.land import waitlist
+
+    member = land_people["member"].memberships.get(community=community)
+    application = waitlist.waitlist_apply(community=community, membership=member, household_size=2)
+    assert _post(land_client("leaseholder"), f"{API}/waitlist/{application.pk}/withdraw").status_code == 403
+    assert (
+        _post(land_client("member"), f"{API}/waitlist/{application.pk}/withdraw").json()["status"]
+        == "withdrawn"
+    )
+    assert _post(land_client("member"), f"{API}/waitlist/{application.pk}/withdraw").status_code == 409
+
+
+def test_the_dashboard_shows_the_households_lease(land_client: Any, leased_home: Home) -> None:
+    page = land_client("leaseholder").get("/c/riverside/").content.decode()
+    assert "Your lease of Elm Row 1" in page

@@ -224,3 +224,20 @@ def test_a_household_is_on_the_waitlist_once(community: Any) -> None:
     application = make_applicant(community)
     with pytest.raises(Conflict):
         waitlist.waitlist_apply(community=community, membership=application.membership, household_size=2)
+
+
+def test_an_allocated_home_is_leased_only_to_the_household_drawn(
+    vacant_home: Home, people: Any, community: Any
+) -> None:
+    me = _coordinator(people, community)
+    household = make_applicant(community)
+    services.trust_settings_update(community=community, by=me, coordinators_may_allocate=True)
+    allocation = waitlist.allocation_announce(home=vacant_home, seed="x", by=me)
+    waitlist.allocation_draw(allocation=allocation, by=me)
+    waitlist.allocation_adopt(allocation=allocation, by=me)
+    with pytest.raises(Conflict, match="allocated to household"):
+        make_lease(vacant_home, make_membership(community))
+    assert not GroundLease.objects.exists()
+    make_lease(vacant_home, household.membership)
+    vacant_home.refresh_from_db()
+    assert vacant_home.status == "leased"

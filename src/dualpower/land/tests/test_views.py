@@ -142,3 +142,45 @@ def test_withdrawing_from_the_waitlist(land_client: Any, community: Any, land_pe
     land_client("member").post(f"/c/riverside/land/waitlist/{application.pk}/withdraw/")
     application.refresh_from_db()
     assert application.status == "withdrawn"
+
+
+def test_an_indexed_lease_is_calculated_for_the_latest_index_year_unless_asked(
+    land_client: Any, vacant_home: Home, land_people: Any, community: Any
+) -> None:
+    from dualpower.land.tests.factories import make_lease
+
+    params = {
+        "purchase_price": 10_000_000,
+        "purchase_year": 2020,
+        "index": {"2020": 100, "2024": "112.5", "2025": 120},
+    }
+    lease = make_lease(
+        vacant_home,
+        land_people["leaseholder"].memberships.get(community=community),
+        formula="indexed",
+        formula_params=params,
+    )
+    client = land_client("leaseholder")
+    assert "120,000.00" in client.get(f"/c/riverside/land/leases/{lease.pk}/").content.decode()
+    assert (
+        "112,500.00" in client.get(f"/c/riverside/land/leases/{lease.pk}/?resale_year=2024").content.decode()
+    )
+    missing = client.get(f"/c/riverside/land/leases/{lease.pk}/?resale_year=2023").content.decode()
+    assert 'role="alert"' in missing and "2023" in missing
+
+
+def test_the_lease_form_starts_from_the_adopted_allocation(
+    land_client: Any, vacant_home: Home, community: Any
+) -> None:
+    household = make_applicant(community)
+    services.trust_settings_update(community=community, by=None, coordinators_may_allocate=True)
+    allocation = waitlist.allocation_announce(home=vacant_home, seed="x", by=household.membership)
+    waitlist.allocation_draw(allocation=allocation, by=household.membership)
+    waitlist.allocation_adopt(allocation=allocation, by=None)
+    client = land_client("coordinator")
+    assert (
+        f"?home={vacant_home.pk}"
+        in client.get(f"/c/riverside/land/allocations/{allocation.pk}/").content.decode()
+    )
+    form = client.get(f"/c/riverside/land/leases/new/?home={vacant_home.pk}").context["form"]
+    assert form.initial == {"home": vacant_home.pk, "leaseholder": household.membership_id}

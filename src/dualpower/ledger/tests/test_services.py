@@ -278,3 +278,9 @@ def test_a_request_beyond_the_payers_credit_is_refused_without_their_figures(
         invoicing.invoice_create(payee=cato, payer=mara, amount=10_001)
     assert "100.00" not in refused.value.detail and "Mara" in refused.value.detail
     assert not Invoice.objects.exists() and fresh(mara).pending_debits == 0
+
+
+def test_a_client_key_cannot_pose_as_a_generated_one(mara: Account, cato: Account) -> None:
+    with pytest.raises(InvalidInput):
+        services.transfer_make(debit=mara, credit=cato, amount=1, idempotency_key="~abc")
+    assert not Transfer.objects.exists()

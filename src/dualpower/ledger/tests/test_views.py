@@ -149,3 +149,12 @@ def test_a_coordinator_starts_a_time_bank(client_for: Any) -> None:
 
     hours = Currency.objects.get(code="southside-hours")
     assert hours.is_time_bank and hours.default_lower_limit == -600
+
+
+def test_the_dashboard_shows_my_balances_and_requests_waiting(
+    client_for: Any, people: Any, roots: Any
+) -> None:
+    mara, cato = account_of(people["member"], roots), account_of(people["coordinator"], roots)
+    invoicing.invoice_create(payee=cato, payer=mara, amount=100)
+    page = client_for("member").get("/c/riverside/").content.decode()
+    assert "My money and time" in page and "1 payment request waits for your answer" in page

@@ -173,3 +173,18 @@ def test_unknown_things_are_not_found(client_for: Any, seated: World) -> None:
     assert client.get("/c/riverside/delegates/seats/99999/").status_code == 404
     assert client.get("/c/riverside/delegates/proposals/99999/").status_code == 404
     assert client.get("/c/riverside/delegates/assemblies/nowhere/").status_code == 404
+
+
+def test_a_draft_with_an_expiry_without_time_zone_is_read_in_the_nodes_time_zone(
+    client_for: Any, seated: World
+) -> None:
+    proposal = council_proposal(seated, seated.ana)
+    body = {
+        "sending": "housing-group",
+        "proposal": proposal.pk,
+        "position": "for",
+        "expires_at": "2099-01-01T12:00:00",
+    }
+    response = call(client_for("coordinator"), "post", f"{API}/mandates", body)
+    assert response.status_code == 201
+    assert Mandate.objects.get().expires_at.year == 2099  # type: ignore[union-attr]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -120,3 +121,28 @@ def test_rotating_my_own_address(client_for: Any, community: Any, people: Any) -
     before = services.feed_token_for_member(membership=member).token
     assert client_for("member").post("/c/riverside/meetings/calendar/rotate/").status_code == 302
     assert FeedToken.objects.get(membership=member).token != before
+
+
+@pytest.mark.parametrize("role", ["anonymous", "applicant", "observer", "member", "coordinator", "outsider"])
+def test_feed_addresses_through_the_api(client_for: Any, community: Any, people: Any, role: str) -> None:
+    general(community)
+    response = client_for(role).get("/api/v1/communities/riverside/meetings/feeds")
+    expected = {"anonymous": 401, "applicant": 403, "outsider": 403}.get(role, 200)
+    assert response.status_code == expected
+    if expected == 200:
+        body = response.json()
+        assert body["mine"].endswith(".ics")
+        assert body["assemblies"][0]["can_rotate"] is (role == "coordinator")
+
+
+def test_rotating_through_the_api(client_for: Any, community: Any, people: Any) -> None:
+    token = services.feed_token_for_assembly(assembly=general(community))
+    url = "/api/v1/communities/riverside/meetings/feeds/rotate"
+    data = json.dumps({"assembly": "general"})
+    assert client_for("member").post(url, data, content_type="application/json").status_code == 403
+    old = token.token
+    token.refresh_from_db()
+    assert token.token == old
+    assert client_for("coordinator").post(url, data, content_type="application/json").status_code == 200
+    token.refresh_from_db()
+    assert token.token != old

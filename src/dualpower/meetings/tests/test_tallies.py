@@ -8,7 +8,7 @@ import pytest
 
 from dualpower.assemblies import sources
 from dualpower.errors import Conflict, InvalidInput
-from dualpower.meetings import services
+from dualpower.meetings import services, services_agenda
 from dualpower.meetings.models import Meeting, RoomTally
 from dualpower.meetings.services_tallies import tally_confirm, tally_dispute, tally_enter
 from dualpower.meetings.tests.factories import general, make_meeting, room_proposal, voters
@@ -126,3 +126,45 @@ def test_no_count_once_the_meeting_has_ended(room: dict) -> None:
     services.meeting_end(meeting=room["meeting"], by=None)
     with pytest.raises(Conflict):
         tally_enter(item=room["item"], teller=room["people"][0], counts={"agree": 5}, present=5)
+
+
+def test_a_proposal_is_counted_in_the_room_once(room: dict, community: Any) -> None:
+    ana, ben = room["people"][:2]
+    tally_confirm(
+        tally=tally_enter(item=room["item"], teller=ana, counts={"agree": 5}, present=5), witness=ben
+    )
+    again = services_agenda.agenda_item_add(
+        meeting=room["meeting"], by=None, title="Paint (again)", proposal=room["proposal"]
+    )
+    with pytest.raises(Conflict):
+        tally_enter(item=again, teller=ana, counts={"agree": 1}, present=5)
+    assert RoomTally.objects.count() == 1
+    assert len(sources.counts_for(room["proposal"])) == 1
+
+
+def test_a_room_vote_decides_the_proposal_when_it_closes(community: Any) -> None:
+    """End to end with the assemblies app: the witnessed count is what the outcome records."""
+    from dualpower.assemblies.closing import proposal_close
+    from dualpower.assemblies.services import proposal_create, proposal_open_voting
+
+    people = voters(community, 4)
+    assembly = general(community)
+    proposal = proposal_create(
+        assembly=assembly, by=people[0], title="Paint the hall green", process="majority", voting_mode="room"
+    )
+    proposal_open_voting(proposal=proposal, by=None)
+    proposal.refresh_from_db()
+    meeting = make_meeting(
+        community, status=Meeting.Status.IN_PROGRESS, agenda=[{"title": "Paint", "proposal": proposal}]
+    )
+    for person in people:
+        services.attendance_check_in(meeting=meeting, membership=person)
+    tally = tally_enter(
+        item=meeting.items.get(), teller=people[0], counts={"agree": 3, "disagree": 1}, present=4
+    )
+    tally_confirm(tally=tally, witness=people[1])
+    outcome = proposal_close(proposal=proposal, now=proposal.voting_closes_at)
+    assert outcome.passed is True
+    assert outcome.source == "room"
+    assert outcome.link == meeting.get_absolute_url()
+    assert "teller Voter 0, witness Voter 1" in outcome.statement

@@ -235,3 +235,36 @@ def test_next_meetings_are_on_the_dashboard_and_in_the_menu(
     assert not [
         p for p in dashboard.panels_for(request=request, community=community) if p.key == "next-meetings"
     ]
+
+
+def test_the_list_charts_attendance_at_past_meetings(client_for: Any, community: Any, people: Any) -> None:
+    people_here = [make_membership(community, name=f"P{i}") for i in range(3)]
+    meeting = make_meeting(community, title="Autumn", status=Meeting.Status.IN_PROGRESS)
+    for person in people_here:
+        services.attendance_check_in(meeting=meeting, membership=person)
+    services.meeting_end(meeting=meeting, by=None)
+    html = client_for("member").get("/c/riverside/meetings/").content.decode()
+    assert "Attendance at recent meetings" in html
+    assert "<svg" in html and "<table" in html
+
+
+def test_a_witness_does_not_confirm_a_count_that_changed_after_they_looked(
+    client_for: Any, community: Any, people: Any
+) -> None:
+    from dualpower.meetings.services_tallies import tally_enter
+
+    member = membership_of(people["member"], community)
+    ana, ben = make_membership(community, name="Ana"), make_membership(community, name="Ben")
+    proposal = room_proposal(general(community), process="majority")
+    meeting = make_meeting(
+        community, status=Meeting.Status.IN_PROGRESS, agenda=[{"title": "Paint", "proposal": proposal}]
+    )
+    for person in (member, ana, ben):
+        services.attendance_check_in(meeting=meeting, membership=person)
+    item = meeting.items.get()
+    seen = tally_enter(item=item, teller=ana, counts={"agree": 3}, present=3)
+    tally_enter(item=item, teller=ben, counts={"agree": 1, "disagree": 2}, present=3)
+    url = f"/c/riverside/meetings/{meeting.pk}/items/{item.pk}/tally/confirm/"
+    response = client_for("member").post(url, {"tally": str(seen.pk)})
+    assert response.status_code == 409
+    assert RoomTally.objects.get().confirmed_at is None

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Assembly
+from dualpower.mandates.demo import load_delegates
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
-from dualpower.ops.demo import demo_load
+from dualpower.ops import demo_people
+from dualpower.panels.demo import load_panels
 from dualpower.panels.models import Panel
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_delegates_mandates_and_a_drawn_panel() -> None:
-    loaded = demo_load(seed=7, say=lambda _: None)
+    # Only the loaders this test is about, for speed (tests/test_demo.py loads everything).
+    loaded = demo_people.build(rng=random.Random(7), say=lambda _: None)
+    for loader in (load_delegates, load_panels):
+        loader(loaded)
     council = Assembly.objects.get(community=loaded.community, kind=Assembly.Kind.SPOKESCOUNCIL)
     assert bodies.voters_of(council).count() >= 3
     elected = DelegateSeat.objects.filter(receiving=council, elected_by__isnull=False)

@@ -1,0 +1,85 @@
+"""Decisions of an assembly that take effect in the aid network: choosing a dispatcher, and setting
+how long private details are kept after a request closes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dualpower.aid import services
+from dualpower.assemblies import actions
+from dualpower.errors import InvalidInput
+from dualpower.members.models import Membership
+from dualpower.node.models import Community
+
+
+def _member(community: Community, params: Any) -> Membership:
+    raw = params.get("membership") if hasattr(params, "get") else None
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise InvalidInput(_("Name the member by their membership number."), field="actions")
+    found = Membership.objects.filter(community=community, pk=raw, status=Membership.Status.ACTIVE).first()
+    if found is None:
+        raise InvalidInput(_("There is no active member with this number here."), field="actions")
+    return found
+
+
+def validate_dispatcher(community: Community, params: Any) -> dict[str, Any]:
+    return {"membership": _member(community, params).pk}
+
+
+def run_dispatcher(*, community: Community, params: Any, decision: Any) -> str:
+    member = _member(community, params)
+    services.dispatcher_grant(community=community, membership=member, by=None, decision_ref=decision.ref)
+    return _("%(name)s is now a dispatcher of the aid network.") % {"name": member.display_name}
+
+
+def describe_dispatcher(community: Community, params: Any) -> str:
+    return _("Make %(name)s a dispatcher of the aid network (sees requests' private details).") % {
+        "name": _member(community, params).display_name
+    }
+
+
+def _days(params: Any) -> int:
+    raw = params.get("days") if hasattr(params, "get") else None
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 3650:
+        raise InvalidInput(_("Give the retention period as a number of days, 0 to 3650."), field="actions")
+    return raw
+
+
+def validate_retention(community: Community, params: Any) -> dict[str, Any]:
+    return {"days": _days(params)}
+
+
+def run_retention(*, community: Community, params: Any, decision: Any) -> str:
+    days = _days(params)
+    services.aid_settings_update(community=community, by=None, retention_days=days, decision_ref=decision.ref)
+    return _("Private details of closed requests are now kept %(n)d days.") % {"n": days}
+
+
+def describe_retention(community: Community, params: Any) -> str:
+    return _("Keep the private details of closed aid requests for %(n)d days, then erase them.") % {
+        "n": _days(params)
+    }
+
+
+def register() -> None:
+    actions.register(
+        actions.ActionKind(
+            key="aid.grant_dispatcher",
+            label=gettext_lazy("Choose an aid dispatcher"),  # type: ignore[arg-type]
+            validate=validate_dispatcher,
+            run=run_dispatcher,
+            describe=describe_dispatcher,
+        )
+    )
+    actions.register(
+        actions.ActionKind(
+            key="aid.set_retention",
+            label=gettext_lazy("Set how long aid requests' private details are kept"),  # type: ignore[arg-type]
+            validate=validate_retention,
+            run=run_retention,
+            describe=describe_retention,
+        )
+    )

@@ -1,0 +1,100 @@
+"""Pages for changing a meeting's agenda: add, edit, reorder, remove (plain forms, no JavaScript)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dualpower.assemblies.models import Proposal
+from dualpower.errors import DomainError, InvalidInput
+from dualpower.meetings import selectors, services_agenda
+from dualpower.meetings.forms import AgendaItemForm
+from dualpower.meetings.models import Meeting
+from dualpower.meetings.views import _back, _do, _me, _meeting, _open_proposals
+from dualpower.node.models import Community
+from dualpower.web.community import with_community
+
+
+def _item_fields(form: AgendaItemForm, meeting: Meeting) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    proposal_id = data.pop("proposal", None)
+    data["proposal"] = (
+        Proposal.objects.filter(assembly=meeting.assembly, pk=proposal_id).first() if proposal_id else None
+    )
+    if proposal_id and data["proposal"] is None:
+        raise InvalidInput(_("Link a proposal of this assembly."), field="proposal")
+    return data
+
+
+@require_POST
+@with_community
+def agenda_add(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_agenda")
+    form = AgendaItemForm(request.POST, proposals=_open_proposals(meeting))
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        raise InvalidInput(first)
+    fields = _item_fields(form, meeting)
+    action = lambda: services_agenda.agenda_item_add(meeting=meeting, by=_me(request, community), **fields)  # noqa: E731
+    return _do(request, meeting, action, _("Added to the agenda."), "agenda")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def agenda_edit(request: HttpRequest, community: Community, pk: int, item: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_agenda")
+    entry = selectors.item_get(meeting=meeting, pk=item)
+    initial = {
+        "title": entry.title,
+        "notes": entry.notes,
+        "minutes_allotted": entry.minutes_allotted,
+        "proposal": entry.proposal_id,
+    }
+    proposals = _open_proposals(meeting)
+    if entry.proposal is not None and entry.proposal not in proposals:
+        proposals.append(entry.proposal)
+    form = AgendaItemForm(request.POST or None, initial=initial, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_agenda.agenda_item_update(
+                item=entry, by=_me(request, community), **_item_fields(form, meeting)
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+        else:
+            messages.success(request, _("Saved."))
+            return _back(meeting, "agenda")
+    return render(
+        request,
+        "meetings/agenda_form.html",
+        {"form": form, "meeting": meeting, "item": entry},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@with_community
+def agenda_remove(request: HttpRequest, community: Community, pk: int, item: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_agenda")
+    entry = selectors.item_get(meeting=meeting, pk=item)
+    action = lambda: services_agenda.agenda_item_remove(item=entry, by=_me(request, community))  # noqa: E731
+    return _do(request, meeting, action, _("Taken off the agenda."), "agenda")
+
+
+@require_POST
+@with_community
+def agenda_move(
+    request: HttpRequest, community: Community, pk: int, item: int, direction: str
+) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_agenda")
+    entry = selectors.item_get(meeting=meeting, pk=item)
+
+    def action() -> Any:
+        return services_agenda.agenda_item_move(item=entry, by=_me(request, community), up=direction == "up")
+
+    return _do(request, meeting, action, _("The agenda was reordered."), "agenda")
