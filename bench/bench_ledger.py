@@ -179,6 +179,10 @@ def write(figures: dict[str, dict[str, float]], args: argparse.Namespace) -> Non
             lines.append(f"| {db} | {label} | {service:,.0f} | {ceiling:,.0f} | {service / ceiling:.2f} |")
     lines += [
         "",
+        "Where the ratio falls short: a SQLite commit is cheap (WAL, synchronous=NORMAL, no fsync), so the "
+        "service's two extra statements (move both balances, read them back to validate) and Python weigh "
+        "more against one INSERT than on PostgreSQL, where each commit's flush dominates.",
+        "",
         f"Single: {SINGLE:,} transfers among {ACCOUNTS} accounts; batched: {BATCHES} × {BATCH}. "
         "One process, one thread; for correctness under 50 threads see "
         "src/dualpower/ledger/tests/test_concurrency.py.",

@@ -71,8 +71,12 @@ def results_of(*, cycle: Cycle) -> list[Result]:
     """The stored results, or nothing at all while the cycle has not been counted."""
     if not cycle.is_counted:
         return []
+    # The ballot file (megabytes for a large vote) is read only when downloaded or explained.
     return list(
-        Result.objects.filter(cycle=cycle).select_related("district").order_by("district__name", "id")
+        Result.objects.filter(cycle=cycle)
+        .select_related("district")
+        .defer("ballot_file")
+        .order_by("district__name", "id")
     )
 
 

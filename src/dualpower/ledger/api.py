@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
-from dualpower.errors import InvalidInput, PermissionDenied
+from dualpower.errors import InvalidInput, NotFound, PermissionDenied
 from dualpower.ledger import invoicing, selectors, services
 from dualpower.ledger.models import Account, Currency, Invoice, Transfer
 from dualpower.ledger.posting import Leg
@@ -254,7 +254,7 @@ def _payer(request: HttpRequest, slug: str, account_id: int) -> Account:
 def _other(community: Community, account_id: int, field: str) -> Account:
     try:
         return selectors.account_get(community=community, pk=account_id)
-    except Exception:
+    except NotFound:
         raise InvalidInput(f"There is no account {account_id} in this community.", field=field) from None
 
 
