@@ -62,17 +62,10 @@ def describe_admit(community: Community, params: actions.Params) -> str:
 
 
 def run_admit(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
-    from dualpower.members import services as members
+    from dualpower.members.services import application_admit_by_decision
 
-    app = Application.objects.select_for_update(of=("self",)).get(pk=_application(community, params).pk)
-    membership = members._admit(app, decided_by=None, how="decision")  # type: ignore[arg-type]
-    audit_record(
-        community=community,
-        actor=None,
-        action="member.admit_by_decision",
-        target=membership,
-        summary=membership.display_name,
-        decision_ref=decision.ref,
+    membership = application_admit_by_decision(
+        application=_application(community, params), decision_ref=decision.ref
     )
     return _("%(name)s was admitted.") % {"name": membership.display_name}
 

@@ -47,7 +47,7 @@ def test_a_decision_admits_an_applicant(people: Any, community: Any) -> None:
     services.proposal_close(proposal=p, now=after_close(p))
     assert Membership.objects.filter(user=people["applicant"], community=community, status="active").exists()
     assert AuditEntry.objects.filter(
-        action="member.admit_by_decision", decision_ref=f"proposal:{p.pk}"
+        action="application.admit", decision_ref=f"proposal:{p.pk}"
     ).exists()
 
 
