@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
 from dualpower.api import paginate
 from dualpower.notifications import selectors, services
@@ -29,8 +31,11 @@ class NotificationOut(Schema):
         return obj.community.slug if obj.community else None
 
 
+NotificationId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[NotificationId] | None = Field(default=None, max_length=1000)
 
 
 class ReadOut(Schema):
