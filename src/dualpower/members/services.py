@@ -206,7 +206,9 @@ def _admit(
 @transaction.atomic
 def application_admit_by_decision(*, application: Application, decision_ref: str) -> Membership:
     """The assembly admits the applicant by a decision (``decision_ref`` is "proposal:<id>")."""
-    decision_ref = _text(decision_ref, field="decision_ref", max_length=120, required=True, label="decision_ref")
+    decision_ref = _text(
+        decision_ref, field="decision_ref", max_length=120, required=True, label="decision_ref"
+    )
     application = _locked_pending(application)
     return _admit(application, decided_by=None, how="decision", decision_ref=decision_ref)
 

@@ -46,9 +46,7 @@ def test_a_decision_admits_an_applicant(people: Any, community: Any) -> None:
     services.vote_cast(proposal=p, by=mara, position="agree")
     services.proposal_close(proposal=p, now=after_close(p))
     assert Membership.objects.filter(user=people["applicant"], community=community, status="active").exists()
-    assert AuditEntry.objects.filter(
-        action="application.admit", decision_ref=f"proposal:{p.pk}"
-    ).exists()
+    assert AuditEntry.objects.filter(action="application.admit", decision_ref=f"proposal:{p.pk}").exists()
 
 
 def test_a_decision_whose_action_fails_leaves_no_partial_change(people: Any, community: Any) -> None:
