@@ -137,7 +137,7 @@ class NoShowIn(Schema):
     no_show: bool = Field(..., strict=True)
 
 
-class FeedbackIn(Schema):
+class ShiftFeedbackIn(Schema):
     note: str = Field("", max_length=NOTE_MAX)
     rating: int | None = Field(None, strict=True)
 

@@ -14,13 +14,14 @@ from dualpower.aid import engine, lifecycle, selectors, services, stats
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest
 from dualpower.aid.schemas import (
     AcceptIn,
+    AidFeedbackIn,
+    AidSummaryOut,
     BatchIn,
     BatchOut,
     ConfirmIn,
     DashboardOut,
     DeliverIn,
     DetailsIn,
-    FeedbackIn,
     IntakeIn,
     MatchOut,
     OfferIn,
@@ -33,7 +34,6 @@ from dualpower.aid.schemas import (
     RequestIn,
     RequestOut,
     SuggestionOut,
-    SummaryOut,
 )
 from dualpower.api import AUTH_OPTIONAL, paginate
 from dualpower.errors import InvalidInput, NotFound
@@ -272,7 +272,7 @@ def match_release(request: HttpRequest, slug: str, match_id: int, payload: Reaso
 
 
 @router.post(MATCH + "/feedback", response=MatchOut)
-def match_feedback(request: HttpRequest, slug: str, match_id: int, payload: FeedbackIn) -> dict[str, Any]:
+def match_feedback(request: HttpRequest, slug: str, match_id: int, payload: AidFeedbackIn) -> dict[str, Any]:
     match = _match(request, slug, match_id, "aid.feedback_match")
     done = lifecycle.match_feedback(match=match, by=_me(request, match.request.community), text=payload.text)
     return selectors.match_view(done)
@@ -346,7 +346,7 @@ def assign_confirm(request: HttpRequest, slug: str, payload: BatchIn) -> dict[st
     }
 
 
-@router.get(AID + "/summary", response=SummaryOut, auth=AUTH_OPTIONAL)
+@router.get(AID + "/summary", response=AidSummaryOut, auth=AUTH_OPTIONAL)
 def summary(request: HttpRequest, slug: str) -> dict[str, Any]:
     return stats.public_summary(_community(request, slug, "aid.view_summary"))
 

@@ -93,7 +93,7 @@ class DeliverIn(Schema):
     delivered: int | None = Field(None, ge=0, strict=True)
 
 
-class FeedbackIn(Schema):
+class AidFeedbackIn(Schema):
     text: str = Field(..., min_length=1, max_length=1000)
 
 
@@ -155,7 +155,7 @@ class SuggestionOut(Schema):
     reasons: list[str]
 
 
-class ProposalOut(Schema):
+class AssignmentProposalOut(Schema):
     request: str
     offer: int
     volunteer: str
@@ -168,7 +168,7 @@ class UnmatchedOut(Schema):
 
 
 class PlanOut(Schema):
-    proposals: list[ProposalOut]
+    proposals: list[AssignmentProposalOut]
     unmatched: list[UnmatchedOut]
 
 
@@ -186,17 +186,53 @@ class BatchOut(Schema):
     failed: list[UnmatchedOut]
 
 
-class SummaryOut(Schema):
+class CountOut(Schema):
+    label: str
+    count: int
+
+
+class VolunteerLoadOut(Schema):
+    volunteer: str
+    live: int
+    done: int
+
+
+def _counts(pairs: Any) -> list[dict[str, Any]]:
+    # The stats give (label, count) pairs, which the charts take as they are; OpenAPI wants objects.
+    return [{"label": label, "count": count} for label, count in pairs]
+
+
+class AidSummaryOut(Schema):
     open: int
     fulfilled: int
-    by_category: list[tuple[str, int]]
-    by_urgency: list[tuple[str, int]]
-    unmet_over_time: list[tuple[str, int]]
+    by_category: list[CountOut]
+    by_urgency: list[CountOut]
+    unmet_over_time: list[CountOut]
+
+    @staticmethod
+    def resolve_by_category(obj: dict[str, Any]) -> list[dict[str, Any]]:
+        return _counts(obj["by_category"])
+
+    @staticmethod
+    def resolve_by_urgency(obj: dict[str, Any]) -> list[dict[str, Any]]:
+        return _counts(obj["by_urgency"])
+
+    @staticmethod
+    def resolve_unmet_over_time(obj: dict[str, Any]) -> list[dict[str, Any]]:
+        return _counts(obj["unmet_over_time"])
 
 
-class DashboardOut(SummaryOut):
-    by_neighbourhood: list[tuple[str, int]]
+class DashboardOut(AidSummaryOut):
+    by_neighbourhood: list[CountOut]
     median_first_response_hours: float | None
     median_fulfilment_hours: float | None
     stale: int
-    volunteer_load: list[tuple[str, int, int]]
+    volunteer_load: list[VolunteerLoadOut]
+
+    @staticmethod
+    def resolve_by_neighbourhood(obj: dict[str, Any]) -> list[dict[str, Any]]:
+        return _counts(obj["by_neighbourhood"])
+
+    @staticmethod
+    def resolve_volunteer_load(obj: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"volunteer": v, "live": live, "done": done} for v, live, done in obj["volunteer_load"]]

@@ -27,8 +27,8 @@ from dualpower.budgeting.schemas import (
     IdeaOut,
     ProjectOut,
     ProjectPatch,
-    ProposalIn,
-    ProposalOut,
+    BudgetProposalIn,
+    BudgetProposalOut,
     ResultOut,
     UpdateIn,
 )
@@ -133,15 +133,15 @@ def idea_submit(request: HttpRequest, slug: str, cycle_slug: str, payload: IdeaI
     return Status(201, services.idea_submit(cycle=cycle, by=me, **payload.dict()))
 
 
-@router.get(CYCLE + "/proposals", response=list[ProposalOut], auth=AUTH_OPTIONAL)
+@router.get(CYCLE + "/proposals", response=list[BudgetProposalOut], auth=AUTH_OPTIONAL)
 @paginate
 def proposal_list(request: HttpRequest, slug: str, cycle_slug: str) -> Any:
     return selectors.proposals_of(cycle=_cycle(request, slug, cycle_slug))
 
 
-@router.post(CYCLE + "/proposals", response={201: ProposalOut})
+@router.post(CYCLE + "/proposals", response={201: BudgetProposalOut})
 def proposal_create(
-    request: HttpRequest, slug: str, cycle_slug: str, payload: ProposalIn
+    request: HttpRequest, slug: str, cycle_slug: str, payload: BudgetProposalIn
 ) -> Status[Proposal]:
     cycle = _cycle(request, slug, cycle_slug, "budgeting.develop_proposals")
     data = payload.dict()
@@ -150,12 +150,12 @@ def proposal_create(
     return Status(201, proposal)
 
 
-@router.get(PROPOSAL, response=ProposalOut, auth=AUTH_OPTIONAL)
+@router.get(PROPOSAL, response=BudgetProposalOut, auth=AUTH_OPTIONAL)
 def proposal_detail(request: HttpRequest, slug: str, cycle_slug: str, code: str) -> Proposal:
     return _proposal(request, slug, cycle_slug, code, "budgeting.view_cycle")
 
 
-@router.post(PROPOSAL + "/feasibility", response=ProposalOut)
+@router.post(PROPOSAL + "/feasibility", response=BudgetProposalOut)
 def feasibility(
     request: HttpRequest, slug: str, cycle_slug: str, code: str, payload: FeasibilityIn
 ) -> Proposal:

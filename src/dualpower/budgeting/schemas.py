@@ -97,7 +97,7 @@ class IdeaOut(Schema):
         return obj.merged_into.code if obj.merged_into_id else None
 
 
-class ProposalIn(Schema):
+class BudgetProposalIn(Schema):
     title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=10000)
     cost: int | None = Field(None, ge=0, strict=True, description="In cents.")
@@ -107,7 +107,7 @@ class ProposalIn(Schema):
     longitude_e6: int | None = Field(None, strict=True)
 
 
-class ProposalOut(Schema):
+class BudgetProposalOut(Schema):
     code: str
     title: str
     description: str

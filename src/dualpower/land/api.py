@@ -19,8 +19,8 @@ from dualpower.land.models import Allocation, GroundLease, Home, Parcel, Waitlis
 from dualpower.land.schemas import (
     AllocationOut,
     AnnounceIn,
-    ApplicationIn,
-    ApplicationOut,
+    WaitlistApplicationIn,
+    WaitlistApplicationOut,
     HomeIn,
     HomeOut,
     LeaseIn,
@@ -162,8 +162,8 @@ def lease_resale(
     }
 
 
-@router.post(LAND + "/waitlist", response={201: ApplicationOut})
-def waitlist_apply(request: HttpRequest, slug: str, payload: ApplicationIn) -> Status[WaitlistApplication]:
+@router.post(LAND + "/waitlist", response={201: WaitlistApplicationOut})
+def waitlist_apply(request: HttpRequest, slug: str, payload: WaitlistApplicationIn) -> Status[WaitlistApplication]:
     community = _community(request, slug, "land.apply_waitlist")
     application = waitlist.waitlist_apply(
         community=community,
@@ -174,7 +174,7 @@ def waitlist_apply(request: HttpRequest, slug: str, payload: ApplicationIn) -> S
     return Status(201, application)
 
 
-@router.post(LAND + "/waitlist/{application_id}/withdraw", response=ApplicationOut)
+@router.post(LAND + "/waitlist/{application_id}/withdraw", response=WaitlistApplicationOut)
 def waitlist_withdraw(request: HttpRequest, slug: str, application_id: int) -> WaitlistApplication:
     community = _community(request, slug, "land.view_waitlist")
     application = selectors.application_get(community=community, pk=application_id)
@@ -182,7 +182,7 @@ def waitlist_withdraw(request: HttpRequest, slug: str, application_id: int) -> W
     return waitlist.waitlist_withdraw(application=application, by=_me(request, community))
 
 
-@router.get(LAND + "/waitlist", response=list[ApplicationOut])
+@router.get(LAND + "/waitlist", response=list[WaitlistApplicationOut])
 @paginate
 def waitlist_list(request: HttpRequest, slug: str) -> Any:
     community = _community(request, slug, "land.list_applications")

@@ -80,12 +80,12 @@ class ResaleOut(Schema):
     settings: list[tuple[str, str]]
 
 
-class ApplicationIn(Schema):
+class WaitlistApplicationIn(Schema):
     household_size: int = Field(..., strict=True)
     facts: dict[str, int] = Field(default_factory=dict)
 
 
-class ApplicationOut(Schema):
+class WaitlistApplicationOut(Schema):
     id: int
     public_id: str
     household_size: int

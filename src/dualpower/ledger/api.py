@@ -23,7 +23,7 @@ from dualpower.ledger.models import Account, Currency, Invoice, Transfer
 from dualpower.ledger.posting import Leg
 from dualpower.ledger.schemas import (
     AccountOpenIn,
-    AccountOut,
+    LedgerAccountOut,
     AccountPublicOut,
     CorrectionIn,
     CurrencyIn,
@@ -34,7 +34,7 @@ from dualpower.ledger.schemas import (
     LimitsIn,
     LinkedIn,
     StatementLineOut,
-    SummaryOut,
+    CurrencySummaryOut,
     TransferIn,
     TransferOut,
     VisibilityIn,
@@ -127,7 +127,7 @@ def currency_update(request: HttpRequest, slug: str, code: str, payload: Currenc
     return services.currency_update(currency=currency, by=_me(request, currency.community), **changes)
 
 
-@router.get(CURRENCY + "/summary", response=SummaryOut, auth=AUTH_OPTIONAL)
+@router.get(CURRENCY + "/summary", response=CurrencySummaryOut, auth=AUTH_OPTIONAL)
 def currency_summary(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     currency = _currency(request, slug, code, "ledger.view_summary")
     s = selectors.summary(currency=currency)
@@ -151,7 +151,7 @@ def currency_summary(request: HttpRequest, slug: str, code: str) -> dict[str, An
 # --- Accounts --------------------------------------------------------------------------
 
 
-@router.get(ACCOUNTS, response=list[AccountOut])
+@router.get(ACCOUNTS, response=list[LedgerAccountOut])
 @paginate
 def account_list(request: HttpRequest, slug: str) -> Any:
     """Your own accounts; coordinators see every account (balances and limits, not statements)."""
@@ -172,7 +172,7 @@ def payee_list(request: HttpRequest, slug: str, code: str) -> Any:
     return selectors.member_accounts(currency=currency)
 
 
-@router.post(ACCOUNTS, response={201: AccountOut, 200: AccountOut})
+@router.post(ACCOUNTS, response={201: LedgerAccountOut, 200: LedgerAccountOut})
 def account_open(request: HttpRequest, slug: str, payload: AccountOpenIn) -> Status[Account]:
     """Open my account in a currency (or get the one already open)."""
     community = _community(request, slug, "ledger.open_account")
@@ -184,7 +184,7 @@ def account_open(request: HttpRequest, slug: str, payload: AccountOpenIn) -> Sta
     return Status(200 if existed else 201, account)
 
 
-@router.get(ACCOUNT, response=AccountOut)
+@router.get(ACCOUNT, response=LedgerAccountOut)
 def account_detail(request: HttpRequest, slug: str, account_id: int) -> Account:
     community = _community(request, slug)
     account = selectors.account_get(community=community, pk=account_id)
@@ -216,7 +216,7 @@ def account_statement(
     ]
 
 
-@router.put(ACCOUNT + "/limits", response=AccountOut)
+@router.put(ACCOUNT + "/limits", response=LedgerAccountOut)
 def account_limits(request: HttpRequest, slug: str, account_id: int, payload: LimitsIn) -> Account:
     account = _account(request, slug, account_id, "ledger.set_limit")
     return services.account_limits_set(
@@ -227,7 +227,7 @@ def account_limits(request: HttpRequest, slug: str, account_id: int, payload: Li
     )
 
 
-@router.put(ACCOUNT + "/visibility", response=AccountOut)
+@router.put(ACCOUNT + "/visibility", response=LedgerAccountOut)
 def account_visibility(request: HttpRequest, slug: str, account_id: int, payload: VisibilityIn) -> Account:
     account = _account(request, slug, account_id, "ledger.change_visibility")
     me = _me(request, account.community)
@@ -235,7 +235,7 @@ def account_visibility(request: HttpRequest, slug: str, account_id: int, payload
     return services.account_visibility_set(account=account, balance_public=payload.balance_public, by=me)
 
 
-@router.post(ACCOUNT + "/close", response=AccountOut)
+@router.post(ACCOUNT + "/close", response=LedgerAccountOut)
 def account_close(request: HttpRequest, slug: str, account_id: int) -> Account:
     account = _account(request, slug, account_id, "ledger.close_account")
     return services.account_close(account=account, by=_me(request, account.community))

@@ -55,7 +55,7 @@ class CurrencyPatch(Schema):
     invoice_days: int | None = Field(None, strict=True)
 
 
-class AccountOut(Schema):
+class LedgerAccountOut(Schema):
     id: int
     currency: str = Field(..., alias="currency.code")
     owner_kind: str
@@ -166,7 +166,7 @@ class StatementLineOut(Schema):
     kind: str
 
 
-class SummaryOut(Schema):
+class CurrencySummaryOut(Schema):
     currency: str
     accounts: int
     transfers: int

@@ -279,6 +279,6 @@ def test_the_dashboard_shows_load_and_times_to_dispatchers(world: AidWorld) -> N
     request = make_request(world)
     lifecycle.match_accept(request=request, volunteer=world.volunteer)
     data = client_as(world, "dispatcher").get(f"{base(world)}/dashboard").json()
-    assert data["open"] == 1 and data["by_neighbourhood"] == [["Riverside", 1]]
-    assert data["volunteer_load"] == [["Vic", 1, 0]]
+    assert data["open"] == 1 and data["by_neighbourhood"] == [{"label": "Riverside", "count": 1}]
+    assert data["volunteer_load"] == [{"volunteer": "Vic", "live": 1, "done": 0}]
     assert data["median_first_response_hours"] is not None
