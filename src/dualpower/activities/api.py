@@ -17,7 +17,6 @@ from dualpower.activities.models import Activity, Feedback, Series, SignUp, Slot
 from dualpower.activities.schemas import (
     ActivityOut,
     CapacityIn,
-    ShiftFeedbackIn,
     FeedbackOut,
     HolderOut,
     MemberIn,
@@ -25,6 +24,7 @@ from dualpower.activities.schemas import (
     SeriesIn,
     SeriesOut,
     SeriesPatch,
+    ShiftFeedbackIn,
     SignUpOut,
     SlotOut,
     TrustRoleIn,
@@ -285,7 +285,9 @@ def signup_no_show(
 
 
 @router.post(ACTIVITY + "/feedback", response={201: FeedbackOut})
-def feedback_give(request: HttpRequest, slug: str, activity_id: int, payload: ShiftFeedbackIn) -> Status[Feedback]:
+def feedback_give(
+    request: HttpRequest, slug: str, activity_id: int, payload: ShiftFeedbackIn
+) -> Status[Feedback]:
     activity = _activity(request, slug, activity_id, "activities.give_feedback")
     me = _me(request, activity.community)
     assert me is not None

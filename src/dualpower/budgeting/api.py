@@ -20,6 +20,8 @@ from dualpower.budgeting.models import Ballot, Cycle, Proposal
 from dualpower.budgeting.schemas import (
     BallotIn,
     BallotOut,
+    BudgetProposalIn,
+    BudgetProposalOut,
     CycleIn,
     CycleOut,
     FeasibilityIn,
@@ -27,8 +29,6 @@ from dualpower.budgeting.schemas import (
     IdeaOut,
     ProjectOut,
     ProjectPatch,
-    BudgetProposalIn,
-    BudgetProposalOut,
     ResultOut,
     UpdateIn,
 )

@@ -19,8 +19,6 @@ from dualpower.land.models import Allocation, GroundLease, Home, Parcel, Waitlis
 from dualpower.land.schemas import (
     AllocationOut,
     AnnounceIn,
-    WaitlistApplicationIn,
-    WaitlistApplicationOut,
     HomeIn,
     HomeOut,
     LeaseIn,
@@ -28,6 +26,8 @@ from dualpower.land.schemas import (
     ParcelIn,
     ParcelOut,
     ResaleOut,
+    WaitlistApplicationIn,
+    WaitlistApplicationOut,
 )
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
@@ -163,7 +163,9 @@ def lease_resale(
 
 
 @router.post(LAND + "/waitlist", response={201: WaitlistApplicationOut})
-def waitlist_apply(request: HttpRequest, slug: str, payload: WaitlistApplicationIn) -> Status[WaitlistApplication]:
+def waitlist_apply(
+    request: HttpRequest, slug: str, payload: WaitlistApplicationIn
+) -> Status[WaitlistApplication]:
     community = _community(request, slug, "land.apply_waitlist")
     application = waitlist.waitlist_apply(
         community=community,
