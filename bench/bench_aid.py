@@ -203,7 +203,7 @@ def main() -> None:
             "# Benchmarks: mutual aid through the app (suggestions and assign all)",
             "",
             "Command (from the project's root): `.venv/bin/python bench/bench_aid.py`",
-            f"Machine: {machine}. Measured {datetime.now(UTC):%Y-%m-%d}, on a shared machine under load.",
+            f"Machine: {machine}. Measured {datetime.now(UTC):%Y-%m-%d}.",
             "",
             "The same engine as in the matching section, measured end to end: reading the aid tables",
             "(offers, their remaining capacity from the matches), ranking, explaining, and loading the",
