@@ -6,6 +6,7 @@ The roles every permission matrix sweeps are ``ROLES`` in dualpower/members/test
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +24,17 @@ def _test_settings(settings: Any) -> None:
     # Background jobs (emails...) run at once, after the transaction commits, inside the test.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware activates it and
+    never resets it): the next test in the same worker must not inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -46,6 +46,16 @@ GroupMembership.objects.create(group=food, membership=member, is_convener=True)
 audit_record(community=community, actor=coordinator, action="group.convener_set", target=food,
              summary="Mara convenes Food", data={"convener": "Mara"})
 default_storage.save("avatars/mara.txt", ContentFile(b"a picture of Mara"))
+# Balances that the database derives from transfers (a trigger) must come back once, not twice.
+from dualpower.ledger import services as ledger
+from dualpower.ledger.posting import Leg
+roots = ledger.currency_create(community=community, name="Roots", by=None, default_lower_limit=-1000,
+                                default_upper_limit=1000)
+mara_account = ledger.member_account(currency=roots, membership=member)
+cato_account = ledger.member_account(currency=roots, membership=coordinator)
+ledger.transfer_make(debit=mara_account, credit=cato_account, amount=300, notify=False)
+ledger.transfers_link(currency=roots, legs=[Leg(cato_account.pk, mara_account.pk, 120),
+                                            Leg(mara_account.pk, cato_account.pk, 20)], notify=False)
 """
 
 # Print everything the round trip must preserve, row by row, then check the log is still sealed.
@@ -57,8 +67,11 @@ from django.db import DatabaseError, transaction
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Application, Membership, User
 from dualpower.node.models import AuditEntry, Community
+from dualpower.ledger.models import Account, Transfer
+from dualpower.ledger.selectors import ledger_check
 rows = {m.__name__: list(m.objects.order_by("pk").values()) for m in
-        (Community, User, EmailAddress, Membership, Application, WorkingGroup, GroupMembership, AuditEntry)}
+        (Community, User, EmailAddress, Membership, Application, WorkingGroup, GroupMembership, AuditEntry,
+         Account, Transfer)}
 sealed = True
 try:
     with transaction.atomic():
@@ -71,6 +84,7 @@ out = {
     "password_ok": User.objects.get(email="cato@example.org").check_password("cato's long password"),
     "upload": default_storage.open("avatars/mara.txt").read().decode(),
     "audit_sealed": sealed,
+    "ledger_problems": ledger_check().problems,
 }
 print(json.dumps(out, default=str))
 """
@@ -158,6 +172,8 @@ def test_a_backup_restored_on_a_new_instance_holds_the_same_community(
     assert after["password_ok"] is True
     assert after["upload"] == "a picture of Mara"
     assert after["audit_sealed"] is True
+    assert sorted(a["balance"] for a in after["rows"]["Account"]) == [-200, 0, 200]
+    assert len(after["rows"]["Transfer"]) == 3 and after["ledger_problems"] == []
 
     refused = run(target, "restore", str(archive))
     assert refused.returncode == 2

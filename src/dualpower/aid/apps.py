@@ -15,6 +15,6 @@ class AidConfig(AppConfig):
 
         actions.register()
         dashboard.register("aid", panels.aid_panel)
-        navigation.register("aid", _("Mutual aid"), "aid:list", order=40)
+        navigation.register("aid", _("Mutual aid"), "aid:list", order=40, primary=True)
         schedule.job("aid.erase_expired")(jobs.erase_expired)
         schedule.job("aid.flag_stale")(jobs.flag_stale)

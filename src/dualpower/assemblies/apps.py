@@ -15,4 +15,4 @@ class AssembliesConfig(AppConfig):
 
         builtin_actions.register()
         dashboard.register("assemblies-votes", votes_waiting_panel)
-        navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=30)
+        navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=30, primary=True)

@@ -39,6 +39,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 import dualpower
 from dualpower.ops.setup import database_has_data
+from dualpower.ops.triggers import insert_triggers_suspended
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -252,7 +253,9 @@ def _restore_json(source: Path, manifest: dict[str, Any]) -> None:
         Permission.objects.all().delete()
         ContentType.objects.all().delete()
         ContentType.objects.clear_cache()
-        call_command("loaddata", str(source), verbosity=0)
+        # Loaded rows carry what insert triggers would derive (balances): they must not fire twice.
+        with insert_triggers_suspended():
+            call_command("loaddata", str(source), verbosity=0)
     ContentType.objects.clear_cache()
 
 

@@ -6,6 +6,8 @@ operation, never by editing the register.
 
 from django.db import migrations
 
+from dualpower.ops.migration_sql import vendor_sql
+
 TABLE = "coops_capitalentry"
 SQLITE_UP = [
     f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
@@ -29,18 +31,6 @@ POSTGRES_DOWN = [
 ]
 
 
-def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("coops", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [vendor_sql(sqlite=(SQLITE_UP, SQLITE_DOWN), postgresql=(POSTGRES_UP, POSTGRES_DOWN))]

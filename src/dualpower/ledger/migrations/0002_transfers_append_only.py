@@ -6,6 +6,8 @@ by a correcting transfer that references the original, never by editing it.
 
 from django.db import migrations
 
+from dualpower.ops.migration_sql import vendor_sql
+
 SQLITE_UP = [
     """CREATE TRIGGER ledger_transfer_no_update BEFORE UPDATE ON ledger_transfer
        BEGIN SELECT RAISE(ABORT, 'ledger transfers are immutable'); END;""",
@@ -28,18 +30,6 @@ POSTGRES_DOWN = [
 ]
 
 
-def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [vendor_sql(sqlite=(SQLITE_UP, SQLITE_DOWN), postgresql=(POSTGRES_UP, POSTGRES_DOWN))]

@@ -16,7 +16,9 @@ from dualpower.ledger.posting import Leg
 from dualpower.ledger.tests.factories import account_of, fresh, make_roots, membership_of
 from dualpower.node.models import AuditEntry
 
-pytestmark = pytest.mark.django_db
+# Part of these rules is kept by the database itself (triggers, check constraints), and the posting
+# path differs between SQLite and PostgreSQL: every rule is checked on both.
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 
 
 @pytest.fixture

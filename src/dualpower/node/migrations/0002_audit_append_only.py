@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from dualpower.ops.migration_sql import vendor_sql
+
 SQLITE_UP = [
     """CREATE TRIGGER node_auditentry_no_update BEFORE UPDATE ON node_auditentry
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
@@ -24,18 +26,6 @@ POSTGRES_DOWN = [
 ]
 
 
-def forwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}.get(schema_editor.connection.vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [("node", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [vendor_sql(sqlite=(SQLITE_UP, SQLITE_DOWN), postgresql=(POSTGRES_UP, POSTGRES_DOWN))]

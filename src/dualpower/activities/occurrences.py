@@ -1,0 +1,192 @@
+"""The dates of an activity: making them ahead of time from its series, calling one off, and
+changing how many places one date offers.
+
+A series' dates come from ``recurrence`` (pure date arithmetic); here they become occurrences
+with their slots, idempotently, so the clock can run ``generate_all`` on every tick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dualpower.activities import recurrence
+from dualpower.activities.checks import MAX_CAPACITY, _int
+from dualpower.activities.models import Activity, Series, Slot
+from dualpower.errors import Conflict
+from dualpower.members.models import Membership
+from dualpower.node.services import audit_record
+from dualpower.notifications.services import notification_send
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    return timezone.localdate(now or timezone.now())
+
+
+def activity_url(activity: Activity) -> str:
+    return f"/c/{activity.community.slug}/activities/{activity.pk}/"
+
+
+def when(activity: Activity) -> str:
+    return date_format(timezone.localtime(activity.starts_at), "DATETIME_FORMAT")
+
+
+# --- the dates of a series ----------------------------------------------------------------
+
+
+def _rule(series: Series) -> recurrence.Rule:
+    return recurrence.Rule(
+        repeat=series.repeat,
+        starts_on=series.starts_on,
+        ends_on=series.ends_on,
+        weekdays=tuple(series.weekdays or ()),
+        month_day=series.month_day,
+    )
+
+
+def _aware(day: dt.date, at: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, at), timezone.get_default_timezone())
+
+
+@transaction.atomic
+def series_generate(*, series: Series, now: dt.datetime | None = None) -> int:
+    """Make the occurrences of ``series`` up to its horizon; return how many were new.
+
+    Idempotent: an occurrence is unique by its start, so running twice (or on two clocks) makes
+    nothing twice, and an occurrence organisers cancelled stays cancelled.
+    """
+    now = now or timezone.now()
+    series = Series.objects.select_for_update().get(pk=series.pk)
+    if not series.is_active:
+        return 0
+    today = local_today(now)
+    horizon = today + dt.timedelta(weeks=series.weeks_ahead)
+    if series.repeat == Series.Repeat.ONCE:
+        horizon = max(horizon, series.starts_on)
+    first = (
+        today if series.generated_until is None else max(today, series.generated_until + dt.timedelta(days=1))
+    )
+    templates = list(series.slot_templates.all())
+    made = 0
+    for day in recurrence.dates_between(_rule(series), first, horizon):
+        starts_at = _aware(day, series.start_time)
+        if starts_at <= now:
+            continue
+        activity, created = Activity.objects.get_or_create(
+            series=series,
+            starts_at=starts_at,
+            defaults={
+                "community_id": series.community_id,
+                "ends_at": starts_at + dt.timedelta(minutes=series.duration_minutes),
+            },
+        )
+        if created:
+            Slot.objects.bulk_create(
+                Slot(
+                    activity=activity,
+                    label=t.label,
+                    capacity=t.capacity,
+                    required_role_id=t.required_role_id,
+                    position=t.position,
+                )
+                for t in templates
+            )
+            made += 1
+    if series.generated_until is None or series.generated_until < horizon:
+        Series.objects.filter(pk=series.pk).update(generated_until=horizon)
+    return made
+
+
+def generate_all(now: dt.datetime) -> int:
+    """Keep every active series generated up to its horizon. Cheap when nothing is due: a series
+    already generated to today's horizon is skipped by the query."""
+    today = local_today(now)
+    made = 0
+    for series in Series.objects.filter(is_active=True).only("pk", "weeks_ahead", "generated_until"):
+        if series.generated_until is not None and series.generated_until >= today + dt.timedelta(
+            weeks=series.weeks_ahead
+        ):
+            continue
+        made += series_generate(series=series, now=now)
+    return made
+
+
+# --- one occurrence -------------------------------------------------------------------------
+
+
+def _locked_activity(activity: Activity) -> Activity:
+    return Activity.objects.select_for_update().select_related("series", "community").get(pk=activity.pk)
+
+
+def _cancel(activity: Activity, *, by: Membership | None) -> None:
+    Activity.objects.filter(pk=activity.pk).update(is_cancelled=True)
+    people = list(Membership.objects.filter(signups__activity=activity))
+    notification_send(
+        recipients=people,
+        community=activity.community,
+        kind="activities.cancelled",
+        title=_("Cancelled: %(title)s, %(when)s") % {"title": activity.series.title, "when": when(activity)},
+        body=_("An activity you had a place in will not happen."),
+        url=activity_url(activity),
+    )
+    audit_record(
+        community=activity.community,
+        actor=by,
+        action="activities.activity_cancel",
+        target=activity,
+        summary=str(activity),
+        data={"told": len(people)},
+    )
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, by: Membership | None, now: dt.datetime | None = None) -> Activity:
+    """Call off one occurrence before it starts; the people signed up are told."""
+    now = now or timezone.now()
+    activity = _locked_activity(activity)
+    if activity.is_cancelled:
+        raise Conflict(_("This activity is already cancelled."))
+    if activity.starts_at <= now:
+        raise Conflict(_("This activity has already started; it cannot be cancelled now."))
+    _cancel(activity, by=by)
+    activity.refresh_from_db()
+    return activity
+
+
+@transaction.atomic
+def slot_set_capacity(
+    *, slot: Slot, capacity: int, by: Membership | None, now: dt.datetime | None = None
+) -> Slot:
+    """Change how many places one occurrence offers for one role; never below those signed up."""
+    now = now or timezone.now()
+    capacity = _int(
+        capacity,
+        field="capacity",
+        low=1,
+        high=MAX_CAPACITY,
+        message=_("Places must be a whole number from 1 to %(n)d.") % {"n": MAX_CAPACITY},
+    )
+    slot = Slot.objects.select_for_update().select_related("activity__community").get(pk=slot.pk)
+    if slot.activity.starts_at <= now:
+        raise Conflict(_("This activity has already started."))
+    if capacity < slot.taken:
+        raise Conflict(
+            _("%(n)d people have already signed up for “%(label)s”: places cannot go below that.")
+            % {"n": slot.taken, "label": slot.label}
+        )
+    before = slot.capacity
+    Slot.objects.filter(pk=slot.pk, taken__lte=capacity).update(capacity=capacity)
+    slot.refresh_from_db()
+    audit_record(
+        community=slot.activity.community,
+        actor=by,
+        action="activities.slot_capacity",
+        target=slot.activity,
+        summary=slot.label,
+        data={"slot": slot.pk, "before": before, "after": capacity},
+    )
+    return slot

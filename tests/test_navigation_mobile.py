@@ -1,0 +1,216 @@
+"""The site header on a small screen: a front row of links, the rest behind a native "Menu".
+
+A cheap phone shows the page, not a wall of fifteen links; the disclosure is a <details>, so it
+works without JavaScript. What the stylesheet does with it is checked in a browser; these tests
+check what every browser gets: which links are in the front row, which wait in the menu, which
+one is the current page, and that nobody sees links to a community they are not admitted to.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from dualpower.web import navigation
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Link:
+    href: str
+    text: str = ""
+    current: str | None = None
+    in_menu: bool = False
+    in_front_row: bool = False
+
+
+@dataclass
+class Header:
+    nav_label: str | None = None
+    summary: str | None = None
+    menus: int = 0
+    links: list[Link] = field(default_factory=list)
+    first_body_link: str | None = None
+
+    def hrefs(self, *, in_menu: bool) -> list[str]:
+        return [link.href for link in self.links if link.in_menu == in_menu and link.href != "/"]
+
+
+class _HeaderParser(HTMLParser):
+    """Reads the skip link and the main <nav>: each link, and whether it is in the menu."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header = Header()
+        self._in_nav = self._in_menu = self._in_front_row = self._in_summary = False
+        self._link: Link | None = None
+        self._summary: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "a" and self.header.first_body_link is None:
+            self.header.first_body_link = a.get("href")
+        if tag == "nav" and "site-nav" in (a.get("class") or ""):
+            self._in_nav = True
+            self.header.nav_label = a.get("aria-label")
+        if not self._in_nav:
+            return
+        if tag == "details":
+            self._in_menu = True
+            self.header.menus += 1
+        elif tag == "summary":
+            self._in_summary = True
+        elif tag == "ul" and "nav-primary" in (a.get("class") or ""):
+            self._in_front_row = True
+        elif tag == "a":
+            self._link = Link(
+                href=a.get("href") or "",
+                current=a.get("aria-current"),
+                in_menu=self._in_menu,
+                in_front_row=self._in_front_row,
+            )
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._in_nav:
+            return
+        if tag == "nav":
+            self._in_nav = False
+        elif tag == "details":
+            self._in_menu = False
+        elif tag == "summary":
+            self._in_summary = False
+            self.header.summary = "".join(self._summary).strip()
+        elif tag == "ul":
+            self._in_front_row = False
+        elif tag == "a" and self._link is not None:
+            self._link.text = self._link.text.strip()
+            self.header.links.append(self._link)
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._link is not None:
+            self._link.text += data
+        if self._in_summary:
+            self._summary.append(data)
+
+
+def header_of(response: Any) -> Header:
+    assert response.status_code == 200
+    parser = _HeaderParser()
+    parser.feed(response.content.decode())
+    return parser.header
+
+
+FRONT_ROW = ["/c/riverside/", "/c/riverside/assemblies/", "/c/riverside/aid/", "/me/notifications/"]
+
+
+def test_a_member_sees_the_front_row_and_the_rest_behind_a_menu(client_for: Any) -> None:
+    header = header_of(client_for("member").get("/c/riverside/"))
+
+    assert header.nav_label == "Main"
+    assert header.menus == 1
+    assert header.summary == "Menu"
+    assert header.hrefs(in_menu=False) == FRONT_ROW
+    assert all(link.in_front_row for link in header.links if link.href in FRONT_ROW)
+    menu = header.hrefs(in_menu=True)
+    for href in [
+        "/c/riverside/groups/",
+        "/c/riverside/meetings/",
+        "/c/riverside/money/",
+        "/c/riverside/members/",
+        "/c/riverside/audit/",
+        "/me/",
+    ]:
+        assert href in menu
+    # Every page is reachable once: nothing in the front row is repeated in the menu.
+    assert not set(menu) & set(FRONT_ROW)
+    assert len(menu) == len(set(menu))
+
+
+def test_the_skip_link_comes_before_the_menu(client_for: Any) -> None:
+    response = client_for("member").get("/c/riverside/")
+    assert header_of(response).first_body_link == "#main"
+    assert 'id="main"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "in_menu"),
+    [
+        ("/c/riverside/", False),
+        ("/c/riverside/assemblies/", False),
+        ("/c/riverside/meetings/", True),
+        ("/c/riverside/members/", True),
+    ],
+)
+def test_the_current_page_is_marked_wherever_its_link_is(client_for: Any, path: str, in_menu: bool) -> None:
+    header = header_of(client_for("member").get(path))
+    current = [link for link in header.links if link.current is not None]
+    assert [(link.href, link.current, link.in_menu) for link in current] == [(path, "page", in_menu)]
+
+
+def test_an_anonymous_visitor_gets_no_member_links_and_no_menu(client_for: Any) -> None:
+    header = header_of(client_for("anonymous").get("/c/riverside/about/"))
+
+    assert header.menus == 0
+    assert not [link for link in header.links if link.href.startswith(("/c/", "/me/"))]
+    assert {link.text for link in header.links} >= {"Sign in", "Sign up"}
+
+
+@pytest.mark.parametrize("role", ["applicant", "outsider"])
+def test_someone_not_admitted_gets_no_links_into_the_community(client_for: Any, role: str) -> None:
+    header = header_of(client_for(role).get("/c/riverside/about/"))
+
+    assert not [link for link in header.links if link.href.startswith("/c/riverside/")]
+    assert header.hrefs(in_menu=False) == ["/me/notifications/"]
+    assert header.hrefs(in_menu=True) == ["/me/"]
+
+
+def test_the_menu_speaks_spanish(client_for: Any) -> None:
+    # The locale middleware leaves the request's language active; the override puts it back.
+    with translation.override("en"):
+        header = header_of(client_for("member").get("/c/riverside/", HTTP_ACCEPT_LANGUAGE="es"))
+    assert header.summary == "Menú"
+    assert header.nav_label == "Principal"
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, navigation.Entry]:
+    """The registry as the apps left it, restored after the test."""
+    copy = dict(navigation._registry)
+    monkeypatch.setattr(navigation, "_registry", copy)
+    return copy
+
+
+def test_an_entry_that_does_not_ask_for_the_front_row_is_in_the_menu(
+    registry: dict[str, navigation.Entry],
+) -> None:
+    navigation.register("bikes", "Bike workshop", "community-about", order=1)
+
+    links = {link.key: link for link in navigation.entries_for("riverside")}
+    assert not links["bikes"].primary
+    assert links["assemblies"].primary and links["aid"].primary
+    # Still the (label, url) pairs callers unpack and compare.
+    assert ("Bike workshop", "/c/riverside/about/") in navigation.entries_for("riverside")
+    label, url = links["bikes"]
+    assert (label, url) == (links["bikes"].label, links["bikes"].url)
+
+
+def test_the_front_row_stays_short_when_more_apps_ask_for_it(registry: dict[str, navigation.Entry]) -> None:
+    navigation.register("bikes", "Bike workshop", "community-about", order=1, primary=True)
+
+    primary = [link.key for link in navigation.entries_for("riverside") if link.primary]
+    # In menu order, and no more than fit beside the dashboard and notifications on a phone.
+    assert primary == ["bikes", "assemblies"]
+    assert len(primary) == navigation.PRIMARY_LIMIT
+
+
+def test_a_copied_link_keeps_its_place_in_the_menu() -> None:
+    link = navigation.Link("Mutual aid", "/c/riverside/aid/", key="aid", primary=True)
+    copied = copy.deepcopy(link)
+    assert copied == link and copied.key == "aid" and copied.primary
