@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualpower.errors import Conflict, InvalidInput, NotFound
+from dualpower.ledger.amounts import MAX_AMOUNT
 from dualpower.ledger.models import Account, Currency, Transfer
 from dualpower.members.models import Membership
 
@@ -104,8 +105,6 @@ def check_amount(amount: object) -> int:
         raise InvalidInput(_("The amount must be a whole number of the smallest unit."), field="amount")
     if amount <= 0:
         raise InvalidInput(_("The amount must be more than zero."), field="amount")
-    from dualpower.ledger.amounts import MAX_AMOUNT
-
     if amount > MAX_AMOUNT:
         raise InvalidInput(_("This amount is too large."), field="amount")
     return amount
@@ -327,24 +326,25 @@ def _post_legs(
     ids = _insert(rows)
     if not ids:
         _explain_refusal(currency, legs)
-    return [_as_transfer((pk, *row[:12], now), currency) for pk, row in zip(ids, rows, strict=True)]
+    alias = connection.alias
+    return [_as_transfer((pk, *row[:12], now), currency, alias) for pk, row in zip(ids, rows, strict=True)]
 
 
 _FIELDS = tuple(f.attname for f in Transfer._meta.concrete_fields)
 
 
-def _as_transfer(row: tuple[Any, ...], currency: Currency) -> Transfer:
+def _as_transfer(row: tuple[Any, ...], currency: Currency, alias: str) -> Transfer:
     """A Transfer from the values just written, in the model's column order, as a query makes it.
 
     Filled in directly rather than through Model.__init__, whose per-field work costs more than the
     write itself for a batch of linked transfers. That is safe while Transfer has no post_init
-    receivers and no deferred fields (test_services checks the result equals a fresh read).
+    receivers and no deferred fields (test_balances_in_the_database checks it equals a fresh read).
     """
     transfer = Transfer.__new__(Transfer)
     transfer.__dict__.update(zip(_FIELDS, row, strict=True))
     state = transfer._state = ModelState()
     state.adding = False
-    state.db = connection.alias
+    state.db = alias
     state.fields_cache["currency"] = currency
     return transfer
 
