@@ -66,6 +66,7 @@ class CycleForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
+            # xgettext:no-python-format
             "One per line: name, at most this % of the budget (or leave the % out). For example: Sport, 30"
         ),
     )

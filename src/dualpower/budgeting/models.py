@@ -147,7 +147,10 @@ class Category(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("name"), max_length=120)
     max_share_percent = models.PositiveSmallIntegerField(
-        _("at most this % of the budget"), null=True, blank=True
+        # xgettext:no-python-format
+        _("at most this % of the budget"),
+        null=True,
+        blank=True,
     )
 
     class Meta:

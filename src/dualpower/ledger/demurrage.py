@@ -51,12 +51,17 @@ def demurrage_charge(*, currency: Currency, now: datetime) -> DemurrageRun | Non
                 currency=currency, period=period, basis_points=currency.demurrage_basis_points
             )
             legs = []
-            holders = (
+            holder_ids = list(
                 Account.objects.filter(currency=currency, status=Account.Status.OPEN, balance__gt=0)
                 .exclude(pk=community_account.pk)
-                .order_by("pk")
+                .values_list("pk", flat=True)
             )
-            for account in holders:
+            # Every account this run will touch is locked now, in ascending id order like every
+            # posting, and held to the end: locking each payer only when its turn came, while
+            # holding the community account, could deadlock with a payment between the two.
+            locked = posting.lock_accounts([community_account.pk, *holder_ids])
+            for pk in sorted(holder_ids):
+                account = locked[pk]
                 fee = min(demurrage_fee(account.balance, run.basis_points), max(0, account.available))
                 if fee > 0:
                     legs.append((account, fee))
