@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "dualpower.web.middleware.RefuseNulCharacterMiddleware",
     "dualpower.web.middleware.DomainErrorMiddleware",
 ]
 

@@ -21,9 +21,11 @@ from dualpower.activities.schemas import (
     HolderOut,
     MemberIn,
     NoShowIn,
+    ScheduleChangeOut,
     SeriesIn,
     SeriesOut,
     SeriesPatch,
+    SeriesSchedulePatch,
     ShiftFeedbackIn,
     SignUpOut,
     SlotOut,
@@ -143,6 +145,20 @@ def series_update(request: HttpRequest, slug: str, series_id: int, payload: Seri
     return services.series_update(
         series=series, by=_me(request, series.community), **payload.dict(exclude_unset=True)
     )
+
+
+@router.patch(SERIES + "/schedule", response=ScheduleChangeOut)
+def series_reschedule(
+    request: HttpRequest, slug: str, series_id: int, payload: SeriesSchedulePatch
+) -> services.ScheduleChange:
+    """Change when a regular activity happens. Coming dates nobody signed up for follow the new
+    schedule; dates people signed up for stay as they were (listed in ``kept``) and they are told."""
+    series = _series(request, slug, series_id, "activities.reschedule_series")
+    changes = payload.dict(exclude_unset=True)
+    for name in ("weekdays", "month_day", "start_time", "duration_minutes"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput(_("This is required."), field=name)
+    return services.series_reschedule(series=series, by=_me(request, series.community), **changes)
 
 
 @router.post(SERIES + "/stop", response=SeriesOut)

@@ -100,6 +100,46 @@ class SeriesEditForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=PLACE_MAX, required=False)
 
 
+class SeriesScheduleForm(forms.Form):
+    """When a regular activity happens. Only the fields its kind of repeat has are shown."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days of the week"),
+        choices=WEEKDAYS,
+        coerce=int,
+        # Left to the service, so "choose a day" is said in one place with its own sentence.
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    month_day = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28)
+    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_minutes = forms.IntegerField(label=_("How long (minutes)"), min_value=1, max_value=24 * 60)
+    ends_on = forms.DateField(
+        label=_("Last date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if it goes on until stopped."),
+    )
+
+    def __init__(self, *args: Any, series: Series, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "weekdays": series.weekdays,
+                "month_day": series.month_day,
+                "start_time": series.start_time,
+                "duration_minutes": series.duration_minutes,
+                "ends_on": series.ends_on,
+            },
+        )
+        kwargs.setdefault("prefix", "schedule")
+        super().__init__(*args, **kwargs)
+        if series.repeat != Series.Repeat.WEEKLY:
+            del self.fields["weekdays"]
+        if series.repeat != Series.Repeat.MONTHLY:
+            del self.fields["month_day"]
+
+
 class FeedbackForm(forms.Form):
     note = forms.CharField(
         label=_("How did it go?"),

@@ -8,6 +8,7 @@ with their slots, idempotently, so the clock can run ``generate_all`` on every t
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from dualpower.activities import recurrence
 from dualpower.activities.checks import MAX_CAPACITY, _int
-from dualpower.activities.models import Activity, Series, Slot
+from dualpower.activities.models import Activity, Series, SignUp, Slot
 from dualpower.errors import Conflict
 from dualpower.members.models import Membership
 from dualpower.node.services import audit_record
@@ -101,6 +102,62 @@ def series_generate(*, series: Series, now: dt.datetime | None = None) -> int:
     return made
 
 
+def occurrence_fits(activity: Activity, series: Series | None = None) -> bool:
+    """Whether ``activity`` is a date its series' schedule makes today: the right day, start and
+    length. After a schedule change, dates kept because people had signed up do not fit."""
+    series = series or activity.series
+    day = timezone.localtime(activity.starts_at, timezone.get_default_timezone()).date()
+    if next(recurrence.dates_between(_rule(series), day, day), None) is None:
+        return False
+    # Compared through _aware, as generated, so a start in a DST gap still matches itself.
+    starts_at = _aware(day, series.start_time)
+    return activity.starts_at == starts_at and activity.ends_at == starts_at + dt.timedelta(
+        minutes=series.duration_minutes
+    )
+
+
+@dataclass
+class Refit:
+    """What a schedule change did to a series' coming dates."""
+
+    removed: int = 0
+    kept: list[Activity] = field(default_factory=list)
+    added: int = 0
+
+
+def series_refit(*, series: Series, now: dt.datetime) -> Refit:
+    """Bring the coming dates of ``series`` in line with its (changed) schedule, inside the
+    caller's transaction, with the series row already locked.
+
+    As Karrot does when a series' rule changes: a coming date that no longer fits is deleted if
+    nobody has signed up for it; one with sign-ups is never moved or deleted behind people's backs
+    but kept as it was (the caller tells them). Dates that have started are not looked at.
+    """
+    result = Refit()
+    coming = list(Activity.objects.select_for_update().filter(series=series, starts_at__gt=now))
+    # Locking the slots too makes a sign-up racing this change wait, then find its slot gone (and
+    # be refused) instead of landing in a date being deleted.
+    list(Slot.objects.select_for_update().filter(activity__in=[a.pk for a in coming]).values_list("pk"))
+    taken = set(
+        SignUp.objects.filter(activity__in=[a.pk for a in coming]).values_list("activity_id", flat=True)
+    )
+    stale: list[int] = []
+    for activity in coming:
+        if occurrence_fits(activity, series):
+            continue
+        if activity.pk in taken:
+            result.kept.append(activity)
+        else:
+            stale.append(activity.pk)
+    if stale:
+        Activity.objects.filter(pk__in=stale).delete()
+    result.removed = len(stale)
+    # Regenerate from today: dates already there are found by their start, not made twice.
+    Series.objects.filter(pk=series.pk).update(generated_until=None)
+    result.added = series_generate(series=series, now=now)
+    return result
+
+
 def generate_all(now: dt.datetime) -> int:
     """Keep every active series generated up to its horizon. Cheap when nothing is due: a series
     already generated to today's horizon is skipped by the query."""
@@ -119,7 +176,11 @@ def generate_all(now: dt.datetime) -> int:
 
 
 def _locked_activity(activity: Activity) -> Activity:
-    return Activity.objects.select_for_update().select_related("series", "community").get(pk=activity.pk)
+    return (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("series", "community")
+        .get(pk=activity.pk)
+    )
 
 
 def _cancel(activity: Activity, *, by: Membership | None) -> None:
@@ -170,7 +231,7 @@ def slot_set_capacity(
         high=MAX_CAPACITY,
         message=_("Places must be a whole number from 1 to %(n)d.") % {"n": MAX_CAPACITY},
     )
-    slot = Slot.objects.select_for_update().select_related("activity__community").get(pk=slot.pk)
+    slot = Slot.objects.select_for_update(of=("self",)).select_related("activity__community").get(pk=slot.pk)
     if slot.activity.starts_at <= now:
         raise Conflict(_("This activity has already started."))
     if capacity < slot.taken:

@@ -64,6 +64,8 @@ rules.add_perm("activities.list_activities", is_admitted)
 rules.add_perm("activities.view_activity", is_admitted)
 rules.add_perm("activities.add_series", is_acting_coordinator | (is_member & convenes_a_group))
 rules.add_perm("activities.change_series", runs_activity)
+# Moving dates people signed up for is the same trust as running the activity.
+rules.add_perm("activities.reschedule_series", runs_activity)
 rules.add_perm("activities.organise", runs_activity)
 rules.add_perm("activities.view_feedback", runs_activity)
 # Observers follow but do not take part. (Full slots, roles and times are the service's answer.)
@@ -78,6 +80,7 @@ PERMISSIONS = (
     "activities.view_activity",
     "activities.add_series",
     "activities.change_series",
+    "activities.reschedule_series",
     "activities.organise",
     "activities.view_feedback",
     "activities.sign_up",

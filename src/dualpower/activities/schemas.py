@@ -129,6 +129,29 @@ class SeriesOut(Schema):
         return sorted(obj.organiser_places.values_list("membership_id", flat=True))
 
 
+class SeriesSchedulePatch(Schema):
+    """Only the fields sent change; ``ends_on: null`` means until stopped."""
+
+    weekdays: list[int] | None = Field(None, description="Weekly: 0 = Monday ... 6 = Sunday.")
+    month_day: int | None = Field(None, description="Monthly: day of the month, 1 to 28.")
+    start_time: dt.time | None = None
+    duration_minutes: int | None = Field(None, strict=True)
+    ends_on: dt.date | None = None
+
+
+class ScheduleChangeOut(Schema):
+    series: SeriesOut
+    removed: int = Field(..., description="Coming dates deleted: they no longer fit, nobody had signed up.")
+    kept: list[int] = Field(
+        ..., description="Ids of coming dates that no longer fit but stay as they were: people had signed up."
+    )
+    added: int = Field(..., description="Dates the new schedule made.")
+
+    @staticmethod
+    def resolve_kept(obj) -> list[int]:  # type: ignore[no-untyped-def]
+        return [a.pk for a in obj.kept]
+
+
 class CapacityIn(Schema):
     capacity: int = Field(..., strict=True)
 

@@ -108,9 +108,13 @@ def series_organisers(*, series: Series) -> QuerySet[Membership]:
     return Membership.objects.filter(organiser_places__series=series).order_by("display_name", "pk")
 
 
-def series_next(*, series: Series, now: dt.datetime | None = None, limit: int = 8) -> list[Activity]:
+def series_next(
+    *, series: Series, membership: Membership | None = None, now: dt.datetime | None = None, limit: int = 8
+) -> list[Activity]:
+    """The coming dates of ``series``, each with ``my_signup`` and ``free`` as the cards show them."""
     now = now or timezone.now()
-    return list(_with_slots(series.activities.filter(ends_at__gt=now))[:limit])
+    coming = _with_slots(series.activities.filter(ends_at__gt=now))[:limit]
+    return [_annotate(activity, membership) for activity in coming]
 
 
 def my_next_shifts(*, membership: Membership, now: dt.datetime | None = None, limit: int = 5) -> list[SignUp]:

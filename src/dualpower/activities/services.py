@@ -6,6 +6,7 @@ already take from here stay importable from here (see ``__all__``):
 
 - checks.py: limits on what people type, the places an activity offers, who may take part;
 - occurrences.py: the dates of a series (made ahead by the clock), cancelling one, its places;
+- rescheduling.py: changing when a regular activity happens, and what that does to its dates;
 - signups.py: taking part (signing up, leaving, no-shows, feedback, reminders);
 - trust.py: trust roles and vouching.
 """
@@ -46,10 +47,12 @@ from dualpower.activities.occurrences import (
     activity_url,
     generate_all,
     local_today,
+    occurrence_fits,
     series_generate,
     slot_set_capacity,
     when,
 )
+from dualpower.activities.rescheduling import KEEP, ScheduleChange, series_reschedule
 from dualpower.errors import Conflict, InvalidInput, NotFound
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
@@ -60,6 +63,7 @@ from dualpower.node.services import audit_record
 # also take the private checks _int, _text and _takes_part from here): verbs and limits that moved
 # to checks.py and occurrences.py stay reachable as ``services.<name>``.
 __all__ = [
+    "KEEP",
     "LABEL_MAX",
     "LATE_LEAVE",
     "MAX_CAPACITY",
@@ -70,16 +74,19 @@ __all__ = [
     "REMIND_BEFORE",
     "TEXT_MAX",
     "TITLE_MAX",
+    "ScheduleChange",
     "SlotSpec",
     "activity_cancel",
     "activity_url",
     "generate_all",
     "local_today",
+    "occurrence_fits",
     "organiser_add",
     "organiser_remove",
     "organisers_of",
     "series_create",
     "series_generate",
+    "series_reschedule",
     "series_stop",
     "series_update",
     "slot_set_capacity",
@@ -189,8 +196,8 @@ def series_create(
 
 @transaction.atomic
 def series_update(*, series: Series, by: Membership | None, **changes: Any) -> Series:
-    """Change what an activity is called, its description or place. Its schedule stays: to
-    change when it happens, stop it and start a new one."""
+    """Change what an activity is called, its description or place. Its schedule changes with
+    ``series_reschedule``."""
     unknown = set(changes) - {"title", "description", "place"}
     if unknown:
         raise InvalidInput(_("These cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})

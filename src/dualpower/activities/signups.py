@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,9 +47,14 @@ def slot_sign_up(*, slot: Slot, membership: Membership, now: dt.datetime | None 
     conditional UPDATE the database checks against the capacity, so two people pressing at once
     cannot both get it; the other is told it is full."""
     now = now or timezone.now()
-    slot = Slot.objects.select_related("activity__series", "activity__community", "required_role").get(
-        pk=slot.pk
+    _hold_activity(slot.activity_id)
+    slot = (
+        Slot.objects.select_related("activity__series", "activity__community", "required_role")
+        .filter(pk=slot.pk)
+        .first()
     )
+    if slot is None:
+        raise NotFound(_("This date is no longer on the schedule; look for another one."))
     activity = slot.activity
     _takes_part(activity.community, membership)
     if activity.is_cancelled:
@@ -82,6 +87,16 @@ def slot_sign_up(*, slot: Slot, membership: Membership, now: dt.datetime | None 
     return signup
 
 
+def _hold_activity(activity_id: int) -> None:
+    """Take the activity before its slot, in the order a schedule change locks them (activity, then
+    slots), so a sign-up and a change wait for each other instead of deadlocking. FOR KEY SHARE:
+    sign-ups for the same date do not wait on each other, only on a change or deletion of it.
+    SQLite has one writer at a time and needs nothing here."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM activities_activity WHERE id = %s FOR KEY SHARE", [activity_id])
+
+
 def _already(existing: SignUp) -> str:
     return _("You already have a place in this activity (“%(label)s”). Leave it first to take another.") % {
         "label": existing.slot.label
@@ -98,7 +113,7 @@ def signup_leave(*, signup: SignUp, membership: Membership, now: dt.datetime | N
     """Give a place back before the activity starts. Leaving within a day tells the organisers."""
     now = now or timezone.now()
     signup = (
-        SignUp.objects.select_for_update()
+        SignUp.objects.select_for_update(of=("self",))
         .select_related("activity__series", "activity__community", "slot")
         .filter(pk=signup.pk, membership=membership)
         .first()
@@ -140,7 +155,7 @@ def signup_mark_no_show(
     if not isinstance(no_show, bool):
         raise InvalidInput(_("Say whether the person came: true or false."), field="no_show")
     signup = (
-        SignUp.objects.select_for_update()
+        SignUp.objects.select_for_update(of=("self",))
         .select_related("activity__community", "membership")
         .get(pk=signup.pk)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dualpower.activities import views, views_roles
+from dualpower.activities import views, views_roles, views_series
 
 app_name = "activities"
 urlpatterns = [
@@ -13,12 +13,17 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.activity_cancel, name="cancel"),
     path("<int:pk>/signups/<int:signup>/no-show/", views.signup_no_show, name="no_show"),
     path("<int:pk>/feedback/", views.feedback_give, name="feedback"),
-    path("series/new/", views.series_create, name="new"),
-    path("series/<int:pk>/", views.series_detail, name="series"),
-    path("series/<int:pk>/edit/", views.series_edit, name="series_edit"),
-    path("series/<int:pk>/stop/", views.series_stop, name="series_stop"),
-    path("series/<int:pk>/organisers/", views.organiser_add, name="organiser_add"),
-    path("series/<int:pk>/organisers/<int:member>/remove/", views.organiser_remove, name="organiser_remove"),
+    path("series/new/", views_series.series_create, name="new"),
+    path("series/<int:pk>/", views_series.series_detail, name="series"),
+    path("series/<int:pk>/edit/", views_series.series_edit, name="series_edit"),
+    path("series/<int:pk>/schedule/", views_series.series_schedule, name="series_schedule"),
+    path("series/<int:pk>/stop/", views_series.series_stop, name="series_stop"),
+    path("series/<int:pk>/organisers/", views_series.organiser_add, name="organiser_add"),
+    path(
+        "series/<int:pk>/organisers/<int:member>/remove/",
+        views_series.organiser_remove,
+        name="organiser_remove",
+    ),
     path("roles/", views_roles.role_list, name="roles"),
     path("roles/<slug:role>/vouch/", views_roles.vouch_give, name="vouch"),
     path("roles/<slug:role>/vouches/<int:member>/withdraw/", views_roles.vouch_withdraw, name="withdraw"),

@@ -1,4 +1,5 @@
-"""Pages for activities and shifts: parse → check rule → call service → template.
+"""Pages for activities and shifts: parse → check rule → call service → template. A series'
+own pages (starting, editing, its schedule, organisers) are in views_series.py.
 
 Every action is a plain form that posts and comes back to the page with a message, so everything
 works without JavaScript on any phone.
@@ -18,11 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.activities import selectors, services, signups
-from dualpower.activities.forms import WEEKDAYS, FeedbackForm, SeriesEditForm, SeriesForm, SlotFormSet
+from dualpower.activities.forms import FeedbackForm
 from dualpower.activities.models import Activity, Series
 from dualpower.errors import DomainError, InvalidInput
-from dualpower.groups.models import GroupMembership, WorkingGroup
-from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.node.models import Community
 from dualpower.web.community import require_perm, with_community
@@ -98,6 +97,7 @@ def activity_detail(request: HttpRequest, community: Community, pk: int) -> Http
             "activity": activity,
             "series": activity.series,
             "started": activity.starts_at <= now,
+            "kept": _kept(activity),
             "ended": activity.ends_at <= now,
             "can_sign_up": request.user.has_perm("activities.sign_up", activity),
             "roles_held": selectors.roles_held(membership=me),
@@ -200,141 +200,9 @@ def feedback_give(request: HttpRequest, community: Community, pk: int) -> HttpRe
     )
 
 
-# --- series ---------------------------------------------------------------------------------
-
-
-def _groups_for(community: Community, me: Membership | None) -> Any:
-    groups = WorkingGroup.objects.filter(community=community)
-    if me is None or me.role != Membership.Role.COORDINATOR:
-        convened = GroupMembership.objects.filter(
-            membership=me, is_convener=True, status=GroupMembership.Status.ACTIVE
-        ).values("group_id")
-        groups = groups.filter(pk__in=convened)
-    return groups
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@with_community
-def series_create(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "activities.list_activities", community)
-    require_perm(request, "activities.add_series", community)
-    me = membership_for(request.user, community)
-    roles = selectors.trust_roles(community=community)
-    data = request.POST if request.method == "POST" else None
-    form = SeriesForm(
-        data,
-        groups=_groups_for(community, me),
-        initial={"repeat": "once", "starts_on": services.local_today()},
-    )
-    slots = SlotFormSet(data, prefix="slots", form_kwargs={"roles": roles})
-    if request.method == "POST" and form.is_valid() and slots.is_valid():
-        specs = [
-            services.SlotSpec(label=s["label"], capacity=s["capacity"], required_role=s.get("required_role"))
-            for s in slots.cleaned_data
-            if s.get("label")
-        ]
-        try:
-            series = services.series_create(community=community, by=me, slots=specs, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-        else:
-            messages.success(request, _("“%(title)s” was created.") % {"title": series.title})
-            return redirect("activities:series", community.slug, series.pk)
-    failed = request.method == "POST"
-    return render(
-        request, "activities/series_form.html", {"form": form, "slots": slots}, status=400 if failed else 200
-    )
-
-
-@require_http_methods(["GET", "HEAD"])
-@with_community
-def series_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    series = _series(request, community, pk, "activities.view_activity")
-    can_change = request.user.has_perm("activities.change_series", series)
-    organisers = list(selectors.series_organisers(series=series))
-    return render(
-        request,
-        "activities/series.html",
-        {
-            "series": series,
-            "slots": list(series.slot_templates.select_related("required_role")),
-            "organisers": organisers,
-            "next": selectors.series_next(series=series),
-            "weekday_names": ", ".join(str(dict(WEEKDAYS)[d]) for d in series.weekdays),
-            "can_change": can_change,
-            "candidates": [m for m in selectors.vouchable(community=community) if m not in organisers]
-            if can_change
-            else [],
-        },
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@with_community
-def series_edit(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    series = _series(request, community, pk, "activities.change_series")
-    initial = {"title": series.title, "description": series.description, "place": series.place}
-    form = SeriesEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.series_update(
-                series=series, by=membership_for(request.user, community), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("activities:series", community.slug, series.pk)
-    return render(
-        request,
-        "activities/series_edit.html",
-        {"form": form, "series": series},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@with_community
-def series_stop(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    series = _series(request, community, pk, "activities.change_series")
-    if request.method == "POST":
-        me = membership_for(request.user, community)
-        back = reverse("activities:series", args=[community.slug, series.pk])
-        return _act(
-            request, lambda: services.series_stop(series=series, by=me), _("The activity was stopped."), back
-        )
-    return render(request, "activities/series_stop.html", {"series": series})
-
-
-@require_POST
-@with_community
-def organiser_add(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    series = _series(request, community, pk, "activities.change_series")
-    me = membership_for(request.user, community)
-    raw = request.POST.get("member_id", "")
-
-    def add() -> None:
-        if not raw.isdigit():
-            raise InvalidInput(_("Choose a member."), field="member_id")
-        person = selectors.member_get(community=community, pk=int(raw))
-        services.organiser_add(series=series, membership=person, by=me)
-
-    back = reverse("activities:series", args=[community.slug, series.pk])
-    return _act(request, add, _("Organiser added."), back)
-
-
-@require_POST
-@with_community
-def organiser_remove(request: HttpRequest, community: Community, pk: int, member: int) -> HttpResponse:
-    series = _series(request, community, pk, "activities.change_series")
-    me = membership_for(request.user, community)
-
-    def remove() -> None:
-        person = selectors.member_get(community=community, pk=member)
-        services.organiser_remove(series=series, membership=person, by=me)
-
-    back = reverse("activities:series", args=[community.slug, series.pk])
-    return _act(request, remove, _("Organiser removed."), back)
+def _kept(activity: Activity) -> bool:
+    """A date left as it was when the schedule changed, because people had signed up."""
+    return activity.series.repeat != Series.Repeat.ONCE and not services.occurrence_fits(activity)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from dualpower.aid import engine, lifecycle, selectors, services, stats
+from dualpower.aid import engine, lifecycle, reasons, selectors, services, stats
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest
 from dualpower.aid.schemas import (
     AcceptIn,
@@ -203,8 +203,15 @@ def request_matches(request: HttpRequest, slug: str, code: str) -> list[dict[str
 def request_suggestions(request: HttpRequest, slug: str, code: str) -> list[dict[str, Any]]:
     found = _request(request, slug, code)
     check(request, "aid.dispatch", found.community)
+    # Reasons in words follow the request's language (LocaleMiddleware: Accept-Language, the
+    # language cookie); the codes beside them are the same in every language.
     return [
-        {"offer": selectors.offer_view(s.offer), "score": round(s.score, 4), "reasons": list(s.reasons)}
+        {
+            "offer": selectors.offer_view(s.offer),
+            "score": round(s.score, 4),
+            "reasons": reasons.render_all(s.reasons),
+            "reason_codes": reasons.to_json(s.reasons),
+        }
         for s in engine.suggestions_for(found)
     ]
 
@@ -226,6 +233,7 @@ def request_propose(request: HttpRequest, slug: str, code: str, payload: Propose
         offer=offer,
         by=_me(request, found.community),
         quantity=payload.quantity,
+        reasons=engine.reasons_for(found, offer),
     )
     return Status(201, selectors.match_view(match))
 
@@ -326,11 +334,15 @@ def assign_plan(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "request": p.request.code,
                 "offer": p.offer.pk,
                 "volunteer": p.offer.volunteer.display_name,
-                "reasons": list(p.reasons),
+                "reasons": reasons.render_all(p.reasons),
+                "reason_codes": reasons.to_json(p.reasons),
             }
             for p in plan.proposals
         ],
-        "unmatched": [{"request": r.code, "reason": why} for r, why in plan.unmatched],
+        "unmatched": [
+            {"request": r.code, "reason": reasons.render(why), "reason_code": why.as_dict()}
+            for r, why in plan.unmatched
+        ],
     }
 
 

@@ -1,8 +1,9 @@
 """The bridge between the aid tables and the pure matching engine (dualpower.core.matching).
 
 Requests become Needs and active offers become Offers (with their remaining capacity); the engine
-ranks and assigns; the results come back as model objects with the engine's explanations. Nothing
-is written here: a dispatcher reviews suggestions and proposals, then confirms through lifecycle.py.
+ranks and assigns; the results come back as model objects with the engine's reasons, as codes that
+aid/reasons.py words in the reader's language when they are shown. Nothing is written here: a
+dispatcher reviews suggestions and proposals, then confirms through lifecycle.py.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dualpower.aid import lifecycle
+from dualpower.aid import reasons as aid_reasons
 from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest, AidSettings
 from dualpower.aid.selectors import SEEN_MATCH, offer_remaining, period_start
 from dualpower.aid.services import settings_for
@@ -168,7 +171,12 @@ def remaining_counts(community: Community, *, now: datetime) -> dict[int, tuple[
 class Suggestion:
     offer: AidOffer
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[matching.Reason, ...]
+
+    @property
+    def explanation(self) -> str:
+        """The reasons in the active language, read when the page is rendered."""
+        return aid_reasons.explanation(self.reasons)
 
 
 @dataclass(frozen=True)
@@ -238,13 +246,19 @@ def suggestions_for(request: AidRequest, *, limit: int = 5) -> list[Suggestion]:
 class Proposal:
     request: AidRequest
     offer: AidOffer
-    reasons: tuple[str, ...]
+    reasons: tuple[matching.Reason, ...]
+
+    @property
+    def explanation(self) -> str:
+        return aid_reasons.explanation(self.reasons)
 
 
 @dataclass(frozen=True)
 class BatchPlan:
+    """Pairs to review, and each request left open with why (a reason to word at display time)."""
+
     proposals: tuple[Proposal, ...]
-    unmatched: tuple[tuple[AidRequest, str], ...]
+    unmatched: tuple[tuple[AidRequest, matching.Reason], ...]
 
 
 def assign_all_open(community: Community) -> BatchPlan:
@@ -269,7 +283,7 @@ def assign_all_open(community: Community) -> BatchPlan:
     for pair in result.pairs:
         request, offer = by_code[pair.need_id], by_id[int(pair.helper_id)]
         if offer.volunteer_id == request.requester_id:
-            unmatched.append((request, "the only helper found is the person who asked"))
+            unmatched.append((request, matching.Reason(aid_reasons.SELF_ONLY)))
             continue
         proposals.append(Proposal(request, offer, pair.reasons))
     return BatchPlan(tuple(proposals), tuple(unmatched))
@@ -286,14 +300,17 @@ def batch_propose(
         request = AidRequest.objects.filter(community=community, code=code).first()
         offer = AidOffer.objects.filter(community=community, pk=offer_id).select_related("volunteer").first()
         if request is None or offer is None:
-            failed.append((code, "not found"))
+            failed.append((code, _("not found")))
             continue
         try:
             with transaction.atomic():
-                reasons = "; ".join(s for s in _reasons_for(request, offer))
                 made.append(
                     lifecycle.match_propose(
-                        request=request, volunteer=offer.volunteer, offer=offer, by=by, explanation=reasons
+                        request=request,
+                        volunteer=offer.volunteer,
+                        offer=offer,
+                        by=by,
+                        reasons=reasons_for(request, offer),
                     )
                 )
         except DomainError as exc:
@@ -301,7 +318,9 @@ def batch_propose(
     return made, failed
 
 
-def _reasons_for(request: AidRequest, offer: AidOffer) -> tuple[str, ...]:
+def reasons_for(request: AidRequest, offer: AidOffer) -> tuple[matching.Reason, ...]:
+    """The engine's reasons for proposing ``offer`` for ``request``; none when it would not suggest it
+    (or cannot rank, a neighbourhood missing from the distance table for instance)."""
     try:
         for s in suggestions_for(request, limit=50):
             if s.offer.pk == offer.pk:

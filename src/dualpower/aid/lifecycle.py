@@ -8,6 +8,7 @@ both win: the database serialises the two updates and the second finds nothing l
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -17,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from dualpower.aid import notify, validation
 from dualpower.aid.models import CLOSED_STATUSES, LIVE_MATCH, AidMatch, AidOffer, AidRequest
+from dualpower.aid.reasons import to_json
 from dualpower.aid.roles import is_dispatcher_member
 from dualpower.aid.selectors import offer_remaining
 from dualpower.aid.services import matching_changed, touch
+from dualpower.core.matching import Reason
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.node.services import audit_record
@@ -92,6 +95,7 @@ def _create_match(
     quantity: int,
     by: Membership,
     explanation: str,
+    reasons: Sequence[Reason],
     volunteer_confirmed: bool,
     requester_confirmed: bool,
 ) -> AidMatch:
@@ -120,6 +124,7 @@ def _create_match(
                 proposed_by=by,
                 quantity=quantity,
                 explanation=explanation[:500],
+                reasons=to_json(reasons),
                 volunteer_confirmed_at=now if volunteer_confirmed else None,
                 requester_confirmed_at=now if requester_confirmed else None,
             )
@@ -151,6 +156,7 @@ def match_accept(
         quantity=qty,
         by=volunteer,
         explanation="",
+        reasons=(),
         volunteer_confirmed=True,
         requester_confirmed=False,
     )
@@ -174,8 +180,12 @@ def match_propose(
     offer: AidOffer | None = None,
     quantity: object = None,
     explanation: str = "",
+    reasons: Sequence[Reason] = (),
 ) -> AidMatch:
-    """A dispatcher proposes a volunteer (from a suggestion or a batch). Both sides then confirm."""
+    """A dispatcher proposes a volunteer (from a suggestion or a batch). Both sides then confirm.
+
+    ``reasons`` are the engine's, stored as codes so every reader gets them in their language;
+    ``explanation`` is an optional note in the dispatcher's own words."""
     remaining = request.quantity - request.quantity_committed
     qty = validation.quantity(quantity) if quantity not in (None, "") else max(remaining, 1)
     match = _create_match(
@@ -185,6 +195,7 @@ def match_propose(
         quantity=qty,
         by=by,
         explanation=explanation,
+        reasons=reasons,
         volunteer_confirmed=False,
         requester_confirmed=False,
     )
@@ -199,7 +210,11 @@ def _locked(match: AidMatch) -> AidMatch:
     """The match, locked for this transaction. Its request is locked first: every writer takes the
     request, then its matches, then the settings row, so two writers never wait on each other."""
     list(AidRequest.objects.select_for_update().filter(pk=match.request_id).values_list("pk", flat=True))
-    return AidMatch.objects.select_for_update().select_related("request", "volunteer").get(pk=match.pk)
+    return (
+        AidMatch.objects.select_for_update(of=("self",))
+        .select_related("request", "volunteer")
+        .get(pk=match.pk)
+    )
 
 
 def side_of(match: AidMatch, who: Membership) -> set[str]:

@@ -264,6 +264,10 @@ class AidMatch(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     quantity = models.PositiveIntegerField(_("quantity committed"), default=1)
     delivered = models.PositiveIntegerField(_("quantity delivered"), default=0)
+    # Why the engine suggested this pair, as codes and parameters worded in each reader's language
+    # (aid/reasons.py). ``explanation`` is free text: matches proposed before reasons were stored
+    # keep theirs there, and it is shown only when there are no reasons.
+    reasons = models.JSONField(default=list, blank=True)
     explanation = models.CharField(max_length=500, blank=True)
     volunteer_confirmed_at = models.DateTimeField(null=True, blank=True)
     requester_confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -294,6 +298,15 @@ class AidMatch(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_MATCH
+
+    @property
+    def explanation_text(self) -> str:
+        """Why this pair, in the active language; the old stored sentence for older matches."""
+        # Imported here so loading the models does not load the matching engine (numpy, scipy).
+        from dualpower.aid.reasons import explanation, from_json
+
+        stored = from_json(self.reasons)
+        return explanation(stored) if stored else self.explanation
 
 
 LIVE_MATCH = frozenset({AidMatch.Status.PROPOSED, AidMatch.Status.CONFIRMED, AidMatch.Status.IN_PROGRESS})

@@ -97,6 +97,14 @@ class AidFeedbackIn(Schema):
     text: str = Field(..., min_length=1, max_length=1000)
 
 
+class MatchReasonOut(Schema):
+    """One of the matching engine's reasons, for programs: a stable code and its parameters (days as
+    0 = Monday, times as minutes of the day). ``reasons`` beside it holds the same in words."""
+
+    code: str
+    params: dict[str, Any]
+
+
 class MatchOut(Schema):
     id: int
     request: str
@@ -106,6 +114,7 @@ class MatchOut(Schema):
     quantity: int
     delivered: int
     explanation: str
+    reason_codes: list[MatchReasonOut]
     volunteer_confirmed: bool
     requester_confirmed: bool
     volunteer_feedback: str
@@ -153,6 +162,7 @@ class SuggestionOut(Schema):
     offer: OfferOut
     score: float
     reasons: list[str]
+    reason_codes: list[MatchReasonOut]
 
 
 class AssignmentProposalOut(Schema):
@@ -160,11 +170,13 @@ class AssignmentProposalOut(Schema):
     offer: int
     volunteer: str
     reasons: list[str]
+    reason_codes: list[MatchReasonOut]
 
 
 class UnmatchedOut(Schema):
     request: str
     reason: str
+    reason_code: MatchReasonOut
 
 
 class PlanOut(Schema):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dualpower.aid import crypto
 from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest, Privacy
+from dualpower.aid.reasons import from_json, to_json
 from dualpower.aid.roles import is_dispatcher_member, volunteer_categories
 from dualpower.members.models import Membership
 from dualpower.node.models import Community
@@ -173,7 +174,9 @@ def match_view(match: AidMatch) -> dict[str, Any]:
         "status_name": match.get_status_display(),
         "quantity": match.quantity,
         "delivered": match.delivered,
-        "explanation": match.explanation,
+        # Worded in the active language (the page's, or the API request's Accept-Language).
+        "explanation": match.explanation_text,
+        "reason_codes": to_json(from_json(match.reasons)),
         "volunteer_confirmed": match.volunteer_confirmed_at is not None,
         "requester_confirmed": match.requester_confirmed_at is not None,
         "volunteer_feedback": match.volunteer_feedback,

@@ -72,12 +72,14 @@ def request_dispatch(request: HttpRequest, community: Community, code: str) -> H
             def propose() -> Any:
                 if offer is None:
                     raise InvalidInput(_("Choose one of the suggested offers."), field="offer")
+                # The reasons are worked out again here rather than taken from the form, so what is
+                # stored is the engine's word, kept as codes to read in any language later.
                 return lifecycle.match_propose(
                     request=found,
                     volunteer=offer.volunteer,
                     offer=offer,
                     by=me,
-                    explanation=request.POST.get("explanation", ""),
+                    reasons=engine.reasons_for(found, offer),
                 )
 
             return act(

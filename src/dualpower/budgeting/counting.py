@@ -265,7 +265,7 @@ def count_area(cycle: Cycle, area: Area) -> Result:
 @transaction.atomic
 def cycle_count(*, cycle: Cycle, by: Membership | None) -> list[Result]:
     """Count every area of a cycle whose vote has closed; a recount replaces the stored result."""
-    locked = Cycle.objects.select_for_update().select_related("community").get(pk=cycle.pk)
+    locked = Cycle.objects.select_for_update(of=("self",)).select_related("community").get(pk=cycle.pk)
     Result.objects.filter(cycle=locked).delete()
     results = [count_area(locked, area) for area in areas(locked)]
     audit_record(

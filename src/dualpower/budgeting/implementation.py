@@ -136,7 +136,7 @@ def progress_update_add(
 @transaction.atomic
 def result_adopt(*, cycle: Cycle, decision_ref: str, when: datetime | None = None) -> Cycle:
     """The assembly adopted the result: record it, and move the cycle to implementation."""
-    locked = Cycle.objects.select_for_update().select_related("community").get(pk=cycle.pk)
+    locked = Cycle.objects.select_for_update(of=("self",)).select_related("community").get(pk=cycle.pk)
     if not locked.is_counted:
         raise Conflict(_("This cycle has not been counted yet; there is no result to adopt."))
     if locked.adopted_at is not None:

@@ -198,7 +198,7 @@ def category_add(*, cycle: Cycle, name: str, max_share_percent: Any, by: Members
 
 
 def _locked(cycle: Cycle) -> Cycle:
-    return Cycle.objects.select_for_update().select_related("community").get(pk=cycle.pk)
+    return Cycle.objects.select_for_update(of=("self",)).select_related("community").get(pk=cycle.pk)
 
 
 @transaction.atomic

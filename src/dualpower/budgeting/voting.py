@@ -170,7 +170,7 @@ def may_vote_in(
 
 
 def open_for_ballots(cycle: Cycle) -> Cycle:
-    locked = Cycle.objects.select_for_update().select_related("community").get(pk=cycle.pk)
+    locked = Cycle.objects.select_for_update(of=("self",)).select_related("community").get(pk=cycle.pk)
     if locked.phase != Phase.VOTING:
         raise Conflict(_("Voting is not open for this cycle."))
     if locked.voting_until is not None and locked.voting_until <= timezone.now():

@@ -64,7 +64,7 @@ def position_of(member: CoopMember, *, exclude: CapitalOperation | None = None) 
 def _lock_coop(coop: Cooperative) -> Cooperative:
     # Every capital write takes the co-op's row lock first (PostgreSQL); on SQLite the IMMEDIATE
     # transaction already serialises writers. Either way limit checks see each other's results.
-    return Cooperative.objects.select_for_update().select_related("community").get(pk=coop.pk)
+    return Cooperative.objects.select_for_update(of=("self",)).select_related("community").get(pk=coop.pk)
 
 
 def _check_active(member: CoopMember, who: str) -> None:

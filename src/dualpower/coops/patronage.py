@@ -50,7 +50,7 @@ def patronage_propose(
 ) -> PatronageAllocation:
     """Compute and store the allocation of ``surplus`` (cents) by ``patronage`` (coop member id →
     hours or purchases) with ``cash_percent`` of each allocation paid in cash."""
-    coop = Cooperative.objects.select_for_update().select_related("community").get(pk=coop.pk)
+    coop = Cooperative.objects.select_for_update(of=("self",)).select_related("community").get(pk=coop.pk)
     year = _whole(year, "year", _("The year"), *YEAR_RANGE)
     surplus = _whole(surplus, "surplus", _("The surplus"), 1, SURPLUS_MAX)
     cash_percent = _whole(cash_percent, "cash_percent", _("The cash share"), 0, 100)

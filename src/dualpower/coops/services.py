@@ -254,7 +254,7 @@ def coop_join(*, coop: Cooperative, membership: Membership) -> CoopMember:
 
 def _locked(place: CoopMember) -> CoopMember:
     locked = (
-        CoopMember.objects.select_for_update()
+        CoopMember.objects.select_for_update(of=("self",))
         .select_related("coop__community", "membership")
         .filter(pk=place.pk)
         .first()

@@ -226,7 +226,7 @@ def group_leave(
     is never left without someone to call it together. Alone in the group, they may just leave.
     """
     gm = (
-        GroupMembership.objects.select_for_update()
+        GroupMembership.objects.select_for_update(of=("self",))
         .filter(group=group, membership=membership)
         .select_related("membership")
         .first()
@@ -289,7 +289,7 @@ def _audit_member(gm: GroupMembership, *, by: Membership, action: str) -> None:
 
 def _locked(group_membership: GroupMembership) -> GroupMembership:
     gm = (
-        GroupMembership.objects.select_for_update()
+        GroupMembership.objects.select_for_update(of=("self",))
         .select_related("group__community", "membership")
         .filter(pk=group_membership.pk)
         .first()

@@ -157,7 +157,15 @@ def lease_resale(
     return {
         "formula": breakdown.formula.value,
         "price": breakdown.price,
-        "lines": [{"label": line.label, "amount": line.amount} for line in breakdown.lines],
+        "lines": [
+            {
+                "kind": line.kind.value,
+                "label": resale.line_label(line),
+                "amount": line.amount,
+                "params": resale.line_params(line),
+            }
+            for line in breakdown.lines
+        ],
         "settings": list(breakdown.settings),
     }
 

@@ -11,18 +11,26 @@ can tell (the new appraisal, the resale date or index year) is given to the calc
     fixed_rate_compound  purchase_price, annual_rate, purchase_date
     itemized             purchase_price, purchase_date, improvements [{description, cost, completed,
                          useful_life_years}], adjustment
+
+The breakdown's lines come back as data (a kind and its numbers); ``line_label`` says each in the
+active language with the pages' money format, and ``line_params`` gives the numbers to API clients.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from dualpower.core.economy import CapitalImprovement, Formula, ResaleBreakdown, resale_price
+from dualpower.coops.templatetags.cents_format import cents
+from dualpower.core.economy import CapitalImprovement, Formula, ResaleBreakdown, ResaleLine, resale_price
+from dualpower.core.economy.resale_model import Compounding, LineKind
 from dualpower.errors import InvalidInput
 
 FORMULAS = tuple(f.value for f in Formula)
@@ -197,3 +205,132 @@ def inputs_needed(formula: str) -> tuple[str, ...]:
     if formula == Formula.INDEXED:
         return ("resale_year",)
     return ("resale_date",)
+
+
+def _short_decimal(value: Fraction) -> Decimal | None:
+    """``value`` as a Decimal when it has a short exact decimal form (2.5, 237.017), else None."""
+    for places in range(7):
+        scaled = value * 10**places
+        if scaled.denominator == 1:
+            return Decimal(scaled.numerator).scaleb(-places)
+    return None
+
+
+def _number(value: Any, *, grouped: bool = False) -> str:
+    """A share, rate or index value in the active language's number format ("2,5" in Spanish)."""
+    value = Fraction(value)
+    exact = _short_decimal(value)
+    if exact is None:
+        # No short decimal (a third): shown rounded for reading; the amounts stay exact.
+        return "≈ " + number_format(
+            Decimal(value.numerator) / Decimal(value.denominator), 2, force_grouping=grouped
+        )
+    return number_format(exact, force_grouping=grouped)
+
+
+def _percent(value: Any) -> str:
+    return f"{_number(Fraction(value) * 100)}%"
+
+
+def line_label(line: ResaleLine) -> str:
+    """What a line of the breakdown says, in the active language, amounts in the pages' money format."""
+    p = line.params
+    if line.kind == LineKind.PURCHASE_PRICE:
+        return _("Purchase price")
+    if line.kind == LineKind.APPRECIATION_SHARE:
+        values = {
+            "share": _percent(p["share"]),
+            "current": cents(p["current_appraisal"]),
+            "initial": cents(p["initial_appraisal"]),
+            "change": cents(p["change"]),
+        }
+        if p["change"] >= 0:  # type: ignore[operator]
+            return _("%(share)s of the appreciation (%(current)s − %(initial)s = %(change)s)") % values
+        return _("%(share)s of the fall in value (%(current)s − %(initial)s = %(change)s)") % values
+    if line.kind == LineKind.INDEX_GROWTH:
+        values = {
+            "index": p["index_name"],
+            "start_year": p["purchase_year"],
+            "end_year": p["resale_year"],
+            "start": _number(p["index_at_purchase"], grouped=True),
+            "end": _number(p["index_at_resale"], grouped=True),
+        }
+        if p["index_name"] == "index":  # the lease names no index
+            return (
+                _(
+                    "Change in the index from %(start_year)s (%(start)s) to %(end_year)s (%(end)s): "
+                    "× %(end)s/%(start)s"
+                )
+                % values
+            )
+        return (
+            _(
+                "Change in the %(index)s from %(start_year)s (%(start)s) to %(end_year)s (%(end)s): "
+                "× %(end)s/%(start)s"
+            )
+            % values
+        )
+    if line.kind == LineKind.FIXED_RATE_GROWTH:
+        years = int(p["years"])  # type: ignore[arg-type]
+        values = {"rate": _percent(p["rate"]), "years": years, "price": cents(p["purchase_price"])}
+        if p["compounding"] == Compounding.SIMPLE:
+            text = ngettext(
+                "%(rate)s a year, simple, for %(years)s full year (%(price)s × %(rate)s × %(years)s)",
+                "%(rate)s a year, simple, for %(years)s full years (%(price)s × %(rate)s × %(years)s)",
+                years,
+            )
+        else:
+            text = ngettext(
+                "%(rate)s a year, compounded yearly, for %(years)s full year "
+                "(%(price)s × (1 + %(rate)s)^%(years)s − %(price)s)",
+                "%(rate)s a year, compounded yearly, for %(years)s full years "
+                "(%(price)s × (1 + %(rate)s)^%(years)s − %(price)s)",
+                years,
+            )
+        return text % values
+    if line.kind == LineKind.IMPROVEMENT:
+        values = {
+            "description": p["description"],
+            "completed": date_format(p["completed"]),
+            "cost": cents(p["cost"]),
+            "life": p["useful_life_years"],
+            "remaining": p["remaining_years"],
+        }
+        if p["useful_life_years"] is None:
+            return _("%(description)s (%(completed)s, %(cost)s, not depreciated)") % values
+        return (
+            ngettext(
+                "%(description)s (%(completed)s, %(cost)s, depreciated over %(life)s year: "
+                "%(remaining)s/%(life)s remains)",
+                "%(description)s (%(completed)s, %(cost)s, depreciated over %(life)s years: "
+                "%(remaining)s/%(life)s remains)",
+                int(p["useful_life_years"]),  # type: ignore[arg-type]
+            )
+            % values
+        )
+    if line.kind == LineKind.ADJUSTMENT:
+        # The lease's own words when it has them: they are the trust's text, not the app's.
+        return str(p["description"] or _("Fixed adjustment"))
+    if line.kind == LineKind.FLOOR:
+        return _("Raised to the purchase price (the lease's floor)")
+    if line.kind == LineKind.ROUNDING:
+        return _("Rounding")
+    raise ValueError(f"Unknown resale line kind {line.kind!r}.")
+
+
+def _json_value(value: object) -> int | str | None:
+    if isinstance(value, Fraction):
+        exact = _short_decimal(value)
+        # Exact text a client can parse without floats: "0.25", or "1/3" when no decimal ends.
+        return str(value) if exact is None else str(exact)
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, int | str):
+        return value
+    raise TypeError(f"A resale line parameter cannot be sent as JSON: {value!r}.")
+
+
+def line_params(line: ResaleLine) -> dict[str, int | str | None]:
+    """A line's numbers for API clients: amounts in cents, shares, rates and index values as exact
+    text ("0.25", "1/3"), dates as YYYY-MM-DD."""
+    return {name: _json_value(value) for name, value in line.params.items()}

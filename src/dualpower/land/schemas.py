@@ -69,8 +69,19 @@ class LeaseOut(Schema):
 
 
 class ResaleLineOut(Schema):
-    label: str
-    amount: int
+    kind: str = Field(
+        ...,
+        description="What the line is: purchase_price, appreciation_share, index_growth, "
+        "fixed_rate_growth, improvement, adjustment, floor or rounding.",
+    )
+    label: str = Field(..., description="The line in words, in the request's language.")
+    amount: int = Field(..., description="In cents.")
+    params: dict[str, int | str | None] = Field(
+        ...,
+        description="The numbers the line is made of, so a client can word it itself: amounts in cents; "
+        'shares, rates and index values as exact text ("0.25", or "1/3" when no decimal ends); '
+        "dates as YYYY-MM-DD.",
+    )
 
 
 class ResaleOut(Schema):

@@ -234,7 +234,7 @@ def lease_create(
     by: Membership | None,
 ) -> GroundLease:
     """Sign a ground lease for a home: the home becomes leased."""
-    home = Home.objects.select_for_update().select_related("community").get(pk=home.pk)
+    home = Home.objects.select_for_update(of=("self",)).select_related("community").get(pk=home.pk)
     if leaseholder.community_id != home.community_id or not leaseholder.is_active:
         raise InvalidInput(_("The leaseholder must be a member of this community."), field="leaseholder")
     if not isinstance(start, date):
@@ -283,7 +283,9 @@ def lease_create(
 @transaction.atomic
 def lease_end(*, lease: GroundLease, status: str, ended_on: date, by: Membership | None) -> GroundLease:
     """End a lease (the household sold or moved) or terminate it; the home becomes vacant."""
-    lease = GroundLease.objects.select_for_update().select_related("home__community").get(pk=lease.pk)
+    lease = (
+        GroundLease.objects.select_for_update(of=("self",)).select_related("home__community").get(pk=lease.pk)
+    )
     if lease.status != GroundLease.Status.ACTIVE:
         raise Conflict(_("This lease is no longer active."))
     if status not in (GroundLease.Status.ENDED, GroundLease.Status.TERMINATED):

@@ -221,6 +221,8 @@ def lease_detail(request: HttpRequest, community: Community, pk: int) -> HttpRes
             breakdown = services.lease_breakdown(lease=lease, **given)
         except DomainError as exc:
             error = exc.detail
+    # Each line worded in the reader's language; the template shows amounts in the pages' money format.
+    lines = [(resale.line_label(line), line.amount) for line in breakdown.lines] if breakdown else []
     return render(
         request,
         "land/lease.html",
@@ -228,6 +230,7 @@ def lease_detail(request: HttpRequest, community: Community, pk: int) -> HttpRes
             "lease": lease,
             "form": form,
             "breakdown": breakdown,
+            "lines": lines,
             "error": error,
             "params": sorted(lease.formula_params.items()),
             "can_manage": request.user.has_perm("land.manage", community),

@@ -115,7 +115,7 @@ def waitlist_withdraw(*, application: WaitlistApplication, by: Membership) -> Wa
 @transaction.atomic
 def allocation_announce(*, home: Home, seed: str = "", by: Membership) -> Allocation:
     """Publish the seed of the coming draw for a vacant home (a random one if none is given)."""
-    home = Home.objects.select_for_update().select_related("community").get(pk=home.pk)
+    home = Home.objects.select_for_update(of=("self",)).select_related("community").get(pk=home.pk)
     if home.status != Home.Status.VACANT:
         raise Conflict(_("%(home)s is not vacant.") % {"home": home.label})
     seed = str(seed or "").strip() or secrets.token_hex(16)
@@ -225,7 +225,9 @@ def _result_json(
 def allocation_draw(*, allocation: Allocation, by: Membership) -> Allocation:
     """Rank the waitlist for the home by the published method and propose the first household."""
     allocation = (
-        Allocation.objects.select_for_update().select_related("home__community").get(pk=allocation.pk)
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("home__community")
+        .get(pk=allocation.pk)
     )
     if allocation.status != Allocation.Status.ANNOUNCED or not allocation.seed:
         # The seed must be public before the draw: a draw without one could be rerun until it suits.
@@ -326,7 +328,9 @@ def allocation_adopt(*, allocation: Allocation, by: Membership | None, decision_
 @transaction.atomic
 def allocation_cancel(*, allocation: Allocation, by: Membership | None) -> Allocation:
     allocation = (
-        Allocation.objects.select_for_update().select_related("home__community").get(pk=allocation.pk)
+        Allocation.objects.select_for_update(of=("self",))
+        .select_related("home__community")
+        .get(pk=allocation.pk)
     )
     if allocation.status not in (Allocation.Status.ANNOUNCED, Allocation.Status.PROPOSED):
         raise Conflict(

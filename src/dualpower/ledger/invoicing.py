@@ -106,7 +106,11 @@ def _same_invoice(earlier: Invoice, payer: Account, payee: Account, amount: int)
 def _locked_pending(invoice: Invoice) -> Invoice:
     # Lock the accounts first, in the same order as every posting, then read the request afresh.
     posting.lock_accounts([invoice.payer_id, invoice.payee_id])
-    invoice = Invoice.objects.select_for_update().select_related("currency__community").get(pk=invoice.pk)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("currency__community")
+        .get(pk=invoice.pk)
+    )
     if not invoice.is_pending:
         raise Conflict(
             _("This payment request is no longer open (it is: %(status)s).")

@@ -143,7 +143,7 @@ def delegates_seat(
         raise InvalidInput(_("The same person is named twice."), field="memberships")
     if replace:
         current = (
-            DelegateSeat.objects.select_for_update()
+            DelegateSeat.objects.select_for_update(of=("self",))
             .filter(sending=sending, receiving=receiving, status=SEATED)
             .select_related("membership", "sending", "receiving", "community")
         )
@@ -177,7 +177,7 @@ def delegates_seat(
 def seat_recall(*, seat: DelegateSeat, decision_ref: str, by_assembly_id: int) -> DelegateSeat:
     """Recall a delegate. Only the assembly that sent them can: ``by_assembly_id`` is the deciding one."""
     locked = (
-        DelegateSeat.objects.select_for_update()
+        DelegateSeat.objects.select_for_update(of=("self",))
         .select_related("membership", "sending", "receiving", "community")
         .get(pk=seat.pk)
     )
@@ -204,7 +204,7 @@ def seat_recall(*, seat: DelegateSeat, decision_ref: str, by_assembly_id: int) -
 def seats_expire(*, now: datetime) -> int:
     """End the seats whose term is over. Idempotent: an ended seat is not touched again."""
     due = (
-        DelegateSeat.objects.select_for_update()
+        DelegateSeat.objects.select_for_update(of=("self",))
         .filter(status=SEATED, ends_at__lte=now)
         .select_related("membership", "sending", "receiving", "community")
     )

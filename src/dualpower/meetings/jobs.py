@@ -34,7 +34,11 @@ def remind_the_day_before(now: datetime) -> str:
     sent = 0
     for pk in list(due):
         with transaction.atomic():
-            meeting = Meeting.objects.select_for_update().select_related("assembly__community").get(pk=pk)
+            meeting = (
+                Meeting.objects.select_for_update(of=("self",))
+                .select_related("assembly__community")
+                .get(pk=pk)
+            )
             if meeting.reminded_at is not None or meeting.status != Meeting.Status.SCHEDULED:
                 continue
             meeting.reminded_at = now

@@ -36,7 +36,11 @@ MAX_LENGTH = timedelta(hours=24)
 
 def _locked(meeting: Meeting) -> Meeting:
     """Re-read the meeting under a row lock: two coordinators acting at once act in turn."""
-    return Meeting.objects.select_for_update().select_related("assembly__community").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("assembly__community")
+        .get(pk=meeting.pk)
+    )
 
 
 def _clean_text(value: str, *, field: str, limit: int, required: bool = False, label: str = "") -> str:

@@ -29,7 +29,7 @@ MAX_AMEND_HOURS = 24 * 30
 
 def _locked_minutes(meeting: Meeting) -> Minutes:
     minutes = (
-        Minutes.objects.select_for_update()
+        Minutes.objects.select_for_update(of=("self",))
         .select_related("meeting__assembly__community")
         .filter(meeting=meeting)
         .first()
@@ -231,7 +231,9 @@ def minutes_close_windows(*, now: datetime) -> int:
     for pk in list(due):
         with transaction.atomic():
             minutes = (
-                Minutes.objects.select_for_update().select_related("meeting__assembly__community").get(pk=pk)
+                Minutes.objects.select_for_update(of=("self",))
+                .select_related("meeting__assembly__community")
+                .get(pk=pk)
             )
             if (
                 minutes.state != Minutes.State.OPEN

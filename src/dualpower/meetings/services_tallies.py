@@ -105,7 +105,9 @@ def tally_enter(
 ) -> RoomTally:
     """The teller enters the count; it waits for a witness. Re-entering replaces an unwitnessed count."""
     meeting = (
-        Meeting.objects.select_for_update().select_related("assembly__community").get(pk=item.meeting_id)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("assembly__community")
+        .get(pk=item.meeting_id)
     )
     item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
     if meeting.status != Meeting.Status.IN_PROGRESS:
@@ -150,7 +152,7 @@ def tally_enter(
 def tally_confirm(*, tally: RoomTally, witness: Membership) -> RoomTally:
     """A second member who saw the count confirms it: only now does it count."""
     tally = (
-        RoomTally.objects.select_for_update()
+        RoomTally.objects.select_for_update(of=("self",))
         .select_related("item__meeting__assembly__community", "proposal")
         .get(pk=tally.pk)
     )
@@ -196,7 +198,7 @@ def tally_confirm(*, tally: RoomTally, witness: Membership) -> RoomTally:
 def tally_dispute(*, tally: RoomTally, by: Membership) -> None:
     """A member who saw a different count refuses to witness it: it is discarded, to be recounted."""
     tally = (
-        RoomTally.objects.select_for_update()
+        RoomTally.objects.select_for_update(of=("self",))
         .select_related("item__meeting__assembly__community", "proposal")
         .get(pk=tally.pk)
     )

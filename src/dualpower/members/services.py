@@ -398,7 +398,9 @@ def account_delete(*, user: User, confirm_email: str) -> None:
     if not isinstance(confirm_email, str) or confirm_email.strip().lower() != user.email.lower():
         raise InvalidInput(_("Type your email address exactly to confirm."), field="confirm_email")
     now = timezone.now()
-    for membership in Membership.objects.select_for_update().filter(user=user).select_related("community"):
+    for membership in (
+        Membership.objects.select_for_update(of=("self",)).filter(user=user).select_related("community")
+    ):
         membership.user = None
         membership.status = Membership.Status.FORMER
         membership.display_name = FORMER_MEMBER

@@ -154,7 +154,7 @@ def _clean_answers(panel: Panel, answers: Any) -> dict[str, str]:
 
 
 def _locked(panel: Panel) -> Panel:
-    return Panel.objects.select_for_update().select_related("community").get(pk=panel.pk)
+    return Panel.objects.select_for_update(of=("self",)).select_related("community").get(pk=panel.pk)
 
 
 def _must_be_open(panel: Panel) -> None:

@@ -1,16 +1,20 @@
-"""Cross-cutting HTTP behaviour: the Content-Security-Policy header and domain errors on pages."""
+"""Cross-cutting HTTP behaviour: the Content-Security-Policy header, domain errors on pages, and
+input no database can store refused at the door."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from dualpower.errors import DomainError, NotAuthenticated
+from dualpower.errors import DomainError, InvalidInput, NotAuthenticated
 
 # The API's interactive docs page (Swagger UI) runs an inline script; nothing else may.
 _DOCS_CSP = (
@@ -50,3 +54,57 @@ class DomainErrorMiddleware:
             return render(request, "partials/_error.html", {"error": exception}, status=exception.status)
         messages.error(request, exception.detail)
         return render(request, "error.html", {"error": exception}, status=exception.status)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_JSON_NUL = b"\\u0000"
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or any(_holds_nul([k, *vs]) for k, vs in request.GET.lists()):
+        return True
+    if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return False
+    if request.content_type == "application/json":
+        body = request.body
+        if _JSON_NUL not in body:
+            return False  # the common case, without parsing the body twice
+        try:
+            return _holds_nul(json.loads(body))
+        except ValueError:
+            return False  # not JSON: the API says so itself
+    if request.content_type in _FORM_TYPES:
+        return any(_holds_nul([k, *vs]) for k, vs in request.POST.lists())
+    return False
+
+
+class RefuseNulCharacterMiddleware:
+    """Refuse text carrying the NUL character (U+0000) with a 400 and a sentence.
+
+    PostgreSQL cannot store it in text, so such a value would end in a database error (a 500)
+    wherever it reached a query; SQLite would store it and hand it to the next reader. No one
+    types it. Django's form fields already refuse it; query strings, JSON bodies and values that
+    views read directly are checked here, before any view, for pages and the API alike. Uploaded
+    files are not text and are not looked at.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _carries_nul(request):
+            return self.get_response(request)
+        error = InvalidInput(_("Text may not contain the NUL character (U+0000)."))
+        if request.path.startswith("/api/"):
+            return JsonResponse(error.as_dict(), status=error.status)
+        return render(request, "error.html", {"error": error}, status=error.status)

@@ -23,6 +23,8 @@ from dualpower.core.economy import (
     itemized,
     resale_price,
 )
+from dualpower.core.economy.resale import english_label
+from dualpower.core.economy.resale_model import LineKind
 
 
 def _sums(breakdown: ResaleBreakdown) -> bool:
@@ -41,8 +43,30 @@ def test_appraisal_based_gives_the_owner_25_percent_of_the_appreciation() -> Non
     assert result.price == 165_000
     assert result.formula is Formula.APPRAISAL_BASED
     assert [line.amount for line in result.lines] == [150_000, 15_000]
-    assert "25% of the appreciation" in result.lines[1].label
+    assert [english_label(line) for line in result.lines] == [
+        "Purchase price",
+        "25% of the appreciation (2,600.00 − 2,000.00 = 600.00)",
+    ]
     assert ("owner_share", "1/4") in result.settings
+
+
+def test_a_line_keeps_its_numbers_as_data_not_text() -> None:
+    result = appraisal_based(
+        purchase_price=15_000_000,
+        initial_appraisal=20_000_000,
+        current_appraisal=26_000_000,
+        owner_share=Fraction(1, 4),
+    )
+    share = result.lines[1]
+    assert share.kind is LineKind.APPRECIATION_SHARE
+    assert dict(share.params) == {
+        "share": Fraction(1, 4),
+        "initial_appraisal": 20_000_000,
+        "current_appraisal": 26_000_000,
+        "change": 6_000_000,
+    }
+    assert share.amount == 1_500_000
+    assert english_label(share) == "25% of the appreciation (260,000.00 − 200,000.00 = 60,000.00)"
 
 
 def test_appraisal_based_works_in_cents_and_rounds_down_by_default() -> None:
@@ -66,10 +90,12 @@ def test_appraisal_based_shares_a_fall_in_value_unless_the_lease_floors_the_pric
     }
     shared = appraisal_based(**kwargs)  # type: ignore[arg-type]
     assert shared.price == 145_000
-    assert "fall in value" in shared.lines[1].label
+    assert english_label(shared.lines[1]) == "25% of the fall in value (1,800.00 − 2,000.00 = -200.00)"
     floored = appraisal_based(**kwargs, floor_at_purchase_price=True)  # type: ignore[arg-type]
     assert floored.price == 150_000
     assert floored.lines[-1].amount == 5_000
+    assert floored.lines[-1].kind is LineKind.FLOOR
+    assert english_label(floored.lines[-1]) == "Raised to the purchase price (the lease's floor)"
     assert _sums(floored)
 
 
@@ -84,6 +110,9 @@ def test_indexed_to_area_median_income_grows_with_the_ami() -> None:
     )
     assert result.price == 180_000
     assert [line.amount for line in result.lines] == [150_000, 30_000]
+    assert english_label(result.lines[1]) == (
+        "Change in the area median income from 2015 (70,000) to 2025 (84,000): × 84,000/70,000"
+    )
 
 
 def test_indexed_to_cpi_uses_the_published_decimals_exactly() -> None:
@@ -97,6 +126,9 @@ def test_indexed_to_cpi_uses_the_published_decimals_exactly() -> None:
     )
     assert result.exact_price == Fraction(150_000 * 313_689, 237_017)
     assert result.price == 198_523
+    assert english_label(result.lines[1]) == (
+        "Change in the CPI-U from 2015 (237.017) to 2024 (313.689): × 313.689/237.017"
+    )
     half_up = indexed(
         purchase_price=150_000,
         index={2015: Decimal("237.017"), 2024: Decimal("313.689")},
@@ -117,6 +149,10 @@ def test_fixed_rate_simple_and_compounded_differ_as_named() -> None:
     assert compound.exact_price == 150_000 * Fraction(102, 100) ** 10
     assert compound.price == 182_849  # 150,000 × 1.02^10 = 182,849.16
     assert compound.formula is Formula.FIXED_RATE_COMPOUND
+    assert english_label(simple.lines[1]) == "2% a year, simple, for 10 full years (1,500.00 × 2% × 10)"
+    assert english_label(compound.lines[1]) == (
+        "2% a year, compounded yearly, for 10 full years (1,500.00 × (1 + 2%)^10 − 1,500.00)"
+    )
 
 
 def test_fixed_rate_counts_only_full_years_of_ownership() -> None:
@@ -128,7 +164,13 @@ def test_fixed_rate_counts_only_full_years_of_ownership() -> None:
         compounding=Compounding.SIMPLE,
     )
     assert result.price == 127_000  # nine full years, not ten
-    assert "9 full years" in result.lines[1].label
+    assert "9 full years" in english_label(result.lines[1])
+    assert dict(result.lines[1].params) == {
+        "rate": Fraction(3, 100),
+        "years": 9,
+        "compounding": "simple",
+        "purchase_price": 100_000,
+    }
 
 
 def test_itemized_adds_depreciated_and_undepreciated_improvements_and_an_adjustment() -> None:
@@ -148,6 +190,30 @@ def test_itemized_adds_depreciated_and_undepreciated_improvements_and_an_adjustm
     )
     assert [line.amount for line in result.lines] == [150_000, 7_800, 9_000, 0, -1_500]
     assert result.price == 165_300
+    assert [english_label(line) for line in result.lines] == [
+        "Purchase price",
+        "New roof (2018-06-01, 120.00, depreciated over 20 years: 13/20 remains)",
+        "Accessible bathroom (2020-09-01, 90.00, not depreciated)",
+        "Water heater (2016-02-01, 12.00, depreciated over 8 years: 0/8 remains)",
+        "Share of the trust's resale costs",
+    ]
+    assert result.lines[1].params["cost"] == 12_000 and result.lines[1].params["remaining_years"] == 13
+
+
+def test_an_improvement_shows_its_cost_as_money_not_cents() -> None:
+    result = itemized(
+        purchase_price=15_000_000,
+        purchase_date=date(2018, 1, 1),
+        resale_date=date(2025, 1, 1),
+        improvements=[CapitalImprovement("Kitchen", 1_200_000, date(2019, 5, 1))],
+        adjustment=50_000,
+    )
+    kitchen, adjustment = result.lines[1], result.lines[2]
+    assert english_label(kitchen) == "Kitchen (2019-05-01, 12,000.00, not depreciated)"
+    assert kitchen.kind is LineKind.IMPROVEMENT
+    assert kitchen.params["description"] == "Kitchen" and kitchen.params["completed"] == date(2019, 5, 1)
+    assert adjustment.kind is LineKind.ADJUSTMENT and adjustment.params["description"] is None
+    assert english_label(adjustment) == "Fixed adjustment"
 
 
 def test_a_rounding_line_makes_the_page_add_up() -> None:
@@ -160,7 +226,8 @@ def test_a_rounding_line_makes_the_page_add_up() -> None:
         improvements=half_used,
     )
     assert result.price == 150_003
-    assert result.lines[-1].label == "Rounding"
+    assert result.lines[-1].kind is LineKind.ROUNDING
+    assert english_label(result.lines[-1]) == "Rounding"
     assert result.lines[-1].amount == 1
     assert _sums(result)
     assert sum(line.exact for line in result.lines) == result.exact_price

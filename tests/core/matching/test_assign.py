@@ -16,6 +16,7 @@ from dualpower.core.matching import (
     Need,
     Offer,
     OfferKind,
+    Reason,
     TimeWindow,
     Urgency,
     assign_all,
@@ -67,7 +68,7 @@ def test_a_helper_with_capacity_two_takes_two_needs_and_no_more() -> None:
     needs = [Need(f"R-{i}", "food", "Riverside") for i in range(3)]
     got = assign_all(needs, [_helper("ana", capacity=2)], distances=TABLE)
     assert [p.need_id for p in got.pairs] == ["R-0", "R-1"]
-    assert got.unmatched[0].reason == "all 1 who could help were assigned to other needs"
+    assert got.unmatched[0].reason.english() == "all 1 who could help were assigned to other needs"
 
 
 def test_an_inexhaustible_offer_serves_every_need_it_fits() -> None:
@@ -106,18 +107,26 @@ def test_each_unmatched_need_says_why() -> None:
     helpers = [_helper("ana", windows=(TimeWindow.weekly(0, "08:00", "12:00"),)), _helper("ben", capacity=0)]
     got = assign_all(needs, helpers, distances=TABLE)
     assert got.pairs == ()
-    assert {u.need_id: u.reason for u in got.unmatched} == {
+    assert {u.need_id: u.reason.english() for u in got.unmatched} == {
         "R-1": "no one offers transport",
         "R-2": "none of the 2 offering food speaks Somali",
         "R-3": "none of the 1 who could help is free when asked",
     }
+    assert got.unmatched[1].reason == Reason(
+        "none_language", {"count": 2, "category": "food", "languages": ["Somali"]}
+    )
     assert got.objective == 3 * DEFAULT_WEIGHTS.unmatched_cost * 2  # three NORMAL needs left open
 
 
 def test_a_pair_explains_itself_to_the_dispatcher() -> None:
     need = Need("R-1", "food", "Old Town", languages=("English",))
     [pair] = assign_all([need], [_helper("ana")], distances=TABLE).pairs
-    assert pair.reasons == ("2 km away (Riverside)", "speaks English", "has capacity for 1 more")
+    assert [r.code for r in pair.reasons] == ["distance", "speaks", "capacity"]
+    assert tuple(r.english() for r in pair.reasons) == (
+        "2 km away (Riverside)",
+        "speaks English",
+        "has capacity for 1 more",
+    )
 
 
 def test_the_same_needs_and_helpers_in_any_order_give_the_same_assignment() -> None:
@@ -135,7 +144,7 @@ def test_a_need_left_open_by_capacity_or_distance_says_so() -> None:
     needs = [Need("R-1", "childcare", "Riverside"), Need("R-2", "food", "Isle")]
     helpers = [_helper("ana", capacity=0, categories=("childcare",)), _helper("ben")]
     got = assign_all(needs, helpers, distances=table)
-    assert {u.need_id: u.reason for u in got.unmatched} == {
+    assert {u.need_id: u.reason.english() for u in got.unmatched} == {
         "R-1": "all 1 who could help have no capacity left",
         "R-2": "all 1 who could help are too far from Isle",
     }

@@ -15,11 +15,13 @@ from dualpower.core.matching import (
     Offer,
     OfferIndex,
     OfferKind,
+    Reason,
     TimeWindow,
     Urgency,
     Weights,
     suggest,
 )
+from dualpower.core.matching.explain import window_params
 from dualpower.core.matching.index import evaluate
 from dualpower.core.matching.pair import pair_criteria, pair_feasible, pair_score
 
@@ -62,6 +64,38 @@ def test_the_explanation_says_what_matched() -> None:
     assert best.weights is DEFAULT_WEIGHTS
 
 
+def test_the_engine_gives_reasons_as_codes_with_days_and_minutes_as_data() -> None:
+    [best] = suggest(NEED, [_offer("ana")], distances=TABLE)
+    assert [r.code for r in best.reasons] == [
+        "same_neighbourhood",
+        "speaks",
+        "skills_all",
+        "free_windows",
+        "capacity",
+    ]
+    free = best.reasons[3]
+    assert free.params["windows"] == [{"day": 1, "start": 18 * 60, "end": 21 * 60}]
+    assert free.params["more"] == 0 and free.params["share"] is None
+    assert best.reasons[4] == Reason("capacity", {"count": 2})
+    assert all(Reason.from_dict(r.as_dict()) == r for r in best.reasons)
+
+
+def test_a_window_across_midnight_and_many_windows_read_as_before() -> None:
+    friday_night = TimeWindow(4 * 1440 + 22 * 60, 5 * 1440 + 2 * 60)
+    mornings = tuple(TimeWindow.weekly(d, "08:00", "09:00") for d in range(4))
+    need = Need("R-10", "food", "Riverside", windows=(*mornings, friday_night))
+    [s] = suggest(need, [_offer("owl", windows=need.windows)], distances=TABLE)
+    [free] = [r for r in s.reasons if r.code == "free_windows"]
+    assert free.params["more"] == 2
+    assert free.english() == (
+        "free Monday morning (08:00–09:00), Tuesday morning (08:00–09:00), "
+        "Wednesday morning (08:00–09:00) and 2 more times"
+    )
+    assert Reason(
+        "free_windows", {"windows": [window_params(friday_night)], "more": 0, "share": 0.5}
+    ).english() == ("free Friday night (22:00–Saturday 02:00), 50% of the time asked")
+
+
 def test_the_explanation_says_what_did_not_match() -> None:
     partial = _offer(
         "ben",
@@ -71,9 +105,10 @@ def test_the_explanation_says_what_did_not_match() -> None:
         windows=(TimeWindow.weekly(1, "20:00", "23:00"),),
     )
     [s] = suggest(NEED, [partial], distances=TABLE)
-    assert s.reasons[0] == "5 km away (Hillcrest)"
-    assert "has none of the skills asked for (driving)" in s.reasons
-    assert "free Tuesday evening (20:00–21:00), 33% of the time asked" in s.reasons
+    words = [r.english() for r in s.reasons]
+    assert words[0] == "5 km away (Hillcrest)"
+    assert "has none of the skills asked for (driving)" in words
+    assert "free Tuesday evening (20:00–21:00), 33% of the time asked" in words
     assert s.score < 0.6
 
 
@@ -86,7 +121,8 @@ def test_a_required_language_filters_and_an_optional_one_only_scores() -> None:
     required = Need("R-8", "food", "Riverside", languages=("Spanish",), language_required=True)
     assert suggest(required, [english], distances=TABLE) == []
     [s] = suggest(NEED, [english], distances=TABLE)
-    assert "does not speak Spanish" in s.reasons
+    assert Reason("does_not_speak", {"languages": ["Spanish"]}) in s.reasons
+    assert "does not speak Spanish" in [r.english() for r in s.reasons]
     assert s.criteria.language == 0.0
 
 
@@ -95,7 +131,7 @@ def test_an_offer_without_capacity_is_never_suggested_but_an_inexhaustible_one_i
     fridge = _offer("fridge", capacity=None, kind=OfferKind.INEXHAUSTIBLE)
     [s] = suggest(NEED, [empty, fridge], distances=TABLE)
     assert s.offer_id == "fridge"
-    assert "never runs out (inexhaustible offer)" in s.reasons
+    assert "never runs out (inexhaustible offer)" in [r.english() for r in s.reasons]
 
 
 def test_an_offer_free_at_other_times_is_never_suggested() -> None:
@@ -103,7 +139,7 @@ def test_an_offer_free_at_other_times_is_never_suggested() -> None:
     anytime = _offer("any", windows=())
     [s] = suggest(NEED, [monday, anytime], distances=TABLE)
     assert s.offer_id == "any"
-    assert "available any time" in s.reasons
+    assert "available any time" in [r.english() for r in s.reasons]
 
 
 def test_an_unreachable_or_too_far_offer_is_never_suggested() -> None:

@@ -1,12 +1,15 @@
-"""Two people taking the last place at once: one gets it, the other is told it is full."""
+"""Two people taking the last place at once: one gets it, the other is told it is full; a place
+taken while the schedule changes is never lost."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from dualpower.activities import signups
 from dualpower.activities.models import SignUp, Slot
@@ -79,3 +82,60 @@ def test_a_double_click_takes_one_place(community: Any) -> None:
     assert sorted(outcomes) == ["conflict", "taken"]
     assert Slot.objects.get(pk=slot.pk).taken == 1
     assert SignUp.objects.filter(membership=person).count() == 1
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("audit_log_emptied_after")
+def test_a_place_taken_while_the_schedule_changes_is_never_lost(community: Any) -> None:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from dualpower.activities import services
+    from dualpower.activities.models import Activity
+    from dualpower.errors import DomainError
+
+    make_membership(community, role="coordinator")
+    series = make_series(community, repeat="weekly", weekdays=[0, 1, 2, 3, 4, 5, 6], in_days=1)
+    activity = first_activity(series)
+    slot = slot_of(activity)
+    person = make_membership(community)
+    # The new time makes every coming date unfit: empty ones go, one with a place must stay.
+    new_time = (timezone.localtime(activity.starts_at) + dt.timedelta(hours=3)).time()
+    barrier = threading.Barrier(2, timeout=10)
+    outcomes: dict[str, str] = {}
+
+    def take() -> None:
+        try:
+            barrier.wait()
+            signups.slot_sign_up(slot=slot, membership=person)
+            outcomes["sign_up"] = "taken"
+        except (DomainError, ObjectDoesNotExist):
+            outcomes["sign_up"] = "refused"
+        except Exception as exc:
+            outcomes["sign_up"] = f"error: {exc!r}"
+        finally:
+            connection.close()
+
+    def reschedule() -> None:
+        try:
+            barrier.wait()
+            services.series_reschedule(series=series, by=None, start_time=new_time)
+            outcomes["reschedule"] = "done"
+        except Exception as exc:
+            outcomes["reschedule"] = f"error: {exc!r}"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take), threading.Thread(target=reschedule)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes["reschedule"] == "done" and outcomes["sign_up"] in {"taken", "refused"}
+    if outcomes["sign_up"] == "taken":
+        # The place was given: its date was kept, with the place in it.
+        assert SignUp.objects.filter(activity=activity, membership=person).exists()
+        assert Activity.objects.get(pk=activity.pk).starts_at == activity.starts_at
+    else:
+        assert not Activity.objects.filter(pk=activity.pk).exists()
+        assert not SignUp.objects.filter(membership=person).exists()

@@ -20,6 +20,7 @@ EXPECTED: dict[str, set[str]] = {
     "activities.view_activity": READERS,
     "activities.add_series": {"coordinator"},
     "activities.change_series": RUNNERS,
+    "activities.reschedule_series": RUNNERS,
     "activities.organise": RUNNERS,
     "activities.view_feedback": RUNNERS,
     "activities.sign_up": TAKERS,

@@ -186,3 +186,8 @@ def test_a_date_can_be_added_to_a_calendar(client_as: Any, series: Any, role: st
         body = response.content.decode()
         assert response["Content-Type"].startswith("text/calendar")
         assert "SUMMARY:Food distribution" in body and "DTSTART" in body
+
+
+def test_the_series_page_counts_the_free_places_of_each_date(client_as: Any, series: Any) -> None:
+    page = client_as("member").get(f"{BASE}/series/{series.pk}/").content.decode()
+    assert "5 places free" in page and ">full<" not in page

@@ -204,7 +204,11 @@ def test_assign_all_is_reviewed_then_confirmed(world: AidWorld) -> None:
             "request": request.code,
             "offer": world.food_offer.pk,
             "volunteer": "Vic",
-            "reasons": plan["proposals"][0]["reasons"],
+            "reasons": ["same neighbourhood", "has capacity for 3 more"],
+            "reason_codes": [
+                {"code": "same_neighbourhood", "params": {}},
+                {"code": "capacity", "params": {"count": 3}},
+            ],
         }
     ]
     assert not AidMatch.objects.exists()

@@ -6,6 +6,7 @@ import pytest
 
 from dualpower.aid import engine, lifecycle, services
 from dualpower.aid.models import AidMatch
+from dualpower.aid.reasons import render
 from dualpower.aid.tests.factories import AidWorld, make_offer, make_request
 from dualpower.members.tests.factories import make_membership
 
@@ -18,9 +19,9 @@ def test_suggestions_rank_the_fitting_offer_first_and_explain_it(world: AidWorld
     request = make_request(world, languages=["Spanish"])
     found = engine.suggestions_for(request)
     assert [s.offer.volunteer.display_name for s in found] == ["Vic", "Far"]
-    assert "same neighbourhood" in found[0].reasons
-    assert "speaks Spanish" in found[0].reasons
-    assert any("km away (hillcrest)" in r for r in found[1].reasons)
+    assert [r.code for r in found[0].reasons][:2] == ["same_neighbourhood", "speaks"]
+    assert found[0].explanation.startswith("same neighbourhood; speaks Spanish; ")
+    assert "km away (hillcrest)" in found[1].explanation
     # The transport volunteer never appears for food.
     assert all(s.offer != world.transport_offer for s in found)
 
@@ -57,7 +58,8 @@ def test_assign_all_covers_every_open_request_it_can_and_says_why_not(world: Aid
     plan = engine.assign_all_open(world.community)
     pairs = {(p.request.code, p.offer.pk) for p in plan.proposals}
     assert pairs == {(food.code, world.food_offer.pk), (lift.code, world.transport_offer.pk)}
-    assert [(r.code, why) for r, why in plan.unmatched] == [(legal.code, "no one offers legal")]
+    assert [(r.code, why.code) for r, why in plan.unmatched] == [(legal.code, "none_category")]
+    assert [render(why) for _r, why in plan.unmatched] == ["no one offers legal"]
     assert not AidMatch.objects.exists()  # nothing written until reviewed
 
 
@@ -73,7 +75,10 @@ def test_confirming_a_batch_proposes_each_pair_and_reports_the_ones_now_impossib
         by=world.dispatcher,
     )
     assert [m.request.code for m in made] == [food.code]
-    assert made[0].status == AidMatch.Status.PROPOSED and "same neighbourhood" in made[0].explanation
+    assert made[0].status == AidMatch.Status.PROPOSED
+    # Stored as codes, not as an English sentence, and worded when read.
+    assert made[0].reasons[0] == {"code": "same_neighbourhood", "params": {}}
+    assert made[0].explanation == "" and "same neighbourhood" in made[0].explanation_text
     assert [code for code, _why in failed] == [lift.code]
 
 
@@ -112,4 +117,4 @@ def test_the_shared_offer_index_is_reused_until_something_changes(world: AidWorl
     other = make_request(world, quantity=1)
     lifecycle.match_accept(request=other, volunteer=world.volunteer, offer=world.food_offer)
     found = engine.suggestions_for(request)
-    assert found[0].offer == world.food_offer and "has capacity for 2 more" in found[0].reasons
+    assert found[0].offer == world.food_offer and "has capacity for 2 more" in found[0].explanation

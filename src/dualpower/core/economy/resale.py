@@ -6,6 +6,9 @@ Grounded Solutions Network's model ground lease) are here as pure functions, eac
 price and the lines that make it (``ResaleBreakdown``). Amounts are integers in the smallest
 currency unit, rates and shares exact Fractions. Bad input raises ValueError with a sentence.
 docs/economy-formulas.md gives each in plain words with a worked example.
+
+The lines are data (a ``LineKind`` and its params); ``english_label`` says one in English, with
+amounts as units and two decimals, for tools and tests that have no language or currency of their own.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from dualpower.core.economy.resale_model import (
     CapitalImprovement,
     Compounding,
     Formula,
+    LineKind,
+    Part,
     ResaleBreakdown,
+    ResaleLine,
     build_breakdown,
 )
 from dualpower.core.economy.rounding import Rounding, exact, whole
@@ -84,10 +90,13 @@ def appraisal_based(
     current = _price(current_appraisal, "The current appraisal")
     share = _fraction_between_0_and_1(owner_share, "The owner's share of appreciation")
     change = current - initial
-    word = "appreciation" if change >= 0 else "fall in value"
-    lines = [
-        ("Purchase price", Fraction(purchase)),
-        (f"{_percent(share)} of the {word} ({current:,} − {initial:,} = {change:,})", share * change),
+    lines: list[Part] = [
+        (LineKind.PURCHASE_PRICE, {"purchase_price": purchase}, Fraction(purchase)),
+        (
+            LineKind.APPRECIATION_SHARE,
+            {"share": share, "initial_appraisal": initial, "current_appraisal": current, "change": change},
+            share * change,
+        ),
     ]
     return build_breakdown(
         Formula.APPRAISAL_BASED,
@@ -101,9 +110,7 @@ def appraisal_based(
             ("floor_at_purchase_price", floor_at_purchase_price),
             ("rounding", rounding.value),
         ],
-        minimum=("Raised to the purchase price (the lease's floor)", Fraction(purchase))
-        if floor_at_purchase_price
-        else None,
+        floor=purchase if floor_at_purchase_price else None,
     )
 
 
@@ -134,11 +141,18 @@ def indexed(
     if start <= 0 or end <= 0:
         raise ValueError(f"The {index_name} values must be more than 0 (got {start} and {end}).")
     growth = purchase * (end / start - 1)
-    lines = [
-        ("Purchase price", Fraction(purchase)),
+    lines: list[Part] = [
+        (LineKind.PURCHASE_PRICE, {"purchase_price": purchase}, Fraction(purchase)),
         (
-            f"Change in the {index_name} from {purchase_year} ({start}) to {resale_year} ({end}): "
-            f"× {end}/{start}",
+            LineKind.INDEX_GROWTH,
+            {
+                "index_name": index_name,
+                "purchase_year": purchase_year,
+                "resale_year": resale_year,
+                "index_at_purchase": start,
+                "index_at_resale": end,
+                "purchase_price": purchase,
+            },
             growth,
         ),
     ]
@@ -156,9 +170,7 @@ def indexed(
             ("floor_at_purchase_price", floor_at_purchase_price),
             ("rounding", rounding.value),
         ],
-        minimum=("Raised to the purchase price (the lease's floor)", Fraction(purchase))
-        if floor_at_purchase_price
-        else None,
+        floor=purchase if floor_at_purchase_price else None,
     )
 
 
@@ -182,21 +194,17 @@ def fixed_rate(
     years = full_years(purchase_date, resale_date)
     if compounding is Compounding.SIMPLE:
         growth = purchase * rate * years
-        label = (
-            f"{_percent(rate)} a year, simple, for {years} full years "
-            f"({purchase:,} × {_percent(rate)} × {years})"
-        )
         formula = Formula.FIXED_RATE_SIMPLE
     else:
         growth = purchase * ((1 + rate) ** years - 1)
-        label = (
-            f"{_percent(rate)} a year, compounded yearly, for {years} full years "
-            f"({purchase:,} × (1 + {_percent(rate)})^{years} − {purchase:,})"
-        )
         formula = Formula.FIXED_RATE_COMPOUND
+    params = {"rate": rate, "years": years, "compounding": compounding.value, "purchase_price": purchase}
     return build_breakdown(
         formula,
-        [("Purchase price", Fraction(purchase)), (label, growth)],
+        [
+            (LineKind.PURCHASE_PRICE, {"purchase_price": purchase}, Fraction(purchase)),
+            (LineKind.FIXED_RATE_GROWTH, params, growth),
+        ],
         rounding,
         [
             ("purchase_price", purchase),
@@ -226,36 +234,40 @@ def itemized(
     resale_date: date,
     improvements: Sequence[CapitalImprovement] = (),
     adjustment: int = 0,
-    adjustment_label: str = "Fixed adjustment",
+    adjustment_label: str | None = None,
     rounding: Rounding = DEFAULT_ROUNDING,
 ) -> ResaleBreakdown:
     """Purchase price + each capital improvement (depreciated or not) + a fixed adjustment set by
-    the lease (positive or negative, e.g. a share of closing costs)."""
+    the lease (positive or negative, e.g. a share of closing costs), named by ``adjustment_label``
+    in the lease's own words or, without one, "Fixed adjustment" in the reader's language."""
     purchase = _price(purchase_price, "The purchase price")
     rounding = Rounding(rounding)
     whole(adjustment, "The fixed adjustment")
     _dates_in_order(purchase_date, resale_date, "purchase date", "resale date")
-    lines: list[tuple[str, Fraction]] = [("Purchase price", Fraction(purchase))]
+    lines: list[Part] = [(LineKind.PURCHASE_PRICE, {"purchase_price": purchase}, Fraction(purchase))]
     for item in improvements:
         cost = _price(item.cost, f"The cost of the improvement {item.description!r}")
         if not item.description.strip():
             raise ValueError("Every capital improvement needs a description.")
         _dates_in_order(purchase_date, item.completed, "purchase date", f"completion of {item.description!r}")
         _dates_in_order(item.completed, resale_date, f"completion of {item.description!r}", "resale date")
-        if item.useful_life_years is None:
-            label = f"{item.description} ({item.completed}, {cost:,}, not depreciated)"
-        else:
+        life: int | None = None
+        remaining: int | None = None
+        if item.useful_life_years is not None:
             life = whole(item.useful_life_years, f"The useful life of {item.description!r}")
             if life <= 0:
                 raise ValueError(f"The useful life of {item.description!r} must be at least 1 year.")
-            age = full_years(item.completed, resale_date)
-            label = (
-                f"{item.description} ({item.completed}, {cost:,}, depreciated over {life} years: "
-                f"{max(0, life - age)}/{life} remains)"
-            )
-        lines.append((label, improvement_credit(item, resale_date)))
+            remaining = max(0, life - full_years(item.completed, resale_date))
+        params = {
+            "description": item.description,
+            "completed": item.completed,
+            "cost": cost,
+            "useful_life_years": life,
+            "remaining_years": remaining,
+        }
+        lines.append((LineKind.IMPROVEMENT, params, improvement_credit(item, resale_date)))
     if adjustment:
-        lines.append((adjustment_label, Fraction(adjustment)))
+        lines.append((LineKind.ADJUSTMENT, {"description": adjustment_label}, Fraction(adjustment)))
     return build_breakdown(
         Formula.ITEMIZED,
         lines,
@@ -292,3 +304,74 @@ def resale_price(formula: Formula | str, **parameters: Any) -> ResaleBreakdown:
         raise ValueError(f"The formula {chosen.value} sets the compounding itself; do not pass it.")
     compounding = Compounding.SIMPLE if chosen is Formula.FIXED_RATE_SIMPLE else Compounding.ANNUAL
     return fixed_rate(**parameters, compounding=compounding)
+
+
+def _money(units: object) -> str:
+    """An amount in the smallest unit as units with two decimals (1200000 → "12,000.00"): core
+    knows no currency, and every currency the app keeps resale prices in has cents."""
+    assert isinstance(units, int)
+    sign = "-" if units < 0 else ""
+    whole_units, cents = divmod(abs(units), 100)
+    return f"{sign}{whole_units:,}.{cents:02d}"
+
+
+def _number(value: object) -> str:
+    """An index value as published (237.017), or as an exact fraction when it has no short decimal."""
+    assert isinstance(value, Fraction)
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    text = str((Decimal(value.numerator) / Decimal(value.denominator)).normalize())
+    return text if len(text) <= 12 else str(value)
+
+
+def _years(n: object) -> str:
+    return f"{n} full year" if n == 1 else f"{n} full years"
+
+
+def english_label(line: ResaleLine) -> str:
+    """What a line says in English, e.g. "25% of the appreciation (2,600.00 − 2,000.00 = 600.00)"."""
+    p = line.params
+    kind = line.kind
+    if kind is LineKind.PURCHASE_PRICE:
+        return "Purchase price"
+    if kind is LineKind.APPRECIATION_SHARE:
+        share, change = p["share"], p["change"]
+        assert isinstance(share, Fraction) and isinstance(change, int)
+        word = "appreciation" if change >= 0 else "fall in value"
+        return (
+            f"{_percent(share)} of the {word} "
+            f"({_money(p['current_appraisal'])} − {_money(p['initial_appraisal'])} = {_money(change)})"
+        )
+    if kind is LineKind.INDEX_GROWTH:
+        start, end = _number(p["index_at_purchase"]), _number(p["index_at_resale"])
+        return (
+            f"Change in the {p['index_name']} from {p['purchase_year']} ({start}) "
+            f"to {p['resale_year']} ({end}): × {end}/{start}"
+        )
+    if kind is LineKind.FIXED_RATE_GROWTH:
+        rate = p["rate"]
+        assert isinstance(rate, Fraction)
+        years, price = p["years"], _money(p["purchase_price"])
+        if p["compounding"] == Compounding.SIMPLE:
+            return (
+                f"{_percent(rate)} a year, simple, for {_years(years)} ({price} × {_percent(rate)} × {years})"
+            )
+        return (
+            f"{_percent(rate)} a year, compounded yearly, for {_years(years)} "
+            f"({price} × (1 + {_percent(rate)})^{years} − {price})"
+        )
+    if kind is LineKind.IMPROVEMENT:
+        completed = p["completed"]
+        assert isinstance(completed, date)
+        head = f"{p['description']} ({completed.isoformat()}, {_money(p['cost'])}"
+        life = p["useful_life_years"]
+        if life is None:
+            return f"{head}, not depreciated)"
+        return f"{head}, depreciated over {life} years: {p['remaining_years']}/{life} remains)"
+    if kind is LineKind.ADJUSTMENT:
+        return str(p["description"] or "Fixed adjustment")
+    if kind is LineKind.FLOOR:
+        return "Raised to the purchase price (the lease's floor)"
+    if kind is LineKind.ROUNDING:
+        return "Rounding"
+    raise ValueError(f"Unknown resale line kind {kind!r}.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .assign import Assignment, Pair, Unmatched, assign_all, unmatched_cost
 from .distances import Distances
-from .explain import describe_window
+from .explain import Reason, describe_window, render_english
 from .index import HARD_CONSTRAINTS, OfferIndex
 from .model import (
     DEFAULT_WEIGHTS,
@@ -36,6 +36,7 @@ __all__ = [
     "OfferIndex",
     "OfferKind",
     "Pair",
+    "Reason",
     "Suggestion",
     "TimeWindow",
     "Unmatched",
@@ -43,6 +44,7 @@ __all__ = [
     "Weights",
     "assign_all",
     "describe_window",
+    "render_english",
     "suggest",
     "unmatched_cost",
 ]

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .distances import Distances
-from .explain import reasons, why_none
+from .explain import Reason, reasons, why_none
 from .index import OfferIndex, evaluate
 from .model import DEFAULT_WEIGHTS, Need, Offer, Weights, ids_unique
 from .pair import pair_criteria
@@ -32,13 +32,13 @@ class Pair:
     need_id: str
     helper_id: str
     cost: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
 class Unmatched:
     need_id: str
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .distances import Distances
-from .explain import reasons
+from .explain import Reason, reasons
 from .index import Evaluation, OfferIndex, evaluate
 from .model import DEFAULT_WEIGHTS, Criteria, Need, Offer, Weights
 
@@ -16,18 +16,19 @@ from .model import DEFAULT_WEIGHTS, Criteria, Need, Offer, Weights
 @dataclass(frozen=True)
 class Suggestion:
     """One offer for one need: its score in [0, 1] (higher is better), the criteria behind it, and the
-    reasons in words. ``weights`` are the ones used, so the ranking can be replayed."""
+    reasons as codes to put in words. ``weights`` are the ones used, so the ranking can be replayed."""
 
     need_id: str
     offer_id: str
     score: float
     criteria: Criteria
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     weights: Weights
 
     @property
     def explanation(self) -> str:
-        return "; ".join(self.reasons)
+        """The reasons in English, for logs and tests; the application words them in the reader's language."""
+        return "; ".join(r.english() for r in self.reasons)
 
 
 def criteria_at(ev: Evaluation, i: int) -> Criteria:

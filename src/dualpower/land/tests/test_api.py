@@ -9,7 +9,7 @@ import pytest
 
 from dualpower.land.models import Allocation, GroundLease, Home, WaitlistApplication
 from dualpower.land.tests.conftest import LAND_ROLES
-from dualpower.land.tests.factories import make_applicant
+from dualpower.land.tests.factories import make_applicant, make_home, make_lease
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/communities/riverside/land"
@@ -42,6 +42,76 @@ def test_the_resale_endpoint_uses_the_recorded_formula(land_client: Any, leased_
     assert sum(line["amount"] for line in body["lines"]) == body["price"]
     wrong = land_client("leaseholder").get(f"{API}/leases/{lease.pk}/resale?resale_year=2030")
     assert wrong.status_code == 400
+
+
+def test_each_resale_line_carries_its_kind_and_numbers_for_clients(
+    land_client: Any, leased_home: Home
+) -> None:
+    lease = leased_home.leases.get()
+    body = land_client("leaseholder").get(f"{API}/leases/{lease.pk}/resale?current_appraisal=26000000").json()
+    assert body["lines"] == [
+        {
+            "kind": "purchase_price",
+            "label": "Purchase price",
+            "amount": 15_000_000,
+            "params": {"purchase_price": 15_000_000},
+        },
+        {
+            "kind": "appreciation_share",
+            "label": "25% of the appreciation (260,000.00 − 200,000.00 = 60,000.00)",
+            "amount": 1_500_000,
+            "params": {
+                "share": "0.25",
+                "initial_appraisal": 20_000_000,
+                "current_appraisal": 26_000_000,
+                "change": 6_000_000,
+            },
+        },
+    ]
+
+
+def test_resale_labels_follow_the_requests_language(land_client: Any, leased_home: Home) -> None:
+    lease = leased_home.leases.get()
+    body = (
+        land_client("leaseholder")
+        .get(f"{API}/leases/{lease.pk}/resale?current_appraisal=26000000", HTTP_ACCEPT_LANGUAGE="es")
+        .json()
+    )
+    assert body["lines"][0]["label"] == "Precio de compra"
+    assert body["lines"][1]["label"].startswith("25% de la plusvalía (")
+    assert body["lines"][1]["params"]["share"] == "0.25"  # data stays language-neutral
+
+
+def test_an_improvement_line_gives_its_date_and_cost_as_data(
+    land_client: Any, community: Any, land_people: Any
+) -> None:
+    improvement = {
+        "description": "Kitchen",
+        "cost": 1_200_000,
+        "completed": "2021-06-01",
+        "useful_life_years": 3,
+    }
+    lease = make_lease(
+        make_home(community, label="Ash 3"),
+        land_people["leaseholder"].memberships.get(community=community),
+        formula="itemized",
+        formula_params={
+            "purchase_price": 10_000_000,
+            "purchase_date": "2020-05-01",
+            "improvements": [improvement],
+        },
+    )
+    body = land_client("leaseholder").get(f"{API}/leases/{lease.pk}/resale?resale_date=2023-01-01").json()
+    line = body["lines"][1]
+    assert line["kind"] == "improvement" and line["amount"] == 800_000
+    assert line["params"] == {
+        "description": "Kitchen",
+        "completed": "2021-06-01",
+        "cost": 1_200_000,
+        "useful_life_years": 3,
+        "remaining_years": 2,
+    }
+    assert line["label"] == "Kitchen (June 1, 2021, 12,000.00, depreciated over 3 years: 2/3 remains)"
 
 
 @pytest.mark.parametrize(

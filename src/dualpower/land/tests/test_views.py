@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.utils import translation
 
+from dualpower.coops.templatetags.cents_format import cents
 from dualpower.land import services, waitlist
 from dualpower.land.models import Allocation, GroundLease, Home, StewardshipNote, WaitlistApplication
 from dualpower.land.tests.conftest import LAND_ROLES
-from dualpower.land.tests.factories import make_applicant
+from dualpower.land.tests.factories import make_applicant, make_home, make_lease
 
 pytestmark = pytest.mark.django_db
 READERS = {"observer", "member", "coordinator", "leaseholder"}
@@ -50,12 +53,81 @@ def test_the_address_is_shown_only_to_coordinators_and_the_household(
     assert (ADDRESS in pages) is (role in {"coordinator", "leaseholder"})
 
 
+def _breakdown_rows(page: str) -> list[tuple[str, str]]:
+    """The (line, amount) rows of the resale breakdown table, as the reader sees them."""
+    table = page.split("<caption>", 2)[2].split("</tbody>")[0]
+    return re.findall(r'<tr><th scope="row">(.*?)</th><td>(.*?)</td></tr>', table)
+
+
 def test_the_resale_calculator_shows_the_worked_calculation(land_client: Any, leased_home: Home) -> None:
     lease = leased_home.leases.get()
     page = land_client("leaseholder").get(f"/c/riverside/land/leases/{lease.pk}/?current_appraisal=26000000")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "165,000.00" in text and "25% of the appreciation" in text
+    assert "165,000.00" in text
+    assert _breakdown_rows(text) == [
+        ("Purchase price", "150,000.00"),
+        ("25% of the appreciation (260,000.00 − 200,000.00 = 60,000.00)", "15,000.00"),
+    ]
+
+
+def _in_spanish(value: int) -> str:
+    with translation.override("es"):
+        return cents(value)
+
+
+def test_a_spanish_reader_sees_the_calculation_in_spanish_with_money_not_cents(
+    land_client: Any, leased_home: Home
+) -> None:
+    lease = leased_home.leases.get()
+    client = land_client("leaseholder")
+    client.cookies["django_language"] = "es"
+    text = client.get(f"/c/riverside/land/leases/{lease.pk}/?current_appraisal=26000000").content.decode()
+    rows = _breakdown_rows(text)
+    assert rows == [
+        ("Precio de compra", _in_spanish(15_000_000)),
+        (
+            f"25% de la plusvalía ({_in_spanish(26_000_000)} − {_in_spanish(20_000_000)} = "
+            f"{_in_spanish(6_000_000)})",
+            _in_spanish(1_500_000),
+        ),
+    ]
+    assert not any(raw in label for label, _ in rows for raw in ("26000000", "20000000", "6000000"))
+
+
+def test_a_spanish_reader_sees_rates_with_a_decimal_comma_and_improvements_dated(
+    land_client: Any, community: Any, land_people: Any
+) -> None:
+    holder = land_people["leaseholder"].memberships.get(community=community)
+    rate = make_lease(
+        make_home(community, label="Ash 1"),
+        holder,
+        formula="fixed_rate_compound",
+        formula_params={"purchase_price": 10_000_000, "annual_rate": "0.025", "purchase_date": "2020-05-01"},
+    )
+    improved = make_lease(
+        make_home(community, label="Ash 2"),
+        holder,
+        formula="itemized",
+        formula_params={
+            "purchase_price": 10_000_000,
+            "purchase_date": "2020-05-01",
+            "improvements": [{"description": "Cocina", "cost": 1_200_000, "completed": "2021-06-01"}],
+        },
+    )
+    client = land_client("leaseholder")
+    client.cookies["django_language"] = "es"
+    growth = _breakdown_rows(
+        client.get(f"/c/riverside/land/leases/{rate.pk}/?resale_date=2022-05-01").content.decode()
+    )[1][0]
+    assert growth == (
+        f"2,5% al año, con interés compuesto anual, durante 2 años completos "
+        f"({_in_spanish(10_000_000)} × (1 + 2,5%)^2 − {_in_spanish(10_000_000)})"
+    )
+    kitchen = _breakdown_rows(
+        client.get(f"/c/riverside/land/leases/{improved.pk}/?resale_date=2025-01-01").content.decode()
+    )[1][0]
+    assert kitchen == f"Cocina (1 de junio de 2021, {_in_spanish(1_200_000)}, sin depreciación)"
 
 
 def test_the_household_adds_a_stewardship_note(land_client: Any, leased_home: Home) -> None:
