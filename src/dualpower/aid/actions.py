@@ -68,7 +68,7 @@ def register() -> None:
     actions.register(
         actions.ActionKind(
             key="aid.grant_dispatcher",
-            label=gettext_lazy("Choose an aid dispatcher"),  # type: ignore[arg-type]
+            label=gettext_lazy("Choose an aid dispatcher"),
             validate=validate_dispatcher,
             run=run_dispatcher,
             describe=describe_dispatcher,
@@ -77,7 +77,7 @@ def register() -> None:
     actions.register(
         actions.ActionKind(
             key="aid.set_retention",
-            label=gettext_lazy("Set how long aid requests' private details are kept"),  # type: ignore[arg-type]
+            label=gettext_lazy("Set how long aid requests' private details are kept"),
             validate=validate_retention,
             run=run_retention,
             describe=describe_retention,

@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
+
 from dualpower.errors import InvalidInput
 from dualpower.node.models import Community
 
@@ -53,7 +55,7 @@ class Decision:
 @dataclass(frozen=True)
 class ActionKind:
     key: str
-    label: str
+    label: str | Promise  # a lazy translation, worded in the reader's language
     validate: Callable[[Community, Params], dict[str, Any]]
     run: Callable[..., str]
     describe: Callable[[Community, Params], str] | None = None

@@ -213,7 +213,7 @@ def register() -> None:
     actions.register(
         actions.ActionKind(
             key="members.admit",
-            label=gettext_lazy("Admit an applicant"),  # type: ignore[arg-type]
+            label=gettext_lazy("Admit an applicant"),
             validate=validate_admit,
             run=transaction.atomic(run_admit),
             describe=describe_admit,
@@ -222,7 +222,7 @@ def register() -> None:
     actions.register(
         actions.ActionKind(
             key="members.role",
-            label=gettext_lazy("Grant or revoke a role"),  # type: ignore[arg-type]
+            label=gettext_lazy("Grant or revoke a role"),
             validate=validate_role,
             run=run_role,
             describe=describe_role,
@@ -231,7 +231,7 @@ def register() -> None:
     actions.register(
         actions.ActionKind(
             key="assemblies.change_policy",
-            label=gettext_lazy("Change how an assembly decides (its policy)"),  # type: ignore[arg-type]
+            label=gettext_lazy("Change how an assembly decides (its policy)"),
             validate=validate_policy,
             run=run_policy,
             describe=describe_policy,

@@ -51,7 +51,7 @@ def describe(community: Community, params: Any) -> str:
 actions.register(
     actions.ActionKind(
         key="budgeting.adopt_result",
-        label=gettext_lazy("Adopt a budget's result"),  # type: ignore[arg-type]  # lazy: the reader's language
+        label=gettext_lazy("Adopt a budget's result"),  # lazy: the reader's language
         validate=validate,
         run=run,
         describe=describe,

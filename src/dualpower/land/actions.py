@@ -58,7 +58,7 @@ def describe(community: Community, params: Params) -> str:
 
 ALLOCATE_HOME = ActionKind(
     key="land.allocate_home",
-    label=gettext_lazy("Allocate a land trust home"),  # type: ignore[arg-type]  # lazy: the reader's language
+    label=gettext_lazy("Allocate a land trust home"),  # lazy: the reader's language
     validate=validate,
     run=run,
     describe=describe,

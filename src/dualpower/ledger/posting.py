@@ -180,17 +180,30 @@ _LOCK_COLUMNS = (
 )
 
 
-def _lock_rows(ids: Sequence[int]) -> dict[int, Locked]:
-    """Lock the accounts in ascending id order (FOR UPDATE where the database has row locks)."""
-    wanted = sorted(set(ids))
+def _read_rows(legs: Sequence[Leg], *, lock: bool) -> dict[int, Locked]:
+    """The legs' accounts by id, in ascending id order, locked (FOR UPDATE) if asked and possible."""
+    wanted = sorted({pk for leg in legs for pk in (leg.debit, leg.credit)})
     marks = ", ".join(["%s"] * len(wanted))
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    clause = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {_LOCK_COLUMNS} FROM ledger_account WHERE id IN ({marks}) ORDER BY id{lock}",  # noqa: S608
+            f"SELECT {_LOCK_COLUMNS} FROM ledger_account WHERE id IN ({marks}) ORDER BY id{clause}",  # noqa: S608
             wanted,
         )
         return {row[0]: Locked(*row) for row in cursor.fetchall()}
+
+
+def _check_legs(accounts: Mapping[int, Locked], currency: Currency, legs: Sequence[Leg]) -> None:
+    """Refuse, with a sentence, the first leg that cannot happen: an unusable account anywhere
+    first, then the legs in order, so no state in between passes a limit either."""
+    for leg in legs:
+        usable(accounts, leg.debit, currency, field="debit")
+        usable(accounts, leg.credit, currency, field="credit")
+    for leg in legs:
+        payer, payee = accounts[leg.debit], accounts[leg.credit]
+        over_limit(payer, payee, leg.amount, currency)
+        payer.balance -= leg.amount
+        payee.balance += leg.amount
 
 
 def lock_accounts(ids: Sequence[int]) -> dict[int, Account]:
@@ -273,27 +286,6 @@ def _insert(rows: list[tuple[Any, ...]]) -> list[int]:
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def _check_under_locks(currency: Currency, legs: Sequence[Leg]) -> None:
-    """Lock the accounts and check the linked legs in order against them (PostgreSQL).
-
-    The database refuses an end state past a limit by itself; on PostgreSQL its trigger handles a
-    linked set as one statement, so the states in between are checked here, under the locks, in
-    ascending id order. A single transfer has no state in between: its INSERT locks the accounts
-    itself (``_LOCKED_INSERT``), and a refusal is explained afterwards (``_explain_refusal``), as
-    on SQLite, where one writer at a time holds the database and its trigger checks every leg.
-    """
-    accounts = _lock_rows([pk for leg in legs for pk in (leg.debit, leg.credit)])
-    for leg in legs:
-        usable(accounts, leg.debit, currency, field="debit")
-        usable(accounts, leg.credit, currency, field="credit")
-    # A linked set is checked in order, so no intermediate state passes a limit either.
-    for leg in legs:
-        payer, payee = accounts[leg.debit], accounts[leg.credit]
-        over_limit(payer, payee, leg.amount, currency)
-        payer.balance -= leg.amount
-        payee.balance += leg.amount
-
-
 def _post_legs(
     *,
     currency: Currency,
@@ -312,7 +304,12 @@ def _post_legs(
     if any(leg.debit == leg.credit for leg in legs):
         raise InvalidInput(_("An account cannot pay itself."), field="credit")
     if len(legs) > 1 and connection.features.has_select_for_update:
-        _check_under_locks(currency, legs)
+        # PostgreSQL runs postings side by side and its trigger takes a linked set as one
+        # statement: lock the accounts (ascending id) and check the states in between here. A
+        # single transfer's INSERT locks its accounts itself (_LOCKED_INSERT), and SQLite's
+        # per-row trigger checks every leg with the one write lock held; a refusal by the
+        # database is explained afterwards (_explain_refusal).
+        _check_legs(_read_rows(legs, lock=True), currency, legs)
     now = timezone.now()
     stored_now = connection.ops.adapt_datetimefield_value(now)
     by_id = by.pk if by is not None else None
@@ -351,17 +348,7 @@ def _as_transfer(row: tuple[Any, ...], currency: Currency, alias: str) -> Transf
 
 def _explain_refusal(currency: Currency, legs: Sequence[Leg]) -> None:
     """After the database refused a posting, say why in a sentence (the same checks, read afresh)."""
-    ids = sorted({pk for leg in legs for pk in (leg.debit, leg.credit)})
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_LOCK_COLUMNS} FROM ledger_account WHERE id IN ({marks})", ids)  # noqa: S608
-        accounts = {row[0]: Locked(*row) for row in cursor.fetchall()}
-    for leg in legs:
-        payer = usable(accounts, leg.debit, currency, field="debit")
-        payee = usable(accounts, leg.credit, currency, field="credit")
-        over_limit(payer, payee, leg.amount, currency)
-        payer.balance -= leg.amount
-        payee.balance += leg.amount
+    _check_legs(_read_rows(legs, lock=False), currency, legs)
     raise Conflict(_("The accounts changed while this payment was made; please try again."))
 
 

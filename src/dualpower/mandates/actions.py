@@ -201,7 +201,7 @@ def register() -> None:
     actions.register(
         actions.ActionKind(
             key="mandates.seat_delegates",
-            label=gettext_lazy("Seat elected delegates"),  # type: ignore[arg-type]
+            label=gettext_lazy("Seat elected delegates"),
             validate=validate_seat,
             run=run_seat,
             describe=describe_seat,
@@ -210,7 +210,7 @@ def register() -> None:
     actions.register(
         actions.ActionKind(
             key="mandates.recall",
-            label=gettext_lazy("Recall a delegate"),  # type: ignore[arg-type]
+            label=gettext_lazy("Recall a delegate"),
             validate=validate_recall,
             run=run_recall,
             describe=describe_recall,
@@ -219,7 +219,7 @@ def register() -> None:
     actions.register(
         actions.ActionKind(
             key="mandates.set_mandate",
-            label=gettext_lazy("Give our delegates a mandate"),  # type: ignore[arg-type]
+            label=gettext_lazy("Give our delegates a mandate"),
             validate=validate_mandate,
             run=run_mandate,
             describe=describe_mandate,
