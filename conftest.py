@@ -49,7 +49,7 @@ def _flush_can_empty_the_audit_log() -> None:
     import django.db.backends.sqlite3.base  # noqa: F401
     from django.db.backends.sqlite3.operations import DatabaseOperations
 
-    migration = importlib.import_module("dualpower.node.migrations.0002_audit_append_only")
+    migration = importlib.import_module("dualpower.community.migrations.0002_audit_append_only")
     original = DatabaseOperations.sql_flush
 
     def sql_flush(
@@ -58,7 +58,7 @@ def _flush_can_empty_the_audit_log() -> None:
         statements = original(
             self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-        if statements and "node_auditentry" in tables:
+        if statements and "community_auditentry" in tables:
             return [*migration.SQLITE_DOWN, *statements, *migration.SQLITE_UP]
         return statements
 

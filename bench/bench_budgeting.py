@@ -66,7 +66,7 @@ def measure(voters: int, projects: int, files: bool) -> dict[str, Any]:
     from dualpower.core.choice.formats.pb import parse_pb, read_pb
     from dualpower.core.choice.pb.greedy import greedy
     from dualpower.core.choice.pb.mes import equal_shares
-    from dualpower.node.services import community_create
+    from dualpower.community.services import community_create
 
     figures: dict[str, Any] = {"voters": voters, "projects": projects}
     community = community_create(name="Bench", slug="bench", with_group_templates=False)

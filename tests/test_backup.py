@@ -34,7 +34,7 @@ from django.core.files.storage import default_storage
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_application, make_community, make_membership, make_user
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 community = make_community("Riverside Mutual Aid", slug="riverside", description="Neighbours helping.")
 coordinator = make_membership(community, role=Membership.Role.COORDINATOR, name="Cato",
                               user=make_user("cato@example.org", password="cato's long password"))
@@ -66,7 +66,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Application, Membership, User
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 from dualpower.ledger.models import Account, Transfer
 from dualpower.ledger.selectors import ledger_check
 rows = {m.__name__: list(m.objects.order_by("pk").values()) for m in
@@ -92,7 +92,7 @@ print(json.dumps(out, default=str))
 # After a restore the node must keep working: new rows get fresh ids (PostgreSQL sequences).
 WRITE_AFTER = """
 import django; django.setup()
-from dualpower.node.services import community_create
+from dualpower.community.services import community_create
 print(community_create(name="After the restore").pk)
 """
 
@@ -153,7 +153,7 @@ def test_a_backup_restored_on_a_new_instance_holds_the_same_community(
         manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
         names = tar.getnames()
     assert manifest["db_vendor"] == connection.vendor
-    assert "node.0002_audit_append_only" in manifest["migrations"]
+    assert "community.0002_audit_append_only" in manifest["migrations"]
     assert manifest["created_at"] and manifest["dualpower_version"]
     assert "media/avatars/mara.txt" in names
 
@@ -217,7 +217,7 @@ def test_restore_refuses_a_backup_from_a_newer_version(tmp_path: Path, db: None,
     path = tmp_path / "future.tar.gz"
     manifest = tmp_path / MANIFEST
     manifest.write_text(
-        json.dumps({"format": 1, "database_file": "database.sqlite3", "migrations": ["node.0999_future"]})
+        json.dumps({"format": 1, "database_file": "database.sqlite3", "migrations": ["community.0999_future"]})
     )
     with tarfile.open(path, "w:gz") as tar:
         tar.add(manifest, arcname=MANIFEST)

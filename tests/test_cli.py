@@ -13,7 +13,7 @@ from allauth.account.models import EmailAddress
 
 from dualpower.cli import main
 from dualpower.members.models import Membership, User
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 
 COMMANDS = (
     "init",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from dualpower.cli import main
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Application, Membership, RoleChange
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 from dualpower.ops import demo
 from dualpower.ops.demo import demo_load
 

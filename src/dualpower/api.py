@@ -191,7 +191,7 @@ def _register_routers() -> None:
     from dualpower.mandates.api import router as mandates_router
     from dualpower.meetings.api import router as meetings_router
     from dualpower.members.api import router as members_router
-    from dualpower.node.api import router as node_router
+    from dualpower.community.api import router as node_router
     from dualpower.notifications.api import router as notifications_router
     from dualpower.panels.api import router as panels_router
 

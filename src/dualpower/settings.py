@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",
     # Our apps come before allauth so their templates override allauth's (allauth/layouts/...).
-    "dualpower.node",
+    "dualpower.community",
     "dualpower.members",
     "dualpower.groups",
     "dualpower.notifications",

@@ -3,17 +3,17 @@ from django.conf.urls.static import static
 from django.urls import include, path
 
 from dualpower.api import api
-from dualpower.node import views as node_views
+from dualpower.community import views as community_views
 
 urlpatterns = [
-    path("", node_views.home, name="home"),
-    path("healthz", node_views.healthz, name="healthz"),
+    path("", community_views.home, name="home"),
+    path("healthz", community_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("me/", include("dualpower.members.urls_me")),
     path("me/notifications/", include("dualpower.notifications.urls")),
-    path("c/<slug:community>/", include("dualpower.node.urls")),
+    path("c/<slug:community>/", include("dualpower.community.urls")),
     path("c/<slug:community>/", include("dualpower.members.urls")),
     path("c/<slug:community>/groups/", include("dualpower.groups.urls")),
     path("c/<slug:community>/assemblies/", include("dualpower.assemblies.urls")),

@@ -10,7 +10,7 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         from dualpower.activities import jobs, rules  # noqa: F401 - registers the jobs and permissions
         from dualpower.activities.panels import my_next_shifts_panel
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.ops.demo import register
         from dualpower.web import navigation
 

@@ -18,7 +18,7 @@ from dualpower.activities.models import TrustRole
 from dualpower.errors import InvalidInput, PermissionDenied
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 TITLE_MAX = 120
 TEXT_MAX = 5000

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 class TrustRole(models.Model):

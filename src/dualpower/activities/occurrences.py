@@ -20,7 +20,7 @@ from dualpower.activities.checks import MAX_CAPACITY, _int
 from dualpower.activities.models import Activity, Series, SignUp, Slot
 from dualpower.errors import Conflict
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 

@@ -24,7 +24,7 @@ from dualpower.activities.models import Activity, Series
 from dualpower.activities.occurrences import activity_url, local_today, series_refit, when
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from dualpower.activities.models import Activity, Feedback, RoleGrant, Series, SignUp, Slot, TrustRole, Vouch
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 UPCOMING_DAYS = 28
 

@@ -29,7 +29,7 @@ from dualpower.activities.services import (
 )
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 

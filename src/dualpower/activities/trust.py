@@ -22,8 +22,8 @@ from dualpower.activities.services import _takes_part
 from dualpower.activities.signups import _release
 from dualpower.errors import Conflict, InvalidInput, NotFound
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 NAME_MAX = 80

@@ -23,7 +23,7 @@ from dualpower.activities.forms import FeedbackForm
 from dualpower.activities.models import Activity, Series
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

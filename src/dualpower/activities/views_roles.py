@@ -16,7 +16,7 @@ from dualpower.activities.models import TrustRole
 from dualpower.activities.views import _act
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

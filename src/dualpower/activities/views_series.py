@@ -23,7 +23,7 @@ from dualpower.errors import DomainError, InvalidInput
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

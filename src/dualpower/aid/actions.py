@@ -12,7 +12,7 @@ from dualpower.aid import services
 from dualpower.assemblies import actions
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def _member(community: Community, params: Any) -> Membership:

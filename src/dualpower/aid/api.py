@@ -39,8 +39,8 @@ from dualpower.api import AUTH_OPTIONAL, paginate
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
-from dualpower.node.selectors import community_get
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["mutual aid"])

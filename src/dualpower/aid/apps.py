@@ -9,7 +9,7 @@ class AidConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.aid import actions, demo, jobs, panels, rules  # noqa: F401
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.ops import schedule
         from dualpower.web import navigation
 

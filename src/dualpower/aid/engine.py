@@ -27,7 +27,7 @@ from dualpower.aid.services import settings_for
 from dualpower.core import matching
 from dualpower.errors import DomainError
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 OPEN_STATUSES = (AidRequest.Status.OPEN, AidRequest.Status.MATCHED)
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from dualpower.aid import notify
 from dualpower.aid.models import CLOSED_STATUSES, AidRequest, AidSettings
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 DEFAULT_RETENTION_DAYS = AidSettings._meta.get_field("retention_days").default
 DEFAULT_STALE_DAYS = AidSettings._meta.get_field("stale_days").default

@@ -25,7 +25,7 @@ from dualpower.aid.services import matching_changed, touch
 from dualpower.core.matching import Reason
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 VOLUNTEER = "volunteer"
 REQUESTER = "requester"

@@ -16,8 +16,8 @@ from dualpower.aid.models import AidOffer
 from dualpower.aid.services import _check_category, _privacy, matching_changed
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 
 @transaction.atomic

@@ -9,8 +9,8 @@ from dualpower.aid import selectors
 from dualpower.aid.models import CLOSED_STATUSES, AidMatch, AidRequest
 from dualpower.aid.roles import is_dispatcher_member
 from dualpower.members.roles import membership_for
-from dualpower.node.dashboard import Panel
-from dualpower.node.models import Community
+from dualpower.community.dashboard import Panel
+from dualpower.community.models import Community
 
 
 def aid_panel(request: HttpRequest, community: Community) -> Panel | None:

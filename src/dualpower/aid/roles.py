@@ -12,7 +12,7 @@ from typing import Any
 from dualpower.aid.models import AidOffer, DispatcherRole
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def is_dispatcher_member(membership: Membership | None) -> bool:

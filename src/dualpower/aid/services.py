@@ -31,8 +31,8 @@ from dualpower.aid.models import (
 )
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 # Issue 6's list; a community adds its own (AidCategory).
 BUILTIN_CATEGORIES: tuple[tuple[str, str], ...] = (

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dualpower.aid.models import CLOSED_STATUSES, LIVE_MATCH, AidMatch, AidRequest, Urgency
 from dualpower.aid.services import category_name
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 OPEN = [s for s in AidRequest.Status.values if s not in CLOSED_STATUSES]
 WEEKS = 8

@@ -24,7 +24,7 @@ from dualpower.aid.roles import is_dispatcher_member
 from dualpower.errors import DomainError, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

@@ -19,7 +19,7 @@ from dualpower.aid.views import _request_form_page, act, charts_for, get_request
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

@@ -31,7 +31,7 @@ from typing import Any
 from django.utils.functional import Promise
 
 from dualpower.errors import InvalidInput
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 Params = Mapping[str, Any]
 

@@ -32,7 +32,7 @@ from dualpower.assemblies.schemas import (
 from dualpower.errors import InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.selectors import community_get
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["assemblies"])

@@ -10,7 +10,7 @@ class AssembliesConfig(AppConfig):
     def ready(self) -> None:
         from dualpower.assemblies import builtin_actions, demo, jobs, rules  # noqa: F401
         from dualpower.assemblies.panels import votes_waiting_panel
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         builtin_actions.register()

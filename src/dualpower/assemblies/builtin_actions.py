@@ -17,8 +17,8 @@ from dualpower.assemblies import actions, processes
 from dualpower.assemblies.models import Assembly, Policy
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Application, Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 EDITABLE = (
     "default_process",

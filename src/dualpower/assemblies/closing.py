@@ -22,7 +22,7 @@ from dualpower.assemblies.selectors import meeting_link
 from dualpower.assemblies.voting import resolve_weights, shuffle_ballots
 from dualpower.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 log = logging.getLogger(__name__)
 S = Proposal.State

@@ -18,7 +18,7 @@ from dualpower.assemblies.models import (
 )
 from dualpower.assemblies.voting import receipt_hash
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 S = Proposal.State
 

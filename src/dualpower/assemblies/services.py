@@ -28,8 +28,8 @@ from dualpower.assemblies.models import (
 )
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 TITLE_MAX = 200
 BODY_MAX = 20000

@@ -21,7 +21,7 @@ from dualpower.assemblies.models import Amendment, Assembly, Delegation, Policy,
 from dualpower.errors import DomainError, InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

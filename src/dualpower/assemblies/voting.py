@@ -28,7 +28,7 @@ from dualpower.assemblies.models import Assembly, Ballot, Delegation, Participat
 from dualpower.assemblies.processes import REASON_REQUIRED, SCORE_MAX
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 REASON_MAX = 2000
 # Each new secret ballot is written together with this many earlier ones, re-inserted in a random

@@ -11,7 +11,7 @@ from dualpower.assemblies import actions
 from dualpower.budgeting.models import Cycle
 from dualpower.budgeting.services import result_adopt
 from dualpower.errors import InvalidInput
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def _cycle(community: Community, params: Any) -> Cycle:

@@ -10,7 +10,7 @@ class BudgetingConfig(AppConfig):
     def ready(self) -> None:
         from dualpower.budgeting import actions, demo, jobs, rules  # noqa: F401 - registrations
         from dualpower.budgeting.panels import budgets_panel
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         navigation.register("budgeting", _("Budgets"), "budgeting:list", order=40)

@@ -34,7 +34,7 @@ from dualpower.core.choice.pb.outcome import PBOutcome
 from dualpower.core.choice.pb.phragmen import phragmen
 from dualpower.core.choice.pb.tiebreak import TieBreak
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 VOTE_TYPE = {
     BallotType.APPROVAL: "approval",

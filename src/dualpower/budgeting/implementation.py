@@ -22,7 +22,7 @@ from dualpower.budgeting.models import Cycle, Phase, ProgressUpdate, Proposal
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 
 def _funded(proposal: Proposal) -> None:

@@ -20,7 +20,7 @@ from dualpower.core.choice.formats.pb import parse_pb
 from dualpower.core.choice.pb.election import PBElection
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 MAX_FILE_BYTES = 80 * 1024 * 1024
 RULES = {

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from dualpower.budgeting.models import Ballot, Cycle, Phase
 from dualpower.members.roles import membership_for
-from dualpower.node.dashboard import Panel
-from dualpower.node.models import Community
+from dualpower.community.dashboard import Panel
+from dualpower.community.models import Community
 
 
 def budgets_panel(request: HttpRequest, community: Community) -> Panel | None:

@@ -11,7 +11,7 @@ from dualpower.budgeting.checks import clean_money, clean_text, require_phase
 from dualpower.budgeting.models import Category, Cycle, District, Idea, Phase, Proposal
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 
 def _district(cycle: Cycle, district: Any) -> District | None:

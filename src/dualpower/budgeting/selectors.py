@@ -11,7 +11,7 @@ from dualpower.budgeting.models import Ballot, Cycle, District, Idea, Proposal, 
 from dualpower.budgeting.money import money
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def cycles_of(*, community: Community) -> QuerySet[Cycle]:

@@ -30,8 +30,8 @@ from dualpower.budgeting.models import (
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 
 def _free_slug(community: Community, title: str) -> str:

@@ -29,7 +29,7 @@ from dualpower.budgeting.models import PHASE_ORDER, Cycle, Phase, Proposal
 from dualpower.budgeting.money import money
 from dualpower.errors import Conflict, DomainError
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

@@ -18,7 +18,7 @@ from dualpower.budgeting.models import Cycle, Proposal, Result
 from dualpower.budgeting.money import money
 from dualpower.budgeting.views import cycle_for, form_error, me
 from dualpower.errors import DomainError
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

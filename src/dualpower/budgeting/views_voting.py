@@ -18,7 +18,7 @@ from dualpower.budgeting.models import BallotType, Cycle, District
 from dualpower.budgeting.money import money
 from dualpower.budgeting.views import cycle_for, me
 from dualpower.errors import DomainError, InvalidInput
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import with_community
 
 
@@ -123,7 +123,7 @@ def vote_check(request: HttpRequest, community: Community, cycle: str) -> HttpRe
 @require_http_methods(["GET", "HEAD", "POST"])
 def booth(request: HttpRequest, community: str, cycle: str) -> HttpResponse:
     """Voting with a one-time code, for people without an account: no sign-in needed."""
-    from dualpower.node.selectors import community_get
+    from dualpower.community.selectors import community_get
 
     com = community_get(slug=community)
     request.community = com  # type: ignore[attr-defined]

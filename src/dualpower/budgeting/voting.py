@@ -29,7 +29,7 @@ from dualpower.budgeting.models import (
 from dualpower.budgeting.money import money
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 Choice = tuple[str, int]  # (proposal code, points: 1, points given, or rank)
 

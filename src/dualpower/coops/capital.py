@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from dualpower.coops.models import CapitalEntry, CapitalOperation, Cooperative, CoopMember
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 Kind = CapitalOperation.Kind

@@ -19,7 +19,7 @@ from dualpower.coops.models import CapitalEntry, Cooperative, CoopMember, Patron
 from dualpower.core.economy import CashRounding, allocate_patronage
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 MEASURES = ("hours", "purchases")
 SURPLUS_MAX = 10**13  # a hundred billion in the smallest unit: a sanity bound

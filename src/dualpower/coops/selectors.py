@@ -17,7 +17,7 @@ from dualpower.coops.models import (
 )
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 MEMBER = CoopMember.Status.MEMBER
 

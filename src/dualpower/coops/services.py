@@ -19,8 +19,8 @@ from dualpower.coops import selectors
 from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 NAME_MAX = 120

@@ -21,7 +21,7 @@ from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.coops.templatetags.cents_format import cents
 from dualpower.errors import DomainError, NotFound
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

@@ -19,8 +19,8 @@ from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.groups.schemas import ConvenerIn, GroupIn, GroupMemberOut, GroupOut, GroupPatch, LeaveIn
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
-from dualpower.node.selectors import community_get
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["working groups"])

@@ -9,6 +9,6 @@ class GroupsConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.groups.panels import my_groups_panel
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
 
         dashboard.register("my-groups", my_groups_panel)

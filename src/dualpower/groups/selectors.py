@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from dualpower.errors import NotFound
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 ACTIVE = GroupMembership.Status.ACTIVE
 PENDING = GroupMembership.Status.PENDING

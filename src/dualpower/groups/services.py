@@ -16,8 +16,8 @@ from django.utils.translation import gettext_noop
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 # The starter groups a new community gets; it may rename or delete them. Created in the
 # language active at the time (the node's DP_LANGUAGE when run from the command line).

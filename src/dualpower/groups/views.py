@@ -20,7 +20,7 @@ from dualpower.groups import selectors, services
 from dualpower.groups.forms import GroupForm, LeaveForm
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

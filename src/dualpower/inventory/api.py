@@ -14,8 +14,8 @@ from dualpower.inventory import selectors, services
 from dualpower.inventory.models import Item, Movement
 from dualpower.inventory.schemas import ItemIn, ItemOut, ItemPatch, MovementIn, MovementOut
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
-from dualpower.node.selectors import community_get
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["inventory"])

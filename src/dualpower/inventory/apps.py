@@ -10,7 +10,7 @@ class InventoryConfig(AppConfig):
     def ready(self) -> None:
         from dualpower.inventory import rules  # noqa: F401 - registers the permissions
         from dualpower.inventory.panels import low_stock_panel
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         dashboard.register("low-stock", low_stock_panel)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from dualpower.errors import NotFound
 from dualpower.inventory.models import Item, Movement
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def items_of(*, community: Community) -> QuerySet[Item]:

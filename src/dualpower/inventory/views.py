@@ -13,7 +13,7 @@ from dualpower.inventory import selectors, services
 from dualpower.inventory.api import aid_request_by_code
 from dualpower.inventory.forms import ItemForm, MovementForm
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

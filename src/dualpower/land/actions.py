@@ -12,7 +12,7 @@ from dualpower.assemblies.actions import ActionKind, Decision, Params
 from dualpower.errors import InvalidInput
 from dualpower.land.models import Allocation
 from dualpower.land.waitlist import allocation_adopt
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def _allocation(community: Community, params: Params) -> Allocation:

@@ -31,8 +31,8 @@ from dualpower.land.schemas import (
 )
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
-from dualpower.node.selectors import community_get
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["land trust"])

@@ -12,7 +12,7 @@ class LandConfig(AppConfig):
         from dualpower.land import demo, rules  # noqa: F401  (registers permissions and demo data)
         from dualpower.land.actions import ALLOCATE_HOME
         from dualpower.land.panels import my_home_panel
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         actions.register(ALLOCATE_HOME)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.core.economy import Formula
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 class TrustSettings(models.Model):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from dualpower.errors import NotFound
 from dualpower.land.models import Allocation, GroundLease, Home, Parcel, WaitlistApplication
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def parcels_of(*, community: Community) -> QuerySet[Parcel]:

@@ -31,7 +31,7 @@ from dualpower.land.forms import (
 from dualpower.land.models import Allocation, Home
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 GET = ["GET", "HEAD"]

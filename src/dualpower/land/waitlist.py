@@ -33,8 +33,8 @@ from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.land.models import Allocation, Home, WaitlistApplication
 from dualpower.land.services import COMPUTED_FACTS, criteria_of, settings_for
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 SEED_MAX = 200

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dualpower.errors import InvalidInput
 from dualpower.ledger.models import Account
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def _account(community: Community, params: Mapping[str, Any]) -> Account:

@@ -16,7 +16,7 @@ from dualpower.ledger import selectors, services
 from dualpower.ledger.forms import CurrencyForm, LimitsForm
 from dualpower.ledger.models import Currency
 from dualpower.ledger.views import _currency, _error_status, _me
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

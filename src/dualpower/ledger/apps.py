@@ -11,7 +11,7 @@ class LedgerConfig(AppConfig):
         from dualpower.assemblies import actions as assembly_actions
         from dualpower.ledger import actions, rules  # noqa: F401  (rules registers permissions)
         from dualpower.ledger.panels import money_panel
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.ops import schedule
         from dualpower.web import navigation
 

@@ -15,8 +15,8 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.ledger.checks import _clean_text, _int
 from dualpower.ledger.models import Account, Currency
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 RESERVED_CODES = frozenset({"new", "accounts", "invoices", "transfers"})
 POLICY_FIELDS = (

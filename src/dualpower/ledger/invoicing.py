@@ -19,7 +19,7 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.ledger import posting
 from dualpower.ledger.models import Account, Invoice, Transfer
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 
 def _reserve(invoice: Invoice, sign: int) -> None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.ledger.amounts import format_amount, format_minutes
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 class Currency(models.Model):

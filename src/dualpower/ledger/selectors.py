@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from dualpower.errors import NotFound
 from dualpower.ledger.models import Account, Currency, Invoice, Transfer
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def currencies_of(*, community: Community, include_inactive: bool = True) -> QuerySet[Currency]:

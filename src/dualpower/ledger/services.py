@@ -34,7 +34,7 @@ from dualpower.ledger.checks import _clean_text, _int
 from dualpower.ledger.models import Account, Currency, Transfer
 from dualpower.ledger.posting import Leg
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 OwnerKind = Account.OwnerKind
 # The community account collects demurrage and pays for common work; it may hold a lot.

@@ -22,7 +22,7 @@ from dualpower.ledger.forms import PayForm, RequestForm, StatementFilter
 from dualpower.ledger.models import Account, Currency
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

@@ -22,7 +22,7 @@ from dualpower.errors import InvalidInput
 from dualpower.mandates import services
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def _int(params: actions.Params, key: str) -> int:

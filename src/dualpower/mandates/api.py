@@ -14,8 +14,8 @@ from dualpower.mandates import selectors, services
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.mandates.schemas import BreachOut, MandateDraftIn, MandateOut, MandateRowOut, SeatOut
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
-from dualpower.node.selectors import community_get
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["delegates"])

@@ -13,7 +13,7 @@ class MandatesConfig(AppConfig):
         from dualpower.mandates import actions, demo, jobs, rules  # noqa: F401  (registers)
         from dualpower.mandates.dashboard import delegate_panel
         from dualpower.mandates.selectors import seated_delegates, spokescouncil_observers
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         bodies.register(

@@ -13,7 +13,7 @@ from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Proposal
 from dualpower.mandates import votes
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 

@@ -19,7 +19,7 @@ from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.mandates.models import DelegateSeat
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 SEATED = DelegateSeat.Status.SEATED

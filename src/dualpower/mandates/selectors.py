@@ -14,7 +14,7 @@ from dualpower.errors import NotFound
 from dualpower.mandates import services, votes
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 SEATED = DelegateSeat.Status.SEATED
 

@@ -20,7 +20,7 @@ from dualpower.mandates.breaches import breaches, breaches_flag
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.mandates.seats import RECEIVING_KINDS, SEATED, delegates_seat, seat_recall, seats_expire
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 # The interface callers already use (actions, jobs, views, api, selectors, demo, forms, tests):

@@ -13,7 +13,7 @@ from dualpower.errors import DomainError
 from dualpower.mandates import selectors, services
 from dualpower.mandates.forms import MandateDraftForm
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 GET = ["GET", "HEAD"]

@@ -35,7 +35,7 @@ from dualpower.meetings.schemas import (
     RotateIn,
 )
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.permissions import check
 
 router = Router(tags=["meetings"])

@@ -6,8 +6,8 @@ from dualpower.meetings import selectors
 from dualpower.meetings.models import Meeting
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
-from dualpower.node.selectors import community_get
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 MEETINGS = "/communities/{slug}/meetings"

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from dualpower.meetings import selectors
-from dualpower.node.dashboard import Panel
-from dualpower.node.models import Community
+from dualpower.community.dashboard import Panel
+from dualpower.community.models import Community
 
 
 def next_meetings_panel(request: HttpRequest, community: Community) -> Panel | None:

@@ -16,7 +16,7 @@ from dualpower.assemblies.processes import fraction
 from dualpower.errors import NotFound
 from dualpower.meetings.models import AgendaItem, Attendance, FeedToken, Meeting, Minutes, RoomTally
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 ROLE_FIELDS = ("facilitator", "note_taker", "timekeeper")
 

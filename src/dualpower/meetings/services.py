@@ -22,7 +22,7 @@ from dualpower.assemblies.models import Assembly
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import Attendance, FeedToken, Meeting, Minutes, new_feed_token
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 TITLE_MAX = 200

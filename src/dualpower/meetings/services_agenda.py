@@ -12,7 +12,7 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import AgendaItem, Meeting
 from dualpower.meetings.services import NOTES_MAX, TITLE_MAX, _clean_text, _locked
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 
 def _agenda_open(meeting: Meeting) -> None:

@@ -23,7 +23,7 @@ from dualpower.assemblies.sources import OutsideCount
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import AgendaItem, Attendance, Meeting, RoomTally
 from dualpower.members.models import Membership
-from dualpower.node.services import audit_record
+from dualpower.community.services import audit_record
 
 SOURCE = "meetings.room"
 _FINISHED = {Proposal.State.CLOSED, Proposal.State.WITHDRAWN}

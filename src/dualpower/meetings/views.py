@@ -26,7 +26,7 @@ from dualpower.meetings.models import Meeting
 from dualpower.meetings.services_tallies import is_room_vote, room_positions
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

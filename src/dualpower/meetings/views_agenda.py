@@ -16,7 +16,7 @@ from dualpower.meetings import selectors, services_agenda
 from dualpower.meetings.forms import AgendaItemForm
 from dualpower.meetings.models import Meeting
 from dualpower.meetings.views import _back, _do, _me, _meeting, _open_proposals
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import with_community
 
 

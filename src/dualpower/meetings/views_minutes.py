@@ -17,7 +17,7 @@ from dualpower.meetings.forms import MinutesForm, OpenMinutesForm, TallyForm
 from dualpower.meetings.models import FeedToken, Meeting, Minutes
 from dualpower.meetings.views import _do, _me, _meeting, _position_labels
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

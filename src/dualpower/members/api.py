@@ -28,7 +28,7 @@ from dualpower.members.schemas import (
     TokenOut,
     TrustOut,
 )
-from dualpower.node.selectors import community_get
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["members"])

@@ -9,6 +9,6 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.members.dashboard import pending_applications_panel
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
 
         dashboard.register("members.pending_applications", pending_applications_panel)

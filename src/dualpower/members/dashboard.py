@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.members.rules import has_required_mfa, is_coordinator
 from dualpower.members.selectors import applications_pending
-from dualpower.node.dashboard import Panel
-from dualpower.node.models import Community
+from dualpower.community.dashboard import Panel
+from dualpower.community.models import Community
 
 
 def pending_applications_panel(request: HttpRequest, community: Community) -> Panel | None:

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 class AccountManager(UserManager["User"]):

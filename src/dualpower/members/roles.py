@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 _CACHE_ATTR = "_dp_memberships"
 

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from dualpower.members.models import Application, Membership
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def community_of(obj: Any) -> Community | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dualpower.errors import NotFound
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust, User
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from dualpower.members.roles import forget_memberships
 
 # Tokens live in tokens.py; re-exported here, where every write about people is found.
 from dualpower.members.tokens import TOKEN_PREFIX, token_authenticate, token_create, token_revoke  # noqa: F401
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 
 MAX_ANSWER = 2000
 MAX_REASON = 500

@@ -27,7 +27,7 @@ from dualpower.members.forms import ApplicationForm, DeclineForm, MemberFilterFo
 from dualpower.members.models import Application
 from dualpower.members.permissions import check_perm
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.web.community import with_community
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.members.models import User
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 class Notification(models.Model):

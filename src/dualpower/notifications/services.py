@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dualpower.members.models import Membership, User
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.notifications.models import Notification
 
 

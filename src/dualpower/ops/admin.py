@@ -10,8 +10,8 @@ from django.db import transaction
 
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Membership, User
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record, community_create
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record, community_create
 
 
 def check_email(email: str) -> str:

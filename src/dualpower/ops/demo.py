@@ -25,7 +25,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from dualpower.members.models import Membership, User
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 DEMO_SLUG = "demo"
 DEMO_DOMAIN = "demo.dualpower"

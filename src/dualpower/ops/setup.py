@@ -20,6 +20,10 @@ Say = Callable[[str], None]
 
 def pending_migrations() -> list[str]:
     """Migrations the database has not applied yet, as ``app.name``."""
+    from dualpower.community.legacy import needs_adoption
+
+    if needs_adoption(connection):  # from before node → community: everything of it is to do
+        return ["community (renamed from node)"]
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
@@ -91,7 +95,7 @@ def database_has_data() -> bool:
     """Whether anything a community made is in the database (accounts or communities)."""
     from django.contrib.auth import get_user_model
 
-    from dualpower.node.models import Community
+    from dualpower.community.models import Community
 
     tables = connection.introspection.table_names()
     user_model = get_user_model()

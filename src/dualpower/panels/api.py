@@ -12,7 +12,7 @@ from ninja import Router, Status
 from dualpower.api import AUTH_OPTIONAL, paginate
 from dualpower.errors import PermissionDenied
 from dualpower.members.roles import membership_for
-from dualpower.node.selectors import community_get
+from dualpower.community.selectors import community_get
 from dualpower.panels import selectors, services
 from dualpower.panels.models import Panel, Volunteer
 from dualpower.panels.schemas import (

@@ -10,7 +10,7 @@ class PanelsConfig(AppConfig):
     def ready(self) -> None:
         from dualpower.assemblies import bodies
         from dualpower.assemblies.models import Assembly
-        from dualpower.node import dashboard
+        from dualpower.community import dashboard
         from dualpower.panels import demo, rules  # noqa: F401  (registers)
         from dualpower.panels.dashboard import open_panels_panel
         from dualpower.panels.selectors import panel_members

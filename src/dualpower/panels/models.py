@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.assemblies.models import Assembly
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 class Panel(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from dualpower.assemblies.models import Assembly
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.panels.models import Panel, Volunteer
 from dualpower.panels.services import quotas_of
 

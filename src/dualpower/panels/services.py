@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
-from dualpower.node.services import audit_record
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 from dualpower.panels.draw import (
     SEED_MAX,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.errors import DomainError
 from dualpower.members.roles import membership_for
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.panels import selectors, services
 from dualpower.panels.forms import CloseForm, PanelForm, SeedForm, VolunteerForm, quotas_text
 from dualpower.panels.models import Panel

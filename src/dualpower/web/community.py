@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from dualpower.node.models import Community
-from dualpower.node.selectors import community_get
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('groups', '0002_initial'),
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('generated_until', models.DateField(blank=True, null=True)),
                 ('is_active', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activity_series', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activity_series', to='community.community')),
                 ('group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activity_series', to='groups.workinggroup')),
                 ('organisers', models.ManyToManyField(related_name='organised_series', through='activities.Organiser', to='members.membership')),
             ],
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('ends_at', models.DateTimeField()),
                 ('is_cancelled', models.BooleanField(default=False)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='community.community')),
                 ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='activities.series')),
             ],
             options={
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True, max_length=2000, verbose_name='what it means')),
                 ('threshold', models.PositiveSmallIntegerField(default=2, help_text='How many members must vouch before the role is granted.', verbose_name='vouches needed')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trust_roles', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trust_roles', to='community.community')),
             ],
             options={
                 'ordering': ['name'],

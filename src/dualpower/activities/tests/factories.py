@@ -12,7 +12,7 @@ from dualpower.activities import services
 from dualpower.activities.models import Activity, Organiser, Series, TrustRole
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def membership_of(user: Any, community: Community) -> Membership:

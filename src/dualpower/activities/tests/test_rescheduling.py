@@ -15,7 +15,7 @@ from dualpower.activities.tests.conftest import ROLES
 from dualpower.activities.tests.factories import make_series, membership_of, slot_of
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

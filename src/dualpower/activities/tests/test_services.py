@@ -20,7 +20,7 @@ from dualpower.activities.tests.factories import (
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from dualpower.activities.models import RoleGrant, SignUp, Vouch
 from dualpower.activities.tests.factories import first_activity, make_series, membership_of, slot_of
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('active', 'Active'), ('paused', 'Paused'), ('withdrawn', 'Withdrawn')], default='active', max_length=20)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aid_offers', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aid_offers', to='community.community')),
                 ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aid_offers', to='members.membership')),
             ],
             options={
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('fulfilled_at', models.DateTimeField(blank=True, null=True)),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('stale_since', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aid_requests', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='aid_requests', to='community.community')),
                 ('requester', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='aid_requests', to='members.membership')),
                 ('taken_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='aid_intakes', to='members.membership')),
             ],
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
                 ('retention_days', models.PositiveSmallIntegerField(default=30, verbose_name='days private details are kept after a request closes')),
                 ('stale_days', models.PositiveSmallIntegerField(default=7, verbose_name='days without news before a request is flagged')),
                 ('distances', models.JSONField(blank=True, default=list, verbose_name='distances between neighbourhoods')),
-                ('community', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='aid_settings', to='node.community')),
+                ('community', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='aid_settings', to='community.community')),
             ],
         ),
         migrations.CreateModel(
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aid_dispatchers', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aid_dispatchers', to='community.community')),
                 ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.membership')),
                 ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aid_dispatcher_roles', to='members.membership')),
             ],
@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                 ('key', models.SlugField(max_length=40)),
                 ('name', models.CharField(max_length=80, verbose_name='name')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aid_categories', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aid_categories', to='community.community')),
             ],
             options={
                 'ordering': ['name'],

@@ -8,7 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from dualpower.aid.tests.factories import AidWorld, make_world
-from dualpower.node.tests.audit_flush import audit_log_emptied_after  # noqa: F401
+from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401
 
 TEST_KEY = Fernet.generate_key().decode()
 

@@ -10,7 +10,7 @@ from dualpower.aid.models import DispatcherRole
 from dualpower.aid.tests.factories import AidWorld
 from dualpower.assemblies import actions
 from dualpower.errors import InvalidInput
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

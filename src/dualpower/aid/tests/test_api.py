@@ -11,7 +11,7 @@ from django.test import Client
 from dualpower.aid import lifecycle
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest
 from dualpower.aid.tests.factories import AidWorld, make_request
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from dualpower.aid.tests.factories import (
     confirmed_match,
     make_request,
 )
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

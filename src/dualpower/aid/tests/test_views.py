@@ -8,7 +8,7 @@ from django.test import Client
 from dualpower.aid import lifecycle
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest, DispatcherRole
 from dualpower.aid.tests.factories import AidWorld, make_request
-from dualpower.node.dashboard import panels_for
+from dualpower.community.dashboard import panels_for
 
 pytestmark = pytest.mark.django_db
 

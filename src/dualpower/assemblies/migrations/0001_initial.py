@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('groups', '0002_initial'),
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('general', 'General assembly of all members'), ('working_group', 'Working group'), ('spokescouncil', 'Spokescouncil of delegates'), ('coop', "Co-operative's members"), ('panel', 'Sortition panel')], default='general', max_length=20, verbose_name='kind')),
                 ('is_archived', models.BooleanField(default=False, verbose_name='archived')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assemblies', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assemblies', to='community.community')),
                 ('working_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assemblies', to='groups.workinggroup')),
             ],
             options={

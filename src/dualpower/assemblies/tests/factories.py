@@ -11,7 +11,7 @@ from dualpower.assemblies import services
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def general(community: Community, **policy: Any) -> Assembly:

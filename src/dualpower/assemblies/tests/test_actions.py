@@ -12,7 +12,7 @@ from dualpower.assemblies.models import Outcome, Policy, ProposalAction
 from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Application, Membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from dualpower.assemblies import selectors, services
 from dualpower.assemblies.models import Ballot, Participation
 from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal, voters
 from dualpower.errors import Conflict, InvalidInput
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('groups', '0002_initial'),
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('adopted_ref', models.CharField(blank=True, max_length=120)),
                 ('imported_from', models.CharField(blank=True, max_length=200)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_cycles', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_cycles', to='community.community')),
                 ('working_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='budget_cycles', to='groups.workinggroup', verbose_name='working group (feasibility review, tellers)')),
             ],
             options={

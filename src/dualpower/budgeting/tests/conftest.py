@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.node.tests.audit_flush import audit_log_emptied_after  # noqa: F401
+from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from typing import Any
 from dualpower.budgeting import services
 from dualpower.budgeting.models import PHASE_ORDER, Cycle, Phase, Proposal
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 EUR = 100  # cents
 

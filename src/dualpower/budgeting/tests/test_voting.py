@@ -10,7 +10,7 @@ from dualpower.budgeting import paper, services, voting
 from dualpower.budgeting.models import Ballot, BallotEntry, BallotType, Phase, Proposal
 from dualpower.budgeting.tests.factories import EUR, make_cycle, membership_of, set_phase
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('assemblies', '0002_proposals_votes_outcomes'),
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('min_cash_percent', models.PositiveSmallIntegerField(default=20, verbose_name='minimum share of patronage paid in cash (%)')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('assembly', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='cooperative', to='assemblies.assembly')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cooperatives', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cooperatives', to='community.community')),
             ],
             options={
                 'ordering': ['name'],

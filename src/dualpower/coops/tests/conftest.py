@@ -11,7 +11,7 @@ from django.db import connection
 from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.coops.tests.factories import add_member, make_coop
 from dualpower.members.tests.factories import ROLES, make_membership
-from dualpower.node.tests.audit_flush import audit_log_emptied_after, empty_audit_log  # noqa: F401
+from dualpower.community.tests.audit_flush import audit_log_emptied_after, empty_audit_log  # noqa: F401
 
 COOP_ROLES = (*ROLES, "coop_member", "coop_board")
 

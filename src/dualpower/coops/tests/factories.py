@@ -8,7 +8,7 @@ from dualpower.coops import capital, services
 from dualpower.coops.models import CapitalOperation, Cooperative, CoopMember
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def membership_of(user: Any, community: Community) -> Membership:

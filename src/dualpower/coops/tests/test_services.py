@@ -15,7 +15,7 @@ from dualpower.coops.tests.factories import add_member, board_of, make_coop, sub
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

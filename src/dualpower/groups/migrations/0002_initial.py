@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('groups', '0001_initial'),
         ('members', '0001_initial'),
-        ('node', '0001_initial'),
+        ('community', '0001_initial'),
     ]
 
     operations = [
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workinggroup',
             name='community',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='working_groups', to='node.community'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='working_groups', to='community.community'),
         ),
         migrations.AddField(
             model_name='groupmembership',

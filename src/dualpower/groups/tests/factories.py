@@ -5,7 +5,7 @@ from __future__ import annotations
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def food(community: Community) -> WorkingGroup:

@@ -12,7 +12,7 @@ from dualpower.errors import Conflict
 from dualpower.groups import services
 from dualpower.groups.models import GroupMembership
 from dualpower.groups.tests.factories import food, membership_of
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 
 @pytest.mark.db_sensitive

@@ -12,7 +12,7 @@ from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.groups.tests.factories import food, membership_of, put_in_group
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

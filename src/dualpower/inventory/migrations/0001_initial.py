@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('stock', models.IntegerField(default=0)),
                 ('low_since', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inventory_items', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inventory_items', to='community.community')),
             ],
             options={
                 'ordering': ['name', 'id'],

@@ -10,7 +10,7 @@ from django.db.models import Sum
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.inventory import services
 from dualpower.inventory.models import Item, Movement
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
                 ('acquired_on', models.DateField(blank=True, null=True, verbose_name='acquired on')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parcels', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parcels', to='community.community')),
             ],
             options={
                 'ordering': ['name'],
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('description', models.TextField(blank=True, max_length=5000, verbose_name='description')),
                 ('status', models.CharField(choices=[('vacant', 'Vacant'), ('allocated', 'Allocated, lease to sign'), ('leased', 'Leased')], default='vacant', max_length=20)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='homes', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='homes', to='community.community')),
                 ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='homes', to='land.parcel')),
             ],
             options={
@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('coordinators_may_allocate', models.BooleanField(default=False, verbose_name='coordinators may adopt allocations')),
                 ('criteria', models.JSONField(default=list)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('community', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='land_settings', to='node.community')),
+                ('community', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='land_settings', to='community.community')),
             ],
         ),
         migrations.CreateModel(
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('waiting', 'Waiting'), ('housed', 'Housed'), ('withdrawn', 'Withdrawn')], default='waiting', max_length=20)),
                 ('applied_at', models.DateTimeField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waitlist', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waitlist', to='community.community')),
                 ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waitlist_applications', to='members.membership')),
             ],
             options={

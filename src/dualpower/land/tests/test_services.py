@@ -14,7 +14,7 @@ from dualpower.land import services, waitlist
 from dualpower.land.models import Allocation, GroundLease, Home, WaitlistApplication
 from dualpower.land.tests.factories import make_applicant, make_home, make_lease
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('invoice_days', models.PositiveSmallIntegerField(default=14, verbose_name='days a payment request stays open')),
                 ('is_active', models.BooleanField(default=True, verbose_name='in use')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='currencies', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='currencies', to='community.community')),
             ],
             options={
                 'verbose_name_plural': 'currencies',
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('balance_public', models.BooleanField(default=False, verbose_name='show my balance to other members')),
                 ('opened_at', models.DateTimeField(auto_now_add=True)),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_accounts', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_accounts', to='community.community')),
                 ('membership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_accounts', to='members.membership')),
                 ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='ledger.currency')),
             ],
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ('batch', models.CharField(blank=True, max_length=100)),
                 ('decision_ref', models.CharField(blank=True, max_length=60)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_transfers', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_transfers', to='community.community')),
                 ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='ledger.transfer')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_transfers_made', to='members.membership')),
                 ('credit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credits', to='ledger.account')),
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('expires_at', models.DateTimeField()),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_invoices', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_invoices', to='community.community')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_invoices_made', to='members.membership')),
                 ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='ledger.currency')),
                 ('payee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices_issued', to='ledger.account')),

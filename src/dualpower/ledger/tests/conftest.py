@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from dualpower.node.tests.audit_flush import audit_log_emptied_after, empty_audit_log  # noqa: F401
+from dualpower.community.tests.audit_flush import audit_log_emptied_after, empty_audit_log  # noqa: F401
 
 _triggers = importlib.import_module("dualpower.ledger.migrations.0002_transfers_append_only")
 

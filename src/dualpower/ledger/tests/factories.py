@@ -7,7 +7,7 @@ from typing import Any
 from dualpower.ledger import services
 from dualpower.ledger.models import Account, Currency
 from dualpower.members.models import Membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 def make_roots(community: Community, **policy: Any) -> Currency:

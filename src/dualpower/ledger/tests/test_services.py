@@ -14,7 +14,7 @@ from dualpower.ledger import demurrage, invoicing, selectors, services
 from dualpower.ledger.models import Account, DemurrageRun, Invoice, Transfer
 from dualpower.ledger.posting import Leg
 from dualpower.ledger.tests.factories import account_of, fresh, make_roots, membership_of
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 # Part of these rules is kept by the database itself (triggers, check constraints), and the posting
 # path differs between SQLite and PostgreSQL: every rule is checked on both.

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('assemblies', '0002_proposals_votes_outcomes'),
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('ends_at', models.DateTimeField(blank=True, null=True, verbose_name='term ends')),
                 ('ended_at', models.DateTimeField(blank=True, null=True)),
                 ('ended_by_ref', models.CharField(blank=True, max_length=60)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='delegate_seats', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='delegate_seats', to='community.community')),
                 ('elected_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='seats_elected', to='assemblies.proposal')),
                 ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='delegate_seats', to='members.membership')),
                 ('receiving', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='delegate_seats', to='assemblies.assembly')),
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('decision_ref', models.CharField(blank=True, max_length=60)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('adopted_at', models.DateTimeField(blank=True, null=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandates', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandates', to='community.community')),
                 ('drafted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='mandates_drafted', to='members.membership')),
                 ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandates', to='assemblies.proposal')),
                 ('sending', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandates_given', to='assemblies.assembly')),
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('vote', models.CharField(max_length=20)),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandate_breaches', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mandate_breaches', to='community.community')),
                 ('mandate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='breaches', to='mandates.mandate')),
                 ('seat', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='breaches', to='mandates.delegateseat')),
             ],

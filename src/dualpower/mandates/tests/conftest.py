@@ -12,4 +12,4 @@ def world(community: Any, people: Any) -> World:
     return build_world(community)
 
 
-from dualpower.node.tests.audit_flush import audit_log_emptied_after  # noqa: E402, F401
+from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: E402, F401

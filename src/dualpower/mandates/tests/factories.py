@@ -9,7 +9,7 @@ from dualpower.assemblies.services import assembly_create, general_assembly_for,
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 @dataclass

@@ -19,7 +19,7 @@ from dualpower.mandates import selectors, services
 from dualpower.mandates.jobs import flag_breaches
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
 from dualpower.mandates.tests.factories import World, council_proposal
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

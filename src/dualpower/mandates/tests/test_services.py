@@ -13,7 +13,7 @@ from dualpower.mandates import services
 from dualpower.mandates.jobs import expire_seats
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.mandates.tests.factories import World, council_proposal
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,3 @@
 """Fixtures for the meetings tests."""
 
-from dualpower.node.tests.audit_flush import audit_log_emptied_after  # noqa: F401
+from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401

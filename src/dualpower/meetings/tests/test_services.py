@@ -15,7 +15,7 @@ from dualpower.meetings.models import AgendaItem, Attendance, Meeting
 from dualpower.meetings.tests.factories import HOUR, general, make_meeting, room_proposal, soon, voters
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

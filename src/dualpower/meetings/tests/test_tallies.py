@@ -14,7 +14,7 @@ from dualpower.meetings.services_tallies import tally_confirm, tally_dispute, ta
 from dualpower.meetings.tests.factories import general, make_meeting, room_proposal, voters
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from dualpower.meetings.models import Attendance, Meeting, Minutes, MinutesRevis
 from dualpower.meetings.services_minutes import minutes_adopt, minutes_draft, minutes_open
 from dualpower.meetings.tests.factories import general, make_meeting, membership_of, room_proposal
 from dualpower.members.tests.factories import ROLES, make_membership
-from dualpower.node import dashboard
+from dualpower.community import dashboard
 from dualpower.web import navigation
 
 pytestmark = pytest.mark.django_db

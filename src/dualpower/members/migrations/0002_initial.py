@@ -11,14 +11,14 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0001_initial'),
-        ('node', '0001_initial'),
+        ('community', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='application',
             name='community',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='node.community'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='community.community'),
         ),
         migrations.AddField(
             model_name='application',
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='membership',
             name='community',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='node.community'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='community.community'),
         ),
         migrations.AddField(
             model_name='membership',

@@ -7,8 +7,8 @@ import itertools
 from allauth.account.models import EmailAddress
 
 from dualpower.members.models import Application, Membership, User
-from dualpower.node.models import Community
-from dualpower.node.services import community_create
+from dualpower.community.models import Community
+from dualpower.community.services import community_create
 
 # Every permission matrix sweeps these: anonymous, an applicant, an observer, a member, a
 # coordinator, and a member of another community (outsider).

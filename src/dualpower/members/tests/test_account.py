@@ -13,7 +13,7 @@ from dualpower.members import services
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust, User
 from dualpower.members.selectors import account_export
 from dualpower.members.tests.factories import make_application, make_community, make_membership
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.template.loader import get_template
 
 from dualpower.members.models import User
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 pytestmark = pytest.mark.django_db
 OUR_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

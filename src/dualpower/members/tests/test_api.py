@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange
 from dualpower.members.tests.factories import ROLES, make_application
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from dualpower.members.models import Membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -13,7 +13,7 @@ from dualpower.errors import DomainError
 from dualpower.members import services
 from dualpower.members.models import Application, Membership
 from dualpower.members.tests.factories import make_application, make_community, make_membership
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 
 def give_trust_retrying(application_id: int, user: Any) -> None:

@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 
 from dualpower.members.models import AccessToken, Application, Membership, User
 from dualpower.members.tests.factories import ROLES, make_user
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

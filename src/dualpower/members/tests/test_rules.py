@@ -9,7 +9,7 @@ from allauth.mfa.models import Authenticator
 
 from dualpower.members.models import Application, Membership
 from dualpower.members.tests.factories import ROLES
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 pytestmark = pytest.mark.django_db
 

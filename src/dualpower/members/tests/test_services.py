@@ -17,7 +17,7 @@ from dualpower.members.errors import (
 )
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust
 from dualpower.members.tests.factories import make_application, make_community, make_membership, make_user
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('assemblies', '0002_proposals_votes_outcomes'),
         ('members', '0002_initial'),
-        ('node', '0002_audit_append_only'),
+        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('drawn_at', models.DateTimeField(blank=True, null=True)),
                 ('ticket', models.BigIntegerField(blank=True, null=True)),
                 ('assembly', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sortition_panel', to='assemblies.assembly')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sortition_panels', to='node.community')),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sortition_panels', to='community.community')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='panels_created', to='members.membership')),
             ],
             options={

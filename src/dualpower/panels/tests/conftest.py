@@ -1,1 +1,1 @@
-from dualpower.node.tests.audit_flush import audit_log_emptied_after  # noqa: F401
+from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401

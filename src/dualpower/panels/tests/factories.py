@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 from dualpower.panels import services
 from dualpower.panels.models import Panel
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from dualpower.node.models import Community
+from dualpower.community.models import Community
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,14 @@ def rendered_panels(*, request: HttpRequest, community: Community) -> list[tuple
 
 def community_panel(request: HttpRequest, community: Community) -> Panel | None:
     """ "Your community": how many members and groups, and what happened last."""
-    from dualpower.node.selectors import community_overview
+    from dualpower.community.selectors import community_overview
 
-    if not request.user.has_perm("node.view_audit", community):
+    if not request.user.has_perm("community.view_audit", community):
         return None
     return Panel(
         key="community",
         title=_("Your community"),
-        template="node/partials/_panel_community.html",
+        template="community/partials/_panel_community.html",
         context=community_overview(community=community),
         order=90,
     )

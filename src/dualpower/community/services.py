@@ -1,4 +1,4 @@
-"""Writes for the node: communities and the audit log."""
+"""Writes for a community: creating and changing it, and the audit log."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dualpower.errors import InvalidInput
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 
 
 def audit_record(

@@ -7,10 +7,10 @@ from ninja import Router
 
 import dualpower
 from dualpower.api import AUTH_OPTIONAL, paginate
-from dualpower.node import services
-from dualpower.node.models import AuditEntry, Community
-from dualpower.node.schemas import AuditEntryOut, CommunityOut, CommunityPatch, NodeOut
-from dualpower.node.selectors import audit_entries, communities_visible, community_get
+from dualpower.community import services
+from dualpower.community.models import AuditEntry, Community
+from dualpower.community.schemas import AuditEntryOut, CommunityOut, CommunityPatch, NodeOut
+from dualpower.community.selectors import audit_entries, communities_visible, community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["node"])
@@ -35,14 +35,14 @@ def community_list(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.get("/communities/{slug}", response=CommunityOut, auth=AUTH_OPTIONAL)
 def community_detail(request: HttpRequest, slug: str) -> Community:
     community = community_get(slug=slug)
-    check(request, "node.view_community", community)
+    check(request, "community.view_community", community)
     return community
 
 
 @router.patch("/communities/{slug}", response=CommunityOut)
 def community_update(request: HttpRequest, slug: str, payload: CommunityPatch) -> Community:
     community = community_get(slug=slug)
-    check(request, "node.change_community", community)
+    check(request, "community.change_community", community)
     return services.community_update(
         community=community, actor_user=request.user, **payload.dict(exclude_unset=True)
     )
@@ -52,7 +52,7 @@ def community_update(request: HttpRequest, slug: str, payload: CommunityPatch) -
 @paginate
 def audit_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
     community = community_get(slug=slug)
-    check(request, "node.view_audit", community)
+    check(request, "community.view_audit", community)
     return audit_entries(community=community)
 
 

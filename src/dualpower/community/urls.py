@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dualpower.node import views
+from dualpower.community import views
 
 urlpatterns = [
     path("", views.community_dashboard, name="community-dashboard"),

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('decision_ref', models.CharField(blank=True, max_length=120)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.membership')),
-                ('community', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='node.community')),
+                ('community', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='community.community')),
             ],
             options={
                 'ordering': ['-created_at', '-id'],

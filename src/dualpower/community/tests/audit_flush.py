@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 
-_migration = importlib.import_module("dualpower.node.migrations.0002_audit_append_only")
+_migration = importlib.import_module("dualpower.community.migrations.0002_audit_append_only")
 
 
 def empty_audit_log() -> None:
@@ -21,7 +21,7 @@ def empty_audit_log() -> None:
         with connection.cursor() as cursor:
             for sql in _migration.SQLITE_DOWN:
                 cursor.execute(sql)
-            cursor.execute("DELETE FROM node_auditentry")
+            cursor.execute("DELETE FROM community_auditentry")
             for sql in _migration.SQLITE_UP:
                 cursor.execute(sql)
 

@@ -1,4 +1,4 @@
-"""The node's pages: front page, about, dashboard, audit log and the community's settings."""
+"""The community pages: front page, about, dashboard, audit log and the community's settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dualpower.members.tests.factories import ROLES
-from dualpower.node.models import AuditEntry
+from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 READ = {

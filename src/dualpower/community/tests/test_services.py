@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from dualpower.errors import InvalidInput
-from dualpower.node.models import AuditEntry, Community
-from dualpower.node.services import community_create, community_update
+from dualpower.community.models import AuditEntry, Community
+from dualpower.community.services import community_create, community_update
 
 pytestmark = pytest.mark.django_db
 

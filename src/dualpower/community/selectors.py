@@ -1,4 +1,4 @@
-"""Reads for the node."""
+"""Reads for a community and its audit log."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from dualpower.errors import NotFound
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 
 
 def community_get(*, slug: str) -> Community:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from dualpower.node.models import AuditEntry
-from dualpower.node.services import audit_record
+from dualpower.community.models import AuditEntry
+from dualpower.community.services import audit_record
 
 pytestmark = [pytest.mark.db_sensitive, pytest.mark.django_db]
 

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 READERS = {"observer", "member", "coordinator"}
 EXPECTED: dict[str, set[str]] = {
     # A public community's front page is for everyone.
-    "node.view_community": set(ROLES),
-    "node.view_dashboard": READERS,
-    "node.view_audit": READERS,
-    "node.change_community": {"coordinator"},
+    "community.view_community": set(ROLES),
+    "community.view_dashboard": READERS,
+    "community.view_audit": READERS,
+    "community.change_community": {"coordinator"},
 }
 
 
@@ -32,18 +32,18 @@ def test_an_unlisted_community_shows_itself_only_to_its_members(
 ) -> None:
     community.is_public = False
     community.save()
-    assert people[role].has_perm("node.view_community", community) is (role in READERS)
+    assert people[role].has_perm("community.view_community", community) is (role in READERS)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_nobody_here_changes_another_community(
     people: dict[str, Any], other_community: Any, role: str
 ) -> None:
-    assert not people[role].has_perm("node.change_community", other_community)
-    assert people[role].has_perm("node.view_audit", other_community) is (role == "outsider")
+    assert not people[role].has_perm("community.change_community", other_community)
+    assert people[role].has_perm("community.view_audit", other_community) is (role == "outsider")
 
 
 def test_there_is_no_permission_to_edit_the_audit_log(people: dict[str, Any], community: Any) -> None:
     import rules
 
-    assert not [name for name in ("node.change_audit", "node.delete_audit") if rules.perm_exists(name)]
+    assert not [name for name in ("community.change_audit", "community.delete_audit") if rules.perm_exists(name)]

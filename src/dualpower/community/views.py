@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dualpower.errors import DomainError
 from dualpower.members.models import Membership
-from dualpower.node import dashboard, services
-from dualpower.node.forms import CommunityForm
-from dualpower.node.models import Community
-from dualpower.node.selectors import audit_entries
+from dualpower.community import dashboard, services
+from dualpower.community.forms import CommunityForm
+from dualpower.community.models import Community
+from dualpower.community.selectors import audit_entries
 from dualpower.web.community import require_perm, with_community
 
 
@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         memberships = []
     communities = Community.objects.filter(is_public=True)
-    return render(request, "node/home.html", {"communities": communities, "memberships": memberships})
+    return render(request, "community/home.html", {"communities": communities, "memberships": memberships})
 
 
 @require_GET
@@ -46,10 +46,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 @with_community
 def community_dashboard(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "node.view_dashboard", community)
+    require_perm(request, "community.view_dashboard", community)
     return render(
         request,
-        "node/dashboard.html",
+        "community/dashboard.html",
         {"panels": dashboard.rendered_panels(request=request, community=community)},
     )
 
@@ -57,12 +57,12 @@ def community_dashboard(request: HttpRequest, community: Community) -> HttpRespo
 @require_GET
 @with_community
 def community_about(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "node.view_community", community)
+    require_perm(request, "community.view_community", community)
     return render(
         request,
-        "node/about.html",
+        "community/about.html",
         {
-            "can_change": request.user.has_perm("node.change_community", community),
+            "can_change": request.user.has_perm("community.change_community", community),
             "admission_label": Community.Admission(community.admission).label,
         },
     )
@@ -72,7 +72,7 @@ def community_about(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def community_edit(request: HttpRequest, community: Community) -> HttpResponse:
     """Coordinators describe the community and set how applicants are admitted."""
-    require_perm(request, "node.change_community", community)
+    require_perm(request, "community.change_community", community)
     form = CommunityForm(request.POST or None, initial=CommunityForm.initial_for(community))
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,12 +82,12 @@ def community_edit(request: HttpRequest, community: Community) -> HttpResponse:
         else:
             messages.success(request, _("The community's settings were saved."))
             return redirect("community-about", community.slug)
-    return render(request, "node/edit.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "community/edit.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET
 @with_community
 def audit_log(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "node.view_audit", community)
+    require_perm(request, "community.view_audit", community)
     page = Paginator(audit_entries(community=community), 50).get_page(request.GET.get("page"))
-    return render(request, "node/audit.html", {"page": page})
+    return render(request, "community/audit.html", {"page": page})

@@ -1,4 +1,4 @@
-"""A node hosts one community (sometimes a few sister communities) and keeps its audit log."""
+"""A node (the server) hosts one community, sometimes a few sister communities; each keeps its audit log."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.node.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

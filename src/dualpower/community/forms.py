@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.node import services
-from dualpower.node.models import Community
+from dualpower.community import services
+from dualpower.community.models import Community
 
 
 class CommunityForm(forms.Form):
