@@ -49,8 +49,8 @@ def setup_django(home: Path) -> None:
 def world(name: str, n_offers: int, n_requests: int, seed: int) -> object:
     from dualpower.aid import services
     from dualpower.aid.models import AidOffer, AidRequest
-    from dualpower.members.models import Membership, User
     from dualpower.community.services import community_create
+    from dualpower.members.models import Membership, User
 
     rng = random.Random(seed)
     community = community_create(name=name, slug=name.lower())

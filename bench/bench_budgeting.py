@@ -63,10 +63,10 @@ def measure(voters: int, projects: int, files: bool) -> dict[str, Any]:
     from dualpower.budgeting import services
     from dualpower.budgeting.counting import areas, cycle_count, election_text, run_rule
     from dualpower.budgeting.models import Ballot, Cycle, Phase, Proposal
+    from dualpower.community.services import community_create
     from dualpower.core.choice.formats.pb import parse_pb, read_pb
     from dualpower.core.choice.pb.greedy import greedy
     from dualpower.core.choice.pb.mes import equal_shares
-    from dualpower.community.services import community_create
 
     figures: dict[str, Any] = {"voters": voters, "projects": projects}
     community = community_create(name="Bench", slug="bench", with_group_templates=False)

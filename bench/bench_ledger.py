@@ -52,10 +52,10 @@ def measure() -> dict[str, Any]:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
+    from dualpower.community.services import community_create
     from dualpower.ledger import services
     from dualpower.ledger.models import Currency
     from dualpower.ledger.posting import Leg
-    from dualpower.community.services import community_create
     from dualpower.ops.triggers import insert_triggers, resume, suspend
 
     community = community_create(name="Bench", slug="bench", with_group_templates=False)

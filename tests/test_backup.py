@@ -217,7 +217,9 @@ def test_restore_refuses_a_backup_from_a_newer_version(tmp_path: Path, db: None,
     path = tmp_path / "future.tar.gz"
     manifest = tmp_path / MANIFEST
     manifest.write_text(
-        json.dumps({"format": 1, "database_file": "database.sqlite3", "migrations": ["community.0999_future"]})
+        json.dumps(
+            {"format": 1, "database_file": "database.sqlite3", "migrations": ["community.0999_future"]}
+        )
     )
     with tarfile.open(path, "w:gz") as tar:
         tar.add(manifest, arcname=MANIFEST)

@@ -12,8 +12,8 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from dualpower.cli import main
-from dualpower.members.models import Membership, User
 from dualpower.community.models import AuditEntry, Community
+from dualpower.members.models import Membership, User
 
 COMMANDS = (
     "init",

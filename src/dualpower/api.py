@@ -183,6 +183,7 @@ def _register_routers() -> None:
     from dualpower.aid.api import router as aid_router
     from dualpower.assemblies.api import router as assemblies_router
     from dualpower.budgeting.api import router as budgeting_router
+    from dualpower.community.api import router as node_router
     from dualpower.coops.api import router as coops_router
     from dualpower.groups.api import router as groups_router
     from dualpower.inventory.api import router as inventory_router
@@ -191,7 +192,6 @@ def _register_routers() -> None:
     from dualpower.mandates.api import router as mandates_router
     from dualpower.meetings.api import router as meetings_router
     from dualpower.members.api import router as members_router
-    from dualpower.community.api import router as node_router
     from dualpower.notifications.api import router as notifications_router
     from dualpower.panels.api import router as panels_router
 

@@ -34,12 +34,12 @@ from dualpower.activities.schemas import (
     TrustRolePatch,
 )
 from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.groups.selectors import group_get
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["activities"])

@@ -15,10 +15,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dualpower.activities.models import TrustRole
+from dualpower.community.models import Community
 from dualpower.errors import InvalidInput, PermissionDenied
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 TITLE_MAX = 120
 TEXT_MAX = 5000

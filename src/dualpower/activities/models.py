@@ -11,9 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from dualpower.community.models import Community
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 
 class TrustRole(models.Model):

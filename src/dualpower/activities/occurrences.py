@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from dualpower.activities import recurrence
 from dualpower.activities.checks import MAX_CAPACITY, _int
 from dualpower.activities.models import Activity, Series, SignUp, Slot
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 

@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from dualpower.activities import selectors
-from dualpower.members.roles import membership_for
 from dualpower.community.dashboard import Panel
 from dualpower.community.models import Community
+from dualpower.members.roles import membership_for
 
 
 def my_next_shifts_panel(request: HttpRequest, community: Community) -> Panel | None:

@@ -22,9 +22,9 @@ from dualpower.activities import recurrence
 from dualpower.activities.checks import _int
 from dualpower.activities.models import Activity, Series
 from dualpower.activities.occurrences import activity_url, local_today, series_refit, when
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualpower.activities.models import Activity, Feedback, RoleGrant, Series, SignUp, Slot, TrustRole, Vouch
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 UPCOMING_DAYS = 28
 

@@ -53,11 +53,11 @@ from dualpower.activities.occurrences import (
     when,
 )
 from dualpower.activities.rescheduling import KEEP, ScheduleChange, series_reschedule
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, NotFound
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
-from dualpower.community.services import audit_record
 
 # The interface callers already use (views, api, demo, jobs, tests, signups.py and trust.py, which
 # also take the private checks _int, _text and _takes_part from here): verbs and limits that moved

@@ -27,9 +27,9 @@ from dualpower.activities.services import (
     organisers_of,
     when,
 )
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from dualpower.activities.models import RoleGrant, SignUp, TrustRole, Vouch
 from dualpower.activities.services import _takes_part
 from dualpower.activities.signups import _release
-from dualpower.errors import Conflict, InvalidInput, NotFound
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
+from dualpower.errors import Conflict, InvalidInput, NotFound
+from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
 
 NAME_MAX = 80

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dualpower.activities import selectors, services, signups
 from dualpower.activities.forms import FeedbackForm
 from dualpower.activities.models import Activity, Series
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

@@ -14,9 +14,9 @@ from dualpower.activities import selectors, trust
 from dualpower.activities.forms import TrustRoleForm
 from dualpower.activities.models import TrustRole
 from dualpower.activities.views import _act
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

@@ -19,11 +19,11 @@ from dualpower.activities import selectors, services
 from dualpower.activities.forms import WEEKDAYS, SeriesEditForm, SeriesForm, SeriesScheduleForm, SlotFormSet
 from dualpower.activities.models import Series
 from dualpower.activities.views import _act, _kept, _series
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from dualpower.aid import services
 from dualpower.assemblies import actions
+from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 
 def _member(community: Community, params: Any) -> Membership:

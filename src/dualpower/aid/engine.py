@@ -24,10 +24,10 @@ from dualpower.aid import reasons as aid_reasons
 from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest, AidSettings
 from dualpower.aid.selectors import SEEN_MATCH, offer_remaining, period_start
 from dualpower.aid.services import settings_for
+from dualpower.community.models import Community
 from dualpower.core import matching
 from dualpower.errors import DomainError
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 OPEN_STATUSES = (AidRequest.Status.OPEN, AidRequest.Status.MATCHED)
 

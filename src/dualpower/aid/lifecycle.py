@@ -22,10 +22,10 @@ from dualpower.aid.reasons import to_json
 from dualpower.aid.roles import is_dispatcher_member
 from dualpower.aid.selectors import offer_remaining
 from dualpower.aid.services import matching_changed, touch
+from dualpower.community.services import audit_record
 from dualpower.core.matching import Reason
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 VOLUNTEER = "volunteer"
 REQUESTER = "requester"

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from dualpower.aid import validation
 from dualpower.aid.models import AidOffer
 from dualpower.aid.services import _check_category, _privacy, matching_changed
-from dualpower.errors import Conflict, InvalidInput
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
+from dualpower.errors import Conflict, InvalidInput
+from dualpower.members.models import Membership
 
 
 @transaction.atomic

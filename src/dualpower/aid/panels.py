@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from dualpower.aid import selectors
 from dualpower.aid.models import CLOSED_STATUSES, AidMatch, AidRequest
 from dualpower.aid.roles import is_dispatcher_member
-from dualpower.members.roles import membership_for
 from dualpower.community.dashboard import Panel
 from dualpower.community.models import Community
+from dualpower.members.roles import membership_for
 
 
 def aid_panel(request: HttpRequest, community: Community) -> Panel | None:

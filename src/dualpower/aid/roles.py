@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from dualpower.aid.models import AidOffer, DispatcherRole
+from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 
 
 def is_dispatcher_member(membership: Membership | None) -> bool:

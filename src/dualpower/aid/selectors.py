@@ -14,8 +14,8 @@ from dualpower.aid import crypto
 from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest, Privacy
 from dualpower.aid.reasons import from_json, to_json
 from dualpower.aid.roles import is_dispatcher_member, volunteer_categories
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 
 SEEN_MATCH = (*LIVE_MATCH, AidMatch.Status.FULFILLED)
 # Details open to the volunteer only while the match is confirmed by both and not yet over.

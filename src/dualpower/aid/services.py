@@ -29,10 +29,10 @@ from dualpower.aid.models import (
     DispatcherRole,
     Privacy,
 )
-from dualpower.errors import Conflict, InvalidInput
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
+from dualpower.errors import Conflict, InvalidInput
+from dualpower.members.models import Membership
 
 # Issue 6's list; a community adds its own (AidCategory).
 BUILTIN_CATEGORIES: tuple[tuple[str, str], ...] = (

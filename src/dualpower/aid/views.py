@@ -21,10 +21,10 @@ from dualpower.aid import crypto, lifecycle, selectors, services, stats
 from dualpower.aid.forms import FiltersForm, OfferForm, RequestForm
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest
 from dualpower.aid.roles import is_dispatcher_member
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 from dualpower.aid import engine, lifecycle, selectors, services, stats
 from dualpower.aid.models import CLOSED_STATUSES, AidMatch, AidOffer, AidRequest, DispatcherRole
 from dualpower.aid.views import _request_form_page, act, charts_for, get_request, me_of
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

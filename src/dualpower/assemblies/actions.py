@@ -30,8 +30,8 @@ from typing import Any
 
 from django.utils.functional import Promise
 
-from dualpower.errors import InvalidInput
 from dualpower.community.models import Community
+from dualpower.errors import InvalidInput
 
 Params = Mapping[str, Any]
 

@@ -29,10 +29,10 @@ from dualpower.assemblies.schemas import (
     VoteOut,
     VoteRowOut,
 )
+from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["assemblies"])

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import actions, processes
 from dualpower.assemblies.models import Assembly, Policy
-from dualpower.errors import InvalidInput, NotFound
-from dualpower.members.models import Application, Membership
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
+from dualpower.errors import InvalidInput, NotFound
+from dualpower.members.models import Application, Membership
 
 EDITABLE = (
     "default_process",

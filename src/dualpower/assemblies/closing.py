@@ -20,9 +20,9 @@ from dualpower.assemblies import bodies, counting, notify, processes, sources
 from dualpower.assemblies.models import Amendment, Ballot, Outcome, Proposal, ProposalAction, Vote
 from dualpower.assemblies.selectors import meeting_link
 from dualpower.assemblies.voting import resolve_weights, shuffle_ballots
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 log = logging.getLogger(__name__)
 S = Proposal.State

@@ -17,8 +17,8 @@ from dualpower.assemblies.models import (
     Vote,
 )
 from dualpower.assemblies.voting import receipt_hash
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 
 S = Proposal.State
 

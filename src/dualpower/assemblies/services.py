@@ -26,10 +26,10 @@ from dualpower.assemblies.models import (
     ProposalAction,
     ProposalOption,
 )
-from dualpower.errors import Conflict, InvalidInput, PermissionDenied
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
+from dualpower.errors import Conflict, InvalidInput, PermissionDenied
+from dualpower.members.models import Membership
 
 TITLE_MAX = 200
 BODY_MAX = 20000

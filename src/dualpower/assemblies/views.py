@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dualpower.assemblies import actions, bodies, processes, selectors, services
 from dualpower.assemblies.forms import ProposalForm
 from dualpower.assemblies.models import Amendment, Assembly, Delegation, Policy, Proposal
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

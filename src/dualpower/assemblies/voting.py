@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from dualpower.assemblies import bodies, processes
 from dualpower.assemblies.models import Assembly, Ballot, Delegation, Participation, Proposal, Vote
 from dualpower.assemblies.processes import REASON_REQUIRED, SCORE_MAX
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 REASON_MAX = 2000
 # Each new secret ballot is written together with this many earlier ones, re-inserted in a random

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 from dualpower.assemblies import actions
 from dualpower.budgeting.models import Cycle
 from dualpower.budgeting.services import result_adopt
-from dualpower.errors import InvalidInput
 from dualpower.community.models import Community
+from dualpower.errors import InvalidInput
 
 
 def _cycle(community: Community, params: Any) -> Cycle:

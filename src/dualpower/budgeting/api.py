@@ -32,11 +32,11 @@ from dualpower.budgeting.schemas import (
     ResultOut,
     UpdateIn,
 )
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["participatory budgeting"])

@@ -26,6 +26,7 @@ from dualpower.budgeting.models import (
     Result,
     Rule,
 )
+from dualpower.community.services import audit_record
 from dualpower.core.choice.formats.pb import parse_pb, write_pb
 from dualpower.core.choice.pb.election import Ballots, PBElection, Project
 from dualpower.core.choice.pb.greedy import greedy
@@ -34,7 +35,6 @@ from dualpower.core.choice.pb.outcome import PBOutcome
 from dualpower.core.choice.pb.phragmen import phragmen
 from dualpower.core.choice.pb.tiebreak import TieBreak
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 VOTE_TYPE = {
     BallotType.APPROVAL: "approval",

@@ -19,10 +19,10 @@ from dualpower.budgeting.checks import (
     require_phase,
 )
 from dualpower.budgeting.models import Cycle, Phase, ProgressUpdate, Proposal
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 
 def _funded(proposal: Proposal) -> None:

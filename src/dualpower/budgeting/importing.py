@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from dualpower.budgeting.counting import cycle_count
 from dualpower.budgeting.models import Ballot, BallotEntry, BallotType, Cycle, Phase, Proposal, Rule
 from dualpower.budgeting.services import cycle_create
+from dualpower.community.models import Community
 from dualpower.core.choice.formats.errors import FormatError
 from dualpower.core.choice.formats.pb import parse_pb
 from dualpower.core.choice.pb.election import PBElection
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 MAX_FILE_BYTES = 80 * 1024 * 1024
 RULES = {

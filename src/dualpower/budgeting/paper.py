@@ -32,9 +32,9 @@ from dualpower.budgeting.voting import (
     open_for_ballots,
     write_entries,
 )
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 # Voting codes: no letters that are easily mixed up on paper (0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from dualpower.budgeting.checks import clean_money, clean_text, require_phase
 from dualpower.budgeting.models import Category, Cycle, District, Idea, Phase, Proposal
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 
 def _district(cycle: Cycle, district: Any) -> District | None:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from dualpower.budgeting.models import Ballot, Cycle, District, Idea, Proposal, Result
 from dualpower.budgeting.money import money
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 
 def cycles_of(*, community: Community) -> QuerySet[Cycle]:

@@ -27,11 +27,11 @@ from dualpower.budgeting.models import (
     Proposal,
     Rule,
 )
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
-from dualpower.community.services import audit_record
 
 
 def _free_slug(community: Community, title: str) -> str:

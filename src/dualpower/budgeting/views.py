@@ -27,9 +27,9 @@ from dualpower.budgeting.forms import (
 from dualpower.budgeting.mapping import project_map
 from dualpower.budgeting.models import PHASE_ORDER, Cycle, Phase, Proposal
 from dualpower.budgeting.money import money
+from dualpower.community.models import Community
 from dualpower.errors import Conflict, DomainError
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

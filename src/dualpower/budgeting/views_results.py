@@ -17,8 +17,8 @@ from dualpower.budgeting.importing import cycle_import, read_upload
 from dualpower.budgeting.models import Cycle, Proposal, Result
 from dualpower.budgeting.money import money
 from dualpower.budgeting.views import cycle_for, form_error, me
-from dualpower.errors import DomainError
 from dualpower.community.models import Community
+from dualpower.errors import DomainError
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

@@ -17,8 +17,8 @@ from dualpower.budgeting.codes_pdf import codes_pdf
 from dualpower.budgeting.models import BallotType, Cycle, District
 from dualpower.budgeting.money import money
 from dualpower.budgeting.views import cycle_for, me
-from dualpower.errors import DomainError, InvalidInput
 from dualpower.community.models import Community
+from dualpower.errors import DomainError, InvalidInput
 from dualpower.web.community import with_community
 
 

@@ -27,9 +27,9 @@ from dualpower.budgeting.models import (
     Proposal,
 )
 from dualpower.budgeting.money import money
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 Choice = tuple[str, int]  # (proposal code, points: 1, points given, or rank)
 

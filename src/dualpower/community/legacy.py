@@ -58,7 +58,5 @@ def adopt_node_app(connection: BaseDatabaseWrapper) -> bool:
             cursor.execute(statement)
         cursor.execute("UPDATE django_migrations SET app = %s WHERE app = %s", [NEW, OLD])
         if "django_content_type" in connection.introspection.table_names():
-            cursor.execute(
-                "UPDATE django_content_type SET app_label = %s WHERE app_label = %s", [NEW, OLD]
-            )
+            cursor.execute("UPDATE django_content_type SET app_label = %s WHERE app_label = %s", [NEW, OLD])
     return True

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from dualpower.errors import NotFound
 from dualpower.community.models import AuditEntry, Community
+from dualpower.errors import NotFound
 
 
 def community_get(*, slug: str) -> Community:

@@ -10,8 +10,8 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dualpower.errors import InvalidInput
 from dualpower.community.models import AuditEntry, Community
+from dualpower.errors import InvalidInput
 
 
 def audit_record(

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dualpower.errors import DomainError
-from dualpower.members.models import Membership
 from dualpower.community import dashboard, services
 from dualpower.community.forms import CommunityForm
 from dualpower.community.models import Community
 from dualpower.community.selectors import audit_entries
+from dualpower.errors import DomainError
+from dualpower.members.models import Membership
 from dualpower.web.community import require_perm, with_community
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.community.selectors import community_get
 from dualpower.coops import capital, patronage, selectors, services
 from dualpower.coops.models import CapitalOperation, Cooperative, CoopMember, PatronageAllocation
 from dualpower.coops.schemas import (
@@ -30,7 +31,6 @@ from dualpower.coops.schemas import (
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["cooperatives"])

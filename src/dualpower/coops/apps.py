@@ -9,9 +9,9 @@ class CoopsConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.assemblies import bodies
+        from dualpower.community import dashboard
         from dualpower.coops import demo, rules  # noqa: F401  (registers permissions and demo data)
         from dualpower.coops.panels import my_coops_panel
-        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         bodies.register("coop", voters=_coop_voters)

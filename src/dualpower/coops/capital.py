@@ -16,10 +16,10 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.services import audit_record
 from dualpower.coops.models import CapitalEntry, CapitalOperation, Cooperative, CoopMember
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 Kind = CapitalOperation.Kind

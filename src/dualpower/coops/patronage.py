@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.services import audit_record
 from dualpower.coops.models import CapitalEntry, Cooperative, CoopMember, PatronageAllocation, PatronageLine
 from dualpower.core.economy import CashRounding, allocate_patronage
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 MEASURES = ("hours", "purchases")
 SURPLUS_MAX = 10**13  # a hundred billion in the smallest unit: a sanity bound

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
 from dualpower.coops.models import (
     CapitalEntry,
     CapitalOperation,
@@ -17,7 +18,6 @@ from dualpower.coops.models import (
 )
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 MEMBER = CoopMember.Status.MEMBER
 

@@ -15,12 +15,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies.services import assembly_create
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.coops import selectors
 from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 NAME_MAX = 120

@@ -15,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.models import Community
 from dualpower.coops import capital, patronage, selectors, services
 from dualpower.coops.forms import CoopEditForm, CoopForm, OperationForm, PatronageForm
 from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.coops.templatetags.cents_format import cents
 from dualpower.errors import DomainError, NotFound
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

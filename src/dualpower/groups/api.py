@@ -13,14 +13,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError
 
 from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.groups import selectors, services
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.groups.schemas import ConvenerIn, GroupIn, GroupMemberOut, GroupOut, GroupPatch, LeaveIn
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["working groups"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 
 
 class WorkingGroup(models.Model):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 ACTIVE = GroupMembership.Status.ACTIVE
 PENDING = GroupMembership.Status.PENDING

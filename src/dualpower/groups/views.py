@@ -15,12 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.groups import selectors, services
 from dualpower.groups.forms import GroupForm, LeaveForm
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput
 from dualpower.inventory import selectors, services
 from dualpower.inventory.models import Item, Movement
 from dualpower.inventory.schemas import ItemIn, ItemOut, ItemPatch, MovementIn, MovementOut
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["inventory"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from dualpower.inventory import selectors
 from dualpower.community.dashboard import Panel
 from dualpower.community.models import Community
+from dualpower.inventory import selectors
 
 
 def low_stock_panel(request: HttpRequest, community: Community) -> Panel | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.inventory.models import Item, Movement
-from dualpower.community.models import Community
 
 
 def items_of(*, community: Community) -> QuerySet[Item]:

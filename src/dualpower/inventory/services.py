@@ -16,11 +16,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.inventory.models import Item, Movement
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 NAME_MAX = 120

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dualpower.community.models import Community
 from dualpower.errors import DomainError
 from dualpower.inventory import selectors, services
 from dualpower.inventory.api import aid_request_by_code
 from dualpower.inventory.forms import ItemForm, MovementForm
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

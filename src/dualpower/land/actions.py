@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies.actions import ActionKind, Decision, Params
+from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.land.models import Allocation
 from dualpower.land.waitlist import allocation_adopt
-from dualpower.community.models import Community
 
 
 def _allocation(community: Community, params: Params) -> Allocation:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.land import resale, selectors, services, waitlist
 from dualpower.land.models import Allocation, GroundLease, Home, Parcel, WaitlistApplication
@@ -31,8 +33,6 @@ from dualpower.land.schemas import (
 )
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["land trust"])

@@ -9,10 +9,10 @@ class LandConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.assemblies import actions
+        from dualpower.community import dashboard
         from dualpower.land import demo, rules  # noqa: F401  (registers permissions and demo data)
         from dualpower.land.actions import ALLOCATE_HOME
         from dualpower.land.panels import my_home_panel
-        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         actions.register(ALLOCATE_HOME)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.land.models import Allocation, GroundLease, Home, Parcel, WaitlistApplication
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 
 def parcels_of(*, community: Community) -> QuerySet[Parcel]:

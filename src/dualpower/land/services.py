@@ -12,13 +12,13 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.core.economy import Criterion
 from dualpower.errors import Conflict, InvalidInput, NotFound
 from dualpower.land import resale
 from dualpower.land.models import GroundLease, Home, Parcel, StewardshipNote, TrustSettings
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
-from dualpower.community.services import audit_record
 
 TEXT_MAX = 5000
 # The criteria a new trust starts with (it may change them); each reads one whole-number fact.

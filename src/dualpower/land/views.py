@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.models import Community
 from dualpower.core.economy import lottery_key
 from dualpower.errors import DomainError
 from dualpower.land import resale, selectors, services, waitlist
@@ -31,7 +32,6 @@ from dualpower.land.forms import (
 from dualpower.land.models import Allocation, Home
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 GET = ["GET", "HEAD"]

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.core.economy import (
     Applicant,
     Criterion,
@@ -33,8 +35,6 @@ from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.land.models import Allocation, Home, WaitlistApplication
 from dualpower.land.services import COMPUTED_FACTS, criteria_of, settings_for
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 SEED_MAX = 200

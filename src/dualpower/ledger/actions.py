@@ -12,9 +12,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.ledger.models import Account
-from dualpower.community.models import Community
 
 
 def _account(community: Community, params: Mapping[str, Any]) -> Account:

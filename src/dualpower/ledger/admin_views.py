@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dualpower.community.models import Community
 from dualpower.errors import DomainError
 from dualpower.ledger import selectors, services
 from dualpower.ledger.forms import CurrencyForm, LimitsForm
 from dualpower.ledger.models import Currency
 from dualpower.ledger.views import _currency, _error_status, _me
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

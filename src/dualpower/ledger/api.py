@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound, PermissionDenied
 from dualpower.ledger import invoicing, selectors, services
 from dualpower.ledger.models import Account, Currency, Invoice, Transfer
@@ -41,8 +43,6 @@ from dualpower.ledger.schemas import (
 )
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["ledger"])

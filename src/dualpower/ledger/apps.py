@@ -9,9 +9,9 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.assemblies import actions as assembly_actions
+        from dualpower.community import dashboard
         from dualpower.ledger import actions, rules  # noqa: F401  (rules registers permissions)
         from dualpower.ledger.panels import money_panel
-        from dualpower.community import dashboard
         from dualpower.ops import schedule
         from dualpower.web import navigation
 

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.ledger.checks import _clean_text, _int
 from dualpower.ledger.models import Account, Currency
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
-from dualpower.community.services import audit_record
 
 RESERVED_CODES = frozenset({"new", "accounts", "invoices", "transfers"})
 POLICY_FIELDS = (

@@ -15,11 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.ledger import posting
 from dualpower.ledger.models import Account, Invoice, Transfer
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 
 def _reserve(invoice: Invoice, sign: int) -> None:

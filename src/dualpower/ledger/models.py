@@ -16,9 +16,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from dualpower.community.models import Community
 from dualpower.ledger.amounts import format_amount, format_minutes
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 
 class Currency(models.Model):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from dualpower.ledger import selectors
-from dualpower.members.roles import membership_for
 from dualpower.community.dashboard import Panel
 from dualpower.community.models import Community
+from dualpower.ledger import selectors
+from dualpower.members.roles import membership_for
 
 
 def money_panel(request: HttpRequest, community: Community) -> Panel | None:

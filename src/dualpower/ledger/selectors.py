@@ -14,10 +14,10 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.ledger.models import Account, Currency, Invoice, Transfer
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 
 def currencies_of(*, community: Community, include_inactive: bool = True) -> QuerySet[Currency]:

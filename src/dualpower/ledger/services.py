@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.ledger import posting
 from dualpower.ledger.amounts import MAX_AMOUNT
@@ -34,7 +35,6 @@ from dualpower.ledger.checks import _clean_text, _int
 from dualpower.ledger.models import Account, Currency, Transfer
 from dualpower.ledger.posting import Leg
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 OwnerKind = Account.OwnerKind
 # The community account collects demurrage and pays for common work; it may hold a lot.

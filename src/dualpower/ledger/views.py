@@ -16,13 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.models import Community
 from dualpower.errors import DomainError
 from dualpower.ledger import invoicing, selectors, services
 from dualpower.ledger.forms import PayForm, RequestForm, StatementFilter
 from dualpower.ledger.models import Account, Currency
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import actions
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.mandates import services
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 
 def _int(params: actions.Params, key: str) -> int:

@@ -10,12 +10,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.mandates import selectors, services
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.mandates.schemas import BreachOut, MandateDraftIn, MandateOut, MandateRowOut, SeatOut
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["delegates"])

@@ -10,10 +10,10 @@ class MandatesConfig(AppConfig):
     def ready(self) -> None:
         from dualpower.assemblies import bodies
         from dualpower.assemblies.models import Assembly
+        from dualpower.community import dashboard
         from dualpower.mandates import actions, demo, jobs, rules  # noqa: F401  (registers)
         from dualpower.mandates.dashboard import delegate_panel
         from dualpower.mandates.selectors import seated_delegates, spokescouncil_observers
-        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         bodies.register(

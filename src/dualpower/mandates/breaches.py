@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Proposal
+from dualpower.community.services import audit_record
 from dualpower.mandates import votes
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 

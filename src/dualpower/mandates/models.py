@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.assemblies.models import Assembly, Proposal
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 
 
 class DelegateSeat(models.Model):

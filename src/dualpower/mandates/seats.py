@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.mandates.models import DelegateSeat
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 SEATED = DelegateSeat.Status.SEATED

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.mandates import services, votes
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 SEATED = DelegateSeat.Status.SEATED
 

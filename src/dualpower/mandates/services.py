@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.mandates.breaches import breaches, breaches_flag
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.mandates.seats import RECEIVING_KINDS, SEATED, delegates_seat, seat_recall, seats_expire
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 # The interface callers already use (actions, jobs, views, api, selectors, demo, forms, tests):

@@ -15,6 +15,7 @@ from dualpower.api import AUTH_OPTIONAL, paginate
 from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.bodies import voters_of
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.meetings import selectors, services, services_agenda
 from dualpower.meetings.api_common import ITEM, MEETING, MEETINGS, ROLES, community_for, me_in, meeting_for
@@ -35,7 +36,6 @@ from dualpower.meetings.schemas import (
     RotateIn,
 )
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 from dualpower.web.permissions import check
 
 router = Router(tags=["meetings"])

@@ -2,12 +2,12 @@
 
 from django.http import HttpRequest
 
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_get
 from dualpower.meetings import selectors
 from dualpower.meetings.models import Meeting
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 MEETINGS = "/communities/{slug}/meetings"

@@ -9,10 +9,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.assemblies import sources
+        from dualpower.community import dashboard
         from dualpower.meetings import demo, jobs  # noqa: F401  (registers the clock jobs, demo loader)
         from dualpower.meetings.panels import next_meetings_panel
         from dualpower.meetings.services_tallies import SOURCE, confirmed_room_counts
-        from dualpower.community import dashboard
         from dualpower.web import navigation
 
         dashboard.register("next-meetings", next_meetings_panel)

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.assemblies.models import Assembly, Proposal
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 
 
 def new_feed_token() -> str:

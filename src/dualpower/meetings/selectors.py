@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from dualpower.assemblies.bodies import voters_of
 from dualpower.assemblies.models import Assembly
 from dualpower.assemblies.processes import fraction
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.meetings.models import AgendaItem, Attendance, FeedToken, Meeting, Minutes, RoomTally
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 ROLE_FIELDS = ("facilitator", "note_taker", "timekeeper")
 

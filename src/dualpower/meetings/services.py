@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies.bodies import observers_of, voters_of
 from dualpower.assemblies.models import Assembly
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import Attendance, FeedToken, Meeting, Minutes, new_feed_token
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 
 TITLE_MAX = 200

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies.models import Proposal
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import AgendaItem, Meeting
 from dualpower.meetings.services import NOTES_MAX, TITLE_MAX, _clean_text, _locked
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 
 def _agenda_open(meeting: Meeting) -> None:

@@ -20,10 +20,10 @@ from dualpower.assemblies import processes
 from dualpower.assemblies.bodies import voters_of
 from dualpower.assemblies.models import Proposal
 from dualpower.assemblies.sources import OutsideCount
+from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import AgendaItem, Attendance, Meeting, RoomTally
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 
 SOURCE = "meetings.room"
 _FINISHED = {Proposal.State.CLOSED, Proposal.State.WITHDRAWN}

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.bodies import observers_of, voters_of
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.meetings import selectors, services
 from dualpower.meetings.forms import AgendaItemForm, AttendanceForm, MeetingForm, TallyForm
@@ -26,7 +27,6 @@ from dualpower.meetings.models import Meeting
 from dualpower.meetings.services_tallies import is_room_vote, room_positions
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web import charts
 from dualpower.web.community import require_perm, with_community
 

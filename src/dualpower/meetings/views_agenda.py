@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.assemblies.models import Proposal
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.meetings import selectors, services_agenda
 from dualpower.meetings.forms import AgendaItemForm
 from dualpower.meetings.models import Meeting
 from dualpower.meetings.views import _back, _do, _me, _meeting, _open_proposals
-from dualpower.community.models import Community
 from dualpower.web.community import with_community
 
 

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.assemblies import selectors as assembly_selectors
+from dualpower.community.models import Community
 from dualpower.errors import Conflict, DomainError, InvalidInput, NotFound
 from dualpower.meetings import ical, selectors, services, services_minutes, services_tallies
 from dualpower.meetings.forms import MinutesForm, OpenMinutesForm, TallyForm
 from dualpower.meetings.models import FeedToken, Meeting, Minutes
 from dualpower.meetings.views import _do, _me, _meeting, _position_labels
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 from dualpower.web.community import require_perm, with_community
 
 

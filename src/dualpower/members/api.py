@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from dualpower.api import paginate
+from dualpower.community.selectors import community_get
 from dualpower.members import selectors, services
 from dualpower.members.models import Application, Membership
 from dualpower.members.permissions import check_perm
@@ -28,7 +29,6 @@ from dualpower.members.schemas import (
     TokenOut,
     TrustOut,
 )
-from dualpower.community.selectors import community_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["members"])

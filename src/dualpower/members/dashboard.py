@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.members.rules import has_required_mfa, is_coordinator
-from dualpower.members.selectors import applications_pending
 from dualpower.community.dashboard import Panel
 from dualpower.community.models import Community
+from dualpower.members.rules import has_required_mfa, is_coordinator
+from dualpower.members.selectors import applications_pending
 
 
 def pending_applications_panel(request: HttpRequest, community: Community) -> Panel | None:

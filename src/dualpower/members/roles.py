@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 
 _CACHE_ATTR = "_dp_memberships"
 

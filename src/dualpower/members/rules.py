@@ -12,9 +12,9 @@ from typing import Any
 import rules
 from django.conf import settings
 
+from dualpower.community.models import Community
 from dualpower.members.models import Application, Membership
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 
 
 def community_of(obj: Any) -> Community | None:

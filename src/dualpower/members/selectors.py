@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import AuditEntry, Community
 from dualpower.errors import NotFound
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust, User
-from dualpower.community.models import AuditEntry, Community
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
 from dualpower.errors import InvalidInput, NotFound, PermissionDenied
 from dualpower.members.errors import (
     AlreadyMember,
@@ -23,8 +25,6 @@ from dualpower.members.roles import forget_memberships
 
 # Tokens live in tokens.py; re-exported here, where every write about people is found.
 from dualpower.members.tokens import TOKEN_PREFIX, token_authenticate, token_create, token_revoke  # noqa: F401
-from dualpower.community.models import Community
-from dualpower.community.services import audit_record
 
 MAX_ANSWER = 2000
 MAX_REASON = 500

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.models import Community
 from dualpower.errors import DomainError, NotFound
 from dualpower.members import selectors, services
 from dualpower.members.errors import MfaRequired
@@ -27,7 +28,6 @@ from dualpower.members.forms import ApplicationForm, DeclineForm, MemberFilterFo
 from dualpower.members.models import Application
 from dualpower.members.permissions import check_perm
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.web.community import with_community
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.members.models import User
 from dualpower.community.models import Community
+from dualpower.members.models import User
 
 
 class Notification(models.Model):

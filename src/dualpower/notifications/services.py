@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from dualpower.members.models import Membership, User
 from dualpower.community.models import Community
+from dualpower.members.models import Membership, User
 from dualpower.notifications.models import Notification
 
 

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from dualpower.errors import InvalidInput
-from dualpower.members.models import Membership, User
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record, community_create
+from dualpower.errors import InvalidInput
+from dualpower.members.models import Membership, User
 
 
 def check_email(email: str) -> str:

@@ -24,8 +24,8 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from dualpower.members.models import Membership, User
 from dualpower.community.models import Community
+from dualpower.members.models import Membership, User
 
 DEMO_SLUG = "demo"
 DEMO_DOMAIN = "demo.dualpower"

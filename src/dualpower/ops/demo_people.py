@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from dualpower.community.models import Community
+from dualpower.community.services import community_create
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.groups.services import convener_set, group_join
 from dualpower.members.models import Application, Membership, User
 from dualpower.members.services import application_admit, application_submit, profile_update, role_change
-from dualpower.community.models import Community
-from dualpower.community.services import community_create
 from dualpower.ops import demo as d
 from dualpower.ops.admin import coordinator_appoint
 

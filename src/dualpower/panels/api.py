@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.community.selectors import community_get
 from dualpower.errors import PermissionDenied
 from dualpower.members.roles import membership_for
-from dualpower.community.selectors import community_get
 from dualpower.panels import selectors, services
 from dualpower.panels.models import Panel, Volunteer
 from dualpower.panels.schemas import (

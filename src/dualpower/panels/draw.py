@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies.models import Assembly
 from dualpower.assemblies.services import assembly_create
+from dualpower.community.services import audit_record
 from dualpower.core import sortition
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
-from dualpower.community.services import audit_record
 from dualpower.notifications.services import notification_send
 from dualpower.panels.models import Panel, Volunteer
 from dualpower.panels.quotas import _clean_text, _locked, _must_be_open, quotas_of

@@ -15,8 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.assemblies.models import Assembly
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 
 
 class Panel(models.Model):

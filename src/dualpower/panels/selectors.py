@@ -10,9 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies.models import Assembly
+from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 from dualpower.panels.models import Panel, Volunteer
 from dualpower.panels.services import quotas_of
 

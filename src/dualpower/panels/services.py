@@ -14,10 +14,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from dualpower.errors import Conflict, InvalidInput, PermissionDenied
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
+from dualpower.errors import Conflict, InvalidInput, PermissionDenied
+from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
 from dualpower.panels.draw import (
     SEED_MAX,

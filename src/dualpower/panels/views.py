@@ -17,9 +17,9 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.models import Community
 from dualpower.errors import DomainError
 from dualpower.members.roles import membership_for
-from dualpower.community.models import Community
 from dualpower.panels import selectors, services
 from dualpower.panels.forms import CloseForm, PanelForm, SeedForm, VolunteerForm, quotas_text
 from dualpower.panels.models import Panel

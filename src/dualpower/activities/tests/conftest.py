@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from dualpower.activities.tests.factories import make_series, membership_of
+from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401
 
 # The roles every matrix of this app sweeps: the community's roles plus an activity's organiser.
 ROLES = ("anonymous", "applicant", "observer", "member", "organiser", "coordinator", "outsider")

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from dualpower.activities import services
 from dualpower.activities.models import Activity, Organiser, Series, TrustRole
+from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import Community
 
 
 def membership_of(user: Any, community: Community) -> Membership:

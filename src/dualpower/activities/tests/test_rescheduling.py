@@ -13,9 +13,9 @@ from dualpower.activities import services, signups
 from dualpower.activities.models import Activity, Series, SignUp
 from dualpower.activities.tests.conftest import ROLES
 from dualpower.activities.tests.factories import make_series, membership_of, slot_of
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

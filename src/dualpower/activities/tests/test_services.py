@@ -17,10 +17,10 @@ from dualpower.activities.tests.factories import (
     past_series,
     slot_of,
 )
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

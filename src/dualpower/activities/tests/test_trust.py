@@ -9,9 +9,9 @@ import pytest
 from dualpower.activities import signups, trust
 from dualpower.activities.models import RoleGrant, SignUp, Vouch
 from dualpower.activities.tests.factories import first_activity, make_series, membership_of, slot_of
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

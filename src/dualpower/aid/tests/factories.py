@@ -7,9 +7,9 @@ from typing import Any
 
 from dualpower.aid import lifecycle, services
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest
+from dualpower.community.models import Community
 from dualpower.members.models import Membership, User
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import Community
 
 SECRET_ADDRESS = "Flat 3, 14 Calle Mayor"
 SECRET_CONTACT = "+34 611 222 333"

@@ -9,8 +9,8 @@ import pytest
 from dualpower.aid.models import DispatcherRole
 from dualpower.aid.tests.factories import AidWorld
 from dualpower.assemblies import actions
-from dualpower.errors import InvalidInput
 from dualpower.community.models import AuditEntry
+from dualpower.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 

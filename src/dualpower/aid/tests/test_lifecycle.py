@@ -7,8 +7,8 @@ import pytest
 from dualpower.aid import lifecycle, services
 from dualpower.aid.models import AidMatch, AidRequest
 from dualpower.aid.tests.factories import AidWorld, confirmed_match, make_request
-from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.community.models import AuditEntry
+from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

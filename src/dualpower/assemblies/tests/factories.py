@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from dualpower.assemblies import services
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import Community
 
 
 def general(community: Community, **policy: Any) -> Assembly:

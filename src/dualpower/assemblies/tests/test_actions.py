@@ -10,9 +10,9 @@ import pytest
 from dualpower.assemblies import actions, services
 from dualpower.assemblies.models import Outcome, Policy, ProposalAction
 from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal
+from dualpower.community.models import AuditEntry
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Application, Membership
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.db import connection
 from dualpower.assemblies import selectors, services
 from dualpower.assemblies.models import Ballot, Participation
 from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal, voters
-from dualpower.errors import Conflict, InvalidInput
 from dualpower.community.models import AuditEntry
+from dualpower.errors import Conflict, InvalidInput
 
 pytestmark = pytest.mark.django_db
 

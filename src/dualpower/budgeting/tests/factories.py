@@ -6,8 +6,8 @@ from typing import Any
 
 from dualpower.budgeting import services
 from dualpower.budgeting.models import PHASE_ORDER, Cycle, Phase, Proposal
-from dualpower.members.models import Membership
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 
 EUR = 100  # cents
 

@@ -13,9 +13,9 @@ from dualpower.budgeting import services, voting
 from dualpower.budgeting.jobs import advance_phases
 from dualpower.budgeting.models import Cycle, Phase, Proposal, Result
 from dualpower.budgeting.tests.factories import EUR, make_cycle, set_phase
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

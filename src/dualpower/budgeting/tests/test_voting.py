@@ -9,8 +9,8 @@ import pytest
 from dualpower.budgeting import paper, services, voting
 from dualpower.budgeting.models import Ballot, BallotEntry, BallotType, Phase, Proposal
 from dualpower.budgeting.tests.factories import EUR, make_cycle, membership_of, set_phase
-from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.community.models import AuditEntry
+from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 

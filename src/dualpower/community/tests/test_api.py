@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from dualpower.members.tests.factories import ROLES
 from dualpower.community.models import AuditEntry, Community
+from dualpower.members.tests.factories import ROLES
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/communities/riverside"

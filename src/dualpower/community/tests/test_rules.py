@@ -46,4 +46,6 @@ def test_nobody_here_changes_another_community(
 def test_there_is_no_permission_to_edit_the_audit_log(people: dict[str, Any], community: Any) -> None:
     import rules
 
-    assert not [name for name in ("community.change_audit", "community.delete_audit") if rules.perm_exists(name)]
+    assert not [
+        name for name in ("community.change_audit", "community.delete_audit") if rules.perm_exists(name)
+    ]

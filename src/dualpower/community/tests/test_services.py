@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from dualpower.errors import InvalidInput
 from dualpower.community.models import AuditEntry, Community
 from dualpower.community.services import community_create, community_update
+from dualpower.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 

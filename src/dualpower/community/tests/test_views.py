@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from dualpower.members.tests.factories import ROLES
 from dualpower.community.models import AuditEntry
+from dualpower.members.tests.factories import ROLES
 
 pytestmark = pytest.mark.django_db
 READ = {

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from dualpower.community.tests.audit_flush import audit_log_emptied_after, empty_audit_log  # noqa: F401
 from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.coops.tests.factories import add_member, make_coop
 from dualpower.members.tests.factories import ROLES, make_membership
-from dualpower.community.tests.audit_flush import audit_log_emptied_after, empty_audit_log  # noqa: F401
 
 COOP_ROLES = (*ROLES, "coop_member", "coop_board")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualpower.community.models import Community
 from dualpower.coops import capital, services
 from dualpower.coops.models import CapitalOperation, Cooperative, CoopMember
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import Community
 
 
 def membership_of(user: Any, community: Community) -> Membership:

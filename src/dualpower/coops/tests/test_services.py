@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from dualpower.assemblies import bodies
+from dualpower.community.models import AuditEntry
 from dualpower.coops import capital, selectors, services
 from dualpower.coops.models import CapitalEntry, CapitalOperation, Cooperative, CoopMember
 from dualpower.coops.tests.conftest import place
@@ -15,7 +16,6 @@ from dualpower.coops.tests.factories import add_member, board_of, make_coop, sub
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from dualpower.community.models import Community
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import Community
 
 
 def food(community: Community) -> WorkingGroup:

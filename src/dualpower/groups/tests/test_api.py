@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from dualpower.community.models import AuditEntry
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.groups.tests.factories import food, membership_of, put_in_group
 from dualpower.members.tests.factories import ROLES
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/communities/riverside/groups"

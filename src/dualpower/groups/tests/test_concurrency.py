@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection
 
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict
 from dualpower.groups import services
 from dualpower.groups.models import GroupMembership
 from dualpower.groups.tests.factories import food, membership_of
-from dualpower.community.models import AuditEntry
 
 
 @pytest.mark.db_sensitive

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.groups import services
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.groups.tests.factories import food, membership_of, put_in_group
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from dualpower.activities.tests.conftest import ROLES, client_as, everyone, series  # noqa: F401
-from dualpower.inventory import services
 from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401
+from dualpower.inventory import services
 
 __all__ = ["ROLES"]
 

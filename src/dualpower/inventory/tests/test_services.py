@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.db.models import Sum
 
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.inventory import services
 from dualpower.inventory.models import Item, Movement
-from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from dualpower.community.models import Community
 from dualpower.land import services, waitlist
 from dualpower.land.models import GroundLease, Home, WaitlistApplication
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import Community
 
 APPRAISAL = {"purchase_price": 15_000_000, "initial_appraisal": 20_000_000, "owner_share": "1/4"}
 

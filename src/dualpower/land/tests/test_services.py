@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from dualpower.assemblies.actions import Decision, get
+from dualpower.community.models import AuditEntry
 from dualpower.core.economy import lottery_key
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.land import services, waitlist
 from dualpower.land.models import Allocation, GroundLease, Home, WaitlistApplication
 from dualpower.land.tests.factories import make_applicant, make_home, make_lease
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

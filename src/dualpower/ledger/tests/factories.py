@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from dualpower.community.models import Community
 from dualpower.ledger import services
 from dualpower.ledger.models import Account, Currency
 from dualpower.members.models import Membership
-from dualpower.community.models import Community
 
 
 def make_roots(community: Community, **policy: Any) -> Currency:

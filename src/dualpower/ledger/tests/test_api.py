@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from dualpower.community.models import AuditEntry
 from dualpower.ledger import invoicing, services
 from dualpower.ledger.models import Account, Invoice, Transfer
 from dualpower.ledger.tests.factories import account_of, fresh, make_roots
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership, make_user
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/communities/riverside/money"

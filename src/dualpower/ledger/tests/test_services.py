@@ -9,12 +9,12 @@ import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.ledger import demurrage, invoicing, selectors, services
 from dualpower.ledger.models import Account, DemurrageRun, Invoice, Transfer
 from dualpower.ledger.posting import Leg
 from dualpower.ledger.tests.factories import account_of, fresh, make_roots, membership_of
-from dualpower.community.models import AuditEntry
 
 # Part of these rules is kept by the database itself (triggers, check constraints), and the posting
 # path differs between SQLite and PostgreSQL: every rule is checked on both.

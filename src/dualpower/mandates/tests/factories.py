@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.assemblies.services import assembly_create, general_assembly_for, proposal_create
+from dualpower.community.models import Community
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import Community
 
 
 @dataclass

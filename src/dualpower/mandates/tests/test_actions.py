@@ -13,13 +13,13 @@ from dualpower.assemblies.closing import proposal_close
 from dualpower.assemblies.models import Proposal
 from dualpower.assemblies.services import proposal_create, proposal_open_voting
 from dualpower.assemblies.voting import vote_cast
+from dualpower.community.models import AuditEntry
 from dualpower.errors import InvalidInput, PermissionDenied
 from dualpower.groups.models import GroupMembership
 from dualpower.mandates import selectors, services
 from dualpower.mandates.jobs import flag_breaches
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
 from dualpower.mandates.tests.factories import World, council_proposal
-from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

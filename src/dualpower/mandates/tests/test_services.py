@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 
 from dualpower.assemblies import bodies
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.mandates import services
 from dualpower.mandates.jobs import expire_seats
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.mandates.tests.factories import World, council_proposal
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings import selectors, services, services_agenda
 from dualpower.meetings.jobs import remind_the_day_before
@@ -15,7 +16,6 @@ from dualpower.meetings.models import AgendaItem, Attendance, Meeting
 from dualpower.meetings.tests.factories import HOUR, general, make_meeting, room_proposal, soon, voters
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

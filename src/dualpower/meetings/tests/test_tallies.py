@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from dualpower.assemblies import sources
+from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings import services, services_agenda
 from dualpower.meetings.models import Meeting, RoomTally
@@ -14,7 +15,6 @@ from dualpower.meetings.services_tallies import tally_confirm, tally_dispute, ta
 from dualpower.meetings.tests.factories import general, make_meeting, room_proposal, voters
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

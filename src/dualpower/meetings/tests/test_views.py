@@ -9,12 +9,12 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from dualpower.community import dashboard
 from dualpower.meetings import services
 from dualpower.meetings.models import Attendance, Meeting, Minutes, MinutesRevision, RoomTally
 from dualpower.meetings.services_minutes import minutes_adopt, minutes_draft, minutes_open
 from dualpower.meetings.tests.factories import general, make_meeting, membership_of, room_proposal
 from dualpower.members.tests.factories import ROLES, make_membership
-from dualpower.community import dashboard
 from dualpower.web import navigation
 
 pytestmark = pytest.mark.django_db

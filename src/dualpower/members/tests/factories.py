@@ -6,9 +6,9 @@ import itertools
 
 from allauth.account.models import EmailAddress
 
-from dualpower.members.models import Application, Membership, User
 from dualpower.community.models import Community
 from dualpower.community.services import community_create
+from dualpower.members.models import Application, Membership, User
 
 # Every permission matrix sweeps these: anonymous, an applicant, an observer, a member, a
 # coordinator, and a member of another community (outsider).

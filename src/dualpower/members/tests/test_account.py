@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 
+from dualpower.community.models import AuditEntry, Community
 from dualpower.errors import InvalidInput
 from dualpower.members import services
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust, User
 from dualpower.members.selectors import account_export
 from dualpower.members.tests.factories import make_application, make_community, make_membership
-from dualpower.community.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.template.loader import get_template
 
-from dualpower.members.models import User
 from dualpower.community.models import Community
+from dualpower.members.models import User
 
 pytestmark = pytest.mark.django_db
 OUR_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

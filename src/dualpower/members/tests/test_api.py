@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 
+from dualpower.community.models import AuditEntry, Community
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange
 from dualpower.members.tests.factories import ROLES, make_application
-from dualpower.community.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dualpower.members.models import Membership
 from dualpower.community.models import AuditEntry
+from dualpower.members.models import Membership
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

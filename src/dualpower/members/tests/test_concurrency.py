@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.db import OperationalError, close_old_connections, connection
 
+from dualpower.community.models import AuditEntry
 from dualpower.errors import DomainError
 from dualpower.members import services
 from dualpower.members.models import Application, Membership
 from dualpower.members.tests.factories import make_application, make_community, make_membership
-from dualpower.community.models import AuditEntry
 
 
 def give_trust_retrying(application_id: int, user: Any) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 
+from dualpower.community.models import Community
 from dualpower.members.models import AccessToken, Application, Membership, User
 from dualpower.members.tests.factories import ROLES, make_user
-from dualpower.community.models import Community
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 
+from dualpower.community.models import Community
 from dualpower.members.models import Application, Membership
 from dualpower.members.tests.factories import ROLES
-from dualpower.community.models import Community
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from dualpower.community.models import AuditEntry, Community
 from dualpower.errors import InvalidInput, PermissionDenied
 from dualpower.members import services
 from dualpower.members.errors import (
@@ -17,7 +18,6 @@ from dualpower.members.errors import (
 )
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust
 from dualpower.members.tests.factories import make_application, make_community, make_membership, make_user
-from dualpower.community.models import AuditEntry, Community
 
 pytestmark = pytest.mark.django_db
 

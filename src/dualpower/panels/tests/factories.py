@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
-from dualpower.community.models import Community
 from dualpower.panels import services
 from dualpower.panels.models import Panel
 
