@@ -8,23 +8,17 @@ on that server, so the dumpdata/loaddata path is checked too.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tarfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from dualpower.cli import main
 from dualpower.ops.backup import MANIFEST
-
-DUALPOWER = [sys.executable, "-m", "dualpower.cli"]
+from instances import instances, ok, run
 
 # Run inside an instance: build a small community with every kind of thing a backup must keep.
 MAKE_DATA = """
@@ -48,7 +42,7 @@ audit_record(community=community, actor=coordinator, action="group.convener_set"
 default_storage.save("avatars/mara.txt", ContentFile(b"a picture of Mara"))
 # Balances that the database derives from transfers (a trigger) must come back once, not twice.
 from dualpower.ledger import services as ledger
-from dualpower.ledger.posting import Leg
+from dualpower.ledger.services import Leg
 roots = ledger.currency_create(community=community, name="Roots", by=None, default_lower_limit=-1000,
                                 default_upper_limit=1000)
 mara_account = ledger.member_account(currency=roots, membership=member)
@@ -97,50 +91,16 @@ print(community_create(name="After the restore").pk)
 """
 
 
-def run(env: dict[str, str], *args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", code] if code else [*DUALPOWER, *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
-
-
-def ok(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 0, done.stderr + done.stdout
-    return done.stdout
-
-
-def base_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DP_DATABASE_URL"}}
-    env.update(DP_HOME=str(home), DJANGO_SETTINGS_MODULE="dualpower.settings", DP_DISABLE_RATE_LIMITS="1")
-    return env
-
-
 @pytest.fixture
-def two_instances(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
-    """Two empty instances on the database the suite runs on."""
-    source, target = base_env(tmp_path / "source"), base_env(tmp_path / "target")
-    if connection.vendor != "postgresql":
-        yield source, target
-        return
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    admin_url = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    names = [f"dp_backup_{uuid.uuid4().hex[:10]}_{side}" for side in ("a", "b")]
-    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    source["DATABASE_URL"], target["DATABASE_URL"] = (f"{admin_url}/{name}" for name in names)
-    try:
-        yield source, target
-    finally:
-        with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def two_instances(tmp_path: Path) -> Iterator[list[dict[str, str]]]:
+    with instances(tmp_path, "source", "target") as envs:
+        yield envs
 
 
 @pytest.mark.db_sensitive
 @pytest.mark.slow
 def test_a_backup_restored_on_a_new_instance_holds_the_same_community(
-    two_instances: tuple[dict[str, str], dict[str, str]], tmp_path: Path
+    two_instances: list[dict[str, str]], tmp_path: Path
 ) -> None:
     source, target = two_instances
     ok(run(source, "init"))
@@ -237,7 +197,7 @@ def test_backup_into_a_missing_folder_is_refused(tmp_path: Path, db: None, capsy
 @pytest.mark.postgres_only
 @pytest.mark.parametrize("on_sqlite", ["source", "target"])
 def test_a_node_moves_between_sqlite_and_postgresql_through_a_backup(
-    two_instances: tuple[dict[str, str], dict[str, str]], tmp_path: Path, on_sqlite: str
+    two_instances: list[dict[str, str]], tmp_path: Path, on_sqlite: str
 ) -> None:
     source, target = two_instances
     if on_sqlite == "source":

@@ -10,6 +10,8 @@ in one transaction, and does nothing on a database that is already carried over 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -49,9 +51,8 @@ def adopt_node_app(connection: BaseDatabaseWrapper) -> bool:
         # The audit log names the type of each entry's target by its app label ("node.community").
         # The triggers are off for this one statement: the change is the rename, not the history.
         cursor.execute(
-            f"UPDATE {NEW}_auditentry SET target_type = %s || substr(target_type, %s) "
-            "WHERE target_type LIKE %s",
-            [f"{NEW}.", len(OLD) + 2, f"{OLD}.%"],
+            "UPDATE community_auditentry SET target_type = 'community.' || substr(target_type, 6) "
+            "WHERE target_type LIKE 'node.%'"
         )
         up = triggers.SQLITE_UP if connection.vendor == "sqlite" else triggers.POSTGRES_UP
         for statement in up:
@@ -60,3 +61,23 @@ def adopt_node_app(connection: BaseDatabaseWrapper) -> bool:
         if "django_content_type" in connection.introspection.table_names():
             cursor.execute("UPDATE django_content_type SET app_label = %s WHERE app_label = %s", [NEW, OLD])
     return True
+
+
+def adopt_migration_labels(labels: list[str]) -> list[str]:
+    """A backup's list of applied migrations, with `node.…` read as `community.…`."""
+    return [f"{NEW}.{label[len(OLD) + 1 :]}" if label.startswith(f"{OLD}.") else label for label in labels]
+
+
+def adopt_dumped_object(obj: dict[str, Any]) -> dict[str, Any]:
+    """One object of a JSON backup made before the rename, as the renamed app would have dumped it."""
+    model = obj.get("model", "")
+    fields = obj.get("fields", {})
+    if model.startswith(f"{OLD}."):
+        obj["model"] = f"{NEW}.{model[len(OLD) + 1 :]}"
+    if model == "contenttypes.contenttype" and fields.get("app_label") == OLD:
+        fields["app_label"] = NEW
+    target_type = fields.get("target_type")
+    is_audit_entry = obj["model"] == f"{NEW}.auditentry"
+    if is_audit_entry and isinstance(target_type, str) and target_type.startswith(f"{OLD}."):
+        fields["target_type"] = f"{NEW}.{target_type[len(OLD) + 1 :]}"
+    return obj

@@ -38,6 +38,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
 import dualpower
+from dualpower.community.legacy import adopt_dumped_object, adopt_migration_labels, adopt_node_app
 from dualpower.ops.setup import database_has_data
 from dualpower.ops.triggers import insert_triggers_suspended
 
@@ -169,6 +170,10 @@ def read_manifest(tar: tarfile.TarFile) -> dict[str, Any]:
         manifest = None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError("This file is not a dualpower backup (no readable manifest.json).")
+    # Backups from before the `node` app was renamed `community` restore as if made after it.
+    labels = list(manifest.get("migrations", []))
+    manifest["migrations"] = adopt_migration_labels(labels)
+    manifest["from_before_community_rename"] = manifest["migrations"] != labels
     return manifest
 
 
@@ -230,6 +235,7 @@ def _sqlite_to_json(source: Path, target: Path) -> None:
     )
     connections.settings[alias] = config[DEFAULT_DB_ALIAS]
     try:
+        adopt_node_app(connections[alias])  # a file from before node → community (a scratch copy)
         _dump_every_model(target, using=alias)
     finally:
         connections[alias].close()
@@ -253,10 +259,22 @@ def _restore_json(source: Path, manifest: dict[str, Any]) -> None:
         Permission.objects.all().delete()
         ContentType.objects.all().delete()
         ContentType.objects.clear_cache()
+        if manifest.get("from_before_community_rename"):
+            _adopt_legacy_dump(source)
         # Loaded rows carry what insert triggers would derive (balances): they must not fire twice.
         with insert_triggers_suspended():
             call_command("loaddata", str(source), verbosity=0)
     ContentType.objects.clear_cache()
+
+
+def _adopt_legacy_dump(source: Path) -> None:
+    """Rewrite, in place, a JSON dump made before the `node` app was renamed `community`."""
+    with source.open(encoding="utf-8") as dump:
+        objects = json.load(dump)
+    if not any(str(obj.get("model", "")).startswith("node.") for obj in objects):
+        return  # converted from a SQLite file, already carried over
+    with source.open("w", encoding="utf-8") as dump:
+        json.dump([adopt_dumped_object(obj) for obj in objects], dump, ensure_ascii=False)
 
 
 def backup_restore(path: Path, *, force: bool = False, say: Say = print) -> dict[str, Any]:
