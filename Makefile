@@ -1,10 +1,10 @@
 # dualpower: the two commands a newcomer needs are `make run` and `make test`.
 #
-#   make run       set up .venv and the instance (./var, or DP_HOME), load the demo, serve on :8000 (PORT=…)
-#   make test      ruff + the whole pytest suite on SQLite; again the db_sensitive tests on PostgreSQL
-#                  when DATABASE_URL is set or CI=true (CI: postgres://postgres@127.0.0.1:5432/postgres);
-#                  PYTEST_ARGS="-k something" narrows every pass
-#   make lint      ruff check and ruff format --check
+#   make run       set up .venv and the instance (./var, or DP_HOME), load the demo, serve on :8000 (PORT=…), run the clock
+#   make test      ruff, import layers (lint-imports), types (mypy), the whole pytest suite on SQLite; again the
+#                  db_sensitive tests on PostgreSQL when DATABASE_URL is set or CI=true (CI: postgres://postgres@
+#                  127.0.0.1:5432/postgres); PYTEST_ARGS="-k something" narrows every pass
+#   make lint      ruff check, ruff format --check, import layers and types (= make typecheck)
 #   make messages  extract translatable strings (Spanish catalogue) and compile them
 #   make bench     run the benchmarks in bench/
 #   make clean     remove .venv, caches and build output (never the instance directory ./var)
@@ -35,7 +35,7 @@ PYTEST_ARGS ?=
 # The first pass is SQLite whatever the environment says; test-postgres passes the URL on explicitly.
 ON_SQLITE := env -u DATABASE_URL -u DP_DATABASE_URL
 
-.PHONY: help run test lint messages compilemessages bench clean browser test-sqlite test-browser test-postgres
+.PHONY: help run test lint typecheck messages compilemessages bench clean browser test-sqlite test-browser test-postgres
 
 help:
 	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -84,9 +84,20 @@ browser:
 	  if [ "$${CI:-}" = true ]; then echo "CI=true: a missing browser is a failure."; exit 1; fi; \
 	fi
 
+# The import layers and the types (issue 12): contracts in pyproject.toml ([tool.importlinter],
+# [tool.mypy]). mypy's Django plugin loads the settings: without DP_HOME, a scratch instance in .venv.
+typecheck: $(STAMP_TEST)
+	@echo "== import layers (lint-imports: [tool.importlinter] in pyproject.toml)"
+	$(BIN)/lint-imports --no-cache
+	@echo "== types (mypy: [tool.mypy] in pyproject.toml)"
+	@mkdir -p $(VENV)/typecheck-home
+	DP_HOME="$${DP_HOME:-$(CURDIR)/$(VENV)/typecheck-home}" $(BIN)/mypy
+
 lint: $(STAMP_TEST)
+	@echo "== ruff"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
 
 # pytest exits 5 when it collected no test: that must never count as a pass.
 define pytest_checked
@@ -96,7 +107,9 @@ define pytest_checked
 endef
 
 test: $(STAMP_TEST) browser compilemessages
+	@echo "== ruff"
 	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory typecheck
 	$(MAKE) --no-print-directory test-sqlite test-browser test-postgres
 
 test-sqlite: $(STAMP_TEST)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,36 +67,53 @@ def _flush_can_empty_the_audit_log() -> None:
 
 
 @pytest.fixture
-def community(db: None) -> Any:
-    from dualpower.members.tests.factories import make_community
+def shared_data() -> Any:
+    """``shared_data("stv", "blt")`` is ../shared/stv/blt, or a failure saying what is missing."""
+    from tests.shared_data import shared
 
-    return make_community(
-        "Riverside Mutual Aid", slug="riverside", application_questions=["Why do you want to join?"]
+    return shared
+
+
+@pytest.fixture
+def pabulib(shared_data: Any) -> Path:
+    """../shared/pabulib: the real participatory budgeting elections (fails if it is missing)."""
+    return shared_data("pabulib")
+
+
+@pytest.fixture
+def community(db: None) -> Any:
+    from dualpower.members.tests.factories import CommunityFactory
+
+    return CommunityFactory.create(
+        name="Riverside Mutual Aid", slug="riverside", application_questions=["Why do you want to join?"]
     )
 
 
 @pytest.fixture
 def other_community(db: None) -> Any:
-    from dualpower.members.tests.factories import make_community
+    from dualpower.members.tests.factories import CommunityFactory
 
-    return make_community("Hilltop Tenants", slug="hilltop")
+    return CommunityFactory.create(name="Hilltop Tenants", slug="hilltop")
 
 
 @pytest.fixture
 def people(community: Any, other_community: Any) -> dict[str, Any]:
     """One user per role (None for anonymous). Memberships are reachable as user.memberships."""
     from dualpower.members.models import Membership
-    from dualpower.members.tests.factories import make_application, make_membership, make_user
+    from dualpower.members.tests.factories import ApplicationFactory, MembershipFactory, UserFactory
 
-    applicant = make_user("applicant@example.org")
-    make_application(community, user=applicant, answers=["I live here."])
+    def person(community: Any, role: str, name: str) -> Any:
+        return MembershipFactory.create(community=community, role=role, display_name=name).user
+
+    applicant = UserFactory.create(email="applicant@example.org")
+    ApplicationFactory.create(community=community, user=applicant, answers=["I live here."])
     return {
         "anonymous": AnonymousUser(),
         "applicant": applicant,
-        "observer": make_membership(community, role=Membership.Role.OBSERVER, name="Olu").user,
-        "member": make_membership(community, role=Membership.Role.MEMBER, name="Mara").user,
-        "coordinator": make_membership(community, role=Membership.Role.COORDINATOR, name="Cato").user,
-        "outsider": make_membership(other_community, role=Membership.Role.MEMBER, name="Otto").user,
+        "observer": person(community, Membership.Role.OBSERVER, "Olu"),
+        "member": person(community, Membership.Role.MEMBER, "Mara"),
+        "coordinator": person(community, Membership.Role.COORDINATOR, "Cato"),
+        "outsider": person(other_community, Membership.Role.MEMBER, "Otto"),
     }
 
 

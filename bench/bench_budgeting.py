@@ -9,7 +9,7 @@ In a child process on a fresh, migrated scratch SQLite file under /tmp (as a nod
 1. a cycle with ``--projects`` proposals and ``--voters`` approval ballots is written with bulk
    inserts (project popularity 0.3 × Beta(1, 4), about 12 approvals per ballot, costs 1,000–100,000
    EUR, budget 50 EUR per voter: the generated instance of bench_mes.py);
-2. the count (``counting.cycle_count``: reading the ballots from the database, writing the
+2. the count (``services.cycle_count``: reading the ballots from the database, writing the
    anonymised .pb file, parsing it back, Method of Equal Shares with add1, greedy for comparison,
    vote totals, storing the result), next to the engine alone on the same election (the peer:
    the count the app wraps; the ratio is the price of the database and the published file);
@@ -61,8 +61,8 @@ def measure(voters: int, projects: int, files: bool) -> dict[str, Any]:
     }
     call_command("migrate", verbosity=0)
     from dualpower.budgeting import services
-    from dualpower.budgeting.counting import areas, cycle_count, election_text, run_rule
     from dualpower.budgeting.models import Ballot, Cycle, Phase, Proposal
+    from dualpower.budgeting.services import areas, cycle_count, election_text, run_rule
     from dualpower.community.services import community_create
     from dualpower.core.choice.formats.pb import parse_pb, read_pb
     from dualpower.core.choice.pb.greedy import greedy
@@ -141,7 +141,7 @@ def measure(voters: int, projects: int, files: bool) -> dict[str, Any]:
 
     imported = []
     if files:
-        from dualpower.budgeting.importing import cycle_import, read_upload
+        from dualpower.budgeting.services import cycle_import, read_upload
 
         for path in sorted(PABULIB.glob("*.pb")):
             file_election = read_pb(path)

@@ -55,7 +55,7 @@ def measure() -> dict[str, Any]:
     from dualpower.community.services import community_create
     from dualpower.ledger import services
     from dualpower.ledger.models import Currency
-    from dualpower.ledger.posting import Leg
+    from dualpower.ledger.services import Leg
     from dualpower.ops.triggers import insert_triggers, resume, suspend
 
     community = community_create(name="Bench", slug="bench", with_group_templates=False)

@@ -158,7 +158,7 @@ def test_manage_passes_through_to_django(db: None, capsys: Any) -> None:
 def test_tick_runs_every_job_once_and_reports_each(
     db: None, capsys: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dualpower.ops import schedule
+    from dualpower import clock as schedule
 
     ran: list[str] = []
     monkeypatch.setattr(schedule, "_registry", {})
@@ -171,7 +171,7 @@ def test_tick_runs_every_job_once_and_reports_each(
 
 
 def test_tick_fails_when_a_job_fails(db: None, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dualpower.ops import schedule
+    from dualpower import clock as schedule
 
     def broken(now: Any) -> str:
         raise RuntimeError("disk full")

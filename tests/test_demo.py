@@ -8,11 +8,11 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from dualpower import demo
 from dualpower.cli import main
 from dualpower.community.models import AuditEntry, Community
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Application, Membership, RoleChange
-from dualpower.ops import demo
 from dualpower.ops.demo import demo_load
 
 

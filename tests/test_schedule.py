@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from dualpower.ops import schedule
+from dualpower import clock as schedule
 
 
 @pytest.fixture

@@ -64,12 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="serve the web interface and the API with gunicorn (production-grade)",
         description="Serve dualpower.wsgi with gunicorn (threaded workers); static files by whitenoise. "
+        "The job worker and the clock (votes that close, reminders, emails) run beside it unless "
+        "--no-worker is given. "
         "Defaults come from PORT, DP_HOST, DP_WORKERS (or WEB_CONCURRENCY) and DP_THREADS.",
     )
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
     serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
     serve.add_argument("--workers", type=int, help="worker processes (default 2)")
     serve.add_argument("--threads", type=int, help="threads per worker (default 4)")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="serve only: run no job worker and no clock (when `dualpower worker` runs as its own service)",
+    )
 
     sub.add_parser(
         "worker",
@@ -127,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "tick",
         help="run the clock's jobs once (open and close votes, phases, reminders); for cron",
-        description="Run every scheduled job once. `dualpower worker` does this each minute by itself.",
+        description="Run every scheduled job once, unless another process of this node already ticked "
+        "this minute. `dualpower serve` and `dualpower worker` do this each minute by themselves.",
     )
     for name in APP_COMMANDS:
         sub.add_parser(name, help=f"{name} commands: dualpower {name} --help", add_help=False)
@@ -208,9 +216,9 @@ def run(args: argparse.Namespace, rest: list[str]) -> int:
         if args.command == "manage":
             return commands.manage(rest)
         if args.command == "worker":
-            from dualpower.ops.schedule import start_clock
+            from dualpower.ops.schedule import every_seconds_from_env, start_clock
 
-            start_clock(float(os.environ.get("DP_TICK_SECONDS", "60")))
+            start_clock(every_seconds_from_env())
             return commands.manage(["db_worker", *rest])
         if args.command == "tick":
             return commands.tick(args)

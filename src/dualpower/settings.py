@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "dualpower.ledger",
     "dualpower.coops",
     "dualpower.land",
+    "dualpower.outbox",
+    "dualpower.ops",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -98,8 +100,10 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dualpower.web.context.community",
+                "dualpower.context_processors.community",
             ],
+            # dualpower.web is not an app: its one template library is named here.
+            "libraries": {"numbers": "dualpower.web.templatetags.numbers"},
         },
     }
 ]
@@ -117,7 +121,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DP_HOME / "dualpower.sqlite3",
+            "NAME": str(DP_HOME / "dualpower.sqlite3"),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction starts, so concurrent
                 # writers queue (up to `timeout` seconds) instead of failing mid-transaction.

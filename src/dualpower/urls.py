@@ -3,18 +3,19 @@ from django.conf.urls.static import static
 from django.urls import include, path
 
 from dualpower.api import api
-from dualpower.community import views as community_views
+from dualpower.members.views import front
+from dualpower.web import health
 
 urlpatterns = [
-    path("", community_views.home, name="home"),
-    path("healthz", community_views.healthz, name="healthz"),
+    path("", front.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
-    path("me/", include("dualpower.members.urls_me")),
+    path("me/", include("dualpower.members.urls.account")),
     path("me/notifications/", include("dualpower.notifications.urls")),
     path("c/<slug:community>/", include("dualpower.community.urls")),
-    path("c/<slug:community>/", include("dualpower.members.urls")),
+    path("c/<slug:community>/", include("dualpower.members.urls.community")),
     path("c/<slug:community>/groups/", include("dualpower.groups.urls")),
     path("c/<slug:community>/assemblies/", include("dualpower.assemblies.urls")),
     path("c/<slug:community>/meetings/", include("dualpower.meetings.urls")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("c/<slug:community>/money/", include("dualpower.ledger.urls")),
     path("c/<slug:community>/coops/", include("dualpower.coops.urls")),
     path("c/<slug:community>/land/", include("dualpower.land.urls")),
+    path("c/<slug:community>/mail/", include("dualpower.outbox.urls")),
 ]
 
 if settings.DEBUG:

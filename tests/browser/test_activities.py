@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dualpower.activities import trust
+from dualpower.activities import services
 from dualpower.activities.models import Series, SignUp
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import PASSWORD, make_community, make_membership, make_user
@@ -38,7 +38,7 @@ def test_a_shift_is_created_taken_and_given_back(
         community, role=Membership.Role.COORDINATOR, name="Cato", user=make_user("cato@example.org")
     )
     make_membership(community, name="Mara", user=make_user("mara@example.org"))
-    role = trust.trust_role_create(community=community, name="Accompanier", threshold=2, by=None)
+    role = services.trust_role_create(community=community, name="Accompanier", threshold=2, by=None)
 
     # Load the URLs and templates in this process first: on a busy machine the first page otherwise
     # takes longer than the browser waits.

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.budgeting import services, voting
+from dualpower.budgeting import services
 from dualpower.budgeting.models import Ballot, Cycle, Phase, Proposal
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import PASSWORD, make_community, make_membership, make_user
@@ -51,7 +51,7 @@ def test_a_member_votes_within_the_limits_and_sees_what_their_share_paid_for(
     Cycle.objects.filter(pk=cycle.pk).update(phase=Phase.VOTING)
     cycle.refresh_from_db()
     for choices in [[("1", 1), ("3", 1)]] * 6 + [[("2", 1), ("3", 1)]] * 2:
-        voting.ballot_submit(cycle=cycle, voter=make_membership(community), district=None, choices=choices)
+        services.ballot_submit(cycle=cycle, voter=make_membership(community), district=None, choices=choices)
 
     page = new_page()
     # The shared test machine can be slow to answer: wait longer than the default 15 s.

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.activities import selectors, services, signups, trust
+from dualpower.activities import selectors, services
 from dualpower.activities.models import Activity, Feedback, Series, SignUp, Slot, TrustRole
 from dualpower.activities.schemas import (
     ActivityOut,
@@ -33,7 +33,7 @@ from dualpower.activities.schemas import (
     TrustRoleOut,
     TrustRolePatch,
 )
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
@@ -202,14 +202,14 @@ def role_list(request: HttpRequest, slug: str) -> Any:
 def role_create(request: HttpRequest, slug: str, payload: TrustRoleIn) -> Status[TrustRole]:
     community = _community(request, slug)
     check(request, "activities.manage_roles", community)
-    role = trust.trust_role_create(community=community, by=_me(request, community), **payload.dict())
+    role = services.trust_role_create(community=community, by=_me(request, community), **payload.dict())
     return Status(201, selectors.trust_role_get(community=community, slug=role.slug))
 
 
 @router.patch(ROLE, response=TrustRoleOut)
 def role_update(request: HttpRequest, slug: str, role_slug: str, payload: TrustRolePatch) -> TrustRole:
     role = _role(request, slug, role_slug, "activities.manage_roles")
-    trust.trust_role_update(role=role, by=_me(request, role.community), **payload.dict(exclude_unset=True))
+    services.trust_role_update(role=role, by=_me(request, role.community), **payload.dict(exclude_unset=True))
     return selectors.trust_role_get(community=role.community, slug=role.slug)
 
 
@@ -229,7 +229,7 @@ def vouch_give(request: HttpRequest, slug: str, role_slug: str, payload: MemberI
         person = selectors.member_get(community=role.community, pk=payload.member_id)
     except NotFound as exc:
         raise InvalidInput(exc.detail, field="member_id") from None
-    trust.vouch_give(role=role, voucher=me, vouchee=person)
+    services.vouch_give(role=role, voucher=me, vouchee=person)
     return Status(201, selectors.trust_role_get(community=role.community, slug=role.slug))
 
 
@@ -239,7 +239,7 @@ def vouch_withdraw(request: HttpRequest, slug: str, role_slug: str, member_id: i
     me = _me(request, role.community)
     assert me is not None
     person = selectors.member_get(community=role.community, pk=member_id)
-    trust.vouch_withdraw(role=role, voucher=me, vouchee=person)
+    services.vouch_withdraw(role=role, voucher=me, vouchee=person)
     return Status(204, None)
 
 
@@ -264,7 +264,7 @@ def slot_sign_up(request: HttpRequest, slug: str, activity_id: int, slot_id: int
     slot = selectors.slot_get(activity=activity, pk=slot_id)
     me = _me(request, activity.community)
     assert me is not None
-    return Status(201, signups.slot_sign_up(slot=slot, membership=me))
+    return Status(201, services.slot_sign_up(slot=slot, membership=me))
 
 
 @router.post(ACTIVITY + "/leave", response={204: None})
@@ -275,7 +275,7 @@ def signup_leave(request: HttpRequest, slug: str, activity_id: int) -> Status[No
     signup = selectors.my_signup(activity=activity, membership=me)
     if signup is None or me is None:
         raise NotFound(_("You do not have a place in this activity."))
-    signups.signup_leave(signup=signup, membership=me)
+    services.signup_leave(signup=signup, membership=me)
     return Status(204, None)
 
 
@@ -295,7 +295,7 @@ def signup_no_show(
 ) -> SignUp:
     activity = _activity(request, slug, activity_id, "activities.organise")
     signup = selectors.signup_get(activity=activity, pk=signup_id)
-    return signups.signup_mark_no_show(
+    return services.signup_mark_no_show(
         signup=signup, no_show=payload.no_show, by=_me(request, activity.community)
     )
 
@@ -307,7 +307,7 @@ def feedback_give(
     activity = _activity(request, slug, activity_id, "activities.give_feedback")
     me = _me(request, activity.community)
     assert me is not None
-    return Status(201, signups.feedback_give(activity=activity, membership=me, **payload.dict()))
+    return Status(201, services.feedback_give(activity=activity, membership=me, **payload.dict()))
 
 
 @router.get(ACTIVITY + "/feedback", response=list[FeedbackOut])

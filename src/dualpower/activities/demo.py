@@ -1,20 +1,21 @@
 """Demo data: a weekly food distribution with some places taken, a tenants' clinic, an
-accompaniment rota that needs a trust-granted role, and the pantry's inventory."""
+accompaniment rota that needs a trust-granted role (the pantry's stock is inventory's demo)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from dualpower.activities import services, signups, trust
+from dualpower.activities import services
 from dualpower.activities.models import Activity
+from dualpower.demo import Demo
 from dualpower.errors import DomainError
 from dualpower.groups.models import WorkingGroup
+from dualpower.groups.selectors import groups_of
 from dualpower.members.models import Membership
-from dualpower.ops.demo import Demo
 
 
 def _group(demo: Demo, slug: str) -> WorkingGroup | None:
-    return WorkingGroup.objects.filter(community=demo.community, slug=slug).first()
+    return groups_of(community=demo.community).filter(slug=slug).first()
 
 
 def load_activities(demo: Demo) -> None:
@@ -25,7 +26,7 @@ def load_activities(demo: Demo) -> None:
         for m in demo.members
         if m.role != Membership.Role.OBSERVER and m.pk not in (rosa.pk, demo.member.pk)
     ]
-    accompanier = trust.trust_role_create(
+    accompanier = services.trust_role_create(
         community=community,
         name="Accompanier",
         description="Walks with neighbours to court, the housing office or immigration appointments.",
@@ -35,8 +36,8 @@ def load_activities(demo: Demo) -> None:
     # Three people hold the role: each was vouched for by two others.
     for vouchee, vouchers in ((people[0], people[1:3]), (people[1], people[2:4]), (people[2], people[3:5])):
         for voucher in vouchers:
-            trust.vouch_give(role=accompanier, voucher=voucher, vouchee=vouchee)
-    trust.vouch_give(role=accompanier, voucher=people[0], vouchee=demo.member)
+            services.vouch_give(role=accompanier, voucher=voucher, vouchee=vouchee)
+    services.vouch_give(role=accompanier, voucher=people[0], vouchee=demo.member)
 
     food = services.series_create(
         community=community,
@@ -62,7 +63,7 @@ def load_activities(demo: Demo) -> None:
         takers = people[6 + i * 5 : 11 + i * 5]
         for slot, person in zip([slots[0], slots[0], slots[1], slots[1], slots[2]], takers, strict=False):
             try:
-                signups.slot_sign_up(slot=slot, membership=person)
+                services.slot_sign_up(slot=slot, membership=person)
             except DomainError:
                 continue
     services.series_create(
@@ -99,33 +100,6 @@ def load_activities(demo: Demo) -> None:
     )
     first = Activity.objects.filter(series=rota).order_by("starts_at").first()
     if first is not None:
-        signups.slot_sign_up(slot=first.slots.get(), membership=people[0])
+        services.slot_sign_up(slot=first.slots.get(), membership=people[0])
 
-    from dualpower.inventory import services as stock
-
-    pantry = (
-        ("Rice", "kg", 10, 42),
-        ("Tinned beans", "tins", 24, 70),
-        ("Cooking oil", "bottles", 6, 15),
-        ("Nappies", "packs", 4, 9),
-        ("Hygiene kits", "kits", 5, 3),  # below its level: the badge and the alert show
-    )
-    for name, unit, low, amount in pantry:
-        item = stock.item_create(
-            community=community,
-            by=rosa,
-            name=name,
-            unit=unit,
-            low_threshold=low,
-            location="Church hall pantry",
-        )
-        stock.stock_in(item=item, quantity=amount + 4, by=rosa, reason="Food bank pick-up")
-        stock.stock_out(item=item, quantity=4, by=people[5], reason="Saturday distribution")
-    # Food from the pantry going to a mutual aid request (the aid demo runs before this one).
-    from dualpower.aid.models import AidRequest
-
-    food_request = AidRequest.objects.filter(community=community, category="food").order_by("pk").first()
-    if food_request is not None:
-        rice = community.inventory_items.get(name="Rice")
-        stock.stock_out(item=rice, quantity=5, by=rosa, reason="Food box", aid_request=food_request)
-    demo.say("Activities: food distribution, tenants' clinic, accompaniment rota; pantry inventory.")
+    demo.say("Activities: food distribution, tenants' clinic, accompaniment rota.")

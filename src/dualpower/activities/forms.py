@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.activities.models import Series, TrustRole
@@ -33,9 +34,9 @@ class SeriesForm(forms.Form):
         required=False,
         help_text=_("A neighbourhood or a known place, never a home address."),
     )
-    group = forms.ModelChoiceField(
+    group: forms.ModelChoiceField[WorkingGroup] = forms.ModelChoiceField(
         label=_("Working group"),
-        queryset=WorkingGroup.objects.none(),
+        queryset=None,  # the community's groups, set by __init__
         required=False,
         empty_label=_("None"),
         help_text=_("Conveners start activities for a group they convene."),
@@ -63,9 +64,9 @@ class SeriesForm(forms.Form):
         label=_("How long (minutes)"), min_value=1, max_value=24 * 60, initial=120
     )
 
-    def __init__(self, *args: Any, groups: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: QuerySet[WorkingGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups if groups is not None else WorkingGroup.objects.none()
+        cast("forms.ModelChoiceField[WorkingGroup]", self.fields["group"]).queryset = groups
 
 
 class SlotForm(forms.Form):
@@ -80,10 +81,12 @@ class SlotForm(forms.Form):
 
     def __init__(self, *args: Any, roles: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["required_role"].queryset = roles if roles is not None else TrustRole.objects.none()
+        cast("forms.ModelChoiceField[TrustRole]", self.fields["required_role"]).queryset = (
+            roles if roles is not None else TrustRole.objects.none()
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("label") and not data.get("capacity"):
             self.add_error("capacity", _("How many places?"))
         return data

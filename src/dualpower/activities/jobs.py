@@ -1,20 +1,18 @@
-"""The activities' clock jobs: keep occurrences generated ahead, and remind people the day before."""
+"""The activities' clock jobs: keep occurrences generated ahead, and remind people the day before.
+Registered in registrations.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from dualpower.activities import services, signups
-from dualpower.ops import schedule
+from dualpower.activities import services
 
 
-@schedule.job("activities.generate")
 def generate_occurrences(now: datetime) -> str:
     made = services.generate_all(now)
     return f"{made} occurrences made" if made else ""
 
 
-@schedule.job("activities.remind")
 def remind_the_day_before(now: datetime) -> str:
-    sent = signups.remind_due(now)
+    sent = services.remind_due(now)
     return f"{sent} reminders sent" if sent else ""

@@ -13,7 +13,7 @@ from typing import Any
 import rules
 
 from dualpower.activities.models import Activity, Organiser, Series, Slot
-from dualpower.groups.models import GroupMembership
+from dualpower.groups.selectors import convened_group_ids
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import community_of, is_acting_coordinator, is_admitted, is_member
 
@@ -44,9 +44,7 @@ def convenes_a_group(user: Any, obj: Any) -> bool:
     membership = membership_for(user, community_of(obj))
     if membership is None:
         return False
-    return GroupMembership.objects.filter(
-        membership=membership, is_convener=True, status=GroupMembership.Status.ACTIVE
-    ).exists()
+    return bool(convened_group_ids(membership=membership))
 
 
 @rules.predicate

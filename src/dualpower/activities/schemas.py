@@ -16,7 +16,7 @@ class SignUpOut(Schema):
     no_show: bool
 
     @staticmethod
-    def resolve_display_name(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_display_name(obj) -> str:
         return obj.membership.display_name
 
 
@@ -29,11 +29,11 @@ class SlotOut(Schema):
     signups: list[SignUpOut]
 
     @staticmethod
-    def resolve_required_role(obj) -> str | None:  # type: ignore[no-untyped-def]
+    def resolve_required_role(obj) -> str | None:
         return obj.required_role.slug if obj.required_role_id else None
 
     @staticmethod
-    def resolve_signups(obj) -> list:  # type: ignore[no-untyped-def]
+    def resolve_signups(obj) -> list:
         return list(obj.signups.all())
 
 
@@ -49,20 +49,20 @@ class ActivityOut(Schema):
     slots: list[SlotOut]
 
     @staticmethod
-    def resolve_title(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_title(obj) -> str:
         return obj.series.title
 
     @staticmethod
-    def resolve_place(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_place(obj) -> str:
         return obj.series.place
 
     @staticmethod
-    def resolve_my_signup_id(obj) -> int | None:  # type: ignore[no-untyped-def]
+    def resolve_my_signup_id(obj) -> int | None:
         signup = getattr(obj, "my_signup", None)
         return signup.pk if signup is not None else None
 
     @staticmethod
-    def resolve_slots(obj) -> list:  # type: ignore[no-untyped-def]
+    def resolve_slots(obj) -> list:
         return list(obj.slots.all())
 
 
@@ -117,15 +117,15 @@ class SeriesOut(Schema):
     organisers: list[int]
 
     @staticmethod
-    def resolve_group(obj) -> str | None:  # type: ignore[no-untyped-def]
+    def resolve_group(obj) -> str | None:
         return obj.group.slug if obj.group_id else None
 
     @staticmethod
-    def resolve_slots(obj) -> list:  # type: ignore[no-untyped-def]
+    def resolve_slots(obj) -> list:
         return list(obj.slot_templates.all())
 
     @staticmethod
-    def resolve_organisers(obj) -> list[int]:  # type: ignore[no-untyped-def]
+    def resolve_organisers(obj) -> list[int]:
         return sorted(obj.organiser_places.values_list("membership_id", flat=True))
 
 
@@ -148,7 +148,7 @@ class ScheduleChangeOut(Schema):
     added: int = Field(..., description="Dates the new schedule made.")
 
     @staticmethod
-    def resolve_kept(obj) -> list[int]:  # type: ignore[no-untyped-def]
+    def resolve_kept(obj) -> list[int]:
         return [a.pk for a in obj.kept]
 
 
@@ -173,7 +173,7 @@ class FeedbackOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def resolve_display_name(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_display_name(obj) -> str:
         return obj.membership.display_name
 
 
@@ -207,5 +207,5 @@ class HolderOut(Schema):
     granted_at: dt.datetime
 
     @staticmethod
-    def resolve_display_name(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_display_name(obj) -> str:
         return obj.membership.display_name

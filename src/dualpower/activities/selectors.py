@@ -8,10 +8,21 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualpower.activities.models import Activity, Feedback, RoleGrant, Series, SignUp, Slot, TrustRole, Vouch
+from dualpower.activities.models import (
+    Activity,
+    Feedback,
+    Organiser,
+    RoleGrant,
+    Series,
+    SignUp,
+    Slot,
+    TrustRole,
+    Vouch,
+)
 from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
+from dualpower.members.selectors import members_of
 
 UPCOMING_DAYS = 28
 
@@ -104,8 +115,10 @@ def series_get(*, community: Community, pk: int) -> Series:
     return series
 
 
-def series_organisers(*, series: Series) -> QuerySet[Membership]:
-    return Membership.objects.filter(organiser_places__series=series).order_by("display_name", "pk")
+def series_organisers(*, series: Series) -> list[Membership]:
+    """The series' organisers, by name."""
+    places = Organiser.objects.filter(series=series).select_related("membership")
+    return [o.membership for o in places.order_by("membership__display_name", "membership_id")]
 
 
 def series_next(
@@ -179,17 +192,29 @@ def vouch_counts(*, role: TrustRole) -> dict[int, int]:
 
 def vouchable(*, community: Community) -> QuerySet[Membership]:
     """People who can be vouched for: active members and coordinators (observers do not take part)."""
-    return Membership.objects.filter(
-        community=community,
-        status=Membership.Status.ACTIVE,
-        role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR],
-    ).order_by("display_name", "pk")
+    return members_of(community=community).filter(
+        role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR]
+    )
 
 
 def member_get(*, community: Community, pk: int) -> Membership:
-    membership = Membership.objects.filter(
-        community=community, pk=pk, status=Membership.Status.ACTIVE
-    ).first()
+    membership = members_of(community=community).filter(pk=pk).first()
     if membership is None:
         raise NotFound(_("Nobody with id %(id)s is a member here.") % {"id": pk})
     return membership
+
+
+def organiser_ids(*, community: Community) -> set[int]:
+    """Membership ids of the organisers of the community's active series (they look after the
+    stock their activities use, e.g. in the inventory)."""
+    return set(
+        Organiser.objects.filter(series__community=community, series__is_active=True).values_list(
+            "membership_id", flat=True
+        )
+    )
+
+
+def signed_up_people(*, activity: Activity) -> list[Membership]:
+    """Who holds a place in ``activity`` (once per place they hold), by name."""
+    places = SignUp.objects.filter(activity=activity).select_related("membership")
+    return [s.membership for s in places.order_by("membership__display_name", "membership_id")]

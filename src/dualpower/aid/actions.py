@@ -6,20 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dualpower.aid import services
-from dualpower.assemblies import actions
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Membership
+from dualpower.members.selectors import members_of
 
 
 def _member(community: Community, params: Any) -> Membership:
     raw = params.get("membership") if hasattr(params, "get") else None
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise InvalidInput(_("Name the member by their membership number."), field="actions")
-    found = Membership.objects.filter(community=community, pk=raw, status=Membership.Status.ACTIVE).first()
+    found = members_of(community=community).filter(pk=raw).first()
     if found is None:
         raise InvalidInput(_("There is no active member with this number here."), field="actions")
     return found
@@ -62,24 +61,3 @@ def describe_retention(community: Community, params: Any) -> str:
     return _("Keep the private details of closed aid requests for %(n)d days, then erase them.") % {
         "n": _days(params)
     }
-
-
-def register() -> None:
-    actions.register(
-        actions.ActionKind(
-            key="aid.grant_dispatcher",
-            label=gettext_lazy("Choose an aid dispatcher"),
-            validate=validate_dispatcher,
-            run=run_dispatcher,
-            describe=describe_dispatcher,
-        )
-    )
-    actions.register(
-        actions.ActionKind(
-            key="aid.set_retention",
-            label=gettext_lazy("Set how long aid requests' private details are kept"),
-            validate=validate_retention,
-            run=run_retention,
-            describe=describe_retention,
-        )
-    )

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from dualpower.aid import engine, lifecycle, reasons, selectors, services, stats
+from dualpower.aid import engine, reasons, selectors, services, stats
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest
 from dualpower.aid.schemas import (
     AcceptIn,
@@ -35,7 +35,7 @@ from dualpower.aid.schemas import (
     RequestOut,
     SuggestionOut,
 )
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
@@ -165,7 +165,7 @@ def request_accept(request: HttpRequest, slug: str, code: str, payload: AcceptIn
         offer = AidOffer.objects.filter(pk=payload.offer, community=found.community, volunteer=me).first()
         if offer is None:
             raise InvalidInput(_("That is not one of your offers."), field="offer")
-    match = lifecycle.match_accept(request=found, volunteer=me, quantity=payload.quantity, offer=offer)
+    match = services.match_accept(request=found, volunteer=me, quantity=payload.quantity, offer=offer)
     return Status(201, selectors.match_view(match))
 
 
@@ -227,7 +227,7 @@ def request_propose(request: HttpRequest, slug: str, code: str, payload: Propose
     )
     if offer is None:
         raise InvalidInput(_("No such offer in this community."), field="offer")
-    match = lifecycle.match_propose(
+    match = services.match_propose(
         request=found,
         volunteer=offer.volunteer,
         offer=offer,
@@ -249,22 +249,22 @@ def match_detail(request: HttpRequest, slug: str, match_id: int) -> dict[str, An
 @router.post(MATCH + "/confirm", response=MatchOut)
 def match_confirm(request: HttpRequest, slug: str, match_id: int, payload: ConfirmIn) -> dict[str, Any]:
     match = _match(request, slug, match_id, "aid.confirm_match")
-    if payload.side not in (None, lifecycle.VOLUNTEER, lifecycle.REQUESTER):
+    if payload.side not in (None, services.VOLUNTEER, services.REQUESTER):
         raise InvalidInput(_("The side is volunteer or requester."), field="side")
-    done = lifecycle.match_confirm(match=match, by=_me(request, match.request.community), side=payload.side)
+    done = services.match_confirm(match=match, by=_me(request, match.request.community), side=payload.side)
     return selectors.match_view(done)
 
 
 @router.post(MATCH + "/start", response=MatchOut)
 def match_start(request: HttpRequest, slug: str, match_id: int) -> dict[str, Any]:
     match = _match(request, slug, match_id, "aid.act_on_match")
-    return selectors.match_view(lifecycle.match_start(match=match, by=_me(request, match.request.community)))
+    return selectors.match_view(services.match_start(match=match, by=_me(request, match.request.community)))
 
 
 @router.post(MATCH + "/deliver", response=MatchOut)
 def match_deliver(request: HttpRequest, slug: str, match_id: int, payload: DeliverIn) -> dict[str, Any]:
     match = _match(request, slug, match_id, "aid.act_on_match")
-    done = lifecycle.match_deliver(
+    done = services.match_deliver(
         match=match, delivered=payload.delivered, by=_me(request, match.request.community)
     )
     return selectors.match_view(done)
@@ -273,7 +273,7 @@ def match_deliver(request: HttpRequest, slug: str, match_id: int, payload: Deliv
 @router.post(MATCH + "/release", response=MatchOut)
 def match_release(request: HttpRequest, slug: str, match_id: int, payload: ReasonIn) -> dict[str, Any]:
     match = _match(request, slug, match_id, "aid.act_on_match")
-    done = lifecycle.match_release(
+    done = services.match_release(
         match=match, by=_me(request, match.request.community), reason=payload.reason
     )
     return selectors.match_view(done)
@@ -282,7 +282,7 @@ def match_release(request: HttpRequest, slug: str, match_id: int, payload: Reaso
 @router.post(MATCH + "/feedback", response=MatchOut)
 def match_feedback(request: HttpRequest, slug: str, match_id: int, payload: AidFeedbackIn) -> dict[str, Any]:
     match = _match(request, slug, match_id, "aid.feedback_match")
-    done = lifecycle.match_feedback(match=match, by=_me(request, match.request.community), text=payload.text)
+    done = services.match_feedback(match=match, by=_me(request, match.request.community), text=payload.text)
     return selectors.match_view(done)
 
 

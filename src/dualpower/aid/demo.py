@@ -10,9 +10,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from dualpower.aid import lifecycle, services
+from dualpower.aid import services
 from dualpower.aid.models import AidOffer, Privacy
-from dualpower.ops.demo import NEIGHBOURHOODS, Demo, register
+from dualpower.demo import NEIGHBOURHOODS, Demo
 
 REQUESTS: tuple[tuple[str, str, int, int, str, str], ...] = (
     # category, description, urgency, quantity, unit, privacy
@@ -52,7 +52,6 @@ OFFERS: tuple[tuple[list[str], str, str, int | None, str], ...] = (
 )
 
 
-@register
 def load_aid(demo: Demo) -> None:
     community, rng = demo.community, demo.rng
     dispatcher = demo.coordinator
@@ -107,13 +106,13 @@ def load_aid(demo: Demo) -> None:
         fitting = [o for o in offers if cat in o.categories and o.volunteer_id != request.requester_id]
         if i < 4 and fitting:
             offer = fitting[0]
-            match = lifecycle.match_propose(
+            match = services.match_propose(
                 request=request, volunteer=offer.volunteer, offer=offer, by=dispatcher
             )
             if request.requester is None:
-                lifecycle.match_confirm(match=match, by=dispatcher, side=lifecycle.REQUESTER)
+                services.match_confirm(match=match, by=dispatcher, side=services.REQUESTER)
             else:
-                lifecycle.match_confirm(match=match, by=request.requester, side=lifecycle.REQUESTER)
-            lifecycle.match_confirm(match=match, by=offer.volunteer, side=lifecycle.VOLUNTEER)
-            lifecycle.match_deliver(match=match, delivered=request.quantity, by=offer.volunteer)
+                services.match_confirm(match=match, by=request.requester, side=services.REQUESTER)
+            services.match_confirm(match=match, by=offer.volunteer, side=services.VOLUNTEER)
+            services.match_deliver(match=match, delivered=request.quantity, by=offer.volunteer)
     demo.say("Mutual aid: 10 requests (4 fulfilled), 8 offers, the coordinator is a dispatcher.")

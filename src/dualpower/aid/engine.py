@@ -3,7 +3,7 @@
 Requests become Needs and active offers become Offers (with their remaining capacity); the engine
 ranks and assigns; the results come back as model objects with the engine's reasons, as codes that
 aid/reasons.py words in the reader's language when they are shown. Nothing is written here: a
-dispatcher reviews suggestions and proposals, then confirms through lifecycle.py.
+dispatcher reviews suggestions and proposals, then confirms through services/matches.py.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualpower.aid import lifecycle
 from dualpower.aid import reasons as aid_reasons
+from dualpower.aid import services
 from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest, AidSettings
 from dualpower.aid.selectors import SEEN_MATCH, offer_remaining, period_start
-from dualpower.aid.services import settings_for
 from dualpower.community.models import Community
 from dualpower.core import matching
 from dualpower.errors import DomainError
@@ -37,7 +36,7 @@ def _key(name: str) -> str:
 
 
 def distances_for(community: Community, names: set[str]) -> matching.Distances:
-    table = settings_for(community).distances or []
+    table = services.settings_for(community).distances or []
     pairs = [(_key(a), _key(b), float(km)) for a, b, km in table]
     return matching.Distances.of(pairs, neighbourhoods={_key(n) for n in names})
 
@@ -226,7 +225,8 @@ def suggestions_for(request: AidRequest, *, limit: int = 5) -> list[Suggestion]:
     busy = set(
         AidMatch.objects.filter(request=request, status__in=LIVE_MATCH).values_list("volunteer_id", flat=True)
     )
-    busy.add(request.requester_id)
+    if request.requester_id is not None:
+        busy.add(request.requester_id)
     prepared = offer_index(request.community, now=now)
     need = need_of(request)
     if need.neighbourhood in prepared.distances.neighbourhoods:
@@ -305,7 +305,7 @@ def batch_propose(
         try:
             with transaction.atomic():
                 made.append(
-                    lifecycle.match_propose(
+                    services.match_propose(
                         request=request,
                         volunteer=offer.volunteer,
                         offer=offer,

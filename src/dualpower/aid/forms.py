@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -79,11 +79,11 @@ class RequestForm(forms.Form):
         label=_("Safety notes"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    PRIVATE = ("contact", "address", "health", "immigration", "safety")
+    PRIVATE: tuple[str, ...] = ("contact", "address", "health", "immigration", "safety")
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = categories
+        cast(forms.ChoiceField, self.fields["category"]).choices = categories
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -158,7 +158,7 @@ class OfferForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["categories"].choices = categories
+        cast(forms.ChoiceField, self.fields["categories"]).choices = categories
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -193,4 +193,4 @@ class FiltersForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Any")), *categories]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("Any")), *categories]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dualpower.aid import notify
 from dualpower.aid.models import CLOSED_STATUSES, AidRequest, AidSettings
-from dualpower.community.models import Community
+from dualpower.community.selectors import communities_all
 from dualpower.community.services import audit_record
 
 DEFAULT_RETENTION_DAYS = AidSettings._meta.get_field("retention_days").default
@@ -28,7 +28,7 @@ def erase_expired(now: datetime) -> str:
     network's statistics; who it was and where they live does not."""
     chosen = _settings_by_community()
     erased = 0
-    for community in Community.objects.filter(aid_requests__sealed__gt="").distinct():
+    for community in communities_all().filter(aid_requests__sealed__gt="").distinct():
         days = chosen[community.pk].retention_days if community.pk in chosen else DEFAULT_RETENTION_DAYS
         due = AidRequest.objects.filter(
             community=community, status__in=CLOSED_STATUSES, closed_at__lte=now - timedelta(days=days)
@@ -53,7 +53,7 @@ def flag_stale(now: datetime) -> str:
     chosen = _settings_by_community()
     flagged = 0
     open_statuses = [s for s in AidRequest.Status.values if s not in CLOSED_STATUSES]
-    for community in Community.objects.filter(aid_requests__status__in=open_statuses).distinct():
+    for community in communities_all().filter(aid_requests__status__in=open_statuses).distinct():
         days = chosen[community.pk].stale_days if community.pk in chosen else DEFAULT_STALE_DAYS
         due = AidRequest.objects.filter(
             Q(stale_since__isnull=True),

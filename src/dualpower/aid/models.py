@@ -57,7 +57,7 @@ class AidSettings(models.Model):
 
 
 class AidCategory(models.Model):
-    """A category the community added to the built-in list (services.BUILTIN_CATEGORIES)."""
+    """A category the community added to the built-in list (selectors.BUILTIN_CATEGORIES)."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="aid_categories")
     key = models.SlugField(max_length=40)

@@ -9,9 +9,19 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dualpower.aid import crypto
-from dualpower.aid.models import LIVE_MATCH, AidMatch, AidOffer, AidRequest, Privacy
+from dualpower.aid.models import (
+    LIVE_MATCH,
+    AidCategory,
+    AidMatch,
+    AidOffer,
+    AidRequest,
+    DispatcherRole,
+    Privacy,
+)
 from dualpower.aid.reasons import from_json, to_json
 from dualpower.aid.roles import is_dispatcher_member, volunteer_categories
 from dualpower.community.models import Community
@@ -20,6 +30,34 @@ from dualpower.members.models import Membership
 SEEN_MATCH = (*LIVE_MATCH, AidMatch.Status.FULFILLED)
 # Details open to the volunteer only while the match is confirmed by both and not yet over.
 DETAIL_MATCH = (AidMatch.Status.CONFIRMED, AidMatch.Status.IN_PROGRESS)
+
+# Issue 6's list; a community adds its own (AidCategory).
+BUILTIN_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("housing", gettext_noop("Housing and shelter")),
+    ("food", gettext_noop("Food")),
+    ("physical-health", gettext_noop("Physical health")),
+    ("mental-health", gettext_noop("Mental health")),
+    ("childcare", gettext_noop("Childcare")),
+    ("elder-care", gettext_noop("Elder care")),
+    ("education", gettext_noop("Education and skills")),
+    ("transport", gettext_noop("Transport")),
+    ("legal", gettext_noop("Legal support")),
+    ("safety", gettext_noop("Safety accompaniment and community defence")),
+    ("money", gettext_noop("Money")),
+    ("goods", gettext_noop("Goods")),
+    ("other", gettext_noop("Other")),
+)
+
+
+def categories_for(community: Community) -> list[tuple[str, str]]:
+    """(key, name) of every category this community uses: built-in first, then its own."""
+    out = [(key, _(name)) for key, name in BUILTIN_CATEGORIES]
+    out += [(c.key, c.name) for c in AidCategory.objects.filter(community=community)]
+    return out
+
+
+def category_name(community: Community, key: str) -> str:
+    return dict(categories_for(community)).get(key, key)
 
 
 def period_start(period: str, now: datetime) -> datetime:
@@ -112,8 +150,6 @@ def request_filtered(
 
 def request_view(request: AidRequest, membership: Membership | None) -> dict[str, Any]:
     """The fields of ``request`` that ``membership`` may see. Call only after may_see_request."""
-    from dualpower.aid.services import category_name
-
     out: dict[str, Any] = {
         "code": request.code,
         "category": request.category,
@@ -140,7 +176,7 @@ def request_view(request: AidRequest, membership: Membership | None) -> dict[str
     if dispatcher:
         out["contact_channel"] = request.contact_channel
         out["contact_language"] = request.contact_language
-        out["taken_by"] = request.taken_by.display_name if request.taken_by_id else ""
+        out["taken_by"] = request.taken_by.display_name if request.taken_by is not None else ""
         out["stale_since"] = request.stale_since
         out["referred_to"] = request.referred_to
     if may_see_details(membership, request):
@@ -208,8 +244,6 @@ def offers_visible(*, community: Community, membership: Membership | None) -> li
 
 
 def offer_view(offer: AidOffer, *, now: datetime | None = None) -> dict[str, Any]:
-    from dualpower.aid.services import category_name
-
     return {
         "id": offer.pk,
         "volunteer": offer.volunteer.display_name,
@@ -236,3 +270,19 @@ def my_matches(membership: Membership) -> QuerySet[AidMatch]:
 
 def stale_requests(community: Community) -> QuerySet[AidRequest]:
     return AidRequest.objects.filter(community=community, stale_since__isnull=False)
+
+
+def dispatcher_ids(*, community: Community) -> set[int]:
+    """Membership ids of the community's dispatchers (for apps that tell them things, e.g. the
+    inventory's low-stock alert)."""
+    return set(DispatcherRole.objects.filter(community=community).values_list("membership_id", flat=True))
+
+
+def request_by_code(*, community: Community, code: str) -> AidRequest | None:
+    """The community's request with this code (any case, surrounding spaces ignored), or None."""
+    return AidRequest.objects.filter(community=community, code__iexact=code.strip()).first()
+
+
+def requests_in_category(*, community: Community, category: str) -> QuerySet[AidRequest]:
+    """The community's requests in ``category``, oldest first."""
+    return AidRequest.objects.filter(community=community, category=category).order_by("pk")

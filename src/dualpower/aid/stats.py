@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dualpower.aid.models import CLOSED_STATUSES, LIVE_MATCH, AidMatch, AidRequest, Urgency
-from dualpower.aid.services import category_name
+from dualpower.aid.selectors import category_name
 from dualpower.community.models import Community
 
 OPEN = [s for s in AidRequest.Status.values if s not in CLOSED_STATUSES]
@@ -66,10 +66,12 @@ def dispatcher_dashboard(community: Community) -> dict[str, Any]:
         for created, first in reqs.filter(first_response_at__isnull=False).values_list(
             "created_at", "first_response_at"
         )
+        if first is not None
     ]
     fulfilled = [
         done - created
         for created, done in reqs.filter(fulfilled_at__isnull=False).values_list("created_at", "fulfilled_at")
+        if done is not None
     ]
     load = (
         AidMatch.objects.filter(request__community=community)

@@ -6,7 +6,7 @@ its change through its own app's services and writes its audit entry with
 ``decision_ref=decision.ref``; if any raises, nothing changes and the failure is shown on the
 proposal.
 
-Apps register their kinds in AppConfig.ready():
+Apps register their kinds in their ``registrations.py``:
 
     from dualpower.assemblies import actions
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.assemblies import selectors, services
 from dualpower.assemblies.models import Assembly, Delegation, Proposal
 from dualpower.assemblies.schemas import (
@@ -31,6 +31,7 @@ from dualpower.assemblies.schemas import (
 )
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound, PermissionDenied
+from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.permissions import check
@@ -224,7 +225,7 @@ def vote_delete(request: HttpRequest, slug: str, assembly_slug: str, proposal_id
 def delegation_create(request: HttpRequest, slug: str, assembly_slug: str, payload: DelegationIn) -> Any:
     assembly = _assembly(request, slug, assembly_slug)
     check(request, "assemblies.delegate", assembly)
-    target = Membership.objects.filter(community=assembly.community, pk=payload.delegate).first()
+    target = member_selectors.membership_find(community=assembly.community, pk=payload.delegate)
     if target is None:
         raise InvalidInput(_("There is no such member here."), field="delegate")
     proposal = None

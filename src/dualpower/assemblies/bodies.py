@@ -1,7 +1,7 @@
 """Who sits in an assembly: each kind of body says who its voters and observers are.
 
 The general assembly and working groups are defined here; other apps register the bodies they
-own in their AppConfig.ready() — the delegates app says who sits in a spokescouncil, the co-ops
+own in their ``registrations.py`` — the delegates app says who sits in a spokescouncil, the co-ops
 app who the members of a co-op's assembly are:
 
     from dualpower.assemblies import bodies
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from dualpower.assemblies.models import Assembly
+from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 
 Members = Callable[[Assembly], QuerySet[Membership]]
@@ -39,21 +40,21 @@ def register(kind: str, *, voters: Members, observers: Members | None = None) ->
 
 
 def _active(assembly: Assembly) -> QuerySet[Membership]:
-    return Membership.objects.filter(community=assembly.community, status=Membership.Status.ACTIVE)
+    return member_selectors.members_of(community=assembly.community)
 
 
 def voters_of(assembly: Assembly) -> QuerySet[Membership]:
     """Active memberships eligible to vote in ``assembly`` (none if its kind is not registered)."""
     body = _registry.get(assembly.kind)
     if body is None:
-        return Membership.objects.none()
+        return _active(assembly).none()
     return body.voters(assembly)
 
 
 def observers_of(assembly: Assembly) -> QuerySet[Membership]:
     body = _registry.get(assembly.kind)
     if body is None or body.observers is None:
-        return Membership.objects.none()
+        return _active(assembly).none()
     return body.observers(assembly)
 
 

@@ -9,15 +9,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import actions, processes
 from dualpower.assemblies.models import Assembly, Policy
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.errors import InvalidInput, NotFound
+from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Application, Membership
 
 EDITABLE = (
@@ -44,7 +43,7 @@ def _id(params: actions.Params, key: str) -> int:
 
 
 def _application(community: Community, params: actions.Params) -> Application:
-    app = Application.objects.filter(pk=_id(params, "application"), community=community).first()
+    app = member_selectors.application_find(community=community, pk=_id(params, "application"))
     if app is None:
         raise InvalidInput(_("There is no such application in this community."), field="actions")
     if app.status != Application.Status.PENDING:
@@ -57,7 +56,7 @@ def validate_admit(community: Community, params: actions.Params) -> dict[str, An
 
 
 def describe_admit(community: Community, params: actions.Params) -> str:
-    app = Application.objects.filter(pk=params.get("application"), community=community).first()
+    app = member_selectors.application_find(community=community, pk=params.get("application"))
     return _("Admit %(name)s as a member") % {"name": app.display_name if app else "?"}
 
 
@@ -74,7 +73,7 @@ def run_admit(*, community: Community, params: actions.Params, decision: actions
 
 
 def _membership(community: Community, params: actions.Params) -> Membership:
-    m = Membership.objects.filter(pk=_id(params, "membership"), community=community, status="active").first()
+    m = member_selectors.membership_find(community=community, pk=_id(params, "membership"), active=True)
     if m is None:
         raise InvalidInput(_("That person is not an active member of this community."), field="actions")
     return m
@@ -91,7 +90,7 @@ def validate_role(community: Community, params: actions.Params) -> dict[str, Any
 
 
 def describe_role(community: Community, params: actions.Params) -> str:
-    m = Membership.objects.filter(pk=params.get("membership"), community=community).first()
+    m = member_selectors.membership_find(community=community, pk=params.get("membership"))
     role = dict(Membership.Role.choices).get(str(params.get("role")), params.get("role"))
     return _("Give %(name)s the role %(role)s") % {"name": m.display_name if m else "?", "role": role}
 
@@ -122,7 +121,7 @@ def _policy(community: Community, params: actions.Params) -> Policy:
 
 
 def _clean_value(name: str, value: Any) -> Any:
-    field = Policy._meta.get_field(name)
+    field = Policy.setting(name)
     if name == "default_process":
         return processes.get(str(value)).key
     if name in ("secret_ballots", "results_hidden_until_close", "liquid_delegation"):
@@ -178,10 +177,13 @@ def validate_policy(community: Community, params: actions.Params) -> dict[str, A
 
 
 def describe_policy(community: Community, params: actions.Params) -> str:
-    assembly = Assembly.objects.filter(pk=params.get("assembly"), community=community).first()
+    raw = params.get("assembly")
+    assembly = (
+        Assembly.objects.filter(pk=int(str(raw)), community=community).first() if str(raw).isdigit() else None
+    )
     parts = []
     for key, value in dict(params.get("changes") or {}).items():
-        label = Policy._meta.get_field(key).verbose_name
+        label = Policy.setting(key).verbose_name
         parts.append(f"{label}: {value}")
     return _("Change how %(a)s decides — %(c)s") % {
         "a": assembly.name if assembly else "?",
@@ -207,33 +209,3 @@ def run_policy(*, community: Community, params: actions.Params, decision: action
         decision_ref=decision.ref,
     )
     return _("The policy of %(a)s is changed.") % {"a": policy.assembly.name}
-
-
-def register() -> None:
-    actions.register(
-        actions.ActionKind(
-            key="members.admit",
-            label=gettext_lazy("Admit an applicant"),
-            validate=validate_admit,
-            run=transaction.atomic(run_admit),
-            describe=describe_admit,
-        )
-    )
-    actions.register(
-        actions.ActionKind(
-            key="members.role",
-            label=gettext_lazy("Grant or revoke a role"),
-            validate=validate_role,
-            run=run_role,
-            describe=describe_role,
-        )
-    )
-    actions.register(
-        actions.ActionKind(
-            key="assemblies.change_policy",
-            label=gettext_lazy("Change how an assembly decides (its policy)"),
-            validate=validate_policy,
-            run=run_policy,
-            describe=describe_policy,
-        )
-    )

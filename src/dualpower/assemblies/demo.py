@@ -7,13 +7,16 @@ approval poll, a proposal open for votes and one in discussion.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from dualpower.assemblies import bodies, notify, services
 from dualpower.assemblies.models import Proposal
-from dualpower.ops.demo import Demo, register
+
+if TYPE_CHECKING:
+    from dualpower.demo import Demo
 
 
 def _voters(demo: Demo) -> list:
@@ -21,7 +24,6 @@ def _voters(demo: Demo) -> list:
     return list(bodies.voters_of(assembly).order_by("id"))
 
 
-@register
 def load_assemblies(demo: Demo) -> None:
     # Records of the past, and demo people with made-up addresses: nobody is notified.
     with notify.held():
@@ -37,7 +39,7 @@ def _load(demo: Demo) -> None:
     rng = demo.rng
     now = timezone.now()
 
-    def decided(title: str, body: str, process: str, days_ago: int, ballots: list, **kw: object) -> Proposal:
+    def decided(title: str, body: str, process: str, days_ago: int, ballots: list, **kw: Any) -> Proposal:
         start = now - timedelta(days=days_ago)
         p = services.proposal_create(
             assembly=ga,
@@ -53,7 +55,7 @@ def _load(demo: Demo) -> None:
         when = start + timedelta(days=2)
         for voter, ballot in ballots:
             services.vote_cast(proposal=p, by=voter, now=when, **ballot)
-        services.proposal_close(proposal=p, now=p.voting_closes_at + timedelta(minutes=1))
+        services.proposal_close(proposal=p, now=_just_after_close(p))
         return p
 
     # A consensus stopped by one block, with its reason.
@@ -98,7 +100,7 @@ def _load(demo: Demo) -> None:
     for m in crowd:
         picks = [i for i in ids if rng.random() < 0.5] or [ids[1]]
         services.vote_cast(proposal=poll, by=m, choices=picks, now=start + timedelta(days=2))
-    services.proposal_close(proposal=poll, now=poll.voting_closes_at + timedelta(minutes=1))
+    services.proposal_close(proposal=poll, now=_just_after_close(poll))
 
     # Open now: a proposal in its vote, and one in discussion with a comment.
     open_vote = services.proposal_create(
@@ -123,3 +125,9 @@ def _load(demo: Demo) -> None:
     )
     services.comment_add(proposal=talk, by=demo.coordinator, body="Yes — the education group can help.")
     demo.say("assemblies: general assembly, 3 decisions, 2 open proposals")
+
+
+def _just_after_close(proposal: Proposal) -> datetime:
+    """A minute after the vote's closing time: when the clock closes it."""
+    assert proposal.voting_closes_at is not None  # set when the vote opened
+    return proposal.voting_closes_at + timedelta(minutes=1)

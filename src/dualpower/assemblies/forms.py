@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -47,9 +47,9 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args: Any, default_process: str = "consent", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["process"].choices = processes.choices()
+        cast(forms.ChoiceField, self.fields["process"]).choices = processes.choices()
         self.fields["process"].initial = default_process
-        self.fields["action_kind"].choices = [("", _("Nothing else"))] + [
+        cast(forms.ChoiceField, self.fields["action_kind"]).choices = [("", _("Nothing else"))] + [
             (k.key, str(k.label)) for k in actions.kinds()
         ]
 

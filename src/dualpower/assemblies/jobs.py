@@ -1,7 +1,8 @@
 """Clock jobs: open and close voting windows on time, and remind members before a vote closes.
 
-Registered with ``dualpower.ops.schedule``; they run every minute under ``dualpower worker`` and
-once per ``dualpower tick``. Each is idempotent: running it twice in a minute does nothing new.
+Registered with ``dualpower.clock`` by ``registrations.py``; they run every minute under
+``dualpower worker`` and once per ``dualpower tick``. Each is idempotent: running it twice in a
+minute does nothing new.
 """
 
 from __future__ import annotations
@@ -14,17 +15,15 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies import bodies, notify
-from dualpower.assemblies.closing import proposal_close
 from dualpower.assemblies.models import Participation, Proposal, Reminder, Vote
-from dualpower.assemblies.services import proposal_open_voting
+from dualpower.assemblies.services.outcomes import proposal_close
+from dualpower.assemblies.services.proposals import proposal_open_voting
 from dualpower.errors import Conflict
-from dualpower.ops import schedule
 
 log = logging.getLogger(__name__)
 REMIND_BEFORE = timedelta(days=2)
 
 
-@schedule.job("assemblies.windows")
 def windows(now: datetime) -> str:
     """Close votes whose time is up (amendment votes first), then open votes whose discussion ended."""
     closed = opened = 0
@@ -59,9 +58,9 @@ def _remind(now: datetime) -> int:
             with transaction.atomic():
                 Reminder.objects.create(proposal=proposal, kind="closing_soon")
                 voted = (
-                    Participation.objects.filter(proposal=proposal).values("membership_id")
+                    Participation.objects.filter(proposal=proposal).values_list("membership_id", flat=True)
                     if proposal.is_secret
-                    else Vote.objects.filter(proposal=proposal).values("voter_id")
+                    else Vote.objects.filter(proposal=proposal).values_list("voter_id", flat=True)
                 )
                 waiting = bodies.voters_of(proposal.assembly).exclude(pk__in=voted)
                 notify.send(

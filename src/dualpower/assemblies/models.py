@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -117,6 +118,13 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"Policy of {self.assembly}"
+
+    @classmethod
+    def setting(cls, name: str) -> models.Field[Any, Any]:
+        """The column of the setting ``name`` (its verbose name is how people call it)."""
+        field = cls._meta.get_field(name)
+        assert isinstance(field, models.Field)  # every setting is a column of the policy, not a relation
+        return field
 
 
 class Proposal(models.Model):

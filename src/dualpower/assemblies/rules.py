@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from dualpower.assemblies import bodies
+from dualpower.assemblies import bodies, selectors
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import is_acting_coordinator, is_admitted
@@ -34,18 +34,14 @@ def is_voter(user: Any, obj: Any) -> bool:
 
 @rules.predicate
 def may_propose(user: Any, obj: Any) -> bool:
-    from dualpower.assemblies.services import may_propose as allowed
-
     assembly = _assembly(obj)
-    return assembly is not None and allowed(assembly, membership_for(user, assembly.community))
+    return assembly is not None and selectors.may_propose(assembly, membership_for(user, assembly.community))
 
 
 @rules.predicate
 def may_speak(user: Any, obj: Any) -> bool:
-    from dualpower.assemblies.services import may_speak as allowed
-
     assembly = _assembly(obj)
-    return assembly is not None and allowed(assembly, membership_for(user, assembly.community))
+    return assembly is not None and selectors.may_speak(assembly, membership_for(user, assembly.community))
 
 
 @rules.predicate

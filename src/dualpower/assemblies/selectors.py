@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from dualpower.assemblies import bodies, processes
+from dualpower.assemblies import bodies, processes, sittings
 from dualpower.assemblies.models import (
     Assembly,
     Ballot,
     Delegation,
     Participation,
+    Policy,
     Proposal,
     Vote,
 )
-from dualpower.assemblies.voting import receipt_hash
 from dualpower.community.models import Community
+from dualpower.errors import NotFound
 from dualpower.members.models import Membership
 
 S = Proposal.State
@@ -28,8 +30,6 @@ def assemblies_for(*, community: Community) -> QuerySet[Assembly]:
 
 
 def assembly_get(*, community: Community, slug: str) -> Assembly:
-    from dualpower.errors import NotFound
-
     found = assemblies_for(community=community).filter(slug=slug).first()
     if found is None:
         raise NotFound(_("There is no assembly with that name here."))
@@ -37,8 +37,6 @@ def assembly_get(*, community: Community, slug: str) -> Assembly:
 
 
 def proposal_get(*, assembly: Assembly, pk: Any) -> Proposal:
-    from dualpower.errors import NotFound
-
     try:
         found = (
             Proposal.objects.select_related("assembly__policy", "assembly__community", "author", "outcome")
@@ -211,21 +209,56 @@ def voters_count(assembly: Assembly) -> int:
     return bodies.voters_of(assembly).count()
 
 
-def next_meetings(assembly: Assembly) -> list[Any]:
-    """Upcoming meetings of this assembly, when the meetings app offers them."""
-    try:
-        from dualpower.meetings.selectors import upcoming_meetings
-    except ImportError:
-        return []
-    return list(upcoming_meetings(assembly=assembly, limit=5))
+def next_meetings(assembly: Assembly) -> list[sittings.Sitting]:
+    """Upcoming meetings of this assembly, as the apps that hold meetings register them."""
+    return sittings.upcoming(assembly, limit=5)
 
 
-def meeting_link(proposal: Proposal) -> str:
-    """The page of the meeting whose agenda carries this proposal, if any (meetings app)."""
-    items = getattr(proposal, "agenda_items", None)
-    if items is None:
-        return ""
-    item = items.select_related("meeting").order_by("-meeting__starts_at").first()
-    meeting = getattr(item, "meeting", None)
-    url = getattr(meeting, "get_absolute_url", None)
-    return url() if callable(url) else ""
+def may_propose(assembly: Assembly, by: Membership | None) -> bool:
+    """Whether ``by`` may put a proposal to ``assembly``: its voters (coordinators, if the policy says so)."""
+    if by is None or not bodies.is_voter(assembly, by):
+        return False
+    if assembly.policy.who_may_propose == Policy.Proposers.COORDINATORS:
+        return by.role == Membership.Role.COORDINATOR
+    return True
+
+
+def may_speak(assembly: Assembly, by: Membership | None) -> bool:
+    """Voters and observers of the assembly take part in discussion."""
+    if by is None or by.community_id != assembly.community_id or not by.is_active:
+        return False
+    return bodies.is_voter(assembly, by) or bodies.observers_of(assembly).filter(pk=by.pk).exists()
+
+
+def receipt_hash(proposal_id: int, code: str) -> str:
+    """What a secret ballot keeps of its receipt code: a SHA-256, from which the code cannot be found."""
+    code = "".join(ch for ch in str(code).upper() if ch.isalnum())
+    return hashlib.sha256(f"dualpower-ballot:{proposal_id}:{code}".encode()).hexdigest()
+
+
+def assembly_slug_taken(*, community: Community, slug: str) -> bool:
+    """Whether ``community`` already has an assembly (archived ones included) with this short name."""
+    return Assembly.objects.filter(community=community, slug=slug).exists()
+
+
+def assemblies_all(*, community: Community) -> QuerySet[Assembly]:
+    """Every assembly of ``community``, archived ones included (for other apps' lookups by id or slug)."""
+    return Assembly.objects.filter(community=community)
+
+
+def proposals_of(*, community: Community, assembly: Assembly | None = None) -> QuerySet[Proposal]:
+    """Every proposal in ``community`` (or in one of its assemblies), with its assembly: other apps
+    filter it by id or state."""
+    found = Proposal.objects.filter(assembly__community=community).select_related(
+        "assembly__community", "assembly__policy"
+    )
+    return found.filter(assembly=assembly) if assembly is not None else found
+
+
+def proposals_undecided(*, assembly: Assembly, limit: int = 50) -> list[Proposal]:
+    """Drafts and proposals in discussion or voting, newest first (e.g. to put on a meeting's agenda)."""
+    return list(
+        Proposal.objects.filter(assembly=assembly)
+        .exclude(state__in=[S.CLOSED, S.WITHDRAWN])
+        .order_by("-created_at")[:limit]
+    )

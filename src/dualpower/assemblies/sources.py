@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+
+from dualpower.assemblies.models import Proposal
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class OutsideCount:
     link: str = ""  # the meeting's page
 
 
-Provider = Callable[[Any], list[OutsideCount]]
+Provider = Callable[[Proposal], list[OutsideCount]]
 _registry: dict[str, Provider] = {}
 
 
@@ -37,7 +38,7 @@ def register(key: str, provider: Provider) -> None:
     _registry[key] = provider
 
 
-def counts_for(proposal: Any) -> list[OutsideCount]:
+def counts_for(proposal: Proposal) -> list[OutsideCount]:
     found: list[OutsideCount] = []
     for provider in _registry.values():
         found.extend(provider(proposal))

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from dualpower.assemblies import actions
 from dualpower.budgeting.models import Cycle
 from dualpower.budgeting.services import result_adopt
 from dualpower.community.models import Community
@@ -46,14 +44,3 @@ def describe(community: Community, params: Any) -> str:
     return _("Adopt the counted result of the budget “%(title)s” and start implementing it.") % {
         "title": cycle.title
     }
-
-
-actions.register(
-    actions.ActionKind(
-        key="budgeting.adopt_result",
-        label=gettext_lazy("Adopt a budget's result"),  # lazy: the reader's language
-        validate=validate,
-        run=run,
-        describe=describe,
-    )
-)

@@ -13,9 +13,8 @@ from django.urls import reverse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from dualpower.api import AUTH_OPTIONAL, paginate
-from dualpower.budgeting import selectors, services, voting
-from dualpower.budgeting.importing import cycle_import, read_upload
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
+from dualpower.budgeting import selectors, services
 from dualpower.budgeting.models import Ballot, Cycle, Proposal
 from dualpower.budgeting.schemas import (
     BallotIn,
@@ -32,6 +31,7 @@ from dualpower.budgeting.schemas import (
     ResultOut,
     UpdateIn,
 )
+from dualpower.budgeting.services import cycle_import, read_upload
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
@@ -186,7 +186,7 @@ def ballot_submit(request: HttpRequest, slug: str, cycle_slug: str, payload: Bal
     me = _me(request, cycle.community)
     assert me is not None
     choices = [(c.project, c.points) for c in payload.choices]
-    ballot = voting.ballot_submit(
+    ballot = services.ballot_submit(
         cycle=cycle, voter=me, district=_area(cycle, payload.district), choices=choices
     )
     return Ballot.objects.prefetch_related("entries__proposal").get(pk=ballot.pk)
@@ -199,7 +199,7 @@ def ballot_withdraw(
     cycle = _cycle(request, slug, cycle_slug, "budgeting.vote")
     me = _me(request, cycle.community)
     assert me is not None
-    voting.ballot_withdraw(cycle=cycle, voter=me, district=_area(cycle, district))
+    services.ballot_withdraw(cycle=cycle, voter=me, district=_area(cycle, district))
     return Status(204, None)
 
 

@@ -8,10 +8,4 @@ class BudgetingConfig(AppConfig):
     verbose_name = _("Participatory budgeting")
 
     def ready(self) -> None:
-        from dualpower.budgeting import actions, demo, jobs, rules  # noqa: F401 - registrations
-        from dualpower.budgeting.panels import budgets_panel
-        from dualpower.community import dashboard
-        from dualpower.web import navigation
-
-        navigation.register("budgeting", _("Budgets"), "budgeting:list", order=40)
-        dashboard.register("budgets", budgets_panel)
+        from dualpower.budgeting import registrations  # noqa: F401

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from dualpower.budgeting import paper, services, voting
+from dualpower.budgeting import services
 from dualpower.budgeting.models import Cycle, Proposal
-from dualpower.groups.models import WorkingGroup
+from dualpower.demo import Demo
+from dualpower.groups.selectors import groups_of
 from dualpower.members.models import Membership
-from dualpower.ops.demo import Demo, register
 
 EUR = 100
 LAST_YEAR = (
@@ -81,18 +81,17 @@ def _ballots(
         if skip is not None and voter.pk == skip.pk:
             continue
         chosen = rng.sample(codes, rng.randint(1, 3))
-        voting.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[(c, 1) for c in chosen])
+        services.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[(c, 1) for c in chosen])
     if on_paper:
         lines = [[(c, 1) for c in rng.sample(codes, rng.randint(1, 3))] for _ in range(on_paper)]
-        made = paper.paper_ballots_enter(cycle=cycle, by=demo.coordinator, district=None, ballots=lines)
-        paper.paper_batch_confirm(cycle=cycle, by=demo.member, batch=made[0].batch)
+        made = services.paper_ballots_enter(cycle=cycle, by=demo.coordinator, district=None, ballots=lines)
+        services.paper_batch_confirm(cycle=cycle, by=demo.member, batch=made[0].batch)
 
 
-@register
 def load_budgets(demo: Demo) -> None:
     rng = random.Random(5)
     community = demo.community
-    group = WorkingGroup.objects.filter(community=community).order_by("pk").first()
+    group = groups_of(community=community).order_by("pk").first()
     last = services.cycle_create(
         community=community, by=demo.coordinator, title="Neighbourhood budget 2025", budget=60_000 * EUR,
         description="Sixty thousand euros for projects the neighbourhood proposes and chooses.",

@@ -1,17 +1,20 @@
-"""Forms for the budgeting pages: they parse (money typed as "1,500.50" becomes 150050 cents);
-the services decide."""
+"""Forms for the budgeting pages: they parse (money typed as "1,500.50" becomes 150050 cents, read
+in the reader's language); the services decide."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.budgeting.models import BallotType, Eligibility, Rule
+from dualpower.budgeting.models import BallotType, Eligibility, Proposal, Rule
+from dualpower.clean import clean_amount
+from dualpower.community.models import Community
+from dualpower.errors import InvalidInput
 from dualpower.groups.models import WorkingGroup
+from dualpower.groups.selectors import groups_of
 
 
 class MoneyField(forms.Field):
@@ -23,26 +26,14 @@ class MoneyField(forms.Field):
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "20"})
 
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = str(value or "").strip().replace(",", "").replace(" ", "")
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()
         if not text:
             return None
         try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(_("Write an amount such as 1500 or 1500.50.")) from None
-        cents = amount * 100
-        if cents != cents.to_integral_value() or amount < 0:
-            raise ValidationError(_("Write a positive amount with at most two decimals."))
-        return int(cents)
-
-
-def cents_text(cents: int | None) -> str:
-    """Cents back to what a person types: 150050 → "1500.50"."""
-    if cents is None:
-        return ""
-    whole, part = divmod(cents, 100)
-    return f"{whole}" if part == 0 else f"{whole}.{part:02d}"
+            return clean_amount(text, field="amount", label=str(self.label or _("The amount")))
+        except InvalidInput as exc:
+            raise ValidationError(exc.detail) from None
 
 
 class CycleForm(forms.Form):
@@ -105,9 +96,9 @@ class CycleForm(forms.Form):
     allow_other_district = forms.BooleanField(
         label=_("Voters may also vote in one other district"), required=False
     )
-    working_group = forms.ModelChoiceField(
+    working_group: forms.ModelChoiceField[WorkingGroup] = forms.ModelChoiceField(
         label=_("Working group (feasibility review, paper ballots, tracking)"),
-        queryset=WorkingGroup.objects.none(),
+        queryset=None,  # the community's groups, set by __init__
         required=False,
     )
     development_from = forms.DateTimeField(
@@ -132,10 +123,11 @@ class CycleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
-    def __init__(self, *args: Any, community: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if community is not None:
-            self.fields["working_group"].queryset = WorkingGroup.objects.filter(community=community)  # type: ignore[attr-defined]
+        cast("forms.ModelChoiceField[WorkingGroup]", self.fields["working_group"]).queryset = groups_of(
+            community=community
+        )
 
     def _pairs(self, name: str, money: bool) -> list[tuple[str, Any]]:
         out = []
@@ -180,7 +172,7 @@ class IdeaForm(forms.Form):
 
     def __init__(self, *args: Any, districts: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [
+        cast(forms.ChoiceField, self.fields["district"]).choices = [
             ("", _("The whole community")),
             *[(d.pk, d.name) for d in districts or []],
         ]
@@ -247,16 +239,16 @@ class StatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     spent = MoneyField(label=_("Money spent so far"), required=False)
-    group = forms.ModelChoiceField(
-        label=_("Responsible working group"), queryset=WorkingGroup.objects.none(), required=False
+    group: forms.ModelChoiceField[WorkingGroup] = forms.ModelChoiceField(
+        label=_("Responsible working group"), queryset=None, required=False
     )
 
-    def __init__(self, *args: Any, community: Any = None, **kwargs: Any) -> None:
-        from dualpower.budgeting.models import Proposal
-
+    def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = Proposal.Status.choices
-        self.fields["group"].queryset = WorkingGroup.objects.filter(community=community)  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["status"]).choices = Proposal.Status.choices
+        cast("forms.ModelChoiceField[WorkingGroup]", self.fields["group"]).queryset = groups_of(
+            community=community
+        )
 
 
 class UpdateForm(forms.Form):

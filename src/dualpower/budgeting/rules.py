@@ -13,7 +13,7 @@ from typing import Any
 import rules
 
 from dualpower.budgeting.models import Cycle, Phase, Proposal
-from dualpower.groups.models import GroupMembership
+from dualpower.groups.selectors import is_active_in_group
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import is_acting_coordinator, is_admitted, is_member, is_public_community
 
@@ -47,9 +47,7 @@ def _in_group(user: Any, group_id: int | None, community: Any) -> bool:
     me = membership_for(user, community)
     if me is None:
         return False
-    return GroupMembership.objects.filter(
-        group_id=group_id, membership=me, status=GroupMembership.Status.ACTIVE
-    ).exists()
+    return is_active_in_group(group_id=group_id, membership=me)
 
 
 @rules.predicate

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from dualpower.budgeting.models import Ballot, Cycle, District, Idea, Proposal, Result
-from dualpower.budgeting.money import money
+from dualpower.budgeting.models import Ballot, Cycle, District, Idea, Proposal, Result, Rule
 from dualpower.community.models import Community
+from dualpower.core.choice.formats.pb import parse_pb
+from dualpower.core.choice.pb.mes import explain_voter
+from dualpower.core.choice.pb.outcome import PBOutcome
 from dualpower.errors import NotFound
+from dualpower.formatting import format_money
 from dualpower.members.models import Membership
 
 
@@ -133,10 +137,6 @@ def paper_batches(*, cycle: Cycle) -> list[dict[str, Any]]:
 
 def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[str, Any]]:
     """For a signed-in voter: what their share paid for, in each area they voted in (MES only)."""
-    from dualpower.budgeting.counting import stored_outcome
-    from dualpower.core.choice.formats.pb import parse_pb
-    from dualpower.core.choice.pb.mes import explain_voter
-
     if voter is None or not cycle.is_counted or cycle.rule != "mes":
         return []
     out = []
@@ -156,13 +156,15 @@ def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[s
                 "district": ballot.district,
                 "share": share,
                 "left": left,
-                "share_text": money(share, cycle.currency),
-                "left_text": money(left, cycle.currency),
+                "share_text": format_money(share, cycle.currency, trim=True, empty="—"),
+                "left_text": format_money(left, cycle.currency, trim=True, empty="—"),
                 "payments": [
                     {
                         **p,
                         "paid_cents": round(p["paid"] * unit),
-                        "paid_text": money(round(p["paid"] * unit), cycle.currency),
+                        "paid_text": format_money(
+                            round(p["paid"] * unit), cycle.currency, trim=True, empty="—"
+                        ),
                         "title": _title(cycle, p["project"]),
                     }
                     for p in account["payments"]
@@ -176,3 +178,15 @@ def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[s
 def _title(cycle: Cycle, code: str) -> str:
     proposal = cycle.proposals.filter(code=code).only("title").first()
     return proposal.title if proposal else code
+
+
+def stored_outcome(result: Result) -> PBOutcome:
+    """The rule's outcome as stored, for explaining it again (what a voter's share paid for)."""
+    total = 0
+    return PBOutcome(
+        rule=result.rule if result.rule != Rule.MES else "mes",
+        selected=tuple(result.rule_selected),
+        total_cost=total,
+        settings=MappingProxyType({k: v for k, v in result.settings.items() if k != "unit_cents"}),
+        explanation=tuple(result.explanation),
+    )

@@ -6,11 +6,16 @@ from django.http import HttpRequest
 from ninja import Router
 
 import dualpower
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community import services
 from dualpower.community.models import AuditEntry, Community
 from dualpower.community.schemas import AuditEntryOut, CommunityOut, CommunityPatch, NodeOut
-from dualpower.community.selectors import audit_entries, communities_visible, community_get
+from dualpower.community.selectors import (
+    audit_entries,
+    communities_public,
+    communities_visible,
+    community_get,
+)
 from dualpower.web.permissions import check
 
 router = Router(tags=["node"])
@@ -21,13 +26,13 @@ def node_detail(request: HttpRequest) -> dict[str, object]:
     return {
         "software": "dualpower",
         "version": dualpower.__version__,
-        "communities": list(Community.objects.filter(is_public=True)),
+        "communities": list(communities_public()),
     }
 
 
 @router.get("/communities", response=list[CommunityOut], auth=AUTH_OPTIONAL)
 @paginate
-def community_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+def community_list(request: HttpRequest):
     """The communities listed publicly on this node, and any others I belong to."""
     return communities_visible(user=request.user)
 
@@ -50,7 +55,7 @@ def community_update(request: HttpRequest, slug: str, payload: CommunityPatch) -
 
 @router.get("/communities/{slug}/audit", response=list[AuditEntryOut])
 @paginate
-def audit_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def audit_list(request: HttpRequest, slug: str):
     community = community_get(slug=slug)
     check(request, "community.view_audit", community)
     return audit_entries(community=community)

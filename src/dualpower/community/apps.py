@@ -12,3 +12,6 @@ class CommunityConfig(AppConfig):
     name = "dualpower.community"
     label = "community"
     verbose_name = _("Community")
+
+    def ready(self) -> None:
+        from dualpower.community import registrations  # noqa: F401

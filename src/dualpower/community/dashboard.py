@@ -1,7 +1,8 @@
 """The home dashboard, "what needs me": each app registers a panel here.
 
-A panel is a function ``(request, community) -> Panel | None``; later apps (assemblies,
-budgeting, aid) register theirs in their AppConfig.ready() with ``register``.
+A panel is a function ``(request, community) -> Panel | None``; each app registers its own
+(kept in ``<app>/widgets.py``) from its ``registrations.py`` with ``register``. The registry is
+here, in the lowest app, so that every app can register with it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
 from dualpower.community.models import Community
 
@@ -52,21 +52,3 @@ def rendered_panels(*, request: HttpRequest, community: Community) -> list[tuple
         )
         for panel in panels_for(request=request, community=community)
     ]
-
-
-def community_panel(request: HttpRequest, community: Community) -> Panel | None:
-    """ "Your community": how many members and groups, and what happened last."""
-    from dualpower.community.selectors import community_overview
-
-    if not request.user.has_perm("community.view_audit", community):
-        return None
-    return Panel(
-        key="community",
-        title=_("Your community"),
-        template="community/partials/_panel_community.html",
-        context=community_overview(community=community),
-        order=90,
-    )
-
-
-register("community", community_panel)

@@ -46,5 +46,5 @@ class AuditEntryOut(Schema):
     created_at: datetime
 
     @staticmethod
-    def resolve_actor(obj) -> str | None:  # type: ignore[no-untyped-def]
+    def resolve_actor(obj) -> str | None:
         return obj.actor.display_name if obj.actor else None

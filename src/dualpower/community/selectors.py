@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dualpower.community import hooks
 from dualpower.community.models import AuditEntry, Community
 from dualpower.errors import NotFound
 
@@ -15,6 +16,21 @@ def community_get(*, slug: str) -> Community:
         return Community.objects.get(slug=slug)
     except Community.DoesNotExist:
         raise NotFound(f"There is no community “{slug}” on this node.") from None
+
+
+def community_find(*, slug: str) -> Community | None:
+    """The community called ``slug`` on this node, or None (``community_get`` raises instead)."""
+    return Community.objects.filter(slug=slug).first()
+
+
+def communities_all() -> QuerySet[Community]:
+    """Every community on this node, by name."""
+    return Community.objects.all()
+
+
+def communities_public() -> QuerySet[Community]:
+    """The communities listed on the node's front page."""
+    return Community.objects.filter(is_public=True)
 
 
 def communities_visible(*, user: Any) -> QuerySet[Community]:
@@ -31,15 +47,16 @@ def audit_entries(*, community: Community) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(community=community).select_related("actor")
 
 
-def community_overview(*, community: Community, latest: int = 5) -> dict[str, Any]:
-    """Counts for the dashboard: active members, working groups, the latest audit entries."""
-    from dualpower.groups.models import WorkingGroup
-    from dualpower.members.models import Membership
+def audit_entries_by(*, user: Any) -> QuerySet[AuditEntry]:
+    """What ``user`` did, across communities, oldest first: the entries whose actor is one of
+    their memberships (for the export of their data)."""
+    return AuditEntry.objects.filter(actor__user=user).select_related("community").order_by("created_at")
 
+
+def community_overview(*, community: Community, latest: int = 5) -> dict[str, Any]:
+    """Counts for the dashboard (active members and working groups, registered by their apps in
+    ``hooks.register_overview_count``) and the latest audit entries."""
     return {
-        "member_count": Membership.objects.filter(
-            community=community, status=Membership.Status.ACTIVE
-        ).count(),
-        "group_count": WorkingGroup.objects.filter(community=community).count(),
+        **hooks.overview_counts(community),
         "latest_entries": list(audit_entries(community=community)[:latest]),
     }

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dualpower.clean import clean_text
+from dualpower.community import hooks
 from dualpower.community.models import AuditEntry, Community
 from dualpower.errors import InvalidInput
+
+if TYPE_CHECKING:  # the audit log's actor is a membership (members sits above the community)
+    from dualpower.members.models import Membership
 
 
 def audit_record(
     *,
     community: Community | None,
-    actor: Any | None,
+    actor: Membership | None,
     action: str,
     target: models.Model | None = None,
     summary: str = "",
@@ -49,10 +56,12 @@ def community_create(
     application_questions: Sequence[str] = (),
     with_group_templates: bool = True,
 ) -> Community:
-    """Create a community; by default with the starter working groups (housing, health...)."""
-    name = name.strip()
-    if not name:
-        raise InvalidInput(_("A community needs a name."), field="name")
+    """Create a community; by default with the starter working groups (housing, health...).
+
+    What else a new community starts with is set up by the apps that registered with
+    ``hooks.on_community_created``, inside this transaction.
+    """
+    name = _clean_change("name", name)
     slug = slugify(slug or name)[:60]
     if not slug:
         raise InvalidInput(_("Choose a short name made of letters or digits."), field="slug")
@@ -70,10 +79,9 @@ def community_create(
         application_questions=_clean_questions(list(application_questions)),
     )
     audit_record(community=community, actor=None, action="community.create", target=community, summary=name)
-    if with_group_templates:
-        from dualpower.groups.services import working_groups_from_templates
-
-        working_groups_from_templates(community=community)
+    hooks.community_created(
+        hooks.CommunityCreated(community=community, with_group_templates=with_group_templates)
+    )
     return community
 
 
@@ -91,7 +99,7 @@ CHANGEABLE = frozenset(
 )
 
 
-def _clean_languages(value: Any) -> list[str]:
+def _clean_languages(value: object) -> list[str]:
     if not isinstance(value, list | tuple):
         raise InvalidInput(_("Languages are a list of codes such as “en” or “es”."), field="languages")
     codes: list[str] = []
@@ -109,17 +117,16 @@ def _clean_languages(value: Any) -> list[str]:
     return codes
 
 
-def _clean_questions(value: Any) -> list[str]:
+def _clean_questions(value: object) -> list[str]:
     if not isinstance(value, list | tuple) or not all(isinstance(q, str) for q in value):
         raise InvalidInput(_("Questions for applicants are a list of texts."), field="application_questions")
-    questions = [q.strip() for q in value if q.strip()]
+    questions = [
+        clean_text(q, field="application_questions", label=_("A question"), limit=QUESTION_MAX) for q in value
+    ]
+    questions = [q for q in questions if q]
     if len(questions) > QUESTIONS_MAX:
         raise InvalidInput(
             _("Ask applicants at most %(n)d questions.") % {"n": QUESTIONS_MAX}, field="application_questions"
-        )
-    if any(len(q) > QUESTION_MAX for q in questions):
-        raise InvalidInput(
-            _("A question has at most %(n)d characters.") % {"n": QUESTION_MAX}, field="application_questions"
         )
     return questions
 
@@ -128,18 +135,9 @@ def _clean_change(key: str, value: Any) -> Any:
     if value is None:
         raise InvalidInput(_("%(field)s cannot be empty.") % {"field": key}, field=key)
     if key == "name":
-        name = str(value).strip()
-        if not name:
-            raise InvalidInput(_("A community needs a name."), field="name")
-        if len(name) > NAME_MAX:
-            raise InvalidInput(_("A name has at most %(n)d characters.") % {"n": NAME_MAX}, field="name")
-        return name
+        return clean_text(value, field="name", label=_("A community's name"), limit=NAME_MAX, required=True)
     if key == "description":
-        if not isinstance(value, str) or len(value) > DESCRIPTION_MAX:
-            raise InvalidInput(
-                _("A description has at most %(n)d characters.") % {"n": DESCRIPTION_MAX}, field="description"
-            )
-        return value.strip()
+        return clean_text(value, field="description", label=_("A description"), limit=DESCRIPTION_MAX)
     if key == "languages":
         return _clean_languages(value)
     if key == "application_questions":
@@ -168,14 +166,26 @@ def _clean_change(key: str, value: Any) -> Any:
     raise InvalidInput(_("%(field)s cannot be changed here.") % {"field": key}, field=key)
 
 
+class CommunityChanges(TypedDict, total=False):
+    """What ``community_update`` may change (``CHANGEABLE``)."""
+
+    name: str
+    description: str
+    languages: list[str]
+    admission: str
+    trust_threshold: int
+    application_questions: list[str]
+    is_public: bool
+
+
 @transaction.atomic
-def community_update(*, community: Community, actor_user: Any, **changes: Any) -> Community:
+def community_update(
+    *, community: Community, actor_user: AbstractBaseUser | AnonymousUser, **changes: Unpack[CommunityChanges]
+) -> Community:
     """Change the community's name, description or policy; recorded in the audit log.
 
     Everything is checked before anything is written: a bad value changes nothing.
     """
-    from dualpower.members.roles import membership_for
-
     unknown = set(changes) - CHANGEABLE
     if unknown:
         key = sorted(unknown)[0]
@@ -190,7 +200,7 @@ def community_update(*, community: Community, actor_user: Any, **changes: Any) -
     community.save(update_fields=list(changed))
     audit_record(
         community=community,
-        actor=membership_for(actor_user, community),
+        actor=hooks.actor_for(actor_user, community),
         action="community.update",
         target=community,
         summary=", ".join(sorted(changed)),

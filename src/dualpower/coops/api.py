@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.selectors import community_get
-from dualpower.coops import capital, patronage, selectors, services
+from dualpower.coops import selectors, services
 from dualpower.coops.models import CapitalOperation, Cooperative, CoopMember, PatronageAllocation
 from dualpower.coops.schemas import (
     BoardIn,
@@ -178,7 +178,7 @@ def operation_create(
     me = _me(request, coop)
     member = _place(coop, payload.member, "member") or selectors.place_of(coop=coop, membership=me)
     assert member is not None  # the rule admits only the co-op's members
-    op = capital.capital_operation_create(
+    op = services.capital_operation_create(
         coop=coop,
         kind=payload.kind,
         member=member,
@@ -207,14 +207,14 @@ def _op_action(
 @router.post(OP + "/approve", response=OperationOut)
 def operation_approve(request: HttpRequest, slug: str, coop_slug: str, op_id: int) -> CapitalOperation:
     return _op_action(
-        request, slug, coop_slug, op_id, "coops.decide_operation", capital.capital_operation_approve
+        request, slug, coop_slug, op_id, "coops.decide_operation", services.capital_operation_approve
     )
 
 
 @router.post(OP + "/complete", response=OperationOut)
 def operation_complete(request: HttpRequest, slug: str, coop_slug: str, op_id: int) -> CapitalOperation:
     return _op_action(
-        request, slug, coop_slug, op_id, "coops.decide_operation", capital.capital_operation_complete
+        request, slug, coop_slug, op_id, "coops.decide_operation", services.capital_operation_complete
     )
 
 
@@ -222,7 +222,7 @@ def operation_complete(request: HttpRequest, slug: str, coop_slug: str, op_id: i
 def operation_cancel(request: HttpRequest, slug: str, coop_slug: str, op_id: int) -> CapitalOperation:
     # Members may cancel their own drafts; the service decides which (the board cancels any).
     return _op_action(
-        request, slug, coop_slug, op_id, "coops.propose_operation", capital.capital_operation_cancel
+        request, slug, coop_slug, op_id, "coops.propose_operation", services.capital_operation_cancel
     )
 
 
@@ -237,7 +237,7 @@ def patronage_propose(
     request: HttpRequest, slug: str, coop_slug: str, payload: PatronageIn
 ) -> Status[PatronageAllocation]:
     coop = _coop(request, slug, coop_slug, "coops.propose_patronage")
-    allocation = patronage.patronage_propose(coop=coop, by=_me(request, coop), **payload.dict())
+    allocation = services.patronage_propose(coop=coop, by=_me(request, coop), **payload.dict())
     return Status(201, allocation)
 
 
@@ -247,4 +247,4 @@ def patronage_adopt(
 ) -> PatronageAllocation:
     coop = _coop(request, slug, coop_slug, "coops.adopt_patronage")
     allocation = selectors.allocation_get(coop=coop, pk=allocation_id)
-    return patronage.patronage_adopt(allocation=allocation, by=_me(request, coop))
+    return services.patronage_adopt(allocation=allocation, by=_me(request, coop))

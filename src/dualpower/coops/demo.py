@@ -4,10 +4,10 @@ Built through the services; deterministic."""
 
 from __future__ import annotations
 
-from dualpower.coops import capital, patronage, services
+from dualpower.coops import services
 from dualpower.coops.models import Cooperative, CoopMember
+from dualpower.demo import Demo
 from dualpower.members.models import Membership
-from dualpower.ops.demo import Demo, register
 
 
 def _join(coop: Cooperative, membership: Membership, board: Membership) -> CoopMember:
@@ -16,14 +16,13 @@ def _join(coop: Cooperative, membership: Membership, board: Membership) -> CoopM
 
 
 def _subscribe(coop: Cooperative, place: CoopMember, shares: int, board: Membership) -> None:
-    op = capital.capital_operation_create(
+    op = services.capital_operation_create(
         coop=coop, kind="subscription", member=place, shares=shares, by=board
     )
-    capital.capital_operation_approve(operation=op, by=board)
-    capital.capital_operation_complete(operation=op, by=board)
+    services.capital_operation_approve(operation=op, by=board)
+    services.capital_operation_complete(operation=op, by=board)
 
 
-@register
 def load_coops(demo: Demo) -> None:
     people = [
         m
@@ -51,12 +50,12 @@ def load_coops(demo: Demo) -> None:
     for place, shares in zip(places, (10, 6, 4, 4, 2), strict=True):
         _subscribe(bakery, place, shares, board)
     hours = {place.pk: h for place, h in zip(places, (1640, 1510, 980, 720, 400), strict=True)}
-    allocation = patronage.patronage_propose(
+    allocation = services.patronage_propose(
         coop=bakery, year=2025, surplus=1_845_033, patronage=hours, cash_percent=30, measure="hours", by=board
     )
-    patronage.patronage_adopt(allocation=allocation, by=board)
+    services.patronage_adopt(allocation=allocation, by=board)
     # A draft waiting for the board, so the demo member has something to decide.
-    capital.capital_operation_create(
+    services.capital_operation_create(
         coop=bakery, kind="subscription", member=places[3], shares=2, by=places[3].membership
     )
     services.coop_join(coop=bakery, membership=people[4])

@@ -54,9 +54,13 @@ class OperationForm(forms.Form):
     def __init__(self, *args: Any, members: list[CoopMember], is_board: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(p.pk, p.membership.display_name) for p in members]
-        self.fields["to_member"].choices = [("", _("Nobody (not a transfer)")), *choices]
+        field = self.fields["to_member"]
+        assert isinstance(field, forms.ChoiceField)  # declared above; the choices come per request
+        field.choices = [("", _("Nobody (not a transfer)")), *choices]
         if is_board:
-            self.fields["member"].choices = [("", _("Myself")), *choices]
+            field = self.fields["member"]
+            assert isinstance(field, forms.ChoiceField)  # declared above; the choices come per request
+            field.choices = [("", _("Myself")), *choices]
             self.fields["member"].help_text = _("Whose shares: the board drafts for any member.")
         else:
             del self.fields["member"]

@@ -115,5 +115,5 @@ class PatronageOut(Schema):
     lines: list[PatronageLineOut]
 
     @staticmethod
-    def resolve_lines(obj) -> list:  # type: ignore[no-untyped-def]
+    def resolve_lines(obj) -> list:
         return list(obj.lines.all())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,10 @@ from dualpower.coops.models import (
     PatronageAllocation,
 )
 from dualpower.errors import NotFound
+from dualpower.ledger.models import Account
+from dualpower.ledger.selectors import accounts_of
 from dualpower.members.models import Membership
+from dualpower.members.selectors import members_of
 
 MEMBER = CoopMember.Status.MEMBER
 
@@ -58,11 +62,9 @@ def coop_members(*, coop: Cooperative, status: str = MEMBER) -> QuerySet[CoopMem
     return CoopMember.objects.filter(coop=coop, status=status).select_related("membership")
 
 
-def coop_voters(*, coop_id: int) -> QuerySet[Membership]:
+def coop_voters(*, coop: Cooperative) -> QuerySet[Membership]:
     """The co-op's assembly: its current members, one member one vote."""
-    return Membership.objects.filter(
-        status=Membership.Status.ACTIVE, coop_places__coop_id=coop_id, coop_places__status=MEMBER
-    )
+    return members_of(community=coop.community).filter(coop_places__coop=coop, coop_places__status=MEMBER)
 
 
 def operation_get(*, coop: Cooperative, pk: int) -> CapitalOperation:
@@ -94,7 +96,7 @@ class Capital:
 
 def capital_of(*, coop: Cooperative) -> list[Capital]:
     """Each member's (and former member's) capital, computed from the register alone."""
-    sums = {
+    sums: dict[int, Mapping[str, Any]] = {
         row["member"]: row
         for row in CapitalEntry.objects.filter(coop=coop)
         .values("member")
@@ -158,11 +160,8 @@ def operations_to_decide(*, membership: Membership) -> QuerySet[CapitalOperation
     ).select_related("coop", "member__membership")
 
 
-def ledger_accounts(*, coop: Cooperative) -> list[Any]:
+def ledger_accounts(*, coop: Cooperative) -> list[Account]:
     """The co-op's open accounts in the community's currencies."""
-    from dualpower.ledger.models import Account
-    from dualpower.ledger.selectors import accounts_of
-
     return list(
         accounts_of(community=coop.community, owner_kind=Account.OwnerKind.COOPERATIVE, owner_id=coop.pk)
     )

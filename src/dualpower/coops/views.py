@@ -6,55 +6,51 @@ without JavaScript on any phone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
-from dualpower.coops import capital, patronage, selectors, services
+from dualpower.coops import selectors, services
 from dualpower.coops.forms import CoopEditForm, CoopForm, OperationForm, PatronageForm
 from dualpower.coops.models import Cooperative, CoopMember
-from dualpower.coops.templatetags.cents_format import cents
-from dualpower.errors import DomainError, NotFound
+from dualpower.errors import DomainError, NotFound, PermissionDenied
+from dualpower.formatting import format_amount
+from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web import charts
-from dualpower.web.community import require_perm, with_community
+from dualpower.web.actions import attach_error, form_action, post_action, render_form
+from dualpower.web.permissions import check
 
 GET = ["GET", "HEAD"]
 GET_POST = ["GET", "HEAD", "POST"]
 
 
 def _coop(request: HttpRequest, community: Community, slug: str, perm: str) -> Cooperative:
-    require_perm(request, "coops.list_coops", community)
+    check(request, "coops.list_coops", community)
     coop = selectors.coop_get(community=community, slug=slug)
-    require_perm(request, perm, coop)
+    check(request, perm, coop)
     return coop
 
 
-def _act(request: HttpRequest, action: Callable[[], Any], done: str, to: str, *args: Any) -> HttpResponse:
-    """Run a service; tell the person what happened (or why not) and go back to the page."""
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, done)
-    return redirect(to, *args)
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+def _me(request: HttpRequest, community: Community) -> Membership:
+    """The member acting, asked for after a rule that admits only members of the community."""
+    me = membership_for(request.user, community)
+    if me is None:
+        raise PermissionDenied()
+    return me
 
 
 @require_http_methods(GET)
 @with_community
 def coop_list(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "coops.list_coops", community)
+    check(request, "coops.list_coops", community)
     me = membership_for(request.user, community)
     places = {p.coop_id: p for p in CoopMember.objects.filter(membership=me)} if me else {}
     coops = list(selectors.coops_of(community=community))
@@ -69,19 +65,16 @@ def coop_list(request: HttpRequest, community: Community) -> HttpResponse:
 @require_http_methods(GET_POST)
 @with_community
 def coop_create(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "coops.add_coop", community)
-    form = CoopForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        me = membership_for(request.user, community)
-        try:
-            coop = services.coop_create(community=community, founder=me, by=me, **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The co-op “%(name)s” is registered.") % {"name": coop.name})
-            return redirect("coops:detail", community.slug, coop.slug)
-    return render(
-        request, "coops/form.html", {"form": form, "coop": None}, status=400 if form.errors else 200
+    check(request, "coops.add_coop", community)
+    me = membership_for(request.user, community)
+    return form_action(
+        request,
+        form=CoopForm(request.POST or None),
+        run=lambda data: services.coop_create(community=community, founder=me, by=me, **data),
+        success=lambda coop: reverse("coops:detail", args=[community.slug, coop.slug]),
+        message=lambda coop: _("The co-op “%(name)s” is registered.") % {"name": coop.name},
+        template="coops/form.html",
+        context={"coop": None},
     )
 
 
@@ -90,16 +83,16 @@ def coop_create(request: HttpRequest, community: Community) -> HttpResponse:
 def coop_edit(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
     co = _coop(request, community, coop, "coops.change_coop")
     fields = ("name", "purpose", "status", "share_price", "min_shares", "max_shares", "min_cash_percent")
-    form = CoopEditForm(request.POST or None, initial={f: getattr(co, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.coop_update(coop=co, by=membership_for(request.user, community), **form.cleaned_data)
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("coops:detail", community.slug, co.slug)
-    return render(request, "coops/form.html", {"form": form, "coop": co}, status=400 if form.errors else 200)
+    me = membership_for(request.user, community)
+    return form_action(
+        request,
+        form=CoopEditForm(request.POST or None, initial={f: getattr(co, f) for f in fields}),
+        run=lambda data: services.coop_update(coop=co, by=me, **data),
+        success=reverse("coops:detail", args=[community.slug, co.slug]),
+        message=_("Saved."),
+        template="coops/form.html",
+        context={"coop": co},
+    )
 
 
 @require_http_methods(GET)
@@ -134,15 +127,13 @@ def coop_detail(request: HttpRequest, community: Community, coop: str) -> HttpRe
 @with_community
 def accounts_open(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
     co = _coop(request, community, coop, "coops.change_coop")
-    me = membership_for(request.user, community)
+    me = _me(request, community)
     done = _("The co-op has an account in each of the community's currencies.")
-    return _act(
+    return post_action(
         request,
-        lambda: services.coop_accounts_open(coop=co, by=me),
-        done,
-        "coops:detail",
-        community.slug,
-        co.slug,
+        run=lambda: services.coop_accounts_open(coop=co, by=me),
+        back=reverse("coops:detail", args=[community.slug, co.slug]),
+        message=done,
     )
 
 
@@ -150,39 +141,37 @@ def accounts_open(request: HttpRequest, community: Community, coop: str) -> Http
 @with_community
 def coop_join(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
     co = _coop(request, community, coop, "coops.join_coop")
-    me = membership_for(request.user, community)
+    me = _me(request, community)
     done = _("You asked to join; the board will answer.")
-    return _act(
+    return post_action(
         request,
-        lambda: services.coop_join(coop=co, membership=me),
-        done,
-        "coops:detail",
-        community.slug,
-        co.slug,
-    )  # type: ignore[arg-type]
+        run=lambda: services.coop_join(coop=co, membership=me),
+        back=reverse("coops:detail", args=[community.slug, co.slug]),
+        message=done,
+    )
 
 
 @require_POST
 @with_community
 def coop_leave(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
     co = _coop(request, community, coop, "coops.leave_coop")
-    me = membership_for(request.user, community)
+    me = _me(request, community)
     place = selectors.place_of(coop=co, membership=me)
-    return _act(
+    if place is None:
+        raise NotFound(_("You are not a member of this co-op."))
+    return post_action(
         request,
-        lambda: services.coop_leave(place=place, by=me),  # type: ignore[arg-type]
-        _("You left the co-op."),
-        "coops:detail",
-        community.slug,
-        co.slug,
+        run=lambda: services.coop_leave(place=place, by=me),
+        back=reverse("coops:detail", args=[community.slug, co.slug]),
+        message=_("You left the co-op."),
     )
 
 
 def _member_action(
     request: HttpRequest, community: Community, coop: str, pk: int, perm: str
-) -> tuple[Cooperative, CoopMember, Any]:
+) -> tuple[Cooperative, CoopMember, Membership]:
     co = _coop(request, community, coop, perm)
-    return co, selectors.coop_member_get(coop=co, pk=pk), membership_for(request.user, community)
+    return co, selectors.coop_member_get(coop=co, pk=pk), _me(request, community)
 
 
 @require_POST
@@ -190,13 +179,11 @@ def _member_action(
 def request_approve(request: HttpRequest, community: Community, coop: str, pk: int) -> HttpResponse:
     co, place, me = _member_action(request, community, coop, pk, "coops.decide_requests")
     done = _("%(name)s is now a member.") % {"name": place.membership.display_name}
-    return _act(
+    return post_action(
         request,
-        lambda: services.coop_request_approve(place=place, by=me),
-        done,
-        "coops:detail",
-        community.slug,
-        co.slug,
+        run=lambda: services.coop_request_approve(place=place, by=me),
+        back=reverse("coops:detail", args=[community.slug, co.slug]),
+        message=done,
     )
 
 
@@ -205,13 +192,11 @@ def request_approve(request: HttpRequest, community: Community, coop: str, pk: i
 def request_decline(request: HttpRequest, community: Community, coop: str, pk: int) -> HttpResponse:
     co, place, me = _member_action(request, community, coop, pk, "coops.decide_requests")
     done = _("The request was declined.")
-    return _act(
+    return post_action(
         request,
-        lambda: services.coop_request_decline(place=place, by=me),
-        done,
-        "coops:detail",
-        community.slug,
-        co.slug,
+        run=lambda: services.coop_request_decline(place=place, by=me),
+        back=reverse("coops:detail", args=[community.slug, co.slug]),
+        message=done,
     )
 
 
@@ -220,13 +205,11 @@ def request_decline(request: HttpRequest, community: Community, coop: str, pk: i
 def board_set(request: HttpRequest, community: Community, coop: str, pk: int) -> HttpResponse:
     co, place, me = _member_action(request, community, coop, pk, "coops.set_board")
     is_board = request.POST.get("is_board") == "1"
-    return _act(
+    return post_action(
         request,
-        lambda: services.coop_board_set(place=place, is_board=is_board, by=me),
-        _("The board was updated."),
-        "coops:detail",
-        community.slug,
-        co.slug,
+        run=lambda: services.coop_board_set(place=place, is_board=is_board, by=me),
+        back=reverse("coops:detail", args=[community.slug, co.slug]),
+        message=_("The board was updated."),
     )
 
 
@@ -245,7 +228,7 @@ def capital_page(request: HttpRequest, community: Community, coop: str) -> HttpR
     me = membership_for(request.user, community)
     form = _operation_form(request, co, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        require_perm(request, "coops.propose_operation", co)
+        check(request, "coops.propose_operation", co)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -255,19 +238,21 @@ def capital_page(request: HttpRequest, community: Community, coop: str) -> HttpR
                     if member_id
                     else selectors.place_of(coop=co, membership=me)
                 )
+                if member is None:
+                    raise NotFound(_("You are not a member of this co-op."))
                 to_id = data.get("to_member")
                 to_member = selectors.coop_member_get(coop=co, pk=to_id) if to_id else None
-                capital.capital_operation_create(
+                services.capital_operation_create(
                     coop=co,
                     kind=data["kind"],
                     member=member,
                     shares=data["shares"],
                     to_member=to_member,
                     note=data["note"],
-                    by=me,  # type: ignore[arg-type]
+                    by=_me(request, community),
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                attach_error(form, exc)
             else:
                 messages.success(request, _("The operation is drafted; the board will review it."))
                 return redirect("coops:capital", community.slug, co.slug)
@@ -277,11 +262,12 @@ def capital_page(request: HttpRequest, community: Community, coop: str) -> HttpR
         title=_("Capital held by each member"),
         label_header=_("Member"),
         value_label=_("Capital"),
-        format_value=lambda v: cents(int(v)),
+        format_value=lambda v: format_amount(int(v)),
     )
-    return render(
+    return render_form(
         request,
         "coops/capital.html",
+        form,
         {
             "coop": co,
             "chart": chart,
@@ -289,17 +275,15 @@ def capital_page(request: HttpRequest, community: Community, coop: str) -> HttpR
             "totals": selectors.coop_totals(coop=co),
             "operations": list(selectors.operations_of(coop=co)[:200]),
             "register": list(selectors.register_of(coop=co).order_by("-created_at", "-id")[:200]),
-            "form": form,
             "is_board": request.user.has_perm("coops.decide_operation", co),
         },
-        status=400 if form.errors else 200,
     )
 
 
 OPERATION_VERBS = {
-    "approve": (capital.capital_operation_approve, "coops.decide_operation"),
-    "complete": (capital.capital_operation_complete, "coops.decide_operation"),
-    "cancel": (capital.capital_operation_cancel, "coops.propose_operation"),
+    "approve": (services.capital_operation_approve, "coops.decide_operation"),
+    "complete": (services.capital_operation_complete, "coops.decide_operation"),
+    "cancel": (services.capital_operation_cancel, "coops.propose_operation"),
 }
 
 
@@ -313,13 +297,18 @@ def operation_action(
     service, perm = OPERATION_VERBS[verb]
     co = _coop(request, community, coop, perm)
     op = selectors.operation_get(coop=co, pk=pk)
-    me = membership_for(request.user, community)
+    me = _me(request, community)
     done = {
         "approve": _("Approved."),
         "complete": _("Done: written to the register."),
         "cancel": _("Cancelled."),
     }[verb]
-    return _act(request, lambda: service(operation=op, by=me), done, "coops:capital", community.slug, co.slug)
+    return post_action(
+        request,
+        run=lambda: service(operation=op, by=me),
+        back=reverse("coops:capital", args=[community.slug, co.slug]),
+        message=done,
+    )
 
 
 @require_http_methods(GET_POST)
@@ -337,44 +326,41 @@ def patronage_page(request: HttpRequest, community: Community, coop: str) -> Htt
         },
     )
     if request.method == "POST":
-        require_perm(request, "coops.propose_patronage", co)
+        check(request, "coops.propose_patronage", co)
         if form.is_valid():
             try:
-                patronage.patronage_propose(
+                services.patronage_propose(
                     coop=co,
                     year=form.cleaned_data["year"],
                     surplus=form.cleaned_data["surplus"],
                     measure=form.cleaned_data["measure"],
                     cash_percent=form.cleaned_data["cash_percent"],
                     patronage=form.patronage(),
-                    by=membership_for(request.user, community),  # type: ignore[arg-type]
+                    by=_me(request, community),
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                attach_error(form, exc)
             else:
                 messages.success(request, _("The allocation is proposed; check it, then adopt it."))
                 return redirect("coops:patronage", community.slug, co.slug)
     allocations = list(selectors.allocations_of(coop=co).prefetch_related("lines__member__membership"))
     for allocation in allocations:
-        allocation.split_chart = charts.share_bar(  # type: ignore[attr-defined]
+        allocation.split_chart = charts.share_bar(  # type: ignore[attr-defined]  # for the template only
             [
                 (_("Paid in cash"), allocation.total_cash),
                 (_("Retained in capital accounts"), allocation.total_retained),
             ],
             title=_("How the %(year)s surplus is split") % {"year": allocation.year},
-            format_value=lambda v: cents(int(v)),
+            format_value=lambda v: format_amount(int(v)),
         )
-    return render(
-        request,
-        "coops/patronage.html",
-        {
-            "coop": co,
-            "allocations": allocations,
-            "form": form if can_propose else None,
-            "can_adopt": request.user.has_perm("coops.adopt_patronage", co),
-        },
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "coop": co,
+        "allocations": allocations,
+        "can_adopt": request.user.has_perm("coops.adopt_patronage", co),
+    }
+    if not can_propose:
+        return render(request, "coops/patronage.html", {**context, "form": None})
+    return render_form(request, "coops/patronage.html", form, context)
 
 
 @require_POST
@@ -382,13 +368,11 @@ def patronage_page(request: HttpRequest, community: Community, coop: str) -> Htt
 def patronage_adopt(request: HttpRequest, community: Community, coop: str, pk: int) -> HttpResponse:
     co = _coop(request, community, coop, "coops.adopt_patronage")
     allocation = selectors.allocation_get(coop=co, pk=pk)
-    me = membership_for(request.user, community)
+    me = _me(request, community)
     done = _("Adopted: the retained parts are in the capital accounts.")
-    return _act(
+    return post_action(
         request,
-        lambda: patronage.patronage_adopt(allocation=allocation, by=me),
-        done,
-        "coops:patronage",
-        community.slug,
-        co.slug,
-    )  # type: ignore[arg-type]
+        run=lambda: services.patronage_adopt(allocation=allocation, by=me),
+        back=reverse("coops:patronage", args=[community.slug, co.slug]),
+        message=done,
+    )

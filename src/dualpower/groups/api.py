@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError
 
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
@@ -20,7 +20,7 @@ from dualpower.groups import selectors, services
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.groups.schemas import ConvenerIn, GroupIn, GroupMemberOut, GroupOut, GroupPatch, LeaveIn
 from dualpower.members.models import Membership
-from dualpower.members.roles import membership_for
+from dualpower.members.roles import membership_for, membership_required
 from dualpower.web.permissions import check
 
 router = Router(tags=["working groups"])
@@ -39,6 +39,11 @@ MEMBERS_QUERY = Query(...)
 
 def _me(request: HttpRequest, community: Community) -> Membership | None:
     return membership_for(request.user, community)
+
+
+def _member_me(request: HttpRequest, community: Community) -> Membership:
+    """My membership, where the rule just checked admits only members."""
+    return membership_required(request.user, community)
 
 
 def _group(request: HttpRequest, slug: str, group_slug: str, perm: str) -> WorkingGroup:
@@ -93,8 +98,7 @@ def group_delete(request: HttpRequest, slug: str, group_slug: str) -> Status[Non
 @router.post(GROUP + "/join", response={201: GroupMemberOut})
 def group_join(request: HttpRequest, slug: str, group_slug: str) -> Status[GroupMembership]:
     group = _group(request, slug, group_slug, "groups.join_group")
-    me = _me(request, group.community)
-    assert me is not None  # the rule admits only members
+    me = _member_me(request, group.community)
     return Status(201, services.group_join(group=group, membership=me))
 
 
@@ -108,7 +112,7 @@ def _optional_body(request: HttpRequest) -> LeaveIn:
             return LeaveIn.model_validate(data)
         return LeaveIn.model_validate({k: v for k, v in request.POST.items() if k in LeaveIn.model_fields})
     except ValidationError as exc:
-        raise NinjaValidationError(list(exc.errors())) from None
+        raise NinjaValidationError([dict(error) for error in exc.errors()]) from None
     except ValueError as exc:  # not JSON at all
         raise InvalidInput("The request body is not valid JSON.") from exc
 
@@ -124,8 +128,7 @@ _LEAVE_BODY = {
 @router.post(GROUP + "/leave", response={204: None}, openapi_extra=_LEAVE_BODY)
 def group_leave(request: HttpRequest, slug: str, group_slug: str) -> Status[None]:
     group = _group(request, slug, group_slug, "groups.leave_group")
-    me = _me(request, group.community)
-    assert me is not None
+    me = _member_me(request, group.community)
     payload = _optional_body(request)
     successor = None
     if payload.new_convener is not None:
@@ -159,13 +162,13 @@ def _member(request: HttpRequest, slug: str, group_slug: str, member_id: int, pe
 @router.post(MEMBER + "/approve", response=GroupMemberOut)
 def request_approve(request: HttpRequest, slug: str, group_slug: str, member_id: int) -> GroupMembership:
     gm = _member(request, slug, group_slug, member_id, "groups.decide_requests")
-    return services.group_request_approve(group_membership=gm, by=_me(request, gm.group.community))  # type: ignore[arg-type]
+    return services.group_request_approve(group_membership=gm, by=_member_me(request, gm.group.community))
 
 
 @router.post(MEMBER + "/decline", response={204: None})
 def request_decline(request: HttpRequest, slug: str, group_slug: str, member_id: int) -> Status[None]:
     gm = _member(request, slug, group_slug, member_id, "groups.decide_requests")
-    services.group_request_decline(group_membership=gm, by=_me(request, gm.group.community))  # type: ignore[arg-type]
+    services.group_request_decline(group_membership=gm, by=_member_me(request, gm.group.community))
     return Status(204, None)
 
 
@@ -177,12 +180,12 @@ def convener_set(
     return services.convener_set(
         group_membership=gm,
         is_convener=payload.is_convener,
-        by=_me(request, gm.group.community),  # type: ignore[arg-type]
+        by=_member_me(request, gm.group.community),
     )
 
 
 @router.delete(MEMBER, response={204: None})
 def member_remove(request: HttpRequest, slug: str, group_slug: str, member_id: int) -> Status[None]:
     gm = _member(request, slug, group_slug, member_id, "groups.remove_member")
-    services.group_member_remove(group_membership=gm, by=_me(request, gm.group.community))  # type: ignore[arg-type]
+    services.group_member_remove(group_membership=gm, by=_member_me(request, gm.group.community))
     return Status(204, None)

@@ -8,7 +8,4 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Working groups")
 
     def ready(self) -> None:
-        from dualpower.community import dashboard
-        from dualpower.groups.panels import my_groups_panel
-
-        dashboard.register("my-groups", my_groups_panel)
+        from dualpower.groups import registrations  # noqa: F401

@@ -38,5 +38,7 @@ class LeaveForm(forms.Form):
     def __init__(self, *args: Any, successors: list[GroupMembership] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(gm.pk, gm.membership.display_name) for gm in successors or []]
-        self.fields["new_convener"].choices = [("", _("Choose a member")), *choices]
-        self.fields["new_convener"].required = bool(choices)
+        field = self.fields["new_convener"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Choose a member")), *choices]
+        field.required = bool(choices)

@@ -45,7 +45,7 @@ class GroupMemberOut(Schema):
     joined_at: datetime
 
     @staticmethod
-    def resolve_display_name(obj) -> str:  # type: ignore[no-untyped-def]
+    def resolve_display_name(obj) -> str:
         return obj.membership.display_name
 
 

@@ -22,6 +22,10 @@ def groups_of(*, community: Community) -> QuerySet[WorkingGroup]:
     )
 
 
+def group_count(*, community: Community) -> int:
+    return WorkingGroup.objects.filter(community=community).count()
+
+
 def group_get(*, community: Community, slug: str) -> WorkingGroup:
     """One group of this community, by its slug; another community's group is not found here."""
     group = groups_of(community=community).filter(slug=slug).select_related("community").first()
@@ -87,3 +91,19 @@ def requests_i_decide(*, membership: Membership) -> QuerySet[GroupMembership]:
         .distinct()
         .order_by("joined_at")
     )
+
+
+def convened_group_ids(*, membership: Membership | None) -> set[int]:
+    """Ids of the groups ``membership`` actively convenes (none for nobody)."""
+    if membership is None:
+        return set()
+    return set(
+        GroupMembership.objects.filter(membership=membership, is_convener=True, status=ACTIVE).values_list(
+            "group_id", flat=True
+        )
+    )
+
+
+def is_active_in_group(*, group_id: int, membership: Membership) -> bool:
+    """Whether ``membership`` is an active member (convener or not) of the group ``group_id``."""
+    return GroupMembership.objects.filter(group_id=group_id, membership=membership, status=ACTIVE).exists()

@@ -6,13 +6,15 @@ Who may call each verb is decided in rules.py; the services keep the community's
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dualpower.clean import clean_text
+from dualpower.community.hooks import CommunityCreated
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -74,26 +76,16 @@ def working_groups_from_templates(*, community: Community) -> list[WorkingGroup]
     return created
 
 
-def _clean_name(name: Any) -> str:
-    name = str(name if name is not None else "").strip()
-    if not name:
-        raise InvalidInput(_("A working group needs a name."), field="name")
-    if len(name) > NAME_MAX:
-        raise InvalidInput(_("A group's name has at most %(n)d characters.") % {"n": NAME_MAX}, field="name")
-    return name
-
-
-def _clean_purpose(purpose: Any) -> str:
-    purpose = str(purpose if purpose is not None else "").strip()
-    if len(purpose) > PURPOSE_MAX:
-        raise InvalidInput(
-            _("A group's purpose has at most %(n)d characters.") % {"n": PURPOSE_MAX}, field="purpose"
-        )
-    return purpose
+def starter_groups_set_up(event: CommunityCreated) -> None:
+    """A new community starts with the template groups unless asked not to (a community hook)."""
+    if event.with_group_templates:
+        working_groups_from_templates(community=event.community)
 
 
 def _check_name_free(community: Community, name: str, *, except_pk: int | None = None) -> None:
-    taken = WorkingGroup.objects.filter(community=community, name__iexact=name).exclude(pk=except_pk)
+    taken = WorkingGroup.objects.filter(community=community, name__iexact=name)
+    if except_pk is not None:
+        taken = taken.exclude(pk=except_pk)
     if taken.exists():
         raise Conflict(_("This community already has a working group called “%(name)s”.") % {"name": name})
 
@@ -117,8 +109,8 @@ def working_group_create(
     *, community: Community, name: str, purpose: str = "", is_open: bool = True, by: Membership | None
 ) -> WorkingGroup:
     """Start a working group; the slug in its address comes from the name."""
-    name = _clean_name(name)
-    purpose = _clean_purpose(purpose)
+    name = clean_text(name, field="name", label=_("A group's name"), limit=NAME_MAX, required=True)
+    purpose = clean_text(purpose, field="purpose", label=_("A group's purpose"), limit=PURPOSE_MAX)
     _check_name_free(community, name)
     group = WorkingGroup.objects.create(
         community=community,
@@ -132,16 +124,30 @@ def working_group_create(
 
 
 @transaction.atomic
-def working_group_update(*, group: WorkingGroup, by: Membership | None, **changes: Any) -> WorkingGroup:
+class GroupChanges(TypedDict, total=False):
+    """What ``working_group_update`` may change."""
+
+    name: str
+    purpose: str
+    is_open: bool
+
+
+def working_group_update(
+    *, group: WorkingGroup, by: Membership | None, **changes: Unpack[GroupChanges]
+) -> WorkingGroup:
     """Rename a group or change its purpose or how people join. Its address (slug) stays the same."""
     unknown = set(changes) - {"name", "purpose", "is_open"}
     if unknown:
         raise InvalidInput(_("These cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if "name" in changes:
-        changes["name"] = _clean_name(changes["name"])
+        changes["name"] = clean_text(
+            changes["name"], field="name", label=_("A group's name"), limit=NAME_MAX, required=True
+        )
         _check_name_free(group.community, changes["name"], except_pk=group.pk)
     if "purpose" in changes:
-        changes["purpose"] = _clean_purpose(changes["purpose"])
+        changes["purpose"] = clean_text(
+            changes["purpose"], field="purpose", label=_("A group's purpose"), limit=PURPOSE_MAX
+        )
     if "is_open" in changes and not isinstance(changes["is_open"], bool):
         raise InvalidInput(_("Say whether the group is open: true or false."), field="is_open")
     before = {key: getattr(group, key) for key in changes}

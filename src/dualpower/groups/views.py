@@ -12,26 +12,26 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
 from dualpower.groups import selectors, services
 from dualpower.groups.forms import GroupForm, LeaveForm
 from dualpower.groups.models import GroupMembership, WorkingGroup
-from dualpower.members.roles import membership_for
-from dualpower.web.community import require_perm, with_community
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+from dualpower.members.models import Membership
+from dualpower.members.roles import membership_for, membership_required
+from dualpower.web.actions import form_action, post_action
+from dualpower.web.permissions import check
 
 
 def _group(request: HttpRequest, community: Community, slug: str, perm: str) -> WorkingGroup:
-    require_perm(request, "groups.list_groups", community)
+    check(request, "groups.list_groups", community)
     group = selectors.group_get(community=community, slug=slug)
-    require_perm(request, perm, group)
+    check(request, perm, group)
     return group
 
 
@@ -67,16 +67,12 @@ def _detail_context(request: HttpRequest, group: WorkingGroup) -> dict[str, Any]
     return context
 
 
-def _act(request: HttpRequest, group: WorkingGroup, action: Callable[[], Any], done: str) -> HttpResponse:
-    """Run a service; answer htmx with the changed piece, everyone else with a redirect back."""
-    error: DomainError | None = None
-    try:
-        action()
-    except DomainError as exc:
-        error = exc
+def _button(request: HttpRequest, group: WorkingGroup, run: Callable[[], Any], done: str) -> HttpResponse:
+    """A button on a group's card (the list) or page: htmx gets the changed piece, with the sentence
+    explaining a refusal inside it; everyone else a redirect back to where the button was."""
     where = request.POST.get("from", "detail")
-    if _htmx(request):
-        # Answer 200 so htmx swaps the piece in, with the sentence explaining what went wrong.
+
+    def piece(error: DomainError | None) -> HttpResponse:
         if where == "list":
             context = _card_context(request, selectors.group_get(community=group.community, slug=group.slug))
             return render(request, "groups/partials/_group_card.html", {**context, "error": error})
@@ -84,19 +80,18 @@ def _act(request: HttpRequest, group: WorkingGroup, action: Callable[[], Any], d
             return HttpResponse(status=204)
         context = _detail_context(request, group)
         return render(request, "groups/partials/_group_body.html", {**context, "error": error})
-    if error is not None:
-        messages.error(request, error.detail)
-    else:
-        messages.success(request, done)
+
     if where == "list":
-        return redirect("groups:list", group.community.slug)
-    return redirect("groups:detail", group.community.slug, group.slug)
+        back = reverse("groups:list", args=[group.community.slug])
+    else:
+        back = reverse("groups:detail", args=[group.community.slug, group.slug])
+    return post_action(request, run=run, back=back, message=done, partial=piece)
 
 
 @require_http_methods(["GET", "HEAD"])
 @with_community
 def group_list(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "groups.list_groups", community)
+    check(request, "groups.list_groups", community)
     me = membership_for(request.user, community)
     places = selectors.my_group_memberships(membership=me)
     can_join = request.user.has_perm("groups.join_group", community)
@@ -114,20 +109,16 @@ def group_list(request: HttpRequest, community: Community) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
 def group_create(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "groups.add_group", community)
-    form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.working_group_create(
-                community=community, by=membership_for(request.user, community), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-        else:
-            messages.success(request, _("The working group “%(name)s” was started.") % {"name": group.name})
-            return redirect("groups:detail", community.slug, group.slug)
-    return render(
-        request, "groups/form.html", {"form": form, "group": None}, status=400 if form.errors else 200
+    check(request, "groups.add_group", community)
+    me = membership_for(request.user, community)
+    return form_action(
+        request,
+        form=GroupForm(request.POST or None),
+        run=lambda data: services.working_group_create(community=community, by=me, **data),
+        success=lambda group: reverse("groups:detail", args=[community.slug, group.slug]),
+        message=lambda group: _("The working group “%(name)s” was started.") % {"name": group.name},
+        template="groups/form.html",
+        context={"group": None},
     )
 
 
@@ -145,20 +136,16 @@ def group_detail(request: HttpRequest, community: Community, group: str) -> Http
 @with_community
 def group_edit(request: HttpRequest, community: Community, group: str) -> HttpResponse:
     wg = _group(request, community, group, "groups.change_group")
+    me = membership_for(request.user, community)
     initial = {"name": wg.name, "purpose": wg.purpose, "is_open": wg.is_open}
-    form = GroupForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.working_group_update(
-                group=wg, by=membership_for(request.user, community), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("groups:detail", community.slug, wg.slug)
-    return render(
-        request, "groups/form.html", {"form": form, "group": wg}, status=400 if form.errors else 200
+    return form_action(
+        request,
+        form=GroupForm(request.POST or None, initial=initial),
+        run=lambda data: services.working_group_update(group=wg, by=me, **data),
+        success=reverse("groups:detail", args=[community.slug, wg.slug]),
+        message=_("Saved."),
+        template="groups/form.html",
+        context={"group": wg},
     )
 
 
@@ -177,16 +164,16 @@ def group_delete(request: HttpRequest, community: Community, group: str) -> Http
 @with_community
 def group_join(request: HttpRequest, community: Community, group: str) -> HttpResponse:
     wg = _group(request, community, group, "groups.join_group")
-    me = membership_for(request.user, community)
+    me = membership_required(request.user, community)
     done = _("You joined the group.") if wg.is_open else _("You asked to join; a convener will answer.")
-    return _act(request, wg, lambda: services.group_join(group=wg, membership=me), done)  # type: ignore[arg-type]
+    return _button(request, wg, lambda: services.group_join(group=wg, membership=me), done)
 
 
 @require_POST
 @with_community
 def group_leave(request: HttpRequest, community: Community, group: str) -> HttpResponse:
     wg = _group(request, community, group, "groups.leave_group")
-    me = membership_for(request.user, community)
+    me = membership_required(request.user, community)
 
     def leave() -> None:
         successor = None
@@ -195,16 +182,16 @@ def group_leave(request: HttpRequest, community: Community, group: str) -> HttpR
             successor = GroupMembership.objects.filter(group=wg, pk=int(raw) if raw.isdigit() else 0).first()
             if successor is None:
                 raise InvalidInput(_("Choose another member of this group."), field="new_convener")
-        services.group_leave(group=wg, membership=me, new_convener=successor)  # type: ignore[arg-type]
+        services.group_leave(group=wg, membership=me, new_convener=successor)
 
-    return _act(request, wg, leave, _("You left the group."))
+    return _button(request, wg, leave, _("You left the group."))
 
 
 def _decision(
     request: HttpRequest, community: Community, group: str, pk: int, perm: str
-) -> tuple[WorkingGroup, GroupMembership, Any]:
+) -> tuple[WorkingGroup, GroupMembership, Membership]:
     wg = _group(request, community, group, perm)
-    return wg, selectors.group_membership_get(group=wg, pk=pk), membership_for(request.user, community)
+    return wg, selectors.group_membership_get(group=wg, pk=pk), membership_required(request.user, community)
 
 
 @require_POST
@@ -212,7 +199,7 @@ def _decision(
 def request_approve(request: HttpRequest, community: Community, group: str, pk: int) -> HttpResponse:
     wg, gm, me = _decision(request, community, group, pk, "groups.decide_requests")
     action = lambda: services.group_request_approve(group_membership=gm, by=me)  # noqa: E731
-    return _act(
+    return _button(
         request, wg, action, _("%(name)s is now in the group.") % {"name": gm.membership.display_name}
     )
 
@@ -222,7 +209,7 @@ def request_approve(request: HttpRequest, community: Community, group: str, pk: 
 def request_decline(request: HttpRequest, community: Community, group: str, pk: int) -> HttpResponse:
     wg, gm, me = _decision(request, community, group, pk, "groups.decide_requests")
     action = lambda: services.group_request_decline(group_membership=gm, by=me)  # noqa: E731
-    return _act(request, wg, action, _("The request was declined."))
+    return _button(request, wg, action, _("The request was declined."))
 
 
 @require_POST
@@ -231,7 +218,7 @@ def convener_set(request: HttpRequest, community: Community, group: str, pk: int
     wg, gm, me = _decision(request, community, group, pk, "groups.set_convener")
     is_convener = request.POST.get("is_convener") == "1"
     action = lambda: services.convener_set(group_membership=gm, is_convener=is_convener, by=me)  # noqa: E731
-    return _act(request, wg, action, _("Conveners updated."))
+    return _button(request, wg, action, _("Conveners updated."))
 
 
 @require_POST
@@ -239,6 +226,6 @@ def convener_set(request: HttpRequest, community: Community, group: str, pk: int
 def member_remove(request: HttpRequest, community: Community, group: str, pk: int) -> HttpResponse:
     wg, gm, me = _decision(request, community, group, pk, "groups.remove_member")
     action = lambda: services.group_member_remove(group_membership=gm, by=me)  # noqa: E731
-    return _act(
+    return _button(
         request, wg, action, _("%(name)s was taken out of the group.") % {"name": gm.membership.display_name}
     )

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput
@@ -74,19 +74,6 @@ def movement_list(request: HttpRequest, slug: str, item_id: int) -> Any:
     return selectors.movements_of(item=item)
 
 
-def aid_request_by_code(community: Community, code: str | None) -> Any:
-    if not code:
-        return None
-    from dualpower.aid.models import AidRequest
-
-    found = AidRequest.objects.filter(community=community, code__iexact=code.strip()).first()
-    if found is None:
-        raise InvalidInput(
-            _("No aid request here has the code “%(code)s”.") % {"code": code}, field="aid_request"
-        )
-    return found
-
-
 @router.post(ITEM + "/movements", response={201: MovementOut})
 def movement_create(request: HttpRequest, slug: str, item_id: int, payload: MovementIn) -> Status[Movement]:
     item = _item(request, slug, item_id, "inventory.move_stock")
@@ -103,7 +90,7 @@ def movement_create(request: HttpRequest, slug: str, item_id: int, payload: Move
                 raise InvalidInput(_("Only stock going out serves a request."), field="aid_request")
             movement = services.stock_in(item=item, quantity=payload.quantity, by=by, reason=payload.reason)
         else:
-            request_served = aid_request_by_code(item.community, payload.aid_request)
+            request_served = selectors.aid_request_by_code(community=item.community, code=payload.aid_request)
             movement = services.stock_out(
                 item=item, quantity=payload.quantity, by=by, reason=payload.reason, aid_request=request_served
             )

@@ -11,16 +11,13 @@ from typing import Any
 import rules
 
 from dualpower.activities.rules import organises_anything
+from dualpower.aid.selectors import is_dispatcher_member
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import community_of, is_acting_coordinator, is_admitted, is_member
 
 
 @rules.predicate
 def is_dispatcher(user: Any, obj: Any) -> bool:
-    try:
-        from dualpower.aid.roles import is_dispatcher_member
-    except ImportError:  # a node without the aid app
-        return False
     return is_dispatcher_member(membership_for(user, community_of(obj)))
 
 

@@ -53,9 +53,9 @@ class MovementOut(Schema):
     created_at: dt.datetime
 
     @staticmethod
-    def resolve_by(obj) -> str | None:  # type: ignore[no-untyped-def]
+    def resolve_by(obj) -> str | None:
         return obj.by.display_name if obj.by_id else None
 
     @staticmethod
-    def resolve_aid_request(obj) -> str | None:  # type: ignore[no-untyped-def]
+    def resolve_aid_request(obj) -> str | None:
         return obj.aid_request.code if obj.aid_request_id else None

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
+from dualpower.aid.models import AidRequest
+from dualpower.aid.selectors import request_by_code
 from dualpower.community.models import Community
-from dualpower.errors import NotFound
+from dualpower.errors import InvalidInput, NotFound
 from dualpower.inventory.models import Item, Movement
 
 
@@ -29,3 +31,15 @@ def item_get(*, community: Community, pk: int) -> Item:
 
 def movements_of(*, item: Item) -> QuerySet[Movement]:
     return Movement.objects.filter(item=item).select_related("by", "aid_request")
+
+
+def aid_request_by_code(*, community: Community, code: str | None) -> AidRequest | None:
+    """The aid request a stock-out serves, named by its code; None when no code is given."""
+    if not code:
+        return None
+    found = request_by_code(community=community, code=code)
+    if found is None:
+        raise InvalidInput(
+            _("No aid request here has the code “%(code)s”.") % {"code": code}, field="aid_request"
+        )
+    return found

@@ -16,11 +16,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.activities.selectors import organiser_ids
+from dualpower.aid.models import AidRequest
+from dualpower.aid.selectors import dispatcher_ids
+from dualpower.clean import clean_int, clean_text
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.inventory.models import Item, Movement
 from dualpower.members.models import Membership
+from dualpower.members.selectors import members_of
 from dualpower.notifications.services import notification_send
 
 NAME_MAX = 120
@@ -31,43 +36,12 @@ REASON_MAX = 200
 QUANTITY_MAX = 1_000_000
 
 
-def _text(value: Any, *, field: str, limit: int, required: str = "") -> str:
-    text = str(value if value is not None else "").strip()
-    if required and not text:
-        raise InvalidInput(required, field=field)
-    if len(text) > limit:
-        raise InvalidInput(_("At most %(n)d characters.") % {"n": limit}, field=field)
-    return text
-
-
-def _whole(value: Any, *, field: str, low: int, message: str) -> int:
-    if isinstance(value, bool):
-        raise InvalidInput(message, field=field)
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise InvalidInput(message, field=field) from None
-    if not low <= number <= QUANTITY_MAX:
-        raise InvalidInput(message, field=field)
-    return number
-
-
 def _quantity(value: Any) -> int:
-    return _whole(
-        value,
-        field="quantity",
-        low=1,
-        message=_("The quantity is a whole number from 1 to %(n)s.") % {"n": f"{QUANTITY_MAX:,}"},
-    )
+    return clean_int(value, field="quantity", label=_("The quantity"), low=1, high=QUANTITY_MAX)
 
 
 def _threshold(value: Any) -> int:
-    return _whole(
-        value,
-        field="low_threshold",
-        low=0,
-        message=_("The low-stock level is a whole number, 0 or more."),
-    )
+    return clean_int(value, field="low_threshold", label=_("The low-stock level"), low=0, high=QUANTITY_MAX)
 
 
 def item_url(item: Item) -> str:
@@ -76,30 +50,12 @@ def item_url(item: Item) -> str:
 
 def stock_keepers(community: Community) -> list[Membership]:
     """Who looks after the stock and hears about low stock: coordinators, organisers of the
-    community's activities, and the aid network's dispatchers."""
-    from dualpower.activities.models import Organiser
-
-    ids = set(
-        Membership.objects.filter(
-            community=community, status=Membership.Status.ACTIVE, role=Membership.Role.COORDINATOR
-        ).values_list("pk", flat=True)
-    )
-    ids |= set(
-        Organiser.objects.filter(series__community=community, series__is_active=True).values_list(
-            "membership_id", flat=True
-        )
-    )
-    try:
-        from dualpower.aid.models import DispatcherRole
-
-        ids |= set(DispatcherRole.objects.filter(community=community).values_list("membership_id", flat=True))
-    except ImportError:  # a node without the aid app
-        pass
-    return list(
-        Membership.objects.filter(pk__in=ids, status=Membership.Status.ACTIVE).exclude(
-            role=Membership.Role.OBSERVER
-        )
-    )
+    community's activities, and the aid network's dispatchers (active, not observers)."""
+    admitted = members_of(community=community).exclude(role=Membership.Role.OBSERVER)
+    ids = set(admitted.filter(role=Membership.Role.COORDINATOR).values_list("pk", flat=True))
+    ids |= organiser_ids(community=community)
+    ids |= dispatcher_ids(community=community)
+    return list(admitted.filter(pk__in=ids))
 
 
 @transaction.atomic
@@ -112,11 +68,11 @@ def item_create(
     low_threshold: int = 0,
     location: str = "",
 ) -> Item:
-    name = _text(name, field="name", limit=NAME_MAX, required=_("An item needs a name."))
-    unit = _text(
-        unit, field="unit", limit=UNIT_MAX, required=_("Say what you count it in: boxes, kg, kits...")
+    name = clean_text(name, field="name", label=_("An item's name"), limit=NAME_MAX, required=True)
+    unit = clean_text(
+        unit, field="unit", label=_("The unit (boxes, kg, kits...)"), limit=UNIT_MAX, required=True
     )
-    location = _text(location, field="location", limit=LOCATION_MAX)
+    location = clean_text(location, field="location", label=_("The place"), limit=LOCATION_MAX)
     threshold = _threshold(low_threshold)
     if Item.objects.filter(community=community, name__iexact=name).exists():
         raise Conflict(_("The inventory already has an item called “%(name)s”.") % {"name": name})
@@ -133,8 +89,8 @@ def item_update(*, item: Item, by: Membership | None, **changes: Any) -> Item:
     if unknown:
         raise InvalidInput(_("These cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if "name" in changes:
-        changes["name"] = _text(
-            changes["name"], field="name", limit=NAME_MAX, required=_("An item needs a name.")
+        changes["name"] = clean_text(
+            changes["name"], field="name", label=_("An item's name"), limit=NAME_MAX, required=True
         )
         taken = Item.objects.filter(community=item.community, name__iexact=changes["name"]).exclude(
             pk=item.pk
@@ -144,14 +100,17 @@ def item_update(*, item: Item, by: Membership | None, **changes: Any) -> Item:
                 _("The inventory already has an item called “%(name)s”.") % {"name": changes["name"]}
             )
     if "unit" in changes:
-        changes["unit"] = _text(
+        changes["unit"] = clean_text(
             changes["unit"],
             field="unit",
+            label=_("The unit (boxes, kg, kits...)"),
             limit=UNIT_MAX,
-            required=_("Say what you count it in: boxes, kg, kits..."),
+            required=True,
         )
     if "location" in changes:
-        changes["location"] = _text(changes["location"], field="location", limit=LOCATION_MAX)
+        changes["location"] = clean_text(
+            changes["location"], field="location", label=_("The place"), limit=LOCATION_MAX
+        )
     if "low_threshold" in changes:
         changes["low_threshold"] = _threshold(changes["low_threshold"])
     item = Item.objects.select_for_update().get(pk=item.pk)
@@ -201,7 +160,7 @@ def _record(
     change: int,
     reason: str,
     by: Membership | None,
-    aid_request: Any = None,
+    aid_request: AidRequest | None = None,
     now: dt.datetime,
 ) -> Movement:
     item.refresh_from_db(fields=["stock"])
@@ -225,18 +184,23 @@ def _record(
 def stock_in(*, item: Item, quantity: int, by: Membership | None, reason: str = "") -> Movement:
     """Goods arrive: a delivery, a donation, a food bank pick-up."""
     amount = _quantity(quantity)
-    reason = _text(reason, field="reason", limit=REASON_MAX)
+    reason = clean_text(reason, field="reason", label=_("The reason"), limit=REASON_MAX)
     Item.objects.filter(pk=item.pk).update(stock=F("stock") + amount)
     return _record(item, kind=Movement.Kind.IN, change=amount, reason=reason, by=by, now=timezone.now())
 
 
 @transaction.atomic
 def stock_out(
-    *, item: Item, quantity: int, by: Membership | None, reason: str = "", aid_request: Any = None
+    *,
+    item: Item,
+    quantity: int,
+    by: Membership | None,
+    reason: str = "",
+    aid_request: AidRequest | None = None,
 ) -> Movement:
     """Goods go out, possibly to meet a mutual aid request. Never more than is in stock."""
     amount = _quantity(quantity)
-    reason = _text(reason, field="reason", limit=REASON_MAX)
+    reason = clean_text(reason, field="reason", label=_("The reason"), limit=REASON_MAX)
     if aid_request is not None and aid_request.community_id != item.community_id:
         raise InvalidInput(_("That request is not one of this community's."), field="aid_request")
     taken = Item.objects.filter(pk=item.pk, stock__gte=amount).update(stock=F("stock") - amount)
@@ -260,12 +224,13 @@ def stock_out(
 @transaction.atomic
 def stock_count(*, item: Item, counted: int, by: Membership | None, reason: str = "") -> Movement:
     """A stocktake: set the stock to what was counted on the shelf; the difference is recorded."""
-    counted = _whole(counted, field="counted", low=0, message=_("The count is a whole number, 0 or more."))
-    reason = _text(
+    counted = clean_int(counted, field="counted", label=_("The count"), low=0, high=QUANTITY_MAX)
+    reason = clean_text(
         reason,
         field="reason",
+        label=_("Why the count differs (spoiled, miscounted...)"),
         limit=REASON_MAX,
-        required=_("Say why the count differs (spoiled, miscounted...)."),
+        required=True,
     )
     item.refresh_from_db(fields=["stock"])
     before = item.stock

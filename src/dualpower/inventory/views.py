@@ -8,51 +8,50 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import DomainError
 from dualpower.inventory import selectors, services
-from dualpower.inventory.api import aid_request_by_code
 from dualpower.inventory.forms import ItemForm, MovementForm
 from dualpower.members.roles import membership_for
-from dualpower.web.community import require_perm, with_community
+from dualpower.web.actions import attach_error, render_form
+from dualpower.web.permissions import check
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
 def item_list(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "inventory.view_inventory", community)
+    check(request, "inventory.view_inventory", community)
     can_add = request.user.has_perm("inventory.add_item", community)
     form = ItemForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        require_perm(request, "inventory.add_item", community)
+        check(request, "inventory.add_item", community)
         if form.is_valid():
             try:
                 item = services.item_create(
                     community=community, by=membership_for(request.user, community), **form.cleaned_data
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+                attach_error(form, exc)
             else:
                 messages.success(request, _("“%(name)s” was added.") % {"name": item.name})
                 return redirect("inventory:detail", community.slug, item.pk)
     items = list(selectors.items_of(community=community))
-    return render(
-        request,
-        "inventory/list.html",
-        {"items": items, "low": [i for i in items if i.is_low], "form": form if can_add else None},
-        status=400 if form.errors else 200,
-    )
+    context = {"items": items, "low": [i for i in items if i.is_low]}
+    if not can_add:
+        return render(request, "inventory/list.html", {**context, "form": None})
+    return render_form(request, "inventory/list.html", form, context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
 def item_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    require_perm(request, "inventory.view_inventory", community)
+    check(request, "inventory.view_inventory", community)
     item = selectors.item_get(community=community, pk=pk)
     keeps = request.user.has_perm("inventory.move_stock", community)
     form = MovementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        require_perm(request, "inventory.move_stock", community)
+        check(request, "inventory.move_stock", community)
         if form.is_valid():
             data = form.cleaned_data
             by = membership_for(request.user, community)
@@ -62,34 +61,32 @@ def item_detail(request: HttpRequest, community: Community, pk: int) -> HttpResp
                 elif data["kind"] == "in":
                     services.stock_in(item=item, quantity=data["quantity"], by=by, reason=data["reason"])
                 else:
-                    served = aid_request_by_code(community, data["aid_request"])
+                    served = selectors.aid_request_by_code(community=community, code=data["aid_request"])
                     services.stock_out(
                         item=item, quantity=data["quantity"], by=by, reason=data["reason"], aid_request=served
                     )
             except DomainError as exc:
-                field = {"counted": "quantity"}.get(exc.field or "", exc.field)
-                form.add_error(field if field in form.fields else None, exc.detail)
+                if exc.field == "counted":  # the form asks for the count in its quantity field
+                    exc.field = "quantity"
+                attach_error(form, exc)
             else:
                 messages.success(request, _("Recorded."))
                 return redirect("inventory:detail", community.slug, item.pk)
-    return render(
-        request,
-        "inventory/detail.html",
-        {
-            "item": item,
-            "keeps": keeps,
-            "form": form if keeps else None,
-            "movements": list(selectors.movements_of(item=item)[:50]) if keeps else [],
-        },
-        status=400 if form.errors else 200,
-    )
+    context = {
+        "item": item,
+        "keeps": keeps,
+        "movements": list(selectors.movements_of(item=item)[:50]) if keeps else [],
+    }
+    if not keeps:
+        return render(request, "inventory/detail.html", {**context, "form": None})
+    return render_form(request, "inventory/detail.html", form, context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
 def item_edit(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    require_perm(request, "inventory.view_inventory", community)
-    require_perm(request, "inventory.change_item", community)
+    check(request, "inventory.view_inventory", community)
+    check(request, "inventory.change_item", community)
     item = selectors.item_get(community=community, pk=pk)
     initial = {
         "name": item.name,
@@ -102,10 +99,8 @@ def item_edit(request: HttpRequest, community: Community, pk: int) -> HttpRespon
         try:
             services.item_update(item=item, by=membership_for(request.user, community), **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
+            attach_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("inventory:detail", community.slug, item.pk)
-    return render(
-        request, "inventory/edit.html", {"form": form, "item": item}, status=400 if form.errors else 200
-    )
+    return render_form(request, "inventory/edit.html", form, {"item": item})

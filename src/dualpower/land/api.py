@@ -12,11 +12,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
-from dualpower.land import resale, selectors, services, waitlist
+from dualpower.land import resale, selectors, services
 from dualpower.land.models import Allocation, GroundLease, Home, Parcel, WaitlistApplication
 from dualpower.land.schemas import (
     AllocationOut,
@@ -33,6 +33,7 @@ from dualpower.land.schemas import (
 )
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
+from dualpower.members.selectors import member_get
 from dualpower.web.permissions import check
 
 router = Router(tags=["land trust"])
@@ -120,11 +121,12 @@ def lease_create(request: HttpRequest, slug: str, payload: LeaseIn) -> Status[Gr
         home = selectors.home_get(community=community, pk=data.pop("home"))
     except NotFound:
         raise InvalidInput(_("The trust has no such home."), field="home") from None
-    leaseholder = Membership.objects.filter(
-        pk=data.pop("leaseholder"), community=community, status=Membership.Status.ACTIVE
-    ).first()
-    if leaseholder is None:
-        raise InvalidInput(_("The leaseholder must be a member of this community."), field="leaseholder")
+    try:
+        leaseholder = member_get(community=community, member_id=data.pop("leaseholder"))
+    except NotFound:
+        raise InvalidInput(
+            _("The leaseholder must be a member of this community."), field="leaseholder"
+        ) from None
     lease = services.lease_create(home=home, leaseholder=leaseholder, by=_me(request, community), **data)
     return Status(201, lease)
 
@@ -175,7 +177,7 @@ def waitlist_apply(
     request: HttpRequest, slug: str, payload: WaitlistApplicationIn
 ) -> Status[WaitlistApplication]:
     community = _community(request, slug, "land.apply_waitlist")
-    application = waitlist.waitlist_apply(
+    application = services.waitlist_apply(
         community=community,
         membership=_me(request, community),
         household_size=payload.household_size,
@@ -189,7 +191,7 @@ def waitlist_withdraw(request: HttpRequest, slug: str, application_id: int) -> W
     community = _community(request, slug, "land.view_waitlist")
     application = selectors.application_get(community=community, pk=application_id)
     check(request, "land.withdraw_application", application)
-    return waitlist.waitlist_withdraw(application=application, by=_me(request, community))
+    return services.waitlist_withdraw(application=application, by=_me(request, community))
 
 
 @router.get(LAND + "/waitlist", response=list[WaitlistApplicationOut])
@@ -212,7 +214,7 @@ def allocation_announce(
 ) -> Status[Allocation]:
     community = _community(request, slug, "land.manage")
     home = selectors.home_get(community=community, pk=home_id)
-    return Status(201, waitlist.allocation_announce(home=home, seed=payload.seed, by=_me(request, community)))
+    return Status(201, services.allocation_announce(home=home, seed=payload.seed, by=_me(request, community)))
 
 
 @router.get(LAND + "/allocations/{allocation_id}", response=AllocationOut, auth=AUTH_OPTIONAL)
@@ -225,7 +227,7 @@ def allocation_detail(request: HttpRequest, slug: str, allocation_id: int) -> Al
 def allocation_draw(request: HttpRequest, slug: str, allocation_id: int) -> Allocation:
     community = _community(request, slug, "land.manage")
     allocation = selectors.allocation_get(community=community, pk=allocation_id)
-    return waitlist.allocation_draw(allocation=allocation, by=_me(request, community))
+    return services.allocation_draw(allocation=allocation, by=_me(request, community))
 
 
 @router.post(LAND + "/allocations/{allocation_id}/adopt", response=AllocationOut)
@@ -233,11 +235,11 @@ def allocation_adopt(request: HttpRequest, slug: str, allocation_id: int) -> All
     community = _community(request, slug, "land.view_allocations")
     allocation = selectors.allocation_get(community=community, pk=allocation_id)
     check(request, "land.adopt_allocation", allocation)
-    return waitlist.allocation_adopt(allocation=allocation, by=_me(request, community))
+    return services.allocation_adopt(allocation=allocation, by=_me(request, community))
 
 
 @router.post(LAND + "/allocations/{allocation_id}/cancel", response=AllocationOut)
 def allocation_cancel(request: HttpRequest, slug: str, allocation_id: int) -> Allocation:
     community = _community(request, slug, "land.manage")
     allocation = selectors.allocation_get(community=community, pk=allocation_id)
-    return waitlist.allocation_cancel(allocation=allocation, by=_me(request, community))
+    return services.allocation_cancel(allocation=allocation, by=_me(request, community))

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from dualpower.land import services, waitlist
+from dualpower.demo import Demo
+from dualpower.land import services
 from dualpower.land.models import WaitlistApplication
 from dualpower.members.models import Membership
-from dualpower.ops.demo import Demo, register
 
 HOMES = (
     ("Elm Row", "Elm Row 1", 2, 1, 3),
@@ -48,7 +48,6 @@ LEASES = (
 )
 
 
-@register
 def load_land(demo: Demo) -> None:
     community, by = demo.community, demo.coordinator
     people = [m for m in demo.members if m.role != Membership.Role.OBSERVER and m.is_active]
@@ -87,7 +86,7 @@ def load_land(demo: Demo) -> None:
     waiting = people[-12:-3]
     now = timezone.now()
     for i, member in enumerate(waiting):
-        application = waitlist.waitlist_apply(
+        application = services.waitlist_apply(
             community=community,
             membership=member,
             household_size=1 + i % 5,
@@ -96,6 +95,6 @@ def load_land(demo: Demo) -> None:
         WaitlistApplication.objects.filter(pk=application.pk).update(
             applied_at=now - timedelta(days=200 * (i % 4) + i)
         )
-    allocation = waitlist.allocation_announce(home=homes[3], seed="riverside-spring-assembly-2026", by=by)
-    waitlist.allocation_draw(allocation=allocation, by=by)
+    allocation = services.allocation_announce(home=homes[3], seed="riverside-spring-assembly-2026", by=by)
+    services.allocation_draw(allocation=allocation, by=by)
     demo.say("  land trust: 5 homes, 3 leases, 9 households waiting, 1 allocation drawn for the assembly")

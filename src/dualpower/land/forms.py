@@ -61,7 +61,9 @@ class HomeForm(forms.Form):
 
     def __init__(self, *args: Any, parcels: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parcel"].choices = [(p.pk, p.name) for p in parcels]
+        field = self.fields["parcel"]
+        assert isinstance(field, forms.ChoiceField)  # declared above; the choices come per request
+        field.choices = [(p.pk, p.name) for p in parcels]
 
 
 FORMULA_HELP = _(
@@ -87,8 +89,12 @@ class LeaseForm(forms.Form):
 
     def __init__(self, *args: Any, homes: list[Home], members: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["home"].choices = [(h.pk, h.label) for h in homes]
-        self.fields["leaseholder"].choices = [(m.pk, m.display_name) for m in members]
+        field = self.fields["home"]
+        assert isinstance(field, forms.ChoiceField)  # declared above; the choices come per request
+        field.choices = [(h.pk, h.label) for h in homes]
+        field = self.fields["leaseholder"]
+        assert isinstance(field, forms.ChoiceField)  # declared above; the choices come per request
+        field.choices = [(m.pk, m.display_name) for m in members]
 
 
 class LeaseEndForm(forms.Form):

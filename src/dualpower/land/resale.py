@@ -28,10 +28,11 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dualpower.coops.templatetags.cents_format import cents
+from dualpower.clean import clean_int
 from dualpower.core.economy import CapitalImprovement, Formula, ResaleBreakdown, ResaleLine, resale_price
 from dualpower.core.economy.resale_model import Compounding, LineKind
 from dualpower.errors import InvalidInput
+from dualpower.formatting import format_amount
 
 FORMULAS = tuple(f.value for f in Formula)
 PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -53,14 +54,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     Formula.FIXED_RATE_COMPOUND: ("purchase_price", "annual_rate", "purchase_date"),
     Formula.ITEMIZED: ("purchase_price", "purchase_date"),
 }
-
-
-def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(
-            _("%(name)s must be a whole number (cents).") % {"name": name}, field="formula_params"
-        )
-    return value
 
 
 def _fraction(value: Any, name: str) -> Fraction:
@@ -130,11 +123,13 @@ def _improvements(raw: Any) -> list[CapitalImprovement]:
         items.append(
             CapitalImprovement(
                 description=str(item.get("description", "")),
-                cost=_int(item.get("cost"), _("The cost of an improvement")),
+                cost=clean_int(
+                    item.get("cost"), field="formula_params", label=_("The cost of an improvement")
+                ),
                 completed=_date(item.get("completed"), _("The completion date of an improvement")),
                 useful_life_years=None
                 if life is None
-                else _int(life, _("The useful life of an improvement")),
+                else clean_int(life, field="formula_params", label=_("The useful life of an improvement")),
             )
         )
     return items
@@ -149,15 +144,17 @@ def breakdown_for(
     resale_year: int | None = None,
 ) -> ResaleBreakdown:
     """The resale price under the lease's formula, with the lines that make it."""
-    price = _int(params.get("purchase_price"), _("The purchase price"))
+    price = clean_int(params.get("purchase_price"), field="formula_params", label=_("The purchase price"))
     kwargs: dict[str, Any] = {"purchase_price": price}
     if formula == Formula.APPRAISAL_BASED:
-        initial = _int(params.get("initial_appraisal"), _("The initial appraisal"))
+        initial = clean_int(
+            params.get("initial_appraisal"), field="formula_params", label=_("The initial appraisal")
+        )
         kwargs.update(
             initial_appraisal=initial,
             current_appraisal=initial
             if current_appraisal is None
-            else _int(current_appraisal, _("The appraisal")),
+            else clean_int(current_appraisal, field="formula_params", label=_("The appraisal")),
             owner_share=_fraction(params.get("owner_share"), _("The owner's share")),
             floor_at_purchase_price=_bool(params.get("floor_at_purchase_price", False), _("The floor")),
         )
@@ -169,11 +166,15 @@ def breakdown_for(
             index = {int(year): _fraction(value, _("An index value")) for year, value in raw.items()}
         except ValueError:
             raise InvalidInput(_("The index's years must be whole years."), field="formula_params") from None
-        purchase_year = _int(params.get("purchase_year"), _("The purchase year"))
+        purchase_year = clean_int(
+            params.get("purchase_year"), field="formula_params", label=_("The purchase year")
+        )
         kwargs.update(
             index=index,
             purchase_year=purchase_year,
-            resale_year=max(index) if resale_year is None else _int(resale_year, _("The resale year")),
+            resale_year=max(index)
+            if resale_year is None
+            else clean_int(resale_year, field="formula_params", label=_("The resale year")),
             index_name=str(params.get("index_name") or "index"),
             floor_at_purchase_price=_bool(params.get("floor_at_purchase_price", False), _("The floor")),
         )
@@ -186,7 +187,9 @@ def breakdown_for(
             latest = max([bought, *(i.completed for i in improvements)])
             kwargs.update(
                 improvements=improvements,
-                adjustment=_int(params.get("adjustment", 0), _("The adjustment")),
+                adjustment=clean_int(
+                    params.get("adjustment", 0), field="formula_params", label=_("The adjustment")
+                ),
             )
         else:
             kwargs["annual_rate"] = _fraction(params.get("annual_rate"), _("The annual rate"))
@@ -228,6 +231,11 @@ def _number(value: Any, *, grouped: bool = False) -> str:
     return number_format(exact, force_grouping=grouped)
 
 
+def _amount(value: object) -> str:
+    """An amount in cents in the pages' money format ("1,234.56"; "1.234,56" in Spanish)."""
+    return format_amount(value) if isinstance(value, int) and not isinstance(value, bool) else ""
+
+
 def _percent(value: Any) -> str:
     return f"{_number(Fraction(value) * 100)}%"
 
@@ -238,13 +246,15 @@ def line_label(line: ResaleLine) -> str:
     if line.kind == LineKind.PURCHASE_PRICE:
         return _("Purchase price")
     if line.kind == LineKind.APPRECIATION_SHARE:
-        values = {
+        values: dict[str, object] = {
             "share": _percent(p["share"]),
-            "current": cents(p["current_appraisal"]),
-            "initial": cents(p["initial_appraisal"]),
-            "change": cents(p["change"]),
+            "current": _amount(p["current_appraisal"]),
+            "initial": _amount(p["initial_appraisal"]),
+            "change": _amount(p["change"]),
         }
-        if p["change"] >= 0:  # type: ignore[operator]
+        change = p["change"]
+        assert isinstance(change, int)  # the engine's appreciation is in whole cents
+        if change >= 0:
             return _("%(share)s of the appreciation (%(current)s − %(initial)s = %(change)s)") % values
         return _("%(share)s of the fall in value (%(current)s − %(initial)s = %(change)s)") % values
     if line.kind == LineKind.INDEX_GROWTH:
@@ -271,8 +281,9 @@ def line_label(line: ResaleLine) -> str:
             % values
         )
     if line.kind == LineKind.FIXED_RATE_GROWTH:
-        years = int(p["years"])  # type: ignore[arg-type]
-        values = {"rate": _percent(p["rate"]), "years": years, "price": cents(p["purchase_price"])}
+        years = p["years"]
+        assert isinstance(years, int)  # full years, counted by the engine
+        values = {"rate": _percent(p["rate"]), "years": years, "price": _amount(p["purchase_price"])}
         if p["compounding"] == Compounding.SIMPLE:
             text = ngettext(
                 "%(rate)s a year, simple, for %(years)s full year (%(price)s × %(rate)s × %(years)s)",
@@ -289,22 +300,26 @@ def line_label(line: ResaleLine) -> str:
             )
         return text % values
     if line.kind == LineKind.IMPROVEMENT:
+        completed = p["completed"]
+        assert isinstance(completed, date)  # an improvement always has its date
         values = {
             "description": p["description"],
-            "completed": date_format(p["completed"]),
-            "cost": cents(p["cost"]),
+            "completed": date_format(completed),
+            "cost": _amount(p["cost"]),
             "life": p["useful_life_years"],
             "remaining": p["remaining_years"],
         }
-        if p["useful_life_years"] is None:
+        life = p["useful_life_years"]
+        if life is None:
             return _("%(description)s (%(completed)s, %(cost)s, not depreciated)") % values
+        assert isinstance(life, int)  # whole years, as the lease records them
         return (
             ngettext(
                 "%(description)s (%(completed)s, %(cost)s, depreciated over %(life)s year: "
                 "%(remaining)s/%(life)s remains)",
                 "%(description)s (%(completed)s, %(cost)s, depreciated over %(life)s years: "
                 "%(remaining)s/%(life)s remains)",
-                int(p["useful_life_years"]),  # type: ignore[arg-type]
+                life,
             )
             % values
         )

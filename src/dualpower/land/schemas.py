@@ -121,5 +121,5 @@ class AllocationOut(Schema):
     decision_ref: str
 
     @staticmethod
-    def resolve_chosen(obj) -> str | None:  # type: ignore[no-untyped-def]
+    def resolve_chosen(obj) -> str | None:
         return obj.chosen.public_id if obj.chosen_id else None

@@ -1,4 +1,4 @@
-"""The ledger's decisions and clock jobs.
+"""The ledger's decisions (registered with the assembly in registrations.py).
 
 "Set a credit limit" (``ledger.set_credit_limit``): the assembly sets an account's lower and
 upper limits, beyond the bounds coordinators may use on their own.
@@ -7,7 +7,6 @@ upper limits, beyond the bounds coordinators may use on their own.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.ledger.models import Account
+from dualpower.ledger.services import account_limits_set
 
 
 def _account(community: Community, params: Mapping[str, Any]) -> Account:
@@ -44,8 +44,6 @@ def validate_credit_limit(community: Community, params: Mapping[str, Any]) -> di
 
 
 def run_credit_limit(*, community: Community, params: Mapping[str, Any], decision: Any) -> str:
-    from dualpower.ledger.services import account_limits_set
-
     account = _account(community, params)
     account = account_limits_set(
         account=account,
@@ -58,10 +56,11 @@ def run_credit_limit(*, community: Community, params: Mapping[str, Any], decisio
 
 
 def describe_credit_limit(community: Community, params: Mapping[str, Any]) -> str:
+    pk = params.get("account")
     account = (
-        Account.objects.filter(community=community, pk=params.get("account"))
-        .select_related("currency")
-        .first()
+        Account.objects.filter(community=community, pk=pk).select_related("currency").first()
+        if isinstance(pk, int)
+        else None
     )
     if account is None:
         return _("Set the credit limit of an account that no longer exists.")
@@ -74,17 +73,3 @@ def describe_credit_limit(community: Community, params: Mapping[str, Any]) -> st
         "lower": c.format(params.get("lower", 0)),
         "upper": c.format(params.get("upper", 0)),
     }
-
-
-def charge_demurrage(now: datetime) -> str:
-    from dualpower.ledger.demurrage import demurrage_charge_all
-
-    runs = demurrage_charge_all(now=now)
-    return f"demurrage charged in {len(runs)} currencies" if runs else ""
-
-
-def expire_invoices(now: datetime) -> str:
-    from dualpower.ledger.invoicing import invoices_expire
-
-    n = invoices_expire(now=now)
-    return f"{n} payment requests expired" if n else ""

@@ -16,13 +16,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound, PermissionDenied
-from dualpower.ledger import invoicing, selectors, services
+from dualpower.ledger import selectors, services
 from dualpower.ledger.models import Account, Currency, Invoice, Transfer
-from dualpower.ledger.posting import Leg
 from dualpower.ledger.schemas import (
     AccountOpenIn,
     AccountPublicOut,
@@ -41,6 +40,8 @@ from dualpower.ledger.schemas import (
     TransferOut,
     VisibilityIn,
 )
+from dualpower.ledger.services import Leg
+from dualpower.ledger.units import units_of
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.permissions import check
@@ -264,8 +265,8 @@ def transfer_create(
 ) -> Status[Transfer]:
     debit = _payer(request, slug, payload.debit)
     credit = _other(debit.community, payload.credit, "credit")
-    amount = services.amount_parse(currency=debit.currency, value=payload.amount)
-    transfer = services.transfer_make(
+    amount = units_of(debit.currency, payload.amount)
+    posted = services.transfer_make(
         debit=debit,
         credit=credit,
         amount=amount,
@@ -273,7 +274,7 @@ def transfer_create(
         idempotency_key=idempotency_key,
         by=_me(request, debit.community),
     )
-    return Status(200 if getattr(transfer, "replayed", False) else 201, transfer)
+    return Status(200 if posted.replayed else 201, posted.transfer)
 
 
 @router.post(TRANSFERS + "/linked", response={201: list[TransferOut], 200: list[TransferOut]})
@@ -289,16 +290,14 @@ def transfer_linked(
             Leg(
                 debit=debit.pk,
                 credit=credit.pk,
-                amount=services.amount_parse(
-                    currency=debit.currency, value=leg.amount, field=f"legs.{i}.amount"
-                ),
+                amount=units_of(debit.currency, leg.amount, field=f"legs.{i}.amount"),
                 description=leg.description,
             )
         )
-    transfers = services.transfers_link(
+    posted = services.transfers_link(
         currency=debit.currency, legs=legs, idempotency_key=idempotency_key, by=_me(request, debit.community)
     )
-    return Status(200 if getattr(transfers[0], "replayed", False) else 201, transfers)
+    return Status(200 if posted.replayed else 201, list(posted.transfers))
 
 
 @router.get(TRANSFERS + "/{transfer_id}", response=TransferOut)
@@ -359,10 +358,10 @@ def invoice_create(
     payee = selectors.account_get(community=community, pk=payload.payee)
     check(request, "ledger.request_to", payee)
     payer = _other(community, payload.payer, "payer")
-    amount = services.amount_parse(currency=payee.currency, value=payload.amount)
+    amount = units_of(payee.currency, payload.amount)
     key = (idempotency_key or "").strip() or None
     existed = bool(key) and Invoice.objects.filter(currency=payee.currency, idempotency_key=key).exists()
-    invoice = invoicing.invoice_create(
+    invoice = services.invoice_create(
         payee=payee,
         payer=payer,
         amount=amount,
@@ -388,19 +387,19 @@ def invoice_detail(request: HttpRequest, slug: str, invoice_id: int) -> Invoice:
 @router.post(INVOICE + "/accept", response=InvoiceOut)
 def invoice_accept(request: HttpRequest, slug: str, invoice_id: int) -> Invoice:
     invoice = _invoice(request, slug, invoice_id, "ledger.answer_invoice")
-    invoicing.invoice_accept(invoice=invoice, by=_me(request, invoice.community))
+    services.invoice_accept(invoice=invoice, by=_me(request, invoice.community))
     return selectors.invoice_get(community=invoice.community, pk=invoice.pk)
 
 
 @router.post(INVOICE + "/reject", response=InvoiceOut)
 def invoice_reject(request: HttpRequest, slug: str, invoice_id: int) -> Invoice:
     invoice = _invoice(request, slug, invoice_id, "ledger.answer_invoice")
-    invoicing.invoice_reject(invoice=invoice, by=_me(request, invoice.community))
+    services.invoice_reject(invoice=invoice, by=_me(request, invoice.community))
     return selectors.invoice_get(community=invoice.community, pk=invoice.pk)
 
 
 @router.post(INVOICE + "/cancel", response=InvoiceOut)
 def invoice_cancel(request: HttpRequest, slug: str, invoice_id: int) -> Invoice:
     invoice = _invoice(request, slug, invoice_id, "ledger.cancel_invoice")
-    invoicing.invoice_cancel(invoice=invoice, by=_me(request, invoice.community))
+    services.invoice_cancel(invoice=invoice, by=_me(request, invoice.community))
     return selectors.invoice_get(community=invoice.community, pk=invoice.pk)

@@ -11,12 +11,13 @@ import argparse
 import csv
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from dualpower.errors import InvalidInput
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise InvalidInput(message)
 
 
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _currency(spec: str):  # type: ignore[no-untyped-def]
+def _currency(spec: str):
     from dualpower.ledger.models import Currency
 
     if "/" in spec:

@@ -1,8 +1,8 @@
 """Forms for the money pages: they parse; the services decide.
 
-Amounts are typed as people write them ("12.50", "1:30") and read exactly by
-services.amount_parse. Credit is entered as a positive number ("may go 100 below zero") and
-stored as a negative lower limit.
+Amounts are typed as people write them ("12.50", "1:30") and read exactly by units.units_of in
+the forms' ``clean``, so a valid form holds them in the smallest unit. Credit is entered as a
+positive number ("may go 100 below zero") and stored as a negative lower limit.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.errors import DomainError
+from dualpower.errors import InvalidInput
 from dualpower.ledger.models import Account, Currency
-from dualpower.ledger.posting import DESCRIPTION_MAX
+from dualpower.ledger.services import DESCRIPTION_MAX
+from dualpower.ledger.units import units_of
 
 
 def _amount_help(currency: Currency | None) -> str:
@@ -32,21 +33,14 @@ class AmountField(forms.CharField):
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
 
-def clean_amount(form: forms.Form, currency: Currency, name: str, *, allow_zero: bool = False) -> int | None:
-    """Read ``name`` as an amount of ``currency``; puts the sentence on the field if it is wrong."""
-    from dualpower.ledger.amounts import AmountError, parse_amount, parse_minutes
-    from dualpower.ledger.services import amount_parse
-
+def _read_units(form: forms.Form, currency: Currency, name: str, *, allow_zero: bool = False) -> int | None:
+    """Read the field ``name`` as an amount of ``currency``; the sentence goes on the field if wrong."""
     raw = form.cleaned_data.get(name)
     if raw in (None, ""):
         return None
     try:
-        if allow_zero:
-            return parse_minutes(raw) if currency.is_time_bank else parse_amount(raw, currency.decimals)
-        return amount_parse(currency=currency, value=raw)
-    except AmountError as exc:
-        form.add_error(name, str(exc))
-    except DomainError as exc:
+        return units_of(currency, raw, field=name, label=str(form.fields[name].label), allow_zero=allow_zero)
+    except InvalidInput as exc:
         form.add_error(name, exc.detail)
     return None
 
@@ -60,12 +54,14 @@ class PayForm(forms.Form):
     def __init__(self, *args: Any, currency: Currency, payees: list[Account], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
-        self.fields["to"].choices = [("", _("Choose who to pay")), *((a.pk, a.name) for a in payees)]
+        field = self.fields["to"]
+        assert isinstance(field, forms.ChoiceField)  # declared above; the choices come per request
+        field.choices = [("", _("Choose who to pay")), *((a.pk, a.name) for a in payees)]
         self.fields["amount"].help_text = _amount_help(currency)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["units"] = clean_amount(self, self.currency, "amount")
+        data["units"] = _read_units(self, self.currency, "amount")
         return data
 
 
@@ -78,12 +74,14 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, currency: Currency, payers: list[Account], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.currency = currency
-        self.fields["payer"].choices = [("", _("Choose a member")), *((a.pk, a.name) for a in payers)]
+        field = self.fields["payer"]
+        assert isinstance(field, forms.ChoiceField)  # declared above; the choices come per request
+        field.choices = [("", _("Choose a member")), *((a.pk, a.name) for a in payers)]
         self.fields["amount"].help_text = _amount_help(currency)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        data["units"] = clean_amount(self, self.currency, "amount")
+        data["units"] = _read_units(self, self.currency, "amount")
         return data
 
 
@@ -138,9 +136,16 @@ class CurrencyForm(forms.Form):
         else:
             del self.fields["is_active"]
 
-    def policy(self) -> dict[str, Any]:
-        """The cleaned values as the services take them (limits in the smallest unit)."""
-        data = self.cleaned_data
+    def clean(self) -> dict[str, Any]:
+        """Adds ``policy``: the values as the services take them (limits in the smallest unit)."""
+        data = super().clean() or {}
+        if not self.errors:
+            policy = self._policy(data)
+            if not self.errors:  # the amounts read
+                data["policy"] = policy
+        return data
+
+    def _policy(self, data: dict[str, Any]) -> dict[str, Any]:
         if self.currency is not None:
             unit = self.currency
         else:
@@ -149,11 +154,9 @@ class CurrencyForm(forms.Form):
                 kind=kind, decimals=0 if kind == Currency.Kind.TIME_BANK else data.get("decimals") or 0
             )
         values = {
-            name: clean_amount(self, unit, name, allow_zero=True)
+            name: _read_units(self, unit, name, allow_zero=True)
             for name in ("default_credit", "default_upper", "max_credit", "max_upper")
         }
-        if self.errors:
-            return {}
         out = {
             "default_lower_limit": -(values["default_credit"] or 0),
             "default_upper_limit": values["default_upper"] or 0,
@@ -181,12 +184,14 @@ class LimitsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.currency = currency
 
-    def limits(self) -> tuple[int, int] | None:
-        credit = clean_amount(self, self.currency, "credit", allow_zero=True)
-        upper = clean_amount(self, self.currency, "upper", allow_zero=True)
-        if self.errors or credit is None or upper is None:
-            return None
-        return -credit, upper
+    def clean(self) -> dict[str, Any]:
+        """Adds ``lower_limit`` and ``upper_limit`` in the smallest unit."""
+        data = super().clean() or {}
+        credit = _read_units(self, self.currency, "credit", allow_zero=True)
+        upper = _read_units(self, self.currency, "upper", allow_zero=True)
+        if credit is not None and upper is not None:
+            data["lower_limit"], data["upper_limit"] = -credit, upper
+        return data
 
 
 class StatementFilter(forms.Form):

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.community.models import Community
-from dualpower.ledger.amounts import format_amount, format_minutes
+from dualpower.formatting import format_money
 from dualpower.members.models import Membership
 
 
@@ -77,11 +77,8 @@ class Currency(models.Model):
         return self.kind == self.Kind.TIME_BANK
 
     def format(self, units: int) -> str:
-        """An amount as people read it: “12.50 R” or “1:30 h”."""
-        if self.is_time_bank:
-            return f"{format_minutes(units)} h"
-        text = format_amount(units, self.decimals)
-        return f"{text} {self.symbol}".strip()
+        """An amount as people read it, in their language: “12.50 R” or “1:30 h”."""
+        return format_money(units, self)
 
 
 class Account(models.Model):

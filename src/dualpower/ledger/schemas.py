@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from dualpower.ledger.posting import DESCRIPTION_MAX
+from dualpower.ledger.services import DESCRIPTION_MAX
 
 
 class CurrencyOut(Schema):

@@ -14,22 +14,16 @@ from typing import Any
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import actions
+from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.clean import clean_int
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.mandates import services
 from dualpower.mandates.models import DelegateSeat, Mandate
-from dualpower.members.models import Membership
-
-
-def _int(params: actions.Params, key: str) -> int:
-    value = params.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(_("“%(key)s” must be a positive whole number.") % {"key": key}, field=key)
-    return value
+from dualpower.members import selectors as member_selectors
 
 
 def _when(params: actions.Params, key: str) -> datetime | None:
@@ -47,8 +41,24 @@ def _when(params: actions.Params, key: str) -> datetime | None:
     return make_aware(moment) if is_naive(moment) else moment
 
 
+def _assembly(community: Community, pk: Any) -> Assembly | None:
+    """An assembly of ``community`` by id (archived ones included), or None for an unknown or bad id."""
+    if isinstance(pk, bool) or not isinstance(pk, int | str) or not str(pk).isdigit():
+        return None
+    return assembly_selectors.assemblies_all(community=community).filter(pk=int(pk)).first()
+
+
+def _proposal(community: Community, pk: Any) -> Proposal | None:
+    """A proposal of ``community`` by id, with its assembly, or None for an unknown or bad id."""
+    if isinstance(pk, bool) or not isinstance(pk, int | str) or not str(pk).isdigit():
+        return None
+    return assembly_selectors.proposals_of(community=community).filter(pk=int(pk)).first()
+
+
 def _receiving(community: Community, params: actions.Params) -> Assembly:
-    receiving = Assembly.objects.filter(community=community, pk=_int(params, "receiving")).first()
+    receiving = _assembly(
+        community, clean_int(params.get("receiving"), field="receiving", label=_("The spokescouncil"), low=1)
+    )
     if receiving is None:
         raise InvalidInput(_("There is no such assembly in this community."), field="receiving")
     if receiving.kind not in services.RECEIVING_KINDS:
@@ -58,7 +68,7 @@ def _receiving(community: Community, params: actions.Params) -> Assembly:
 
 def validate_seat(community: Community, params: actions.Params) -> dict[str, Any]:
     receiving = _receiving(community, params)
-    seats = _int(params, "seats")
+    seats = clean_int(params.get("seats"), field="seats", label=_("The number of seats"), low=1)
     replace = params.get("replace", True)
     if not isinstance(replace, bool):
         raise InvalidInput(
@@ -75,12 +85,12 @@ def validate_seat(community: Community, params: actions.Params) -> dict[str, Any
 
 def run_seat(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
     params = validate_seat(community, params)
-    sending = Assembly.objects.get(pk=decision.assembly_id, community=community)
-    receiving = Assembly.objects.get(pk=params["receiving"])
+    sending = assembly_selectors.assemblies_all(community=community).get(pk=decision.assembly_id)
+    receiving = assembly_selectors.assemblies_all(community=community).get(pk=params["receiving"])
     elected = list(decision.elected_memberships)[: params["seats"]]
     if not elected:
         raise InvalidInput(_("This decision elected nobody, so no delegate can be seated."))
-    people = {m.pk: m for m in Membership.objects.filter(pk__in=elected, community=community)}
+    people = {m.pk: m for m in member_selectors.memberships_with_ids(ids=elected).filter(community=community)}
     missing = [pk for pk in elected if pk not in people]
     if missing:
         raise InvalidInput(_("Someone elected is no longer a member of this community."))
@@ -90,7 +100,7 @@ def run_seat(*, community: Community, params: actions.Params, decision: actions.
         memberships=[people[pk] for pk in elected],
         replace=params["replace"],
         ends_at=_when(params, "ends_at"),
-        elected_by=Proposal.objects.filter(pk=decision.proposal_id).first(),
+        elected_by=_proposal(community, decision.proposal_id),
         decision_ref=decision.ref,
     )
     names = ", ".join(s.membership.display_name for s in seats)
@@ -98,7 +108,7 @@ def run_seat(*, community: Community, params: actions.Params, decision: actions.
 
 
 def describe_seat(community: Community, params: actions.Params) -> str:
-    receiving = Assembly.objects.filter(community=community, pk=params.get("receiving")).first()
+    receiving = _assembly(community, params.get("receiving"))
     name = receiving.name if receiving else "?"
     text = _("Seat the %(n)s people elected as this assembly's delegates to %(receiving)s") % {
         "n": params.get("seats"),
@@ -110,7 +120,9 @@ def describe_seat(community: Community, params: actions.Params) -> str:
 
 
 def validate_recall(community: Community, params: actions.Params) -> dict[str, Any]:
-    seat = DelegateSeat.objects.filter(community=community, pk=_int(params, "seat")).first()
+    seat = DelegateSeat.objects.filter(
+        community=community, pk=clean_int(params.get("seat"), field="seat", label=_("The seat"), low=1)
+    ).first()
     if seat is None:
         raise InvalidInput(_("There is no such delegate seat in this community."), field="seat")
     if seat.status != DelegateSeat.Status.SEATED:
@@ -132,8 +144,9 @@ def run_recall(*, community: Community, params: actions.Params, decision: action
 
 
 def describe_recall(community: Community, params: actions.Params) -> str:
+    raw = params.get("seat")
     seat = (
-        DelegateSeat.objects.filter(community=community, pk=params.get("seat"))
+        DelegateSeat.objects.filter(community=community, pk=int(str(raw)) if str(raw).isdigit() else 0)
         .select_related("membership", "receiving")
         .first()
     )
@@ -146,10 +159,8 @@ def describe_recall(community: Community, params: actions.Params) -> str:
 
 
 def validate_mandate(community: Community, params: actions.Params) -> dict[str, Any]:
-    proposal = (
-        Proposal.objects.filter(assembly__community=community, pk=_int(params, "proposal"))
-        .select_related("assembly")
-        .first()
+    proposal = _proposal(
+        community, clean_int(params.get("proposal"), field="proposal", label=_("The proposal"), low=1)
     )
     if proposal is None:
         raise InvalidInput(_("There is no such proposal in this community."), field="proposal")
@@ -172,8 +183,8 @@ def validate_mandate(community: Community, params: actions.Params) -> dict[str, 
 
 def run_mandate(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
     params = validate_mandate(community, params)
-    sending = Assembly.objects.get(pk=decision.assembly_id, community=community)
-    proposal = Proposal.objects.select_related("assembly").get(pk=params["proposal"])
+    sending = assembly_selectors.assemblies_all(community=community).get(pk=decision.assembly_id)
+    proposal = assembly_selectors.proposals_of(community=community).get(pk=params["proposal"])
     mandate = services.mandate_set(
         sending=sending,
         proposal=proposal,
@@ -189,39 +200,9 @@ def run_mandate(*, community: Community, params: actions.Params, decision: actio
 
 
 def describe_mandate(community: Community, params: actions.Params) -> str:
-    proposal = Proposal.objects.filter(assembly__community=community, pk=params.get("proposal")).first()
+    proposal = _proposal(community, params.get("proposal"))
     labels = dict(Mandate.Position.choices)
     return _("Mandate our delegates: %(position)s on “%(title)s”.") % {
-        "position": labels.get(params.get("position"), "?"),
+        "position": labels.get(str(params.get("position")), "?"),
         "title": proposal.title if proposal else "?",
     }
-
-
-def register() -> None:
-    actions.register(
-        actions.ActionKind(
-            key="mandates.seat_delegates",
-            label=gettext_lazy("Seat elected delegates"),
-            validate=validate_seat,
-            run=run_seat,
-            describe=describe_seat,
-        )
-    )
-    actions.register(
-        actions.ActionKind(
-            key="mandates.recall",
-            label=gettext_lazy("Recall a delegate"),
-            validate=validate_recall,
-            run=run_recall,
-            describe=describe_recall,
-        )
-    )
-    actions.register(
-        actions.ActionKind(
-            key="mandates.set_mandate",
-            label=gettext_lazy("Give our delegates a mandate"),
-            validate=validate_mandate,
-            run=run_mandate,
-            describe=describe_mandate,
-        )
-    )

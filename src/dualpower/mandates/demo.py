@@ -7,21 +7,25 @@ Runs after the assemblies' loader (INSTALLED_APPS order), through the services, 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from dualpower.assemblies import bodies
+from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies import services as assemblies
-from dualpower.assemblies.models import Assembly
-from dualpower.groups.models import WorkingGroup
+from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.groups import selectors as group_selectors
 from dualpower.mandates import services
-from dualpower.ops.demo import Demo, register
+
+if TYPE_CHECKING:
+    from dualpower.demo import Demo
 
 
 def _group_assembly(demo: Demo, slug: str) -> Assembly:
-    group = WorkingGroup.objects.get(community=demo.community, slug=slug)
-    found = Assembly.objects.filter(community=demo.community, working_group=group).first()
+    group = group_selectors.group_get(community=demo.community, slug=slug)
+    found = assembly_selectors.assemblies_all(community=demo.community).filter(working_group=group).first()
     return found or assemblies.assembly_create(
         community=demo.community,
         name=group.name,
@@ -32,7 +36,6 @@ def _group_assembly(demo: Demo, slug: str) -> Assembly:
     )
 
 
-@register
 def load_delegates(demo: Demo) -> None:
     now = timezone.now()
     council = assemblies.assembly_create(
@@ -74,7 +77,7 @@ def load_delegates(demo: Demo) -> None:
     for i, voter in enumerate(housing_people):
         order = [option[i % 3], option[(i + 1) % 3], option[(i + 2) % 3]]
         assemblies.vote_cast(proposal=election, by=voter, choices=order, now=start + timedelta(days=2))
-    assemblies.proposal_close(proposal=election, now=election.voting_closes_at + timedelta(minutes=1))
+    assemblies.proposal_close(proposal=election, now=_just_after_close(election))
 
     # A spokescouncil proposal; the housing group mandates its delegates to vote for it.
     delegates = list(bodies.voters_of(council).order_by("id"))
@@ -108,7 +111,7 @@ def load_delegates(demo: Demo) -> None:
     mandate.refresh_from_db()
     for voter in housing_people:
         assemblies.vote_cast(proposal=mandate, by=voter, position="agree", now=start + timedelta(hours=2))
-    assemblies.proposal_close(proposal=mandate, now=mandate.voting_closes_at + timedelta(minutes=1))
+    assemblies.proposal_close(proposal=mandate, now=_just_after_close(mandate))
 
     # The spokescouncil votes now; one housing delegate votes against the mandate.
     assemblies.proposal_open_voting(proposal=shared, by=None, now=now - timedelta(hours=12))
@@ -123,3 +126,9 @@ def load_delegates(demo: Demo) -> None:
         f"delegates: spokescouncil with {len(list(bodies.voters_of(council)))} delegates, "
         f"an STV election, a mandate, {flagged} vote against it flagged"
     )
+
+
+def _just_after_close(proposal: Proposal) -> datetime:
+    """A minute after the vote's closing time: when the clock closes it."""
+    assert proposal.voting_closes_at is not None  # set when the vote opened
+    return proposal.voting_closes_at + timedelta(minutes=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.timezone import make_aware
@@ -35,7 +35,9 @@ class MandateDraftForm(forms.Form):
 
     def __init__(self, *args: Any, proposals: list[Proposal], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].choices = [(p.pk, f"{p.title} ({p.assembly.name})") for p in proposals]
+        cast(forms.ChoiceField, self.fields["proposal"]).choices = [
+            (p.pk, f"{p.title} ({p.assembly.name})") for p in proposals
+        ]
 
     def expires_at(self) -> datetime | None:
         day = self.cleaned_data.get("expires_on")

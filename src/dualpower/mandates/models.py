@@ -8,6 +8,8 @@ by decisions of the sending assembly (see ``mandates.actions``); coordinators ma
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -114,9 +116,9 @@ class Mandate(models.Model):
     def __str__(self) -> str:
         return f"{self.sending} on {self.proposal}: {self.position}"
 
-    def is_current(self, now: object = None) -> bool:
+    def is_current(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
-        return self.status == self.Status.IN_FORCE and (self.expires_at is None or self.expires_at > now)  # type: ignore[operator]
+        return self.status == self.Status.IN_FORCE and (self.expires_at is None or self.expires_at > now)
 
 
 class MandateBreach(models.Model):

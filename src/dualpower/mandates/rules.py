@@ -12,7 +12,7 @@ from typing import Any
 import rules
 
 from dualpower.assemblies.models import Assembly
-from dualpower.groups.models import GroupMembership
+from dualpower.groups import selectors as group_selectors
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import is_acting_coordinator, is_admitted, is_member
 
@@ -25,9 +25,9 @@ def convenes_sending_group(user: Any, assembly: Any) -> bool:
     membership = membership_for(user, assembly.community)
     return (
         membership is not None
-        and GroupMembership.objects.filter(
-            group_id=assembly.working_group_id, membership=membership, is_convener=True, status="active"
-        ).exists()
+        and group_selectors.groups_for_member(membership=membership)
+        .filter(group_id=assembly.working_group_id, is_convener=True, status="active")
+        .exists()
     )
 
 

@@ -9,14 +9,18 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.community.models import Community
+from dualpower.core.choice.decision import POSITIONS, count_positions
 from dualpower.errors import NotFound
-from dualpower.mandates import services, votes
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
+from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 
 SEATED = DelegateSeat.Status.SEATED
+# The assemblies that receive delegates (and where mandates bind them).
+RECEIVING_KINDS = frozenset({Assembly.Kind.SPOKESCOUNCIL})
 
 
 def seats_of(
@@ -51,32 +55,25 @@ def seat_get(*, community: Community, pk: int) -> DelegateSeat:
 def seated_delegates(assembly: Assembly) -> QuerySet[Membership]:
     """The voters of a spokescouncil: its seated delegates who are still active members."""
     now = timezone.now()
-    return Membership.objects.filter(
-        Q(delegate_seats__ends_at__isnull=True) | Q(delegate_seats__ends_at__gt=now),
-        community=assembly.community_id,
-        status=Membership.Status.ACTIVE,
-        delegate_seats__receiving=assembly,
-        delegate_seats__status=SEATED,
-    ).distinct()
+    seats = DelegateSeat.objects.filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now), receiving=assembly, status=SEATED
+    ).values("membership_id")
+    return member_selectors.members_of(community=assembly.community).filter(pk__in=seats)
 
 
 def spokescouncils_of(*, community: Community) -> QuerySet[Assembly]:
-    return Assembly.objects.filter(community=community, kind__in=services.RECEIVING_KINDS, is_archived=False)
+    return assembly_selectors.assemblies_for(community=community).filter(kind__in=RECEIVING_KINDS)
 
 
 def assembly_get(*, community: Community, slug: str) -> Assembly:
-    assembly = Assembly.objects.filter(community=community, slug=slug).first()
+    assembly = assembly_selectors.assemblies_all(community=community).filter(slug=slug).first()
     if assembly is None:
         raise NotFound(_("There is no assembly “%(slug)s” in this community.") % {"slug": slug})
     return assembly
 
 
 def proposal_get(*, community: Community, pk: int) -> Proposal:
-    proposal = (
-        Proposal.objects.filter(assembly__community=community, pk=pk)
-        .select_related("assembly__community", "assembly__policy")
-        .first()
-    )
+    proposal = assembly_selectors.proposals_of(community=community).filter(pk=pk).first()
     if proposal is None:
         raise NotFound(_("There is no proposal %(id)s in this community.") % {"id": pk})
     return proposal
@@ -128,20 +125,20 @@ def mandates_for_proposal(proposal: Proposal, *, now: datetime | None = None) ->
     )
     in_force = {m.sending_id: m for m in found if m.is_current(now)}
     drafts = {m.sending_id: m for m in found if m.status == Mandate.Status.DRAFT}
-    cast = votes.open_votes(proposal)
+    cast = open_votes(proposal)
     recorded = set(MandateBreach.objects.filter(mandate__proposal=proposal).values_list("seat_id", flat=True))
     rows = []
     for seat in seats:
         mandate = in_force.get(seat.sending_id)
         raw = cast.get(seat.membership_id)
-        vote = votes.position_of(raw) if raw is not None else None
+        vote = position_of(raw) if raw is not None else None
         rows.append(
             MandateRow(
                 seat=seat,
                 mandate=mandate,
                 draft=drafts.get(seat.sending_id),
                 vote=vote,
-                against_mandate=mandate is not None and services.breaches(mandate.position, raw),
+                against_mandate=mandate is not None and breaches(mandate.position, raw),
                 breach_recorded=seat.pk in recorded,
             )
         )
@@ -172,15 +169,55 @@ def breaches_of(*, community: Community, sending: Assembly | None = None) -> Que
 
 
 def open_spokescouncil_proposals(*, community: Community) -> QuerySet[Proposal]:
-    return Proposal.objects.filter(
-        assembly__community=community,
-        assembly__kind__in=services.RECEIVING_KINDS,
+    return assembly_selectors.proposals_of(community=community).filter(
+        assembly__kind__in=RECEIVING_KINDS,
         state__in=[Proposal.State.DISCUSSION, Proposal.State.VOTING],
-    ).select_related("assembly")
+    )
 
 
 def spokescouncil_observers(assembly: Assembly) -> QuerySet[Membership]:
     """Everyone admitted to the community may follow a spokescouncil; the delegates vote."""
-    return Membership.objects.filter(
-        community=assembly.community_id, status=Membership.Status.ACTIVE
-    ).exclude(pk__in=seated_delegates(assembly).values("pk"))
+    return member_selectors.members_of(community=assembly.community).exclude(
+        pk__in=seated_delegates(assembly).values("pk")
+    )
+
+
+# --- how delegates voted (non-secret proposals only) ---------------------------------------------
+
+
+def open_votes(proposal: Proposal) -> dict[int, str]:
+    """membership id → vote on ``proposal``; empty for secret ballots, whose votes nobody can read."""
+    if proposal.is_secret:
+        return {}
+    return dict(assembly_selectors.open_votes(proposal))
+
+
+def position_of(vote: str) -> str:
+    """The vote as a position of the decision engine (``yes`` → ``agree``...), or as given."""
+    try:
+        counts = count_positions([vote])
+    except ValueError:
+        return str(vote)
+    return next(p for p in POSITIONS if counts[p])
+
+
+def breaches(position: str, vote: str | None) -> bool:
+    """Whether ``vote`` goes against a mandate to vote ``position``. Not voting is not a breach;
+    a mandate to vote for is broken by anything but agreeing, one to vote against by anything but
+    disagreeing (a block or an objection is disagreeing)."""
+    if vote is None or position == Mandate.Position.FREE:
+        return False
+    kind = position_of(vote)
+    if position == Mandate.Position.FOR:
+        return kind != "agree"
+    return kind not in {"disagree", "block", "object"}
+
+
+def sending_assemblies(*, community: Community) -> QuerySet[Assembly]:
+    """The assemblies of ``community`` that have sent delegates somewhere (spokescouncils excluded)."""
+    return (
+        assembly_selectors.assemblies_all(community=community)
+        .exclude(kind__in=RECEIVING_KINDS)
+        .filter(delegations_sent__isnull=False)
+        .distinct()
+    )

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.assemblies.models import Proposal
+from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
-from dualpower.errors import DomainError
 from dualpower.mandates import selectors, services
 from dualpower.mandates.forms import MandateDraftForm
 from dualpower.members.roles import membership_for
-from dualpower.web.community import require_perm, with_community
+from dualpower.web.actions import form_action
+from dualpower.web.permissions import check
 
 GET = ["GET", "HEAD"]
 
@@ -22,7 +23,7 @@ GET = ["GET", "HEAD"]
 @require_http_methods(GET)
 @with_community
 def delegate_list(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "mandates.view_delegates", community)
+    check(request, "mandates.view_delegates", community)
     councils = [
         (council, list(selectors.seats_of(community=community, receiving=council)))
         for council in selectors.spokescouncils_of(community=community)
@@ -34,10 +35,7 @@ def delegate_list(request: HttpRequest, community: Community) -> HttpResponse:
             "councils": councils,
             "proposals": list(selectors.open_spokescouncil_proposals(community=community)),
             "breaches": list(selectors.breaches_of(community=community)[:10]),
-            "senders": Assembly.objects.filter(community=community)
-            .exclude(kind__in=services.RECEIVING_KINDS)
-            .filter(delegations_sent__isnull=False)
-            .distinct(),
+            "senders": selectors.sending_assemblies(community=community),
         },
     )
 
@@ -45,7 +43,7 @@ def delegate_list(request: HttpRequest, community: Community) -> HttpResponse:
 @require_http_methods(GET)
 @with_community
 def assembly_delegates(request: HttpRequest, community: Community, assembly: str) -> HttpResponse:
-    require_perm(request, "mandates.view_delegates", community)
+    check(request, "mandates.view_delegates", community)
     body = selectors.assembly_get(community=community, slug=assembly)
     return render(
         request,
@@ -65,7 +63,7 @@ def assembly_delegates(request: HttpRequest, community: Community, assembly: str
 @require_http_methods(GET)
 @with_community
 def seat_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    require_perm(request, "mandates.view_delegates", community)
+    check(request, "mandates.view_delegates", community)
     seat = selectors.seat_get(community=community, pk=pk)
     return render(
         request,
@@ -81,7 +79,7 @@ def seat_detail(request: HttpRequest, community: Community, pk: int) -> HttpResp
 @require_http_methods(GET)
 @with_community
 def proposal_mandates(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    require_perm(request, "mandates.view_mandates", community)
+    check(request, "mandates.view_mandates", community)
     proposal = selectors.proposal_get(community=community, pk=pk)
     return render(
         request,
@@ -98,37 +96,29 @@ def proposal_mandates(request: HttpRequest, community: Community, pk: int) -> Ht
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
 def mandate_draft(request: HttpRequest, community: Community, assembly: str) -> HttpResponse:
-    require_perm(request, "mandates.view_delegates", community)
+    check(request, "mandates.view_delegates", community)
     sending = selectors.assembly_get(community=community, slug=assembly)
-    require_perm(request, "mandates.draft_mandate", sending)
+    check(request, "mandates.draft_mandate", sending)
     receiving_ids = selectors.seats_of(community=community, sending=sending).values("receiving_id")
     proposals = list(
         selectors.open_spokescouncil_proposals(community=community).filter(assembly_id__in=receiving_ids)
     )
     initial = {"proposal": request.GET.get("proposal")}
     form = MandateDraftForm(request.POST or None, initial=initial, proposals=proposals)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mandate_draft(
-                sending=sending,
-                proposal=selectors.proposal_get(community=community, pk=form.cleaned_data["proposal"]),
-                position=form.cleaned_data["position"],
-                note=form.cleaned_data["note"],
-                expires_at=form.expires_at(),
-                by=membership_for(request.user, community),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-        else:
-            messages.success(
-                request,
-                _("The mandate is drafted. It binds the delegates once %(name)s decides it.")
-                % {"name": sending.name},
-            )
-            return redirect("mandates:assembly", community.slug, sending.slug)
-    return render(
+    return form_action(
         request,
-        "mandates/draft.html",
-        {"form": form, "sending": sending, "no_proposals": not proposals},
-        status=400 if form.errors else 200,
+        form=form,
+        run=lambda data: services.mandate_draft(
+            sending=sending,
+            proposal=selectors.proposal_get(community=community, pk=data["proposal"]),
+            position=data["position"],
+            note=data["note"],
+            expires_at=form.expires_at(),
+            by=membership_for(request.user, community),
+        ),
+        success=reverse("mandates:assembly", args=[community.slug, sending.slug]),
+        message=_("The mandate is drafted. It binds the delegates once %(name)s decides it.")
+        % {"name": sending.name},
+        template="mandates/draft.html",
+        context={"sending": sending, "no_proposals": not proposals},
     )

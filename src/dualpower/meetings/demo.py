@@ -7,16 +7,19 @@ deterministic from the demo's seeded random source. Roles rotate as the page sug
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.bodies import voters_of
-from dualpower.assemblies.models import Proposal
 from dualpower.assemblies.services import general_assembly_for
 from dualpower.meetings import selectors, services
 from dualpower.meetings.models import Attendance, Meeting, MinutesRevision
-from dualpower.meetings.services_minutes import minutes_adopt, minutes_amend, minutes_draft, minutes_open
-from dualpower.ops.demo import Demo, register
+from dualpower.meetings.services import minutes_adopt, minutes_amend, minutes_draft, minutes_open
+
+if TYPE_CHECKING:
+    from dualpower.demo import Demo
 
 PAST = (
     (
@@ -66,7 +69,6 @@ def _shift(meeting: Meeting, when: datetime) -> None:
     MinutesRevision.objects.filter(minutes__meeting=meeting).update(created_at=when + timedelta(hours=3))
 
 
-@register
 def load_meetings(demo: Demo) -> None:
     assembly = general_assembly_for(demo.community)
     people = list(voters_of(assembly).exclude(user=None).order_by("id"))
@@ -86,7 +88,9 @@ def load_meetings(demo: Demo) -> None:
             place="Community hall, 3 Riverside Road",
             agenda=[{"title": t, "minutes_allotted": m} for t, m, _notes in agenda],
             notify=False,
-            **roles,
+            facilitator=roles["facilitator"],
+            note_taker=roles["note_taker"],
+            timekeeper=roles["timekeeper"],
         )
         services.meeting_start(meeting=meeting, by=demo.coordinator)
         present = rng.sample(people, k=min(len(people), rng.randint(14, 22)))
@@ -129,19 +133,13 @@ def load_meetings(demo: Demo) -> None:
         _shift(meeting, start)
 
     start = (now + timedelta(days=6)).replace(hour=18, minute=30, second=0, microsecond=0)
-    open_proposal = (
-        Proposal.objects.filter(
-            assembly=assembly, state__in=[Proposal.State.VOTING, Proposal.State.DISCUSSION]
-        )
-        .order_by("id")
-        .first()
-    )
-    agenda = [
+    open_proposal = assembly_selectors.proposals_open(assembly=assembly).order_by("id").first()
+    next_agenda: list[dict[str, Any]] = [
         {"title": "Welcome and check-in", "minutes_allotted": 10},
         {"title": "Result of the housing inspection", "minutes_allotted": 20},
     ]
     if open_proposal is not None:
-        agenda.append({"title": open_proposal.title, "minutes_allotted": 30, "proposal": open_proposal})
+        next_agenda.append({"title": open_proposal.title, "minutes_allotted": 30, "proposal": open_proposal})
     services.meeting_schedule(
         assembly=assembly,
         by=demo.coordinator,
@@ -150,7 +148,7 @@ def load_meetings(demo: Demo) -> None:
         ends_at=start + timedelta(hours=2),
         place="Community hall, 3 Riverside Road",
         call_link="https://meet.example.org/riverside-assembly",
-        agenda=agenda,
+        agenda=next_agenda,
         notify=False,
         **selectors.suggest_roles(assembly=assembly, now=now),
     )

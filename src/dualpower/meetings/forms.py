@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.meetings.services import NOTES_MAX, PLACE_MAX, TITLE_MAX
-from dualpower.meetings.services_minutes import DEFAULT_AMEND_HOURS, MAX_AMEND_HOURS, NOTE_MAX, SUMMARY_MAX
+from dualpower.meetings.services import (
+    DEFAULT_AMEND_HOURS,
+    MAX_AMEND_HOURS,
+    NOTE_MAX,
+    NOTES_MAX,
+    PLACE_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+)
 from dualpower.members.models import Membership
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _people(people: Iterable[Membership]) -> list[tuple[str, str]]:
+def _people(people: Iterable[Membership]) -> list[tuple[str, str | Promise]]:
     return [("", _("Nobody yet")), *[(str(m.pk), m.display_name) for m in people]]
 
 
@@ -46,10 +54,10 @@ class MeetingForm(forms.Form):
         if assemblies is None:
             del self.fields["assembly"]
         else:
-            self.fields["assembly"].choices = assemblies
+            cast(forms.ChoiceField, self.fields["assembly"]).choices = assemblies
         choices = _people(people)
         for role in ("facilitator", "note_taker", "timekeeper"):
-            self.fields[role].choices = choices
+            cast(forms.ChoiceField, self.fields[role]).choices = choices
             self.fields[role].help_text = _("Suggested: whoever held this role least recently.")
 
 
@@ -67,7 +75,10 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args: Any, proposals: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].choices = [("", _("None")), *[(p.pk, p.title) for p in proposals]]
+        cast(forms.ChoiceField, self.fields["proposal"]).choices = [
+            ("", _("None")),
+            *[(p.pk, p.title) for p in proposals],
+        ]
 
 
 class AttendanceForm(forms.Form):
@@ -75,7 +86,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, people: Iterable[Membership] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [(m.pk, m.display_name) for m in people]
+        cast(forms.ChoiceField, self.fields["member"]).choices = [(m.pk, m.display_name) for m in people]
 
 
 class MinutesForm(forms.Form):

@@ -9,20 +9,17 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies.bodies import voters_of
 from dualpower.meetings.models import Meeting
-from dualpower.meetings.services_minutes import minutes_close_windows
+from dualpower.meetings.services.minutes import minutes_close_windows
 from dualpower.notifications.services import notification_send
-from dualpower.ops import schedule
 
 REMIND_AHEAD = timedelta(hours=24)
 
 
-@schedule.job("meetings.minutes_windows")
 def close_amendment_windows(now: datetime) -> str:
     closed = minutes_close_windows(now=now)
     return f"{closed} amendment windows closed" if closed else ""
 
 
-@schedule.job("meetings.reminders")
 def remind_the_day_before(now: datetime) -> str:
     """Tell voters of each meeting starting within a day, once (``reminded_at`` marks it)."""
     due = Meeting.objects.filter(

@@ -257,3 +257,11 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} feed"
+
+    @property
+    def community(self) -> Community:
+        """The community whose meetings the feed lists: its assembly's, or its member's."""
+        if self.assembly is not None:
+            return self.assembly.community
+        assert self.membership is not None  # the constraint above: one of the two is set
+        return self.membership.community

@@ -18,7 +18,7 @@ import rules
 from dualpower.assemblies.bodies import voters_of
 from dualpower.assemblies.models import Assembly
 from dualpower.meetings.models import Meeting, RoomTally
-from dualpower.meetings.services import may_attend
+from dualpower.meetings.selectors import may_attend
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import is_acting_coordinator, is_admitted

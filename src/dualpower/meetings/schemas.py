@@ -8,8 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import StrictInt
 
-from dualpower.meetings.services import PLACE_MAX, TITLE_MAX
-from dualpower.meetings.services_minutes import MAX_AMEND_HOURS, NOTE_MAX, SUMMARY_MAX
+from dualpower.meetings.services import MAX_AMEND_HOURS, NOTE_MAX, PLACE_MAX, SUMMARY_MAX, TITLE_MAX
 
 
 class PersonOut(Schema):

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualpower.assemblies.bodies import voters_of
-from dualpower.assemblies.models import Assembly
+from dualpower.assemblies import processes
+from dualpower.assemblies import selectors as assembly_selectors
+from dualpower.assemblies.bodies import observers_of, voters_of
+from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.assemblies.processes import fraction
+from dualpower.assemblies.sources import OutsideCount
 from dualpower.community.models import Community
 from dualpower.errors import NotFound
-from dualpower.meetings.models import AgendaItem, Attendance, FeedToken, Meeting, Minutes, RoomTally
+from dualpower.meetings.models import (
+    AgendaItem,
+    Attendance,
+    FeedToken,
+    Meeting,
+    Minutes,
+    MinutesRevision,
+    RoomTally,
+)
 from dualpower.members.models import Membership
 
 ROLE_FIELDS = ("facilitator", "note_taker", "timekeeper")
@@ -201,7 +212,7 @@ def feed_token_get(*, kind: str, token: str) -> FeedToken:
 def meetings_for_feed(*, token: FeedToken, now: datetime | None = None) -> list[Meeting]:
     """An assembly's meetings, or every meeting of the assemblies a member votes in; from a year back."""
     now = now or timezone.now()
-    since = now - timezone.timedelta(days=365)
+    since = now - timedelta(days=365)
     if token.kind == FeedToken.Kind.ASSEMBLY:
         qs = _base().filter(assembly=token.assembly)
     else:
@@ -209,7 +220,7 @@ def meetings_for_feed(*, token: FeedToken, now: datetime | None = None) -> list[
         assert membership is not None
         mine = [
             a.pk
-            for a in Assembly.objects.filter(community=membership.community, is_archived=False)
+            for a in assembly_selectors.assemblies_for(community=membership.community)
             if voters_of(a).filter(pk=membership.pk).exists()
         ]
         qs = _base().filter(assembly_id__in=mine)
@@ -235,3 +246,104 @@ def attendance_history(*, community: Community, limit: int = 8) -> list[tuple[st
         for m in ended
     ]
     return rows[::-1]
+
+
+def may_attend(meeting: Meeting, membership: Membership | None) -> bool:
+    """Voters and observers of the assembly take part in its meetings."""
+    if membership is None or membership.status != Membership.Status.ACTIVE:
+        return False
+    return (
+        voters_of(meeting.assembly).filter(pk=membership.pk).exists()
+        or observers_of(meeting.assembly).filter(pk=membership.pk).exists()
+    )
+
+
+def upcoming_for_assembly(assembly: Assembly, limit: int) -> list[Meeting]:
+    """The next meetings of ``assembly``: what the meetings app registers with ``assemblies.sittings``."""
+    return upcoming_meetings(assembly=assembly, limit=limit)
+
+
+def meeting_link_for(proposal: Proposal) -> str:
+    """The page of the latest meeting whose agenda carries ``proposal``, or "" (``assemblies.sittings``)."""
+    item = (
+        AgendaItem.objects.filter(proposal=proposal)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+        .first()
+    )
+    return item.meeting.get_absolute_url() if item is not None else ""
+
+
+# --- votes counted in the room (tallies) and minutes -------------------------------------------
+
+SOURCE = "meetings.room"
+
+
+def room_positions(proposal: Proposal) -> tuple[str, ...]:
+    """The positions a count in the room may record: those the proposal's process has."""
+    try:
+        process = processes.get(proposal.process)
+    except Exception:  # an unknown process takes no positions; entering a count is refused
+        return ()
+    if process.shape not in ("positions", "advice"):
+        return ()
+    return tuple(process.positions)
+
+
+def is_room_vote(item: AgendaItem) -> bool:
+    proposal = item.proposal
+    return (
+        proposal is not None
+        and proposal.voting_mode == Proposal.VotingMode.ROOM
+        and bool(room_positions(proposal))
+    )
+
+
+def attending_voters(meeting: Meeting) -> int:
+    voters = voters_of(meeting.assembly).values("pk")
+    return Attendance.objects.filter(meeting=meeting, membership__in=voters).count()
+
+
+def is_attending_voter(meeting: Meeting, membership: Membership | None) -> bool:
+    if membership is None:
+        return False
+    return (
+        Attendance.objects.filter(meeting=meeting, membership=membership).exists()
+        and voters_of(meeting.assembly).filter(pk=membership.pk).exists()
+    )
+
+
+def confirmed_room_counts(proposal: Proposal) -> list[OutsideCount]:
+    """The provider for ``assemblies.sources``: the witnessed tallies of ``proposal``."""
+    tallies = (
+        RoomTally.objects.filter(proposal_id=proposal.pk, confirmed_at__isnull=False)
+        .select_related("teller", "witness", "item__meeting")
+        .order_by("confirmed_at", "pk")
+    )
+    found = []
+    for tally in tallies:
+        meeting = tally.item.meeting
+        when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
+        found.append(
+            OutsideCount(
+                source=SOURCE,
+                counts=dict(tally.counts),
+                description=_(
+                    "Counted in the room at “%(meeting)s” on %(date)s, %(present)d present; "
+                    "teller %(teller)s, witness %(witness)s."
+                )
+                % {
+                    "meeting": meeting.title,
+                    "date": when,
+                    "present": tally.present,
+                    "teller": tally.teller.display_name,
+                    "witness": tally.witness.display_name if tally.witness else "",
+                },
+                link=meeting.get_absolute_url(),
+            )
+        )
+    return found
+
+
+def current_revision(minutes: Minutes) -> MinutesRevision | None:
+    return minutes.revisions.order_by("-number").first()

@@ -7,12 +7,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from dualpower.api import paginate
+from dualpower.api_tools import paginate
 from dualpower.community.selectors import community_get
 from dualpower.members import selectors, services
 from dualpower.members.models import Application, Membership
-from dualpower.members.permissions import check_perm
-from dualpower.members.roles import membership_for
+from dualpower.members.roles import membership_for, signed_in
 from dualpower.members.schemas import (
     AccountOut,
     ApplicationIn,
@@ -68,7 +67,7 @@ def _my_membership(request: HttpRequest, slug: str) -> Membership:
 
 @router.get("/communities/{slug}/members", response=list[MemberOut])
 @paginate
-def member_list(request: HttpRequest, slug: str, filters: Query[MemberFilter]):  # type: ignore[no-untyped-def]
+def member_list(request: HttpRequest, slug: str, filters: Query[MemberFilter]):
     """Admitted people of the community (observers included), by display name."""
     community = community_get(slug=slug)
     check(request, "members.list_members", community)
@@ -102,12 +101,12 @@ def member_detail(request: HttpRequest, slug: str, member_id: int) -> Membership
 def member_role_change(request: HttpRequest, slug: str, member_id: int, payload: RoleIn) -> dict[str, Any]:
     """A coordinator grants or revokes a role, with the reason (and the assembly decision, if any)."""
     community = community_get(slug=slug)
-    check_perm(request, "members.change_role", community)
+    check(request, "members.change_role", community)
     membership = selectors.member_get(community=community, member_id=member_id)
     change = services.role_change(
         membership=membership,
         role=payload.role,
-        by=request.user,
+        by=signed_in(request),
         reason=payload.reason,
         decision_ref=payload.decision_ref,
     )
@@ -131,7 +130,10 @@ def application_create(request: HttpRequest, slug: str, payload: ApplicationIn) 
     community = community_get(slug=slug)
     check(request, "members.apply", community)
     application = services.application_submit(
-        user=request.user, community=community, display_name=payload.display_name, answers=payload.answers
+        user=signed_in(request),
+        community=community,
+        display_name=payload.display_name,
+        answers=payload.answers,
     )
     return Status(201, _application_out(application, viewer=request.user))
 
@@ -141,7 +143,7 @@ def application_create(request: HttpRequest, slug: str, payload: ApplicationIn) 
 def application_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """Pending applications: for coordinators, and for members when members admit by trust."""
     community = community_get(slug=slug)
-    check_perm(request, "members.list_applications", community)
+    check(request, "members.list_applications", community)
     pending = list(selectors.applications_pending(community=community).select_related("community"))
     trusted = selectors.trust_given_by(user=request.user, applications=pending)
     out = []
@@ -160,8 +162,8 @@ def _pending_application(request: HttpRequest, slug: str, application_id: int) -
 @router.post("/communities/{slug}/applications/{application_id}/admit", response=MyMembershipOut)
 def application_admit(request: HttpRequest, slug: str, application_id: int) -> Membership:
     application = _pending_application(request, slug, application_id)
-    check_perm(request, "members.decide_application", application)
-    return services.application_admit(application=application, by=request.user)
+    check(request, "members.decide_application", application)
+    return services.application_admit(application=application, by=signed_in(request))
 
 
 @router.post("/communities/{slug}/applications/{application_id}/decline", response=ApplicationOut)
@@ -169,9 +171,9 @@ def application_decline(
     request: HttpRequest, slug: str, application_id: int, payload: DeclineIn
 ) -> dict[str, Any]:
     application = _pending_application(request, slug, application_id)
-    check_perm(request, "members.decide_application", application)
+    check(request, "members.decide_application", application)
     application = services.application_decline(
-        application=application, by=request.user, reason=payload.reason
+        application=application, by=signed_in(request), reason=payload.reason
     )
     return _application_out(application, viewer=request.user)
 
@@ -180,8 +182,8 @@ def application_decline(
 def application_trust(request: HttpRequest, slug: str, application_id: int) -> dict[str, Any]:
     """Give my trust to an applicant; at the community's threshold they are admitted."""
     application = _pending_application(request, slug, application_id)
-    check_perm(request, "members.give_trust", application)
-    services.trust_give(application=application, by=request.user)
+    check(request, "members.give_trust", application)
+    services.trust_give(application=application, by=signed_in(request))
     application.refresh_from_db()
     return {
         "application": _application_out(application, viewer=request.user),
@@ -193,7 +195,7 @@ def application_trust(request: HttpRequest, slug: str, application_id: int) -> d
 def application_withdraw(request: HttpRequest, slug: str, application_id: int) -> dict[str, Any]:
     application = _pending_application(request, slug, application_id)
     check(request, "members.withdraw_application", application)
-    application = services.application_withdraw(application=application, by=request.user)
+    application = services.application_withdraw(application=application, by=signed_in(request))
     return _application_out(application, viewer=request.user)
 
 
@@ -202,13 +204,11 @@ def application_withdraw(request: HttpRequest, slug: str, application_id: int) -
 
 @router.get("/me", response=AccountOut)
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    user = signed_in(request)
     return {
         "email": user.email,
-        "two_factor": _has_totp(user),
-        "memberships": list(
-            Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).select_related("community")
-        ),
+        "two_factor": selectors.has_totp(user=user),
+        "memberships": list(selectors.memberships_active_of(user=user)),
         "applications": [
             _application_out(a, viewer=user)
             for a in Application.objects.filter(user=user).select_related("community")
@@ -216,36 +216,30 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _has_totp(user: Any) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 @router.get("/me/export", response=dict[str, Any])
 def me_export(request: HttpRequest) -> dict[str, Any]:
     """Everything this node holds about me, as JSON."""
-    return selectors.account_export(user=request.user)
+    return selectors.account_export(user=signed_in(request))
 
 
 @router.delete("/me", response={204: None})
 def me_delete(request: HttpRequest, payload: DeleteAccountIn) -> Status[None]:
     """Delete my account: memberships stay as "former member", everything personal goes."""
-    services.account_delete(user=request.user, confirm_email=payload.confirm_email)
+    services.account_delete(user=signed_in(request), confirm_email=payload.confirm_email)
     logout(request)
     return Status(204, None)
 
 
 @router.get("/me/tokens", response=list[TokenOut])
 @paginate
-def token_list(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return selectors.tokens_of(user=request.user)
+def token_list(request: HttpRequest):
+    return selectors.tokens_of(user=signed_in(request))
 
 
 @router.post("/me/tokens", response={201: TokenCreatedOut})
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     """Create a personal access token. The secret is in this answer only; it is stored hashed."""
-    token, raw = services.token_create(user=request.user, name=payload.name)
+    token, raw = services.token_create(user=signed_in(request), name=payload.name)
     return Status(
         201,
         {
@@ -262,7 +256,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 
 @router.delete("/me/tokens/{token_id}", response={204: None})
 def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
-    services.token_revoke(user=request.user, token_id=token_id)
+    services.token_revoke(user=signed_in(request), token_id=token_id)
     return Status(204, None)
 
 

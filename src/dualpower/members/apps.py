@@ -8,7 +8,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        from dualpower.community import dashboard
-        from dualpower.members.dashboard import pending_applications_panel
-
-        dashboard.register("members.pending_applications", pending_applications_panel)
+        from dualpower.members import registrations  # noqa: F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -13,7 +15,7 @@ from dualpower.community.models import Community
 class AccountManager(UserManager["User"]):
     """Accounts are identified by email; there is no username."""
 
-    def _create_user(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def _create_user(self, username, email, password, **extra_fields):
         if not email:
             raise ValueError("An account needs an email address.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -21,12 +23,12 @@ class AccountManager(UserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[override]  # no username: email first
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(None, email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
+    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[override]  # no username
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(None, email, password, **extra_fields)
@@ -35,6 +37,8 @@ class AccountManager(UserManager["User"]):
 class User(AbstractUser):
     """A login. What the community knows of a person lives on their Membership."""
 
+    # An account is its email address; names belong to memberships. Removing inherited fields
+    # by setting them to None is Django's documented way, which the stubs do not model.
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
@@ -42,8 +46,8 @@ class User(AbstractUser):
     preferred_language = models.CharField(_("language"), max_length=10, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
-    objects = AccountManager()  # type: ignore[misc]
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+    objects = AccountManager()  # type: ignore[misc]  # a manager without usernames
 
     def __str__(self) -> str:
         return self.email

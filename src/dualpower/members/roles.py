@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
+
 from dualpower.community.models import Community
-from dualpower.members.models import Membership
+from dualpower.errors import NotAuthenticated, PermissionDenied
+from dualpower.members.models import Membership, User
 
 _CACHE_ATTR = "_dp_memberships"
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The account of a request that must be signed in (behind ``login_required``, an API
+    endpoint that requires authentication, or a rule only members pass); 401 otherwise."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated()
+    return user
 
 
 def membership_for(user: Any, community: Community | None) -> Membership | None:
@@ -29,6 +41,15 @@ def membership_for(user: Any, community: Community | None) -> Membership | None:
             .first()
         )
     return cache[community.pk]
+
+
+def membership_required(user: Any, community: Community) -> Membership:
+    """The active membership of ``user`` in ``community``, for a step that a permission check has
+    already reserved for members; 403 if there is none after all."""
+    membership = membership_for(user, community)
+    if membership is None:
+        raise PermissionDenied()
+    return membership
 
 
 def forget_memberships(user: Any) -> None:

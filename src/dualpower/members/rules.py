@@ -13,8 +13,11 @@ import rules
 from django.conf import settings
 
 from dualpower.community.models import Community
+from dualpower.errors import DomainError
+from dualpower.members.errors import MfaRequired
 from dualpower.members.models import Application, Membership
 from dualpower.members.roles import membership_for
+from dualpower.members.selectors import has_totp
 
 
 def community_of(obj: Any) -> Community | None:
@@ -66,15 +69,23 @@ def has_required_mfa(user: Any, obj: Any = None) -> bool:
         return False
     cached = getattr(user, "_dp_has_totp", None)
     if cached is None:
-        from allauth.mfa.models import Authenticator
-
-        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        cached = has_totp(user=user)
         user._dp_has_totp = cached
     return bool(cached)
 
 
 # What a coordinator may do: being one, and (when the node asks) with two-factor authentication.
 is_acting_coordinator = is_coordinator & has_required_mfa
+
+
+def mfa_refusal(user: Any, obj: Any) -> DomainError | None:
+    """Why a coordinator is refused when only the missing second factor stands in the way.
+
+    Registered with ``dualpower.web.permissions.register_refusal`` (members/registrations.py).
+    """
+    if is_coordinator(user, obj) and not has_required_mfa(user, obj):
+        return MfaRequired()
+    return None
 
 
 @rules.predicate
@@ -138,3 +149,11 @@ rules.add_perm("members.list_applications", is_acting_coordinator | (is_member &
 rules.add_perm("members.decide_application", is_acting_coordinator)
 rules.add_perm("members.give_trust", is_member & is_trust_community & ~is_own_application)
 rules.add_perm("members.change_role", is_acting_coordinator)
+
+# The community's own pages (community sits below members, so its permissions, which are about
+# membership, are stated here): who may see it, its dashboard and its audit log.
+rules.add_perm("community.view_community", is_public_community | is_admitted)
+rules.add_perm("community.view_dashboard", is_admitted)
+# Members read the audit log; nobody can edit it (there is no permission to).
+rules.add_perm("community.view_audit", is_admitted)
+rules.add_perm("community.change_community", is_acting_coordinator)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from dualpower.community.models import AuditEntry, Community
+from dualpower.community.models import Community
+from dualpower.community.selectors import audit_entries_by
 from dualpower.errors import NotFound
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust, User
 
@@ -59,6 +63,29 @@ def members_of(*, community: Community, skill: str = "", neighbourhood: str = ""
         ids = [m.pk for m in qs.only("pk", "skills") if any(wanted in str(s).lower() for s in m.skills or [])]
         qs = qs.filter(pk__in=ids)
     return qs.order_by("display_name", "id")
+
+
+def has_totp(*, user: Any) -> bool:
+    """Whether ``user`` has set up two-factor authentication with an authenticator app."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def account_exists(*, email: str) -> bool:
+    """Whether an account uses ``email`` (in any case)."""
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def memberships_active_of(*, user: Any) -> QuerySet[Membership]:
+    """The communities ``user`` is an active member of, as memberships with their community
+    (none for an anonymous visitor)."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).select_related("community")
+
+
+def member_count(*, community: Community) -> int:
+    """How many people are admitted to ``community`` (observers included)."""
+    return Membership.objects.filter(community=community, status=Membership.Status.ACTIVE).count()
 
 
 def member_get(*, community: Community, member_id: int) -> Membership:
@@ -122,9 +149,9 @@ def account_export(*, user: User) -> dict[str, Any]:
             "last_login": _when(user.last_login),
             "emails": [
                 {"email": e.email, "verified": e.verified, "primary": e.primary}
-                for e in user.emailaddress_set.all()
+                for e in EmailAddress.objects.filter(user=user)
             ],
-            "two_factor": sorted({a.type for a in user.authenticator_set.all()}),
+            "two_factor": sorted({a.type for a in Authenticator.objects.filter(user=user)}),
         },
         "memberships": [
             {
@@ -199,8 +226,37 @@ def account_export(*, user: User) -> dict[str, Any]:
                 "decision_ref": e.decision_ref,
                 "at": _when(e.created_at),
             }
-            for e in AuditEntry.objects.filter(actor__user=user)
-            .select_related("community")
-            .order_by("created_at")
+            for e in audit_entries_by(user=user)
         ],
     }
+
+
+def membership_find(*, community: Community, pk: Any, active: bool = False) -> Membership | None:
+    """The membership ``pk`` of ``community`` (only if active, with ``active``), or None.
+
+    For other apps that take a member's id from a form, an API body or an action's params: an id
+    that is not a whole number finds nobody rather than failing.
+    """
+    try:
+        member_id = int(pk)
+    except (TypeError, ValueError):
+        return None
+    found = Membership.objects.filter(community=community, pk=member_id)
+    if active:
+        found = found.filter(status=Membership.Status.ACTIVE)
+    return found.first()
+
+
+def memberships_with_ids(*, ids: Iterable[int] | QuerySet[Any]) -> QuerySet[Membership]:
+    """The memberships whose ids are in ``ids``: a list, or a subquery of ids (``.values("membership_id")``)
+    from another app's table, so that its page or body stays one query."""
+    return Membership.objects.filter(pk__in=ids)
+
+
+def application_find(*, community: Community, pk: Any) -> Application | None:
+    """The application ``pk`` to ``community``, or None (also for an id that is not a whole number)."""
+    try:
+        application_id = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return Application.objects.filter(community=community, pk=application_id).first()

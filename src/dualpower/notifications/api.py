@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from dualpower.api import paginate
+from dualpower.api_tools import paginate
+from dualpower.members.roles import signed_in
 from dualpower.notifications import selectors, services
 from dualpower.notifications.models import Notification
 
@@ -44,12 +45,12 @@ class ReadOut(Schema):
 
 @router.get("/me/notifications", response=list[NotificationOut])
 @paginate
-def notification_list(request: HttpRequest, unread: bool = False):  # type: ignore[no-untyped-def]
+def notification_list(request: HttpRequest, unread: bool = False):
     """My notifications, newest first."""
-    return selectors.notifications_for(user=request.user, unread_only=unread)
+    return selectors.notifications_for(user=signed_in(request), unread_only=unread)
 
 
 @router.post("/me/notifications/read", response=ReadOut)
 def notification_read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     """Mark the given notifications (or all, without ids) as read."""
-    return {"marked": services.notification_mark_read(user=request.user, ids=payload.ids)}
+    return {"marked": services.notification_mark_read(user=signed_in(request), ids=payload.ids)}

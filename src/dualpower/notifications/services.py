@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,11 +12,12 @@ from dualpower.members.models import Membership, User
 from dualpower.notifications.models import Notification
 
 
-def _user_ids(recipients: Iterable[Any]) -> list[int]:
+def _user_ids(recipients: Iterable[Membership | User | int]) -> list[int]:
     ids: set[int] = set()
     for each in recipients:
         if isinstance(each, Membership):
-            ids.add(each.user_id)
+            if each.user_id is not None:  # a former member has no account left to notify
+                ids.add(each.user_id)
         elif isinstance(each, User):
             ids.add(each.pk)
         else:
@@ -27,7 +27,7 @@ def _user_ids(recipients: Iterable[Any]) -> list[int]:
 
 def notification_send(
     *,
-    recipients: Iterable[Any],
+    recipients: Iterable[Membership | User | int],
     community: Community | None,
     kind: str,
     title: str,

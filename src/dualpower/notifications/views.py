@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.members.roles import signed_in
 from dualpower.notifications import selectors, services
 
 
@@ -15,12 +16,12 @@ from dualpower.notifications import selectors, services
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
-    rows = selectors.notifications_for(user=request.user, unread_only=unread_only)
+    rows = selectors.notifications_for(user=signed_in(request), unread_only=unread_only)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(user=request.user)},
+        {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(user=signed_in(request))},
     )
 
 
@@ -28,5 +29,5 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_read(request: HttpRequest) -> HttpResponse:
     ids = [int(x) for x in request.POST.getlist("id") if x.isdigit()] or None
-    services.notification_mark_read(user=request.user, ids=ids)
+    services.notification_mark_read(user=signed_in(request), ids=ids)
     return redirect("notifications:list")

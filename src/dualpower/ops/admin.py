@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
 from dualpower.community.models import Community
-from dualpower.community.services import audit_record, community_create
+from dualpower.community.selectors import communities_all, community_find
+from dualpower.community.services import community_create
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Membership, User
+from dualpower.members.selectors import account_exists
+from dualpower.members.services import account_confirmed_create, coordinator_appoint
 
 
 def check_email(email: str) -> str:
@@ -20,7 +22,7 @@ def check_email(email: str) -> str:
         validate_email(email)
     except ValidationError:
         raise InvalidInput(f"“{email}” is not an email address.", field="email") from None
-    if User.objects.filter(email__iexact=email).exists():
+    if account_exists(email=email):
         raise InvalidInput(f"An account with the email {email} already exists.", field="email")
     return email
 
@@ -35,9 +37,9 @@ def check_password(password: str, email: str) -> None:
 def find_community(slug: str, new_name: str = "") -> Community | None:
     """The community to appoint in; None means one will be created with ``new_name``."""
     if slug:
-        community = Community.objects.filter(slug=slug).first()
+        community = community_find(slug=slug)
         if community is None and not new_name:
-            known = ", ".join(Community.objects.values_list("slug", flat=True)) or "none yet"
+            known = ", ".join(c.slug for c in communities_all()) or "none yet"
             raise InvalidInput(
                 f"There is no community “{slug}” on this node (known: {known}); "
                 "add --community-name to create it.",
@@ -46,7 +48,7 @@ def find_community(slug: str, new_name: str = "") -> Community | None:
         return community
     if new_name:
         return None
-    communities = list(Community.objects.all()[:2])
+    communities = list(communities_all()[:2])
     if len(communities) == 1:
         return communities[0]
     if not communities:
@@ -71,27 +73,6 @@ def admin_create(
     community = find_community(community_slug, community_name)
     if community is None:
         community = community_create(name=community_name, slug=community_slug)
-    user = User.objects.create_user(email=email, password=password)
     # The operator typed this address themselves, so it counts as confirmed.
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    user = account_confirmed_create(email=email, password=password)
     return coordinator_appoint(user=user, community=community, display_name=display_name)
-
-
-@transaction.atomic
-def coordinator_appoint(*, user: User, community: Community, display_name: str) -> Membership:
-    """The node's operator makes someone a coordinator directly: how a community gets its first one.
-
-    Every later role is a recorded decision (members.services.role_change); this one is recorded
-    in the audit log as the operator's act.
-    """
-    membership = Membership.objects.create(
-        user=user, community=community, display_name=display_name, role=Membership.Role.COORDINATOR
-    )
-    audit_record(
-        community=community,
-        actor=None,
-        action="member.createadmin",
-        target=membership,
-        summary=f"{display_name} appointed coordinator by the node's operator",
-    )
-    return membership

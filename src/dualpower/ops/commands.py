@@ -46,8 +46,10 @@ def serve(args: argparse.Namespace) -> int:
     overrides = {
         k: getattr(args, k) for k in ("host", "port", "workers", "threads") if getattr(args, k) is not None
     }
-    run_server(replace(options, **overrides))
-    return 0  # not reached: serve replaces this process with gunicorn
+    options = replace(options, **overrides)
+    if getattr(args, "no_worker", False):
+        options = replace(options, worker=False)
+    return run_server(options)
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -87,8 +89,9 @@ def createadmin(args: argparse.Namespace, *, prompt: Prompt) -> int:
         community_slug=args.community,
         community_name=args.community_name,
     )
-    community = membership.community
-    _say(f"{membership.user.email} is now a coordinator of {community.name} (/c/{community.slug}/).")
+    community, user = membership.community, membership.user
+    assert user is not None, "admin_create returns the membership of the account it made"
+    _say(f"{user.email} is now a coordinator of {community.name} (/c/{community.slug}/).")
     return 0
 
 
@@ -120,10 +123,14 @@ def restore(args: argparse.Namespace) -> int:
 
 
 def tick(args: argparse.Namespace) -> int:
-    from dualpower.ops.schedule import run_due
+    from dualpower.ops.schedule import every_seconds_from_env, tick_once
 
+    report = tick_once(every_seconds=every_seconds_from_env())
+    if report is None:  # a serve or worker of this node ticked this minute already
+        _say("The clock has already ticked this minute (in another process): nothing to do.")
+        return 0
     failed = 0
-    for name, result in run_due():
+    for name, result in report:
         _say(f"{name}: {result or 'nothing due'}")
         failed += result.startswith("failed:")
     return 1 if failed else 0

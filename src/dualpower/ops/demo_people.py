@@ -5,14 +5,97 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from dualpower import demo as d
 from dualpower.community.models import Community
 from dualpower.community.services import community_create
-from dualpower.groups.models import GroupMembership, WorkingGroup
+from dualpower.groups.models import WorkingGroup
+from dualpower.groups.selectors import group_membership_of, groups_of
 from dualpower.groups.services import convener_set, group_join
 from dualpower.members.models import Application, Membership, User
-from dualpower.members.services import application_admit, application_submit, profile_update, role_change
-from dualpower.ops import demo as d
-from dualpower.ops.admin import coordinator_appoint
+from dualpower.members.selectors import members_of
+from dualpower.members.services import (
+    account_confirmed_create,
+    application_admit,
+    application_submit,
+    coordinator_appoint,
+    profile_update,
+    role_change,
+)
+
+PEOPLE: tuple[tuple[str, bool], ...] = (
+    ("Rosa D.", True),  # the coordinator
+    ("Sam", False),  # the ordinary member
+    ("Amara", False),
+    ("Chen Wei", False),
+    ("Lupe", True),
+    ("Mateo R.", True),
+    ("Ngozi", False),
+    ("Tomasz", False),
+    ("Ximena", True),
+    ("Farid", False),
+    ("Keiko", False),
+    ("Dolores", True),
+    ("Jamal", False),
+    ("Ana Lucía", True),
+    ("Priya", False),
+    ("Oisín", False),
+    ("Yusuf", False),
+    ("Carmen G.", True),
+    ("Bongani", False),
+    ("Lina", False),
+    ("Javier", True),
+    ("Mei", False),
+    ("Kwame", False),
+    ("Soledad", True),
+    ("Rafa", True),
+    ("Hannah", False),
+    ("Tariq", False),
+    ("Inés", True),
+    ("Dmitri", False),
+    ("Aroha", False),
+    ("Guadalupe", True),
+    ("Sione", False),
+    ("Nadia", False),
+    ("Esteban", True),
+    ("Zainab", False),
+    ("Marisol", True),
+    ("Obi", False),
+    ("Leilani", False),
+    ("Pilar", True),
+    ("Ravi", False),
+    ("Eun-ji", False),
+    ("Héctor", True),
+    ("Fatou", False),
+    ("Bea", False),
+    ("Camila", True),
+    ("Ahmed", False),
+    ("Yara", False),
+    ("Nico", True),
+    ("Ife", False),
+    ("Valentina", True),
+    ("Kofi", False),
+    ("Sofía M.", True),
+    ("Wren", False),
+    ("Abdi", False),
+    ("Luz", True),
+    ("Marek", False),
+    ("Thandiwe", False),
+    ("Diego", True),
+    ("Aiyana", False),
+    ("Chayo", True),
+)
+APPLICANTS: tuple[tuple[str, str, str], ...] = (
+    ("Gabriela", "gabriela", "I moved to La Loma last month and want to help with the pantry."),
+    ("Tomás", "tomas", "My building is facing a rent increase; the housing group helped my neighbour."),
+    ("Aisha", "aisha", "I am a nurse and can help with the health clinic on Saturdays."),
+    ("Lee", "lee", "A friend in the food group told me about you. I can drive."),
+)
+
+
+def _email_for(name: str, index: int) -> str:
+    local = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum()) or "member"
+    return f"{local}{index}@{d.DEMO_DOMAIN}"
+
 
 QUESTIONS = (
     "Which neighbourhood do you live or work in?",
@@ -41,7 +124,8 @@ def _join(group: WorkingGroup, membership: Membership) -> None:
 
 
 def _convener(group: WorkingGroup, membership: Membership, by: Membership) -> None:
-    gm = GroupMembership.objects.get(group=group, membership=membership)
+    gm = group_membership_of(group=group, membership=membership)
+    assert gm is not None, "_join comes first"
     convener_set(group_membership=gm, is_convener=True, by=by)
 
 
@@ -58,14 +142,14 @@ def build(*, rng: random.Random, say: Callable[[str], None]) -> d.Demo:
         application_questions=list(QUESTIONS),
     )
     # The first coordinator is appointed when the node is set up (as `dualpower createadmin` does).
-    founder = d._account(d.COORDINATOR_EMAIL, d.COORDINATOR_PASSWORD)
-    coordinator = coordinator_appoint(user=founder, community=community, display_name=d.PEOPLE[0][0])
+    founder = account_confirmed_create(email=d.COORDINATOR_EMAIL, password=d.COORDINATOR_PASSWORD)
+    coordinator = coordinator_appoint(user=founder, community=community, display_name=PEOPLE[0][0])
     members = [coordinator]
-    for index, (name, speaks_spanish) in enumerate(d.PEOPLE[1:], start=1):
+    for index, (name, speaks_spanish) in enumerate(PEOPLE[1:], start=1):
         if index == 1:
-            user = d._account(d.MEMBER_EMAIL, d.MEMBER_PASSWORD)
+            user = account_confirmed_create(email=d.MEMBER_EMAIL, password=d.MEMBER_PASSWORD)
         else:
-            user = d._account(d._email_for(name, index), None)
+            user = account_confirmed_create(email=_email_for(name, index), password=None)
         neighbourhood = rng.choice(d.NEIGHBOURHOODS)
         application = _apply(
             community, user, name, [neighbourhood, rng.choice(("Mutual aid.", "My neighbours asked me."))]
@@ -90,9 +174,9 @@ def build(*, rng: random.Random, say: Callable[[str], None]) -> d.Demo:
     for name in d.OBSERVERS:
         _set_role(by_name[name], Membership.Role.OBSERVER, coordinator, "Visiting from a sister network.")
 
-    groups = list(WorkingGroup.objects.filter(community=community).order_by("slug"))
+    groups = list(groups_of(community=community).order_by("slug"))
     # Re-read: role_change saved new roles on its own copies of the memberships.
-    members = list(Membership.objects.filter(community=community).order_by("pk"))
+    members = list(members_of(community=community).order_by("pk"))
     by_name = {m.display_name: m for m in members}
     joinable = [m for m in members if m.role != Membership.Role.OBSERVER]
     for group in groups:
@@ -104,8 +188,8 @@ def build(*, rng: random.Random, say: Callable[[str], None]) -> d.Demo:
         for convener in people[: rng.randint(1, 2)]:
             _convener(group, convener, coordinator)
 
-    for name, local, answer in d.APPLICANTS:
-        user = d._account(f"{local}@{d.DEMO_DOMAIN}", None)
+    for name, local, answer in APPLICANTS:
+        user = account_confirmed_create(email=f"{local}@{d.DEMO_DOMAIN}", password=None)
         _apply(community, user, name, [rng.choice(d.NEIGHBOURHOODS), answer])
     say(f"Demo community “{community.name}” loaded: {len(members)} members, {len(groups)} working groups.")
     return d.Demo(

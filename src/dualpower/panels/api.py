@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from dualpower.api import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.selectors import community_get
 from dualpower.errors import PermissionDenied
 from dualpower.members.roles import membership_for
@@ -34,9 +34,7 @@ PANEL = PANELS + "/{panel_id}"
 
 
 def _out(panel: Panel) -> Panel:
-    panel = selectors.panel_get(community=panel.community, pk=panel.pk)
-    panel.quotas = services.quotas_of(panel)  # type: ignore[attr-defined]
-    return panel
+    return selectors.panel_get(community=panel.community, pk=panel.pk)
 
 
 def _panel(request: HttpRequest, slug: str, panel_id: int, perm: str) -> Panel:
@@ -56,10 +54,7 @@ def _me(request: HttpRequest, panel: Panel) -> Any:
 def panel_list(request: HttpRequest, slug: str) -> Any:
     community = community_get(slug=slug)
     check(request, "panels.view_panel", community)
-    panels = list(selectors.panels_of(community=community))
-    for panel in panels:
-        panel.quotas = services.quotas_of(panel)  # type: ignore[attr-defined]
-    return panels
+    return list(selectors.panels_of(community=community))
 
 
 @router.post(PANELS, response={201: PanelOut})

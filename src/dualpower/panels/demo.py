@@ -3,8 +3,12 @@ of the river and age band, with a seed announced before the draw. Built through 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dualpower.members.models import Membership
-from dualpower.ops.demo import Demo, register
+
+if TYPE_CHECKING:
+    from dualpower.demo import Demo
 from dualpower.panels import services
 
 # The demo's eight neighbourhoods, by side of the river.
@@ -12,7 +16,6 @@ NORTH = {"Riverside", "Northbank", "Hillcrest", "Station Quarter"}
 AGE_BANDS = ("under 30", "30 to 59", "60 and over")
 
 
-@register
 def load_panels(demo: Demo) -> None:
     volunteers = [
         m for m in demo.members if m.role != Membership.Role.OBSERVER and m.status == Membership.Status.ACTIVE

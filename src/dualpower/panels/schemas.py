@@ -6,6 +6,9 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from dualpower.panels.models import Panel
+from dualpower.panels.selectors import quotas_of
+
 
 class PanelOut(Schema):
     id: int
@@ -24,6 +27,10 @@ class PanelOut(Schema):
     drawn_at: datetime | None
     ticket: int | None
     assembly_id: int | None
+
+    @staticmethod
+    def resolve_quotas(obj: Panel) -> dict[str, dict[str, tuple[int, int]]]:
+        return quotas_of(obj)
 
 
 class PanelIn(Schema):

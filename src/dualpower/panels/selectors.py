@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from dualpower.assemblies.models import Assembly
 from dualpower.community.models import Community
 from dualpower.errors import NotFound
+from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 from dualpower.panels.models import Panel, Volunteer
-from dualpower.panels.services import quotas_of
 
 
 def panels_of(*, community: Community) -> QuerySet[Panel]:
@@ -113,11 +113,8 @@ def panel_export(panel: Panel) -> dict[str, Any]:
 
 def panel_members(assembly: Assembly) -> QuerySet[Membership]:
     """The voters of a panel's assembly: the members drawn for it, while still active."""
-    return Membership.objects.filter(
-        status=Membership.Status.ACTIVE,
-        panel_volunteering__selected=True,
-        panel_volunteering__panel__assembly=assembly,
-    )
+    drawn = Volunteer.objects.filter(panel__assembly=assembly, selected=True).values("membership_id")
+    return member_selectors.memberships_with_ids(ids=drawn).filter(status=Membership.Status.ACTIVE)
 
 
 def open_panels_for(*, membership: Membership) -> QuerySet[Panel]:
@@ -129,6 +126,20 @@ def open_panels_for(*, membership: Membership) -> QuerySet[Panel]:
 
 def selected_members(panel: Panel) -> QuerySet[Membership]:
     """The drawn panel, by name: it sits as an assembly, so its members are known to the community."""
-    return Membership.objects.filter(
-        panel_volunteering__panel=panel, panel_volunteering__selected=True
-    ).order_by("display_name")
+    return volunteers_of(panel, selected=True).order_by("display_name")
+
+
+def quotas_of(panel: Panel) -> dict[str, dict[str, tuple[int, int]]]:
+    """{feature: {value: (min, max)}}, in the order the organisers gave them."""
+    return {
+        feature.name: {q.value: (q.min, q.max) for q in feature.quotas.all()}
+        for feature in panel.features.prefetch_related("quotas")
+    }
+
+
+def volunteers_of(panel: Panel, *, selected: bool | None = None) -> QuerySet[Membership]:
+    """The members who volunteered for ``panel`` (only those drawn, or not drawn, with ``selected``)."""
+    found = Volunteer.objects.filter(panel=panel)
+    if selected is not None:
+        found = found.filter(selected=selected)
+    return member_selectors.memberships_with_ids(ids=found.values("membership_id"))

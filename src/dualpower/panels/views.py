@@ -10,35 +10,36 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
-from dualpower.errors import DomainError
-from dualpower.members.roles import membership_for
+from dualpower.errors import InvalidInput
+from dualpower.members.roles import membership_for, membership_required
 from dualpower.panels import selectors, services
 from dualpower.panels.forms import CloseForm, PanelForm, SeedForm, VolunteerForm, quotas_text
 from dualpower.panels.models import Panel
-from dualpower.web.community import require_perm, with_community
+from dualpower.web.actions import form_action, post_action
+from dualpower.web.permissions import check
 
 GET = ["GET", "HEAD"]
 
 
 def _panel(request: HttpRequest, community: Community, pk: int, perm: str = "panels.view_panel") -> Panel:
-    require_perm(request, "panels.view_panel", community)
+    check(request, "panels.view_panel", community)
     panel = selectors.panel_get(community=community, pk=pk)
-    require_perm(request, perm, panel)
+    check(request, perm, panel)
     return panel
 
 
 @require_http_methods(GET)
 @with_community
 def panel_list(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "panels.view_panel", community)
+    check(request, "panels.view_panel", community)
     return render(
         request,
         "panels/list.html",
@@ -89,12 +90,12 @@ def panel_detail(request: HttpRequest, community: Community, pk: int) -> HttpRes
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
 def panel_create(request: HttpRequest, community: Community) -> HttpResponse:
-    require_perm(request, "panels.add_panel", community)
-    form = PanelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            panel = services.panel_create(
+    check(request, "panels.add_panel", community)
+    return form_action(
+        request,
+        form=PanelForm(request.POST or None),
+        run=lambda data: _on_quotas(
+            lambda: services.panel_create(
                 community=community,
                 title=data["title"],
                 purpose=data["purpose"],
@@ -103,16 +104,11 @@ def panel_create(request: HttpRequest, community: Community) -> HttpResponse:
                 features=data["quotas"],
                 by=membership_for(request.user, community),
             )
-        except DomainError as exc:
-            form.add_error(
-                "quotas" if exc.field == "features" else exc.field if exc.field in form.fields else None,
-                exc.detail,
-            )
-        else:
-            messages.success(request, _("The panel is open for volunteers."))
-            return redirect("panels:detail", community.slug, panel.pk)
-    return render(
-        request, "panels/form.html", {"form": form, "panel": None}, status=400 if form.errors else 200
+        ),
+        success=_panel_url,
+        message=_("The panel is open for volunteers."),
+        template="panels/form.html",
+        context={"panel": None},
     )
 
 
@@ -127,11 +123,11 @@ def panel_edit(request: HttpRequest, community: Community, pk: int) -> HttpRespo
         "objective": panel.objective,
         "quotas": quotas_text(services.quotas_of(panel)),
     }
-    form = PanelForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.panel_update(
+    return form_action(
+        request,
+        form=PanelForm(request.POST or None, initial=initial),
+        run=lambda data: _on_quotas(
+            lambda: services.panel_update(
                 panel=panel,
                 by=membership_for(request.user, community),
                 title=data["title"],
@@ -140,57 +136,62 @@ def panel_edit(request: HttpRequest, community: Community, pk: int) -> HttpRespo
                 objective=data["objective"],
                 features=data["quotas"],
             )
-        except DomainError as exc:
-            form.add_error(
-                "quotas" if exc.field == "features" else exc.field if exc.field in form.fields else None,
-                exc.detail,
-            )
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("panels:detail", community.slug, panel.pk)
-    return render(
-        request, "panels/form.html", {"form": form, "panel": panel}, status=400 if form.errors else 200
+        ),
+        success=_panel_url(panel),
+        message=_("Saved."),
+        template="panels/form.html",
+        context={"panel": panel},
     )
 
 
-def _act(
-    request: HttpRequest,
-    panel: Panel,
-    action: Callable[[], Any],
-    done: str,
-    form: Any = None,
-    form_key: str = "",
-) -> HttpResponse:
-    """Run a service; back to the panel with a message, or the page again with the form's errors."""
-    if form is not None and not form.is_valid():
-        context = _detail_context(request, panel, **{form_key: form})
-        return render(request, "panels/detail.html", context, status=400)
+def _panel_url(panel: Panel) -> str:
+    return reverse("panels:detail", args=[panel.community.slug, panel.pk])
+
+
+def _on_quotas(run: Callable[[], Panel]) -> Panel:
+    """The form's "quotas" box is the service's "features": a refusal about them goes on that box."""
     try:
-        action()
-    except DomainError as exc:
-        if form is not None:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.detail)
-            context = _detail_context(request, panel, **{form_key: form})
-            return render(request, "panels/detail.html", context, status=exc.status)
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, done)
-    return redirect("panels:detail", panel.community.slug, panel.pk)
+        return run()
+    except InvalidInput as exc:
+        if exc.field == "features":
+            raise InvalidInput(exc.detail, field="quotas") from exc
+        raise
+
+
+def _on_page(
+    request: HttpRequest, panel: Panel, form: Any, form_name: str, run: Callable[[], Any], done: str
+) -> HttpResponse:
+    """A form on the panel's page: back to it with the sentence, or the page again with the form's errors."""
+    return form_action(
+        request,
+        form=form,
+        run=lambda _data: run(),
+        success=_panel_url(panel),
+        message=done,
+        template="panels/detail.html",
+        context=_detail_context(request, panel, **{form_name: form}),
+        form_name=form_name,
+    )
+
+
+def _button(request: HttpRequest, panel: Panel, run: Callable[[], Any], done: str) -> HttpResponse:
+    """A button on the panel's page: back to it, with the sentence of what happened or why not."""
+    return post_action(request, run=run, back=_panel_url(panel), message=done)
 
 
 @require_POST
 @with_community
 def volunteer(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     panel = _panel(request, community, pk, "panels.volunteer")
-    me = membership_for(request.user, community)
+    me = membership_required(request.user, community)
     form = VolunteerForm(request.POST, quotas=services.quotas_of(panel))
-    return _act(
+    return _on_page(
         request,
         panel,
-        lambda: services.volunteer_signup(panel=panel, membership=me, answers=form.answers()),  # type: ignore[arg-type]
-        _("Thank you for volunteering. Your pseudonym in the published pool is shown below."),
         form,
         "volunteer_form",
+        lambda: services.volunteer_signup(panel=panel, membership=me, answers=form.answers()),
+        _("Thank you for volunteering. Your pseudonym in the published pool is shown below."),
     )
 
 
@@ -198,11 +199,11 @@ def volunteer(request: HttpRequest, community: Community, pk: int) -> HttpRespon
 @with_community
 def withdraw(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     panel = _panel(request, community, pk, "panels.volunteer")
-    me = membership_for(request.user, community)
-    return _act(
+    me = membership_required(request.user, community)
+    return _button(
         request,
         panel,
-        lambda: services.volunteer_withdraw(panel=panel, membership=me),  # type: ignore[arg-type]
+        lambda: services.volunteer_withdraw(panel=panel, membership=me),
         _("You are no longer a volunteer for this panel."),
     )
 
@@ -213,13 +214,13 @@ def close(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     panel = _panel(request, community, pk, "panels.run_draw")
     me = membership_for(request.user, community)
     form = CloseForm(request.POST)
-    return _act(
+    return _on_page(
         request,
         panel,
-        lambda: services.panel_close(panel=panel, seed_source=form.cleaned_data["seed_source"], by=me),
-        _("Sign-up is closed and the lottery published. Announce the seed after the public event."),
         form,
         "close_form",
+        lambda: services.panel_close(panel=panel, seed_source=form.cleaned_data["seed_source"], by=me),
+        _("Sign-up is closed and the lottery published. Announce the seed after the public event."),
     )
 
 
@@ -229,13 +230,13 @@ def seed(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     panel = _panel(request, community, pk, "panels.run_draw")
     me = membership_for(request.user, community)
     form = SeedForm(request.POST)
-    return _act(
+    return _on_page(
         request,
         panel,
-        lambda: services.panel_seed_announce(panel=panel, seed=form.cleaned_data["seed"], by=me),
-        _("The seed is announced. Anyone can now work out who the draw selects."),
         form,
         "seed_form",
+        lambda: services.panel_seed_announce(panel=panel, seed=form.cleaned_data["seed"], by=me),
+        _("The seed is announced. Anyone can now work out who the draw selects."),
     )
 
 
@@ -244,7 +245,7 @@ def seed(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
 def draw(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     panel = _panel(request, community, pk, "panels.run_draw")
     me = membership_for(request.user, community)
-    return _act(request, panel, lambda: services.panel_draw(panel=panel, by=me), _("The panel was drawn."))
+    return _button(request, panel, lambda: services.panel_draw(panel=panel, by=me), _("The panel was drawn."))
 
 
 @require_http_methods(GET)

@@ -19,11 +19,14 @@ Labels and titles are escaped here; pass plain text.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from html import escape
 from itertools import pairwise
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from dualpower.formatting import format_number
 
 Number = int | float
 Format = Callable[[Number], str]
@@ -36,9 +39,10 @@ _PALETTE = ("#8a1c1c", "#1d5e2c", "#0b57d0", "#7a4b00", "#5b2a86", "#00695c", "#
 
 
 def _fmt(value: Number) -> str:
+    """A value as the active language writes numbers (dualpower.formatting): "40,000", "2.50"."""
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
+        return format_number(Decimal(f"{value:.2f}"), decimals=2)
+    return format_number(int(value))
 
 
 def _short(text: str, limit: int = 22) -> str:

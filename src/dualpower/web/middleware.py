@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dualpower.errors import DomainError, InvalidInput, NotAuthenticated
+from dualpower.web.actions import is_htmx
 
 # The API's interactive docs page (Swagger UI) runs an inline script; nothing else may.
 _DOCS_CSP = (
@@ -47,10 +48,10 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        is_htmx = bool(request.headers.get("HX-Request"))
-        if isinstance(exception, NotAuthenticated) and request.method == "GET" and not is_htmx:
+        htmx = is_htmx(request)
+        if isinstance(exception, NotAuthenticated) and request.method == "GET" and not htmx:
             return redirect_to_login(request.get_full_path())
-        if request.headers.get("HX-Request"):
+        if htmx:
             return render(request, "partials/_error.html", {"error": exception}, status=exception.status)
         messages.error(request, exception.detail)
         return render(request, "error.html", {"error": exception}, status=exception.status)

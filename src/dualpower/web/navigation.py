@@ -15,9 +15,12 @@ An app asks for the front row with ``primary=True``: the entries members reach f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The header adds the dashboard and notifications, which are not registered entries. The front
 # row must fit beside them on a 320px-wide screen: primary entries past this many, in menu
@@ -28,7 +31,7 @@ PRIMARY_LIMIT = 2
 @dataclass(frozen=True)
 class Entry:
     key: str
-    label: str
+    label: StrOrPromise  # usually a lazy translation: shown in the reader's language
     url_name: str
     order: int = 100
     primary: bool = False
@@ -63,7 +66,9 @@ class Link(tuple[str, str]):
 _registry: dict[str, Entry] = {}
 
 
-def register(key: str, label: str, url_name: str, *, order: int = 100, primary: bool = False) -> None:
+def register(
+    key: str, label: StrOrPromise, url_name: str, *, order: int = 100, primary: bool = False
+) -> None:
     _registry[key] = Entry(key=key, label=label, url_name=url_name, order=order, primary=primary)
 
 

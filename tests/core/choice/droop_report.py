@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "stv" / "reference"
-BLT = REFERENCE.parent / "blt"
+from tests.shared_data import shared
+
+REFERENCE = shared("stv", "reference")
+BLT = shared("stv", "blt")
 
 _CANDIDATE = re.compile(r"^\t(Elected|Hopeful|Pending|Defeated):\s+(.*) \(([-0-9.]+)\)$")
 _TOTAL = re.compile(r"^\t(Nontransferable votes|Residual|Quota|Votes|Surplus): ([-0-9.]+)$")

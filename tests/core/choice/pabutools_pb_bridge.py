@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import random
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -18,6 +17,7 @@ from pabutools.election.pabulib import parse_pabulib_from_string
 from pabutools.election.satisfaction import AdditiveSatisfaction, Cost_Sat
 from pabutools.rules import greedy_utilitarian_welfare, sequential_phragmen
 from pabutools.tiebreaking import TieBreakingRule
+from tests.shared_data import shared
 
 from dualpower.core.choice.formats.pb import read_pb, write_pb
 from dualpower.core.choice.pb.election import VOTE_TYPES, Ballots, PBElection, Project, VoteType
@@ -164,7 +164,7 @@ def shuffled_voters(election: PBElection, seed: int) -> PBElection:
     return PBElection(election.projects, election.budget, election.vote_type, reordered, election.meta)
 
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "pabulib"
+SHARED = shared("pabulib")
 
 
 @functools.cache

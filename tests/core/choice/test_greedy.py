@@ -12,13 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pabutools_pb_bridge import elections, pabutools_greedy, shared_election, shuffled_voters
+from tests.shared_data import shared
 
 from dualpower.core.choice.formats.pb import parse_pb
 from dualpower.core.choice.pb.election import Ballots, PBElection, Project
 from dualpower.core.choice.pb.greedy import greedy, meta_threshold, project_scores
 from dualpower.core.choice.pb.tiebreak import TieBreak
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "pabulib"
+SHARED = shared("pabulib")
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pabutools" / "greedy"
 SMALL_FILES = sorted(p for p in SHARED.glob("*.pb") if p.stat().st_size < 100_000)
 TIE_BREAKS = [TieBreak(), TieBreak(seed=11), TieBreak("project-id")]

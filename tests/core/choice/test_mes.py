@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from mes_pabutools_adapter import read_election, selected_column
+from tests.shared_data import shared
 
 from dualpower.core.choice.pb.mes import equal_shares
 from dualpower.core.choice.pb.mes_add1 import add1_jumping, add1_stepping
@@ -20,7 +21,7 @@ from dualpower.core.choice.pb.mes_core import run_mes
 from dualpower.core.choice.pb.mes_prepare import prepare
 from dualpower.core.choice.pb.tiebreak import TieBreak
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "pabulib"
+SHARED = shared("pabulib")
 FIXTURES = Path(__file__).parent / "fixtures" / "pabutools" / "mes"
 ALL_FILES = sorted(p.name for p in SHARED.glob("*.pb"))
 # add1 takes 15-30 s on these (the funding order changes at nearly every step, so the sweep

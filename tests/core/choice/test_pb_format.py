@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pabutools_pb_bridge import elections, shared_election
+from tests.shared_data import shared
 
 from dualpower.core.choice.formats.errors import FormatError
 from dualpower.core.choice.formats.pb import (
@@ -22,7 +23,7 @@ from dualpower.core.choice.formats.pb import (
 )
 from dualpower.core.choice.pb.election import PBElection
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "pabulib"
+SHARED = shared("pabulib")
 FILES = sorted(SHARED.glob("*.pb"))
 
 

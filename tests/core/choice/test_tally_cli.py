@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 from rich.console import Console
+from tests.shared_data import shared
 
 from dualpower.core.choice.tally import BLT_RULES, PB_RULES, main
 from dualpower.core.choice.tally_output import progress
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
-PABULIB = SHARED / "pabulib"
-BLT = SHARED / "stv" / "blt"
-REFERENCE = SHARED / "stv" / "reference"
+PABULIB = shared("pabulib")
+BLT = shared("stv", "blt")
+REFERENCE = shared("stv", "reference")
 ASSEN = PABULIB / "Netherlands_Assen_2024.pb"
 B42 = BLT / "42.blt"
 ROOT = Path(__file__).resolve().parents[3]

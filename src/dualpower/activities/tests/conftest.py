@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from dualpower.activities.tests.factories import make_series, membership_of
+from dualpower.activities.tests.factories import SeriesFactory
 from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401
 from dualpower.members.models import Membership
-from dualpower.members.tests.factories import make_membership
+from dualpower.members.tests.factories import make_membership, membership_of
 
 # The roles every matrix of this app sweeps: the community's roles plus an activity's organiser.
 ROLES = ("anonymous", "applicant", "observer", "member", "organiser", "coordinator", "outsider")
@@ -27,7 +27,7 @@ def series(everyone: dict[str, Any], community: Any) -> Any:
     """A one-off activity in two days (Drivers: 2, Packers: 3), organised by "organiser"."""
     coordinator = membership_of(everyone["coordinator"], community)
     organiser = membership_of(everyone["organiser"], community)
-    return make_series(community, by=coordinator, organisers=[organiser])
+    return SeriesFactory.create(community=community, by=coordinator, organisers=[organiser])
 
 
 @pytest.fixture

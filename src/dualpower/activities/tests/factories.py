@@ -1,4 +1,4 @@
-"""Build activities for tests."""
+"""Build activities for tests (factory_boy)."""
 
 from __future__ import annotations
 
@@ -6,48 +6,54 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import factory
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 
 from dualpower.activities import services
 from dualpower.activities.models import Activity, Organiser, Series, TrustRole
 from dualpower.community.models import Community
 from dualpower.members.models import Membership
-from dualpower.members.tests.factories import make_membership
+from dualpower.members.tests.factories import CommunityFactory, make_membership
+
+# A slot: (label, places) or (label, places, the trust role it needs).
+SlotTuple = tuple[str, int] | tuple[str, int, TrustRole | None]
 
 
-def membership_of(user: Any, community: Community) -> Membership:
-    return Membership.objects.get(user=user, community=community)
+def coordinator_of(community: Community) -> Membership:
+    found = Membership.objects.filter(community=community, role=Membership.Role.COORDINATOR).first()
+    return found or make_membership(community, role=Membership.Role.COORDINATOR)
 
 
-def make_series(
-    community: Community,
-    *,
-    by: Membership | None = None,
-    organisers: Sequence[Membership] = (),
-    slots: Sequence[tuple[str, int] | tuple[str, int, TrustRole | None]] = (("Drivers", 2), ("Packers", 3)),
-    in_days: int = 2,
-    now: dt.datetime | None = None,
-    **kwargs: Any,
-) -> Series:
-    """A series starting ``in_days`` after ``now`` at 10:00 (once, unless ``repeat`` says otherwise).
-    With ``now`` in the past, its occurrences are in the past too."""
-    if by is None:
-        by = Membership.objects.filter(community=community, role=Membership.Role.COORDINATOR).first()
-        by = by or make_membership(community, role=Membership.Role.COORDINATOR)
-    now = now or timezone.now()
-    kwargs.setdefault("title", "Food distribution")
-    series = services.series_create(
-        community=community,
-        by=by,
-        starts_on=services.local_today(now) + dt.timedelta(days=in_days),
-        start_time=dt.time(10, 0),
-        slots=[services.SlotSpec(*spec) for spec in slots],
-        now=now,
-        **kwargs,
-    )
-    for person in organisers:
-        Organiser.objects.get_or_create(series=series, membership=person)
-    return series
+class SeriesFactory(DjangoModelFactory[Series]):
+    """A series made by ``series_create`` (by the community's coordinator unless ``by`` is given),
+    starting ``in_days`` after ``now`` at 10:00, with slots given as (label, places[, trust role])
+    and extra ``organisers``. With ``now`` in the past, its occurrences are in the past too."""
+
+    class Meta:
+        model = Series
+        skip_postgeneration_save = True
+
+    class Params:
+        in_days = 2
+
+    community = factory.SubFactory(CommunityFactory)
+    by = factory.LazyAttribute(lambda o: coordinator_of(o.community))
+    title = "Food distribution"
+    now = factory.LazyFunction(timezone.now)
+    starts_on = factory.LazyAttribute(lambda o: services.local_today(o.now) + dt.timedelta(days=o.in_days))
+    start_time = dt.time(10, 0)
+    slots: Any = factory.LazyFunction(lambda: list[SlotTuple]([("Drivers", 2), ("Packers", 3)]))
+
+    @classmethod
+    def _create(cls, model_class: type[Series], *args: Any, **kwargs: Any) -> Series:
+        kwargs["slots"] = [services.SlotSpec(*spec) for spec in kwargs["slots"]]
+        return services.series_create(**kwargs)
+
+    @factory.post_generation
+    def organisers(obj: Series, create: bool, extracted: Sequence[Membership] | None, **kw: Any) -> None:
+        for person in extracted or ():
+            Organiser.objects.get_or_create(series=obj, membership=person)
 
 
 def first_activity(series: Series) -> Activity:
@@ -61,4 +67,4 @@ def slot_of(activity: Activity, label: str = "Drivers") -> Any:
 def past_series(community: Community, *, days_ago: int = 10, **kwargs: Any) -> tuple[Series, dt.datetime]:
     """A one-off activity that happened ``days_ago`` days ago; returns it and a moment before it."""
     then = timezone.now() - dt.timedelta(days=days_ago)
-    return make_series(community, now=then, in_days=1, **kwargs), then
+    return SeriesFactory.create(community=community, now=then, in_days=1, **kwargs), then

@@ -6,17 +6,11 @@ from typing import Any
 
 import pytest
 
-from dualpower.activities import signups, trust
+from dualpower.activities import services
 from dualpower.activities.models import Activity, Series, SignUp, TrustRole, Vouch
 from dualpower.activities.tests.conftest import ROLES
-from dualpower.activities.tests.factories import (
-    first_activity,
-    make_series,
-    membership_of,
-    past_series,
-    slot_of,
-)
-from dualpower.members.tests.factories import make_membership
+from dualpower.activities.tests.factories import SeriesFactory, first_activity, past_series, slot_of
+from dualpower.members.tests.factories import make_membership, membership_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/communities/riverside/activities"
@@ -125,7 +119,7 @@ def test_a_full_slot_is_a_409(client_as: Any, community: Any, series: Any) -> No
 
     activity = first_activity(series)
     for _ in range(2):
-        signups.slot_sign_up(slot=slot_of(activity), membership=make_membership(community))
+        services.slot_sign_up(slot=slot_of(activity), membership=make_membership(community))
     response = client_as("member").post(f"{BASE}/{activity.pk}/slots/{slot_of(activity).pk}/signup")
     assert response.status_code == 409
     assert response.json()["code"] == "conflict"
@@ -141,8 +135,8 @@ def test_a_past_activity_is_a_409(client_as: Any, community: Any, everyone: Any)
 
 
 def test_a_place_needing_a_role_is_a_403_that_says_how(client_as: Any, community: Any, everyone: Any) -> None:
-    role = trust.trust_role_create(community=community, name="Accompanier", by=None)
-    activity = first_activity(make_series(community, slots=[("Accompaniers", 2, role)]))
+    role = services.trust_role_create(community=community, name="Accompanier", by=None)
+    activity = first_activity(SeriesFactory.create(community=community, slots=[("Accompaniers", 2, role)]))
     response = client_as("member").post(
         f"{BASE}/{activity.pk}/slots/{slot_of(activity, 'Accompaniers').pk}/signup"
     )
@@ -154,7 +148,7 @@ def test_a_place_needing_a_role_is_a_403_that_says_how(client_as: Any, community
 def test_another_communitys_activity_is_not_found(
     client_as: Any, other_community: Any, everyone: Any
 ) -> None:
-    activity = first_activity(make_series(other_community))
+    activity = first_activity(SeriesFactory.create(community=other_community))
     assert client_as("member").get(f"{BASE}/{activity.pk}").status_code == 404
 
 
@@ -199,7 +193,7 @@ def test_no_show_marks(client_as: Any, community: Any, everyone: Any, role: str)
     organiser = membership_of(everyone["organiser"], community)
     past, then = past_series(community, organisers=[organiser])
     activity = first_activity(past)
-    signup = signups.slot_sign_up(slot=slot_of(activity), membership=make_membership(community), now=then)
+    signup = services.slot_sign_up(slot=slot_of(activity), membership=make_membership(community), now=then)
     url = f"{BASE}/{activity.pk}/signups/{signup.pk}/no-show"
     response = client_as(role).post(url, {"no_show": True}, content_type="application/json")
     assert response.status_code == RUN[role]
@@ -213,7 +207,7 @@ def test_feedback(client_as: Any, community: Any, everyone: Any, role: str) -> N
     past, then = past_series(community)
     activity = first_activity(past)
     if role in {"member", "organiser", "coordinator"}:
-        signups.slot_sign_up(
+        services.slot_sign_up(
             slot=slot_of(activity), membership=membership_of(everyone[role], community), now=then
         )
     response = client_as(role).post(
@@ -228,7 +222,7 @@ def test_a_bad_rating_is_refused(client_as: Any, community: Any, everyone: Any, 
 
     past, then = past_series(community)
     activity = first_activity(past)
-    signups.slot_sign_up(
+    services.slot_sign_up(
         slot=slot_of(activity), membership=membership_of(everyone["member"], community), now=then
     )
     response = client_as("member").post(
@@ -249,7 +243,7 @@ def test_creating_a_trust_role(client_as: Any, series: Any, role: str) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_vouching(client_as: Any, community: Any, everyone: Any, role: str) -> None:
-    trust.trust_role_create(community=community, name="Accompanier", by=None)
+    services.trust_role_create(community=community, name="Accompanier", by=None)
     vouchee = make_membership(community)
     response = client_as(role).post(
         f"{BASE}/roles/accompanier/vouches", {"member_id": vouchee.pk}, content_type="application/json"
@@ -259,7 +253,7 @@ def test_vouching(client_as: Any, community: Any, everyone: Any, role: str) -> N
 
 
 def test_vouching_for_oneself_or_nobody_is_refused(client_as: Any, community: Any, everyone: Any) -> None:
-    trust.trust_role_create(community=community, name="Accompanier", by=None)
+    services.trust_role_create(community=community, name="Accompanier", by=None)
     me = membership_of(everyone["member"], community)
     client = client_as("member")
     for member_id in (me.pk, 999999, "x"):
@@ -271,9 +265,9 @@ def test_vouching_for_oneself_or_nobody_is_refused(client_as: Any, community: An
 
 
 def test_withdrawing_a_vouch(client_as: Any, community: Any, everyone: Any) -> None:
-    role = trust.trust_role_create(community=community, name="Accompanier", by=None)
+    role = services.trust_role_create(community=community, name="Accompanier", by=None)
     vouchee = make_membership(community)
-    trust.vouch_give(role=role, voucher=membership_of(everyone["member"], community), vouchee=vouchee)
+    services.vouch_give(role=role, voucher=membership_of(everyone["member"], community), vouchee=vouchee)
     client = client_as("member")
     assert client.delete(f"{BASE}/roles/accompanier/vouches/{vouchee.pk}").status_code == 204
     assert client.delete(f"{BASE}/roles/accompanier/vouches/{vouchee.pk}").status_code == 404

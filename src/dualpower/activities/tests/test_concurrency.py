@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from dualpower.activities import signups
+from dualpower.activities import services
 from dualpower.activities.models import SignUp, Slot
-from dualpower.activities.tests.factories import first_activity, make_series, slot_of
+from dualpower.activities.tests.factories import SeriesFactory, first_activity, slot_of
 from dualpower.errors import Conflict
 from dualpower.members.tests.factories import make_membership
 
@@ -23,7 +23,7 @@ from dualpower.members.tests.factories import make_membership
 @pytest.mark.usefixtures("audit_log_emptied_after")
 def test_the_last_place_goes_to_one_person(community: Any) -> None:
     make_membership(community, role="coordinator")
-    series = make_series(community, slots=[("Interpreter", 1)])
+    series = SeriesFactory.create(community=community, slots=[("Interpreter", 1)])
     slot = slot_of(first_activity(series), "Interpreter")
     people = [make_membership(community) for _ in range(2)]
     barrier = threading.Barrier(2, timeout=10)
@@ -32,7 +32,7 @@ def test_the_last_place_goes_to_one_person(community: Any) -> None:
     def take(person: Any) -> None:
         try:
             barrier.wait()
-            signups.slot_sign_up(slot=slot, membership=person)
+            services.slot_sign_up(slot=slot, membership=person)
             outcomes.append("taken")
         except Conflict as exc:
             outcomes.append("full" if "taken" in exc.detail else f"conflict: {exc.detail}")
@@ -56,7 +56,7 @@ def test_the_last_place_goes_to_one_person(community: Any) -> None:
 @pytest.mark.usefixtures("audit_log_emptied_after")
 def test_a_double_click_takes_one_place(community: Any) -> None:
     make_membership(community, role="coordinator")
-    series = make_series(community, slots=[("Packers", 5)])
+    series = SeriesFactory.create(community=community, slots=[("Packers", 5)])
     slot = slot_of(first_activity(series), "Packers")
     person = make_membership(community)
     barrier = threading.Barrier(2, timeout=10)
@@ -65,7 +65,7 @@ def test_a_double_click_takes_one_place(community: Any) -> None:
     def take() -> None:
         try:
             barrier.wait()
-            signups.slot_sign_up(slot=slot, membership=person)
+            services.slot_sign_up(slot=slot, membership=person)
             outcomes.append("taken")
         except Conflict:
             outcomes.append("conflict")
@@ -95,7 +95,9 @@ def test_a_place_taken_while_the_schedule_changes_is_never_lost(community: Any) 
     from dualpower.errors import DomainError
 
     make_membership(community, role="coordinator")
-    series = make_series(community, repeat="weekly", weekdays=[0, 1, 2, 3, 4, 5, 6], in_days=1)
+    series = SeriesFactory.create(
+        community=community, repeat="weekly", weekdays=[0, 1, 2, 3, 4, 5, 6], in_days=1
+    )
     activity = first_activity(series)
     slot = slot_of(activity)
     person = make_membership(community)
@@ -107,7 +109,7 @@ def test_a_place_taken_while_the_schedule_changes_is_never_lost(community: Any) 
     def take() -> None:
         try:
             barrier.wait()
-            signups.slot_sign_up(slot=slot, membership=person)
+            services.slot_sign_up(slot=slot, membership=person)
             outcomes["sign_up"] = "taken"
         except (DomainError, ObjectDoesNotExist):
             outcomes["sign_up"] = "refused"

@@ -1,4 +1,4 @@
-"""The demo's shifts and pantry, built through the services."""
+"""The demo's shifts, built through the services."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import pytest
 
 from dualpower.activities.demo import load_activities
 from dualpower.activities.models import RoleGrant, Series, SignUp
-from dualpower.inventory.models import Item
 from dualpower.ops import demo_people
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_shifts_a_trust_role_and_a_pantry_with_one_low_item() -> None:
+def test_the_demo_has_shifts_and_a_trust_role() -> None:
     demo = demo_people.build(rng=random.Random(7), say=lambda _: None)
     started = time.perf_counter()
     load_activities(demo)
@@ -25,5 +24,3 @@ def test_the_demo_has_shifts_a_trust_role_and_a_pantry_with_one_low_item() -> No
     assert SignUp.objects.filter(activity__series__title="Saturday food distribution").count() >= 5
     assert SignUp.objects.filter(slot__required_role__isnull=False).count() == 1
     assert RoleGrant.objects.count() == 3
-    low = [item.name for item in Item.objects.filter(community=demo.community) if item.is_low]
-    assert low == ["Hygiene kits"]

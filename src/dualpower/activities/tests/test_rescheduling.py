@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from dualpower.activities import services, signups
+from dualpower.activities import services
 from dualpower.activities.models import Activity, Series, SignUp
 from dualpower.activities.tests.conftest import ROLES
-from dualpower.activities.tests.factories import make_series, membership_of, slot_of
+from dualpower.activities.tests.factories import SeriesFactory, slot_of
 from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput
-from dualpower.members.tests.factories import make_membership
+from dualpower.members.tests.factories import make_membership, membership_of
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,8 @@ def _weekly(
     community: Any, everyone: Any, *, now: dt.datetime = NOW, days: tuple[int, ...] = (MON, THU)
 ) -> Series:
     """Every Monday and Thursday at 10:00 for two hours, organised by "organiser"."""
-    return make_series(
-        community,
+    return SeriesFactory.create(
+        community=community,
         by=membership_of(everyone["coordinator"], community),
         organisers=[membership_of(everyone["organiser"], community)],
         repeat="weekly",
@@ -62,7 +62,7 @@ def _snapshot(series: Series) -> set[tuple[int, dt.datetime, dt.datetime, bool]]
 
 def _sign_up(activity: Activity, community: Any, now: dt.datetime = NOW) -> Any:
     person = make_membership(community)
-    signups.slot_sign_up(slot=slot_of(activity), membership=person, now=now)
+    services.slot_sign_up(slot=slot_of(activity), membership=person, now=now)
     return person
 
 
@@ -175,7 +175,9 @@ def test_a_cancelled_date_stays_cancelled_when_it_still_fits(community: Any, eve
 
 
 def test_a_monthly_activity_moves_to_its_new_day(community: Any, everyone: Any) -> None:
-    series = make_series(community, repeat="monthly", month_day=15, in_days=0, weeks_ahead=12, now=NOW)
+    series = SeriesFactory.create(
+        community=community, repeat="monthly", month_day=15, in_days=0, weeks_ahead=12, now=NOW
+    )
     services.series_reschedule(series=series, by=None, month_day=20, now=NOW)
     assert {_local(a).day for a in _coming(series, NOW)} == {20}
 
@@ -226,7 +228,7 @@ def test_a_last_date_in_the_past_is_refused(community: Any, everyone: Any) -> No
 
 
 def test_a_stopped_or_one_off_activity_has_no_schedule_to_change(community: Any, everyone: Any) -> None:
-    one_off = make_series(community, now=NOW)
+    one_off = SeriesFactory.create(community=community, now=NOW)
     with pytest.raises(Conflict):
         services.series_reschedule(series=one_off, by=None, start_time=dt.time(18, 0), now=NOW)
     stopped = _weekly(community, everyone)
@@ -333,7 +335,7 @@ def test_a_bad_schedule_by_the_api_is_refused_and_nothing_written(
 def test_another_communitys_series_is_not_found_here(
     client_as: Any, other_community: Any, community: Any
 ) -> None:
-    theirs = make_series(other_community, repeat="weekly", weekdays=[MON], in_days=0)
+    theirs = SeriesFactory.create(community=other_community, repeat="weekly", weekdays=[MON], in_days=0)
     response = client_as("coordinator").patch(
         f"{API}/{theirs.pk}/schedule", {"weekdays": [TUE]}, content_type="application/json"
     )

@@ -8,7 +8,8 @@ import pytest
 
 from dualpower.activities.rules import PERMISSIONS
 from dualpower.activities.tests.conftest import ROLES
-from dualpower.activities.tests.factories import first_activity, make_series
+from dualpower.activities.tests.factories import SeriesFactory, first_activity
+from dualpower.members.tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +55,13 @@ def test_permission_matrix(
 def test_organising_one_activity_is_not_organising_another(
     everyone: dict[str, Any], community: Any, series: Any
 ) -> None:
-    other = make_series(community, title="Tenants' clinic")
+    other = SeriesFactory.create(community=community, title="Tenants' clinic")
     assert not everyone["organiser"].has_perm("activities.organise", first_activity(other))
     assert everyone["organiser"].has_perm("activities.organise", series)
 
 
 def test_a_convener_may_start_activities(everyone: dict[str, Any], community: Any) -> None:
-    from dualpower.groups.tests.factories import food, membership_of, put_in_group
+    from dualpower.groups.tests.factories import food, put_in_group
 
     put_in_group(food(community), membership_of(everyone["member"], community), convener=True)
     assert everyone["member"].has_perm("activities.add_series", community)
@@ -70,7 +71,7 @@ def test_a_convener_may_start_activities(everyone: dict[str, Any], community: An
 def test_nobody_runs_another_communitys_activity(
     everyone: dict[str, Any], other_community: Any, role: str
 ) -> None:
-    activity = first_activity(make_series(other_community))
+    activity = first_activity(SeriesFactory.create(community=other_community))
     allowed = {
         perm for perm in PERMISSIONS if perm not in ON_COMMUNITY and everyone[role].has_perm(perm, activity)
     }

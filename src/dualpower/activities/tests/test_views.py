@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from dualpower.activities import signups, trust
+from dualpower.activities import services
 from dualpower.activities.models import Series, SignUp, Vouch
 from dualpower.activities.tests.conftest import ROLES
-from dualpower.activities.tests.factories import first_activity, make_series, membership_of, slot_of
-from dualpower.members.tests.factories import make_membership
+from dualpower.activities.tests.factories import SeriesFactory, first_activity, slot_of
+from dualpower.members.tests.factories import make_membership, membership_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/c/riverside/activities"
@@ -46,8 +46,8 @@ def test_pages_answer_each_role(client_as: Any, series: Any, role: str) -> None:
 
 
 def test_my_shifts_come_first(client_as: Any, community: Any, everyone: Any, series: Any) -> None:
-    later = make_series(community, title="Tenants clinic", in_days=5)
-    signups.slot_sign_up(
+    later = SeriesFactory.create(community=community, title="Tenants clinic", in_days=5)
+    services.slot_sign_up(
         slot=slot_of(first_activity(later)), membership=membership_of(everyone["member"], community)
     )
     html = client_as("member").get(f"{BASE}/").content.decode()
@@ -69,7 +69,7 @@ def test_taking_and_giving_back_a_place_without_javascript(client_as: Any, serie
 def test_a_refusal_is_shown_as_a_sentence(client_as: Any, community: Any, series: Any) -> None:
     activity = first_activity(series)
     for _ in range(2):
-        signups.slot_sign_up(slot=slot_of(activity), membership=make_membership(community))
+        services.slot_sign_up(slot=slot_of(activity), membership=make_membership(community))
     response = client_as("member").post(
         f"{BASE}/{activity.pk}/slots/{slot_of(activity).pk}/sign-up/", follow=True
     )
@@ -78,8 +78,8 @@ def test_a_refusal_is_shown_as_a_sentence(client_as: Any, community: Any, series
 
 
 def test_a_place_needing_a_role_links_to_how_to_get_it(client_as: Any, community: Any, everyone: Any) -> None:
-    role = trust.trust_role_create(community=community, name="Accompanier", by=None)
-    activity = first_activity(make_series(community, slots=[("Accompaniers", 2, role)]))
+    role = services.trust_role_create(community=community, name="Accompanier", by=None)
+    activity = first_activity(SeriesFactory.create(community=community, slots=[("Accompaniers", 2, role)]))
     html = client_as("member").get(f"{BASE}/{activity.pk}/").content.decode()
     assert "How to become “Accompanier”" in html
     assert "Take a place" not in html
@@ -133,7 +133,7 @@ def test_a_series_form_without_places_says_so(client_as: Any, series: Any) -> No
 
 
 def test_vouching_from_the_roles_page(client_as: Any, community: Any, everyone: Any) -> None:
-    trust.trust_role_create(community=community, name="Accompanier", by=None)
+    services.trust_role_create(community=community, name="Accompanier", by=None)
     vouchee = make_membership(community, name="Vera")
     client = client_as("member")
     assert "Vera" in client.get(f"{BASE}/roles/").content.decode()
@@ -149,7 +149,7 @@ def test_organisers_mark_who_did_not_come(client_as: Any, community: Any, everyo
 
     past, then = past_series(community, organisers=[membership_of(everyone["organiser"], community)])
     activity = first_activity(past)
-    signup = signups.slot_sign_up(slot=slot_of(activity), membership=make_membership(community), now=then)
+    signup = services.slot_sign_up(slot=slot_of(activity), membership=make_membership(community), now=then)
     client = client_as("organiser")
     assert "Did not come" in client.get(f"{BASE}/{activity.pk}/").content.decode()
     client.post(f"{BASE}/{activity.pk}/signups/{signup.pk}/no-show/", {"no_show": "1"})
@@ -162,9 +162,9 @@ def test_the_dashboard_panel_shows_my_next_shifts(
 ) -> None:
     from django.template.loader import render_to_string
 
-    from dualpower.activities.panels import my_next_shifts_panel
+    from dualpower.activities.widgets import my_next_shifts_panel
 
-    signups.slot_sign_up(
+    services.slot_sign_up(
         slot=slot_of(first_activity(series)), membership=membership_of(everyone["member"], community)
     )
     request = rf.get("/c/riverside/")

@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from dualpower.aid import lifecycle, services
+import factory
+from factory.django import DjangoModelFactory
+
+from dualpower.aid import services
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest
 from dualpower.community.models import Community
-from dualpower.members.models import Membership, User
-from dualpower.members.tests.factories import make_membership
+from dualpower.members.models import Membership
+from dualpower.members.tests.factories import (
+    CommunityFactory,
+    MembershipFactory,
+    make_membership,
+    membership_of,
+)
 
 SECRET_ADDRESS = "Flat 3, 14 Calle Mayor"
 SECRET_CONTACT = "+34 611 222 333"
@@ -35,19 +43,46 @@ class AidWorld:
         return Membership.objects.filter(user=user, community=self.community).first()
 
 
-def membership_of(user: User, community: Community) -> Membership:
-    return Membership.objects.get(user=user, community=community)
+class AidOfferFactory(DjangoModelFactory[AidOffer]):
+    """A one-off offer of food deliveries, made through ``offer_create`` by ``volunteer`` (a new
+    member of ``community`` unless given)."""
+
+    class Meta:
+        model = AidOffer
+
+    community = factory.SubFactory(CommunityFactory)
+    volunteer = factory.LazyAttribute(lambda o: MembershipFactory.create(community=o.community))
+    categories = factory.LazyFunction(lambda: ["food"])
+    description = "Deliveries by bike"
+    neighbourhood = "Riverside"
+    capacity = 3
+
+    @classmethod
+    def _create(cls, model_class: type[AidOffer], *args: Any, **kwargs: Any) -> AidOffer:
+        return services.offer_create(**kwargs)
 
 
-def make_offer(community: Community, volunteer: Membership, **kw: Any) -> AidOffer:
-    data: dict[str, Any] = {
-        "categories": ["food"],
-        "description": "Deliveries by bike",
-        "neighbourhood": "Riverside",
-        "capacity": 3,
-    }
-    data.update(kw)
-    return services.offer_create(community=community, volunteer=volunteer, **data)
+class AidRequestFactory(DjangoModelFactory[AidRequest]):
+    """A request for two food boxes, with private details, made through ``request_create`` by
+    ``requester`` (a new member of ``community`` unless given)."""
+
+    class Meta:
+        model = AidRequest
+
+    community = factory.SubFactory(CommunityFactory)
+    requester = factory.LazyAttribute(lambda o: MembershipFactory.create(community=o.community))
+    category = "food"
+    description = "Two food boxes for this week"
+    neighbourhood = "Riverside"
+    quantity = 2
+    unit = "boxes"
+    details = factory.LazyFunction(
+        lambda: {"address": SECRET_ADDRESS, "contact": SECRET_CONTACT, "health": SECRET_HEALTH}
+    )
+
+    @classmethod
+    def _create(cls, model_class: type[AidRequest], *args: Any, **kwargs: Any) -> AidRequest:
+        return services.request_create(**kwargs)
 
 
 def make_world(community: Community, people: dict[str, Any]) -> AidWorld:
@@ -61,8 +96,10 @@ def make_world(community: Community, people: dict[str, Any]) -> AidWorld:
         by=coordinator,
         distances=[["Riverside", "Old Market", 1.5], ["Old Market", "Hillcrest", 2]],
     )
-    food = make_offer(community, volunteer, languages=["Spanish", "English"])
-    transport = make_offer(community, other, categories=["transport"], description="Lifts by car")
+    food = AidOfferFactory.create(community=community, volunteer=volunteer, languages=["Spanish", "English"])
+    transport = AidOfferFactory.create(
+        community=community, volunteer=other, categories=["transport"], description="Lifts by car"
+    )
     users = dict(people)
     users.update(dispatcher=dispatcher.user, matched_volunteer=volunteer.user, other_volunteer=other.user)
     return AidWorld(
@@ -79,19 +116,11 @@ def make_world(community: Community, people: dict[str, Any]) -> AidWorld:
 
 
 def make_request(world: AidWorld, **kw: Any) -> AidRequest:
-    data: dict[str, Any] = {
-        "category": "food",
-        "description": "Two food boxes for this week",
-        "neighbourhood": "Riverside",
-        "quantity": 2,
-        "unit": "boxes",
-        "details": {"address": SECRET_ADDRESS, "contact": SECRET_CONTACT, "health": SECRET_HEALTH},
-    }
-    data.update(kw)
-    return services.request_create(community=world.community, requester=world.member, **data)
+    """The old name (a request by the world's member), a thin wrapper over AidRequestFactory."""
+    return AidRequestFactory.create(community=world.community, requester=world.member, **kw)
 
 
 def confirmed_match(world: AidWorld, request: AidRequest) -> AidMatch:
     """The food volunteer accepts and the requester confirms."""
-    match = lifecycle.match_accept(request=request, volunteer=world.volunteer, offer=world.food_offer)
-    return lifecycle.match_confirm(match=match, by=world.member)
+    match = services.match_accept(request=request, volunteer=world.volunteer, offer=world.food_offer)
+    return services.match_confirm(match=match, by=world.member)

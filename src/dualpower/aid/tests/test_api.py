@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dualpower.aid import lifecycle
+from dualpower.aid import services
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest
 from dualpower.aid.tests.factories import AidWorld, make_request
 from dualpower.community.models import AuditEntry
@@ -266,7 +266,7 @@ def test_bad_offers_are_refused_and_nothing_written(world: AidWorld, change: dic
 
 def test_a_volunteer_releases_and_the_request_reopens(world: AidWorld) -> None:
     request = make_request(world)
-    match = lifecycle.match_accept(request=request, volunteer=world.volunteer)
+    match = services.match_accept(request=request, volunteer=world.volunteer)
     other = client_as(world, "other_volunteer").post(
         f"{base(world)}/matches/{match.pk}/release", {}, content_type="application/json"
     )
@@ -281,7 +281,7 @@ def test_a_volunteer_releases_and_the_request_reopens(world: AidWorld) -> None:
 
 def test_the_dashboard_shows_load_and_times_to_dispatchers(world: AidWorld) -> None:
     request = make_request(world)
-    lifecycle.match_accept(request=request, volunteer=world.volunteer)
+    services.match_accept(request=request, volunteer=world.volunteer)
     data = client_as(world, "dispatcher").get(f"{base(world)}/dashboard").json()
     assert data["open"] == 1 and data["by_neighbourhood"] == [{"label": "Riverside", "count": 1}]
     assert data["volunteer_load"] == [{"volunteer": "Vic", "live": 1, "done": 0}]

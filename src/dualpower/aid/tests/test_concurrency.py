@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import OperationalError, connection
 
-from dualpower.aid import lifecycle
+from dualpower.aid import services
 from dualpower.aid.models import AidMatch, AidRequest
 from dualpower.aid.tests.factories import AidWorld, make_request
 from dualpower.errors import Conflict
@@ -21,7 +21,7 @@ def test_two_volunteers_accepting_at_once_one_wins_the_other_is_told(world: AidW
     # See groups/tests/test_concurrency.py: the in-memory SQLite test database may refuse the loser
     # with "table is locked" instead of waiting; on a file database and PostgreSQL it waits and
     # then finds nothing left to take.
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite only
     request = make_request(world, quantity=2)
     volunteers = [world.volunteer.pk, world.other_volunteer.pk]
     barrier = threading.Barrier(2, timeout=10)
@@ -32,7 +32,7 @@ def test_two_volunteers_accepting_at_once_one_wins_the_other_is_told(world: AidW
             volunteer = Membership.objects.get(pk=volunteer_id)
             fresh = AidRequest.objects.get(pk=request.pk)
             barrier.wait()
-            lifecycle.match_accept(request=fresh, volunteer=volunteer)
+            services.match_accept(request=fresh, volunteer=volunteer)
             outcomes.append("won")
         except Conflict as exc:
             outcomes.append("told" if "already taken" in exc.detail else f"conflict: {exc.detail}")

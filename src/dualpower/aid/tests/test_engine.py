@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dualpower.aid import engine, lifecycle, services
+from dualpower.aid import engine, services
 from dualpower.aid.models import AidMatch
 from dualpower.aid.reasons import render
-from dualpower.aid.tests.factories import AidWorld, make_offer, make_request
+from dualpower.aid.tests.factories import AidOfferFactory, AidWorld, make_request
 from dualpower.members.tests.factories import make_membership
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_suggestions_rank_the_fitting_offer_first_and_explain_it(world: AidWorld) -> None:
     far = make_membership(world.community, name="Far")
-    make_offer(world.community, far, neighbourhood="Hillcrest")
+    AidOfferFactory.create(community=world.community, volunteer=far, neighbourhood="Hillcrest")
     request = make_request(world, languages=["Spanish"])
     found = engine.suggestions_for(request)
     assert [s.offer.volunteer.display_name for s in found] == ["Vic", "Far"]
@@ -27,25 +27,25 @@ def test_suggestions_rank_the_fitting_offer_first_and_explain_it(world: AidWorld
 
 
 def test_no_suggestion_of_the_requesters_own_offer_or_a_full_offer(world: AidWorld) -> None:
-    make_offer(world.community, world.member)  # the requester offers food too
+    AidOfferFactory.create(community=world.community, volunteer=world.member)  # the requester offers food too
     world.food_offer.capacity = 1
     world.food_offer.save()
     other = make_request(world, quantity=1)
-    lifecycle.match_accept(request=other, volunteer=world.volunteer, offer=world.food_offer)
+    services.match_accept(request=other, volunteer=world.volunteer, offer=world.food_offer)
     request = make_request(world)
     assert engine.suggestions_for(request) == []
 
 
 def test_a_recurring_offer_counts_its_capacity_per_period(world: AidWorld) -> None:
-    weekly = make_offer(
-        world.community,
-        make_membership(world.community, name="Wes"),
+    weekly = AidOfferFactory.create(
+        community=world.community,
+        volunteer=make_membership(world.community, name="Wes"),
         kind="recurring",
         capacity=1,
         period="week",
     )
     first = make_request(world, quantity=1)
-    lifecycle.match_accept(request=first, volunteer=weekly.volunteer, offer=weekly)
+    services.match_accept(request=first, volunteer=weekly.volunteer, offer=weekly)
     pool = engine.available_offers(world.community, now=first.created_at)
     offers = {o.id: o for o in pool.offers}
     assert offers[str(weekly.pk)].capacity == 0
@@ -68,7 +68,7 @@ def test_confirming_a_batch_proposes_each_pair_and_reports_the_ones_now_impossib
     lift = make_request(world, category="transport", quantity=1, description="A lift")
     plan = engine.assign_all_open(world.community)
     # Meanwhile someone takes the lift themselves.
-    lifecycle.match_accept(request=lift, volunteer=make_membership(world.community))
+    services.match_accept(request=lift, volunteer=make_membership(world.community))
     made, failed = engine.batch_propose(
         community=world.community,
         pairs=[(p.request.code, p.offer.pk) for p in plan.proposals],
@@ -96,7 +96,9 @@ def test_suggestions_follow_changes_to_offers_at_once(world: AidWorld) -> None:
     services.offer_set_status(offer=world.food_offer, status="paused", by=world.volunteer)
     assert engine.suggestions_for(request) == []
     services.offer_set_status(offer=world.food_offer, status="active", by=world.volunteer)
-    newcomer = make_offer(world.community, make_membership(world.community, name="Nia"))
+    newcomer = AidOfferFactory.create(
+        community=world.community, volunteer=make_membership(world.community, name="Nia")
+    )
     assert {s.offer for s in engine.suggestions_for(request)} == {world.food_offer, newcomer}
 
 
@@ -115,6 +117,6 @@ def test_the_shared_offer_index_is_reused_until_something_changes(world: AidWorl
     assert engine._INDEXES[world.community.pk] is not first  # rebuilt after the change
     services.offer_set_status(offer=world.food_offer, status="active", by=world.volunteer)
     other = make_request(world, quantity=1)
-    lifecycle.match_accept(request=other, volunteer=world.volunteer, offer=world.food_offer)
+    services.match_accept(request=other, volunteer=world.volunteer, offer=world.food_offer)
     found = engine.suggestions_for(request)
     assert found[0].offer == world.food_offer and "has capacity for 2 more" in found[0].explanation

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dualpower.aid import lifecycle, services
+from dualpower.aid import services
 from dualpower.aid.models import Privacy
 from dualpower.aid.tests.factories import (
     SECRET_ADDRESS,
@@ -59,9 +59,9 @@ def _setup(world: AidWorld, privacy: str) -> Any:
         privacy=privacy,
         details={"address": SECRET_ADDRESS, "contact": SECRET_CONTACT, "health": SECRET_HEALTH},
     )
-    match = lifecycle.match_propose(request=request, volunteer=world.volunteer, by=world.dispatcher)
-    lifecycle.match_confirm(match=match, by=world.volunteer)
-    lifecycle.match_confirm(match=match, by=rae)
+    match = services.match_propose(request=request, volunteer=world.volunteer, by=world.dispatcher)
+    services.match_confirm(match=match, by=world.volunteer)
+    services.match_confirm(match=match, by=rae)
     return request
 
 
@@ -81,7 +81,7 @@ def test_each_role_sees_exactly_what_the_privacy_level_allows(
     request = _setup(world, privacy)
     client = _client(world, role)
     base = f"/api/v1/communities/{world.community.slug}/aid"
-    sees, details = role in SEES_LISTING[privacy], role in SEES_DETAILS
+    sees, details = role in SEES_LISTING[Privacy(privacy)], role in SEES_DETAILS
 
     page = client.get(f"/c/{world.community.slug}/aid/requests/{request.code}/")
     api = client.get(f"{base}/requests/{request.code}")
@@ -125,15 +125,15 @@ def test_a_matched_volunteer_sees_no_details_before_both_confirm(world: AidWorld
     from dualpower.aid.tests.factories import make_request
 
     request = make_request(world)
-    match = lifecycle.match_propose(request=request, volunteer=world.volunteer, by=world.dispatcher)
+    match = services.match_propose(request=request, volunteer=world.volunteer, by=world.dispatcher)
     client = _client(world, "matched_volunteer")
     url = f"/api/v1/communities/{world.community.slug}/aid/requests/{request.code}"
     assert client.get(url).json()["details"] is None
-    lifecycle.match_confirm(match=match, by=world.volunteer)
+    services.match_confirm(match=match, by=world.volunteer)
     assert client.get(url).json()["details"] is None  # only one side so far
-    lifecycle.match_confirm(match=match, by=world.member)
+    services.match_confirm(match=match, by=world.member)
     assert client.get(url).json()["details"]["address"] == SECRET_ADDRESS
-    lifecycle.match_deliver(match=match, delivered=2, by=world.volunteer)
+    services.match_deliver(match=match, delivered=2, by=world.volunteer)
     assert client.get(url).json()["details"] is None  # the match is over: the address closes again
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from dualpower.aid import lifecycle
+from dualpower.aid import services
 from dualpower.aid.models import AidMatch
 from dualpower.aid.reasons import explanation, from_json, render, to_json
 from dualpower.aid.tests.factories import AidWorld, make_request
@@ -127,7 +127,7 @@ def test_a_proposed_match_stores_codes_and_reads_in_each_readers_language(world:
 
 def test_a_match_saved_before_reasons_were_stored_still_shows_its_sentence(world: AidWorld) -> None:
     request = make_request(world)
-    match = lifecycle.match_propose(
+    match = services.match_propose(
         request=request, volunteer=world.volunteer, by=world.dispatcher, explanation="same neighbourhood"
     )
     assert match.reasons == []

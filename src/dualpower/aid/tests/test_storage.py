@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
-from dualpower.aid import crypto, jobs, lifecycle, services
+from dualpower.aid import crypto, jobs, services
 from dualpower.aid.models import AidRequest
 from dualpower.aid.tests.factories import (
     SECRET_ADDRESS,
@@ -39,7 +39,7 @@ def _every_text_in_the_database() -> str:
     write to, as text."""
     tables = [m._meta.db_table for m in apps.get_app_config("aid").get_models()]
     tables += [AuditEntry._meta.db_table, Notification._meta.db_table]
-    chunks = []
+    chunks: list[Any] = []
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our own table names
@@ -128,7 +128,7 @@ def test_closed_requests_lose_their_private_details_after_the_retention_period(w
 def test_the_default_retention_is_thirty_days(world: AidWorld) -> None:
     done = make_request(world)
     confirmed = confirmed_match(world, done)
-    lifecycle.match_deliver(match=confirmed, delivered=2, by=world.volunteer)
+    services.match_deliver(match=confirmed, delivered=2, by=world.volunteer)
     now = timezone.now()
     jobs.erase_expired(now + timedelta(days=29))
     done.refresh_from_db()
@@ -148,7 +148,7 @@ def test_stale_requests_are_flagged_once_to_dispatchers(world: AidWorld) -> None
     assert request.stale_since is not None
     assert Notification.objects.filter(user=world.dispatcher.user, kind="aid.dispatch").count() == 1
     # News on the request clears the flag.
-    lifecycle.match_accept(request=request, volunteer=world.volunteer)
+    services.match_accept(request=request, volunteer=world.volunteer)
     request.refresh_from_db()
     assert request.stale_since is None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from dualpower.aid import lifecycle
+from dualpower.aid import services
 from dualpower.aid.models import AidMatch, AidOffer, AidRequest, DispatcherRole
 from dualpower.aid.tests.factories import AidWorld, make_request
 from dualpower.community.dashboard import panels_for
@@ -95,7 +95,7 @@ def test_the_steps_of_a_match_are_forms(world: AidWorld) -> None:
 
 def test_a_refused_step_says_why_on_the_page(world: AidWorld) -> None:
     request = make_request(world)
-    lifecycle.match_accept(request=request, volunteer=world.volunteer)
+    services.match_accept(request=request, volunteer=world.volunteer)
     response = client_as(world, "other_volunteer").post(
         url(world, f"requests/{request.code}/accept/"), follow=True
     )

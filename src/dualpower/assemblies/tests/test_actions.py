@@ -9,16 +9,17 @@ import pytest
 
 from dualpower.assemblies import actions, services
 from dualpower.assemblies.models import Outcome, Policy, ProposalAction
-from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal
+from dualpower.assemblies.tests.factories import after_close, general, open_proposal
 from dualpower.community.models import AuditEntry
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Application, Membership
+from dualpower.members.tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_passed_decision_grants_a_role_and_the_audit_links_it(people: Any, community: Any) -> None:
-    mara, cato = me(people["member"], community), me(people["coordinator"], community)
+    mara, cato = membership_of(people["member"], community), membership_of(people["coordinator"], community)
     p = open_proposal(
         general(community),
         mara,
@@ -35,7 +36,7 @@ def test_a_passed_decision_grants_a_role_and_the_audit_links_it(people: Any, com
 
 
 def test_a_decision_admits_an_applicant(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     application = Application.objects.get(user=people["applicant"])
     p = open_proposal(
         general(community),
@@ -50,7 +51,7 @@ def test_a_decision_admits_an_applicant(people: Any, community: Any) -> None:
 
 
 def test_a_decision_whose_action_fails_leaves_no_partial_change(people: Any, community: Any) -> None:
-    mara, cato = me(people["member"], community), me(people["coordinator"], community)
+    mara, cato = membership_of(people["member"], community), membership_of(people["coordinator"], community)
     application = Application.objects.get(user=people["applicant"])
     p = open_proposal(
         general(community),
@@ -84,7 +85,7 @@ def test_a_decision_whose_action_fails_leaves_no_partial_change(people: Any, com
 
 def test_a_policy_changes_only_by_a_decision(people: Any, community: Any) -> None:
     assembly = general(community)
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(
         assembly,
         mara,
@@ -124,13 +125,13 @@ def test_an_invalid_action_is_refused_when_attached(
         action = {**action, "params": {**action["params"], "assembly": assembly.pk}}
     with pytest.raises(InvalidInput):
         services.proposal_create(
-            assembly=assembly, by=me(people["member"], community), title="x", actions=[action]
+            assembly=assembly, by=membership_of(people["member"], community), title="x", actions=[action]
         )
     assert not Proposal.objects.exists()
 
 
 def test_actions_of_a_rejected_proposal_do_not_run(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(
         general(community),
         mara,

@@ -9,9 +9,9 @@ import pytest
 
 from dualpower.assemblies import services
 from dualpower.assemblies.models import Comment, Policy, Proposal, Vote
-from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal
+from dualpower.assemblies.tests.factories import after_close, general, open_proposal
 from dualpower.groups.tests.factories import food, put_in_group
-from dualpower.members.tests.factories import make_membership
+from dualpower.members.tests.factories import make_membership, membership_of
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "applicant", "observer", "member", "coordinator", "outsider"]
@@ -33,7 +33,7 @@ def ga(community: Any) -> Any:
 
 @pytest.fixture
 def open_vote(ga: Any, people: Any, community: Any) -> Proposal:
-    return open_proposal(ga, me(people["coordinator"], community), process="consensus")
+    return open_proposal(ga, membership_of(people["coordinator"], community), process="consensus")
 
 
 VIEW = {
@@ -156,7 +156,7 @@ def test_a_bad_proposal_is_refused_and_nothing_is_written(client_for: Any, ga: A
 def test_results_are_hidden_until_close_when_the_policy_says_so(
     client_for: Any, open_vote: Proposal, people: Any, community: Any
 ) -> None:
-    services.vote_cast(proposal=open_vote, by=me(people["member"], community), position="agree")
+    services.vote_cast(proposal=open_vote, by=membership_of(people["member"], community), position="agree")
     client = client_for("coordinator")
     detail = client.get(f"{API}/general/proposals/{open_vote.pk}").json()
     assert detail["running_counts"] is None
@@ -174,8 +174,8 @@ def test_results_show_during_the_vote_when_the_policy_allows(
     client_for: Any, community: Any, people: Any
 ) -> None:
     ga = general(community, results_hidden_until_close=False)
-    p = open_proposal(ga, me(people["coordinator"], community), process="majority")
-    services.vote_cast(proposal=p, by=me(people["member"], community), position="agree")
+    p = open_proposal(ga, membership_of(people["coordinator"], community), process="majority")
+    services.vote_cast(proposal=p, by=membership_of(people["member"], community), position="agree")
     assert client_for("member").get(f"{API}/general/proposals/{p.pk}").json()["running_counts"] == {
         "agree": 1
     }
@@ -204,6 +204,7 @@ def test_a_working_groups_assembly_is_for_its_members(client_for: Any, community
     from django.test import Client
 
     gina = Client()
+    assert insider.user is not None
     gina.force_login(insider.user)
     assert _json(gina, "put", url, {"position": "agree"}).status_code == 200
     # …and she, a member of the group's assembly, has no vote in the general assembly's proposal either way.
@@ -211,7 +212,7 @@ def test_a_working_groups_assembly_is_for_its_members(client_for: Any, community
 
 def test_secret_ballot_via_api_returns_a_receipt_once(client_for: Any, community: Any, people: Any) -> None:
     ga = general(community, secret_ballots=True)
-    p = open_proposal(ga, me(people["coordinator"], community), process="majority")
+    p = open_proposal(ga, membership_of(people["coordinator"], community), process="majority")
     client = client_for("member")
     url = f"{API}/general/proposals/{p.pk}/vote"
     first = _json(client, "put", url, {"position": "agree"}).json()

@@ -11,7 +11,8 @@ from django.db import OperationalError, connection
 
 from dualpower.assemblies import services
 from dualpower.assemblies.models import Vote
-from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal, voters
+from dualpower.assemblies.tests.factories import after_close, general, open_proposal, voters
+from dualpower.members.tests.factories import membership_of
 
 N = 200
 # A server answers with a pool of workers, each with its own database connection; PostgreSQL
@@ -24,7 +25,7 @@ WORKERS = 24
 @pytest.mark.usefixtures("audit_log_emptied_after")
 def test_two_hundred_members_voting_at_once_count_once_each(people: Any, community: Any) -> None:
     group = voters(community, N)
-    p = open_proposal(general(community), me(people["coordinator"], community), process="majority")
+    p = open_proposal(general(community), membership_of(people["coordinator"], community), process="majority")
     barrier = threading.Barrier(N, timeout=60)
     errors: list[str] = []
     pool = threading.BoundedSemaphore(WORKERS)

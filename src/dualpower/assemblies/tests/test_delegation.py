@@ -8,8 +8,9 @@ import pytest
 
 from dualpower.assemblies import services
 from dualpower.assemblies.models import Delegation
-from dualpower.assemblies.tests.factories import after_close, general, me, open_proposal, voters
+from dualpower.assemblies.tests.factories import after_close, general, open_proposal, voters
 from dualpower.errors import Conflict, InvalidInput
+from dualpower.members.tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_delegated_votes_are_carried_transitively_and_shown(people: Any, communi
     a, b, c, d = voters(community, 4)
     services.delegation_set(assembly=assembly, by=a, delegate=b)
     services.delegation_set(assembly=assembly, by=b, delegate=c)
-    p = open_proposal(assembly, me(people["member"], community), process="majority")
+    p = open_proposal(assembly, membership_of(people["member"], community), process="majority")
     services.vote_cast(proposal=p, by=c, position="agree")
     services.vote_cast(proposal=p, by=d, position="disagree")
     outcome = services.proposal_close(proposal=p, now=after_close(p))
@@ -31,7 +32,7 @@ def test_a_direct_vote_overrides_the_delegation(people: Any, community: Any) -> 
     assembly = general(community, liquid_delegation=True)
     a, b = voters(community, 2)
     services.delegation_set(assembly=assembly, by=a, delegate=b)
-    p = open_proposal(assembly, me(people["member"], community), process="majority")
+    p = open_proposal(assembly, membership_of(people["member"], community), process="majority")
     services.vote_cast(proposal=p, by=b, position="agree")
     services.vote_cast(proposal=p, by=a, position="disagree")
     outcome = services.proposal_close(proposal=p, now=after_close(p))
@@ -44,7 +45,9 @@ def test_the_most_specific_delegation_wins(people: Any, community: Any) -> None:
     a, b, c = voters(community, 3)
     services.delegation_set(assembly=assembly, by=a, delegate=b)
     services.delegation_set(assembly=assembly, by=a, delegate=c, topic="Housing")
-    p = open_proposal(assembly, me(people["member"], community), process="majority", topic="housing")
+    p = open_proposal(
+        assembly, membership_of(people["member"], community), process="majority", topic="housing"
+    )
     services.vote_cast(proposal=p, by=b, position="agree")
     services.vote_cast(proposal=p, by=c, position="disagree")
     outcome = services.proposal_close(proposal=p, now=after_close(p))

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from dualpower.assemblies.rules import PERMISSIONS
-from dualpower.assemblies.tests.factories import general, me, open_proposal
+from dualpower.assemblies.tests.factories import general, open_proposal
+from dualpower.members.tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "applicant", "observer", "member", "coordinator", "outsider"]
@@ -36,7 +37,7 @@ def test_every_permission_has_an_expectation() -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(people: Any, community: Any, role: str) -> None:
     ga = general(community)
-    proposal = open_proposal(ga, me(people["member"], community), process="majority")
+    proposal = open_proposal(ga, membership_of(people["member"], community), process="majority")
     on_proposal = {
         "assemblies.view_proposal",
         "assemblies.comment",

@@ -9,8 +9,9 @@ import pytest
 from dualpower.assemblies import processes, services
 from dualpower.assemblies.jobs import windows
 from dualpower.assemblies.models import Amendment, Outcome, Proposal, Vote
-from dualpower.assemblies.tests.factories import after_close, general, later, me, open_proposal, voters
+from dualpower.assemblies.tests.factories import after_close, general, later, open_proposal, voters
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
+from dualpower.members.tests.factories import membership_of
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_a_proposal_goes_from_discussion_to_voting_to_an_outcome_on_the_clock(
     people: Any, community: Any
 ) -> None:
     assembly = general(community, discussion_days=2, voting_days=3)
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     start = later()
     p = services.proposal_create(
         assembly=assembly, by=mara, title="Paint the hall", process="majority", now=start
@@ -77,7 +78,7 @@ def test_a_proposal_goes_from_discussion_to_voting_to_an_outcome_on_the_clock(
 
 def test_a_block_stops_a_consensus_decision(people: Any, community: Any) -> None:
     assembly = general(community)
-    mara, cato = me(people["member"], community), me(people["coordinator"], community)
+    mara, cato = membership_of(people["member"], community), membership_of(people["coordinator"], community)
     p = open_proposal(assembly, mara, process="consensus")
     services.vote_cast(proposal=p, by=mara, position="agree")
     with pytest.raises(InvalidInput, match="reason"):
@@ -89,7 +90,7 @@ def test_a_block_stops_a_consensus_decision(people: Any, community: Any) -> None
 
 
 def test_a_position_the_rule_does_not_have_is_refused(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="majority")
     with pytest.raises(InvalidInput, match="Choose one of"):
         services.vote_cast(proposal=p, by=mara, position="block", reason="no")
@@ -99,12 +100,12 @@ def test_a_position_the_rule_does_not_have_is_refused(people: Any, community: An
 def test_modified_consensus_falls_back_to_a_supermajority(people: Any, community: Any) -> None:
     assembly = general(community)
     group = voters(community, 3)
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(assembly, mara, process="modified_consensus")
     for m in [*group, mara]:
         services.vote_cast(proposal=p, by=m, position="agree")
     services.vote_cast(
-        proposal=p, by=me(people["coordinator"], community), position="block", reason="Too fast."
+        proposal=p, by=membership_of(people["coordinator"], community), position="block", reason="Too fast."
     )
     outcome = services.proposal_close(proposal=p, now=after_close(p))
     assert outcome.passed is True  # 4 of 5 ≥ 2/3
@@ -116,7 +117,7 @@ def test_quorum_not_met_means_no_decision(people: Any, community: Any) -> None:
 
     assembly = general(community, quorum=Decimal("0.5"))
     voters(community, 4)
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(assembly, mara, process="majority")
     services.vote_cast(proposal=p, by=mara, position="agree")
     outcome = services.proposal_close(proposal=p, now=after_close(p))
@@ -124,7 +125,7 @@ def test_quorum_not_met_means_no_decision(people: Any, community: Any) -> None:
 
 
 def test_voting_twice_replaces_the_first_vote(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="majority")
     services.vote_cast(proposal=p, by=mara, position="agree")
     cast = services.vote_cast(proposal=p, by=mara, position="disagree")
@@ -133,7 +134,7 @@ def test_voting_twice_replaces_the_first_vote(people: Any, community: Any) -> No
 
 
 def test_voting_after_close_is_refused(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="majority")
     with pytest.raises(Conflict, match="closed"):
         services.vote_cast(proposal=p, by=mara, position="agree", now=after_close(p))
@@ -144,7 +145,7 @@ def test_voting_after_close_is_refused(people: Any, community: Any) -> None:
 
 
 def test_an_approval_poll_picks_the_most_approved(people: Any, community: Any) -> None:
-    mara, cato = me(people["member"], community), me(people["coordinator"], community)
+    mara, cato = membership_of(people["member"], community), membership_of(people["coordinator"], community)
     p = open_proposal(general(community), mara, process="approval", options=["Park", "Hall", "Library"])
     ids = {o.label: str(o.pk) for o in p.options.all()}
     services.vote_cast(proposal=p, by=mara, choices=[ids["Park"], ids["Hall"]])
@@ -154,7 +155,7 @@ def test_an_approval_poll_picks_the_most_approved(people: Any, community: Any) -
 
 
 def test_a_dot_vote_keeps_to_the_dots_each_member_has(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="dot", dots=3, options=["Garden", "Kitchen"])
     ids = [str(o.pk) for o in p.options.all()]
     with pytest.raises(InvalidInput, match="3 dots"):
@@ -166,7 +167,7 @@ def test_a_dot_vote_keeps_to_the_dots_each_member_has(people: Any, community: An
 
 def test_an_stv_election_fills_elected_memberships(people: Any, community: Any) -> None:
     group = voters(community, 5)
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     cands = group[:3]
     p = open_proposal(
         general(community), mara, process="stv", seats=2, options=[{"membership": c.pk} for c in cands]
@@ -181,7 +182,7 @@ def test_an_stv_election_fills_elected_memberships(people: Any, community: Any) 
 
 
 def test_ranked_choice_with_one_seat_uses_instant_runoff(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="ranked", options=["A", "B", "C"])
     ids = [str(o.pk) for o in p.options.all()]
     services.vote_cast(proposal=p, by=mara, choices=[ids[2], ids[0]])
@@ -190,7 +191,7 @@ def test_ranked_choice_with_one_seat_uses_instant_runoff(people: Any, community:
 
 
 def test_a_time_poll_needs_dates(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     with pytest.raises(InvalidInput, match="date"):
         services.proposal_create(
             assembly=general(community), by=mara, title="When?", process="time", options=["soon", "later"]
@@ -202,12 +203,14 @@ def test_a_time_poll_needs_dates(people: Any, community: Any) -> None:
         process="time",
         options=[{"starts_at": later(7).isoformat()}, {"starts_at": later(8).isoformat()}],
     )
-    services.vote_cast(proposal=p, by=mara, choices=[str(p.options.last().pk)])
+    last = p.options.last()
+    assert last is not None
+    services.vote_cast(proposal=p, by=mara, choices=[str(last.pk)])
     assert services.proposal_close(proposal=p, now=after_close(p)).passed is True
 
 
 def test_the_advice_process_ends_with_the_authors_decision(people: Any, community: Any) -> None:
-    mara, cato = me(people["member"], community), me(people["coordinator"], community)
+    mara, cato = membership_of(people["member"], community), membership_of(people["coordinator"], community)
     p = open_proposal(general(community), mara, process="advice")
     services.vote_cast(proposal=p, by=cato, position="disagree", reason="Ask the food group first.")
     outcome = services.proposal_close(proposal=p, now=after_close(p))
@@ -221,7 +224,7 @@ def test_the_advice_process_ends_with_the_authors_decision(people: Any, communit
 
 
 def test_the_author_accepts_an_amendment(people: Any, community: Any) -> None:
-    mara, cato = me(people["member"], community), me(people["coordinator"], community)
+    mara, cato = membership_of(people["member"], community), membership_of(people["coordinator"], community)
     p = services.proposal_create(assembly=general(community), by=mara, title="Hours", body="Open at 9.")
     a = services.amendment_propose(proposal=p, by=cato, body="Open at 10.", reason="Parents")
     with pytest.raises(PermissionDenied):
@@ -234,7 +237,7 @@ def test_the_author_accepts_an_amendment(people: Any, community: Any) -> None:
 
 
 def test_a_declined_amendment_can_go_to_its_own_vote_and_win(people: Any, community: Any) -> None:
-    mara, cato = me(people["member"], community), me(people["coordinator"], community)
+    mara, cato = membership_of(people["member"], community), membership_of(people["coordinator"], community)
     p = services.proposal_create(
         assembly=general(community), by=mara, title="Hours", body="Open at 9.", process="majority"
     )
@@ -253,11 +256,11 @@ def test_a_declined_amendment_can_go_to_its_own_vote_and_win(people: Any, commun
 def test_comments_are_open_to_voters_and_observers_not_outsiders(
     people: Any, community: Any, other_community: Any
 ) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = services.proposal_create(assembly=general(community), by=mara, title="Hours")
-    services.comment_add(proposal=p, by=me(people["observer"], community), body="Could we try it?")
+    services.comment_add(proposal=p, by=membership_of(people["observer"], community), body="Could we try it?")
     with pytest.raises(PermissionDenied):
-        services.comment_add(proposal=p, by=me(people["outsider"], other_community), body="hi")
+        services.comment_add(proposal=p, by=membership_of(people["outsider"], other_community), body="hi")
     with pytest.raises(InvalidInput):
         services.comment_add(proposal=p, by=mara, body="   ")
     assert p.comments.count() == 1
@@ -266,15 +269,15 @@ def test_comments_are_open_to_voters_and_observers_not_outsiders(
 def test_only_coordinators_propose_when_the_policy_says_so(people: Any, community: Any) -> None:
     assembly = general(community, who_may_propose="coordinators")
     with pytest.raises(PermissionDenied, match="coordinators"):
-        services.proposal_create(assembly=assembly, by=me(people["member"], community), title="x")
-    services.proposal_create(assembly=assembly, by=me(people["coordinator"], community), title="x")
+        services.proposal_create(assembly=assembly, by=membership_of(people["member"], community), title="x")
+    services.proposal_create(assembly=assembly, by=membership_of(people["coordinator"], community), title="x")
     assert Proposal.objects.count() == 1
 
 
 def test_a_room_vote_is_counted_from_the_meeting_only(people: Any, community: Any) -> None:
     from dualpower.assemblies import sources
 
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="majority", voting_mode="room")
     with pytest.raises(Conflict, match="room"):
         services.vote_cast(proposal=p, by=mara, position="agree")
@@ -298,14 +301,14 @@ def test_a_room_vote_is_counted_from_the_meeting_only(people: Any, community: An
 def test_open_votes_gives_each_voters_position(people: Any, community: Any) -> None:
     from dualpower.assemblies import selectors
 
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="majority")
     services.vote_cast(proposal=p, by=mara, position="agree")
     assert selectors.open_votes(p) == {mara.pk: "agree"}
 
 
 def test_outcome_is_recorded_once(people: Any, community: Any) -> None:
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="majority")
     services.proposal_close(proposal=p, now=after_close(p))
     with pytest.raises(Conflict):
@@ -316,7 +319,7 @@ def test_outcome_is_recorded_once(people: Any, community: Any) -> None:
 def test_a_room_count_with_more_hands_than_voters_gives_no_result(people: Any, community: Any) -> None:
     from dualpower.assemblies import sources
 
-    mara = me(people["member"], community)
+    mara = membership_of(people["member"], community)
     p = open_proposal(general(community), mara, process="majority", voting_mode="room")
     sources.register("test.too_many", lambda proposal: [sources.OutsideCount("test", {"agree": 9}, "Hands.")])
     try:
@@ -330,6 +333,6 @@ def test_nobody_is_notified_while_past_records_are_loaded(people: Any, community
     from dualpower.assemblies import notify
 
     with notify.held():
-        p = open_proposal(general(community), me(people["member"], community), process="majority")
+        p = open_proposal(general(community), membership_of(people["member"], community), process="majority")
         services.proposal_close(proposal=p, now=after_close(p))
     assert not Notification.objects.exists()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import OperationalError, connection
 
-from dualpower.budgeting import voting
+from dualpower.budgeting import services
 from dualpower.budgeting.models import Ballot, BallotEntry, Phase
 from dualpower.budgeting.tests.factories import make_cycle
 from dualpower.errors import Conflict
@@ -29,7 +29,7 @@ def _run(targets: list[Any]) -> None:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("audit_log_emptied_after")
 def test_many_ballots_at_once_are_all_stored_once(community: Any) -> None:
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]  # SQLite only
     cycle = make_cycle(community, phase=Phase.VOTING)
     voters = [make_membership(community) for _ in range(VOTERS)]
     barrier = threading.Barrier(VOTERS * 2, timeout=20)
@@ -39,7 +39,7 @@ def test_many_ballots_at_once_are_all_stored_once(community: Any) -> None:
         def run() -> None:
             try:
                 barrier.wait()
-                voting.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[(choice, 1)])
+                services.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[(choice, 1)])
                 outcomes.append("ok")
             except Conflict:
                 outcomes.append("conflict")

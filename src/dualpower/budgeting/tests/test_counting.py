@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from dualpower.budgeting import paper, selectors, services, voting
-from dualpower.budgeting.counting import cycle_count
+from dualpower.budgeting import selectors, services
 from dualpower.budgeting.models import Ballot, Phase, Proposal, Result
-from dualpower.budgeting.tests.factories import EUR, make_cycle, membership_of
+from dualpower.budgeting.services import cycle_count
+from dualpower.budgeting.tests.factories import EUR, make_cycle
 from dualpower.core.choice import tally
 from dualpower.members.models import Membership
-from dualpower.members.tests.factories import make_membership
+from dualpower.members.tests.factories import make_membership, membership_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def _vote(community: Any, cycle: Any, ballots: list[list[str]]) -> list[Membersh
     voters = []
     for codes in ballots:
         voter = make_membership(community)
-        voting.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[(c, 1) for c in codes])
+        services.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[(c, 1) for c in codes])
         voters.append(voter)
     return voters
 
@@ -76,7 +76,7 @@ def test_the_ballot_file_is_anonymous(people: Any, community: Any) -> None:
     text = Result.objects.get(cycle=cycle).ballot_file
     for voter in voters:
         assert voter.display_name not in text
-        assert voter.user.email not in text
+        assert voter.user is not None and voter.user.email not in text
     refs = set(Ballot.objects.values_list("ref", flat=True))
     assert all(ref in text for ref in refs)
 
@@ -107,16 +107,16 @@ def test_paper_and_online_ballots_are_counted_together_and_reported_apart(
 ) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING)
     _vote(community, cycle, [["1"]] * 2)
-    made = paper.paper_ballots_enter(
+    made = services.paper_ballots_enter(
         cycle=cycle,
         by=membership_of(people["member"], community),
         district=None,
         ballots=[[("1", 1)], [("2", 1)]],
     )
-    paper.paper_batch_confirm(
+    services.paper_batch_confirm(
         cycle=cycle, by=membership_of(people["coordinator"], community), batch=made[0].batch
     )
-    paper.paper_ballots_enter(
+    services.paper_ballots_enter(
         cycle=cycle, by=membership_of(people["member"], community), district=None, ballots=[[("4", 1)]]
     )
     services.cycle_advance(cycle=cycle, by=None)
@@ -137,8 +137,8 @@ def test_each_district_is_counted_with_its_own_budget(people: Any, community: An
     cycle.proposals.update(feasibility=Proposal.Feasibility.FEASIBLE)
     services.cycle_advance(cycle=cycle, by=None, to=Phase.VOTING)
     voter = make_membership(community)
-    voting.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[("1", 1)])
-    voting.ballot_submit(cycle=cycle, voter=voter, district=north, choices=[("2", 1), ("3", 1)])
+    services.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[("1", 1)])
+    services.ballot_submit(cycle=cycle, voter=voter, district=north, choices=[("2", 1), ("3", 1)])
     services.cycle_advance(cycle=cycle, by=None)
     results = {r.district_id: r for r in Result.objects.filter(cycle=cycle)}
     assert results[None].selected == ["1"]

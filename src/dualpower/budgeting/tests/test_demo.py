@@ -14,8 +14,8 @@ from dualpower.budgeting.models import Ballot, Cycle, Phase
 def test_the_demo_budgets(settings: object) -> None:
     import random
 
+    from dualpower.demo import Demo
     from dualpower.ops import demo_people
-    from dualpower.ops.demo import Demo
 
     demo: Demo = demo_people.build(rng=random.Random(7), say=lambda _: None)
     started = time.perf_counter()

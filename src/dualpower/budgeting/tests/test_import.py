@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from dualpower.budgeting.counting import run_rule
-from dualpower.budgeting.importing import cycle_import, read_upload
 from dualpower.budgeting.models import Ballot, Cycle, Phase, Result, Rule
+from dualpower.budgeting.services import cycle_import, read_upload, run_rule
 from dualpower.core.choice.formats.pb import read_pb
 from dualpower.core.choice.pb.greedy import greedy
 from dualpower.core.choice.pb.mes import equal_shares
@@ -18,7 +17,6 @@ from dualpower.errors import InvalidInput
 
 pytestmark = pytest.mark.django_db
 
-PABULIB = Path(__file__).resolve().parents[5] / "shared" / "pabulib"
 SMALL = [
     "Netherlands_Amsterdam_643.pb",
     "Poland_Warszawa_2017_Plac_Wojska_Polskiego.pb",
@@ -29,36 +27,41 @@ SMALL = [
 ]
 
 
-def _import(community: Any, name: str, rule: str | None = None) -> Cycle:
-    path = PABULIB / name
+def _import(community: Any, path: Path, rule: str | None = None) -> Cycle:
     return cycle_import(
-        community=community, by=None, election=read_upload(path.read_bytes(), name), name=name, rule=rule
+        community=community,
+        by=None,
+        election=read_upload(path.read_bytes(), path.name),
+        name=path.name,
+        rule=rule,
     )
 
 
-def _announced(name: str) -> set[str]:
-    election = read_pb(PABULIB / name)
+def _announced(path: Path) -> set[str]:
+    election = read_pb(path)
     return {p.id for p in election.projects if p.extra.get("selected", "0").strip() in ("1", "1.0")}
 
 
 @pytest.mark.parametrize("name", ["Poland_Swiecie_2023.pb", "Netherlands_Assen_2024.pb"])
-def test_equal_shares_reproduces_what_the_city_announced(community: Any, name: str) -> None:
-    cycle = _import(community, name)
+def test_equal_shares_reproduces_what_the_city_announced(community: Any, pabulib: Path, name: str) -> None:
+    cycle = _import(community, pabulib / name)
     assert cycle.rule == Rule.MES and cycle.phase == Phase.RESULTS
     result = Result.objects.get(cycle=cycle)
-    assert set(result.selected) == _announced(name)
-    assert Ballot.objects.filter(cycle=cycle).count() == read_pb(PABULIB / name).ballots.num_voters
+    assert set(result.selected) == _announced(pabulib / name)
+    assert Ballot.objects.filter(cycle=cycle).count() == read_pb(pabulib / name).ballots.num_voters
 
 
 @pytest.mark.parametrize("name", SMALL)
-def test_recounting_an_imported_file_equals_the_engines_count_of_it(community: Any, name: str) -> None:
-    election = read_pb(PABULIB / name)
+def test_recounting_an_imported_file_equals_the_engines_count_of_it(
+    community: Any, pabulib: Path, name: str
+) -> None:
+    election = read_pb(pabulib / name)
     rule = Rule.GREEDY if election.meta.get("rule", "").startswith("greedy") else Rule.MES
-    cycle = _import(community, name, rule=rule)
+    cycle = _import(community, pabulib / name, rule=rule)
     result = Result.objects.get(cycle=cycle)
     direct = equal_shares(election, completion="add1") if rule == Rule.MES else greedy(election)
     assert result.rule_selected == list(direct.selected)
-    assert list(run_rule(cycle, read_pb(PABULIB / name)).selected) == list(direct.selected)
+    assert list(run_rule(cycle, read_pb(pabulib / name)).selected) == list(direct.selected)
 
 
 @pytest.mark.parametrize(

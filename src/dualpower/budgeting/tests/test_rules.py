@@ -8,9 +8,9 @@ import pytest
 
 from dualpower.budgeting.models import PHASE_ORDER, Phase
 from dualpower.budgeting.rules import PERMISSIONS
-from dualpower.budgeting.tests.factories import make_cycle, membership_of, set_phase
+from dualpower.budgeting.tests.factories import make_cycle, set_phase
 from dualpower.groups.models import GroupMembership, WorkingGroup
-from dualpower.members.tests.factories import ROLES
+from dualpower.members.tests.factories import ROLES, membership_of
 
 pytestmark = pytest.mark.django_db
 

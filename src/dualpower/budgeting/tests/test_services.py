@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from dualpower.assemblies import actions
-from dualpower.budgeting import services, voting
+from dualpower.budgeting import services
 from dualpower.budgeting.jobs import advance_phases
 from dualpower.budgeting.models import Cycle, Phase, Proposal, Result
 from dualpower.budgeting.tests.factories import EUR, make_cycle, set_phase
@@ -97,7 +97,7 @@ def test_the_clock_moves_phases_on_their_dates_and_counts_at_the_close(community
     now = timezone.now()
     cycle = make_cycle(community, phase=Phase.VOTING)
     Cycle.objects.filter(pk=cycle.pk).update(voting_until=now + timedelta(hours=1))
-    voting.ballot_submit(cycle=cycle, voter=make_membership(community), district=None, choices=[("1", 1)])
+    services.ballot_submit(cycle=cycle, voter=make_membership(community), district=None, choices=[("1", 1)])
     assert advance_phases(now) == "0 cycle(s) advanced, 0 waiting"
     assert advance_phases(now + timedelta(hours=2)) == "1 cycle(s) advanced, 0 waiting"
     cycle.refresh_from_db()
@@ -117,7 +117,7 @@ def test_a_cycle_not_ready_to_vote_waits_on_the_clock(community: Any) -> None:
 
 def _counted(community: Any, **options: Any) -> Cycle:
     cycle = make_cycle(community, phase=Phase.VOTING, **options)
-    voting.ballot_submit(cycle=cycle, voter=make_membership(community), district=None, choices=[("1", 1)])
+    services.ballot_submit(cycle=cycle, voter=make_membership(community), district=None, choices=[("1", 1)])
     services.cycle_advance(cycle=cycle, by=None)
     cycle.refresh_from_db()
     return cycle

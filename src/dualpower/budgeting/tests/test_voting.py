@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from dualpower.budgeting import paper, services, voting
+from dualpower.budgeting import services
 from dualpower.budgeting.models import Ballot, BallotEntry, BallotType, Phase, Proposal
-from dualpower.budgeting.tests.factories import EUR, make_cycle, membership_of, set_phase
+from dualpower.budgeting.tests.factories import EUR, make_cycle, set_phase
 from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
+from dualpower.members.tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,8 @@ def _nothing_written() -> None:
 def test_a_member_casts_an_approval_ballot_and_can_replace_it(people: Any, community: Any) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING)
     me = membership_of(people["member"], community)
-    voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 1)])
-    voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("3", 1)])
+    services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 1)])
+    services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("3", 1)])
     ballot = Ballot.objects.get()
     assert [e.proposal.code for e in ballot.entries.all()] == ["3"]
     actions = list(
@@ -55,7 +56,7 @@ def test_an_approval_ballot_outside_the_limits_is_refused_and_nothing_written(
 ) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING, **options)
     with pytest.raises(InvalidInput) as refused:
-        voting.ballot_submit(
+        services.ballot_submit(
             cycle=cycle, voter=membership_of(people["member"], community), district=None, choices=choices
         )
     assert message in refused.value.detail
@@ -66,9 +67,9 @@ def test_a_knapsack_ballot_may_not_cost_more_than_the_budget(people: Any, commun
     cycle = make_cycle(community, phase=Phase.VOTING, ballot_type=BallotType.KNAPSACK)
     me = membership_of(people["member"], community)
     with pytest.raises(InvalidInput, match="120,000 EUR together; the most allowed is 100,000 EUR"):
-        voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 1), ("4", 1)])
+        services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 1), ("4", 1)])
     _nothing_written()
-    voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 1), ("3", 1)])
+    services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 1), ("3", 1)])
     assert BallotEntry.objects.count() == 3
 
 
@@ -76,9 +77,9 @@ def test_a_cumulative_ballot_spreads_at_most_its_points(people: Any, community: 
     cycle = make_cycle(community, phase=Phase.VOTING, ballot_type=BallotType.CUMULATIVE, points=10)
     me = membership_of(people["member"], community)
     with pytest.raises(InvalidInput, match=r"You gave 12 points; you have 10 to spread\."):
-        voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 7), ("2", 5)])
+        services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 7), ("2", 5)])
     _nothing_written()
-    voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 7), ("2", 3)])
+    services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 7), ("2", 3)])
     assert sorted(BallotEntry.objects.values_list("points", flat=True)) == [3, 7]
 
 
@@ -86,11 +87,11 @@ def test_a_ranked_ballot_ranks_at_most_k_without_gaps(people: Any, community: An
     cycle = make_cycle(community, phase=Phase.VOTING, ballot_type=BallotType.RANKED, max_choices=2)
     me = membership_of(people["member"], community)
     with pytest.raises(InvalidInput, match=r"Rank at most 2 projects\."):
-        voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 2), ("3", 3)])
+        services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 2), ("3", 3)])
     with pytest.raises(InvalidInput, match="without gaps or repeats"):
-        voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 3)])
+        services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 1), ("2", 3)])
     _nothing_written()
-    voting.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("2", 1), ("1", 2)])
+    services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("2", 1), ("1", 2)])
 
 
 def test_a_ranked_cycle_needs_k(community: Any) -> None:
@@ -105,7 +106,7 @@ def test_no_ballot_outside_the_voting_phase(people: Any, community: Any, phase: 
     cycle = make_cycle(community, phase=Phase.VOTING)
     set_phase(cycle, phase)
     with pytest.raises(Conflict, match="Voting is not open"):
-        voting.ballot_submit(
+        services.ballot_submit(
             cycle=cycle, voter=membership_of(people["member"], community), district=None, choices=[("1", 1)]
         )
     _nothing_written()
@@ -120,7 +121,7 @@ def test_no_ballot_after_the_closing_time_even_before_the_clock_job(people: Any,
     cycle.voting_until = timezone.now() - timedelta(minutes=1)
     cycle.save()
     with pytest.raises(Conflict, match="Voting has closed"):
-        voting.ballot_submit(
+        services.ballot_submit(
             cycle=cycle, voter=membership_of(people["member"], community), district=None, choices=[("1", 1)]
         )
     _nothing_written()
@@ -133,7 +134,7 @@ def test_observers_and_outsiders_do_not_vote(people: Any, community: Any, other_
         membership_of(people["outsider"], other_community),
     ):
         with pytest.raises(PermissionDenied):
-            voting.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[("1", 1)])
+            services.ballot_submit(cycle=cycle, voter=voter, district=None, choices=[("1", 1)])
     _nothing_written()
 
 
@@ -159,9 +160,9 @@ def test_one_district_only_unless_the_cycle_allows_one_other(people: Any, commun
     me = membership_of(people["member"], community)
     north, south = cycle.districts.get(name="North"), cycle.districts.get(name="South")
     code = {d.name: cycle.proposals.get(district=d).code for d in cycle.districts.all()}
-    voting.ballot_submit(cycle=cycle, voter=me, district=north, choices=[(code["North"], 1)])
+    services.ballot_submit(cycle=cycle, voter=me, district=north, choices=[(code["North"], 1)])
     with pytest.raises(Conflict, match="one district only"):
-        voting.ballot_submit(cycle=cycle, voter=me, district=south, choices=[(code["South"], 1)])
+        services.ballot_submit(cycle=cycle, voter=me, district=south, choices=[(code["South"], 1)])
     assert Ballot.objects.count() == 1
 
 
@@ -170,10 +171,10 @@ def test_one_other_district_when_allowed_and_not_a_third(people: Any, community:
     me = membership_of(people["member"], community)
     d = {x.name: x for x in cycle.districts.all()}
     code = {x.name: cycle.proposals.get(district=x).code for x in d.values()}
-    voting.ballot_submit(cycle=cycle, voter=me, district=d["North"], choices=[(code["North"], 1)])
-    voting.ballot_submit(cycle=cycle, voter=me, district=d["South"], choices=[(code["South"], 1)])
+    services.ballot_submit(cycle=cycle, voter=me, district=d["North"], choices=[(code["North"], 1)])
+    services.ballot_submit(cycle=cycle, voter=me, district=d["South"], choices=[(code["South"], 1)])
     with pytest.raises(Conflict, match="two districts"):
-        voting.ballot_submit(cycle=cycle, voter=me, district=d["East"], choices=[(code["East"], 1)])
+        services.ballot_submit(cycle=cycle, voter=me, district=d["East"], choices=[(code["East"], 1)])
     assert Ballot.objects.count() == 2
 
 
@@ -183,12 +184,12 @@ def test_residents_vote_in_their_own_district(people: Any, community: Any) -> No
     d = {x.name: x for x in cycle.districts.all()}
     code = {x.name: cycle.proposals.get(district=x).code for x in d.values()}
     with pytest.raises(Conflict, match="set your neighbourhood"):
-        voting.ballot_submit(cycle=cycle, voter=me, district=d["North"], choices=[(code["North"], 1)])
+        services.ballot_submit(cycle=cycle, voter=me, district=d["North"], choices=[(code["North"], 1)])
     me.neighbourhood = "south"
     me.save()
     with pytest.raises(Conflict, match="only in your own district, South"):
-        voting.ballot_submit(cycle=cycle, voter=me, district=d["North"], choices=[(code["North"], 1)])
-    voting.ballot_submit(cycle=cycle, voter=me, district=d["South"], choices=[(code["South"], 1)])
+        services.ballot_submit(cycle=cycle, voter=me, district=d["North"], choices=[(code["North"], 1)])
+    services.ballot_submit(cycle=cycle, voter=me, district=d["South"], choices=[(code["South"], 1)])
     assert Ballot.objects.count() == 1
 
 
@@ -197,7 +198,7 @@ def test_a_project_of_another_district_is_not_on_this_ballot(people: Any, commun
     d = {x.name: x for x in cycle.districts.all()}
     south_code = cycle.proposals.get(district=d["South"]).code
     with pytest.raises(InvalidInput, match="not on this ballot"):
-        voting.ballot_submit(
+        services.ballot_submit(
             cycle=cycle,
             voter=membership_of(people["member"], community),
             district=d["North"],
@@ -208,15 +209,15 @@ def test_a_project_of_another_district_is_not_on_this_ballot(people: Any, commun
 
 def test_voting_codes_are_one_time_and_hashed(people: Any, community: Any) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING, eligibility="codes")
-    codes = paper.voting_codes_issue(cycle=cycle, count=3, by=None)
+    codes = services.voting_codes_issue(cycle=cycle, count=3, by=None)
     assert len(set(codes)) == 3
     stored = set(cycle.voting_codes.values_list("code_hash", flat=True))
     assert not stored & set(codes)  # never the code itself
-    paper.booth_vote(cycle=cycle, code=codes[0].lower(), district=None, choices=[("1", 1)])
+    services.booth_vote(cycle=cycle, code=codes[0].lower(), district=None, choices=[("1", 1)])
     with pytest.raises(Conflict, match="already been used"):
-        paper.booth_vote(cycle=cycle, code=codes[0], district=None, choices=[("2", 1)])
+        services.booth_vote(cycle=cycle, code=codes[0], district=None, choices=[("2", 1)])
     with pytest.raises(InvalidInput, match="not valid"):
-        paper.booth_vote(cycle=cycle, code="NOTACODE42", district=None, choices=[("2", 1)])
+        services.booth_vote(cycle=cycle, code="NOTACODE42", district=None, choices=[("2", 1)])
     assert Ballot.objects.get().channel == Ballot.Channel.BOOTH
 
 
@@ -226,20 +227,20 @@ def test_paper_ballots_count_only_after_a_second_teller_confirms(people: Any, co
         membership_of(people["member"], community),
         membership_of(people["coordinator"], community),
     )
-    made = paper.paper_ballots_enter(
+    made = services.paper_ballots_enter(
         cycle=cycle, by=first, district=None, ballots=[[("1", 1)], [("2", 1), ("3", 1)]]
     )
     assert not any(b.confirmed for b in made)
     with pytest.raises(Conflict, match="second teller"):
-        paper.paper_batch_confirm(cycle=cycle, by=first, batch=made[0].batch)
-    assert paper.paper_batch_confirm(cycle=cycle, by=second, batch=made[0].batch) == 2
+        services.paper_batch_confirm(cycle=cycle, by=first, batch=made[0].batch)
+    assert services.paper_batch_confirm(cycle=cycle, by=second, batch=made[0].batch) == 2
     assert Ballot.objects.filter(confirmed=True, channel="paper").count() == 2
 
 
 def test_a_batch_with_one_bad_paper_ballot_is_refused_whole(people: Any, community: Any) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING, max_choices=1)
     with pytest.raises(InvalidInput, match=r"Ballot 2: Choose at most 1 project\."):
-        paper.paper_ballots_enter(
+        services.paper_ballots_enter(
             cycle=cycle,
             by=membership_of(people["member"], community),
             district=None,
@@ -250,20 +251,20 @@ def test_a_batch_with_one_bad_paper_ballot_is_refused_whole(people: Any, communi
 
 def test_a_csv_of_paper_ballots_is_imported_as_one_batch(people: Any, community: Any) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING)
-    made = paper.paper_csv_import(
+    made = services.paper_csv_import(
         cycle=cycle, by=membership_of(people["member"], community), text='vote\n"1,2"\n3\n'
     )
     assert len(made) == 2 and len({b.batch for b in made}) == 1
     with pytest.raises(InvalidInput, match="Line 3"):
-        paper.paper_csv_import(
+        services.paper_csv_import(
             cycle=cycle, by=membership_of(people["member"], community), text="district,vote\n,1\nNowhere,2\n"
         )
     assert Ballot.objects.count() == 2
 
 
 def test_parse_choices_reads_what_tellers_type() -> None:
-    assert paper.parse_choices("3, 7;12", BallotType.APPROVAL) == [("3", 1), ("7", 1), ("12", 1)]
-    assert paper.parse_choices("3, 7", BallotType.RANKED) == [("3", 1), ("7", 2)]
-    assert paper.parse_choices("3:5, 7:2", BallotType.CUMULATIVE) == [("3", 5), ("7", 2)]
+    assert services.parse_choices("3, 7;12", BallotType.APPROVAL) == [("3", 1), ("7", 1), ("12", 1)]
+    assert services.parse_choices("3, 7", BallotType.RANKED) == [("3", 1), ("7", 2)]
+    assert services.parse_choices("3:5, 7:2", BallotType.CUMULATIVE) == [("3", 5), ("7", 2)]
     with pytest.raises(InvalidInput):
-        paper.parse_choices("3", BallotType.CUMULATIVE)
+        services.parse_choices("3", BallotType.CUMULATIVE)

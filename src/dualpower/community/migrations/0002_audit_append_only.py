@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from dualpower.ops.migration_sql import vendor_sql
+from dualpower.migration_sql import vendor_sql
 
 SQLITE_UP = [
     """CREATE TRIGGER community_auditentry_no_update BEFORE UPDATE ON community_auditentry

@@ -46,6 +46,7 @@ def test_a_coordinator_changes_the_policy_and_the_log_keeps_before_and_after(
     assert community.languages == ["en", "es", "pt-br"]
     assert community.application_questions == ["What do you bring?", "Where do you live (roughly)?"]
     entry = AuditEntry.objects.filter(action="community.update").get()
+    assert entry.actor is not None
     assert entry.actor.display_name == "Cato"
     assert entry.data["before"]["trust_threshold"] == 3
     assert entry.data["after"]["trust_threshold"] == 5

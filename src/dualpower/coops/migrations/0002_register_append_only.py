@@ -6,7 +6,7 @@ operation, never by editing the register.
 
 from django.db import migrations
 
-from dualpower.ops.migration_sql import vendor_sql
+from dualpower.migration_sql import vendor_sql
 
 TABLE = "coops_capitalentry"
 SQLITE_UP = [

@@ -10,7 +10,7 @@ from django.db import connection
 
 from dualpower.community.tests.audit_flush import audit_log_emptied_after, empty_audit_log  # noqa: F401
 from dualpower.coops.models import Cooperative, CoopMember
-from dualpower.coops.tests.factories import add_member, make_coop
+from dualpower.coops.tests.factories import CooperativeFactory, CoopMemberFactory
 from dualpower.members.tests.factories import ROLES, make_membership
 
 COOP_ROLES = (*ROLES, "coop_member", "coop_board")
@@ -27,8 +27,12 @@ def coop_people(people: dict[str, Any], community: Any) -> dict[str, Any]:
 @pytest.fixture
 def coop(coop_people: dict[str, Any], community: Any) -> Cooperative:
     board = coop_people["coop_board"].memberships.get(community=community)
-    coop = make_coop(community, founder=board, share_price=2500, min_shares=1, max_shares=10)
-    add_member(coop, coop_people["coop_member"].memberships.get(community=community))
+    coop = CooperativeFactory.create(
+        community=community, founder=board, share_price=2500, min_shares=1, max_shares=10
+    )
+    CoopMemberFactory.create(
+        coop=coop, membership=coop_people["coop_member"].memberships.get(community=community)
+    )
     return coop
 
 

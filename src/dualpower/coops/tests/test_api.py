@@ -42,13 +42,15 @@ def test_drafting_and_approving_operations(coop_client: Any, coop: Cooperative, 
     response = _post(client, f"{API}/{coop.slug}/operations", {"kind": "subscription", "shares": 2})
     drafts = {"coop_member", "coop_board"}
     assert response.status_code == (201 if role in drafts else _denied(role))
+    someone = coop.coop_members.select_related("membership").first()
+    assert someone is not None  # the fixture's co-op has members
     op = CapitalOperation.objects.first() or CapitalOperation.objects.create(
         coop=coop,
         kind="subscription",
-        member=coop.coop_members.first(),
+        member=someone,
         shares=1,
         share_price=1,
-        created_by=coop.coop_members.first().membership,
+        created_by=someone.membership,
     )
     approve = _post(client, f"{API}/{coop.slug}/operations/{op.pk}/approve")
     assert approve.status_code == (200 if role == "coop_board" else _denied(role))

@@ -6,9 +6,10 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
-from dualpower.coops import capital
+from dualpower.coops import services
 from dualpower.coops.models import CapitalOperation, Cooperative
 from dualpower.coops.tests.conftest import place
 from dualpower.coops.tests.factories import board_of
@@ -21,12 +22,13 @@ from dualpower.errors import Conflict
 def test_two_simultaneous_approvals_never_exceed_the_maximum_shares(
     coop: Cooperative, coop_people: Any
 ) -> None:
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    db = connections[DEFAULT_DB_ALIAS]  # the backend itself (``connection`` is a proxy to it)
+    in_memory = isinstance(db, SQLiteWrapper) and db.is_in_memory_db()
     member = place(coop, coop_people["coop_member"])
     board = board_of(coop)
     # Each alone is within the maximum of 10; together they would make 12.
     ops = [
-        capital.capital_operation_create(coop=coop, kind="subscription", member=member, shares=6, by=board)
+        services.capital_operation_create(coop=coop, kind="subscription", member=member, shares=6, by=board)
         for _ in range(2)
     ]
     barrier = threading.Barrier(2, timeout=10)
@@ -35,7 +37,7 @@ def test_two_simultaneous_approvals_never_exceed_the_maximum_shares(
     def approve(op: CapitalOperation) -> None:
         try:
             barrier.wait()
-            capital.capital_operation_approve(operation=op, by=board)
+            services.capital_operation_approve(operation=op, by=board)
             outcomes.append("approved")
         except Conflict:
             outcomes.append("refused")
@@ -55,5 +57,5 @@ def test_two_simultaneous_approvals_never_exceed_the_maximum_shares(
     assert CapitalOperation.objects.filter(status="approved").count() == 1
     assert CapitalOperation.objects.filter(status="draft").count() == 1
     approved = CapitalOperation.objects.get(status="approved")
-    capital.capital_operation_complete(operation=approved, by=board)
-    assert capital.position_of(member).held == 6
+    services.capital_operation_complete(operation=approved, by=board)
+    assert services.position_of(member).held == 6

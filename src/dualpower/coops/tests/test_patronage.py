@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dualpower.coops import patronage, selectors
+from dualpower.coops import selectors, services
 from dualpower.coops.models import CapitalEntry, Cooperative, PatronageAllocation
 from dualpower.coops.tests.conftest import place
-from dualpower.coops.tests.factories import add_member, board_of
+from dualpower.coops.tests.factories import CoopMemberFactory, board_of
 from dualpower.errors import Conflict, InvalidInput
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def _hours(coop: Cooperative, coop_people: Any) -> dict[int, int]:
 def test_the_allocation_is_shown_with_its_cash_and_retained_split(
     coop: Cooperative, coop_people: Any
 ) -> None:
-    allocation = patronage.patronage_propose(
+    allocation = services.patronage_propose(
         coop=coop,
         year=2025,
         surplus=1_000_001,
@@ -42,7 +42,7 @@ def test_the_allocation_is_shown_with_its_cash_and_retained_split(
 def test_adopting_writes_each_retained_part_to_the_capital_register(
     coop: Cooperative, coop_people: Any
 ) -> None:
-    allocation = patronage.patronage_propose(
+    allocation = services.patronage_propose(
         coop=coop,
         year=2025,
         surplus=50_000,
@@ -50,16 +50,16 @@ def test_adopting_writes_each_retained_part_to_the_capital_register(
         cash_percent=30,
         by=board_of(coop),
     )
-    patronage.patronage_adopt(allocation=allocation, by=board_of(coop))
+    services.patronage_adopt(allocation=allocation, by=board_of(coop))
     member = place(coop, coop_people["coop_member"])
     assert selectors.capital_for(member=member).amount == 20_000 - 6_000
     assert selectors.coop_totals(coop=coop)["amount"] == allocation.total_retained
     with pytest.raises(Conflict):
-        patronage.patronage_adopt(allocation=allocation, by=board_of(coop))
+        services.patronage_adopt(allocation=allocation, by=board_of(coop))
 
 
 def test_a_second_allocation_for_an_adopted_year_is_refused(coop: Cooperative, coop_people: Any) -> None:
-    first = patronage.patronage_propose(
+    first = services.patronage_propose(
         coop=coop,
         year=2025,
         surplus=100,
@@ -67,9 +67,9 @@ def test_a_second_allocation_for_an_adopted_year_is_refused(coop: Cooperative, c
         cash_percent=20,
         by=board_of(coop),
     )
-    patronage.patronage_adopt(allocation=first, by=board_of(coop))
+    services.patronage_adopt(allocation=first, by=board_of(coop))
     with pytest.raises(Conflict):
-        patronage.patronage_propose(
+        services.patronage_propose(
             coop=coop,
             year=2025,
             surplus=100,
@@ -103,7 +103,7 @@ def test_bad_input_is_refused_and_nothing_is_written(
     }
     args.update(changes)
     with pytest.raises(InvalidInput) as error:
-        patronage.patronage_propose(coop=coop, by=board_of(coop), **args)
+        services.patronage_propose(coop=coop, by=board_of(coop), **args)
     assert error.value.field == field
     assert not PatronageAllocation.objects.exists()
 
@@ -112,7 +112,7 @@ def test_negative_patronage_is_refused(coop: Cooperative, coop_people: Any) -> N
     hours = _hours(coop, coop_people)
     hours[next(iter(hours))] = -5
     with pytest.raises(InvalidInput):
-        patronage.patronage_propose(
+        services.patronage_propose(
             coop=coop, year=2025, surplus=100, patronage=hours, cash_percent=20, by=board_of(coop)
         )
 
@@ -128,8 +128,8 @@ def test_never_a_cent_lost_or_invented(
 ) -> None:
     members = list(selectors.coop_members(coop=coop))
     while len(members) < 3:
-        members.append(add_member(coop))
-    allocation = patronage.patronage_propose(
+        members.append(CoopMemberFactory.create(coop=coop))
+    allocation = services.patronage_propose(
         coop=coop,
         year=2000 + PatronageAllocation.objects.count(),
         surplus=surplus,

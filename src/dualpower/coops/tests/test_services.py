@@ -9,10 +9,10 @@ from django.db import DatabaseError, transaction
 
 from dualpower.assemblies import bodies
 from dualpower.community.models import AuditEntry
-from dualpower.coops import capital, selectors, services
+from dualpower.coops import selectors, services
 from dualpower.coops.models import CapitalEntry, CapitalOperation, Cooperative, CoopMember
 from dualpower.coops.tests.conftest import place
-from dualpower.coops.tests.factories import add_member, board_of, make_coop, subscribe
+from dualpower.coops.tests.factories import CooperativeFactory, CoopMemberFactory, board_of, subscribe
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
@@ -72,7 +72,7 @@ def test_bad_bylaws_are_refused_and_nothing_is_written(
 ) -> None:
     founder = coop_people["coop_board"].memberships.get(community=community)
     with pytest.raises(InvalidInput) as error:
-        make_coop(community, founder=founder, **{field: value})
+        CooperativeFactory.create(community=community, founder=founder, **{field: value})
     assert error.value.field == field
     assert not Cooperative.objects.exists()
     assert not AuditEntry.objects.filter(action__startswith="coop.").exists()
@@ -81,7 +81,7 @@ def test_bad_bylaws_are_refused_and_nothing_is_written(
 def test_min_above_max_is_refused(community: Any, coop_people: Any) -> None:
     founder = coop_people["coop_board"].memberships.get(community=community)
     with pytest.raises(InvalidInput):
-        make_coop(community, founder=founder, min_shares=5, max_shares=2)
+        CooperativeFactory.create(community=community, founder=founder, min_shares=5, max_shares=2)
 
 
 def test_a_subscription_goes_draft_approved_done_and_only_done_writes_the_register(
@@ -89,13 +89,13 @@ def test_a_subscription_goes_draft_approved_done_and_only_done_writes_the_regist
 ) -> None:
     me = place(coop, coop_people["coop_member"])
     board = board_of(coop)
-    op = capital.capital_operation_create(
+    op = services.capital_operation_create(
         coop=coop, kind="subscription", member=me, shares=4, by=me.membership
     )
     assert op.status == "draft" and op.amount == 4 * 2500
-    capital.capital_operation_approve(operation=op, by=board)
+    services.capital_operation_approve(operation=op, by=board)
     assert not CapitalEntry.objects.exists()
-    capital.capital_operation_complete(operation=op, by=board)
+    services.capital_operation_complete(operation=op, by=board)
     assert selectors.capital_for(member=me).shares == 4
     assert selectors.capital_for(member=me).amount == 10_000
 
@@ -104,7 +104,7 @@ def test_a_member_cannot_draft_for_someone_else(coop: Cooperative, coop_people: 
     me = place(coop, coop_people["coop_member"])
     board = place(coop, coop_people["coop_board"])
     with pytest.raises(PermissionDenied):
-        capital.capital_operation_create(
+        services.capital_operation_create(
             coop=coop, kind="subscription", member=board, shares=1, by=me.membership
         )
     assert not CapitalOperation.objects.exists()
@@ -113,11 +113,11 @@ def test_a_member_cannot_draft_for_someone_else(coop: Cooperative, coop_people: 
 def test_approved_operations_count_against_the_maximum(coop: Cooperative, coop_people: Any) -> None:
     me = place(coop, coop_people["coop_member"])
     board = board_of(coop)
-    first = capital.capital_operation_create(coop=coop, kind="subscription", member=me, shares=6, by=board)
-    second = capital.capital_operation_create(coop=coop, kind="subscription", member=me, shares=6, by=board)
-    capital.capital_operation_approve(operation=first, by=board)
+    first = services.capital_operation_create(coop=coop, kind="subscription", member=me, shares=6, by=board)
+    second = services.capital_operation_create(coop=coop, kind="subscription", member=me, shares=6, by=board)
+    services.capital_operation_approve(operation=first, by=board)
     with pytest.raises(Conflict, match="at most 10 shares"):
-        capital.capital_operation_approve(operation=second, by=board)
+        services.capital_operation_approve(operation=second, by=board)
     second.refresh_from_db()
     assert second.status == "draft"
 
@@ -125,7 +125,7 @@ def test_approved_operations_count_against_the_maximum(coop: Cooperative, coop_p
 def test_a_draft_beyond_the_maximum_is_refused_at_once(coop: Cooperative, coop_people: Any) -> None:
     me = place(coop, coop_people["coop_member"])
     with pytest.raises(Conflict):
-        capital.capital_operation_create(
+        services.capital_operation_create(
             coop=coop, kind="subscription", member=me, shares=11, by=me.membership
         )
     assert not CapitalOperation.objects.exists()
@@ -135,7 +135,7 @@ def test_a_draft_beyond_the_maximum_is_refused_at_once(coop: Cooperative, coop_p
 def test_a_bad_number_of_shares_is_refused(coop: Cooperative, coop_people: Any, shares: Any) -> None:
     me = place(coop, coop_people["coop_member"])
     with pytest.raises(InvalidInput):
-        capital.capital_operation_create(
+        services.capital_operation_create(
             coop=coop, kind="subscription", member=me, shares=shares, by=me.membership
         )
     assert not CapitalOperation.objects.exists()
@@ -147,11 +147,11 @@ def test_a_transfer_moves_shares_and_capital_between_members(coop: Cooperative, 
     subscribe(coop, giver, 5)
     subscribe(coop, taker, 1)
     board = board_of(coop)
-    op = capital.capital_operation_create(
+    op = services.capital_operation_create(
         coop=coop, kind="transfer", member=giver, to_member=taker, shares=3, by=giver.membership
     )
-    capital.capital_operation_approve(operation=op, by=board)
-    capital.capital_operation_complete(operation=op, by=board)
+    services.capital_operation_approve(operation=op, by=board)
+    services.capital_operation_complete(operation=op, by=board)
     assert selectors.capital_for(member=giver).shares == 2
     assert selectors.capital_for(member=taker).shares == 4
     assert selectors.coop_totals(coop=coop) == {"shares": 6, "amount": 6 * 2500}
@@ -161,7 +161,7 @@ def test_nobody_transfers_or_sells_shares_they_do_not_hold(coop: Cooperative, co
     me = place(coop, coop_people["coop_member"])
     subscribe(coop, me, 2)
     with pytest.raises(Conflict, match="not enough"):
-        capital.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=3, by=me.membership)
+        services.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=3, by=me.membership)
 
 
 def test_two_approved_sell_backs_cannot_sell_the_same_shares_twice(
@@ -170,21 +170,21 @@ def test_two_approved_sell_backs_cannot_sell_the_same_shares_twice(
     me = place(coop, coop_people["coop_member"])
     subscribe(coop, me, 2)
     board = board_of(coop)
-    one = capital.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=2, by=board)
-    two = capital.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=2, by=board)
-    capital.capital_operation_approve(operation=one, by=board)
+    one = services.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=2, by=board)
+    two = services.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=2, by=board)
+    services.capital_operation_approve(operation=one, by=board)
     with pytest.raises(Conflict):
-        capital.capital_operation_approve(operation=two, by=board)
+        services.capital_operation_approve(operation=two, by=board)
 
 
 def test_selling_back_below_the_minimum_but_not_to_zero_is_refused(community: Any, coop_people: Any) -> None:
     founder = coop_people["coop_board"].memberships.get(community=community)
-    coop = make_coop(community, founder=founder, min_shares=3, max_shares=10)
-    me = add_member(coop)
+    coop = CooperativeFactory.create(community=community, founder=founder, min_shares=3, max_shares=10)
+    me = CoopMemberFactory.create(coop=coop)
     subscribe(coop, me, 5)
     with pytest.raises(Conflict, match="at least 3 shares or none"):
-        capital.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=3, by=me.membership)
-    capital.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=5, by=me.membership)
+        services.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=3, by=me.membership)
+    services.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=5, by=me.membership)
 
 
 def test_a_transfer_needs_another_member_of_the_same_coop(
@@ -192,18 +192,20 @@ def test_a_transfer_needs_another_member_of_the_same_coop(
 ) -> None:
     me = place(coop, coop_people["coop_member"])
     subscribe(coop, me, 2)
-    other = make_coop(community, founder=make_membership(community), name="Other co-op")
+    other = CooperativeFactory.create(
+        community=community, founder=make_membership(community), name="Other co-op"
+    )
     stranger = CoopMember.objects.get(coop=other)
     with pytest.raises(InvalidInput):
-        capital.capital_operation_create(
+        services.capital_operation_create(
             coop=coop, kind="transfer", member=me, to_member=stranger, shares=1, by=me.membership
         )
     with pytest.raises(InvalidInput):
-        capital.capital_operation_create(
+        services.capital_operation_create(
             coop=coop, kind="transfer", member=me, to_member=me, shares=1, by=me.membership
         )
     with pytest.raises(InvalidInput):
-        capital.capital_operation_create(coop=coop, kind="transfer", member=me, shares=1, by=me.membership)
+        services.capital_operation_create(coop=coop, kind="transfer", member=me, shares=1, by=me.membership)
     assert not CapitalOperation.objects.filter(kind="transfer").exists()
 
 
@@ -223,29 +225,29 @@ def test_only_an_approved_operation_is_done_and_a_done_one_is_not_cancelled(
 ) -> None:
     me = place(coop, coop_people["coop_member"])
     board = board_of(coop)
-    op = capital.capital_operation_create(coop=coop, kind="subscription", member=me, shares=1, by=board)
+    op = services.capital_operation_create(coop=coop, kind="subscription", member=me, shares=1, by=board)
     with pytest.raises(Conflict):
-        capital.capital_operation_complete(operation=op, by=board)
+        services.capital_operation_complete(operation=op, by=board)
     subscribe(coop, me, 1)
     done = CapitalOperation.objects.filter(status="done").get()
     with pytest.raises(Conflict):
-        capital.capital_operation_cancel(operation=done, by=board)
+        services.capital_operation_cancel(operation=done, by=board)
 
 
 def test_a_member_cancels_their_own_draft_but_not_an_approved_operation(
     coop: Cooperative, coop_people: Any
 ) -> None:
     me = place(coop, coop_people["coop_member"])
-    op = capital.capital_operation_create(
+    op = services.capital_operation_create(
         coop=coop, kind="subscription", member=me, shares=1, by=me.membership
     )
-    capital.capital_operation_cancel(operation=op, by=me.membership)
-    op2 = capital.capital_operation_create(
+    services.capital_operation_cancel(operation=op, by=me.membership)
+    op2 = services.capital_operation_create(
         coop=coop, kind="subscription", member=me, shares=1, by=me.membership
     )
-    capital.capital_operation_approve(operation=op2, by=board_of(coop))
+    services.capital_operation_approve(operation=op2, by=board_of(coop))
     with pytest.raises(PermissionDenied):
-        capital.capital_operation_cancel(operation=op2, by=me.membership)
+        services.capital_operation_cancel(operation=op2, by=me.membership)
 
 
 def test_nobody_leaves_holding_capital(coop: Cooperative, coop_people: Any) -> None:
@@ -254,9 +256,9 @@ def test_nobody_leaves_holding_capital(coop: Cooperative, coop_people: Any) -> N
     with pytest.raises(Conflict, match="sell it back"):
         services.coop_leave(place=me, by=me.membership)
     board = board_of(coop)
-    op = capital.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=2, by=board)
-    capital.capital_operation_approve(operation=op, by=board)
-    capital.capital_operation_complete(operation=op, by=board)
+    op = services.capital_operation_create(coop=coop, kind="sell_back", member=me, shares=2, by=board)
+    services.capital_operation_approve(operation=op, by=board)
+    services.capital_operation_complete(operation=op, by=board)
     services.coop_leave(place=me, by=me.membership)
     assert CoopMember.objects.get(pk=me.pk).status == "left"
 
@@ -302,7 +304,7 @@ def test_a_new_coop_gets_an_account_in_each_currency_in_use(community: Any, coop
 
     founder = coop_people["coop_board"].memberships.get(community=community)
     currency_create(community=community, name="Roots", code="roots", by=None)
-    coop = make_coop(community, founder=founder)
+    coop = CooperativeFactory.create(community=community, founder=founder)
     accounts = selectors.ledger_accounts(coop=coop)
     assert [a.currency.code for a in accounts] == ["roots"]
     currency_create(community=community, name="Hours", code="hours", kind="time_bank", by=None)

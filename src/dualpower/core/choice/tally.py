@@ -18,10 +18,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dualpower.core.choice.formats.errors import FormatError
 from dualpower.core.choice.tally_output import json_default, pb_report, progress
+
+if TYPE_CHECKING:
+    from dualpower.core.choice.ranked.outcome import RankedOutcome
 
 PB_RULES = ("greedy", "greedy-threshold", "greedy-no-skip", "mes", "phragmen")
 BLT_RULES = ("scottish-stv", "meek", "wigm", "irv", "schulze")
@@ -139,9 +142,9 @@ def _tally_pb(path: Path, args: argparse.Namespace) -> tuple[dict[str, Any], str
         raise UsageError(f"No voter {args.explain!r} in {path.name}.")
     with progress(f"Counting {path.name} with {rule}") as note:
         if rule == "mes":
-            from dualpower.core.choice.pb.mes import equal_shares
+            from dualpower.core.choice.pb.mes import Completion, equal_shares
 
-            completion = args.completion or "add1"
+            completion: Completion = args.completion or "add1"
             outcome = equal_shares(
                 election,
                 completion=completion,
@@ -214,6 +217,7 @@ def _tally_blt(path: Path, args: argparse.Namespace) -> tuple[dict[str, Any], st
     with progress(f"Reading {path.name}"):
         election = read_blt(path)
     seats = election.seats if args.seats is None else args.seats
+    outcome: RankedOutcome
     with progress(f"Counting {path.name} with {rule}"):
         if rule == "schulze":
             from dualpower.core.choice.ranked.condorcet import schulze

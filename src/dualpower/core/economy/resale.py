@@ -24,6 +24,7 @@ from dualpower.core.economy.resale_model import (
     Compounding,
     Formula,
     LineKind,
+    ParamValue,
     Part,
     ResaleBreakdown,
     ResaleLine,
@@ -258,7 +259,7 @@ def itemized(
             if life <= 0:
                 raise ValueError(f"The useful life of {item.description!r} must be at least 1 year.")
             remaining = max(0, life - full_years(item.completed, resale_date))
-        params = {
+        params: dict[str, ParamValue] = {
             "description": item.description,
             "completed": item.completed,
             "cost": cost,

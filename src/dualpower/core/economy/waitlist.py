@@ -148,7 +148,7 @@ def rank_waitlist(
         if failed is not None:
             excluded.append(Exclusion(applicant.applicant_id, f"Not eligible: {failed}"))
             continue
-        detail = []
+        detail: list[tuple[str, int]] = []
         for criterion in criteria:
             units = _fact(applicant, criterion.key)
             if units < 0:
@@ -166,9 +166,9 @@ def rank_waitlist(
     ties = Counter(points for _, points, _, _ in scored)
     seen: Counter[int] = Counter()
     ranking = []
-    for place, (applicant, points, detail, key) in enumerate(scored, 1):
+    for place, (applicant, points, details, key) in enumerate(scored, 1):
         seen[points] += 1
-        parts = "; ".join(f"{k} {p}" for k, p in detail) or "no criteria"
+        parts = "; ".join(f"{k} {p}" for k, p in details) or "no criteria"
         reason = f"Place {place}: {points} points ({parts})"
         if ties[points] == 1:
             reason += f", the only eligible applicant with {points} points."
@@ -177,7 +177,7 @@ def rank_waitlist(
                 f", tied with {ties[points] - 1} other(s); the lottery key {key[:12]}… is the "
                 f"{_ordinal(seen[points])} smallest of the {ties[points]} keys from seed {seed!r}."
             )
-        ranking.append(Placement(place, applicant.applicant_id, points, detail, key, ties[points], reason))
+        ranking.append(Placement(place, applicant.applicant_id, points, details, key, ties[points], reason))
     return WaitlistRanking(
         seed=seed,
         criteria=tuple(criteria),

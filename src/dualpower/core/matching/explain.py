@@ -182,11 +182,12 @@ def why_none(need: Need, left_after: tuple[tuple[str, int], ...], total: int) ->
     before = total
     for name, left in left_after:
         if left == 0:
-            params: dict[str, Any] = {
+            by_constraint: dict[str, dict[str, Any]] = {
                 "category": {"category": need.category},
                 "language": {"count": before, "category": need.category, "languages": list(need.languages)},
                 "distance": {"count": before, "neighbourhood": need.neighbourhood},
-            }.get(name, {"count": before})
+            }
+            params = by_constraint.get(name, {"count": before})
             return Reason(f"none_{name}", params)
         before = left
     return Reason("none_assigned", {"count": before})

@@ -189,7 +189,8 @@ def _primal(columns: list[Counts], scale: np.ndarray, floor: dict[int, float] | 
     highs.add_row(h, 1.0, 1.0, range(k), [1.0] * k)
     highs.solve(h, maximise=floor is None)
     x = np.clip(highs.values(h)[:k], 0.0, None)
-    return x / x.sum()
+    shares: np.ndarray = x / x.sum()
+    return shares
 
 
 def solve_lottery(oracle: CompositionOracle, objective: Objective) -> Solution:

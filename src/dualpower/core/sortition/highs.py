@@ -16,7 +16,7 @@ INF = highspy.kHighsInf
 
 def new_highs(*, mip: bool) -> highspy.Highs:
     """A silent, single-threaded, seeded solver, so the same input always gives the same lottery."""
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy's constructor has no annotations
     h.setOptionValue("output_flag", False)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("threads", 1)

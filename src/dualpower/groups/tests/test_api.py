@@ -9,8 +9,8 @@ import pytest
 
 from dualpower.community.models import AuditEntry
 from dualpower.groups.models import GroupMembership, WorkingGroup
-from dualpower.groups.tests.factories import food, membership_of, put_in_group
-from dualpower.members.tests.factories import ROLES
+from dualpower.groups.tests.factories import food, put_in_group
+from dualpower.members.tests.factories import ROLES, membership_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/communities/riverside/groups"

@@ -9,7 +9,7 @@ import pytest
 
 from dualpower.groups import services
 from dualpower.groups.models import GroupMembership, WorkingGroup
-from dualpower.members.roles import membership_for
+from dualpower.members.tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/communities/riverside/groups"
@@ -20,7 +20,7 @@ def test_a_leave_body_that_is_not_an_object_is_refused_and_the_member_stays(
     client_for: Any, community: Any, people: dict[str, Any], body: str
 ) -> None:
     housing = WorkingGroup.objects.get(community=community, slug="housing")
-    services.group_join(group=housing, membership=membership_for(people["member"], community))
+    services.group_join(group=housing, membership=membership_of(people["member"], community))
     response = client_for("member").post(f"{API}/housing/leave", data=body, content_type="application/json")
     assert response.status_code == 400
     assert set(response.json()) >= {"detail", "code"}
@@ -57,7 +57,7 @@ def test_true_is_nobody_s_id_when_the_last_convener_leaves(
     client_for: Any, community: Any, people: dict[str, Any]
 ) -> None:
     housing = WorkingGroup.objects.get(community=community, slug="housing")
-    services.group_join(group=housing, membership=membership_for(people["member"], community))
+    services.group_join(group=housing, membership=membership_of(people["member"], community))
     response = client_for("member").post(
         f"{API}/housing/leave", data='{"new_convener": true}', content_type="application/json"
     )

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import OperationalError, connection
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict
 from dualpower.groups import services
 from dualpower.groups.models import GroupMembership
-from dualpower.groups.tests.factories import food, membership_of
+from dualpower.groups.tests.factories import food
+from dualpower.members.tests.factories import membership_of
 
 
 @pytest.mark.db_sensitive
@@ -22,7 +24,7 @@ def test_a_double_click_on_join_makes_one_membership(people: Any, community: Any
     # The in-memory SQLite test database shares one cache between threads and answers "table is
     # locked" at once instead of waiting as a node's file database does (DP_TEST_SQLITE=file runs
     # the real thing); there the loser may be refused that way. One membership either way.
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    in_memory = connection.vendor == "sqlite" and cast(SQLiteWrapper, connection).is_in_memory_db()
     group = food(community)
     member = membership_of(people["member"], community)
     barrier = threading.Barrier(2, timeout=10)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from dualpower.groups.rules import PERMISSIONS
-from dualpower.groups.tests.factories import food, membership_of, put_in_group
-from dualpower.members.tests.factories import ROLES
+from dualpower.groups.tests.factories import food, put_in_group
+from dualpower.members.tests.factories import ROLES, membership_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.groups import services
 from dualpower.groups.models import GroupMembership, WorkingGroup
-from dualpower.groups.tests.factories import food, membership_of, put_in_group
+from dualpower.groups.tests.factories import food, put_in_group
 from dualpower.members.models import Membership
-from dualpower.members.tests.factories import make_membership
+from dualpower.members.tests.factories import make_membership, membership_of
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,7 @@ def test_a_coordinator_starts_a_group_whose_address_comes_from_its_name(
     )
     assert (group.slug, group.name, group.is_open) == ("tenants-union", "Tenants' Union", False)
     entry = AuditEntry.objects.filter(community=community).first()
+    assert entry is not None
     assert (entry.action, entry.actor, entry.target_id) == ("group.create", coordinator, str(group.pk))
 
 
@@ -288,6 +289,7 @@ def test_naming_a_second_convener_is_recorded(community: Any, member: Any) -> No
     services.convener_set(group_membership=rosa, is_convener=True, by=member)
     assert GroupMembership.objects.filter(group=group, is_convener=True).count() == 2
     entry = AuditEntry.objects.filter(community=community).first()
+    assert entry is not None
     assert (entry.action, entry.summary) == ("group.convener_set", "Rosa")
 
 

@@ -78,7 +78,7 @@ def test_stock_keepers_see_low_items_on_their_dashboard(
     from django.template.loader import render_to_string
 
     from dualpower.inventory import services
-    from dualpower.inventory.panels import low_stock_panel
+    from dualpower.inventory.widgets import low_stock_panel
 
     request = rf.get("/c/riverside/")
     request.user = everyone["coordinator"]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from dualpower.land.models import Home
-from dualpower.land.tests.factories import make_home, make_lease
+from dualpower.land.tests.factories import GroundLeaseFactory, HomeFactory
 from dualpower.members.tests.factories import ROLES, make_membership
 
 LAND_ROLES = (*ROLES, "leaseholder")
@@ -20,15 +20,17 @@ def land_people(people: dict[str, Any], community: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def leased_home(land_people: dict[str, Any], community: Any) -> Home:
-    home = make_home(community, label="Elm Row 1", min_household=1, max_household=4)
-    make_lease(home, land_people["leaseholder"].memberships.get(community=community))
+    home = HomeFactory.create(community=community, label="Elm Row 1", min_household=1, max_household=4)
+    GroundLeaseFactory.create(
+        home=home, leaseholder=land_people["leaseholder"].memberships.get(community=community)
+    )
     home.refresh_from_db()
     return home
 
 
 @pytest.fixture
 def vacant_home(community: Any) -> Home:
-    return make_home(community, label="Oak Court 2", min_household=2, max_household=4)
+    return HomeFactory.create(community=community, label="Oak Court 2", min_household=2, max_household=4)
 
 
 @pytest.fixture

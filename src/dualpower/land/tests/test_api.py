@@ -9,7 +9,7 @@ import pytest
 
 from dualpower.land.models import Allocation, GroundLease, Home, WaitlistApplication
 from dualpower.land.tests.conftest import LAND_ROLES
-from dualpower.land.tests.factories import make_applicant, make_home, make_lease
+from dualpower.land.tests.factories import GroundLeaseFactory, HomeFactory, WaitlistApplicationFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/communities/riverside/land"
@@ -91,9 +91,9 @@ def test_an_improvement_line_gives_its_date_and_cost_as_data(
         "completed": "2021-06-01",
         "useful_life_years": 3,
     }
-    lease = make_lease(
-        make_home(community, label="Ash 3"),
-        land_people["leaseholder"].memberships.get(community=community),
+    lease = GroundLeaseFactory.create(
+        home=HomeFactory.create(community=community, label="Ash 3"),
+        leaseholder=land_people["leaseholder"].memberships.get(community=community),
         formula="itemized",
         formula_params={
             "purchase_price": 10_000_000,
@@ -161,8 +161,8 @@ def test_a_lease_for_another_communitys_member_is_refused(
 
 
 def test_allocation_through_the_api(land_client: Any, vacant_home: Home, community: Any) -> None:
-    first = make_applicant(community, years_ago=2)
-    make_applicant(community)
+    first = WaitlistApplicationFactory.create(community=community, years_ago=2)
+    WaitlistApplicationFactory.create(community=community)
     # One test client: each land_client(role) call signs it in as that role.
     member = land_client("member")
     assert _post(member, f"{API}/homes/{vacant_home.pk}/allocations", {"seed": "x"}).status_code == 403
@@ -189,10 +189,10 @@ def test_the_waitlist_through_the_api(land_client: Any) -> None:
 
 
 def test_a_household_withdraws_and_others_cannot(land_client: Any, community: Any, land_people: Any) -> None:
-    from dualpower.land import waitlist
+    from dualpower.land import services
 
     member = land_people["member"].memberships.get(community=community)
-    application = waitlist.waitlist_apply(community=community, membership=member, household_size=2)
+    application = services.waitlist_apply(community=community, membership=member, household_size=2)
     assert _post(land_client("leaseholder"), f"{API}/waitlist/{application.pk}/withdraw").status_code == 403
     assert (
         _post(land_client("member"), f"{API}/waitlist/{application.pk}/withdraw").json()["status"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dualpower.land import waitlist
+from dualpower.land import services
 from dualpower.land.models import Home
 from dualpower.land.rules import PERMISSIONS
 from dualpower.land.tests.conftest import LAND_ROLES
@@ -40,9 +40,9 @@ def test_role_matrix(
     leased_home: Home, vacant_home: Home, land_people: dict[str, Any], community: Any, role: str
 ) -> None:
     member = land_people["member"].memberships.get(community=community)
-    application = waitlist.waitlist_apply(community=community, membership=member, household_size=2)
+    application = services.waitlist_apply(community=community, membership=member, household_size=2)
     coordinator = land_people["coordinator"].memberships.get(community=community)
-    allocation = waitlist.allocation_announce(home=vacant_home, seed="s", by=coordinator)
+    allocation = services.allocation_announce(home=vacant_home, seed="s", by=coordinator)
     objects = {
         "land.view_address": leased_home,
         "land.view_lease": leased_home.leases.get(),
@@ -63,7 +63,7 @@ def test_coordinators_adopt_when_the_trust_allows_it(
     from dualpower.land.services import trust_settings_update
 
     coordinator = land_people["coordinator"].memberships.get(community=community)
-    allocation = waitlist.allocation_announce(home=vacant_home, seed="s", by=coordinator)
+    allocation = services.allocation_announce(home=vacant_home, seed="s", by=coordinator)
     trust_settings_update(community=community, by=coordinator, coordinators_may_allocate=True)
     assert land_people["coordinator"].has_perm("land.adopt_allocation", allocation)
     assert not land_people["member"].has_perm("land.adopt_allocation", allocation)

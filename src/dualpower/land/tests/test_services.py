@@ -11,9 +11,9 @@ from dualpower.assemblies.actions import Decision, get
 from dualpower.community.models import AuditEntry
 from dualpower.core.economy import lottery_key
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
-from dualpower.land import services, waitlist
+from dualpower.land import services
 from dualpower.land.models import Allocation, GroundLease, Home, WaitlistApplication
-from dualpower.land.tests.factories import make_applicant, make_home, make_lease
+from dualpower.land.tests.factories import GroundLeaseFactory, HomeFactory, WaitlistApplicationFactory
 from dualpower.members.tests.factories import make_membership
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_a_lease_makes_the_home_leased_and_one_home_has_one_active_lease(
 ) -> None:
     assert leased_home.status == "leased"
     with pytest.raises(Conflict):
-        make_lease(leased_home, make_membership(community))
+        GroundLeaseFactory.create(home=leased_home, leaseholder=make_membership(community))
     assert GroundLease.objects.count() == 1
 
 
@@ -64,10 +64,10 @@ def test_a_lease_makes_the_home_leased_and_one_home_has_one_active_lease(
 def test_a_lease_with_a_bad_formula_is_refused_and_nothing_is_written(
     community: Any, land_people: Any, formula: str, params: dict[str, Any], field: str
 ) -> None:
-    home = make_home(community)
+    home = HomeFactory.create(community=community)
     holder = land_people["leaseholder"].memberships.get(community=community)
     with pytest.raises(InvalidInput) as error:
-        make_lease(home, holder, formula=formula, formula_params=params)
+        GroundLeaseFactory.create(home=home, leaseholder=holder, formula=formula, formula_params=params)
     assert error.value.field == field
     assert not GroundLease.objects.exists()
     home.refresh_from_db()
@@ -83,10 +83,10 @@ def test_the_resale_price_follows_the_leases_own_formula(leased_home: Home) -> N
 
 
 def test_a_fixed_rate_lease_grows_for_each_full_year(community: Any, land_people: Any) -> None:
-    home = make_home(community)
-    lease = make_lease(
-        home,
-        land_people["leaseholder"].memberships.get(community=community),
+    home = HomeFactory.create(community=community)
+    lease = GroundLeaseFactory.create(
+        home=home,
+        leaseholder=land_people["leaseholder"].memberships.get(community=community),
         formula="fixed_rate_simple",
         formula_params={"purchase_price": 10_000_000, "annual_rate": "0.02", "purchase_date": "2020-05-01"},
     )
@@ -111,12 +111,12 @@ def test_the_draw_is_refused_without_an_announced_seed(
     vacant_home: Home, people: Any, community: Any
 ) -> None:
     me = _coordinator(people, community)
-    make_applicant(community)
+    WaitlistApplicationFactory.create(community=community)
     unannounced = Allocation.objects.create(
         home=vacant_home, seed="", seed_announced_at=vacant_home.created_at, created_by=me
     )
     with pytest.raises(Conflict, match="seed announced"):
-        waitlist.allocation_draw(allocation=unannounced, by=me)
+        services.allocation_draw(allocation=unannounced, by=me)
     unannounced.refresh_from_db()
     assert unannounced.status == "announced" and not unannounced.result
 
@@ -124,7 +124,7 @@ def test_the_draw_is_refused_without_an_announced_seed(
 def test_announcing_without_a_seed_publishes_a_random_one(
     vacant_home: Home, people: Any, community: Any
 ) -> None:
-    allocation = waitlist.allocation_announce(home=vacant_home, by=_coordinator(people, community))
+    allocation = services.allocation_announce(home=vacant_home, by=_coordinator(people, community))
     assert len(allocation.seed) == 32
     assert AuditEntry.objects.get(action="land.allocation_announce").data == {"seed": allocation.seed}
 
@@ -133,13 +133,17 @@ def test_priority_points_then_the_lottery_from_the_announced_seed(
     vacant_home: Home, people: Any, community: Any
 ) -> None:
     me = _coordinator(people, community)
-    veteran = make_applicant(community, years_ago=3)  # 6 points
-    local_a = make_applicant(community, local=1)  # 3 points
-    local_b = make_applicant(community, local=1)  # 3 points
-    too_big = make_applicant(community, size=7, years_ago=5)  # not eligible for 2–4 people
-    allocation = waitlist.allocation_announce(home=vacant_home, seed="full moon 2026", by=me)
-    late = make_applicant(community, displaced=1)  # joined after the seed was public: not in this draw
-    waitlist.allocation_draw(allocation=allocation, by=me)
+    veteran = WaitlistApplicationFactory.create(community=community, years_ago=3)  # 6 points
+    local_a = WaitlistApplicationFactory.create(community=community, local=1)  # 3 points
+    local_b = WaitlistApplicationFactory.create(community=community, local=1)  # 3 points
+    too_big = WaitlistApplicationFactory.create(
+        community=community, size=7, years_ago=5
+    )  # not eligible for 2–4 people
+    allocation = services.allocation_announce(home=vacant_home, seed="full moon 2026", by=me)
+    late = WaitlistApplicationFactory.create(
+        community=community, displaced=1
+    )  # joined after the seed was public: not in this draw
+    services.allocation_draw(allocation=allocation, by=me)
     allocation.refresh_from_db()
     ranking = [p["applicant_id"] for p in allocation.result["ranking"]]
     tied = sorted([local_a.public_id, local_b.public_id], key=lambda i: lottery_key("full moon 2026", i))
@@ -147,13 +151,13 @@ def test_priority_points_then_the_lottery_from_the_announced_seed(
     assert [e["applicant_id"] for e in allocation.result["excluded"]] == [too_big.public_id]
     assert late.public_id not in ranking
     assert allocation.chosen == veteran and allocation.status == "proposed"
-    assert waitlist.allocation_replay(allocation=allocation)
+    assert services.allocation_replay(allocation=allocation)
 
 
 def test_a_draw_with_nobody_eligible_writes_nothing(vacant_home: Home, people: Any, community: Any) -> None:
-    allocation = waitlist.allocation_announce(home=vacant_home, seed="s", by=_coordinator(people, community))
+    allocation = services.allocation_announce(home=vacant_home, seed="s", by=_coordinator(people, community))
     with pytest.raises(Conflict):
-        waitlist.allocation_draw(allocation=allocation, by=_coordinator(people, community))
+        services.allocation_draw(allocation=allocation, by=_coordinator(people, community))
     allocation.refresh_from_db()
     assert allocation.status == "announced" and not allocation.result
 
@@ -162,13 +166,13 @@ def test_coordinators_adopt_only_if_the_trust_allows_it(
     vacant_home: Home, people: Any, community: Any
 ) -> None:
     me = _coordinator(people, community)
-    household = make_applicant(community)
-    allocation = waitlist.allocation_announce(home=vacant_home, seed="x", by=me)
-    waitlist.allocation_draw(allocation=allocation, by=me)
+    household = WaitlistApplicationFactory.create(community=community)
+    allocation = services.allocation_announce(home=vacant_home, seed="x", by=me)
+    services.allocation_draw(allocation=allocation, by=me)
     with pytest.raises(PermissionDenied):
-        waitlist.allocation_adopt(allocation=allocation, by=me)
+        services.allocation_adopt(allocation=allocation, by=me)
     services.trust_settings_update(community=community, by=me, coordinators_may_allocate=True)
-    waitlist.allocation_adopt(allocation=allocation, by=me)
+    services.allocation_adopt(allocation=allocation, by=me)
     household.refresh_from_db()
     vacant_home.refresh_from_db()
     assert household.status == "housed" and vacant_home.status == "allocated"
@@ -176,9 +180,9 @@ def test_coordinators_adopt_only_if_the_trust_allows_it(
 
 def test_the_assemblys_decision_adopts_the_allocation(vacant_home: Home, people: Any, community: Any) -> None:
     me = _coordinator(people, community)
-    make_applicant(community)
-    allocation = waitlist.allocation_announce(home=vacant_home, seed="x", by=me)
-    waitlist.allocation_draw(allocation=allocation, by=me)
+    WaitlistApplicationFactory.create(community=community)
+    allocation = services.allocation_announce(home=vacant_home, seed="x", by=me)
+    services.allocation_draw(allocation=allocation, by=me)
     kind = get("land.allocate_home")
     params = kind.validate(community, {"allocation": allocation.pk})
     decision = Decision(
@@ -203,9 +207,9 @@ def test_the_action_refuses_another_communitys_allocation(
 
 def test_one_open_allocation_per_home(vacant_home: Home, people: Any, community: Any) -> None:
     me = _coordinator(people, community)
-    waitlist.allocation_announce(home=vacant_home, seed="a", by=me)
+    services.allocation_announce(home=vacant_home, seed="a", by=me)
     with pytest.raises(Conflict):
-        waitlist.allocation_announce(home=vacant_home, seed="b", by=me)
+        services.allocation_announce(home=vacant_home, seed="b", by=me)
     assert Allocation.objects.count() == 1
 
 
@@ -216,28 +220,28 @@ def test_one_open_allocation_per_home(vacant_home: Home, people: Any, community:
 def test_bad_applications_are_refused_and_nothing_is_written(community: Any, size: Any, facts: Any) -> None:
     member = make_membership(community)
     with pytest.raises(InvalidInput):
-        waitlist.waitlist_apply(community=community, membership=member, household_size=size, facts=facts)
+        services.waitlist_apply(community=community, membership=member, household_size=size, facts=facts)
     assert not WaitlistApplication.objects.exists()
 
 
 def test_a_household_is_on_the_waitlist_once(community: Any) -> None:
-    application = make_applicant(community)
+    application = WaitlistApplicationFactory.create(community=community)
     with pytest.raises(Conflict):
-        waitlist.waitlist_apply(community=community, membership=application.membership, household_size=2)
+        services.waitlist_apply(community=community, membership=application.membership, household_size=2)
 
 
 def test_an_allocated_home_is_leased_only_to_the_household_drawn(
     vacant_home: Home, people: Any, community: Any
 ) -> None:
     me = _coordinator(people, community)
-    household = make_applicant(community)
+    household = WaitlistApplicationFactory.create(community=community)
     services.trust_settings_update(community=community, by=me, coordinators_may_allocate=True)
-    allocation = waitlist.allocation_announce(home=vacant_home, seed="x", by=me)
-    waitlist.allocation_draw(allocation=allocation, by=me)
-    waitlist.allocation_adopt(allocation=allocation, by=me)
+    allocation = services.allocation_announce(home=vacant_home, seed="x", by=me)
+    services.allocation_draw(allocation=allocation, by=me)
+    services.allocation_adopt(allocation=allocation, by=me)
     with pytest.raises(Conflict, match="allocated to household"):
-        make_lease(vacant_home, make_membership(community))
+        GroundLeaseFactory.create(home=vacant_home, leaseholder=make_membership(community))
     assert not GroundLease.objects.exists()
-    make_lease(vacant_home, household.membership)
+    GroundLeaseFactory.create(home=vacant_home, leaseholder=household.membership)
     vacant_home.refresh_from_db()
     assert vacant_home.status == "leased"

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from dualpower.coops.templatetags.cents_format import cents
-from dualpower.land import services, waitlist
+from dualpower.formatting import format_amount
+from dualpower.land import services
 from dualpower.land.models import Allocation, GroundLease, Home, StewardshipNote, WaitlistApplication
 from dualpower.land.tests.conftest import LAND_ROLES
-from dualpower.land.tests.factories import make_applicant, make_home, make_lease
+from dualpower.land.tests.factories import GroundLeaseFactory, HomeFactory, WaitlistApplicationFactory
 
 pytestmark = pytest.mark.django_db
 READERS = {"observer", "member", "coordinator", "leaseholder"}
@@ -73,7 +73,7 @@ def test_the_resale_calculator_shows_the_worked_calculation(land_client: Any, le
 
 def _in_spanish(value: int) -> str:
     with translation.override("es"):
-        return cents(value)
+        return format_amount(value)
 
 
 def test_a_spanish_reader_sees_the_calculation_in_spanish_with_money_not_cents(
@@ -99,15 +99,15 @@ def test_a_spanish_reader_sees_rates_with_a_decimal_comma_and_improvements_dated
     land_client: Any, community: Any, land_people: Any
 ) -> None:
     holder = land_people["leaseholder"].memberships.get(community=community)
-    rate = make_lease(
-        make_home(community, label="Ash 1"),
-        holder,
+    rate = GroundLeaseFactory.create(
+        home=HomeFactory.create(community=community, label="Ash 1"),
+        leaseholder=holder,
         formula="fixed_rate_compound",
         formula_params={"purchase_price": 10_000_000, "annual_rate": "0.025", "purchase_date": "2020-05-01"},
     )
-    improved = make_lease(
-        make_home(community, label="Ash 2"),
-        holder,
+    improved = GroundLeaseFactory.create(
+        home=HomeFactory.create(community=community, label="Ash 2"),
+        leaseholder=holder,
         formula="itemized",
         formula_params={
             "purchase_price": 10_000_000,
@@ -158,7 +158,7 @@ def test_a_member_applies_to_the_waitlist(land_client: Any) -> None:
 def test_announce_draw_and_adopt_through_the_pages(
     land_client: Any, vacant_home: Home, land_people: Any, community: Any
 ) -> None:
-    household = make_applicant(community, local=1)
+    household = WaitlistApplicationFactory.create(community=community, local=1)
     coordinator = land_client("coordinator")
     coordinator.post(f"/c/riverside/land/homes/{vacant_home.pk}/announce/", {"seed": "spring 2026"})
     allocation = Allocation.objects.get()
@@ -206,7 +206,7 @@ def test_a_coordinator_records_a_lease_and_bad_params_write_nothing(
 
 def test_withdrawing_from_the_waitlist(land_client: Any, community: Any, land_people: Any) -> None:
     member = land_people["member"].memberships.get(community=community)
-    application = waitlist.waitlist_apply(community=community, membership=member, household_size=2)
+    application = services.waitlist_apply(community=community, membership=member, household_size=2)
     assert (
         land_client("observer").post(f"/c/riverside/land/waitlist/{application.pk}/withdraw/").status_code
         == 403
@@ -219,16 +219,16 @@ def test_withdrawing_from_the_waitlist(land_client: Any, community: Any, land_pe
 def test_an_indexed_lease_is_calculated_for_the_latest_index_year_unless_asked(
     land_client: Any, vacant_home: Home, land_people: Any, community: Any
 ) -> None:
-    from dualpower.land.tests.factories import make_lease
+    from dualpower.land.tests.factories import GroundLeaseFactory
 
     params = {
         "purchase_price": 10_000_000,
         "purchase_year": 2020,
         "index": {"2020": 100, "2024": "112.5", "2025": 120},
     }
-    lease = make_lease(
-        vacant_home,
-        land_people["leaseholder"].memberships.get(community=community),
+    lease = GroundLeaseFactory.create(
+        home=vacant_home,
+        leaseholder=land_people["leaseholder"].memberships.get(community=community),
         formula="indexed",
         formula_params=params,
     )
@@ -244,11 +244,11 @@ def test_an_indexed_lease_is_calculated_for_the_latest_index_year_unless_asked(
 def test_the_lease_form_starts_from_the_adopted_allocation(
     land_client: Any, vacant_home: Home, community: Any
 ) -> None:
-    household = make_applicant(community)
+    household = WaitlistApplicationFactory.create(community=community)
     services.trust_settings_update(community=community, by=None, coordinators_may_allocate=True)
-    allocation = waitlist.allocation_announce(home=vacant_home, seed="x", by=household.membership)
-    waitlist.allocation_draw(allocation=allocation, by=household.membership)
-    waitlist.allocation_adopt(allocation=allocation, by=None)
+    allocation = services.allocation_announce(home=vacant_home, seed="x", by=household.membership)
+    services.allocation_draw(allocation=allocation, by=household.membership)
+    services.allocation_adopt(allocation=allocation, by=None)
     client = land_client("coordinator")
     assert (
         f"?home={vacant_home.pk}"

@@ -6,7 +6,7 @@ by a correcting transfer that references the original, never by editing it.
 
 from django.db import migrations
 
-from dualpower.ops.migration_sql import vendor_sql
+from dualpower.migration_sql import vendor_sql
 
 SQLITE_UP = [
     """CREATE TRIGGER ledger_transfer_no_update BEFORE UPDATE ON ledger_transfer

@@ -14,7 +14,7 @@ already include the transfers.
 
 from django.db import migrations
 
-from dualpower.ops.migration_sql import vendor_sql
+from dualpower.migration_sql import vendor_sql
 
 REFUSAL = "ledger: both accounts must hold the transfer''s currency in its community"
 

@@ -53,9 +53,9 @@ def _plain_static_files(settings: Any) -> None:
 
 @pytest.fixture
 def roots(community: Any) -> Any:
-    from dualpower.ledger.tests.factories import make_roots
+    from dualpower.ledger.tests.factories import CurrencyFactory
 
-    return make_roots(community)
+    return CurrencyFactory.create(community=community)
 
 
 @pytest.fixture

@@ -1,35 +1,55 @@
-"""Build the ledger's world for tests, through the services."""
+"""Build the ledger's world for tests, through the services (factory_boy)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dualpower.community.models import Community
+import factory
+from factory.django import DjangoModelFactory
+
 from dualpower.ledger import services
 from dualpower.ledger.models import Account, Currency
-from dualpower.members.models import Membership
+from dualpower.members.tests.factories import CommunityFactory, MembershipFactory, membership_of
 
 
-def make_roots(community: Community, **policy: Any) -> Currency:
-    """Roots: 2 decimals; new members may go 100.00 below zero and hold up to 500.00."""
-    values = {
-        "default_lower_limit": -10_000,
-        "default_upper_limit": 50_000,
-        "lowest_lower_limit": -30_000,
-        "highest_upper_limit": 100_000,
-        **policy,
-    }
-    return services.currency_create(
-        community=community, name="Roots", symbol="R", decimals=2, by=None, **values
-    )
+class CurrencyFactory(DjangoModelFactory[Currency]):
+    """Roots (``currency_create``): 2 decimals; new members may go 100.00 below zero and hold up
+    to 500.00. Other keyword arguments are policy fields."""
+
+    class Meta:
+        model = Currency
+
+    community = factory.SubFactory(CommunityFactory)
+    name = "Roots"
+    symbol = "R"
+    decimals = 2
+    by = None
+    default_lower_limit = -10_000
+    default_upper_limit = 50_000
+    lowest_lower_limit = -30_000
+    highest_upper_limit = 100_000
+
+    @classmethod
+    def _create(cls, model_class: type[Currency], *args: Any, **kwargs: Any) -> Currency:
+        return services.currency_create(**kwargs)
 
 
-def membership_of(user: Any, community: Community) -> Membership:
-    return Membership.objects.get(user=user, community=community)
+class AccountFactory(DjangoModelFactory[Account]):
+    """A member's account in ``currency`` (``member_account`` opens it if need be)."""
+
+    class Meta:
+        model = Account
+
+    currency = factory.SubFactory(CurrencyFactory)
+    membership = factory.LazyAttribute(lambda o: MembershipFactory.create(community=o.currency.community))
+
+    @classmethod
+    def _create(cls, model_class: type[Account], *args: Any, **kwargs: Any) -> Account:
+        return services.member_account(**kwargs)
 
 
 def account_of(user: Any, currency: Currency) -> Account:
-    return services.member_account(currency=currency, membership=membership_of(user, currency.community))
+    return AccountFactory.create(currency=currency, membership=membership_of(user, currency.community))
 
 
 def fresh(account: Account) -> Account:

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from dualpower.community.models import AuditEntry
-from dualpower.ledger import invoicing, services
+from dualpower.ledger import services
 from dualpower.ledger.models import Account, Invoice, Transfer
-from dualpower.ledger.tests.factories import account_of, fresh, make_roots
+from dualpower.ledger.tests.factories import CurrencyFactory, account_of, fresh
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership, make_user
 
@@ -129,7 +129,7 @@ def test_only_coordinators_change_limits(as_role: Any, world: Any, role: str) ->
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_the_payer_answers_a_request(as_role: Any, world: Any, role: str) -> None:
-    invoice = invoicing.invoice_create(payee=world["cato"], payer=world["mara"], amount=500)
+    invoice = services.invoice_create(payee=world["cato"], payer=world["mara"], amount=500)
     response = call(as_role(role), "post", f"{BASE}/invoices/{invoice.pk}/accept")
     expected = {"holder": 200}.get(role, DENIED.get(role, 403))
     assert response.status_code == expected
@@ -212,7 +212,7 @@ def test_bad_transfers_are_refused_with_a_sentence_and_nothing_written(
 def test_paying_another_communitys_account_is_refused(
     as_role: Any, world: Any, people: Any, other_community: Any
 ) -> None:
-    theirs = account_of(people["outsider"], make_roots(other_community))
+    theirs = account_of(people["outsider"], CurrencyFactory.create(community=other_community))
     before = counts()
     response = call(
         as_role("holder"),

@@ -16,8 +16,8 @@ from django.utils import timezone
 from dualpower.errors import Conflict
 from dualpower.ledger import selectors, services
 from dualpower.ledger.models import Account, Transfer
-from dualpower.ledger.posting import Leg
-from dualpower.ledger.tests.factories import account_of, fresh, make_roots
+from dualpower.ledger.services import Leg
+from dualpower.ledger.tests.factories import CurrencyFactory, account_of, fresh
 from dualpower.ops.triggers import insert_triggers, insert_triggers_suspended
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
@@ -68,7 +68,7 @@ def test_the_database_refuses_an_account_of_another_currency_or_community(
     people: Any, roots: Any, hours: Any, other_community: Any, mara: Account
 ) -> None:
     mara_hours = account_of(people["member"], hours)
-    outsider = account_of(people["outsider"], make_roots(other_community))
+    outsider = account_of(people["outsider"], CurrencyFactory.create(community=other_community))
     for wrong in (mara_hours, outsider):
         with pytest.raises(IntegrityError):
             insert((roots, mara, wrong, 100, "raw-1"))
@@ -95,7 +95,7 @@ def test_a_linked_set_is_checked_leg_by_leg_with_a_sentence(roots: Any, mara: Ac
 
 def test_a_posted_transfer_equals_a_fresh_read(roots: Any, mara: Account, cato: Account) -> None:
     made = services.transfers_link(currency=roots, legs=[Leg(mara.pk, cato.pk, 5), Leg(cato.pk, mara.pk, 2)])
-    for transfer in made:
+    for transfer in made.transfers:
         stored = Transfer.objects.get(pk=transfer.pk)
         fields = [f.attname for f in Transfer._meta.concrete_fields]
         assert [getattr(transfer, f) for f in fields] == [getattr(stored, f) for f in fields]

@@ -26,14 +26,14 @@ from django.db.models import Count
 from dualpower.errors import Conflict
 from dualpower.ledger import selectors, services
 from dualpower.ledger.models import Account, Transfer
-from dualpower.ledger.tests.factories import make_roots
+from dualpower.ledger.tests.factories import CurrencyFactory
 
 THREADS = 50
 ACCOUNTS = 100
 
 
 def _world(community: Any) -> tuple[Any, list[Account]]:
-    roots = make_roots(community, default_lower_limit=-2_000, default_upper_limit=2_000)
+    roots = CurrencyFactory.create(community=community, default_lower_limit=-2_000, default_upper_limit=2_000)
     accounts = [
         services.account_open(
             currency=roots,
@@ -73,7 +73,7 @@ def _hammer(roots: Any, accounts: list[Account], total: int) -> dict[str, Any]:
                         amount = rng.randint(1, 700)
                         sent[key] = (debit, credit, amount)
                 try:
-                    transfer = services.transfer_make(
+                    posted = services.transfer_make(
                         debit=accounts[debit],
                         credit=accounts[credit],
                         amount=amount,
@@ -84,8 +84,8 @@ def _hammer(roots: Any, accounts: list[Account], total: int) -> dict[str, Any]:
                     outcomes["refused"] += 1
                     continue
                 with sent_lock:
-                    made[key].add(transfer.pk)
-                    outcomes["replayed" if getattr(transfer, "replayed", False) else "made"] += 1
+                    made[key].add(posted.transfer.pk)
+                    outcomes["replayed" if posted.replayed else "made"] += 1
         except Exception:  # reported below: any other error fails the test
             errors.append(traceback.format_exc())
         finally:

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from dualpower.ledger import services
-from dualpower.ledger.tests.factories import make_roots
+from dualpower.ledger.tests.factories import CurrencyFactory
 
 DUALPOWER = str(Path(sys.executable).with_name("dualpower"))
 
@@ -42,7 +42,7 @@ CHILD = textwrap.dedent(
     while True:
         a, b = rng.sample(accounts, 2)
         try:
-            t = services.transfer_make(debit=a, credit=b, amount=rng.randint(1, 900), notify=False)
+            t = services.transfer_make(debit=a, credit=b, amount=rng.randint(1, 900), notify=False).transfer
         except Conflict:
             continue
         n += 1
@@ -67,7 +67,7 @@ def _env(home: Path) -> dict[str, str]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("ledger_emptied_after")
 def test_a_killed_process_leaves_a_ledger_that_passes_the_check(community: Any, tmp_path: Path) -> None:
-    roots = make_roots(community)
+    roots = CurrencyFactory.create(community=community)
     for i in range(20):
         services.account_open(
             currency=roots,

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from dualpower.ledger import demurrage, invoicing, selectors, services
+from dualpower.ledger import selectors, services
 from dualpower.ledger.models import Account, DemurrageRun, Invoice, Transfer
-from dualpower.ledger.posting import Leg
-from dualpower.ledger.tests.factories import account_of, fresh, make_roots, membership_of
+from dualpower.ledger.services import Leg
+from dualpower.ledger.tests.factories import CurrencyFactory, account_of, fresh
+from dualpower.ledger.units import units_of
+from dualpower.members.tests.factories import membership_of
 
 # Part of these rules is kept by the database itself (triggers, check constraints), and the posting
 # path differs between SQLite and PostgreSQL: every rule is checked on both.
@@ -60,7 +62,8 @@ def test_a_payment_moves_the_amount_and_the_currency_sums_to_zero(mara: Account,
 def test_the_same_idempotency_key_makes_one_transfer(mara: Account, cato: Account) -> None:
     one = services.transfer_make(debit=mara, credit=cato, amount=100, idempotency_key="k")
     two = services.transfer_make(debit=mara, credit=cato, amount=100, idempotency_key="k")
-    assert one.pk == two.pk and Transfer.objects.count() == 1 and fresh(cato).balance == 100
+    assert not one.replayed and two.replayed
+    assert one.transfer.pk == two.transfer.pk and Transfer.objects.count() == 1 and fresh(cato).balance == 100
 
 
 def test_the_same_key_with_other_content_is_a_conflict(mara: Account, cato: Account) -> None:
@@ -78,7 +81,7 @@ def test_no_account_goes_below_its_credit_limit(mara: Account, cato: Account) ->
 
 
 def test_no_account_goes_above_its_upper_limit(people: Any, community: Any) -> None:
-    roots = make_roots(community, default_upper_limit=1_000, highest_upper_limit=1_000)
+    roots = CurrencyFactory.create(community=community, default_upper_limit=1_000, highest_upper_limit=1_000)
     mara, cato = account_of(people["member"], roots), account_of(people["coordinator"], roots)
     with pytest.raises(Conflict, match="upper limit"):
         services.transfer_make(debit=mara, credit=cato, amount=1_001)
@@ -91,7 +94,7 @@ def test_the_database_itself_refuses_a_balance_past_the_limit(mara: Account) -> 
 
 
 def test_transfers_cannot_be_changed_or_deleted(mara: Account, cato: Account) -> None:
-    transfer = services.transfer_make(debit=mara, credit=cato, amount=100)
+    transfer = services.transfer_make(debit=mara, credit=cato, amount=100).transfer
     with pytest.raises(DatabaseError), transaction.atomic():
         Transfer.objects.filter(pk=transfer.pk).update(amount=1)
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -100,7 +103,7 @@ def test_transfers_cannot_be_changed_or_deleted(mara: Account, cato: Account) ->
 
 
 def test_a_correction_reverses_and_references_the_original_once(mara: Account, cato: Account) -> None:
-    transfer = services.transfer_make(debit=mara, credit=cato, amount=700)
+    transfer = services.transfer_make(debit=mara, credit=cato, amount=700).transfer
     correction = services.transfer_correct(transfer=transfer, by=None, reason="wrong person")
     assert correction.corrects_id == transfer.pk and correction.kind == "correction"
     assert fresh(mara).balance == 0 and fresh(cato).balance == 0
@@ -121,7 +124,7 @@ def test_linked_transfers_happen_all_or_nothing(
     assert not Transfer.objects.exists() and fresh(mara).balance == 0
     made = services.transfers_link(
         currency=roots, legs=[Leg(mara.pk, cato.pk, 100), Leg(cato.pk, mara.pk, 40)]
-    )
+    ).transfers
     assert len(made) == 2 and made[0].batch == made[1].batch != ""
     assert fresh(mara).balance == -60
 
@@ -129,7 +132,7 @@ def test_linked_transfers_happen_all_or_nothing(
 def test_another_communitys_account_is_not_found(
     people: Any, roots: Any, other_community: Any, mara: Account
 ) -> None:
-    theirs = make_roots(other_community)
+    theirs = CurrencyFactory.create(community=other_community)
     outsider = account_of(people["outsider"], theirs)
     with pytest.raises(InvalidInput):
         services.transfer_make(debit=mara, credit=outsider, amount=100)
@@ -153,12 +156,12 @@ def test_an_account_with_a_balance_cannot_be_closed(mara: Account, cato: Account
 
 
 def test_a_payment_request_reserves_then_pays(mara: Account, cato: Account) -> None:
-    invoice = invoicing.invoice_create(payee=cato, payer=mara, amount=4_000, description="repairs")
+    invoice = services.invoice_create(payee=cato, payer=mara, amount=4_000, description="repairs")
     assert fresh(mara).pending_debits == 4_000 and fresh(cato).pending_credits == 4_000
     # The reservation counts against the limit: 100.00 credit less 40.00 reserved leaves 60.00.
     with pytest.raises(Conflict):
         services.transfer_make(debit=mara, credit=cato, amount=6_001)
-    invoicing.invoice_accept(invoice=invoice, by=None)
+    services.invoice_accept(invoice=invoice, by=None)
     mara_now = fresh(mara)
     assert (mara_now.balance, mara_now.pending_debits) == (-4_000, 0)
     invoice.refresh_from_db()
@@ -166,23 +169,23 @@ def test_a_payment_request_reserves_then_pays(mara: Account, cato: Account) -> N
         invoice.status == "accepted" and invoice.transfer is not None and invoice.transfer.kind == "invoice"
     )
     with pytest.raises(Conflict):
-        invoicing.invoice_accept(invoice=invoice, by=None)
+        services.invoice_accept(invoice=invoice, by=None)
     assert Transfer.objects.count() == 1 and selectors.ledger_check().ok
 
 
 def test_a_rejected_request_releases_the_reservation(mara: Account, cato: Account) -> None:
-    invoice = invoicing.invoice_create(payee=cato, payer=mara, amount=4_000)
-    invoicing.invoice_reject(invoice=invoice, by=None)
+    invoice = services.invoice_create(payee=cato, payer=mara, amount=4_000)
+    services.invoice_reject(invoice=invoice, by=None)
     assert fresh(mara).pending_debits == 0 and fresh(cato).pending_credits == 0
     assert not Transfer.objects.exists()
 
 
 def test_requests_expire_after_the_timeout_once(mara: Account, cato: Account) -> None:
-    invoice = invoicing.invoice_create(payee=cato, payer=mara, amount=4_000)
+    invoice = services.invoice_create(payee=cato, payer=mara, amount=4_000)
     later = timezone.now() + timedelta(days=15)
-    assert invoicing.invoices_expire(now=timezone.now()) == 0
-    assert invoicing.invoices_expire(now=later) == 1
-    assert invoicing.invoices_expire(now=later) == 0
+    assert services.invoices_expire(now=timezone.now()) == 0
+    assert services.invoices_expire(now=later) == 1
+    assert services.invoices_expire(now=later) == 0
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.EXPIRED and fresh(mara).pending_debits == 0
 
@@ -219,13 +222,13 @@ def test_the_assembly_action_sets_a_limit_beyond_the_bounds(community: Any, mara
 
 
 def test_demurrage_is_charged_once_per_month_rounded_down(people: Any, community: Any) -> None:
-    roots = make_roots(community, demurrage_basis_points=100)
+    roots = CurrencyFactory.create(community=community, demurrage_basis_points=100)
     mara, cato = account_of(people["member"], roots), account_of(people["coordinator"], roots)
     services.transfer_make(debit=mara, credit=cato, amount=9_999)
     next_month = timezone.now() + timedelta(days=32)
-    run = demurrage.demurrage_charge(currency=roots, now=next_month)
+    run = services.demurrage_charge(currency=roots, now=next_month)
     assert run is not None and run.total == 99  # 1% of 99.99, rounded down
-    assert demurrage.demurrage_charge(currency=roots, now=next_month) is None
+    assert services.demurrage_charge(currency=roots, now=next_month) is None
     assert DemurrageRun.objects.count() == 1
     assert fresh(cato).balance == 9_900
     assert selectors.community_account(currency=roots).balance == 99  # type: ignore[union-attr]
@@ -233,8 +236,8 @@ def test_demurrage_is_charged_once_per_month_rounded_down(people: Any, community
 
 
 def test_demurrage_waits_for_the_first_full_month(people: Any, community: Any) -> None:
-    roots = make_roots(community, demurrage_basis_points=100)
-    assert demurrage.demurrage_charge(currency=roots, now=timezone.now()) is None
+    roots = CurrencyFactory.create(community=community, demurrage_basis_points=100)
+    assert services.demurrage_charge(currency=roots, now=timezone.now()) is None
 
 
 def test_statement_filters_by_dates_with_running_balances(mara: Account, cato: Account) -> None:
@@ -267,17 +270,17 @@ def test_the_check_finds_a_balance_that_does_not_match(mara: Account, cato: Acco
 
 def test_time_bank_amounts_are_minutes(people: Any, hours: Any) -> None:
     a, b = account_of(people["member"], hours), account_of(people["coordinator"], hours)
-    services.transfer_make(debit=a, credit=b, amount=services.amount_parse(currency=hours, value="1:30"))
+    services.transfer_make(debit=a, credit=b, amount=units_of(hours, "1:30"))
     assert fresh(b).balance == 90 and hours.format(90) == "1:30 h"
     with pytest.raises(InvalidInput):
-        services.amount_parse(currency=hours, value="0.01")
+        units_of(hours, "0.01")
 
 
 def test_a_request_beyond_the_payers_credit_is_refused_without_their_figures(
     mara: Account, cato: Account
 ) -> None:
     with pytest.raises(Conflict) as refused:
-        invoicing.invoice_create(payee=cato, payer=mara, amount=10_001)
+        services.invoice_create(payee=cato, payer=mara, amount=10_001)
     assert "100.00" not in refused.value.detail and "Mara" in refused.value.detail
     assert not Invoice.objects.exists() and fresh(mara).pending_debits == 0
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from dualpower.ledger import invoicing, services
+from dualpower.ledger import services
 from dualpower.ledger.models import Invoice, Transfer
 from dualpower.ledger.tests.factories import account_of, fresh
 from dualpower.members.tests.factories import ROLES
@@ -55,7 +55,7 @@ def test_paying_asks_for_confirmation_with_the_credit_left(client_for: Any, peop
     assert again.status_code == 302
     assert Transfer.objects.count() == 1 and fresh(cato).balance == 1_250
     assert Notification.objects.filter(kind="ledger.received", user=people["coordinator"]).count() == 1
-    assert all("12.50" not in m.subject + m.body for m in mail.outbox)
+    assert all("12.50" not in f"{m.subject} {m.body}" for m in mail.outbox)
 
 
 def test_a_payment_over_the_limit_is_refused_on_the_page(client_for: Any, people: Any, roots: Any) -> None:
@@ -100,7 +100,7 @@ def test_request_then_the_payer_approves(client_for: Any, people: Any, roots: An
 
 def test_only_the_payer_may_approve(client_for: Any, people: Any, roots: Any) -> None:
     mara, cato = account_of(people["member"], roots), account_of(people["coordinator"], roots)
-    invoice = invoicing.invoice_create(payee=mara, payer=cato, amount=100)
+    invoice = services.invoice_create(payee=mara, payer=cato, amount=100)
     assert client_for("member").post(f"{BASE}/invoices/{invoice.pk}/accept/").status_code == 403
     invoice.refresh_from_db()
     assert invoice.status == "pending"
@@ -155,6 +155,6 @@ def test_the_dashboard_shows_my_balances_and_requests_waiting(
     client_for: Any, people: Any, roots: Any
 ) -> None:
     mara, cato = account_of(people["member"], roots), account_of(people["coordinator"], roots)
-    invoicing.invoice_create(payee=cato, payer=mara, amount=100)
+    services.invoice_create(payee=cato, payer=mara, amount=100)
     page = client_for("member").get("/c/riverside/").content.decode()
     assert "My money and time" in page and "1 payment request waits for your answer" in page

@@ -1,13 +1,16 @@
-"""A world with delegates: a general assembly, a working group's assembly, a spokescouncil."""
+"""A world with delegates: a general assembly, a working group's assembly, a spokescouncil
+(built with the assemblies and groups factories)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from dualpower.assemblies.models import Assembly, Proposal
-from dualpower.assemblies.services import assembly_create, general_assembly_for, proposal_create
+from dualpower.assemblies.services import general_assembly_for
+from dualpower.assemblies.tests.factories import AssemblyFactory, ProposalFactory
 from dualpower.community.models import Community
-from dualpower.groups.models import GroupMembership, WorkingGroup
+from dualpower.groups.models import WorkingGroup
+from dualpower.groups.tests.factories import GroupMembershipFactory
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
 
@@ -28,10 +31,10 @@ class World:
 def build_world(community: Community) -> World:
     general = general_assembly_for(community)
     group = WorkingGroup.objects.get(community=community, slug="housing")
-    housing = assembly_create(
+    housing = AssemblyFactory.create(
         community=community, name="Housing group", kind=Assembly.Kind.WORKING_GROUP, working_group=group
     )
-    council = assembly_create(
+    council = AssemblyFactory.create(
         community=community,
         name="Spokescouncil",
         kind=Assembly.Kind.SPOKESCOUNCIL,
@@ -41,7 +44,7 @@ def build_world(community: Community) -> World:
     ben = make_membership(community, name="Ben")
     cai = make_membership(community, name="Cai")
     for person in (ana, ben):
-        GroupMembership.objects.create(group=group, membership=person)
+        GroupMembershipFactory.create(group=group, membership=person)
     return World(
         community=community,
         general=general,
@@ -56,4 +59,4 @@ def build_world(community: Community) -> World:
 
 
 def council_proposal(world: World, by: Membership, *, title: str = "Share the tool library") -> Proposal:
-    return proposal_create(assembly=world.council, by=by, title=title, process="majority")
+    return ProposalFactory.create(assembly=world.council, by=by, title=title, process="majority")

@@ -6,11 +6,11 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.utils import timezone
 
-from dualpower.assemblies.services import proposal_open_voting
-from dualpower.assemblies.voting import vote_cast
+from dualpower.assemblies.services import proposal_open_voting, vote_cast
 from dualpower.mandates import services
 from dualpower.mandates.models import MandateBreach
 from dualpower.mandates.tests.factories import World, council_proposal
@@ -21,7 +21,8 @@ from dualpower.notifications.models import Notification
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("audit_log_emptied_after")
 def test_two_clock_runs_at_once_flag_a_breach_once(world: World) -> None:
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    db = connections[DEFAULT_DB_ALIAS]  # the backend itself (``connection`` is a proxy to it)
+    in_memory = isinstance(db, SQLiteWrapper) and db.is_in_memory_db()
     services.delegates_seat(sending=world.housing, receiving=world.council, memberships=[world.ana])
     proposal = council_proposal(world, world.ana)
     services.mandate_set(sending=world.housing, proposal=proposal, position="for", decision_ref="proposal:1")

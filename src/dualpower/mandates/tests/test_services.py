@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -38,7 +39,7 @@ def test_a_delegate_must_belong_to_the_sending_assembly(world: World) -> None:
     "case", ["to_itself", "to_a_general_assembly", "from_a_spokescouncil", "nobody", "twice"]
 )
 def test_bad_seatings_are_refused_and_write_nothing(world: World, case: str) -> None:
-    args = {"sending": world.housing, "receiving": world.council, "memberships": [world.ana]}
+    args: dict[str, Any] = {"sending": world.housing, "receiving": world.council, "memberships": [world.ana]}
     if case == "to_itself":
         args.update(receiving=world.housing)
     elif case == "to_a_general_assembly":
@@ -152,7 +153,13 @@ def test_a_draft_binds_nobody_until_a_decision_puts_it_in_force(world: World) ->
 def test_bad_mandates_are_refused_and_write_nothing(world: World, change: dict, message: str) -> None:
     services.delegates_seat(sending=world.housing, receiving=world.council, memberships=[world.ana])
     proposal = council_proposal(world, world.ana)
-    args = {"sending": world.housing, "proposal": proposal, "position": "for", "note": "", "expires_at": None}
+    args: dict[str, Any] = {
+        "sending": world.housing,
+        "proposal": proposal,
+        "position": "for",
+        "note": "",
+        "expires_at": None,
+    }
     args.update(change)
     if change.get("expires_at") == "past":
         args["expires_at"] = timezone.now() - timedelta(hours=1)

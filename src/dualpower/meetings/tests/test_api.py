@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from dualpower.meetings import services
 from dualpower.meetings.models import AgendaItem, Attendance, Meeting, MinutesRevision, RoomTally
-from dualpower.meetings.tests.factories import general, make_meeting, membership_of, room_proposal
-from dualpower.members.tests.factories import ROLES, make_membership
+from dualpower.meetings.tests.factories import general, make_meeting, room_proposal
+from dualpower.members.tests.factories import ROLES, make_membership, membership_of
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/communities/riverside/meetings"

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from dualpower.errors import Conflict
 from dualpower.meetings import selectors, services
 from dualpower.meetings.models import Attendance, Meeting, RoomTally
-from dualpower.meetings.services_tallies import tally_confirm, tally_enter
+from dualpower.meetings.services import tally_confirm, tally_enter
 from dualpower.meetings.tests.factories import general, make_meeting, room_proposal, voters
 
 pytestmark = [
@@ -26,7 +27,8 @@ def run_at_once(actions: list[Callable[[], Any]]) -> list[str]:
     """Run each action in its own thread and connection, released together."""
     # The in-memory SQLite test database answers "table is locked" at once instead of waiting;
     # there a loser may be refused that way. The outcome in the database is the same.
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    db = connections[DEFAULT_DB_ALIAS]  # the backend itself (``connection`` is a proxy to it)
+    in_memory = isinstance(db, SQLiteWrapper) and db.is_in_memory_db()
     barrier = threading.Barrier(len(actions), timeout=20)
     outcomes: list[str] = []
 

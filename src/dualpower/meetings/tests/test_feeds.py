@@ -13,8 +13,9 @@ from dualpower.assemblies.services import assembly_create
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.meetings import services
 from dualpower.meetings.models import FeedToken, Meeting
-from dualpower.meetings.tests.factories import HOUR, general, make_meeting, membership_of
+from dualpower.meetings.tests.factories import HOUR, general, make_meeting
 from dualpower.members.models import Membership
+from dualpower.members.tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 

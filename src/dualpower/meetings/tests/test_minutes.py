@@ -12,7 +12,7 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings import services
 from dualpower.meetings.jobs import close_amendment_windows
 from dualpower.meetings.models import Meeting, Minutes, MinutesRevision
-from dualpower.meetings.services_minutes import (
+from dualpower.meetings.services import (
     current_revision,
     minutes_adopt,
     minutes_amend,
@@ -54,6 +54,7 @@ def test_every_draft_change_is_a_new_revision(ended: Any) -> None:
 def test_saving_unchanged_minutes_writes_nothing(ended: Any) -> None:
     meeting, (ana, _ben, _cai) = ended
     current = current_revision(meeting.minutes)
+    assert current is not None
     with pytest.raises(InvalidInput):
         minutes_draft(meeting=meeting, by=ana, summary=current.summary, items=current.items)
     assert MinutesRevision.objects.count() == 1

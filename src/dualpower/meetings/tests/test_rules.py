@@ -16,9 +16,9 @@ from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.meetings import services
 from dualpower.meetings.models import Meeting
 from dualpower.meetings.rules import PERMISSIONS
-from dualpower.meetings.services_tallies import tally_enter
-from dualpower.meetings.tests.factories import general, make_meeting, membership_of, room_proposal
-from dualpower.members.tests.factories import make_membership
+from dualpower.meetings.services import tally_enter
+from dualpower.meetings.tests.factories import general, make_meeting, room_proposal
+from dualpower.members.tests.factories import make_membership, membership_of
 
 pytestmark = pytest.mark.django_db
 

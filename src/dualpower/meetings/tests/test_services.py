@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput
-from dualpower.meetings import selectors, services, services_agenda
+from dualpower.meetings import selectors, services
 from dualpower.meetings.jobs import remind_the_day_before
 from dualpower.meetings.models import AgendaItem, Attendance, Meeting
 from dualpower.meetings.tests.factories import HOUR, general, make_meeting, room_proposal, soon, voters
@@ -119,12 +119,12 @@ def test_the_time_of_a_started_meeting_stays(community: Any) -> None:
 def test_agenda_items_keep_their_order_and_move(community: Any) -> None:
     meeting = make_meeting(community, agenda=[{"title": "A"}, {"title": "B"}, {"title": "C"}])
     c = meeting.items.get(title="C")
-    services_agenda.agenda_item_move(item=c, by=None, up=True)
-    services_agenda.agenda_item_move(item=c, by=None, up=True)
-    services_agenda.agenda_item_move(item=c, by=None, up=True)  # already first: nothing happens
+    services.agenda_item_move(item=c, by=None, up=True)
+    services.agenda_item_move(item=c, by=None, up=True)
+    services.agenda_item_move(item=c, by=None, up=True)  # already first: nothing happens
     assert [i.title for i in selectors.agenda_of(meeting=meeting)] == ["C", "A", "B"]
-    services_agenda.agenda_item_remove(item=meeting.items.get(title="A"), by=None)
-    services_agenda.agenda_item_add(meeting=meeting, by=None, title="D", minutes_allotted=10)
+    services.agenda_item_remove(item=meeting.items.get(title="A"), by=None)
+    services.agenda_item_add(meeting=meeting, by=None, title="D", minutes_allotted=10)
     assert [i.title for i in selectors.agenda_of(meeting=meeting)] == ["C", "B", "D"]
 
 
@@ -134,16 +134,16 @@ def test_an_agenda_item_links_only_a_proposal_of_the_same_assembly(
     meeting = make_meeting(community)
     elsewhere = room_proposal(general(other_community))
     with pytest.raises(InvalidInput):
-        services_agenda.agenda_item_add(meeting=meeting, by=None, title="X", proposal=elsewhere)
+        services.agenda_item_add(meeting=meeting, by=None, title="X", proposal=elsewhere)
     with pytest.raises(InvalidInput):
-        services_agenda.agenda_item_add(meeting=meeting, by=None, title="X", minutes_allotted=0)
+        services.agenda_item_add(meeting=meeting, by=None, title="X", minutes_allotted=0)
     assert not AgendaItem.objects.exists()
 
 
 def test_the_agenda_of_an_ended_meeting_is_fixed(community: Any) -> None:
     meeting = make_meeting(community, status=Meeting.Status.ENDED, agenda=[{"title": "A"}])
     with pytest.raises(Conflict):
-        services_agenda.agenda_item_add(meeting=meeting, by=None, title="Late")
+        services.agenda_item_add(meeting=meeting, by=None, title="Late")
     assert meeting.items.count() == 1
 
 

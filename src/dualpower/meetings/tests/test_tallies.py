@@ -9,9 +9,9 @@ import pytest
 from dualpower.assemblies import sources
 from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput
-from dualpower.meetings import services, services_agenda
+from dualpower.meetings import services
 from dualpower.meetings.models import Meeting, RoomTally
-from dualpower.meetings.services_tallies import tally_confirm, tally_dispute, tally_enter
+from dualpower.meetings.services import tally_confirm, tally_dispute, tally_enter
 from dualpower.meetings.tests.factories import general, make_meeting, room_proposal, voters
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
@@ -133,7 +133,7 @@ def test_a_proposal_is_counted_in_the_room_once(room: dict, community: Any) -> N
     tally_confirm(
         tally=tally_enter(item=room["item"], teller=ana, counts={"agree": 5}, present=5), witness=ben
     )
-    again = services_agenda.agenda_item_add(
+    again = services.agenda_item_add(
         meeting=room["meeting"], by=None, title="Paint (again)", proposal=room["proposal"]
     )
     with pytest.raises(Conflict):
@@ -144,8 +144,7 @@ def test_a_proposal_is_counted_in_the_room_once(room: dict, community: Any) -> N
 
 def test_a_room_vote_decides_the_proposal_when_it_closes(community: Any) -> None:
     """End to end with the assemblies app: the witnessed count is what the outcome records."""
-    from dualpower.assemblies.closing import proposal_close
-    from dualpower.assemblies.services import proposal_create, proposal_open_voting
+    from dualpower.assemblies.services import proposal_close, proposal_create, proposal_open_voting
 
     people = voters(community, 4)
     assembly = general(community)

@@ -12,9 +12,9 @@ from django.utils import timezone
 from dualpower.community import dashboard
 from dualpower.meetings import services
 from dualpower.meetings.models import Attendance, Meeting, Minutes, MinutesRevision, RoomTally
-from dualpower.meetings.services_minutes import minutes_adopt, minutes_draft, minutes_open
-from dualpower.meetings.tests.factories import general, make_meeting, membership_of, room_proposal
-from dualpower.members.tests.factories import ROLES, make_membership
+from dualpower.meetings.services import minutes_adopt, minutes_draft, minutes_open
+from dualpower.meetings.tests.factories import general, make_meeting, room_proposal
+from dualpower.members.tests.factories import ROLES, make_membership, membership_of
 from dualpower.web import navigation
 
 pytestmark = pytest.mark.django_db
@@ -182,7 +182,8 @@ def test_editing_adopted_minutes_is_refused_and_nothing_written(
     response = client_for("member").post(
         f"/c/riverside/meetings/{meeting.pk}/minutes/", {"summary": "Rewritten", "note": "oops"}
     )
-    assert response.status_code == 409
+    # A refused form comes back with what was typed and the sentence (400 for every refusal).
+    assert response.status_code == 400
     assert "locked" in response.content.decode()
     assert list(MinutesRevision.objects.values_list("summary", flat=True)) == ["Draft"]
     page = client_for("member").get(f"/c/riverside/meetings/{meeting.pk}/minutes/").content.decode()
@@ -203,8 +204,10 @@ def test_an_old_version_of_the_minutes_can_be_read(client_for: Any, community: A
 
 
 def test_checking_in_before_the_meeting_starts_is_refused(client_for: Any, meeting: Meeting) -> None:
-    response = client_for("member").post(f"/c/riverside/meetings/{meeting.pk}/check-in/")
-    assert response.status_code == 409
+    response = client_for("member").post(f"/c/riverside/meetings/{meeting.pk}/check-in/", follow=True)
+    # A refused button comes back to the meeting's page with the sentence saying why.
+    assert response.redirect_chain[-1][0] == f"/c/riverside/meetings/{meeting.pk}/#attendance"
+    assert "in progress" in response.content.decode()
     assert not Attendance.objects.exists()
 
 
@@ -215,7 +218,9 @@ def test_the_agenda_is_built_and_reordered_on_the_page(client_for: Any, meeting:
     budget = meeting.items.get(title="Budget")
     assert client.post(base + f"agenda/{budget.pk}/up/").status_code == 302
     assert list(meeting.items.order_by("position").values_list("title", flat=True)) == ["Budget", "Welcome"]
-    assert client.post(base + "agenda/", {"title": ""}).status_code == 400
+    refused = client.post(base + "agenda/", {"title": ""}, follow=True)
+    assert refused.redirect_chain[-1][0] == base + "#agenda"
+    assert "required" in refused.content.decode()
     assert meeting.items.count() == 2
 
 
@@ -251,7 +256,7 @@ def test_the_list_charts_attendance_at_past_meetings(client_for: Any, community:
 def test_a_witness_does_not_confirm_a_count_that_changed_after_they_looked(
     client_for: Any, community: Any, people: Any
 ) -> None:
-    from dualpower.meetings.services_tallies import tally_enter
+    from dualpower.meetings.services import tally_enter
 
     member = membership_of(people["member"], community)
     ana, ben = make_membership(community, name="Ana"), make_membership(community, name="Ben")
@@ -265,6 +270,6 @@ def test_a_witness_does_not_confirm_a_count_that_changed_after_they_looked(
     seen = tally_enter(item=item, teller=ana, counts={"agree": 3}, present=3)
     tally_enter(item=item, teller=ben, counts={"agree": 1, "disagree": 2}, present=3)
     url = f"/c/riverside/meetings/{meeting.pk}/items/{item.pk}/tally/confirm/"
-    response = client_for("member").post(url, {"tally": str(seen.pk)})
-    assert response.status_code == 409
+    response = client_for("member").post(url, {"tally": str(seen.pk)}, follow=True)
+    assert "The count changed since you looked at it" in response.content.decode()
     assert RoomTally.objects.get().confirmed_at is None

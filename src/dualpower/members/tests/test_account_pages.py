@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template
 
 from dualpower.community.models import Community
@@ -19,7 +20,9 @@ OUR_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 def test_allauth_pages_use_our_layout() -> None:
     # Our app comes before allauth in INSTALLED_APPS, so this override wins.
-    origin = get_template("allauth/layouts/base.html").origin.name
+    template = get_template("allauth/layouts/base.html")
+    assert isinstance(template, DjangoTemplate)
+    origin = template.origin.name
     assert str(OUR_TEMPLATES) in origin
 
 

@@ -232,3 +232,18 @@ def test_filtering_with_htmx_returns_only_the_results(client_for: Any, people: d
     response = client.get("/c/riverside/members/?neighbourhood=old", headers={"HX-Request": "true"})
     body = response.content.decode()
     assert "<html" not in body and "Olu" in body and "Mara" not in body
+
+
+def test_a_refused_decision_comes_back_to_its_card_or_page_with_the_sentence(
+    client_for: Any, people: dict[str, Any]
+) -> None:
+    application = Application.objects.get(user=people["applicant"])
+    client = client_for("coordinator")
+    url = f"/c/riverside/applications/{application.pk}/decline/"
+    piece = client.post(url, {f"a{application.pk}-reason": ""}, headers={"HX-Request": "true"})
+    assert piece.status_code == 200 and 'role="alert"' in piece.content.decode()
+    page = client.post(url, {f"a{application.pk}-reason": ""}, follow=True)
+    assert page.redirect_chain[-1][0] == "/c/riverside/applications/"
+    assert "The reason is needed." in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == "pending"

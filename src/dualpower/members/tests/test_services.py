@@ -17,13 +17,15 @@ from dualpower.members.errors import (
     TrustAlreadyGiven,
 )
 from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust
-from dualpower.members.tests.factories import make_application, make_community, make_membership, make_user
+from dualpower.members.tests.factories import (
+    make_application,
+    make_community,
+    make_membership,
+    make_user,
+    membership_of,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def membership(user: Any, community: Community) -> Membership:
-    return Membership.objects.get(user=user, community=community)
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -117,9 +119,9 @@ def test_a_coordinator_admits_an_applicant_as_a_member(community: Community, peo
     assert new.display_name == application.display_name
     application.refresh_from_db()
     assert application.status == Application.Status.ADMITTED
-    assert application.decided_by == membership(people["coordinator"], community)
+    assert application.decided_by == membership_of(people["coordinator"], community)
     entry = AuditEntry.objects.get(action="application.admit")
-    assert entry.actor == membership(people["coordinator"], community)
+    assert entry.actor == membership_of(people["coordinator"], community)
 
 
 @pytest.mark.parametrize("role", ["member", "observer", "outsider", "applicant"])
@@ -213,7 +215,7 @@ def test_trust_does_not_admit_where_coordinators_review(community: Community, pe
 def test_a_coordinator_changes_a_role_with_a_recorded_reason(
     community: Community, people: dict[str, Any]
 ) -> None:
-    target = membership(people["member"], community)
+    target = membership_of(people["member"], community)
     change = services.role_change(
         membership=target, role="coordinator", by=people["coordinator"], reason="Elected"
     )
@@ -225,7 +227,7 @@ def test_a_coordinator_changes_a_role_with_a_recorded_reason(
 
 
 def test_a_role_changes_only_with_a_reason(community: Community, people: dict[str, Any]) -> None:
-    target = membership(people["member"], community)
+    target = membership_of(people["member"], community)
     with pytest.raises(InvalidInput) as err:
         services.role_change(membership=target, role="observer", by=people["coordinator"], reason=" ")
     assert err.value.field == "reason"
@@ -234,7 +236,7 @@ def test_a_role_changes_only_with_a_reason(community: Community, people: dict[st
 
 @pytest.mark.parametrize("role", ["member", "observer", "outsider"])
 def test_only_coordinators_change_roles(community: Community, people: dict[str, Any], role: str) -> None:
-    target = membership(people["member"], community)
+    target = membership_of(people["member"], community)
     with pytest.raises(PermissionDenied):
         services.role_change(membership=target, role="coordinator", by=people[role], reason="Because")
     target.refresh_from_db()
@@ -242,7 +244,7 @@ def test_only_coordinators_change_roles(community: Community, people: dict[str, 
 
 
 def test_an_assembly_decision_can_change_a_role(community: Community, people: dict[str, Any]) -> None:
-    target = membership(people["observer"], community)
+    target = membership_of(people["observer"], community)
     change = services.role_change(
         membership=target, role="member", by=None, reason="Assembly of May", decision_ref="assembly/12"
     )
@@ -251,7 +253,7 @@ def test_an_assembly_decision_can_change_a_role(community: Community, people: di
 
 
 def test_the_last_coordinator_cannot_step_down(community: Community, people: dict[str, Any]) -> None:
-    me = membership(people["coordinator"], community)
+    me = membership_of(people["coordinator"], community)
     with pytest.raises(LastCoordinator) as err:
         services.role_change(membership=me, role="member", by=people["coordinator"], reason="Tired")
     assert err.value.status == 409
@@ -262,7 +264,7 @@ def test_the_last_coordinator_cannot_step_down(community: Community, people: dic
 def test_an_unknown_role_is_refused(community: Community, people: dict[str, Any]) -> None:
     with pytest.raises(InvalidInput) as err:
         services.role_change(
-            membership=membership(people["member"], community),
+            membership=membership_of(people["member"], community),
             role="king",
             by=people["coordinator"],
             reason="x",
@@ -274,7 +276,7 @@ def test_an_unknown_role_is_refused(community: Community, people: dict[str, Any]
 
 
 def test_a_member_keeps_a_minimal_profile(community: Community, people: dict[str, Any]) -> None:
-    me = membership(people["member"], community)
+    me = membership_of(people["member"], community)
     services.profile_update(
         membership=me,
         display_name="Mara P.",
@@ -300,7 +302,7 @@ def test_a_member_keeps_a_minimal_profile(community: Community, people: dict[str
 def test_a_neighbourhood_is_never_an_address(
     community: Community, people: dict[str, Any], place: str
 ) -> None:
-    me = membership(people["member"], community)
+    me = membership_of(people["member"], community)
     with pytest.raises(InvalidInput) as err:
         services.profile_update(membership=me, neighbourhood=place)
     assert err.value.field == "neighbourhood"
@@ -310,7 +312,7 @@ def test_a_neighbourhood_is_never_an_address(
 
 @pytest.mark.parametrize("place", ["Riverside", "District 9", "Barrio Norte", "Old Town"])
 def test_a_coarse_neighbourhood_is_accepted(community: Community, people: dict[str, Any], place: str) -> None:
-    me = services.profile_update(membership=membership(people["member"], community), neighbourhood=place)
+    me = services.profile_update(membership=membership_of(people["member"], community), neighbourhood=place)
     assert me.neighbourhood == place
 
 
@@ -328,7 +330,7 @@ def test_a_coarse_neighbourhood_is_accepted(community: Community, people: dict[s
 def test_profile_input_is_checked(
     community: Community, people: dict[str, Any], changes: dict, field: str
 ) -> None:
-    me = membership(people["member"], community)
+    me = membership_of(people["member"], community)
     with pytest.raises(InvalidInput) as err:
         services.profile_update(membership=me, **changes)
     assert err.value.field == field

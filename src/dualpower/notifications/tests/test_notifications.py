@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_each_recipient_is_notified_once_in_the_app_and_by_email(community: Any) -> None:
     a, b = make_membership(community), make_membership(community)
+    assert a.user is not None and b.user is not None
     with transaction.atomic():
         told = notification_send(
             recipients=[a, b, a.user],
@@ -64,6 +65,7 @@ def test_my_notifications_page_and_api_show_only_mine(community: Any) -> None:
             recipients=[other], community=community, kind="t", title="For the other", email=False
         )
     client = Client()
+    assert me.user is not None
     client.force_login(me.user)
     page = client.get("/me/notifications/").content.decode()
     assert "For me" in page and "For the other" not in page

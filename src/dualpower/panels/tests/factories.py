@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
 from dualpower.community.models import Community
 from dualpower.members.models import Membership
-from dualpower.members.tests.factories import make_membership
+from dualpower.members.tests.factories import CommunityFactory, make_membership
 from dualpower.panels import services
 from dualpower.panels.models import Panel
 
@@ -34,16 +39,23 @@ def coordinator_of(community: Community) -> Membership:
     return found or make_membership(community, role=Membership.Role.COORDINATOR)
 
 
-def make_panel(community: Community, *, size: int = 4, quotas: dict | None = None, **kwargs: object) -> Panel:
-    return services.panel_create(
-        community=community,
-        title=str(kwargs.pop("title", "Park redesign panel")),
-        size=size,
-        features=quotas or QUOTAS,
-        purpose="Advise on the park.",
-        by=coordinator_of(community),
-        **kwargs,  # type: ignore[arg-type]
-    )
+class PanelFactory(DjangoModelFactory[Panel]):
+    """A panel open for volunteers, set up through ``panel_create`` by the community's coordinator,
+    with the two features of ``QUOTAS`` (pass ``features`` for others)."""
+
+    class Meta:
+        model = Panel
+
+    community = factory.SubFactory(CommunityFactory)
+    title = "Park redesign panel"
+    size = 4
+    features = factory.LazyFunction(lambda: QUOTAS)
+    purpose = "Advise on the park."
+    by = factory.LazyAttribute(lambda o: coordinator_of(o.community))
+
+    @classmethod
+    def _create(cls, model_class: type[Panel], *args: Any, **kwargs: Any) -> Panel:
+        return services.panel_create(**kwargs)
 
 
 def fill(panel: Panel, answers: list[tuple[str, str]] = ANSWERS) -> list[Membership]:

@@ -7,20 +7,22 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from dualpower.assemblies.models import Assembly
 from dualpower.errors import Conflict
 from dualpower.members.tests.factories import make_membership
 from dualpower.panels import services
 from dualpower.panels.models import Volunteer
-from dualpower.panels.tests.factories import coordinator_of, fill, make_panel
+from dualpower.panels.tests.factories import PanelFactory, coordinator_of, fill
 
 
 def twice(action: Callable[[], Any]) -> list[str]:
     # In-memory SQLite answers "table is locked" at once instead of waiting: there the loser is
     # refused that way. Either way exactly one wins.
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    db = connections[DEFAULT_DB_ALIAS]  # the backend itself (``connection`` is a proxy to it)
+    in_memory = isinstance(db, SQLiteWrapper) and db.is_in_memory_db()
     barrier = threading.Barrier(2, timeout=10)
     outcomes: list[str] = []
 
@@ -50,7 +52,7 @@ def twice(action: Callable[[], Any]) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("audit_log_emptied_after")
 def test_two_draws_at_once_draw_one_panel(community: Any) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     fill(panel)
     by = coordinator_of(community)
     services.panel_close(panel=panel, seed_source="The lottery", by=by)
@@ -64,7 +66,7 @@ def test_two_draws_at_once_draw_one_panel(community: Any) -> None:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("audit_log_emptied_after")
 def test_a_double_click_on_volunteer_signs_up_once(community: Any) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     person = make_membership(community)
     answers = {"neighbourhood": "Riverside", "age band": "under 40"}
     assert twice(lambda: services.volunteer_signup(panel=panel, membership=person, answers=answers)) == [

@@ -30,5 +30,6 @@ def test_the_demo_has_delegates_mandates_and_a_drawn_panel() -> None:
     assert MandateBreach.objects.count() == 1
     panel = Panel.objects.get(community=loaded.community, state=Panel.State.DRAWN)
     assert panel.volunteers.filter(selected=True).count() == 8
-    assert panel.seed_announced_at <= panel.drawn_at  # type: ignore[operator]
+    assert panel.seed_announced_at is not None and panel.drawn_at is not None
+    assert panel.seed_announced_at <= panel.drawn_at
     assert Panel.objects.filter(community=loaded.community, state=Panel.State.OPEN).exists()

@@ -14,14 +14,14 @@ from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_membership
 from dualpower.panels import selectors, services
 from dualpower.panels.models import Feature, Panel, Volunteer
-from dualpower.panels.tests.factories import QUOTAS, coordinator_of, drawn, fill, make_panel
+from dualpower.panels.tests.factories import QUOTAS, PanelFactory, coordinator_of, drawn, fill
 
 pytestmark = pytest.mark.django_db
 SEED = "2026-12-05 4 17 23 31 42"
 
 
 def test_the_draw_is_refused_until_the_seed_is_announced(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     fill(panel)
     by = coordinator_of(panel.community)
     with pytest.raises(Conflict, match="Announce the seed"):
@@ -37,12 +37,13 @@ def test_the_draw_is_refused_until_the_seed_is_announced(community: object) -> N
         services.panel_seed_announce(panel=panel, seed="another seed", by=by)
     panel = services.panel_draw(panel=panel, by=by)
     assert panel.state == Panel.State.DRAWN
-    assert panel.seed_announced_at <= panel.drawn_at  # type: ignore[operator]
+    assert panel.seed_announced_at is not None and panel.drawn_at is not None
+    assert panel.seed_announced_at <= panel.drawn_at
     assert Volunteer.objects.filter(panel=panel, selected=True).count() == 4
 
 
 def test_drawing_twice_is_refused_and_changes_nothing(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     fill(panel)
     panel = drawn(panel)
     selected = set(Volunteer.objects.filter(selected=True).values_list("pk", flat=True))
@@ -53,7 +54,7 @@ def test_drawing_twice_is_refused_and_changes_nothing(community: object) -> None
 
 
 def test_the_drawn_panel_sits_as_an_assembly_of_the_selected(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     fill(panel)
     panel = drawn(panel)
     assert panel.assembly is not None and panel.assembly.kind == Assembly.Kind.PANEL
@@ -63,7 +64,7 @@ def test_the_drawn_panel_sits_as_an_assembly_of_the_selected(community: object) 
 
 
 def test_the_published_chances_are_exact_and_add_up_to_the_panel_size(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     fill(panel)
     services.panel_close(panel=panel, seed_source="The lottery", by=coordinator_of(panel.community))
     chances = [Fraction(v.probability) for v in Volunteer.objects.filter(panel=panel)]
@@ -73,7 +74,7 @@ def test_the_published_chances_are_exact_and_add_up_to_the_panel_size(community:
 
 
 def test_anyone_can_reproduce_the_draw_from_the_export(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     fill(panel)
     panel = drawn(panel)
     data = selectors.panel_export(panel)
@@ -90,14 +91,16 @@ def test_anyone_can_reproduce_the_draw_from_the_export(community: object) -> Non
 
 
 def test_the_export_names_nobody(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     people = fill(panel)
     text = str(selectors.panel_export(drawn(panel)))
     assert not any(person.display_name in text for person in people)
 
 
 def test_infeasible_quotas_are_refused_naming_the_feature_and_nothing_changes(community: object) -> None:
-    panel = make_panel(community, quotas={**QUOTAS, "age band": {"under 40": (0, 3), "40 and over": (3, 4)}})
+    panel = PanelFactory.create(
+        community=community, features={**QUOTAS, "age band": {"under 40": (0, 3), "40 and over": (3, 4)}}
+    )
     # Only one volunteer is 40 or over.
     fill(
         panel,
@@ -116,14 +119,14 @@ def test_quotas_that_clash_across_features_name_both(community: object) -> None:
         "neighbourhood": {"Riverside": (3, 4), "Hillcrest": (0, 4)},
         "age band": {"under 40": (0, 4), "40 and over": (3, 4)},
     }
-    panel = make_panel(community, quotas=quotas)
+    panel = PanelFactory.create(community=community, features=quotas)
     fill(panel, [("Riverside", "under 40")] * 4 + [("Hillcrest", "40 and over")] * 4)
     with pytest.raises(InvalidInput, match="'age band' and 'neighbourhood'"):
         services.panel_close(panel=panel, seed_source="The lottery", by=coordinator_of(panel.community))
 
 
 def test_volunteering_rules(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     person = make_membership(panel.community)
     services.volunteer_signup(
         panel=panel, membership=person, answers={"neighbourhood": "Riverside", "age band": "under 40"}
@@ -144,7 +147,7 @@ def test_volunteering_rules(community: object) -> None:
 
 
 def test_nobody_volunteers_or_withdraws_after_sign_up_closes(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     people = fill(panel)
     services.panel_close(panel=panel, seed_source="The lottery", by=coordinator_of(panel.community))
     late = make_membership(panel.community)
@@ -169,9 +172,9 @@ def test_nobody_volunteers_or_withdraws_after_sign_up_closes(community: object) 
     ],
 )
 def test_bad_answers_are_refused_and_write_nothing(community: object, answers: object, field: str) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     with pytest.raises(InvalidInput) as error:
-        services.volunteer_signup(panel=panel, membership=make_membership(panel.community), answers=answers)  # type: ignore[arg-type]
+        services.volunteer_signup(panel=panel, membership=make_membership(panel.community), answers=answers)  # type: ignore[arg-type]  # wrong on purpose
     assert error.value.field == field
     assert not Volunteer.objects.exists()
 
@@ -195,12 +198,12 @@ def test_bad_panels_are_refused_and_write_nothing(community: object, changes: di
     args = {"title": "Panel", "size": 4, "features": QUOTAS, "objective": "maximin"}
     args.update(changes)
     with pytest.raises(InvalidInput, match=message):
-        services.panel_create(community=community, by=None, **args)  # type: ignore[arg-type]
+        services.panel_create(community=community, by=None, **args)  # type: ignore[arg-type]  # wrong on purpose
     assert not Panel.objects.exists() and not Feature.objects.exists()
 
 
 def test_quotas_numbers_may_change_while_open_but_not_the_questions(community: object) -> None:
-    panel = make_panel(community)
+    panel = PanelFactory.create(community=community)
     fill(panel, [("Riverside", "under 40")])
     looser = {f: {v: (0, 4) for v in vals} for f, vals in QUOTAS.items()}
     services.panel_update(panel=panel, by=None, features=looser)
@@ -213,7 +216,7 @@ def test_quotas_numbers_may_change_while_open_but_not_the_questions(community: o
 
 
 def test_leximin_panels_draw_too(community: object) -> None:
-    panel = make_panel(community, objective="leximin")
+    panel = PanelFactory.create(community=community, objective="leximin")
     fill(panel)
     panel = drawn(panel)
     assert panel.lottery["objective"] == "leximin"

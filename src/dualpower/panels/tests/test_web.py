@@ -11,7 +11,7 @@ import pytest
 
 from dualpower.members.tests.factories import ROLES
 from dualpower.panels.models import Panel, Volunteer
-from dualpower.panels.tests.factories import QUOTAS, drawn, fill, make_panel
+from dualpower.panels.tests.factories import QUOTAS, PanelFactory, drawn, fill
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/communities/riverside/panels"
@@ -36,7 +36,7 @@ def call(client: Any, method: str, path: str, body: Any = None) -> Any:
 
 @pytest.fixture
 def panel(community: Any, people: Any) -> Panel:
-    return make_panel(community)
+    return PanelFactory.create(community=community)
 
 
 @pytest.mark.parametrize(
@@ -206,7 +206,7 @@ def test_a_member_sees_their_own_volunteering_in_the_api(client_for: Any, panel:
 
 
 def test_another_communitys_panel_is_not_found(client_for: Any, panel: Panel, other_community: Any) -> None:
-    theirs = make_panel(other_community)
+    theirs = PanelFactory.create(community=other_community)
     assert client_for("coordinator").get(f"{API}/{theirs.pk}").status_code == 404
     assert client_for("coordinator").get(f"/c/riverside/panels/{theirs.pk}/").status_code == 404
 
@@ -216,7 +216,7 @@ def test_the_dashboard_offers_open_panels_to_members_who_have_not_volunteered(
 ) -> None:
     from django.template.loader import render_to_string
 
-    from dualpower.panels.dashboard import open_panels_panel
+    from dualpower.panels.widgets import open_panels_panel
 
     request = rf.get("/c/riverside/")
     request.user = people["member"]

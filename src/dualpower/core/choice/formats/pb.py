@@ -80,14 +80,14 @@ def _parse(text: str, path: str) -> PBElection:
     if not budget_text:
         raise FormatError("META has no budget.", path=path, line=sections["meta"].title_line)
 
-    cost_texts, projects = _read_projects(projects_rows, path)
+    cost_texts, unpriced = _read_projects(projects_rows, path)
     budget_line = meta_rows.line_of_key.get("budget", meta_rows.title_line)
     amounts = [(budget_text, budget_line), *cost_texts]
     scale, values = _scale_money(amounts, path)
     budget, costs = values[0], values[1:]
     projects = tuple(
         Project(id=p.id, cost=cost, name=p.name, extra=p.extra)
-        for p, cost in zip(projects, costs, strict=True)
+        for p, cost in zip(unpriced, costs, strict=True)
     )
     meta.pop("currency_scale", None)
     if scale > 1:

@@ -32,9 +32,9 @@ def read_votes(
     path: str,
 ) -> Ballots:
     """The VOTES rows as ballots in CSR form; FormatError names the line of any defect."""
-    for column in ("voter_id", "vote"):
-        if column not in header:
-            raise FormatError(f"the VOTES header has no {column!r} column.", path=path, line=header_line)
+    for required in ("voter_id", "vote"):
+        if required not in header:
+            raise FormatError(f"the VOTES header has no {required!r} column.", path=path, line=header_line)
     if vote_type == "cumulative" and "points" not in header:
         raise FormatError("cumulative votes need a 'points' column.", path=path, line=header_line)
     if len(set(header)) != len(header):
@@ -110,7 +110,7 @@ def read_votes(
 
 class _ExtraLayout(NamedTuple):
     names: tuple[str, ...]
-    index: Mapping[str, int]
+    positions: Mapping[str, int]
 
 
 class _VoterExtra(tuple, Mapping[str, str]):  # type: ignore[type-arg]
@@ -122,10 +122,10 @@ class _VoterExtra(tuple, Mapping[str, str]):  # type: ignore[type-arg]
 
     __slots__ = ()
 
-    def __getitem__(self, key: Any) -> str:
+    def __getitem__(self, key: Any) -> str:  # type: ignore[override]  # a mapping's, not tuple's
         if isinstance(key, str):
             layout: _ExtraLayout = tuple.__getitem__(self, -1)
-            position = layout.index.get(key)
+            position = layout.positions.get(key)
             if position is not None:
                 return tuple.__getitem__(self, position)  # type: ignore[no-any-return]
         raise KeyError(key)
@@ -137,7 +137,7 @@ class _VoterExtra(tuple, Mapping[str, str]):  # type: ignore[type-arg]
         return tuple.__len__(self) - 1
 
     def __contains__(self, key: object) -> bool:
-        return key in tuple.__getitem__(self, -1).index
+        return key in tuple.__getitem__(self, -1).positions
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _VoterExtra) and tuple.__getitem__(self, -1) == tuple.__getitem__(other, -1):

@@ -138,7 +138,8 @@ class _Run:
         if len(alive) == 0:
             return []
         sr = self.sel_round[self.prep.g_project[gather(self.prep.g_offsets, alive)]]
-        return np.unique(sr[(sr >= 0) & (sr < as_of)]).tolist()
+        paid: list[int] = np.unique(sr[(sr >= 0) & (sr < as_of)]).tolist()
+        return paid
 
     def _make_exact(self, rounds: list[int]) -> None:
         """Exact rho for ``rounds`` and, first, for the earlier rounds they depend on.
@@ -343,6 +344,7 @@ class _Run:
                 # An evaluation stays valid while none of the project's supporters has paid
                 # since (the same budgets give the same rho, poor set and tolerances).
                 hit = cache.get(p) if reuse else None
+                ev: _Eval | None
                 if hit is not None:
                     stats[0] += 1
                     if int(_max(self.paid_round[self.slices[p][0]])) < hit[0]:

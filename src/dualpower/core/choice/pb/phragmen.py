@@ -61,13 +61,13 @@ def phragmen(
 
     steps: list[dict[str, Any]] = []
     candidates: list[int] = []
-    for i, p in enumerate(election.projects):
+    for i, project in enumerate(election.projects):
         if costs[i] > election.budget:
             steps.append(
-                {"project": p.id, "decision": "excluded", "reason": "costs more than the whole budget"}
+                {"project": project.id, "decision": "excluded", "reason": "costs more than the whole budget"}
             )
         elif supporters[i] == 0:
-            steps.append({"project": p.id, "decision": "excluded", "reason": "no voter approves it"})
+            steps.append({"project": project.id, "decision": "excluded", "reason": "no voter approves it"})
         else:
             candidates.append(i)
 

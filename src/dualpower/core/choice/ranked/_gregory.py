@@ -120,7 +120,7 @@ class GregoryCount:
                     self.weight[b] = self.weight[b] * excess // vote
             else:
                 for b in pile:
-                    self.weight[b] = self.weight[b] * excess / vote
+                    self.weight[b] = Fraction(self.weight[b] * excess) / vote
         hopeful = set(self.hopeful)
         for b in pile:
             ranking = self.ranks[b]

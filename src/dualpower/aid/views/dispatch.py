@@ -1,0 +1,301 @@
+"""Pages for dispatchers: the dispatch board, phone intake, suggestions per request, the batch
+"assign all" to review, the working group's dashboard, and the network's settings."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from dualpower.aid import engine, selectors, services, stats
+from dualpower.aid.models import CLOSED_STATUSES, AidMatch, AidOffer, AidRequest, DispatcherRole
+from dualpower.aid.views._common import DETAIL_LABELS, charts_for, get_request, me_of, request_form_page
+from dualpower.community.decorators import with_community
+from dualpower.community.models import Community
+from dualpower.errors import DomainError, InvalidInput
+from dualpower.members.models import Membership
+from dualpower.members.roles import membership_for
+from dualpower.members.selectors import members_of
+from dualpower.web import charts
+from dualpower.web.actions import attach_error, post_action
+from dualpower.web.permissions import check
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def dispatch(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "aid.dispatch", community)
+    me = membership_for(request.user, community)
+    live = AidRequest.objects.filter(community=community).exclude(status__in=CLOSED_STATUSES)
+    waiting = (
+        AidMatch.objects.filter(request__community=community, status=AidMatch.Status.PROPOSED)
+        .select_related("request", "volunteer")
+        .order_by("created_at")
+    )
+    return render(
+        request,
+        "aid/dispatch.html",
+        {
+            "open_rows": [
+                selectors.request_view(r, me)
+                for r in live.select_related("community", "requester", "taken_by")
+            ],
+            "waiting": list(waiting),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def intake(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "aid.dispatch", community)
+    return request_form_page(request, community, intake=True)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def request_dispatch(request: HttpRequest, community: Community, code: str) -> HttpResponse:
+    """One request for a dispatcher: its details, the engine's suggestions, propose, refer, close."""
+    check(request, "aid.dispatch", community)
+    found = get_request(request, community, code)
+    me = me_of(request, community)
+    back = f"/c/{community.slug}/aid/dispatch/requests/{found.code}/"
+    if request.method == "POST":
+        what = request.POST.get("action", "")
+        if what == "propose":
+            raw = request.POST.get("offer", "")
+            offer = AidOffer.objects.filter(community=community, pk=int(raw) if raw.isdigit() else 0).first()
+
+            def propose() -> Any:
+                if offer is None:
+                    raise InvalidInput(_("Choose one of the suggested offers."), field="offer")
+                # The reasons are worked out again here rather than taken from the form, so what is
+                # stored is the engine's word, kept as codes to read in any language later.
+                return services.match_propose(
+                    request=found,
+                    volunteer=offer.volunteer,
+                    offer=offer,
+                    by=me,
+                    reasons=engine.reasons_for(found, offer),
+                )
+
+            return post_action(
+                request,
+                run=propose,
+                message=_("Proposed. The volunteer and the person helped confirm next."),
+                back=back,
+            )
+        if what == "refer":
+            to = request.POST.get("to", "")
+            return post_action(
+                request,
+                run=lambda: services.request_refer(request=found, to=to, by=me),
+                message=_("Referred."),
+                back=back,
+            )
+        if what == "close":
+            reason = request.POST.get("reason", "")
+            return post_action(
+                request,
+                run=lambda: services.request_close_fulfilled(request=found, by=me, reason=reason),
+                message=_("Closed as fulfilled."),
+                back=back,
+            )
+        if what == "cancel":
+            reason = request.POST.get("reason", "")
+            return post_action(
+                request,
+                run=lambda: services.request_cancel(request=found, by=me, reason=reason),
+                message=_("Cancelled."),
+                back=back,
+            )
+        messages.error(request, _("Unknown action."))
+        return redirect(back)
+    suggestions: list[Any] = []
+    problem = ""
+    if not found.is_closed and found.quantity_committed < found.quantity:
+        try:
+            suggestions = engine.suggestions_for(found)
+        except ValueError as exc:  # a neighbourhood missing from the distance table, for instance
+            problem = str(exc)
+    matches = selectors.matches_visible(found, me)
+    return render(
+        request,
+        "aid/request_dispatch.html",
+        {
+            "req": selectors.request_view(found, me),
+            "request_obj": found,
+            "suggestions": suggestions,
+            "problem": problem,
+            "matches": [{"match": m, "sides": services.side_of(m, me), "can_act": True} for m in matches],
+            "detail_labels": _labels(),
+        },
+    )
+
+
+def _labels() -> dict[str, str]:
+    return DETAIL_LABELS
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def assign_all(request: HttpRequest, community: Community) -> HttpResponse:
+    """GET computes the optimal assignment for review; POST proposes the pairs the dispatcher kept."""
+    check(request, "aid.dispatch", community)
+    if request.method == "POST":
+        pairs = []
+        for raw in request.POST.getlist("pair"):
+            code, _sep, offer_id = raw.partition(":")
+            if offer_id.isdigit():
+                pairs.append((code, int(offer_id)))
+        if not pairs:
+            messages.error(request, _("Tick at least one proposal to confirm."))
+            return redirect("aid:assign", community.slug)
+        made, failed = engine.batch_propose(community=community, pairs=pairs, by=me_of(request, community))
+        if made:
+            messages.success(
+                request, _("%(n)d matches proposed; volunteers are asked to confirm.") % {"n": len(made)}
+            )
+        for code, why in failed:
+            messages.error(request, _("%(code)s: %(why)s") % {"code": code, "why": why})
+        return redirect("aid:dispatch", community.slug)
+    problem = ""
+    try:
+        plan = engine.assign_all_open(community)
+    except ValueError as exc:
+        plan, problem = engine.BatchPlan((), ()), str(exc)
+    return render(request, "aid/assign.html", {"plan": plan, "problem": problem})
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def dashboard(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "aid.dispatch", community)
+    data = stats.dispatcher_dashboard(community)
+    extra = charts_for(data)
+    extra["by_neighbourhood"] = charts.bar_chart(
+        data["by_neighbourhood"],
+        title=_("Open requests by neighbourhood"),
+        label_header=_("Neighbourhood"),
+        value_label=_("Open"),
+    )
+    return render(request, "aid/dashboard.html", {"data": data, "charts": extra})
+
+
+class SettingsForm(forms.Form):
+    retention_days = forms.IntegerField(
+        label=gettext_lazy("Days private details are kept after a request closes"),
+        min_value=0,
+        max_value=3650,
+    )
+    stale_days = forms.IntegerField(
+        label=gettext_lazy("Days without news before a request is flagged as stale"),
+        min_value=1,
+        max_value=365,
+    )
+    distances = forms.CharField(
+        label=gettext_lazy("Distances between neighbourhoods"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=gettext_lazy(
+            "One pair a line: Riverside; Old Market; 1.5 (km). Adjoining pairs are enough."
+        ),
+    )
+    new_category = forms.CharField(label=gettext_lazy("Add a category"), required=False, max_length=80)
+
+
+class DispatcherForm(forms.Form):
+    membership = forms.TypedChoiceField(label=gettext_lazy("Make a dispatcher"), coerce=int)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def network_settings(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "aid.change_settings", community)
+    current = services.settings_for(community)
+    me = me_of(request, community)
+    can_grant = request.user.has_perm("aid.manage_dispatchers", community)
+    dispatchers = list(DispatcherRole.objects.filter(community=community).select_related("membership"))
+    candidates = (
+        members_of(community=community)
+        .exclude(role=Membership.Role.OBSERVER)
+        .exclude(pk__in=[d.membership_id for d in dispatchers])
+    )
+    grant_form = DispatcherForm()
+    cast(forms.ChoiceField, grant_form.fields["membership"]).choices = [
+        (m.pk, m.display_name) for m in candidates
+    ]
+    initial = {
+        "retention_days": current.retention_days,
+        "stale_days": current.stale_days,
+        "distances": "\n".join(f"{a}; {b}; {km:g}" for a, b, km in current.distances),
+    }
+    form = SettingsForm(initial=initial)
+    if request.method == "POST":
+        what = request.POST.get("action", "settings")
+        if what in ("grant", "revoke"):
+            check(request, "aid.manage_dispatchers", community)
+            raw = request.POST.get("membership", "")
+            # Any membership of this community, also one that has left (to revoke their role).
+            target = community.memberships.filter(pk=int(raw) if raw.isdigit() else 0).first()
+
+            def change() -> None:
+                if target is None:
+                    raise InvalidInput(_("Choose a member."), field="membership")
+                if what == "grant":
+                    services.dispatcher_grant(community=community, membership=target, by=me)
+                else:
+                    services.dispatcher_revoke(community=community, membership=target, by=me)
+
+            return post_action(
+                request,
+                run=change,
+                message=_("Dispatchers updated."),
+                back=f"/c/{community.slug}/aid/dispatch/settings/",
+            )
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.aid_settings_update(
+                    community=community,
+                    by=me,
+                    retention_days=form.cleaned_data["retention_days"],
+                    stale_days=form.cleaned_data["stale_days"],
+                    distances=_parse_distances(form.cleaned_data["distances"]),
+                )
+                if form.cleaned_data["new_category"]:
+                    services.aid_category_add(
+                        community=community, name=form.cleaned_data["new_category"], by=me
+                    )
+            except DomainError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("aid:settings", community.slug)
+    return render(
+        request,
+        "aid/settings.html",
+        {"form": form, "grant_form": grant_form, "dispatchers": dispatchers, "can_grant": can_grant},
+        status=400 if form.errors else 200,
+    )
+
+
+def _parse_distances(text: str) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(";")]
+        if len(parts) != 3:
+            raise InvalidInput(
+                _("Line %(n)d: write two neighbourhoods and a distance, separated by semicolons.") % {"n": n},
+                field="distances",
+            )
+        out.append(parts)
+    return out

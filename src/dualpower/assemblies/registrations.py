@@ -1,0 +1,60 @@
+"""Everything the assemblies app registers, in one place (imported by ``AppConfig.ready()``).
+
+- the actions a decision carries out itself (admit, change a role, change a policy);
+- the clock job that opens and closes voting windows and sends reminders;
+- the demo loader, the dashboard widget and the menu entry.
+
+The bodies of the general assembly and of working groups register in ``bodies.py`` itself (the
+registry's defaults); the permissions are declared by importing ``rules``.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from dualpower import clock
+from dualpower import demo as demo_registry
+from dualpower.assemblies import (
+    actions,
+    builtin_actions,
+    demo,
+    jobs,
+    rules,  # noqa: F401  (declares the permissions)
+)
+from dualpower.assemblies.widgets import votes_waiting_panel
+from dualpower.community import dashboard
+from dualpower.web import navigation
+
+actions.register(
+    actions.ActionKind(
+        key="members.admit",
+        label=_("Admit an applicant"),
+        validate=builtin_actions.validate_admit,
+        run=transaction.atomic(builtin_actions.run_admit),
+        describe=builtin_actions.describe_admit,
+    )
+)
+actions.register(
+    actions.ActionKind(
+        key="members.role",
+        label=_("Grant or revoke a role"),
+        validate=builtin_actions.validate_role,
+        run=builtin_actions.run_role,
+        describe=builtin_actions.describe_role,
+    )
+)
+actions.register(
+    actions.ActionKind(
+        key="assemblies.change_policy",
+        label=_("Change how an assembly decides (its policy)"),
+        validate=builtin_actions.validate_policy,
+        run=builtin_actions.run_policy,
+        describe=builtin_actions.describe_policy,
+    )
+)
+
+clock.job("assemblies.windows")(jobs.windows)
+demo_registry.register(demo.load_assemblies)
+dashboard.register("assemblies-votes", votes_waiting_panel)
+navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=30, primary=True)

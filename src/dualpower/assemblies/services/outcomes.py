@@ -1,0 +1,289 @@
+"""Closing a vote: the count, the outcome record, and the actions a decision carries out.
+
+The outcome and the actions are written in one transaction. The actions run inside a savepoint:
+if one fails, every change they made is rolled back, and the failure is recorded on the outcome
+(outside the savepoint) so the assembly sees what went wrong and nothing is half done.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dualpower.assemblies import actions as action_registry
+from dualpower.assemblies import bodies, counting, notify, processes, sittings, sources
+from dualpower.assemblies.models import Amendment, Ballot, Outcome, Proposal, ProposalAction, Vote
+from dualpower.assemblies.services.delegations import resolve_weights
+from dualpower.assemblies.services.votes import shuffle_ballots
+from dualpower.community.services import audit_record
+from dualpower.errors import Conflict, DomainError, InvalidInput, PermissionDenied
+from dualpower.members.models import Membership
+
+log = logging.getLogger(__name__)
+S = Proposal.State
+
+
+def _entries(proposal: Proposal, voters: set[int]) -> tuple[list[counting.Entry], dict[int, int], str, str]:
+    """The ballots to count, the delegated weight, where they came from and a link."""
+    if proposal.voting_mode == Proposal.VotingMode.ROOM:
+        found = sources.counts_for(proposal)
+        entries = [
+            counting.Entry(position=position, weight=int(n))
+            for source in found
+            for position, n in source.counts.items()
+            if int(n) > 0
+        ]
+        link = next((s.link for s in found if s.link), "")
+        return entries, {}, "room", link
+    if proposal.is_secret:
+        rows = Ballot.objects.filter(proposal=proposal).values_list("position", "choices")
+        return [counting.Entry(position=p, choices=c) for p, c in rows], {}, "online", ""
+    votes = list(
+        Vote.objects.filter(proposal=proposal, voter_id__in=voters).values_list(
+            "voter_id", "position", "choices"
+        )
+    )
+    extra: dict[int, int] = {}
+    if proposal.assembly.policy.liquid_delegation:
+        extra = resolve_weights(proposal, voters, {v for v, _p, _c in votes})
+    entries = [counting.Entry(position=p, choices=c, weight=1 + extra.get(v, 0)) for v, p, c in votes]
+    return entries, extra, "online", ""
+
+
+def _room_description(proposal: Proposal) -> str:
+    if proposal.voting_mode != Proposal.VotingMode.ROOM:
+        return ""
+    return " ".join(s.description for s in sources.counts_for(proposal) if s.description)
+
+
+@transaction.atomic
+def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Outcome:
+    """Count the votes, record the outcome and, if it passed, carry out its actions."""
+    now = now or timezone.now()
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("assembly__policy", "assembly__community")
+        .get(pk=proposal.pk)
+    )
+    if proposal.state != S.VOTING:
+        raise Conflict(_("Only an open vote can be closed."))
+    policy = proposal.assembly.policy
+    process = processes.get(proposal.process)
+    voter_ids = set(bodies.voters_of(proposal.assembly).values_list("pk", flat=True))
+    entries, extra, source, link = _entries(proposal, voter_ids)
+    link = link or sittings.link_for(proposal)
+    options = list(proposal.options.values_list("pk", "label", "membership_id"))
+    try:
+        result = counting.count(
+            process=process,
+            entries=entries,
+            eligible=len(voter_ids),
+            policy=policy,
+            options=[(str(pk), label) for pk, label, _m in options],
+            seats=proposal.seats,
+            seed=proposal.pk,
+        )
+    except ValueError as exc:  # e.g. a room count with more hands than eligible members
+        result = counting.Count(
+            passed=False,
+            rule={"kind": process.key},
+            tally={"error": str(exc)},
+            participants=sum(e.weight for e in entries),
+            quorum_needed=None,
+            quorum_met=None,
+            statement=_("No result: the count could not be made (%(e)s).") % {"e": exc},
+        )
+    statement = result.statement
+    room = _room_description(proposal)
+    if room:
+        statement = f"{statement} {room}"
+    by_id = {str(pk): (label, m) for pk, label, m in options}
+    winners = [by_id[w][0] for w in result.winners if w in by_id]
+    elected = [by_id[w][1] for w in result.winners if w in by_id and by_id[w][1] is not None]
+    outcome = Outcome.objects.create(
+        proposal=proposal,
+        passed=result.passed,
+        process=process.key,
+        rule=result.rule,
+        tally=result.tally,
+        eligible=len(voter_ids),
+        participants=result.participants,
+        quorum_needed=result.quorum_needed,
+        quorum_met=result.quorum_met,
+        statement=statement,
+        winners=winners,
+        elected_memberships=elected,
+        delegated_weight={str(k): v for k, v in extra.items()},
+        source=source,
+        link=link,
+        decided_at=now,
+        actions_status=Outcome.ActionsStatus.NONE,
+    )
+    proposal.state = S.CLOSED
+    proposal.save(update_fields=["state", "updated_at"])
+    if proposal.is_secret:
+        shuffle_ballots(proposal)
+    audit_record(
+        community=proposal.assembly.community,
+        actor=None,
+        action="proposal.close",
+        target=proposal,
+        summary=proposal.title,
+        data={"passed": result.passed, "participants": result.participants},
+        decision_ref=action_registry.decision_ref(proposal.pk),
+    )
+    if proposal.amends_id and result.passed:
+        _apply_amendment(proposal)
+    elif proposal.amends_id:
+        Amendment.objects.filter(vote=proposal).update(state=Amendment.State.DECLINED)
+    if result.passed is not None:
+        _carry_out(proposal, outcome, passed=bool(result.passed))
+    _notify_outcome(proposal)
+    return outcome
+
+
+def _apply_amendment(vote: Proposal) -> None:
+    """An amendment that passed its own vote replaces the text of the proposal it amends."""
+    assert vote.amends_id is not None  # called for the vote on an amendment only
+    parent = Proposal.objects.select_for_update(of=("self",)).get(pk=vote.amends_id)
+    Amendment.objects.filter(vote=vote).update(state=Amendment.State.ACCEPTED)
+    if parent.state in (S.DRAFT, S.DISCUSSION):
+        parent.body = vote.body
+        parent.save(update_fields=["body", "updated_at"])
+        audit_record(
+            community=parent.assembly.community,
+            actor=None,
+            action="amendment.adopted",
+            target=parent,
+            summary=parent.title,
+            decision_ref=action_registry.decision_ref(vote.pk),
+        )
+
+
+def _carry_out(proposal: Proposal, outcome: Outcome, *, passed: bool) -> None:
+    pending = list(proposal.actions.filter(status=ProposalAction.Status.PENDING))
+    if not pending:
+        return
+    if not passed:
+        proposal.actions.filter(status=ProposalAction.Status.PENDING).update(
+            status=ProposalAction.Status.SKIPPED
+        )
+        outcome.actions_status = Outcome.ActionsStatus.NOT_RUN
+        outcome.save(update_fields=["actions_status"])
+        return
+    decision = action_registry.Decision(
+        ref=action_registry.decision_ref(proposal.pk),
+        community=proposal.assembly.community,
+        assembly_id=proposal.assembly_id,
+        proposal_id=proposal.pk,
+        title=proposal.title,
+        elected_memberships=tuple(outcome.elected_memberships),
+        outcome=outcome.tally,
+    )
+    results: list[tuple[ProposalAction, str]] = []
+    failed: tuple[ProposalAction, str] | None = None
+    try:
+        with transaction.atomic():  # a savepoint: every action, or none
+            for act in pending:
+                kind = action_registry.get(act.kind)
+                try:
+                    params = kind.validate(decision.community, act.params)
+                    results.append(
+                        (act, str(kind.run(community=decision.community, params=params, decision=decision)))
+                    )
+                except Exception as exc:
+                    failed = (act, _failure_text(exc))
+                    raise
+    except Exception:
+        if failed is None:  # pragma: no cover - the loop records every failure
+            raise
+        act, why = failed
+        act.status = ProposalAction.Status.FAILED
+        act.result = why[:500]
+        act.save(update_fields=["status", "result"])
+        proposal.actions.filter(status=ProposalAction.Status.PENDING).update(
+            status=ProposalAction.Status.SKIPPED
+        )
+        outcome.actions_status = Outcome.ActionsStatus.FAILED
+        outcome.actions_error = (
+            _("“%(a)s” failed: %(why)s Nothing was changed.") % {"a": act.description or act.kind, "why": why}
+        )[:1000]
+        outcome.save(update_fields=["actions_status", "actions_error"])
+        audit_record(
+            community=decision.community,
+            actor=None,
+            action="proposal.actions_failed",
+            target=proposal,
+            summary=outcome.actions_error[:300],
+            decision_ref=decision.ref,
+        )
+        return
+    for act, summary in results:
+        act.status = ProposalAction.Status.DONE
+        act.result = summary[:500]
+        act.save(update_fields=["status", "result"])
+    outcome.actions_status = Outcome.ActionsStatus.DONE
+    outcome.save(update_fields=["actions_status"])
+
+
+def _failure_text(exc: Exception) -> str:
+    if isinstance(exc, DomainError):
+        return exc.detail
+    log.exception("an action of a decision failed")
+    return _("an unexpected error (%(e)s).") % {"e": type(exc).__name__}
+
+
+def _notify_outcome(proposal: Proposal) -> None:
+    notify.send(
+        recipients=list(bodies.voters_of(proposal.assembly)),
+        community=proposal.assembly.community,
+        kind="assemblies.outcome",
+        title=_("A proposal was decided in %(a)s") % {"a": proposal.assembly.name},
+        body=_("See the outcome and what happens next."),
+        url=proposal.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def advice_decide(*, proposal: Proposal, by: Membership | None, go_ahead: bool, decision: str) -> Outcome:
+    """Advice process: after the advice is in, the author records what they decided and why."""
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("assembly__community")
+        .get(pk=proposal.pk)
+    )
+    if proposal.process != "advice":
+        raise Conflict(_("Only an advice process is decided by its author."))
+    if by is None or proposal.author_id != by.pk:
+        raise PermissionDenied(_("In the advice process the author decides."))
+    outcome = Outcome.objects.select_for_update(of=("self",)).filter(proposal=proposal).first()
+    if proposal.state != S.CLOSED or outcome is None:
+        raise Conflict(_("Decide once the advice has been collected (when the vote closes)."))
+    if outcome.passed is not None:
+        raise Conflict(_("The decision has already been recorded."))
+    text = str(decision or "").strip()
+    if not text:
+        raise InvalidInput(_("Say what you decided and why, in a few words."), field="decision")
+    if len(text) > 5000:
+        raise InvalidInput(_("At most 5000 characters."), field="decision")
+    outcome.passed = bool(go_ahead)
+    outcome.author_decision = text
+    head = _("The author decided to go ahead.") if go_ahead else _("The author decided not to go ahead.")
+    outcome.statement = f"{outcome.statement} {head}"
+    outcome.save(update_fields=["passed", "author_decision", "statement"])
+    audit_record(
+        community=proposal.assembly.community,
+        actor=by,
+        action="proposal.advice_decide",
+        target=proposal,
+        summary=proposal.title,
+        data={"go_ahead": bool(go_ahead)},
+        decision_ref=action_registry.decision_ref(proposal.pk),
+    )
+    _carry_out(proposal, outcome, passed=bool(go_ahead))
+    _notify_outcome(proposal)
+    return outcome

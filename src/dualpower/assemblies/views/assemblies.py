@@ -1,0 +1,109 @@
+"""Pages for assemblies themselves: the list, an assembly's page and its policy."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dualpower.assemblies import bodies, processes, selectors, services
+from dualpower.assemblies.models import Policy, Proposal
+from dualpower.assemblies.views._common import _assembly
+from dualpower.community.decorators import with_community
+from dualpower.community.models import Community
+from dualpower.members.roles import membership_for
+from dualpower.web.permissions import check
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def assembly_list(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "assemblies.list_assemblies", community)
+    if not community.assemblies.exists():
+        services.general_assembly_for(community)  # every community has one, made on first visit
+    me = membership_for(request.user, community)
+    rows = [
+        {
+            "assembly": a,
+            "open": selectors.proposals_open(assembly=a).count(),
+            "votes": bodies.is_voter(a, me),
+        }
+        for a in selectors.assemblies_for(community=community)
+    ]
+    waiting = selectors.votes_waiting_for(community=community, membership=me) if me else []
+    return render(request, "assemblies/list.html", {"rows": rows, "waiting": waiting})
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def assembly_detail(request: HttpRequest, community: Community, assembly: str) -> HttpResponse:
+    a = _assembly(request, community, assembly)
+    me = membership_for(request.user, community)
+    open_now = list(selectors.proposals_open(assembly=a))
+    return render(
+        request,
+        "assemblies/detail.html",
+        {
+            "assembly": a,
+            "voting": [p for p in open_now if p.state == Proposal.State.VOTING and not p.amends_id],
+            "discussion": [p for p in open_now if p.state == Proposal.State.DISCUSSION],
+            "amendment_votes": [p for p in open_now if p.state == Proposal.State.VOTING and p.amends_id],
+            "decided": list(selectors.proposals_decided(assembly=a)),
+            "drafts": list(selectors.drafts_of(assembly=a, membership=me)),
+            "meetings": selectors.next_meetings(a),
+            "voters": selectors.voters_count(a),
+            "is_voter": bodies.is_voter(a, me),
+            "can_propose": request.user.has_perm("assemblies.propose", a),
+            "can_delegate": request.user.has_perm("assemblies.delegate", a),
+            "delegations": list(selectors.delegations_of(assembly=a, membership=me)),
+            "others": bodies.voters_of(a).exclude(pk=me.pk).order_by("display_name")
+            if me is not None and request.user.has_perm("assemblies.delegate", a)
+            else [],
+            "process": processes.get(a.policy.default_process),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def policy_page(request: HttpRequest, community: Community, assembly: str) -> HttpResponse:
+    a = _assembly(request, community, assembly)
+    policy = a.policy
+    rows = [
+        (Policy.setting(name).verbose_name, _display(policy, name))
+        for name in (
+            "default_process",
+            "quorum",
+            "supermajority",
+            "discussion_days",
+            "voting_days",
+            "secret_ballots",
+            "results_hidden_until_close",
+            "who_may_propose",
+            "liquid_delegation",
+        )
+    ]
+    return render(
+        request,
+        "assemblies/policy.html",
+        {
+            "assembly": a,
+            "rows": rows,
+            "processes": processes.PROCESSES.values(),
+            "can_propose": request.user.has_perm("assemblies.propose", a),
+        },
+    )
+
+
+def _display(policy: Policy, name: str) -> str:
+    value = getattr(policy, name)
+    if name == "default_process":
+        return str(processes.get(value).label)
+    if name in ("quorum", "supermajority"):
+        return f"{round(float(value) * 100)} %" if value else _("none")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name == "who_may_propose":
+        return str(policy.get_who_may_propose_display())
+    return str(value)

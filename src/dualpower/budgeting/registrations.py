@@ -1,0 +1,31 @@
+"""Everything the budgeting app registers with the rest of dualpower, in one place (imported by
+``BudgetingConfig.ready()`` and nothing else): the assembly's "adopt budget" action, the dashboard
+widget, the menu entry, the clock job, the demo loader, and the permissions (rules.py registers
+them when imported)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from dualpower import clock
+from dualpower.assemblies.actions import ActionKind
+from dualpower.assemblies.actions import register as register_action
+from dualpower.budgeting import actions, demo, jobs, widgets
+from dualpower.budgeting import rules as _rules  # noqa: F401 - registers the permissions on import
+from dualpower.community import dashboard
+from dualpower.demo import register as register_demo
+from dualpower.web import navigation
+
+register_action(
+    ActionKind(
+        key="budgeting.adopt_result",
+        label=_("Adopt a budget's result"),  # lazy: the reader's language
+        validate=actions.validate,
+        run=actions.run,
+        describe=actions.describe,
+    )
+)
+navigation.register("budgeting", _("Budgets"), "budgeting:list", order=40)
+dashboard.register("budgets", widgets.budgets_panel)
+clock.job("budgeting.phases")(jobs.advance_phases)
+register_demo(demo.load_budgets)

@@ -1,0 +1,284 @@
+"""Counting a cycle: the stored ballots become a pabulib file, the file is counted by the engine.
+
+The official count reads the very file that is published (parse_pb(write_pb(...))), so anyone
+who downloads it and runs the printed `dualpower tally` command gets the same result; its sha256
+is stored and shown. Ballots leave the database as random refs: no name, no membership id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from dualpower.budgeting.models import (
+    Ballot,
+    BallotEntry,
+    BallotType,
+    Cycle,
+    District,
+    Proposal,
+    Result,
+    Rule,
+)
+from dualpower.community.services import audit_record
+from dualpower.core.choice.formats.pb import parse_pb, write_pb
+from dualpower.core.choice.pb.election import Ballots, PBElection, Project, VoteType
+from dualpower.core.choice.pb.greedy import greedy
+from dualpower.core.choice.pb.mes import equal_shares
+from dualpower.core.choice.pb.outcome import PBOutcome
+from dualpower.core.choice.pb.phragmen import phragmen
+from dualpower.core.choice.pb.tiebreak import TieBreak
+from dualpower.members.models import Membership
+
+VOTE_TYPE: dict[str, VoteType] = {
+    BallotType.APPROVAL: "approval",
+    BallotType.KNAPSACK: "approval",
+    BallotType.CUMULATIVE: "cumulative",
+    BallotType.RANKED: "ordinal",
+}
+
+
+@dataclass(frozen=True)
+class Area:
+    district: District | None
+    budget: int
+    proposals: tuple[Proposal, ...]
+
+
+def areas(cycle: Cycle) -> list[Area]:
+    """The city-wide pot (if it has proposals or there are no districts) and each district."""
+    feasible = list(
+        cycle.proposals.filter(feasibility=Proposal.Feasibility.FEASIBLE, cost__isnull=False).order_by(
+            "code", "id"
+        )
+    )
+    out = []
+    citywide = tuple(p for p in feasible if p.district_id is None)
+    districts = list(cycle.districts.all())
+    if citywide or not districts:
+        out.append(Area(None, cycle.budget, citywide))
+    for d in districts:
+        mine = tuple(p for p in feasible if p.district_id == d.pk)
+        if mine:
+            out.append(Area(d, d.budget, mine))
+    return out
+
+
+def count_unit(amounts: list[int]) -> int:
+    """Count in whole currency units when every amount allows it (add1 then steps one unit, as on
+    equalshares.net), else in tenths or in cents; the file says which (META currency_unit_cents)."""
+    for unit in (100, 10, 1):
+        if all(a % unit == 0 for a in amounts):
+            return unit
+    return 1
+
+
+def file_name(cycle: Cycle, district: District | None) -> str:
+    area = slugify(district.name) if district else "citywide"
+    return f"{cycle.community.slug}-{cycle.slug}-{area or 'district'}.pb"
+
+
+@dataclass(frozen=True)
+class AreaBallots:
+    """The confirmed ballots of one area, read once: each ballot's ref and channel, and its
+    entries as (position of the proposal in the area, points)."""
+
+    refs: dict[int, tuple[str, str]]
+    entries: dict[int, list[tuple[int, int]]]
+
+
+def read_ballots(cycle: Cycle, area: Area) -> AreaBallots:
+    position = {p.pk: i for i, p in enumerate(area.proposals)}
+    refs = {
+        pk: (ref, channel)
+        for pk, ref, channel in Ballot.objects.filter(
+            cycle=cycle, district=area.district, confirmed=True
+        ).values_list("id", "ref", "channel")
+    }
+    # One pass over the entries in insertion order (no sort of a million rows by ballot).
+    rows = (
+        BallotEntry.objects.filter(
+            ballot__cycle=cycle, ballot__district=area.district, ballot__confirmed=True
+        )
+        .order_by("id")
+        .values_list("ballot_id", "proposal_id", "points")
+    )
+    entries: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for ballot_id, proposal_id, points in rows.iterator(chunk_size=50000):
+        place = position.get(proposal_id)
+        if place is not None:
+            entries[ballot_id].append((place, points))
+    if cycle.ballot_type == BallotType.RANKED:
+        for chosen in entries.values():
+            chosen.sort(key=lambda entry: entry[1])  # first choice first
+    return AreaBallots(refs=refs, entries=dict(entries))
+
+
+def election_text(cycle: Cycle, area: Area, read: AreaBallots | None = None) -> tuple[str, int]:
+    """The anonymised ballot file of one area, and the count unit (cents per unit in the file)."""
+    unit = count_unit([area.budget, *(int(p.cost or 0) for p in area.proposals)])
+    read = read or read_ballots(cycle, area)
+    refs, per_voter = read.refs, read.entries
+    # Ballots go out in the order of their random refs, not in the order people voted.
+    order = sorted(per_voter, key=lambda b: refs[b][0])
+    ballots = Ballots.from_lists([refs[b][0] for b in order], [per_voter[b] for b in order])
+    vote_type = VOTE_TYPE[BallotType(cycle.ballot_type)]
+    meta = {
+        "description": cycle.title,
+        "unit": area.district.name if area.district else cycle.community.name,
+        "country": "",
+        "instance": cycle.slug,
+        "currency": cycle.currency,
+        "currency_unit_cents": str(unit),
+        "rule": "equalshares/add1" if cycle.rule == Rule.MES else cycle.rule,
+    }
+    meta.update(_limits(cycle, area, unit))
+    projects = tuple(
+        Project(
+            id=p.code,
+            cost=int(p.cost or 0) // unit,
+            name=p.title,
+            extra=MappingProxyType({"category": p.category.name if p.category is not None else ""}),
+        )
+        for p in area.proposals
+    )
+    election = PBElection(
+        projects=projects,
+        budget=area.budget // unit,
+        vote_type=vote_type,
+        ballots=ballots,
+        meta=MappingProxyType(meta),
+    )
+    return write_pb(election), unit
+
+
+def _limits(cycle: Cycle, area: Area, unit: int) -> dict[str, str]:
+    out: dict[str, str] = {"min_length": str(cycle.min_choices)}
+    if cycle.max_choices is not None:
+        out["max_length"] = str(cycle.max_choices)
+    if cycle.ballot_type == BallotType.KNAPSACK:
+        out["max_sum_cost"] = str(area.budget // unit)
+    elif cycle.ballot_type == BallotType.APPROVAL and cycle.max_total_cost is not None:
+        out["max_sum_cost"] = str(cycle.max_total_cost // unit)
+    if cycle.ballot_type == BallotType.CUMULATIVE:
+        out["max_sum_points"] = str(cycle.points)
+    return out
+
+
+def tie_break(cycle: Cycle) -> TieBreak:
+    return TieBreak("equalshares", seed=cycle.tie_break_seed)
+
+
+def tally_command(cycle: Cycle, district: District | None) -> str:
+    name = file_name(cycle, district)
+    seed = f"--tie-break equalshares --seed {cycle.tie_break_seed}"
+    if cycle.rule == Rule.MES:
+        return f"dualpower tally {name} --rule mes --completion add1 {seed} --json"
+    return f"dualpower tally {name} --rule {cycle.rule} {seed} --json"
+
+
+def run_rule(cycle: Cycle, election: PBElection) -> PBOutcome:
+    if cycle.rule == Rule.MES:
+        return equal_shares(election, completion="add1", tie_break=tie_break(cycle))
+    if cycle.rule == Rule.PHRAGMEN:
+        return phragmen(election, tie_break=tie_break(cycle))
+    return greedy(election, tie_break=tie_break(cycle))
+
+
+def _apply_category_limits(cycle: Cycle, area: Area, selected: list[str]) -> tuple[list[str], list[str]]:
+    """Walk the rule's choices in order; pass over a project that would take its category past
+    its limit (a share of this area's budget). The published file and command reproduce the rule's
+    own outcome; the results page names every project passed over and why."""
+    by_code = {p.code: p for p in area.proposals}
+    limits = {
+        c.pk: area.budget * c.max_share_percent // 100
+        for c in cycle.categories.all()
+        if c.max_share_percent is not None
+    }
+    spent: dict[int, int] = defaultdict(int)
+    funded, passed = [], []
+    for code in selected:
+        p = by_code[code]
+        if p.category_id in limits and spent[p.category_id] + int(p.cost or 0) > limits[p.category_id]:
+            passed.append(code)
+            continue
+        if p.category_id is not None:
+            spent[p.category_id] += int(p.cost or 0)
+        funded.append(code)
+    return funded, passed
+
+
+def _votes(area: Area, read: AreaBallots) -> dict[str, dict[str, int]]:
+    """Ballots naming each project, online (and booth) and on paper apart, and points given."""
+    out = [{"online": 0, "paper": 0, "points": 0} for _p in area.proposals]
+    for ballot_id, chosen in read.entries.items():
+        key = "paper" if read.refs[ballot_id][1] == Ballot.Channel.PAPER else "online"
+        for place, points in chosen:
+            out[place][key] += 1
+            out[place]["points"] += points
+    return {p.code: votes for p, votes in zip(area.proposals, out, strict=True)}
+
+
+def count_area(cycle: Cycle, area: Area) -> Result:
+    read = read_ballots(cycle, area)
+    text, unit = election_text(cycle, area, read)
+    election = parse_pb(text)  # count the published file itself
+    settings: dict[str, Any] = {"unit_cents": unit}
+    if election.ballots.num_voters == 0:
+        selected: list[str] = []
+        outcome_json: dict[str, Any] = {"settings": {}, "explanation": []}
+        greedy_selected: list[str] = []
+    else:
+        outcome = run_rule(cycle, election)
+        outcome_json = outcome.to_json()
+        selected = list(outcome.selected)
+        greedy_selected = list(greedy(election, tie_break=tie_break(cycle)).selected)
+    funded, passed = _apply_category_limits(cycle, area, selected)
+    costs = {p.code: int(p.cost or 0) for p in area.proposals}
+    settings.update(outcome_json["settings"])
+    return Result.objects.create(
+        cycle=cycle,
+        district=area.district,
+        rule=cycle.rule,
+        budget=area.budget,
+        selected=funded,
+        rule_selected=selected,
+        passed_over=passed,
+        greedy_selected=greedy_selected,
+        votes=_votes(area, read),
+        total_cost=sum(costs[c] for c in funded),
+        settings=settings,
+        explanation=outcome_json["explanation"],
+        command=tally_command(cycle, area.district),
+        ballot_file=text,
+        ballot_file_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        num_ballots=election.ballots.num_voters,
+    )
+
+
+@transaction.atomic
+def cycle_count(*, cycle: Cycle, by: Membership | None) -> list[Result]:
+    """Count every area of a cycle whose vote has closed; a recount replaces the stored result."""
+    locked = Cycle.objects.select_for_update(of=("self",)).select_related("community").get(pk=cycle.pk)
+    Result.objects.filter(cycle=locked).delete()
+    results = [count_area(locked, area) for area in areas(locked)]
+    audit_record(
+        community=locked.community,
+        actor=by,
+        action="budget.count",
+        target=locked,
+        summary=locked.title,
+        data={
+            "results": [
+                {"district": r.district_id, "sha256": r.ballot_file_sha256, "selected": r.selected}
+                for r in results
+            ]
+        },
+    )
+    return results

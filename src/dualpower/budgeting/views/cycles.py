@@ -1,0 +1,112 @@
+"""Pages for budgeting cycles: the list, starting one, its page and moving it to its next phase.
+
+parse → check rule → call service → template. Ideas and proposals are in proposals.py, voting in
+ballots.py; results, recount files, import and implementation in results.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dualpower.budgeting import selectors, services
+from dualpower.budgeting.forms import (
+    CycleForm,
+)
+from dualpower.budgeting.models import PHASE_ORDER, Cycle, Phase
+from dualpower.budgeting.views._common import cycle_for, me
+from dualpower.community.decorators import with_community
+from dualpower.community.models import Community
+from dualpower.errors import DomainError
+from dualpower.formatting import format_money
+from dualpower.web.actions import attach_error, post_action
+from dualpower.web.permissions import check
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def cycle_list(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "budgeting.list_cycles", community)
+    return render(
+        request,
+        "budgeting/list.html",
+        {
+            "cycles": selectors.cycles_of(community=community),
+            "can_add": request.user.has_perm("budgeting.add_cycle", community),
+            "can_import": request.user.has_perm("budgeting.import_cycle", community),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def cycle_create(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "budgeting.add_cycle", community)
+    form = CycleForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_create(community=community, by=me(request, community), **form.cleaned_data)
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("The budgeting cycle “%(t)s” was set up.") % {"t": cycle.title})
+            return redirect("budgeting:detail", community.slug, cycle.slug)
+    return render(request, "budgeting/form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _steps(cycle: Cycle) -> list[dict[str, Any]]:
+    here = cycle.phase_index()
+    return [
+        {"label": Phase(p).label, "state": "done" if i < here else "current" if i == here else "next"}
+        for i, p in enumerate(PHASE_ORDER)
+    ]
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def cycle_detail(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
+    c = cycle_for(request, community, cycle)
+    user = request.user
+    return render(
+        request,
+        "budgeting/detail.html",
+        {
+            "cycle": c,
+            "steps": _steps(c),
+            "budget": format_money(c.budget, c.currency, trim=True, empty="—"),
+            "max_total": format_money(c.max_total_cost, c.currency, trim=True, empty="—")
+            if c.max_total_cost is not None
+            else "",
+            "districts": [
+                (d, format_money(d.budget, c.currency, trim=True, empty="—")) for d in c.districts.all()
+            ],
+            "categories": list(c.categories.all()),
+            "can_manage": user.has_perm("budgeting.manage_cycle", c),
+            "can_idea": user.has_perm("budgeting.submit_idea", c),
+            "can_develop": user.has_perm("budgeting.develop_proposals", c),
+            "can_vote": user.has_perm("budgeting.vote", c),
+            "can_paper": user.has_perm("budgeting.enter_paper", c),
+            "can_results": user.has_perm("budgeting.view_results", c),
+            "next_phase": Phase(PHASE_ORDER[c.phase_index() + 1]).label
+            if c.phase_index() + 1 < len(PHASE_ORDER)
+            else None,
+        },
+    )
+
+
+@require_POST
+@with_community
+def cycle_advance(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
+    c = cycle_for(request, community, cycle, "budgeting.manage_cycle")
+    return post_action(
+        request,
+        run=lambda: services.cycle_advance(cycle=c, by=me(request, community)),
+        back=reverse("budgeting:detail", args=[community.slug, c.slug]),
+        message=lambda moved: _("The cycle is now in: %(p)s.") % {"p": Phase(moved.phase).label},
+    )

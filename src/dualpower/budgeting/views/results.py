@@ -1,0 +1,176 @@
+"""Results, the recount file, the accountability page and importing pabulib files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dualpower.budgeting import selectors
+from dualpower.budgeting.forms import ImportForm
+from dualpower.budgeting.models import Cycle, Proposal, Result
+from dualpower.budgeting.services import cycle_import, file_name, read_upload
+from dualpower.budgeting.views._common import cycle_for, me
+from dualpower.community.decorators import with_community
+from dualpower.community.models import Community
+from dualpower.errors import DomainError
+from dualpower.formatting import format_money
+from dualpower.web import charts
+from dualpower.web.actions import attach_error
+from dualpower.web.permissions import check
+
+
+def _area_context(
+    cycle: Cycle, result: Result, proposals: dict[tuple[int | None, str], Proposal]
+) -> dict[str, Any]:
+    def title(code: str) -> str:
+        p = proposals.get((result.district_id, code))
+        return p.title if p else code
+
+    def cost(code: str) -> int:
+        p = proposals.get((result.district_id, code))
+        return int(p.cost or 0) if p else 0
+
+    fmt = lambda v: format_money(int(v), cycle.currency, trim=True, empty="—")  # noqa: E731
+    funded = [
+        {
+            "code": c,
+            "title": title(c),
+            "cost": format_money(cost(c), cycle.currency, trim=True, empty="—"),
+            **result.votes.get(c, {}),
+        }
+        for c in result.selected
+    ]
+    others = [
+        {
+            "code": c,
+            "title": title(c),
+            "cost": format_money(cost(c), cycle.currency, trim=True, empty="—"),
+            **v,
+        }
+        for c, v in sorted(result.votes.items(), key=lambda kv: -(kv[1]["online"] + kv[1]["paper"]))
+        if c not in result.selected
+    ]
+    left = result.budget - result.total_cost
+    split = [(title(c), cost(c)) for c in result.selected] + ([(_("Not spent"), left)] if left > 0 else [])
+    return {
+        "result": result,
+        "name": result.district.name if result.district else _("City-wide"),
+        "funded": funded,
+        "others": others,
+        "budget": format_money(result.budget, cycle.currency, trim=True, empty="—"),
+        "total": format_money(result.total_cost, cycle.currency, trim=True, empty="—"),
+        "chart": charts.share_bar(split, title=_("How the budget is split"), format_value=fmt),
+        "greedy": [
+            {"code": c, "title": title(c), "also": c in result.selected} for c in result.greedy_selected
+        ],
+        "same_as_greedy": set(result.greedy_selected) == set(result.selected),
+        "passed_over": [title(c) for c in result.passed_over],
+        "steps": [s.get("text", "") for s in result.explanation if s.get("text")],
+        "file_name": file_name(cycle, result.district),
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def results(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
+    c = selectors.cycle_get(community=community, slug=cycle)
+    check(request, "budgeting.view_results", c)
+    proposals = {(p.district_id, p.code): p for p in c.proposals.all()}
+    areas = [_area_context(c, r, proposals) for r in selectors.results_of(cycle=c)]
+    counts = selectors.ballot_counts(cycle=c)
+    return render(
+        request,
+        "budgeting/results.html",
+        {
+            "cycle": c,
+            "areas": areas,
+            "online": counts.get("online", 0) + counts.get("booth", 0),
+            "paper": counts.get("paper", 0),
+            "imported": counts.get("imported", 0),
+            "mine": selectors.voter_explanations(cycle=c, voter=me(request, community)),
+            "can_adopt": not c.count_is_binding and c.adopted_at is None,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def ballot_file(request: HttpRequest, community: Community, cycle: str, area: str) -> HttpResponse:
+    """The anonymised ballots of one area as a pabulib file: byte for byte what was counted."""
+    c = selectors.cycle_get(community=community, slug=cycle)
+    check(request, "budgeting.view_results", c)
+    result = selectors.result_for(cycle=c, district=selectors.district_get(cycle=c, pk=area))
+    response = HttpResponse(result.ballot_file.encode("utf-8"), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name(c, result.district)}"'
+    response["X-Content-SHA256"] = result.ballot_file_sha256
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def implementation(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
+    """The public accountability page: every funded project, its status, money spent, updates."""
+    c = selectors.cycle_get(community=community, slug=cycle)
+    check(request, "budgeting.view_results", c)
+    projects = selectors.funded_projects(cycle=c)
+    rows = [
+        {
+            "p": p,
+            "cost": format_money(p.cost, c.currency, trim=True, empty="—"),
+            "spent": format_money(p.spent, c.currency, trim=True, empty="—"),
+            "over": p.spent > int(p.cost or 0),
+            "latest": next(iter(p.updates.all()), None),
+        }
+        for p in projects
+    ]
+    total_cost = sum(int(p.cost or 0) for p in projects)
+    total_spent = sum(p.spent for p in projects)
+    chart = charts.bar_chart(
+        [(p.title, p.spent) for p in projects],
+        title=_("Money spent per project"),
+        value_label=_("Spent"),
+        format_value=lambda v: format_money(int(v), c.currency, trim=True, empty="—"),
+    )
+    return render(
+        request,
+        "budgeting/implementation.html",
+        {
+            "cycle": c,
+            "rows": rows,
+            "total_cost": format_money(total_cost, c.currency, trim=True, empty="—"),
+            "total_spent": format_money(total_spent, c.currency, trim=True, empty="—"),
+            "chart": chart if projects else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def import_file(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "budgeting.import_cycle", community)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            election = read_upload(upload.read(), upload.name)
+            cycle = cycle_import(
+                community=community,
+                by=me(request, community),
+                election=election,
+                name=upload.name,
+                rule=form.cleaned_data["rule"] or None,
+            )
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Imported and counted: %(t)s.") % {"t": cycle.title})
+            return redirect("budgeting:results", community.slug, cycle.slug)
+    return render(request, "budgeting/import.html", {"form": form}, status=400 if form.errors else 200)
+
+
+__all__ = ["ballot_file", "cycle_for", "implementation", "import_file", "results"]

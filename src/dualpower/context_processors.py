@@ -1,0 +1,30 @@
+"""Template context every page gets: the community being shown and the visitor's place in it.
+
+At the top of the project (beside urls.py), since it reads several apps: members (my place in
+the community), notifications (the unread count) and web (the menu).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from dualpower.community.models import Community
+from dualpower.members.roles import membership_for
+from dualpower.notifications.selectors import unread_count
+from dualpower.web.navigation import entries_for
+
+
+def community(request: HttpRequest) -> dict[str, Any]:
+    current: Community | None = getattr(request, "community", None)
+    mine = membership_for(request.user, current) if current is not None else None
+    unread = 0
+    if request.user.is_authenticated:
+        unread = unread_count(user=request.user)
+    return {
+        "community": current,
+        "my_membership": mine,
+        "community_nav": entries_for(current.slug) if current is not None and mine is not None else [],
+        "unread_notifications": unread,
+    }

@@ -1,0 +1,214 @@
+"""A member's account: opening it, paying from it, asking to be paid into it, its statement.
+
+Paying has a confirmation step that shows what is left of the payer's credit afterwards; the
+form carries an idempotency key, so pressing "Pay" twice (or reloading) pays once.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dualpower.community.decorators import with_community
+from dualpower.community.models import Community
+from dualpower.errors import DomainError
+from dualpower.ledger import selectors, services
+from dualpower.ledger.forms import PayForm, RequestForm, StatementFilter
+from dualpower.ledger.models import Account, Currency
+from dualpower.ledger.views._common import acting_member, currency_of, member_of, my_account
+from dualpower.web.actions import attach_error, post_action, render_form
+from dualpower.web.permissions import check
+
+
+def _payer_account(request: HttpRequest, currency: Currency) -> Account:
+    account = my_account(request, currency)
+    if account is None:
+        check(request, "ledger.open_account", currency.community)
+        account = services.member_account(
+            currency=currency, membership=acting_member(request, currency.community)
+        )
+    check(request, "ledger.pay_from", account)
+    return account
+
+
+@require_POST
+@with_community
+def account_open(request: HttpRequest, community: Community, code: str) -> HttpResponse:
+    currency = currency_of(request, community, code)
+    check(request, "ledger.open_account", community)
+    me = acting_member(request, community)
+    return post_action(
+        request,
+        run=lambda: services.member_account(currency=currency, membership=me),
+        back=reverse("ledger:currency", args=[community.slug, currency.code]),
+        message=_("Your %(name)s account is open.") % {"name": currency.name},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def pay(request: HttpRequest, community: Community, code: str) -> HttpResponse:
+    """Step 1: the form. Step 2 (``confirm`` absent): review with the credit left. Step 3: pay."""
+    currency = currency_of(request, community, code)
+    account: Account | None
+    if request.method == "POST":
+        account = _payer_account(request, currency)
+    else:
+        account = my_account(request, currency)
+        if account is None:
+            check(request, "ledger.open_account", community)
+        else:
+            check(request, "ledger.pay_from", account)
+    payees = list(selectors.member_accounts(currency=currency, exclude=account))
+    initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
+    if request.GET.get("to", "").isdigit():
+        initial["to"] = int(request.GET["to"])
+    form = PayForm(request.POST or None, initial=initial, currency=currency, payees=payees)
+    context: dict[str, Any] = {"form": form, "currency": currency, "account": account}
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["units"] is not None:
+        assert account is not None
+        data = form.cleaned_data
+        payee = next(a for a in payees if a.pk == data["to"])
+        if request.POST.get("confirm") != "1":
+            context.update(
+                review=True, payee=payee, units=data["units"], left=account.available - data["units"]
+            )
+            return render(request, "ledger/pay.html", context)
+        try:
+            services.transfer_make(
+                debit=account,
+                credit=payee,
+                amount=data["units"],
+                description=data["description"],
+                idempotency_key=data["idempotency_key"],
+                by=member_of(request, community),
+            )
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("You paid %(amount)s to %(name)s.")
+                % {"amount": currency.format(data["units"]), "name": payee.name},
+            )
+            return redirect("ledger:statement", community.slug, account.pk)
+    return render_form(request, "ledger/pay.html", form, context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def request_payment(request: HttpRequest, community: Community, code: str) -> HttpResponse:
+    currency = currency_of(request, community, code)
+    account: Account | None
+    if request.method == "POST":
+        account = _payer_account(request, currency)
+        check(request, "ledger.request_to", account)
+    else:
+        account = my_account(request, currency)
+        if account is None:
+            check(request, "ledger.open_account", community)
+        else:
+            check(request, "ledger.request_to", account)
+    payers = [
+        a
+        for a in selectors.member_accounts(currency=currency, exclude=account)
+        if a.owner_kind == Account.OwnerKind.MEMBER
+    ]
+    form = RequestForm(
+        request.POST or None, initial={"idempotency_key": uuid.uuid4().hex}, currency=currency, payers=payers
+    )
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["units"] is not None:
+        assert account is not None
+        data = form.cleaned_data
+        payer = next(a for a in payers if a.pk == data["payer"])
+        try:
+            invoice = services.invoice_create(
+                payee=account,
+                payer=payer,
+                amount=data["units"],
+                description=data["description"],
+                idempotency_key=data["idempotency_key"],
+                by=member_of(request, community),
+            )
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("Your request was sent to %(name)s.") % {"name": payer.name})
+            return redirect("ledger:invoice", community.slug, invoice.pk)
+    return render_form(request, "ledger/request.html", form, {"currency": currency, "account": account})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def statement(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    check(request, "ledger.view_money", community)
+    account = selectors.account_get(community=community, pk=pk)
+    check(request, "ledger.view_statement", account)
+    if request.method == "POST":  # the holder shows or hides their balance
+        check(request, "ledger.change_visibility", account)
+        services.account_visibility_set(
+            account=account,
+            balance_public=request.POST.get("balance_public") == "1",
+            by=acting_member(request, community),
+        )
+        messages.success(request, _("Saved."))
+        return redirect("ledger:statement", community.slug, account.pk)
+    filters = StatementFilter(request.GET or None)
+    since = until = None
+    if filters.is_valid():
+        since, until = filters.cleaned_data.get("since"), filters.cleaned_data.get("until")
+    st = selectors.statement(account=account, since=since, until=until)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="statement-{account.currency.code}-{account.pk}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "date",
+                "transfer",
+                "with",
+                "description",
+                "kind",
+                "amount",
+                "balance",
+                "amount_units",
+                "balance_units",
+            ]
+        )
+        for line in st.lines:
+            writer.writerow(
+                [
+                    line.transfer.created_at.isoformat(),
+                    line.transfer.pk,
+                    line.other.name,
+                    line.transfer.description,
+                    line.transfer.kind,
+                    account.currency.format(line.amount),
+                    account.currency.format(line.balance),
+                    line.amount,
+                    line.balance,
+                ]
+            )
+        return response
+    return render(
+        request,
+        "ledger/statement.html",
+        {
+            "account": account,
+            "currency": account.currency,
+            "statement": st,
+            "filters": filters,
+            "query": request.GET.urlencode(),
+        },
+        status=400 if filters.errors else 200,
+    )

@@ -1,0 +1,277 @@
+"""Pages for meetings: parse → check rule → call service → template.
+
+Buttons are plain forms that post and come back to the meeting page (no JavaScript needed), with
+the sentence of what happened or why it was refused; a refused form shows again with what was
+typed and the error summary. The quorum box refreshes itself with htmx and is current on every reload.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dualpower.assemblies import selectors as assembly_selectors
+from dualpower.assemblies.bodies import observers_of, voters_of
+from dualpower.assemblies.models import Assembly
+from dualpower.community.decorators import with_community
+from dualpower.community.models import Community
+from dualpower.errors import InvalidInput
+from dualpower.meetings import selectors, services
+from dualpower.meetings.forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    MeetingForm,
+    TallyForm,
+)
+from dualpower.meetings.models import Meeting
+from dualpower.meetings.selectors import is_room_vote
+from dualpower.meetings.views._common import (
+    _button,
+    _me,
+    _meeting,
+    _meeting_url,
+    _open_proposals,
+    _position_labels,
+)
+from dualpower.members.models import Membership
+from dualpower.web import charts
+from dualpower.web.actions import form_action
+from dualpower.web.permissions import check
+
+ROLES = ("facilitator", "note_taker", "timekeeper")
+
+
+def _schedulable(request: HttpRequest, community: Community) -> list[Assembly]:
+    return [
+        a
+        for a in assembly_selectors.assemblies_for(community=community)
+        if not a.is_archived and request.user.has_perm("meetings.schedule_meeting", a)
+    ]
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def meeting_list(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "meetings.list_meetings", community)
+    history = selectors.attendance_history(community=community)
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "attendance_chart": charts.bar_chart(
+                history,
+                title=_("Attendance at recent meetings"),
+                label_header=_("Meeting"),
+                value_label=_("People present"),
+            )
+            if history
+            else None,
+            "upcoming": selectors.upcoming_meetings(community=community, limit=50),
+            "past": selectors.past_meetings(community=community, limit=30),
+            "can_schedule": bool(_schedulable(request, community)),
+        },
+    )
+
+
+def _role_people(assembly: Assembly) -> list[Membership]:
+    return list(voters_of(assembly).exclude(user=None).order_by("display_name", "pk"))
+
+
+def _pick(people: list[Membership], raw: Any, field: str) -> Membership | None:
+    if raw in (None, ""):
+        return None
+    found = next((m for m in people if str(m.pk) == str(raw)), None)
+    if found is None:
+        raise InvalidInput(_("Choose a member of this assembly."), field=field)
+    return found
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def meeting_create(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "meetings.list_meetings", community)
+    assemblies = _schedulable(request, community)
+    if not assemblies:
+        # No assembly yet: a coordinator's first meeting is of the general assembly.
+        check(request, "meetings.schedule_meeting", Assembly(community=community))
+        from dualpower.assemblies.services import general_assembly_for
+
+        assemblies = [general_assembly_for(community)]
+    chosen_slug = request.POST.get("assembly") or request.GET.get("assembly") or assemblies[0].slug
+    found = next((a for a in assemblies if a.slug == chosen_slug), None)
+    if found is None:
+        # Never fall back silently: a meeting scheduled in the wrong assembly tells the wrong people.
+        raise InvalidInput(_("Choose an assembly you may schedule meetings for."), field="assembly")
+    assembly = found
+    people = _role_people(assembly)
+    suggestion = selectors.suggest_roles(assembly=assembly)
+    initial = {"assembly": assembly.slug, **{r: str(m.pk) if m else "" for r, m in suggestion.items()}}
+    form = MeetingForm(
+        request.POST or None,
+        initial=initial,
+        assemblies=[(a.slug, a.name) for a in assemblies],
+        people=people,
+    )
+
+    def schedule(data: dict[str, Any]) -> Meeting:
+        return services.meeting_schedule(
+            assembly=assembly,
+            by=_me(request, community),
+            title=data["title"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            place=data["place"],
+            call_link=data["call_link"],
+            facilitator=_pick(people, data.get("facilitator"), "facilitator"),
+            note_taker=_pick(people, data.get("note_taker"), "note_taker"),
+            timekeeper=_pick(people, data.get("timekeeper"), "timekeeper"),
+        )
+
+    return form_action(
+        request,
+        form=form,
+        run=schedule,
+        success=_meeting_url,
+        message=_("The meeting was scheduled and the assembly's members were told."),
+        template="meetings/form.html",
+        context={"meeting": None, "suggestion": suggestion},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def meeting_edit(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.change_meeting")
+    people = _role_people(meeting.assembly)
+    initial = {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place,
+        "call_link": meeting.call_link,
+        **{r: str(getattr(meeting, f"{r}_id") or "") for r in ROLES},
+    }
+    form = MeetingForm(request.POST or None, initial=initial, people=people)
+
+    def update(data: dict[str, Any]) -> Meeting:
+        changes = {k: data[k] for k in ("title", "place", "call_link")}
+        if meeting.status == Meeting.Status.SCHEDULED:
+            changes.update(starts_at=data["starts_at"], ends_at=data["ends_at"])
+        changes.update({role: _pick(people, data.get(role), role) for role in ROLES})
+        return services.meeting_update(meeting=meeting, by=_me(request, community), **changes)
+
+    return form_action(
+        request,
+        form=form,
+        run=update,
+        success=_meeting_url(meeting),
+        message=_("Saved."),
+        template="meetings/form.html",
+        context={"meeting": meeting},
+    )
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    community = meeting.assembly.community
+    me = _me(request, community)
+    items = selectors.agenda_of(meeting=meeting)
+    tallies = selectors.tallies_of(meeting=meeting)
+    attendance = selectors.attendance_of(meeting=meeting)
+    present_ids = {a.membership_id for a in attendance}
+    has = request.user.has_perm
+    rows = []
+    for item in items:
+        tally = tallies.get(item.pk)
+        room = is_room_vote(item)
+        labels = dict(_position_labels(item.proposal))
+        rows.append(
+            {
+                "item": item,
+                "counts": [(labels.get(k, k), n) for k, n in tally.counts.items()] if tally else [],
+                "room": room,
+                "tally": tally,
+                "tally_form": TallyForm(positions=_position_labels(item.proposal), prefix=f"t{item.pk}")
+                if room and (tally is None or not tally.is_confirmed)
+                else None,
+                "can_witness": tally is not None
+                and not tally.is_confirmed
+                and has("meetings.witness_tally", tally),
+            }
+        )
+    can_record = has("meetings.record_attendance", meeting)
+    absent: list[Membership] = []
+    if can_record and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.ENDED):
+        eligible = (
+            (voters_of(meeting.assembly) | observers_of(meeting.assembly)).distinct().order_by("display_name")
+        )
+        absent = [m for m in eligible if m.pk not in present_ids]
+    can_change_agenda = has("meetings.change_agenda", meeting) and meeting.status in (
+        Meeting.Status.SCHEDULED,
+        Meeting.Status.IN_PROGRESS,
+    )
+    return {
+        "meeting": meeting,
+        "rows": rows,
+        "attendance": attendance,
+        "quorum": selectors.quorum_of(meeting=meeting),
+        "minutes": selectors.minutes_of(meeting=meeting),
+        "is_present": me is not None and me.pk in present_ids,
+        "can_check_in": has("meetings.check_in", meeting) and meeting.status == Meeting.Status.IN_PROGRESS,
+        "can_run": has("meetings.run_meeting", meeting),
+        "can_change": has("meetings.change_meeting", meeting)
+        and meeting.status in ("scheduled", "in_progress"),
+        "can_cancel": has("meetings.cancel_meeting", meeting) and meeting.status == Meeting.Status.SCHEDULED,
+        "can_change_agenda": can_change_agenda,
+        "can_enter_tally": has("meetings.enter_tally", meeting)
+        and meeting.status == Meeting.Status.IN_PROGRESS,
+        "agenda_form": AgendaItemForm(proposals=_open_proposals(meeting)) if can_change_agenda else None,
+        "attendance_form": AttendanceForm(people=absent) if absent else None,
+        "can_record": can_record,
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def meeting_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.view_meeting")
+    return render(request, "meetings/detail.html", _detail_context(request, meeting))
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def meeting_quorum(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    """The live quorum box: htmx polls it while the meeting is in progress."""
+    meeting = _meeting(request, community, pk, "meetings.view_meeting")
+    return render(
+        request,
+        "meetings/partials/_quorum.html",
+        {"meeting": meeting, "quorum": selectors.quorum_of(meeting=meeting)},
+    )
+
+
+@require_POST
+@with_community
+def meeting_cancel(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.cancel_meeting")
+    action = lambda: services.meeting_cancel(meeting=meeting, by=_me(request, community))  # noqa: E731
+    return _button(request, meeting, action, _("The meeting was cancelled and people were told."))
+
+
+@require_POST
+@with_community
+def meeting_start(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.run_meeting")
+    action = lambda: services.meeting_start(meeting=meeting, by=_me(request, community))  # noqa: E731
+    return _button(request, meeting, action, _("The meeting has started: people can check in."))
+
+
+@require_POST
+@with_community
+def meeting_end(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    meeting = _meeting(request, community, pk, "meetings.run_meeting")
+    action = lambda: services.meeting_end(meeting=meeting, by=_me(request, community))  # noqa: E731
+    return _button(request, meeting, action, _("The meeting has ended."))

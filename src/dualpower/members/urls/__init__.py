@@ -1,0 +1,1 @@
+"""The members' URLs: ``community`` (under /c/<community>/) and ``account`` (under /me/)."""

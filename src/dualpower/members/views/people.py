@@ -1,0 +1,95 @@
+"""The people of a community: the member list, profiles and roles."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dualpower.community.decorators import with_community
+from dualpower.community.models import Community
+from dualpower.members import selectors, services
+from dualpower.members.forms import MemberFilterForm, ProfileForm, RoleForm
+from dualpower.members.roles import membership_for, signed_in
+from dualpower.members.views._common import mfa_redirect
+from dualpower.web.actions import form_action, is_htmx
+from dualpower.web.permissions import check
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def member_list(request: HttpRequest, community: Community) -> HttpResponse:
+    check(request, "members.list_members", community)
+    filters = MemberFilterForm(request.GET or None)
+    skill = neighbourhood = ""
+    if filters.is_valid():
+        skill, neighbourhood = filters.cleaned_data["skill"], filters.cleaned_data["neighbourhood"]
+    people = selectors.members_of(community=community, skill=skill, neighbourhood=neighbourhood)
+    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("skill", skill), ("neighbourhood", neighbourhood)) if v})
+    context = {"page": page, "filters": filters, "query": query}
+    template = "members/partials/_member_results.html" if is_htmx(request) else "members/list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def member_detail(request: HttpRequest, community: Community, member_id: int) -> HttpResponse:
+    check(request, "members.view_member", community)
+    membership = selectors.member_get(community=community, member_id=member_id)
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "profile": selectors.profile_for(viewer=request.user, membership=membership),
+            "can_change_role": request.user.has_perm("members.change_role", community),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def profile_edit(request: HttpRequest, community: Community) -> HttpResponse:
+    """My profile in this community: what the other members see of me."""
+    check(request, "members.change_own_profile", community)
+    membership = membership_for(request.user, community)
+    assert membership is not None
+    form = ProfileForm(request.POST) if request.method == "POST" else ProfileForm.for_membership(membership)
+    return form_action(
+        request,
+        form=form,
+        run=lambda data: services.profile_update(membership=membership, **form.changes()),
+        success=reverse("members:detail", args=[community.slug, membership.pk]),
+        message=_("Your profile has been saved."),
+        template="members/profile_form.html",
+        context={"membership": membership},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@mfa_redirect
+@with_community
+def role_change(request: HttpRequest, community: Community, member_id: int) -> HttpResponse:
+    check(request, "members.change_role", community)
+    membership = selectors.member_get(community=community, member_id=member_id)
+    form = RoleForm(request.POST or None, initial={"role": membership.role})
+    return form_action(
+        request,
+        form=form,
+        run=lambda data: services.role_change(
+            membership=membership,
+            role=data["role"],
+            by=signed_in(request),
+            reason=data["reason"],
+            decision_ref=data["decision_ref"],
+        ),
+        success=reverse("members:detail", args=[community.slug, membership.pk]),
+        message=_("The role has been changed and recorded."),
+        template="members/role_form.html",
+        context={"membership": membership},
+    )
