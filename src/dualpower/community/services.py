@@ -44,6 +44,39 @@ def audit_record(
     )
 
 
+def changes_save(
+    *,
+    target: models.Model,
+    changes: Mapping[str, Any],
+    community: Community | None,
+    actor: Membership | None,
+    action: str,
+    summary: str = "",
+) -> dict[str, Any]:
+    """Save the fields of ``target`` that ``changes`` really changes, with one audit entry holding
+    their values before and after; returns what changed (empty: nothing was written).
+
+    The one way an update service records itself: call it, inside the service's transaction,
+    with values already checked.
+    """
+    before = {key: getattr(target, key) for key in changes}
+    changed = {key: value for key, value in changes.items() if before[key] != value}
+    if not changed:
+        return changed
+    for key, value in changed.items():
+        setattr(target, key, value)
+    target.save(update_fields=list(changed))
+    audit_record(
+        community=community,
+        actor=actor,
+        action=action,
+        target=target,
+        summary=summary or ", ".join(sorted(changed)),
+        data={"before": {key: before[key] for key in changed}, "after": changed},
+    )
+    return changed
+
+
 @transaction.atomic
 def community_create(
     *,
@@ -191,19 +224,11 @@ def community_update(
         key = sorted(unknown)[0]
         raise InvalidInput(_("%(field)s cannot be changed here.") % {"field": key}, field=key)
     cleaned = {key: _clean_change(key, value) for key, value in changes.items()}
-    before = {key: getattr(community, key) for key in cleaned}
-    changed = {key: value for key, value in cleaned.items() if before[key] != value}
-    if not changed:
-        return community
-    for key, value in changed.items():
-        setattr(community, key, value)
-    community.save(update_fields=list(changed))
-    audit_record(
+    changes_save(
+        target=community,
+        changes=cleaned,
         community=community,
         actor=hooks.actor_for(actor_user, community),
         action="community.update",
-        target=community,
-        summary=", ".join(sorted(changed)),
-        data={"before": {k: before[k] for k in changed}, "after": changed},
     )
     return community

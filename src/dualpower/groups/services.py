@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from dualpower.clean import clean_text
 from dualpower.community.hooks import CommunityCreated
 from dualpower.community.models import Community
-from dualpower.community.services import audit_record
+from dualpower.community.services import audit_record, changes_save
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
@@ -150,20 +150,13 @@ def working_group_update(
         )
     if "is_open" in changes and not isinstance(changes["is_open"], bool):
         raise InvalidInput(_("Say whether the group is open: true or false."), field="is_open")
-    before = {key: getattr(group, key) for key in changes}
-    changed = {key: value for key, value in changes.items() if before[key] != value}
-    if not changed:
-        return group
-    for key, value in changed.items():
-        setattr(group, key, value)
-    group.save(update_fields=list(changed))
-    audit_record(
+    changes_save(
+        target=group,
+        changes=changes,
         community=group.community,
         actor=by,
         action="group.update",
-        target=group,
-        summary=group.name,
-        data={"before": {k: before[k] for k in changed}, "after": changed},
+        summary=str(changes.get("name", group.name)),
     )
     return group
 

@@ -21,7 +21,7 @@ from dualpower.aid.models import AidRequest
 from dualpower.aid.selectors import dispatcher_ids
 from dualpower.clean import clean_int, clean_text
 from dualpower.community.models import Community
-from dualpower.community.services import audit_record
+from dualpower.community.services import audit_record, changes_save
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.inventory.models import Item, Movement
 from dualpower.members.models import Membership
@@ -114,21 +114,16 @@ def item_update(*, item: Item, by: Membership | None, **changes: Any) -> Item:
     if "low_threshold" in changes:
         changes["low_threshold"] = _threshold(changes["low_threshold"])
     item = Item.objects.select_for_update().get(pk=item.pk)
-    changed = {k: v for k, v in changes.items() if getattr(item, k) != v}
-    if not changed:
-        return item
-    before = {k: getattr(item, k) for k in changed}
-    for key, value in changed.items():
-        setattr(item, key, value)
-    item.save(update_fields=list(changed))
-    audit_record(
+    changed = changes_save(
+        target=item,
+        changes=changes,
         community=item.community,
         actor=by,
         action="inventory.item_update",
-        target=item,
-        summary=item.name,
-        data={"before": before, "after": changed},
+        summary=str(changes.get("name", item.name)),
     )
+    if not changed:
+        return item
     if "low_threshold" in changed:
         _watch_low(item, now=timezone.now())
     return item

@@ -27,7 +27,7 @@ from dualpower.activities.services._common import (
 from dualpower.activities.services.occurrences import cancel_one, local_today, series_generate
 from dualpower.clean import clean_int, clean_text
 from dualpower.community.models import Community
-from dualpower.community.services import audit_record
+from dualpower.community.services import audit_record, changes_save
 from dualpower.errors import Conflict, InvalidInput, NotFound
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
@@ -182,21 +182,16 @@ def series_update(*, series: Series, by: Membership | None, **changes: Any) -> S
             label=_("The place"),
             limit=PLACE_MAX,
         )
-    changed = {k: v for k, v in changes.items() if getattr(series, k) != v}
-    if not changed:
-        return series
-    before = {k: getattr(series, k) for k in changed}
-    for key, value in changed.items():
-        setattr(series, key, value)
-    series.save(update_fields=list(changed))
-    audit_record(
+    changed = changes_save(
+        target=series,
+        changes=changes,
         community=series.community,
         actor=by,
         action="activities.series_update",
-        target=series,
-        summary=series.title,
-        data={"before": before, "after": changed},
+        summary=str(changes.get("title", series.title)),
     )
+    if not changed:
+        return series
     return series
 
 

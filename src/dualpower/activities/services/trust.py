@@ -21,7 +21,7 @@ from dualpower.activities.models import RoleGrant, SignUp, TrustRole, Vouch
 from dualpower.activities.services._common import takes_part
 from dualpower.activities.services.signups import release
 from dualpower.community.models import Community
-from dualpower.community.services import audit_record
+from dualpower.community.services import audit_record, changes_save
 from dualpower.errors import Conflict, InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
@@ -113,21 +113,16 @@ def trust_role_update(*, role: TrustRole, by: Membership | None, **changes: Any)
         changes["description"] = _description(changes["description"])
     if "threshold" in changes:
         changes["threshold"] = _threshold(changes["threshold"])
-    changed = {k: v for k, v in changes.items() if getattr(role, k) != v}
-    if not changed:
-        return role
-    before = {k: getattr(role, k) for k in changed}
-    for key, value in changed.items():
-        setattr(role, key, value)
-    role.save(update_fields=list(changed))
-    audit_record(
+    changed = changes_save(
+        target=role,
+        changes=changes,
         community=role.community,
         actor=by,
         action="activities.role_update",
-        target=role,
-        summary=role.name,
-        data={"before": before, "after": changed},
+        summary=str(changes.get("name", role.name)),
     )
+    if not changed:
+        return role
     if "threshold" in changed:
         vouches = Vouch.objects.filter(role=role, vouchee__status=Membership.Status.ACTIVE)
         vouchees = {v.vouchee_id: v.vouchee for v in vouches.select_related("vouchee")}

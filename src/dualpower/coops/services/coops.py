@@ -14,6 +14,7 @@ from dualpower.assemblies.selectors import assembly_slug_taken
 from dualpower.assemblies.services import assembly_create
 from dualpower.clean import clean_int, clean_text
 from dualpower.community.models import Community
+from dualpower.community.services import changes_save
 from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.coops.services._common import BOARD, MEMBER, audit, check_can_join
 from dualpower.errors import Conflict, InvalidInput
@@ -161,14 +162,14 @@ def coop_update(*, coop: Cooperative, by: Membership | None, **changes: Any) -> 
         raise InvalidInput(_("Unknown status."), field="status")
     if set(BYLAWS) & set(changes):
         changes.update(_clean_bylaws({key: changes.get(key, getattr(coop, key)) for key in BYLAWS}))
-    before = {key: getattr(coop, key) for key in changes}
-    changed = {key: value for key, value in changes.items() if before[key] != value}
-    if not changed:
-        return coop
-    for key, value in changed.items():
-        setattr(coop, key, value)
-    coop.save(update_fields=list(changed))
-    audit(coop, by, "coop.update", before={k: before[k] for k in changed}, after=changed)
+    changes_save(
+        target=coop,
+        changes=changes,
+        community=coop.community,
+        actor=by,
+        action="coop.update",
+        summary=str(changes.get("name", coop.name)),
+    )
     return coop
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dualpower.clean import clean_text
 from dualpower.community.models import Community
-from dualpower.community.services import audit_record
+from dualpower.community.services import audit_record, changes_save
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.ledger.models import Account, Currency
 from dualpower.ledger.services._common import whole_amount
@@ -160,19 +160,12 @@ def currency_update(*, currency: Currency, by: Membership | None, **changes: Any
     values = {key: changes.get(key, getattr(currency, key)) for key in POLICY_FIELDS}
     _check_policy(values)
     changes.update({key: values[key] for key in POLICY_FIELDS if key in changes})  # as read
-    before = {key: getattr(currency, key) for key in changes}
-    changed = {key: value for key, value in changes.items() if before[key] != value}
-    if not changed:
-        return currency
-    for key, value in changed.items():
-        setattr(currency, key, value)
-    currency.save(update_fields=list(changed))
-    audit_record(
+    changes_save(
+        target=currency,
+        changes=changes,
         community=currency.community,
         actor=by,
         action="ledger.currency_update",
-        target=currency,
-        summary=currency.name,
-        data={"before": {k: before[k] for k in changed}, "after": changed},
+        summary=str(changes.get("name", currency.name)),
     )
     return currency
