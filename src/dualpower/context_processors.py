@@ -17,6 +17,16 @@ from dualpower.web.navigation import entries_for
 
 
 def community(request: HttpRequest) -> dict[str, Any]:
+    # Worked out once per request: a page that renders pieces with the request (the dashboard's
+    # widgets) runs the context processors for each piece, and this reads the database.
+    cached: dict[str, Any] | None = getattr(request, "_dualpower_page_context", None)
+    if cached is None:
+        cached = _page_context(request)
+        request._dualpower_page_context = cached  # type: ignore[attr-defined]  # a per-request cache
+    return cached
+
+
+def _page_context(request: HttpRequest) -> dict[str, Any]:
     current: Community | None = getattr(request, "community", None)
     mine = membership_for(request.user, current) if current is not None else None
     unread = 0

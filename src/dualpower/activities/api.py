@@ -101,7 +101,7 @@ def activity_list(request: HttpRequest, slug: str) -> Any:
 def series_list(request: HttpRequest, slug: str) -> Any:
     """The community's activities as series: regular ones and one-offs, running first."""
     community = _community(request, slug)
-    return selectors.series_of(community=community).order_by("-is_active", "title", "id")
+    return selectors.series_listed(community=community)
 
 
 @router.post(ACTIVITIES + "/series", response={201: SeriesOut})

@@ -126,7 +126,8 @@ class SeriesOut(Schema):
 
     @staticmethod
     def resolve_organisers(obj) -> list[int]:
-        return sorted(obj.organiser_places.values_list("membership_id", flat=True))
+        # .all(): the places a list read ahead (selectors.series_listed), else one query.
+        return sorted(place.membership_id for place in obj.organiser_places.all())
 
 
 class SeriesSchedulePatch(Schema):

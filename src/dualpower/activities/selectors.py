@@ -106,6 +106,16 @@ def series_of(*, community: Community) -> QuerySet[Series]:
     return Series.objects.filter(community=community).select_related("group")
 
 
+def series_listed(*, community: Community) -> QuerySet[Series]:
+    """The community's series as the API lists them (running first), each with its slot templates
+    and organiser places read in one more query apiece for the whole list."""
+    return (
+        series_of(community=community)
+        .prefetch_related("slot_templates", "organiser_places")
+        .order_by("-is_active", "title", "id")
+    )
+
+
 def series_get(*, community: Community, pk: int) -> Series:
     series = series_of(community=community).filter(pk=pk).first()
     if series is None:
@@ -165,9 +175,19 @@ def trust_role_get(*, community: Community, slug: str) -> TrustRole:
     return role
 
 
+def _holders() -> QuerySet[RoleGrant]:
+    return RoleGrant.objects.select_related("membership").order_by("membership__display_name")
+
+
 def role_holders(*, role: TrustRole) -> QuerySet[RoleGrant]:
-    return (
-        RoleGrant.objects.filter(role=role).select_related("membership").order_by("membership__display_name")
+    return _holders().filter(role=role)
+
+
+def trust_roles_with_holders(*, community: Community) -> QuerySet[TrustRole]:
+    """The community's trust roles, each with ``holders``: its grants with their members, by name
+    (read in one more query for all the roles)."""
+    return trust_roles(community=community).prefetch_related(
+        Prefetch("grants", queryset=_holders(), to_attr="holders")
     )
 
 
@@ -184,10 +204,18 @@ def my_vouches(*, membership: Membership | None) -> set[tuple[int, int]]:
     return set(Vouch.objects.filter(voucher=membership).values_list("role_id", "vouchee_id"))
 
 
-def vouch_counts(*, role: TrustRole) -> dict[int, int]:
-    """How many vouches each person has for ``role``, by membership id."""
-    rows = Vouch.objects.filter(role=role).values("vouchee_id").annotate(n=Count("id"))
-    return {row["vouchee_id"]: row["n"] for row in rows}
+def vouch_counts_by_role(*, community: Community) -> dict[int, dict[int, int]]:
+    """How many vouches each person has for each trust role of ``community``, in one query: by
+    role id, then by membership id (a role nobody was vouched for is absent)."""
+    rows = (
+        Vouch.objects.filter(role__community=community)
+        .values("role_id", "vouchee_id")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[int, int]] = {}
+    for row in rows:
+        counts.setdefault(row["role_id"], {})[row["vouchee_id"]] = row["n"]
+    return counts
 
 
 def vouchable(*, community: Community) -> QuerySet[Membership]:

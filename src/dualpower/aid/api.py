@@ -127,7 +127,7 @@ def request_list(request: HttpRequest, slug: str, filters: RequestFilters = FILT
         ),
         **filters.dict(),
     )
-    return [selectors.request_view(r, me) for r in qs]
+    return selectors.request_views(qs, me, community=community)
 
 
 @router.post(AID + "/requests", response={201: RequestOut})
@@ -205,9 +205,10 @@ def request_suggestions(request: HttpRequest, slug: str, code: str) -> list[dict
     check(request, "aid.dispatch", found.community)
     # Reasons in words follow the request's language (LocaleMiddleware: Accept-Language, the
     # language cookie); the codes beside them are the same in every language.
+    names = selectors.category_names(found.community)
     return [
         {
-            "offer": selectors.offer_view(s.offer),
+            "offer": selectors.offer_view(s.offer, names=names),
             "score": round(s.score, 4),
             "reasons": reasons.render_all(s.reasons),
             "reason_codes": reasons.to_json(s.reasons),
@@ -293,8 +294,9 @@ def match_feedback(request: HttpRequest, slug: str, match_id: int, payload: AidF
 @paginate
 def offer_list(request: HttpRequest, slug: str) -> Any:
     community = _community(request, slug)
+    names = selectors.category_names(community)
     return [
-        selectors.offer_view(o)
+        selectors.offer_view(o, names=names)
         for o in selectors.offers_visible(
             community=community, membership=membership_for(request.user, community)
         )

@@ -4,10 +4,11 @@ never disagree about what is private."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -56,8 +57,13 @@ def categories_for(community: Community) -> list[tuple[str, str]]:
     return out
 
 
+def category_names(community: Community) -> dict[str, str]:
+    """Every category's name by key, read once: what a list passes to each row it shows."""
+    return dict(categories_for(community))
+
+
 def category_name(community: Community, key: str) -> str:
-    return dict(categories_for(community)).get(key, key)
+    return category_names(community).get(key, key)
 
 
 def period_start(period: str, now: datetime) -> datetime:
@@ -68,15 +74,35 @@ def period_start(period: str, now: datetime) -> datetime:
     return day.replace(day=1)
 
 
+# The attribute offers_with_use() sets: the matches counted against each offer's capacity when it
+# was read, which offer_remaining() then uses instead of counting again.
+USED_NOW = "used_now"
+
+
 def offer_remaining(offer: AidOffer, *, now: datetime | None = None) -> int | None:
     """How many more matches the offer can take now (this week or month if recurring); None when
     inexhaustible."""
     if offer.kind == AidOffer.Kind.INEXHAUSTIBLE or offer.capacity is None:
         return None
+    counted = getattr(offer, USED_NOW, None)
+    if counted is not None:
+        return max(offer.capacity - counted, 0)
     used = AidMatch.objects.filter(offer=offer, status__in=SEEN_MATCH)
     if offer.kind == AidOffer.Kind.RECURRING:
         used = used.filter(created_at__gte=period_start(offer.period, now or timezone.now()))
     return max(offer.capacity - used.count(), 0)
+
+
+def offers_with_use(qs: QuerySet[AidOffer], *, now: datetime | None = None) -> QuerySet[AidOffer]:
+    """``qs`` with each offer's matches that count against its capacity now (all of them, or this
+    week's or month's for a recurring offer) counted in the same query, for offer_remaining."""
+    now = now or timezone.now()
+    this_period = Q(kind=AidOffer.Kind.RECURRING) & (
+        Q(period=AidOffer.Period.WEEK, matches__created_at__gte=period_start(AidOffer.Period.WEEK, now))
+        | Q(period=AidOffer.Period.MONTH, matches__created_at__gte=period_start(AidOffer.Period.MONTH, now))
+    )
+    counted = Q(matches__status__in=SEEN_MATCH) & (~Q(kind=AidOffer.Kind.RECURRING) | this_period)
+    return qs.annotate(**{USED_NOW: Count("matches", filter=counted)})
 
 
 # --- who sees a request -------------------------------------------------------------------------
@@ -98,14 +124,31 @@ def may_see_request(membership: Membership | None, request: AidRequest) -> bool:
     return _matched(membership, request, SEEN_MATCH)
 
 
-def may_see_details(membership: Membership | None, request: AidRequest) -> bool:
+def may_see_details(
+    membership: Membership | None, request: AidRequest, *, detailed: set[int] | None = None
+) -> bool:
     """Contact, address, health, immigration, safety notes: dispatchers, the person themselves, and
-    the matched volunteer once both sides confirmed (until the match ends)."""
+    the matched volunteer once both sides confirmed (until the match ends). ``detailed``: the ids
+    of the requests where that match exists, when a list read them at once (_detail_matched)."""
     if membership is None or membership.community_id != request.community_id:
         return False
     if is_dispatcher_member(membership) or request.requester_id == membership.pk:
         return True
+    if detailed is not None:
+        return request.pk in detailed
     return _matched(membership, request, DETAIL_MATCH)
+
+
+def _detail_matched(membership: Membership | None) -> set[int]:
+    """Ids of the requests where ``membership`` is the volunteer of a match open to the details
+    (a handful at most: one's own confirmed and running matches)."""
+    if membership is None or is_dispatcher_member(membership):
+        return set()  # a dispatcher sees every request's details anyway
+    return set(
+        AidMatch.objects.filter(volunteer=membership, status__in=DETAIL_MATCH)
+        .order_by()
+        .values_list("request_id", flat=True)
+    )
 
 
 def requests_visible(*, community: Community, membership: Membership | None) -> QuerySet[AidRequest]:
@@ -148,12 +191,21 @@ def request_filtered(
     return qs
 
 
-def request_view(request: AidRequest, membership: Membership | None) -> dict[str, Any]:
-    """The fields of ``request`` that ``membership`` may see. Call only after may_see_request."""
+def request_view(
+    request: AidRequest,
+    membership: Membership | None,
+    *,
+    names: Mapping[str, str] | None = None,
+    detailed: set[int] | None = None,
+) -> dict[str, Any]:
+    """The fields of ``request`` that ``membership`` may see. Call only after may_see_request.
+    A list passes what it read once for all its rows (see request_views)."""
+    if names is None:
+        names = category_names(request.community)
     out: dict[str, Any] = {
         "code": request.code,
         "category": request.category,
-        "category_name": category_name(request.community, request.category),
+        "category_name": names.get(request.category, request.category),
         "description": request.description,
         "urgency": request.urgency,
         "urgency_name": request.get_urgency_display(),
@@ -179,7 +231,7 @@ def request_view(request: AidRequest, membership: Membership | None) -> dict[str
         out["taken_by"] = request.taken_by.display_name if request.taken_by is not None else ""
         out["stale_since"] = request.stale_since
         out["referred_to"] = request.referred_to
-    if may_see_details(membership, request):
+    if may_see_details(membership, request, detailed=detailed):
         details = crypto.unseal(request.sealed)
         if request.requester_id and "name" not in details:
             details["name"] = request.requester.display_name  # type: ignore[union-attr]
@@ -189,6 +241,23 @@ def request_view(request: AidRequest, membership: Membership | None) -> dict[str
             out["contact_channel"] = request.contact_channel
             out["contact_language"] = request.contact_language
     return out
+
+
+def request_views(
+    requests: Iterable[AidRequest],
+    membership: Membership | None,
+    *,
+    community: Community,
+    names: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """request_view of each of ``requests`` (of ``community``), in a bounded number of queries:
+    the categories (unless the caller read them: ``names``) and the visitor's matches are read once
+    for the whole list. The requests should come with their requester and taken_by
+    (select_related)."""
+    if names is None:
+        names = category_names(community)
+    detailed = _detail_matched(membership)
+    return [request_view(r, membership, names=names, detailed=detailed) for r in requests]
 
 
 def matches_visible(request: AidRequest, membership: Membership | None) -> list[AidMatch]:
@@ -237,18 +306,24 @@ def may_see_offer(membership: Membership | None, offer: AidOffer) -> bool:
 
 
 def offers_visible(*, community: Community, membership: Membership | None) -> list[AidOffer]:
-    qs = AidOffer.objects.filter(community=community).select_related("volunteer")
+    """The offers ``membership`` may see, with their volunteer and the use of their capacity."""
     if membership is None or membership.community_id != community.pk:
         return []
+    qs = offers_with_use(AidOffer.objects.filter(community=community).select_related("volunteer"))
     return [o for o in qs if may_see_offer(membership, o)]
 
 
-def offer_view(offer: AidOffer, *, now: datetime | None = None) -> dict[str, Any]:
+def offer_view(
+    offer: AidOffer, *, now: datetime | None = None, names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """An offer as pages and the API show it; a list passes the category ``names`` it read once."""
+    if names is None:
+        names = category_names(offer.community)
     return {
         "id": offer.pk,
         "volunteer": offer.volunteer.display_name,
         "categories": list(offer.categories),
-        "category_names": [category_name(offer.community, c) for c in offer.categories],
+        "category_names": [names.get(c, c) for c in offer.categories],
         "description": offer.description,
         "kind": offer.kind,
         "kind_name": offer.get_kind_display(),

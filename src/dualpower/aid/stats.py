@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dualpower.aid.models import CLOSED_STATUSES, LIVE_MATCH, AidMatch, AidRequest, Urgency
-from dualpower.aid.selectors import category_name
+from dualpower.aid.selectors import category_names
 from dualpower.community.models import Community
 
 OPEN = [s for s in AidRequest.Status.values if s not in CLOSED_STATUSES]
@@ -32,11 +32,12 @@ def public_summary(community: Community) -> dict[str, Any]:
     open_reqs = reqs.filter(status__in=OPEN)
     by_category = Counter(open_reqs.values_list("category", flat=True))
     by_urgency = Counter(open_reqs.values_list("urgency", flat=True))
+    names = category_names(community)
     return {
         "open": open_reqs.count(),
         "fulfilled": reqs.filter(status=AidRequest.Status.FULFILLED).count(),
         "by_category": sorted(
-            ((category_name(community, k), n) for k, n in by_category.items()), key=lambda kv: (-kv[1], kv[0])
+            ((names.get(k, k), n) for k, n in by_category.items()), key=lambda kv: (-kv[1], kv[0])
         ),
         "by_urgency": [(str(label), by_urgency.get(value, 0)) for value, label in Urgency.choices],
         "unmet_over_time": unmet_over_time(community),

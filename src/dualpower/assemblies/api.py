@@ -63,13 +63,21 @@ def _me(request: HttpRequest, assembly: Assembly) -> Membership | None:
     return membership_for(request.user, assembly.community)
 
 
-def _out(proposal: Proposal) -> dict[str, Any]:
-    visible = selectors.results_visible(proposal) and proposal.state == Proposal.State.VOTING
+def _shows_counts(proposal: Proposal) -> bool:
+    return selectors.results_visible(proposal) and proposal.state == Proposal.State.VOTING
+
+
+def _out(proposal: Proposal, counts: dict[int, dict[str, int]] | None = None) -> dict[str, Any]:
+    """The proposal as the API shows it; ``counts`` are the running counts already fetched for a
+    list (``selectors.running_counts_of``), else they are fetched here when shown."""
+    running = None
+    if _shows_counts(proposal):
+        running = counts[proposal.pk] if counts is not None else selectors.running_counts(proposal)
     return {
         **{f: getattr(proposal, f) for f in ProposalOut.model_fields if hasattr(proposal, f)},
         "options": list(proposal.options.all()),
         "actions": list(proposal.actions.all()),
-        "running_counts": selectors.running_counts(proposal) if visible else None,
+        "running_counts": running,
         "url": proposal.get_absolute_url(),
     }
 
@@ -99,12 +107,11 @@ def policy_update(request: HttpRequest, slug: str, assembly_slug: str) -> Any:
 @paginate
 def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: str = "") -> Any:
     assembly = _assembly(request, slug, assembly_slug)
-    qs = Proposal.objects.filter(assembly=assembly).exclude(state=Proposal.State.DRAFT)
-    if state:
-        if state not in Proposal.State.values:
-            raise InvalidInput(_("Unknown state."), field="state")
-        qs = qs.filter(state=state)
-    return [_out(p) for p in qs.select_related("assembly__policy", "assembly__community")[:500]]
+    if state and state not in Proposal.State.values:
+        raise InvalidInput(_("Unknown state."), field="state")
+    proposals = list(selectors.proposals_listed(assembly=assembly, state=state)[:500])
+    counts = selectors.running_counts_of(p for p in proposals if _shows_counts(p))
+    return [_out(p, counts) for p in proposals]
 
 
 @router.post(PROPOSALS, response={201: ProposalOut})

@@ -9,20 +9,24 @@ app who the members of a co-op's assembly are:
 
 ``voters(assembly)`` returns a queryset of active Memberships (eligible to vote);
 ``observers(assembly)`` (optional) those who may read and speak but not vote.
+``voting(membership)`` (optional) is a condition on ``Assembly`` rows: the assemblies of this kind
+where ``membership`` votes, so that a page listing many assemblies asks once per kind, not once per
+assembly (``voting_in``). It must agree with ``voters``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from dualpower.assemblies.models import Assembly
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 
 Members = Callable[[Assembly], QuerySet[Membership]]
+Voting = Callable[[Membership], Exists]
 
 
 @dataclass(frozen=True)
@@ -30,13 +34,16 @@ class Body:
     kind: str
     voters: Members
     observers: Members | None = None
+    voting: Voting | None = None
 
 
 _registry: dict[str, Body] = {}
 
 
-def register(kind: str, *, voters: Members, observers: Members | None = None) -> None:
-    _registry[kind] = Body(kind=kind, voters=voters, observers=observers)
+def register(
+    kind: str, *, voters: Members, observers: Members | None = None, voting: Voting | None = None
+) -> None:
+    _registry[kind] = Body(kind=kind, voters=voters, observers=observers, voting=voting)
 
 
 def _active(assembly: Assembly) -> QuerySet[Membership]:
@@ -62,8 +69,56 @@ def is_voter(assembly: Assembly, membership: Membership | None) -> bool:
     return membership is not None and voters_of(assembly).filter(pk=membership.pk).exists()
 
 
+def voting_in(assemblies: Iterable[Assembly], membership: Membership | None) -> set[int]:
+    """The ids of ``assemblies`` where ``membership`` votes: one query per kind of body that says
+    where someone votes (``voting``), one per assembly of the other kinds."""
+    if membership is None:
+        return set()
+    by_kind: dict[str, list[Assembly]] = {}
+    for assembly in assemblies:
+        by_kind.setdefault(assembly.kind, []).append(assembly)
+    found: set[int] = set()
+    for kind, group in by_kind.items():
+        body = _registry.get(kind)
+        if body is None:
+            continue
+        if body.voting is None:
+            found.update(a.pk for a in group if body.voters(a).filter(pk=membership.pk).exists())
+            continue
+        ids = [a.pk for a in group]
+        found.update(
+            Assembly.objects.filter(body.voting(membership), pk__in=ids).values_list("pk", flat=True)
+        )
+    return found
+
+
+_VOTING_ROLES = [Membership.Role.MEMBER, Membership.Role.COORDINATOR]
+
+
 def _general_voters(assembly: Assembly) -> QuerySet[Membership]:
-    return _active(assembly).filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
+    return _active(assembly).filter(role__in=_VOTING_ROLES)
+
+
+def _general_voter_rows(membership: Membership) -> QuerySet[Membership]:
+    """``membership``, if it is among the general voters of the assembly of the outer query."""
+    return Membership.objects.filter(
+        pk=membership.pk,
+        community=OuterRef("community"),
+        status=Membership.Status.ACTIVE,
+        role__in=_VOTING_ROLES,
+    )
+
+
+def _general_voting(membership: Membership) -> Exists:
+    return Exists(_general_voter_rows(membership))
+
+
+def _working_group_voting(membership: Membership) -> Exists:
+    return Exists(
+        _general_voter_rows(membership).filter(
+            group_memberships__group_id=OuterRef("working_group_id"), group_memberships__status="active"
+        )
+    )
 
 
 def _general_observers(assembly: Assembly) -> QuerySet[Membership]:
@@ -76,5 +131,10 @@ def _working_group_voters(assembly: Assembly) -> QuerySet[Membership]:
     )
 
 
-register(Assembly.Kind.GENERAL, voters=_general_voters, observers=_general_observers)
-register(Assembly.Kind.WORKING_GROUP, voters=_working_group_voters, observers=_general_voters)
+register(Assembly.Kind.GENERAL, voters=_general_voters, observers=_general_observers, voting=_general_voting)
+register(
+    Assembly.Kind.WORKING_GROUP,
+    voters=_working_group_voters,
+    observers=_general_voters,
+    voting=_working_group_voting,
+)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies import bodies, processes, sittings
@@ -26,7 +27,20 @@ S = Proposal.State
 
 
 def assemblies_for(*, community: Community) -> QuerySet[Assembly]:
-    return Assembly.objects.filter(community=community, is_archived=False).select_related("policy")
+    return Assembly.objects.filter(community=community, is_archived=False).select_related(
+        "community", "policy"
+    )
+
+
+def assemblies_with_open_counts(*, community: Community) -> list[tuple[Assembly, int]]:
+    """The community's assemblies, each with how many of its proposals are open (in discussion or
+    voting), in one query."""
+    found = (
+        assemblies_for(community=community)
+        .annotate(open_count=Count("proposals", filter=Q(proposals__state__in=[S.DISCUSSION, S.VOTING])))
+        .order_by("name")  # the model's ordering, which a GROUP BY query drops
+    )
+    return [(a, a.open_count) for a in found]
 
 
 def assembly_get(*, community: Community, slug: str) -> Assembly:
@@ -53,15 +67,26 @@ def proposal_get(*, assembly: Assembly, pk: Any) -> Proposal:
 def proposals_open(*, assembly: Assembly) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(assembly=assembly, state__in=[S.DISCUSSION, S.VOTING])
-        .select_related("author")
+        .select_related("author", "assembly__community")
         .order_by("voting_closes_at", "id")
+    )
+
+
+def proposals_listed(*, assembly: Assembly, state: str = "") -> QuerySet[Proposal]:
+    """The proposals of ``assembly`` anyone may list (drafts are their authors'), or those in
+    ``state``, with what the API shows of each (options, actions) fetched for the whole list."""
+    found = Proposal.objects.filter(assembly=assembly).exclude(state=S.DRAFT)
+    if state:
+        found = found.filter(state=state)
+    return found.select_related("assembly__policy", "assembly__community").prefetch_related(
+        "options", "actions"
     )
 
 
 def proposals_decided(*, assembly: Assembly, limit: int = 20) -> QuerySet[Proposal]:
     return (
         Proposal.objects.filter(assembly=assembly, state=S.CLOSED)
-        .select_related("outcome")
+        .select_related("outcome", "assembly__community")
         .order_by("-outcome__decided_at", "-id")[:limit]
     )
 
@@ -69,7 +94,9 @@ def proposals_decided(*, assembly: Assembly, limit: int = 20) -> QuerySet[Propos
 def drafts_of(*, assembly: Assembly, membership: Membership | None) -> QuerySet[Proposal]:
     if membership is None:
         return Proposal.objects.none()
-    return Proposal.objects.filter(assembly=assembly, state=S.DRAFT, author=membership)
+    return Proposal.objects.filter(assembly=assembly, state=S.DRAFT, author=membership).select_related(
+        "assembly__community"
+    )
 
 
 def has_voted(proposal: Proposal, membership: Membership | None) -> bool:
@@ -100,7 +127,17 @@ def votes_waiting_for(*, community: Community, membership: Membership) -> list[P
         .select_related("assembly")
         .order_by("voting_closes_at", "id")
     )
-    return [p for p in open_now if bodies.is_voter(p.assembly, membership)]
+    # Whether ``membership`` votes is asked once per assembly, not once per proposal; every
+    # assembly here is of ``community``, which is already loaded.
+    votes_in: dict[int, bool] = {}
+    waiting: list[Proposal] = []
+    for proposal in open_now:
+        proposal.assembly.community = community
+        if proposal.assembly_id not in votes_in:
+            votes_in[proposal.assembly_id] = bodies.is_voter(proposal.assembly, membership)
+        if votes_in[proposal.assembly_id]:
+            waiting.append(proposal)
+    return waiting
 
 
 def results_visible(proposal: Proposal) -> bool:
@@ -161,15 +198,25 @@ def vote_rows(proposal: Proposal) -> list[dict[str, Any]]:
 
 def running_counts(proposal: Proposal) -> dict[str, int]:
     """Positions so far (only shown when ``results_visible``)."""
-    counts: dict[str, int] = {}
-    source = (
-        Ballot.objects.filter(proposal=proposal).values_list("position", flat=True)
-        if proposal.is_secret
-        else Vote.objects.filter(proposal=proposal).values_list("position", flat=True)
-    )
-    for position in source:
+    return running_counts_of([proposal])[proposal.pk]
+
+
+def running_counts_of(proposals: Iterable[Proposal]) -> dict[int, dict[str, int]]:
+    """``running_counts`` of each of ``proposals`` by id, in one query per kind of ballot (secret
+    or open) whatever their number."""
+    proposals = list(proposals)
+    counts: dict[int, dict[str, int]] = {p.pk: {} for p in proposals}
+    secret = [p.pk for p in proposals if p.is_secret]
+    open_ = [p.pk for p in proposals if not p.is_secret]
+    rows: list[tuple[int, str]] = []
+    if secret:
+        rows += Ballot.objects.filter(proposal__in=secret).values_list("proposal_id", "position")
+    if open_:
+        rows += Vote.objects.filter(proposal__in=open_).values_list("proposal_id", "position")
+    for proposal_id, position in rows:
         if position:
-            counts[position] = counts.get(position, 0) + 1
+            found = counts[proposal_id]
+            found[position] = found.get(position, 0) + 1
     return counts
 
 

@@ -28,7 +28,7 @@ def audit_record(
     action: str,
     target: models.Model | None = None,
     summary: str = "",
-    data: Mapping[str, Any] | None = None,
+    data: Mapping[str, object] | None = None,
     decision_ref: str = "",
 ) -> AuditEntry:
     """Append one entry to the audit log. Call it inside the service's transaction."""
@@ -47,7 +47,7 @@ def audit_record(
 def changes_save(
     *,
     target: models.Model,
-    changes: Mapping[str, Any],
+    changes: Mapping[str, object],
     community: Community | None,
     actor: Membership | None,
     action: str,

@@ -123,7 +123,6 @@ def working_group_create(
     return group
 
 
-@transaction.atomic
 class GroupChanges(TypedDict, total=False):
     """What ``working_group_update`` may change."""
 
@@ -132,6 +131,7 @@ class GroupChanges(TypedDict, total=False):
     is_open: bool
 
 
+@transaction.atomic
 def working_group_update(
     *, group: WorkingGroup, by: Membership | None, **changes: Unpack[GroupChanges]
 ) -> WorkingGroup:

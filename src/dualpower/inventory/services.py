@@ -9,7 +9,7 @@ told once; they are told again only after it has been above that level in betwee
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import F
@@ -36,11 +36,11 @@ REASON_MAX = 200
 QUANTITY_MAX = 1_000_000
 
 
-def _quantity(value: Any) -> int:
+def _quantity(value: object) -> int:
     return clean_int(value, field="quantity", label=_("The quantity"), low=1, high=QUANTITY_MAX)
 
 
-def _threshold(value: Any) -> int:
+def _threshold(value: object) -> int:
     return clean_int(value, field="low_threshold", label=_("The low-stock level"), low=0, high=QUANTITY_MAX)
 
 
@@ -83,8 +83,17 @@ def item_create(
     return item
 
 
+class ItemChanges(TypedDict, total=False):
+    """What ``item_update`` may change."""
+
+    name: str
+    unit: str
+    low_threshold: int
+    location: str
+
+
 @transaction.atomic
-def item_update(*, item: Item, by: Membership | None, **changes: Any) -> Item:
+def item_update(*, item: Item, by: Membership | None, **changes: Unpack[ItemChanges]) -> Item:
     unknown = set(changes) - {"name", "unit", "low_threshold", "location"}
     if unknown:
         raise InvalidInput(_("These cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})

@@ -65,6 +65,16 @@ def spokescouncils_of(*, community: Community) -> QuerySet[Assembly]:
     return assembly_selectors.assemblies_for(community=community).filter(kind__in=RECEIVING_KINDS)
 
 
+def spokescouncils_with_seats(*, community: Community) -> list[tuple[Assembly, list[DelegateSeat]]]:
+    """Each spokescouncil of ``community`` with its seated delegates (in the seats' own order): two
+    queries, however many councils there are."""
+    councils = list(spokescouncils_of(community=community))
+    seated: dict[int, list[DelegateSeat]] = {council.pk: [] for council in councils}
+    for seat in seats_of(community=community).filter(receiving__in=councils):
+        seated[seat.receiving_id].append(seat)
+    return [(council, seated[council.pk]) for council in councils]
+
+
 def assembly_get(*, community: Community, slug: str) -> Assembly:
     assembly = assembly_selectors.assemblies_all(community=community).filter(slug=slug).first()
     if assembly is None:

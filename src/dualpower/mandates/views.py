@@ -24,10 +24,7 @@ GET = ["GET", "HEAD"]
 @with_community
 def delegate_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "mandates.view_delegates", community)
-    councils = [
-        (council, list(selectors.seats_of(community=community, receiving=council)))
-        for council in selectors.spokescouncils_of(community=community)
-    ]
+    councils = selectors.spokescouncils_with_seats(community=community)
     return render(
         request,
         "mandates/list.html",

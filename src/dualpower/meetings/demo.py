@@ -7,7 +7,7 @@ deterministic from the demo's seeded random source. Roles rotate as the page sug
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -134,7 +134,7 @@ def load_meetings(demo: Demo) -> None:
 
     start = (now + timedelta(days=6)).replace(hour=18, minute=30, second=0, microsecond=0)
     open_proposal = assembly_selectors.proposals_open(assembly=assembly).order_by("id").first()
-    next_agenda: list[dict[str, Any]] = [
+    next_agenda: list[services.AgendaItemFields] = [
         {"title": "Welcome and check-in", "minutes_allotted": 10},
         {"title": "Result of the housing inspection", "minutes_allotted": 20},
     ]

@@ -40,13 +40,14 @@ class MemberFilter(Schema):
 
 def _application_out(application: Application, *, viewer: Any) -> dict[str, Any]:
     trusted = selectors.trust_given_by(user=viewer, applications=[application])
+    trust_count = getattr(application, "trust_count", None)  # annotated by applications_pending
     return {
         "id": application.pk,
         "community": application.community.slug,
         "display_name": application.display_name,
         "answers": application.answers,
         "status": application.status,
-        "trust_count": getattr(application, "trust_count", None) or application.trust.count(),
+        "trust_count": application.trust.count() if trust_count is None else trust_count,
         "trust_given_by_me": application.pk in trusted,
         "decision_reason": application.decision_reason,
         "created_at": application.created_at,
@@ -144,7 +145,7 @@ def application_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """Pending applications: for coordinators, and for members when members admit by trust."""
     community = community_get(slug=slug)
     check(request, "members.list_applications", community)
-    pending = list(selectors.applications_pending(community=community).select_related("community"))
+    pending = list(selectors.applications_pending(community=community))
     trusted = selectors.trust_given_by(user=request.user, applications=pending)
     out = []
     for application in pending:

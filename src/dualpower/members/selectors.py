@@ -98,8 +98,10 @@ def member_get(*, community: Community, member_id: int) -> Membership:
 
 
 def applications_pending(*, community: Community) -> QuerySet[Application]:
+    """The applications waiting for a decision, oldest first, with their ``trust_count``. Read
+    through ``community``'s related manager, so that each carries ``community`` already loaded."""
     return (
-        Application.objects.filter(community=community, status=Application.Status.PENDING)
+        community.applications.filter(status=Application.Status.PENDING)
         .annotate(trust_count=Count("trust"))
         .order_by("created_at", "id")
     )

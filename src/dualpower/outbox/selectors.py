@@ -102,11 +102,14 @@ def mail_sent(*, limit: int = 50) -> tuple[list[SentMail], bool]:
     files = sorted((p for p in folder.iterdir() if p.suffix == ".log" and p.is_file()), reverse=True)
     found: list[SentMail] = []
     read = 0
+    last_second = ""
     for path in files:
-        if len(found) >= limit:
+        # Files are named to the second ("20261206-163500-<n>.log"): once there are enough, the
+        # other files of the same second are read too, and the Date headers order them all.
+        if len(found) >= limit and path.name[:15] != last_second:
             break
         found.extend(reversed(_messages_in(path)))  # within a file, the last written is the newest
+        last_second = path.name[:15]
         read += 1
-    # Files are named to the second: the Date header orders messages of the same second's files.
     found.sort(key=lambda mail: mail.sent_at.timestamp() if mail.sent_at else 0.0, reverse=True)
     return found[:limit], len(found) > limit or read < len(files)

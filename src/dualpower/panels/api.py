@@ -54,7 +54,7 @@ def _me(request: HttpRequest, panel: Panel) -> Any:
 def panel_list(request: HttpRequest, slug: str) -> Any:
     community = community_get(slug=slug)
     check(request, "panels.view_panel", community)
-    return list(selectors.panels_of(community=community))
+    return list(selectors.panels_of(community=community, with_quotas=True))
 
 
 @router.post(PANELS, response={201: PanelOut})

@@ -6,7 +6,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies.models import Assembly
@@ -14,14 +14,24 @@ from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
-from dualpower.panels.models import Panel, Volunteer
+from dualpower.panels.models import Feature, Panel, Volunteer
+
+# Where ``panels_of(with_quotas=True)`` puts each panel's features (their quotas prefetched too),
+# read by ``quotas_of``.
+_FEATURES = "prefetched_features"
 
 
-def panels_of(*, community: Community) -> QuerySet[Panel]:
-    return Panel.objects.filter(community=community).annotate(
+def panels_of(*, community: Community, with_quotas: bool = False) -> QuerySet[Panel]:
+    """The community's panels with their volunteer counts; ``with_quotas`` also fetches every
+    panel's features and quotas, in two queries for the whole list, for ``quotas_of``."""
+    panels = Panel.objects.filter(community=community).annotate(
         volunteer_count=Count("volunteers"),
         selected_count=Count("volunteers", filter=Q(volunteers__selected=True)),
     )
+    if with_quotas:
+        features = Feature.objects.prefetch_related("quotas")
+        panels = panels.prefetch_related(Prefetch("features", queryset=features, to_attr=_FEATURES))
+    return panels
 
 
 def panel_get(*, community: Community, pk: int) -> Panel:
@@ -130,11 +140,12 @@ def selected_members(panel: Panel) -> QuerySet[Membership]:
 
 
 def quotas_of(panel: Panel) -> dict[str, dict[str, tuple[int, int]]]:
-    """{feature: {value: (min, max)}}, in the order the organisers gave them."""
-    return {
-        feature.name: {q.value: (q.min, q.max) for q in feature.quotas.all()}
-        for feature in panel.features.prefetch_related("quotas")
-    }
+    """{feature: {value: (min, max)}}, in the order the organisers gave them (from what
+    ``panels_of(with_quotas=True)`` fetched, when the panel came from it)."""
+    features = getattr(panel, _FEATURES, None)
+    if features is None:
+        features = panel.features.prefetch_related("quotas")
+    return {feature.name: {q.value: (q.min, q.max) for q in feature.quotas.all()} for feature in features}
 
 
 def volunteers_of(panel: Panel, *, selected: bool | None = None) -> QuerySet[Membership]:

@@ -95,7 +95,9 @@ def render_form(
         status = 400 if form.errors else 200
     if is_htmx(request):
         status = 200
-    page = {**(context or {}), form_name: form, "error_summary": form if form.errors else None}
+    # A piece swapped in by htmx has no page top: its form shows its own errors as the alert.
+    summary = form if form.errors and not is_htmx(request) else None
+    page = {**(context or {}), form_name: form, "error_summary": summary}
     return render(request, template, page, status=status)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -153,8 +153,16 @@ def series_create(
     return series
 
 
+class SeriesChanges(TypedDict, total=False):
+    """What ``series_update`` may change (the schedule changes with ``series_reschedule``)."""
+
+    title: str
+    description: str
+    place: str
+
+
 @transaction.atomic
-def series_update(*, series: Series, by: Membership | None, **changes: Any) -> Series:
+def series_update(*, series: Series, by: Membership | None, **changes: Unpack[SeriesChanges]) -> Series:
     """Change what an activity is called, its description or place. Its schedule changes with
     ``series_reschedule``."""
     unknown = set(changes) - {"title", "description", "place"}

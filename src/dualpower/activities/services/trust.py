@@ -10,7 +10,7 @@ applies to grants from then on.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,7 +31,7 @@ DESCRIPTION_MAX = 2000
 THRESHOLD_MAX = 50
 
 
-def _name(value: Any) -> str:
+def _name(value: object) -> str:
     name = str(value if value is not None else "").strip()
     if not name:
         raise InvalidInput(_("A role needs a name."), field="name")
@@ -40,14 +40,14 @@ def _name(value: Any) -> str:
     return name
 
 
-def _description(value: Any) -> str:
+def _description(value: object) -> str:
     text = str(value if value is not None else "").strip()
     if len(text) > DESCRIPTION_MAX:
         raise InvalidInput(_("At most %(n)d characters.") % {"n": DESCRIPTION_MAX}, field="description")
     return text
 
 
-def _threshold(value: Any) -> int:
+def _threshold(value: object) -> int:
     message = _("Vouches needed: a whole number from 1 to %(n)d.") % {"n": THRESHOLD_MAX}
     if isinstance(value, bool):
         raise InvalidInput(message, field="threshold")
@@ -92,8 +92,18 @@ def trust_role_create(
     return role
 
 
+class TrustRoleChanges(TypedDict, total=False):
+    """What ``trust_role_update`` may change; ``threshold`` may arrive as typed text from a form."""
+
+    name: str
+    description: str
+    threshold: int | str
+
+
 @transaction.atomic
-def trust_role_update(*, role: TrustRole, by: Membership | None, **changes: Any) -> TrustRole:
+def trust_role_update(
+    *, role: TrustRole, by: Membership | None, **changes: Unpack[TrustRoleChanges]
+) -> TrustRole:
     """Rename a role, describe it or change its threshold. Lowering the threshold grants the role
     at once to everyone who now has enough vouches."""
     unknown = set(changes) - {"name", "description", "threshold"}

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.activities import selectors, services
 from dualpower.activities.forms import TrustRoleForm
-from dualpower.activities.models import TrustRole
+from dualpower.activities.models import RoleGrant, TrustRole
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import DomainError, InvalidInput
@@ -46,10 +46,11 @@ def role_list(request: HttpRequest, community: Community) -> HttpResponse:
                 return redirect("activities:roles", community.slug)
     people = list(selectors.vouchable(community=community))
     given = selectors.my_vouches(membership=me)
+    counts_by_role = selectors.vouch_counts_by_role(community=community)
     roles = []
-    for role in selectors.trust_roles(community=community):
-        counts = selectors.vouch_counts(role=role)
-        holders = list(selectors.role_holders(role=role))
+    for role in selectors.trust_roles_with_holders(community=community):
+        counts = counts_by_role.get(role.pk, {})
+        holders: list[RoleGrant] = role.holders  # type: ignore[attr-defined]
         held = {g.membership_id for g in holders}
         roles.append(
             {

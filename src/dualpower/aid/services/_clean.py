@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 from dualpower.clean import clean_text
 from dualpower.errors import InvalidInput
 
+# These take what arrived at the boundary (a form's text, an API body's value) and return a typed
+# value: ``quantity`` and ``urgency`` keep ``Any`` because they hand the raw value to ``int()``
+# inside a ``try``, which is how they read text and numbers alike.
+
 MAX_LIST_ITEMS = 12
 MAX_ITEM = 40
 MAX_DESCRIPTION = 2000
@@ -42,7 +46,7 @@ def looks_like_address(value: str) -> bool:
     return bool(_ADDRESS.search(value))
 
 
-def neighbourhood(value: Any) -> str:
+def neighbourhood(value: object) -> str:
     value = clean_text(value, field="neighbourhood", label=_("Neighbourhood"), limit=80, required=True)
     if looks_like_address(value):
         raise InvalidInput(
@@ -56,7 +60,7 @@ def neighbourhood(value: Any) -> str:
     return value
 
 
-def names(value: Any, *, field: str, label: str) -> list[str]:
+def names(value: object, *, field: str, label: str) -> list[str]:
     """A list of short names (languages, skills); a comma-separated string is accepted too."""
     if value is None or value == "":
         return []
@@ -122,7 +126,7 @@ def window(start: datetime | None, end: datetime | None) -> tuple[datetime | Non
 _HHMM = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
 
 
-def availability(value: Any) -> list[list[Any]]:
+def availability(value: object) -> list[list[Any]]:
     """Weekly availability as [[day 0-6, "HH:MM", "HH:MM"], ...]."""
     if value in (None, ""):
         return []

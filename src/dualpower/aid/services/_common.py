@@ -4,7 +4,6 @@ the checks on a category and on who may see a listing."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
@@ -23,14 +22,14 @@ def matching_changed(community: Community) -> None:
         AidSettings.objects.get_or_create(community=community, defaults={"generation": 1})
 
 
-def check_category(community: Community, key: Any, *, field: str = "category") -> str:
+def check_category(community: Community, key: object, *, field: str = "category") -> str:
     key = str(key or "").strip()
     if key not in dict(categories_for(community)):
         raise InvalidInput(_("Choose one of the community's categories."), field=field)
     return key
 
 
-def privacy(value: Any) -> str:
+def privacy(value: object) -> str:
     value = value or Privacy.MEMBERS
     if value not in Privacy.values:
         raise InvalidInput(

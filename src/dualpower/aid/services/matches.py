@@ -145,7 +145,11 @@ def _create_match(
 
 @transaction.atomic
 def match_accept(
-    *, request: AidRequest, volunteer: Membership, quantity: object = None, offer: AidOffer | None = None
+    *,
+    request: AidRequest,
+    volunteer: Membership,
+    quantity: int | str | None = None,
+    offer: AidOffer | None = None,
 ) -> AidMatch:
     """A volunteer takes on a request (all that is left of it, or ``quantity``). The requester side
     still confirms before any private detail is shown."""
@@ -180,7 +184,7 @@ def match_propose(
     volunteer: Membership,
     by: Membership,
     offer: AidOffer | None = None,
-    quantity: object = None,
+    quantity: int | str | None = None,
     explanation: str = "",
     reasons: Sequence[Reason] = (),
 ) -> AidMatch:
@@ -305,7 +309,7 @@ def match_start(*, match: AidMatch, by: Membership) -> AidMatch:
 
 
 @transaction.atomic
-def match_deliver(*, match: AidMatch, delivered: object, by: Membership) -> AidMatch:
+def match_deliver(*, match: AidMatch, delivered: int | str | None, by: Membership) -> AidMatch:
     """The volunteer (or a dispatcher) records what was delivered and closes the match as fulfilled.
     Delivering less than committed gives the rest back to the request, which stays open for it."""
     match = _locked(match)

@@ -5,7 +5,7 @@ Who may call each verb is decided in rules.py; the remaining capacity is read in
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,8 +21,23 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
 
 
+class OfferFields(TypedDict, total=False):
+    """What an offer is made of; lists of names may arrive as one comma-separated text (a form)."""
+
+    categories: list[str] | str
+    description: str
+    kind: str
+    capacity: int | None
+    period: str
+    skills: list[str] | str
+    languages: list[str] | str
+    neighbourhood: str
+    availability: list[list[int | str]]  # [[day 0-6, "HH:MM", "HH:MM"], ...]
+    privacy: str
+
+
 @transaction.atomic
-def offer_create(*, community: Community, volunteer: Membership, **data: Any) -> AidOffer:
+def offer_create(*, community: Community, volunteer: Membership, **data: Unpack[OfferFields]) -> AidOffer:
     kind = data.get("kind") or AidOffer.Kind.ONE_OFF
     if kind not in AidOffer.Kind.values:
         raise InvalidInput(_("An offer is one-off, recurring or inexhaustible."), field="kind")

@@ -9,7 +9,8 @@ with private details in it.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from datetime import datetime
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +39,23 @@ def _new_code(community: Community) -> str:
             return code
 
 
-def _request_fields(community: Community, data: dict[str, Any]) -> dict[str, Any]:
+class RequestFields(TypedDict, total=False):
+    """What a request for help is made of (its public part); ``languages`` may arrive as one
+    comma-separated text (a form)."""
+
+    category: str
+    description: str
+    urgency: int
+    quantity: int
+    unit: str
+    window_start: datetime | None
+    window_end: datetime | None
+    languages: list[str] | str
+    neighbourhood: str
+    privacy: str
+
+
+def _request_fields(community: Community, data: RequestFields) -> dict[str, Any]:
     start, end = validation.window(data.get("window_start"), data.get("window_end"))
     return {
         "category": check_category(community, data.get("category")),
@@ -60,7 +77,8 @@ def _request_fields(community: Community, data: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _details(details: Any) -> dict[str, str]:
+def _details(details: object) -> dict[str, str]:
+    # Typed ``object``: the boundary check of what callers pass as ``dict[str, str] | None``.
     if details is None:
         return {}
     if not isinstance(details, dict):
@@ -77,7 +95,11 @@ def _details(details: Any) -> dict[str, str]:
 
 @transaction.atomic
 def request_create(
-    *, community: Community, requester: Membership, details: Any = None, **data: Any
+    *,
+    community: Community,
+    requester: Membership,
+    details: dict[str, str] | None = None,
+    **data: Unpack[RequestFields],
 ) -> AidRequest:
     """A member asks for help. Private ``details`` (contact, address, health...) are sealed."""
     fields = _request_fields(community, data)
@@ -105,10 +127,10 @@ def request_intake(
     *,
     community: Community,
     dispatcher: Membership,
-    contact_channel: Any,
-    contact_language: Any = "",
-    details: Any = None,
-    **data: Any,
+    contact_channel: str,
+    contact_language: str = "",
+    details: dict[str, str] | None = None,
+    **data: Unpack[RequestFields],
 ) -> AidRequest:
     """A dispatcher takes a request by phone or in person for someone without an account. Their name
     and contact go into the sealed details; every listing shows only the request code."""
@@ -149,7 +171,7 @@ def request_intake(
 
 
 @transaction.atomic
-def request_update_details(*, request: AidRequest, details: Any, by: Membership) -> AidRequest:
+def request_update_details(*, request: AidRequest, details: dict[str, str], by: Membership) -> AidRequest:
     """Replace the sealed private details (the requester or a dispatcher correcting them)."""
     locked = AidRequest.objects.select_for_update().get(pk=request.pk)
     if locked.erased_at is not None:

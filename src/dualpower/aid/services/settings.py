@@ -27,9 +27,9 @@ def aid_settings_update(
     *,
     community: Community,
     by: Membership | None,
-    retention_days: Any = None,
-    stale_days: Any = None,
-    distances: Any = None,
+    retention_days: int | None = None,
+    stale_days: int | None = None,
+    distances: list[list[object]] | None = None,  # rows [neighbourhood, neighbourhood, km], checked here
     decision_ref: str = "",
 ) -> AidSettings:
     current = settings_for(community)
@@ -62,7 +62,7 @@ def aid_settings_update(
     return current
 
 
-def _clean_distances(value: Any) -> list[list[Any]]:
+def _clean_distances(value: object) -> list[list[Any]]:
     if not isinstance(value, list):
         raise InvalidInput(
             _("Distances are a list of [neighbourhood, neighbourhood, km]."), field="distances"

@@ -42,10 +42,9 @@ def dispatch(request: HttpRequest, community: Community) -> HttpResponse:
         request,
         "aid/dispatch.html",
         {
-            "open_rows": [
-                selectors.request_view(r, me)
-                for r in live.select_related("community", "requester", "taken_by")
-            ],
+            "open_rows": selectors.request_views(
+                live.select_related("community", "requester", "taken_by"), me, community=community
+            ),
             "waiting": list(waiting),
         },
     )

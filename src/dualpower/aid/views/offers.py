@@ -28,12 +28,16 @@ def offer_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "aid.view_requests", community)
     me = membership_for(request.user, community)
     offers = selectors.offers_visible(community=community, membership=me)
+    names = selectors.category_names(community)
     return render(
         request,
         "aid/offers.html",
         {
             "rows": [
-                {"offer": selectors.offer_view(o), "mine": me is not None and o.volunteer_id == me.pk}
+                {
+                    "offer": selectors.offer_view(o, names=names),
+                    "mine": me is not None and o.volunteer_id == me.pk,
+                }
                 for o in offers
             ]
         },

@@ -45,11 +45,11 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
     chosen = filters.cleaned_data if filters.is_valid() else {"status": "open"}
     qs = selectors.request_filtered(
         selectors.requests_visible(community=community, membership=me).select_related(
-            "community", "requester"
+            "community", "requester", "taken_by"
         ),
         **{k: str(chosen.get(k) or "") for k in ("status", "category", "neighbourhood", "urgency")},
     )
-    rows = [selectors.request_view(r, me) for r in qs[:200]]
+    rows = selectors.request_views(qs[:200], me, community=community, names=dict(categories))
     return render(
         request,
         "aid/list.html",

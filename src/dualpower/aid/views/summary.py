@@ -52,7 +52,7 @@ def export_csv(request: HttpRequest, community: Community) -> HttpResponse:
     qs = selectors.requests_visible(community=community, membership=me).select_related(
         "community", "requester", "taken_by"
     )
-    views = [selectors.request_view(r, me) for r in qs]
+    views = selectors.request_views(qs, me, community=community)
     private = [f"private_{k}" for k in crypto.SENSITIVE_FIELDS]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="aid-{community.slug}.csv"'

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -17,6 +18,21 @@ from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
 
 
+class AssemblyPolicy(TypedDict, total=False):
+    """The settings of an assembly's ``Policy`` that ``assembly_create`` may set (the rest keep
+    their defaults)."""
+
+    default_process: str
+    quorum: Decimal
+    supermajority: Decimal
+    discussion_days: int
+    voting_days: int
+    secret_ballots: bool
+    results_hidden_until_close: bool
+    who_may_propose: str
+    liquid_delegation: bool
+
+
 @transaction.atomic
 def assembly_create(
     *,
@@ -27,7 +43,7 @@ def assembly_create(
     description: str = "",
     working_group: WorkingGroup | None = None,
     actor: Membership | None = None,
-    policy: dict[str, Any] | None = None,
+    policy: AssemblyPolicy | None = None,
 ) -> Assembly:
     """Create a deciding body with its policy (defaults unless ``policy`` gives fields)."""
     name = name.strip()

@@ -88,7 +88,7 @@ def _clean_options(process: processes.Process, options: Any, community: Communit
     return clean
 
 
-def clean_actions(community: Community, raw: Any) -> list[dict[str, Any]]:
+def clean_actions(community: Community, raw: object) -> list[dict[str, Any]]:
     """Validate the actions a proposal carries, as it is put forward."""
     if raw in (None, ""):
         return []
@@ -119,8 +119,8 @@ def proposal_create(
     topic: str = "",
     seats: int | str = 1,
     dots: int | str = 0,
-    options: Sequence[str | Mapping[str, Any]] = (),
-    actions: Sequence[Mapping[str, Any]] = (),
+    options: Sequence[str | Mapping[str, object]] = (),
+    actions: Sequence[Mapping[str, object]] = (),
     draft: bool = False,
     now: datetime | None = None,
 ) -> Proposal:
@@ -198,7 +198,7 @@ def _start_discussion(proposal: Proposal, *, by: Membership | None, now: datetim
 
 @transaction.atomic
 def proposal_update(
-    *, proposal: Proposal, by: Membership | None, title: Any = None, body: Any = None
+    *, proposal: Proposal, by: Membership | None, title: str | None = None, body: str | None = None
 ) -> Proposal:
     """The author edits a draft. Once in discussion the text changes only by amendments."""
     proposal = _locked(proposal)

@@ -16,7 +16,6 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -55,7 +54,9 @@ def _new_receipt() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
-def clean_ballot(proposal: Proposal, *, position: Any, choices: Any, reason: Any) -> tuple[str, Any, str]:
+def clean_ballot(
+    proposal: Proposal, *, position: str, choices: Choices, reason: str
+) -> tuple[str, list[str] | dict[str, int], str]:
     """Check a ballot against the proposal's process; return (position, choices, reason)."""
     process = processes.get(proposal.process)
     reason = str(reason or "").strip()
@@ -162,7 +163,12 @@ def vote_cast(
 
 
 def _secret(
-    proposal: Proposal, by: Membership, position: str, choices: Any, reason: str, receipt: str
+    proposal: Proposal,
+    by: Membership,
+    position: str,
+    choices: list[str] | dict[str, int],
+    reason: str,
+    receipt: str,
 ) -> Cast:
     already = Participation.objects.filter(proposal=proposal, membership=by).exists()
     if already:

@@ -179,6 +179,16 @@ def test_results_show_during_the_vote_when_the_policy_allows(
     assert client_for("member").get(f"{API}/general/proposals/{p.pk}").json()["running_counts"] == {
         "agree": 1
     }
+    other = open_proposal(ga, membership_of(people["coordinator"], community), process="majority")
+    services.vote_cast(proposal=other, by=membership_of(people["member"], community), position="disagree")
+    services.vote_cast(
+        proposal=other, by=membership_of(people["coordinator"], community), position="disagree"
+    )
+    listed = client_for("member").get(f"{API}/general/proposals").json()["items"]
+    assert {row["id"]: row["running_counts"] for row in listed} == {
+        p.pk: {"agree": 1},
+        other.pk: {"disagree": 2},
+    }
 
 
 def test_a_working_groups_assembly_is_for_its_members(client_for: Any, community: Any, people: Any) -> None:

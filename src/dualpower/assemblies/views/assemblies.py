@@ -23,14 +23,9 @@ def assembly_list(request: HttpRequest, community: Community) -> HttpResponse:
     if not community.assemblies.exists():
         services.general_assembly_for(community)  # every community has one, made on first visit
     me = membership_for(request.user, community)
-    rows = [
-        {
-            "assembly": a,
-            "open": selectors.proposals_open(assembly=a).count(),
-            "votes": bodies.is_voter(a, me),
-        }
-        for a in selectors.assemblies_for(community=community)
-    ]
+    counted = selectors.assemblies_with_open_counts(community=community)
+    votes_in = bodies.voting_in([a for a, _open in counted], me)
+    rows = [{"assembly": a, "open": n, "votes": a.pk in votes_in} for a, n in counted]
     waiting = selectors.votes_waiting_for(community=community, membership=me) if me else []
     return render(request, "assemblies/list.html", {"rows": rows, "waiting": waiting})
 

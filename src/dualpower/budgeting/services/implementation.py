@@ -4,8 +4,8 @@ and the assembly's adoption of a counted result."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,7 +95,7 @@ def project_group_set(*, proposal: Proposal, by: Membership | None, group: Worki
     return proposal
 
 
-def _check_photo(photo: Any) -> None:
+def _check_photo(photo: UploadedFile | None) -> None:
     if photo is None:
         return
     size = getattr(photo, "size", 0) or 0
@@ -112,7 +112,7 @@ def _check_photo(photo: Any) -> None:
 
 @transaction.atomic
 def progress_update_add(
-    *, proposal: Proposal, by: Membership | None, text: str, photo: Any = None
+    *, proposal: Proposal, by: Membership | None, text: str, photo: UploadedFile | None = None
 ) -> ProgressUpdate:
     require_phase(proposal.cycle, Phase.IMPLEMENTATION)
     _funded(proposal)

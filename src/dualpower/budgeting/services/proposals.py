@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
 
 
-def _district(cycle: Cycle, district: Any) -> District | None:
+def _district(cycle: Cycle, district: District | int | str | None) -> District | None:
     if district in (None, ""):
         return None
     if isinstance(district, District):
@@ -29,7 +29,12 @@ def _district(cycle: Cycle, district: Any) -> District | None:
 
 @transaction.atomic
 def idea_submit(
-    *, cycle: Cycle, by: Membership, title: str, description: str = "", district: Any = None
+    *,
+    cycle: Cycle,
+    by: Membership,
+    title: str,
+    description: str = "",
+    district: District | int | str | None = None,  # a form's choice is the district's id as text
 ) -> Idea:
     require_phase(cycle, Phase.IDEAS)
     idea = Idea.objects.create(
@@ -65,7 +70,7 @@ def _next_code(cycle: Cycle) -> str:
     return str(n)
 
 
-def _coordinate(value: Any, *, field: str, limit: int) -> int | None:
+def _coordinate(value: int | str | None, *, field: str, limit: int) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not str(value).strip().lstrip("-").isdigit():
@@ -152,8 +157,20 @@ def proposal_create(
     return proposal
 
 
+class ProposalChanges(TypedDict, total=False):
+    """What ``proposal_update`` may change; coordinates are millionths of a degree."""
+
+    title: str
+    description: str
+    cost: int | None
+    latitude_e6: int | None
+    longitude_e6: int | None
+
+
 @transaction.atomic
-def proposal_update(*, proposal: Proposal, by: Membership | None, **changes: Any) -> Proposal:
+def proposal_update(
+    *, proposal: Proposal, by: Membership | None, **changes: Unpack[ProposalChanges]
+) -> Proposal:
     """Edit or cost a proposal while proposals are being developed."""
     cycle = proposal.cycle
     require_phase(cycle, Phase.IDEAS, Phase.DEVELOPMENT)

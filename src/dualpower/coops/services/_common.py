@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from dualpower.community.models import Community
@@ -18,7 +16,9 @@ LEFT = CoopMember.Status.LEFT
 BOARD = CoopMember.Role.BOARD
 
 
-def audit(coop: Cooperative, by: Membership | None, action: str, summary: str = "", /, **data: Any) -> None:
+def audit(
+    coop: Cooperative, by: Membership | None, action: str, summary: str = "", /, **data: object
+) -> None:
     """Write the audit entry of a change to ``coop``; ``data`` are its details (any keys)."""
     audit_record(
         community=coop.community,

@@ -3,7 +3,8 @@ ledger accounts."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +34,7 @@ SHARES_MAX = 1_000_000
 BYLAWS = ("share_price", "min_shares", "max_shares", "min_cash_percent")
 
 
-def _clean_bylaws(values: dict[str, Any]) -> dict[str, int]:
+def _clean_bylaws(values: Mapping[str, object]) -> dict[str, int]:
     cleaned = {
         "share_price": clean_int(
             values["share_price"],
@@ -134,8 +135,20 @@ def coop_create(
     return coop
 
 
+class CoopChanges(TypedDict, total=False):
+    """What ``coop_update`` may change: name, purpose, status and the bylaws (``BYLAWS``)."""
+
+    name: str
+    purpose: str
+    status: str
+    share_price: int
+    min_shares: int
+    max_shares: int
+    min_cash_percent: int
+
+
 @transaction.atomic
-def coop_update(*, coop: Cooperative, by: Membership | None, **changes: Any) -> Cooperative:
+def coop_update(*, coop: Cooperative, by: Membership | None, **changes: Unpack[CoopChanges]) -> Cooperative:
     """Change a co-op's name, purpose, status or bylaws. Its address (slug) stays the same."""
     allowed = {"name", "purpose", "status", *BYLAWS}
     unknown = set(changes) - allowed
@@ -161,7 +174,11 @@ def coop_update(*, coop: Cooperative, by: Membership | None, **changes: Any) -> 
     if "status" in changes and changes["status"] not in Cooperative.Status.values:
         raise InvalidInput(_("Unknown status."), field="status")
     if set(BYLAWS) & set(changes):
-        changes.update(_clean_bylaws({key: changes.get(key, getattr(coop, key)) for key in BYLAWS}))
+        bylaws = _clean_bylaws({key: changes.get(key, getattr(coop, key)) for key in BYLAWS})
+        changes["share_price"] = bylaws["share_price"]
+        changes["min_shares"] = bylaws["min_shares"]
+        changes["max_shares"] = bylaws["max_shares"]
+        changes["min_cash_percent"] = bylaws["min_cash_percent"]
     changes_save(
         target=coop,
         changes=changes,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ def lease_create(
     start: date,
     monthly_fee: int,
     formula: str,
-    formula_params: Any,
+    formula_params: Mapping[str, object],  # the formula's parameters as JSON, checked by resale.clean_params
     term_years: int = 99,
     by: Membership | None,
 ) -> GroundLease:

@@ -71,7 +71,7 @@ def criteria_of(settings: TrustSettings) -> list[Criterion]:
     ]
 
 
-def clean_criteria(raw: Any) -> list[dict[str, Any]]:
+def clean_criteria(raw: object) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         raise InvalidInput(_("The criteria are a list."), field="criteria")
     cleaned, keys = [], set()
@@ -112,7 +112,7 @@ def trust_settings_update(
     community: Community,
     by: Membership | None,
     coordinators_may_allocate: bool | None = None,
-    criteria: Any = None,
+    criteria: list[dict[str, object]] | None = None,  # checked by clean_criteria
     decision_ref: str = "",
 ) -> TrustSettings:
     settings = settings_for(community)

@@ -43,7 +43,7 @@ WAITING = WaitlistApplication.Status.WAITING
 METHOD_PATH = "dualpower.core.economy.waitlist.rank_waitlist"
 
 
-def _facts(community: Community, facts: Any) -> dict[str, int]:
+def _facts(community: Community, facts: object) -> dict[str, int]:
     if not isinstance(facts, dict):
         raise InvalidInput(_("The answers must be an object."), field="facts")
     asked = {c.key: c for c in criteria_of(settings_for(community)) if c.key not in COMPUTED_FACTS}
@@ -68,7 +68,11 @@ def _facts(community: Community, facts: Any) -> dict[str, int]:
 
 @transaction.atomic
 def waitlist_apply(
-    *, community: Community, membership: Membership, household_size: int, facts: Any = None
+    *,
+    community: Community,
+    membership: Membership,
+    household_size: int,
+    facts: dict[str, int] | None = None,
 ) -> WaitlistApplication:
     """Put a household on the waitlist, answering the published criteria."""
     if membership.community_id != community.pk or not membership.is_active:

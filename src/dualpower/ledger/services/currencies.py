@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -27,6 +27,33 @@ POLICY_FIELDS = (
     "invoice_days",
 )
 EDITABLE = ("name", "symbol", "description", "is_active", *POLICY_FIELDS)
+
+
+class CurrencyPolicy(TypedDict, total=False):
+    """A currency's policy (``POLICY_FIELDS``), in the smallest unit; ``currency_create`` takes the
+    bounds left out (or ``None``) as the defaults."""
+
+    default_lower_limit: int
+    default_upper_limit: int
+    lowest_lower_limit: int | None
+    highest_upper_limit: int | None
+    demurrage_basis_points: int
+    invoice_days: int
+
+
+class CurrencyChanges(TypedDict, total=False):
+    """What ``currency_update`` may change (``EDITABLE``)."""
+
+    name: str
+    symbol: str
+    description: str
+    is_active: bool
+    default_lower_limit: int
+    default_upper_limit: int
+    lowest_lower_limit: int
+    highest_upper_limit: int
+    demurrage_basis_points: int
+    invoice_days: int
 
 
 def _policy_labels() -> dict[str, str]:
@@ -81,7 +108,7 @@ def currency_create(
     decimals: int = 2,
     description: str = "",
     by: Membership | None,
-    **policy: Any,
+    **policy: Unpack[CurrencyPolicy],
 ) -> Currency:
     """Start a currency (or a time bank), with the community's own account in it."""
     unknown = set(policy) - set(POLICY_FIELDS)
@@ -102,7 +129,7 @@ def currency_create(
         raise Conflict(
             _("This community already has a currency called “%(code)s”.") % {"code": code}, field="code"
         )
-    values = {
+    values: dict[str, Any] = {  # the policy as given, then read by _check_policy
         "default_lower_limit": 0,
         "default_upper_limit": 0,
         "lowest_lower_limit": None,
@@ -139,7 +166,9 @@ def currency_create(
 
 
 @transaction.atomic
-def currency_update(*, currency: Currency, by: Membership | None, **changes: Any) -> Currency:
+def currency_update(
+    *, currency: Currency, by: Membership | None, **changes: Unpack[CurrencyChanges]
+) -> Currency:
     """Rename a currency or change its policy. Existing accounts keep their limits."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -159,10 +188,11 @@ def currency_update(*, currency: Currency, by: Membership | None, **changes: Any
         raise InvalidInput(_("Say whether the currency is in use: true or false."), field="is_active")
     values = {key: changes.get(key, getattr(currency, key)) for key in POLICY_FIELDS}
     _check_policy(values)
-    changes.update({key: values[key] for key in POLICY_FIELDS if key in changes})  # as read
+    # The policy values as read (whole numbers), the rest as checked above.
+    saved: dict[str, Any] = {**changes, **{key: values[key] for key in POLICY_FIELDS if key in changes}}
     changes_save(
         target=currency,
-        changes=changes,
+        changes=saved,
         community=currency.community,
         actor=by,
         action="ledger.currency_update",

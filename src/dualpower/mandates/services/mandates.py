@@ -6,7 +6,6 @@ Who may draft is decided in rules.py.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +24,7 @@ NOTE_MAX = 2000
 
 
 def _clean_mandate(
-    sending: Assembly, proposal: Proposal, position: Any, note: Any, expires_at: datetime | None
+    sending: Assembly, proposal: Proposal, position: str, note: str, expires_at: datetime | None
 ) -> tuple[str, str, datetime | None]:
     if proposal.assembly.community_id != sending.community_id:
         raise InvalidInput(_("That proposal belongs to another community."), field="proposal")

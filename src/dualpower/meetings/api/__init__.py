@@ -119,7 +119,7 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn) -> Statu
     community = community_for(request, slug)
     assembly = assembly_selectors.assembly_get(community=community, slug=payload.assembly)
     check(request, "meetings.schedule_meeting", assembly)
-    agenda = [
+    agenda: list[services.AgendaItemFields] = [
         {
             "title": entry.title,
             "notes": entry.notes,

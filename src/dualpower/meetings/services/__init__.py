@@ -9,6 +9,8 @@ addresses); shared private helpers in ``_common``. Other apps import from
 from dualpower.meetings.selectors import current_revision, may_attend
 from dualpower.meetings.services._common import NOTES_MAX, PLACE_MAX, TITLE_MAX
 from dualpower.meetings.services.agenda import (
+    AgendaItemChanges,
+    AgendaItemFields,
     agenda_item_add,
     agenda_item_move,
     agenda_item_remove,
@@ -24,6 +26,7 @@ from dualpower.meetings.services.feeds import (
 from dualpower.meetings.services.meetings import (
     MAX_LENGTH,
     ROLES,
+    MeetingChanges,
     meeting_cancel,
     meeting_end,
     meeting_schedule,
@@ -55,6 +58,9 @@ __all__ = [
     "ROLES",
     "SUMMARY_MAX",
     "TITLE_MAX",
+    "AgendaItemChanges",
+    "AgendaItemFields",
+    "MeetingChanges",
     "agenda_item_add",
     "agenda_item_move",
     "agenda_item_remove",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,13 +21,31 @@ def _agenda_open(meeting: Meeting) -> None:
         raise Conflict(_("The agenda of a meeting that is over cannot be changed."))
 
 
+class AgendaItemFields(TypedDict):
+    """An agenda item as ``item_add`` and ``meeting_schedule`` take it."""
+
+    title: str
+    notes: NotRequired[str]
+    minutes_allotted: NotRequired[int | None]
+    proposal: NotRequired[Proposal | None]
+
+
+class AgendaItemChanges(TypedDict, total=False):
+    """What ``agenda_item_update`` may change."""
+
+    title: str
+    notes: str
+    minutes_allotted: int | None
+    proposal: Proposal | None
+
+
 def _clean_item(
     meeting: Meeting,
     *,
     title: str,
     notes: str = "",
     minutes_allotted: int | None = None,
-    proposal: Any = None,
+    proposal: Proposal | None = None,
 ) -> dict[str, Any]:
     title = clean_text(title, field="title", limit=TITLE_MAX, required=True, label=_("The item's title"))
     notes = clean_text(notes, field="notes", limit=NOTES_MAX, label=_("The notes"))
@@ -44,7 +62,7 @@ def _clean_item(
     return {"title": title, "notes": notes, "minutes_allotted": minutes_allotted, "proposal": proposal}
 
 
-def item_add(meeting: Meeting, **fields: Any) -> AgendaItem:
+def item_add(meeting: Meeting, **fields: Unpack[AgendaItemFields]) -> AgendaItem:
     cleaned = _clean_item(meeting, **fields)
     last = meeting.items.order_by("-position").values_list("position", flat=True).first()
     return AgendaItem.objects.create(meeting=meeting, position=(last or 0) + 1, **cleaned)
@@ -70,7 +88,9 @@ def agenda_item_add(
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, by: Membership | None, **changes: Any) -> AgendaItem:
+def agenda_item_update(
+    *, item: AgendaItem, by: Membership | None, **changes: Unpack[AgendaItemChanges]
+) -> AgendaItem:
     meeting = _locked(item.meeting)
     _agenda_open(meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
@@ -79,13 +99,13 @@ def agenda_item_update(*, item: AgendaItem, by: Membership | None, **changes: An
         raise InvalidInput(_("Unknown field: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if "proposal" in changes and changes["proposal"] != item.proposal and hasattr(item, "tally"):
         raise Conflict(_("A vote was counted on this item; its proposal cannot be changed."))
-    current = {
-        "title": item.title,
-        "notes": item.notes,
-        "minutes_allotted": item.minutes_allotted,
-        "proposal": item.proposal,
-    }
-    cleaned = _clean_item(meeting, **{**current, **changes})
+    cleaned = _clean_item(
+        meeting,
+        title=changes.get("title", item.title),
+        notes=changes.get("notes", item.notes),
+        minutes_allotted=changes.get("minutes_allotted", item.minutes_allotted),
+        proposal=changes.get("proposal", item.proposal),
+    )
     for name, value in cleaned.items():
         setattr(item, name, value)
     item.save()

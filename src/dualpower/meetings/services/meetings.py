@@ -5,9 +5,9 @@ Every function here is a keyword-only verb in one transaction that writes its au
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -22,7 +22,7 @@ from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import Meeting, Minutes
 from dualpower.meetings.services._common import PLACE_MAX, TITLE_MAX, _locked
-from dualpower.meetings.services.agenda import item_add
+from dualpower.meetings.services.agenda import AgendaItemFields, item_add
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
 
@@ -32,7 +32,7 @@ _ANNOUNCED = ("title", "starts_at", "ends_at", "place", "call_link")
 MAX_LENGTH = timedelta(hours=24)
 
 
-def _clean_times(starts_at: Any, ends_at: Any) -> tuple[datetime, datetime]:
+def _clean_times(starts_at: object, ends_at: object) -> tuple[datetime, datetime]:
     starts_at = clean_datetime(starts_at, field="starts_at", label=_("The start"))
     ends_at = clean_datetime(ends_at, field="ends_at", label=_("The end"))
     if ends_at <= starts_at:
@@ -85,7 +85,7 @@ def meeting_schedule(
     facilitator: Membership | None = None,
     note_taker: Membership | None = None,
     timekeeper: Membership | None = None,
-    agenda: Iterable[Mapping[str, Any]] = (),
+    agenda: Iterable[AgendaItemFields] = (),
     notify: bool = True,
 ) -> Meeting:
     """Put a meeting of ``assembly`` in the calendar and tell its voters."""
@@ -122,8 +122,21 @@ def meeting_schedule(
     return meeting
 
 
+class MeetingChanges(TypedDict, total=False):
+    """What ``meeting_update`` may change."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    call_link: str
+    facilitator: Membership | None
+    note_taker: Membership | None
+    timekeeper: Membership | None
+
+
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, by: Membership | None, **changes: Any) -> Meeting:
+def meeting_update(*, meeting: Meeting, by: Membership | None, **changes: Unpack[MeetingChanges]) -> Meeting:
     """Change a meeting that has not ended; people hear of a new time or place."""
     meeting = _locked(meeting)
     if meeting.status in (Meeting.Status.ENDED, Meeting.Status.CANCELLED):
@@ -144,14 +157,15 @@ def meeting_update(*, meeting: Meeting, by: Membership | None, **changes: Any) -
         if meeting.status != Meeting.Status.SCHEDULED:
             raise Conflict(_("The meeting has started; its time can no longer be moved."))
         _clean_times(changes.get("starts_at", meeting.starts_at), changes.get("ends_at", meeting.ends_at))
+    values: dict[str, Any] = dict(changes)
     for role in ROLES:
-        if role in changes:
-            changes[role] = _clean_role(meeting.assembly, changes[role], role)
-    changed = [name for name, value in changes.items() if getattr(meeting, name) != value]
+        if role in values:
+            values[role] = _clean_role(meeting.assembly, values[role], role)
+    changed = [name for name, value in values.items() if getattr(meeting, name) != value]
     if not changed:
         return meeting
     for name in changed:
-        setattr(meeting, name, changes[name])
+        setattr(meeting, name, values[name])
     announced = [name for name in changed if name in _ANNOUNCED]
     if announced:
         meeting.sequence += 1

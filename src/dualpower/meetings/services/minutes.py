@@ -73,7 +73,12 @@ def _clean_content(
 
 
 def _revise(
-    minutes: Minutes, *, by: Membership | None, summary: str, items: Mapping[str, Any], note: str
+    minutes: Minutes,
+    *,
+    by: Membership | None,
+    summary: str,
+    items: Mapping[str, Mapping[str, str]],
+    note: str,
 ) -> MinutesRevision:
     summary, cleaned = _clean_content(minutes.meeting, summary, items)
     note = (note or "").strip()
@@ -105,7 +110,7 @@ def minutes_draft(
     meeting: Meeting,
     by: Membership | None,
     summary: str,
-    items: Mapping[str, Any] | None = None,
+    items: Mapping[str, Mapping[str, str]] | None = None,  # agenda item id → notes and decisions
     note: str = "",
 ) -> MinutesRevision:
     """The note-taker writes the minutes during (or right after) the meeting."""
@@ -172,7 +177,7 @@ def minutes_amend(
     meeting: Meeting,
     by: Membership,
     summary: str,
-    items: Mapping[str, Any] | None = None,
+    items: Mapping[str, Mapping[str, str]] | None = None,  # agenda item id → notes and decisions
     note: str,
     now: datetime | None = None,
 ) -> MinutesRevision:

@@ -10,7 +10,6 @@ the attendance.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,9 +25,8 @@ from dualpower.members.models import Membership
 _FINISHED = {Proposal.State.CLOSED, Proposal.State.WITHDRAWN}
 
 
-def _clean_counts(
-    proposal: Proposal, counts: Mapping[str, Any], present: Any, attending: int
-) -> dict[str, int]:
+def _clean_counts(proposal: Proposal, counts: object, present: object, attending: int) -> dict[str, int]:
+    # ``object``: the boundary check itself (an API body may hold anything in these places).
     allowed = room_positions(proposal)
     if not isinstance(counts, Mapping):
         raise InvalidInput(_("Give a number for each position."), field="counts")
@@ -64,7 +62,7 @@ def _clean_counts(
 
 @transaction.atomic
 def tally_enter(
-    *, item: AgendaItem, teller: Membership, counts: Mapping[str, Any], present: Any
+    *, item: AgendaItem, teller: Membership, counts: Mapping[str, int], present: int
 ) -> RoomTally:
     """The teller enters the count; it waits for a witness. Re-entering replaces an unwitnessed count."""
     meeting = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ TITLE_MAX = 120
 PURPOSE_MAX = 5000
 
 
-def _objective(objective: Any) -> str:
+def _objective(objective: str) -> str:
     if objective not in Panel.Objective.values:
         raise InvalidInput(_("The fairness rule is maximin or leximin."), field="objective")
     return str(objective)
@@ -73,8 +73,18 @@ def panel_create(
     return panel
 
 
+class PanelChanges(TypedDict, total=False):
+    """What ``panel_update`` may change while the panel is open."""
+
+    title: str
+    purpose: str
+    size: int
+    objective: str
+    features: FeatureQuotas
+
+
 @transaction.atomic
-def panel_update(*, panel: Panel, by: Membership | None, **changes: Any) -> Panel:
+def panel_update(*, panel: Panel, by: Membership | None, **changes: Unpack[PanelChanges]) -> Panel:
     """Change a panel while it is open. Once people volunteered, its features and their values
     stay as they are (their answers refer to them); the numbers in the quotas may still change."""
     panel = _locked(panel)

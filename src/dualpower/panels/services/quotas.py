@@ -27,7 +27,7 @@ VALUES_MAX = 30
 FeatureQuotas = Mapping[str, Mapping[str, tuple[int, int]]]
 
 
-def _clean_size(size: Any) -> int:
+def _clean_size(size: object) -> int:
     return clean_int(size, field="size", label=_("The panel size"), low=1, high=SIZE_MAX)
 
 

@@ -152,6 +152,18 @@ def test_api_reads_per_role(client_for: Any, panel: Panel, role: str) -> None:
     assert client.get(f"{API}/{panel.pk}/volunteers").status_code == API_RUN[role]
 
 
+def test_the_api_list_shows_each_panels_quotas_as_its_page_does(
+    client_for: Any, community: Any, panel: Panel
+) -> None:
+    other = PanelFactory.create(community=community, features={"street": {"Elm": (0, 2), "Oak": (1, 2)}})
+    client = client_for("member")
+    listed = {row["id"]: row["quotas"] for row in client.get(API).json()["items"]}
+    assert listed == {p.pk: client.get(f"{API}/{p.pk}").json()["quotas"] for p in (panel, other)}
+    assert list(listed[panel.pk]) == list(QUOTAS) and listed[other.pk] == {
+        "street": {"Elm": [0, 2], "Oak": [1, 2]}
+    }
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_api_who_may_create_a_panel(client_for: Any, people: Any, role: str) -> None:
     body = {"title": "Jury", "size": 4, "quotas": QUOTAS}
