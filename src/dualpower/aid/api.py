@@ -74,14 +74,7 @@ def _me(request: HttpRequest, community: Community) -> Membership:
 
 
 def _request(request: HttpRequest, slug: str, code: str, perm: str = "aid.view_request") -> AidRequest:
-    community = _community(request, slug)
-    found = (
-        AidRequest.objects.filter(community=community, code=code.upper())
-        .select_related("community", "requester", "taken_by")
-        .first()
-    )
-    if found is None or not request.user.has_perm("aid.view_request", found):
-        raise NotFound(_("No such request here."))
+    found = selectors.request_for_viewer(community=_community(request, slug), code=code, user=request.user)
     check(request, perm, found)
     return found
 

@@ -26,6 +26,7 @@ from dualpower.aid.models import (
 from dualpower.aid.reasons import from_json, to_json
 from dualpower.aid.roles import is_dispatcher_member, volunteer_categories
 from dualpower.community.models import Community
+from dualpower.errors import NotFound
 from dualpower.members.models import Membership
 
 SEEN_MATCH = (*LIVE_MATCH, AidMatch.Status.FULFILLED)
@@ -361,3 +362,16 @@ def request_by_code(*, community: Community, code: str) -> AidRequest | None:
 def requests_in_category(*, community: Community, category: str) -> QuerySet[AidRequest]:
     """The community's requests in ``category``, oldest first."""
     return AidRequest.objects.filter(community=community, category=category).order_by("pk")
+
+
+def request_for_viewer(*, community: Community, code: str, user: Any) -> AidRequest:
+    """The request with this code that ``user`` may see, or NotFound: a request someone may not
+    see answers as if it did not exist (its code says nothing)."""
+    found = (
+        AidRequest.objects.filter(community=community, code=code.upper())
+        .select_related("community", "requester", "taken_by")
+        .first()
+    )
+    if found is None or not user.has_perm("aid.view_request", found):
+        raise NotFound(_("No such request here."))
+    return found

@@ -101,8 +101,7 @@ def _general_voters(assembly: Assembly) -> QuerySet[Membership]:
 
 def _general_voter_rows(membership: Membership) -> QuerySet[Membership]:
     """``membership``, if it is among the general voters of the assembly of the outer query."""
-    return Membership.objects.filter(
-        pk=membership.pk,
+    return member_selectors.memberships_with_ids(ids=[membership.pk]).filter(
         community=OuterRef("community"),
         status=Membership.Status.ACTIVE,
         role__in=_VOTING_ROLES,

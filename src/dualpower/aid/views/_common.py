@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dualpower.aid import services
+from dualpower.aid import selectors, services
 from dualpower.aid.forms import IntakeForm, RequestForm
 from dualpower.aid.models import AidRequest
 from dualpower.community.models import Community
-from dualpower.errors import DomainError, NotFound
+from dualpower.errors import DomainError
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web import charts
@@ -32,13 +32,7 @@ def get_request(
     request: HttpRequest, community: Community, code: str, perm: str = "aid.view_request"
 ) -> AidRequest:
     check(request, "aid.view_requests", community)
-    found = (
-        AidRequest.objects.filter(community=community, code=code.upper())
-        .select_related("community", "requester", "taken_by")
-        .first()
-    )
-    if found is None or not request.user.has_perm("aid.view_request", found):
-        raise NotFound(_("No such request here."))
+    found = selectors.request_for_viewer(community=community, code=code, user=request.user)
     check(request, perm, found)
     return found
 
