@@ -87,7 +87,9 @@ def _check_name_free(community: Community, name: str, *, except_pk: int | None =
     if except_pk is not None:
         taken = taken.exclude(pk=except_pk)
     if taken.exists():
-        raise Conflict(_("This community already has a working group called “%(name)s”.") % {"name": name})
+        raise Conflict(
+            _("This community already has a working group called “%(name)s”.") % {"name": name}, field="name"
+        )
 
 
 def _free_slug(community: Community, name: str) -> str:
