@@ -139,7 +139,11 @@ test-postgres: $(STAMP_TEST)
 	$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "db_sensitive and not browser" $(PYTEST_ARGS),PostgreSQL)
 
 bench: $(STAMP_TEST)
-	@# make_*.py regenerate fixtures (minutes); the rest are benchmarks.
+	@# make_*.py regenerate fixtures (minutes); the rest are benchmarks. bench_pages.py needs wrk.
+	@command -v wrk >/dev/null || if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's wrk for bench/bench_pages.py..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "bench/bench_pages.py needs wrk: run 'sudo apt-get install wrk'."; exit 1; fi
 	@for script in bench/*.py; do \
 	  case "$$(basename $$script)" in make_*|assemble_*) continue;; esac; \
 	  echo "== $$script"; $(BIN)/python "$$script"; \

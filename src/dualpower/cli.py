@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true", help="replace the data already in this instance")
 
     sub.add_parser(
+        "repair-nul",
+        help="replace NUL characters in the audit log with U+FFFD (before moving to PostgreSQL)",
+        description="Find the audit log entries holding a NUL character (U+0000), which PostgreSQL "
+        "cannot store, replace it with U+FFFD and record the repair as a correction in the audit log.",
+    )
+    sub.add_parser(
         "manage", help="run a Django management command: dualpower manage <command> ...", add_help=False
     )
     sub.add_parser("tally", help="count a ballot file (.pb or .blt): dualpower tally --help", add_help=False)
@@ -226,7 +232,7 @@ def run(args: argparse.Namespace, rest: list[str]) -> int:
             return int(importlib.import_module(APP_COMMANDS[args.command]).main(rest) or 0)
         if args.command == "createadmin":
             return commands.createadmin(args, prompt=_prompt)
-        handler = getattr(commands, args.command)
+        handler = getattr(commands, args.command.replace("-", "_"))
         return handler(args)
     except (DomainError, BackupError, DemoExists, ServeError, CommandError) as error:
         return _fail(str(error), 2)

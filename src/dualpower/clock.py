@@ -7,11 +7,12 @@ The registry is a base module so that every app may register with it (from its
     from dualpower import clock
     from dualpower.assemblies import jobs
 
-    clock.job("assemblies.windows")(jobs.windows)  # in assemblies/registrations.py
+    clock.job("assemblies.windows")(jobs.windows)  # assemblies/registrations.py
 
 Every job runs on every tick (each minute inside `dualpower serve`, or `dualpower worker`, or once
-per `dualpower tick` from cron; a lease in the database lets one process tick a given minute), so a job must be idempotent and cheap when nothing is due: it looks at the clock and
-the database and does only what is owed. A job that fails is reported and the others still run.
+per `dualpower tick` from cron; a lease in the database lets one process tick a given minute), so
+a job must be idempotent and cheap when nothing is due: it looks at the clock and the database and
+does only what is owed. A job that fails is reported and the others still run.
 Tests call a job's function directly with the ``now`` they want.
 """
 

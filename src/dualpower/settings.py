@@ -165,6 +165,7 @@ if env_bool("DP_DISABLE_RATE_LIMITS"):  # only for test runs that sign up many p
     ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("DP_MFA_ISSUER", "dualpower")
+MFA_ADAPTER = "dualpower.members.adapters.MFAAdapter"  # seals TOTP secrets with DP_MFA_KEY / mfa.key
 
 # --- Email ------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DP_DEFAULT_FROM_EMAIL", "dualpower <noreply@localhost>")
@@ -244,6 +245,7 @@ DP_REQUIRE_COORDINATOR_MFA = env_bool("DP_REQUIRE_COORDINATOR_MFA")
 # comma-separated, newest first (rotation). Unset: a key file DP_HOME/aid.key is made on first
 # use with 0600 permissions. It is never in the database nor in backups: keep a copy apart.
 DP_AID_KEY = os.environ.get("DP_AID_KEY") or None
+DP_MFA_KEY = os.environ.get("DP_MFA_KEY") or None
 
 LOGGING = {
     "version": 1,

@@ -15,7 +15,7 @@ from ninja import Router, Status
 
 from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.assemblies import selectors, services
-from dualpower.assemblies.models import Assembly, Delegation, Proposal
+from dualpower.assemblies.models import Assembly, Delegation, OutcomeStatement, Proposal
 from dualpower.assemblies.schemas import (
     AssemblyOut,
     CommentIn,
@@ -23,8 +23,11 @@ from dualpower.assemblies.schemas import (
     DelegationIn,
     DelegationOut,
     OutcomeOut,
+    OutcomeStatementIn,
+    OutcomeStatementOut,
     ProposalIn,
     ProposalOut,
+    VoteCloseIn,
     VoteIn,
     VoteOut,
     VoteRowOut,
@@ -148,6 +151,54 @@ def outcome_detail(request: HttpRequest, slug: str, assembly_slug: str, proposal
     return outcome
 
 
+@router.post(PROPOSAL + "/close", response=OutcomeOut)
+def proposal_close(
+    request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int, payload: VoteCloseIn
+) -> Any:
+    """Close an open vote early: when everyone eligible has voted (the author or a coordinator), or
+    with a reason if the assembly's policy permits early closing (a coordinator). The outcome is
+    returned, and its actions have been carried out."""
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    check(request, "assemblies.close_proposal", proposal)
+    return services.proposal_close_early(
+        proposal=proposal, by=_me(request, proposal.assembly), reason=payload.reason
+    )
+
+
+def _statement_out(version: OutcomeStatement, current: bool) -> dict[str, Any]:
+    return {
+        "id": version.pk,
+        "text": version.text,
+        "author_id": version.author_id,
+        "author": version.author.display_name,
+        "created_at": version.created_at,
+        "current": current,
+    }
+
+
+@router.get(PROPOSAL + "/outcome/statements", response=list[OutcomeStatementOut], auth=AUTH_OPTIONAL)
+def outcome_statement_list(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Any:
+    """Every version of the outcome statement, newest (the one shown) first."""
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    if proposal.state != Proposal.State.CLOSED:
+        raise NotFound(_("This proposal has not been decided yet."))
+    versions = selectors.outcome_statements(proposal)
+    return [_statement_out(v, current=i == 0) for i, v in enumerate(versions)]
+
+
+@router.post(PROPOSAL + "/outcome/statements", response={201: OutcomeStatementOut})
+def outcome_statement_create(
+    request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int, payload: OutcomeStatementIn
+) -> Any:
+    """Write a new version of the outcome statement (its author or a coordinator, after the vote)."""
+    proposal = _proposal(request, slug, assembly_slug, proposal_id)
+    check(request, "assemblies.write_outcome", proposal)
+    version = services.outcome_statement_write(
+        proposal=proposal, by=_me(request, proposal.assembly), text=payload.text
+    )
+    return Status(201, _statement_out(version, current=True))
+
+
 @router.get(PROPOSAL + "/votes", response=list[VoteRowOut], auth=AUTH_OPTIONAL)
 def vote_list(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: int) -> Any:
     """Who voted what, for open ballots, once results may be seen; never for secret ballots."""
@@ -215,7 +266,8 @@ def vote_put(request: HttpRequest, slug: str, assembly_slug: str, proposal_id: i
         receipt=payload.receipt,
     )
     if cast.vote is None:
-        return {"voted": True, "secret": True, "receipt": cast.receipt}
+        # The ballot as cast, to its voter, once: afterwards nothing links it to them.
+        return {"voted": True, "secret": True, "receipt": cast.receipt, "choices": cast.choices}
     v = cast.vote
     return {"voted": True, "position": v.position, "choices": v.choices, "reason": v.reason}
 

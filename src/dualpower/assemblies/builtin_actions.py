@@ -29,6 +29,7 @@ EDITABLE = (
     "results_hidden_until_close",
     "who_may_propose",
     "liquid_delegation",
+    "early_close",
 )
 
 
@@ -124,7 +125,7 @@ def _clean_value(name: str, value: Any) -> Any:
     field = Policy.setting(name)
     if name == "default_process":
         return processes.get(str(value)).key
-    if name in ("secret_ballots", "results_hidden_until_close", "liquid_delegation"):
+    if name in ("secret_ballots", "results_hidden_until_close", "liquid_delegation", "early_close"):
         if isinstance(value, bool):
             return value
         if str(value).lower() in ("true", "1", "yes", "on"):

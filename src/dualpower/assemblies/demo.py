@@ -1,8 +1,11 @@
 """Demo data for assemblies: the general assembly, decisions with outcomes, proposals open now.
 
 Built through the services with dates in the past, deterministic from the demo's seeded random
-source: a consensus decision stopped by a block, a vote whose action changed the policy, an
-approval poll, a proposal open for votes and one in discussion.
+source: a consensus decision stopped by a block, a vote whose action changed the policy (a quorum,
+and early closing by a coordinator), an approval poll, two proposals open for votes and one in
+discussion. One open vote waits only for the coordinator: their vote and then "Close the vote
+now" (or an early close with a reason) decides it, and its action changes the policy at once, so
+a newcomer sees a decision take effect in the first minutes.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from dualpower.assemblies.models import Proposal
 
 if TYPE_CHECKING:
     from dualpower.demo import Demo
+
+# The open vote that waits only for the coordinator (named in the demo logins).
+DECIDE_NOW = "Discuss a proposal for three days, not seven"
 
 
 def _voters(demo: Demo) -> list:
@@ -75,12 +81,16 @@ def _load(demo: Demo) -> None:
     ballots = [(m, {"position": "agree" if i % 4 else "disagree"}) for i, m in enumerate(crowd)]
     decided(
         "Give the general assembly a quorum of one in five",
-        "A decision counts only if at least a fifth of us take part.",
+        "A decision counts only if at least a fifth of us take part. A coordinator may close a vote "
+        "early, giving a reason that is kept in the audit log.",
         "supermajority",
         30,
         ballots,
         actions=[
-            {"kind": "assemblies.change_policy", "params": {"assembly": ga.pk, "changes": {"quorum": "0.2"}}}
+            {
+                "kind": "assemblies.change_policy",
+                "params": {"assembly": ga.pk, "changes": {"quorum": "0.2", "early_close": "yes"}},
+            }
         ],
     )
     # An approval poll.
@@ -115,6 +125,25 @@ def _load(demo: Demo) -> None:
     services.proposal_open_voting(proposal=open_vote, by=None, now=now - timedelta(hours=6))
     for m in crowd[2:6]:
         services.vote_cast(proposal=open_vote, by=m, position="agree")
+    # Open now and waiting only for the coordinator: decided in a newcomer's first minutes.
+    quick = services.proposal_create(
+        assembly=ga,
+        by=demo.member,
+        title=DECIDE_NOW,
+        body="Seven days of discussion before every vote is too slow for us; three are enough.",
+        process="consent",
+        now=now - timedelta(days=1),
+        actions=[
+            {
+                "kind": "assemblies.change_policy",
+                "params": {"assembly": ga.pk, "changes": {"discussion_days": "3"}},
+            }
+        ],
+    )
+    services.proposal_open_voting(proposal=quick, by=None, now=now - timedelta(hours=3))
+    for m in people:
+        if m.pk != demo.coordinator.pk:
+            services.vote_cast(proposal=quick, by=m, position="agree", now=now - timedelta(hours=2))
     talk = services.proposal_create(
         assembly=ga,
         by=demo.member,
@@ -124,7 +153,7 @@ def _load(demo: Demo) -> None:
         now=now - timedelta(days=1),
     )
     services.comment_add(proposal=talk, by=demo.coordinator, body="Yes — the education group can help.")
-    demo.say("assemblies: general assembly, 3 decisions, 2 open proposals")
+    demo.say("assemblies: general assembly, 3 decisions, 3 open proposals")
 
 
 def _just_after_close(proposal: Proposal) -> datetime:

@@ -70,3 +70,12 @@ class ProposalForm(forms.Form):
                 key, value = line.split("=", 1)
                 params[key.strip()] = value.strip()
         return [{"kind": kind, "params": params}]
+
+
+class OutcomeStatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("What was decided, in your words"),
+        help_text=_("Shown on the proposal's page above the count. Each version is kept, with who wrote it."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

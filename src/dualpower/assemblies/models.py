@@ -15,6 +15,7 @@ from typing import Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.community.models import Community
@@ -98,6 +99,10 @@ class Policy(models.Model):
         default=Proposers.MEMBERS,
     )
     liquid_delegation = models.BooleanField(_("members may delegate their vote"), default=False)
+    # Off by default: a vote runs its full time unless everyone eligible has voted.
+    early_close = models.BooleanField(
+        _("a coordinator may close a vote early, giving a reason"), default=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -426,6 +431,28 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"Outcome of {self.proposal}"
+
+
+class OutcomeStatement(models.Model):
+    """One version of an outcome's statement in people's words (Loomio's outcome), after the vote.
+
+    Append-only: a new version is a new row (the database refuses to change one, migration 0003);
+    the newest row is the statement shown, the older ones are its history.
+    """
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="statements")
+    text = models.TextField(_("outcome statement"), max_length=5000)
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="outcome_statements")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="outcome_statement_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Statement on {self.outcome}"
 
 
 class Reminder(models.Model):

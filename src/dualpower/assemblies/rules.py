@@ -66,7 +66,12 @@ rules.add_perm("assemblies.comment", may_speak)
 rules.add_perm("assemblies.amend", is_voter)
 rules.add_perm("assemblies.vote", is_voter)
 rules.add_perm("assemblies.manage_proposal", is_author | (is_acting_coordinator & is_voter))
+# Closing a vote early: who may press the button. When, and whether a reason is needed (everyone
+# has voted, or the policy permits early closing by a coordinator), is the service's to say.
+rules.add_perm("assemblies.close_proposal", is_author | (is_acting_coordinator & is_voter))
 rules.add_perm("assemblies.answer_amendment", is_author)
+# Whoever may steer the proposal (its facilitator) writes its outcome statement after the vote.
+rules.add_perm("assemblies.write_outcome", is_author | (is_acting_coordinator & is_voter))
 rules.add_perm("assemblies.delegate", is_voter & uses_delegation)
 # A policy changes only by a decision of its assembly (the action “Change the policy”).
 rules.add_perm("assemblies.change_policy", rules.always_deny)
@@ -80,7 +85,9 @@ PERMISSIONS = (
     "assemblies.amend",
     "assemblies.vote",
     "assemblies.manage_proposal",
+    "assemblies.close_proposal",
     "assemblies.answer_amendment",
+    "assemblies.write_outcome",
     "assemblies.delegate",
     "assemblies.change_policy",
 )

@@ -19,6 +19,7 @@ class PolicyOut(Schema):
     results_hidden_until_close: bool
     who_may_propose: str
     liquid_delegation: bool
+    early_close: bool
 
 
 class AssemblyOut(Schema):
@@ -111,6 +112,10 @@ class ProposalOut(Schema):
     url: str
 
 
+class VoteCloseIn(Schema):
+    reason: str = Field("", max_length=1000)
+
+
 class CommentIn(Schema):
     body: str = Field(..., max_length=5000)
 
@@ -160,3 +165,16 @@ class DelegationOut(Schema):
     delegate_id: int
     topic: str
     proposal_id: int | None
+
+
+class OutcomeStatementIn(Schema):
+    text: str = Field(..., max_length=5000)
+
+
+class OutcomeStatementOut(Schema):
+    id: int
+    text: str
+    author_id: int
+    author: str
+    created_at: datetime
+    current: bool = Field(description="The version shown; the others are its history.")

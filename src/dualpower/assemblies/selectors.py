@@ -14,9 +14,11 @@ from dualpower.assemblies.models import (
     Assembly,
     Ballot,
     Delegation,
+    OutcomeStatement,
     Participation,
     Policy,
     Proposal,
+    ProposalOption,
     Vote,
 )
 from dualpower.community.models import Community
@@ -105,6 +107,27 @@ def has_voted(proposal: Proposal, membership: Membership | None) -> bool:
     if proposal.is_secret:
         return Participation.objects.filter(proposal=proposal, membership=membership).exists()
     return Vote.objects.filter(proposal=proposal, voter=membership).exists()
+
+
+def waiting_voters(proposal: Proposal) -> int:
+    """How many of the assembly's voters have not voted on ``proposal`` (online votes only; a vote in
+    the room is decided by its witnessed count)."""
+    voters = bodies.voters_of(proposal.assembly)
+    if proposal.is_secret:
+        return voters.exclude(
+            pk__in=Participation.objects.filter(proposal=proposal).values("membership_id")
+        ).count()
+    return voters.exclude(pk__in=Vote.objects.filter(proposal=proposal).values("voter_id")).count()
+
+
+def everyone_voted(proposal: Proposal) -> bool:
+    """Every eligible voter of an open online vote has voted (and there is at least one)."""
+    return (
+        proposal.state == S.VOTING
+        and proposal.voting_mode == Proposal.VotingMode.ONLINE
+        and bodies.voters_of(proposal.assembly).exists()
+        and waiting_voters(proposal) == 0
+    )
 
 
 def my_vote(proposal: Proposal, membership: Membership | None) -> Vote | None:
@@ -309,3 +332,20 @@ def proposals_undecided(*, assembly: Assembly, limit: int = 50) -> list[Proposal
         .exclude(state__in=[S.CLOSED, S.WITHDRAWN])
         .order_by("-created_at")[:limit]
     )
+
+
+def outcome_statements(proposal: Proposal) -> list[OutcomeStatement]:
+    """Every version of the proposal's outcome statement, newest (the one shown) first."""
+    if proposal.state != S.CLOSED:
+        return []
+    return list(
+        OutcomeStatement.objects.filter(outcome__proposal=proposal)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+def ranking_of(options: Iterable[ProposalOption], choices: Any) -> list[ProposalOption]:
+    """A ranked ballot's options, first choice first (ids the proposal no longer has are left out)."""
+    by_id = {str(o.pk): o for o in options}
+    return [by_id[str(c)] for c in choices or [] if str(c) in by_id] if isinstance(choices, list) else []

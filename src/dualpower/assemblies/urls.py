@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dualpower.assemblies.views import assemblies, delegations, proposals, votes
+from dualpower.assemblies.views import assemblies, delegations, proposals, statements, votes
 
 app_name = "assemblies"
 urlpatterns = [
@@ -20,6 +20,12 @@ urlpatterns = [
     path("<slug:assembly>/p/<int:pk>/amend/", proposals.amend, name="amend"),
     path("<slug:assembly>/p/<int:pk>/amendments/<int:aid>/", proposals.amendment_answer, name="amendment"),
     path("<slug:assembly>/p/<int:pk>/step/", proposals.step, name="step"),
+    path("<slug:assembly>/p/<int:pk>/close/", proposals.close, name="close"),
     path("<slug:assembly>/p/<int:pk>/decide/", proposals.decide, name="decide"),
     path("<slug:assembly>/p/<int:pk>/receipt/", votes.receipt_check, name="receipt"),
+    path(
+        "<slug:assembly>/p/<int:pk>/outcome/statement/",
+        statements.outcome_statement,
+        name="outcome_statement",
+    ),
 ]

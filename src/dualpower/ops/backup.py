@@ -9,6 +9,12 @@ A backup is a .tar.gz holding
   PostgreSQL alike, and a SQLite backup restores onto PostgreSQL (how a node moves);
 - ``media/``: the uploads (MEDIA_ROOT).
 
+A backup leaves out live credentials (``LEFT_OUT_MODELS``, docs/operating.md): sessions, e-mail
+confirmation keys and the database cache (rate-limit counters); after a restore people sign in
+again. The keys that seal aid details and two-factor secrets (``dualpower.keys``) are never in it.
+A SQLite backup restored onto PostgreSQL has each NUL character (which PostgreSQL cannot store)
+replaced with U+FFFD, recorded as a correction in the audit log (``ops/nul.py``).
+
 Restoring needs an instance with no accounts or communities (or ``--force``). The audit log's
 append-only triggers come with the database file (SQLite) or from the migrations (JSON), and the
 database is migrated afterwards, so a backup from an older version comes back upgraded.
@@ -23,7 +29,8 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,13 +39,20 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Model
 
 import dualpower
-from dualpower.community.legacy import adopt_dumped_object, adopt_migration_labels, adopt_node_app
+from dualpower import keys
+from dualpower.community.legacy import adopt_dumped_object, adopt_migration_labels
+from dualpower.community.models import AuditEntry
+from dualpower.ops.nul import record_corrections, scrub
+from dualpower.ops.sealing import keys_init
 from dualpower.ops.setup import database_has_data
 from dualpower.ops.triggers import insert_triggers_suspended
 
@@ -47,6 +61,9 @@ MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 JSON_FILE = "database.json"
 Say = Callable[[str], None]
+# Live credentials: whoever holds a backup must not be able to sign in or confirm an address with
+# what is in it. Password-reset keys and login codes are not stored (signed tokens, the session).
+LEFT_OUT_MODELS = ("sessions.session", "account.emailconfirmation")
 
 
 class BackupError(Exception):
@@ -60,6 +77,35 @@ def default_path() -> Path:
 
 def applied_migrations() -> list[str]:
     return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def left_out_tables() -> list[str]:
+    """The tables a backup leaves out: live sessions, confirmation keys, the database cache."""
+    tables = []
+    for label in LEFT_OUT_MODELS:
+        try:
+            tables.append(apps.get_model(label)._meta.db_table)
+        except LookupError:  # that app is not installed
+            continue
+    for cache in settings.CACHES.values():
+        if cache.get("BACKEND", "").endswith("DatabaseCache"):
+            tables.append(str(cache["LOCATION"]))
+    return tables
+
+
+def _leave_out_of_sqlite(path: Path) -> None:
+    """Empty the left-out tables in a SQLite copy and rewrite the file, so no deleted row is left
+    behind in its free pages."""
+    db = sqlite3.connect(path)
+    try:
+        present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in left_out_tables():
+            if table in present:
+                db.execute(f'DELETE FROM "{table}"')  # noqa: S608 - our own table names
+        db.commit()
+        db.execute("VACUUM")
+    finally:
+        db.close()
 
 
 def _snapshot_sqlite(target: Path) -> None:
@@ -76,6 +122,7 @@ def _snapshot_sqlite(target: Path) -> None:
     finally:
         source.close()
         destination.close()
+    _leave_out_of_sqlite(target)
 
 
 def _snapshot_json(target: Path) -> None:
@@ -96,13 +143,22 @@ class _ExactEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def _dump_every_model(target: Path, using: str = DEFAULT_DB_ALIAS) -> None:
-    """What `dumpdata` writes (every app, no natural keys), but with exact timestamps."""
+def _dump_every_model(
+    target: Path, using: str = DEFAULT_DB_ALIAS, *, repair_nul: bool = False
+) -> tuple[dict[int | None, list[int]], int]:
+    """What `dumpdata` writes (every app but the left-out credentials, no natural keys), but with
+    exact timestamps. With ``repair_nul``, each NUL in text becomes U+FFFD; returns the audit
+    entries so repaired (by community) and how many other rows were."""
+    left_out = set(LEFT_OUT_MODELS)
+    audit_repaired: dict[int | None, list[int]] = {}
+    other_repaired = 0
     app_list = [(config, None) for config in apps.get_app_configs() if config.models_module is not None]
     models = [
         model
         for model in serializers.sort_dependencies(app_list, allow_cycles=True)
-        if not model._meta.proxy and model._meta.can_migrate(connections[using])
+        if not model._meta.proxy
+        and model._meta.can_migrate(connections[using])
+        and model._meta.label_lower not in left_out
     ]
     with target.open("w", encoding="utf-8") as out:
         out.write("[\n")
@@ -110,9 +166,16 @@ def _dump_every_model(target: Path, using: str = DEFAULT_DB_ALIAS) -> None:
         for model in models:
             rows = model._base_manager.using(using).order_by(model._meta.pk.name).iterator(chunk_size=2000)
             for obj in serializers.serialize("python", rows):
+                if repair_nul:
+                    obj["fields"], changed = scrub(obj["fields"])
+                    if changed and model is AuditEntry:
+                        audit_repaired.setdefault(obj["fields"]["community"], []).append(obj["pk"])
+                    elif changed:
+                        other_repaired += 1
                 out.write(("" if first else ",\n") + json.dumps(obj, cls=_ExactEncoder, ensure_ascii=False))
                 first = False
         out.write("\n]\n")
+    return audit_repaired, other_repaired
 
 
 def backup_create(path: Path | None = None, *, say: Say = print) -> Path:
@@ -152,12 +215,14 @@ def backup_create(path: Path | None = None, *, say: Say = print) -> Path:
                 tar.add(file, arcname=f"media/{file.relative_to(media_root).as_posix()}")
         partial.replace(path)
     say(f"Backup written to {path} ({manifest['db_vendor']}, {len(media)} uploaded files).")
-    key = Path(settings.DP_HOME) / "aid.key"
-    if key.exists() and not settings.DP_AID_KEY:
-        # Deliberately not in the archive: a seized backup must not open the private details.
+    # Deliberately not in the archive: a seized backup must not open the sealed details.
+    key_files = [keys.key_path(spec) for spec in keys.ALL if not getattr(settings, spec.setting, None)]
+    kept_apart = [str(path) for path in key_files if path.exists()]
+    if kept_apart:
         say(
-            f"The key that seals mutual aid requests' private details is not in the backup: keep a "
-            f"copy of {key} somewhere else safe; without it those details cannot be read after a restore."
+            f"The keys that seal mutual aid requests' private details and two-factor secrets are not in "
+            f"the backup: keep a copy of {' and '.join(kept_apart)} somewhere else safe; without them "
+            "those details cannot be read, nor two-factor sign-ins made, after a restore."
         )
     return path
 
@@ -227,7 +292,12 @@ def _restore_sqlite_file(source: Path) -> None:
         dst.close()
 
 
-def _sqlite_to_json(source: Path, target: Path) -> None:
+def _sqlite_to_json(
+    source: Path, target: Path, manifest: dict[str, Any]
+) -> tuple[dict[int | None, list[int]], int]:
+    """Dump a SQLite backup as JSON for another database. The file (a scratch copy) is migrated
+    to this version first, so that today's models read it whatever version made it; the
+    manifest's migrations then say so."""
     alias = "dualpower_backup_source"
     # configure_settings fills in every default a connection needs; it insists on a "default" key.
     config = connections.configure_settings(
@@ -235,8 +305,11 @@ def _sqlite_to_json(source: Path, target: Path) -> None:
     )
     connections.settings[alias] = config[DEFAULT_DB_ALIAS]
     try:
-        adopt_node_app(connections[alias])  # a file from before node → community (a scratch copy)
-        _dump_every_model(target, using=alias)
+        call_command("migrate", database=alias, interactive=False, verbosity=0)
+        manifest["migrations"] = sorted(
+            f"{app}.{name}" for app, name in MigrationRecorder(connections[alias]).applied_migrations()
+        )
+        return _dump_every_model(target, using=alias, repair_nul=True)
     finally:
         connections[alias].close()
         del connections[alias]
@@ -262,9 +335,32 @@ def _restore_json(source: Path, manifest: dict[str, Any]) -> None:
         if manifest.get("from_before_community_rename"):
             _adopt_legacy_dump(source)
         # Loaded rows carry what insert triggers would derive (balances): they must not fire twice.
-        with insert_triggers_suspended():
+        with insert_triggers_suspended(), _models_as_of(sorted(leaves.items())):
             call_command("loaddata", str(source), verbosity=0)
     ContentType.objects.clear_cache()
+
+
+@contextmanager
+def _models_as_of(nodes: list[tuple[str, str]]) -> Iterator[None]:
+    """Load rows as the models were when the backup was made (the schema has just been brought
+    back there): today's models may have fields the older tables lack. The rows are then carried
+    forward by the migrations, as any database is."""
+    historical = MigrationLoader(connection).project_state(nodes, at_end=True).apps
+    # loaddata has no hook for the models it builds rows with: its deserializer's lookup is swapped.
+    hook = "_get_model_from_node"
+    original = vars(PythonDeserializer)[hook]
+
+    def model_then(identifier: str) -> type[Model]:
+        try:
+            return historical.get_model(identifier)
+        except (LookupError, ValueError):
+            raise DeserializationError(f"Invalid model identifier: {identifier}") from None
+
+    setattr(PythonDeserializer, hook, staticmethod(model_then))
+    try:
+        yield
+    finally:
+        setattr(PythonDeserializer, hook, original)
 
 
 def _adopt_legacy_dump(source: Path) -> None:
@@ -275,6 +371,14 @@ def _adopt_legacy_dump(source: Path) -> None:
         return  # converted from a SQLite file, already carried over
     with source.open("w", encoding="utf-8") as dump:
         json.dump([adopt_dumped_object(obj) for obj in objects], dump, ensure_ascii=False)
+
+
+def _clear_left_out() -> None:
+    present = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in left_out_tables():
+            if table in present:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608
 
 
 def backup_restore(path: Path, *, force: bool = False, say: Say = print) -> dict[str, Any]:
@@ -308,11 +412,21 @@ def backup_restore(path: Path, *, force: bool = False, say: Say = print) -> dict
         elif database_name == SQLITE_FILE:
             # A SQLite node moving to PostgreSQL: read the file as a second database, load as JSON.
             converted = Path(tmp) / JSON_FILE
-            _sqlite_to_json(source, converted)
+            audit_repaired, other_repaired = _sqlite_to_json(source, converted, manifest)
             _restore_json(converted, manifest)
+            if audit_repaired or other_repaired:
+                with transaction.atomic():
+                    record_corrections(audit_repaired or {None: []}, other_rows=other_repaired)
+                say(
+                    f"Replaced the NUL character (which PostgreSQL cannot store) with U+FFFD in "
+                    f"{sum(map(len, audit_repaired.values()))} audit entries and {other_repaired} other "
+                    "rows; recorded as a correction in the audit log."
+                )
         else:
             _restore_json(source, manifest)
         call_command("migrate", interactive=False, verbosity=0)
+        _clear_left_out()  # a backup made before they were left out may still hold them
+        keys_init(say=say)  # warns of a missing key; seals two-factor secrets stored in clear
         media_root = Path(settings.MEDIA_ROOT)
         media_root.mkdir(parents=True, exist_ok=True)
         restored_media = Path(tmp) / "media"

@@ -32,9 +32,18 @@ def manage(argv: list[str]) -> int:
 
 
 def init(args: argparse.Namespace) -> int:
+    from dualpower.ops.sealing import keys_init
     from dualpower.ops.setup import instance_init
 
     instance_init(say=_say)
+    keys_init(say=_say)
+    return 0
+
+
+def repair_nul(args: argparse.Namespace) -> int:
+    from dualpower.ops.nul import audit_nul_repair
+
+    audit_nul_repair(say=_say)
     return 0
 
 

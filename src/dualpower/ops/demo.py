@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from dualpower import demo as registry
+from dualpower.assemblies.demo import DECIDE_NOW
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_find
 from dualpower.demo import DEMO_SLUG, LOGINS, Demo
@@ -47,4 +48,10 @@ def logins_text() -> str:
     lines = ["Demo logins (community “/c/demo/”):"]
     for role, email, password in LOGINS:
         lines.append(f"  {role:<12} {email:<28} password: {password}")
+    lines += [
+        "See a decision take effect: sign in as the coordinator and open Assemblies → General assembly",
+        f"  → “{DECIDE_NOW}”. Everyone else has voted: vote, then press",
+        "  “Close the vote now” (or close it early without voting, giving a reason). The outcome",
+        "  shows at once and its action changes the assembly's policy to three days of discussion.",
+    ]
     return "\n".join(lines)

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
+from dualpower import keys
 from dualpower.aid import crypto, jobs, services
 from dualpower.aid.models import AidRequest
 from dualpower.aid.tests.factories import (
@@ -90,6 +92,28 @@ def test_the_key_file_is_made_once_with_owner_only_permissions(settings: Any, tm
     assert crypto.unseal(token) == {"address": SECRET_ADDRESS}
     crypto.seal({"contact": "x"})
     assert key_file.read_text() == key  # not replaced
+
+
+def test_reading_sealed_details_without_the_key_is_refused_and_makes_no_key(
+    world: AidWorld, settings: Any, tmp_path: Path
+) -> None:
+    request = make_request(world, details={"health": SECRET_HEALTH})
+    settings.DP_AID_KEY = None
+    settings.DP_HOME = tmp_path
+    os.environ.pop("DP_AID_KEY", None)
+    with pytest.raises(keys.KeyMissing, match="key that opens this sealed information is missing"):
+        crypto.unseal(request.sealed)
+    # Nor does a new request get a key of its own while others are sealed with the lost one.
+    with pytest.raises(keys.KeyMissing):
+        crypto.seal({"contact": "x"})
+    assert not (tmp_path / crypto.KEY_FILE).exists()
+    # A page that would show the details answers with the sentence, not a 500 nor a new key.
+    client = Client()
+    client.force_login(world.users["dispatcher"])
+    page = client.get(f"/c/{world.community.slug}/aid/requests/{request.code}/")
+    assert page.status_code == 503
+    assert "key that opens this sealed information is missing" in page.content.decode()
+    assert not (tmp_path / crypto.KEY_FILE).exists()
 
 
 def test_a_rotated_key_still_opens_old_details(settings: Any) -> None:

@@ -17,7 +17,12 @@ from dualpower.assemblies.services.delegations import (
     effective_delegations,
     resolve_weights,
 )
-from dualpower.assemblies.services.outcomes import advice_decide, proposal_close
+from dualpower.assemblies.services.outcomes import (
+    CLOSE_REASON_MAX,
+    advice_decide,
+    proposal_close,
+    proposal_close_early,
+)
 from dualpower.assemblies.services.proposals import (
     clean_actions,
     proposal_create,
@@ -25,6 +30,11 @@ from dualpower.assemblies.services.proposals import (
     proposal_start_discussion,
     proposal_update,
     proposal_withdraw,
+)
+from dualpower.assemblies.services.statements import (
+    STATEMENT_MAX,
+    may_write_statement,
+    outcome_statement_write,
 )
 from dualpower.assemblies.services.votes import (
     REASON_MAX,
@@ -37,10 +47,12 @@ from dualpower.assemblies.services.votes import (
 
 __all__ = [
     "BODY_MAX",
+    "CLOSE_REASON_MAX",
     "COMMENT_MAX",
     "MAX_ACTIONS",
     "MAX_OPTIONS",
     "REASON_MAX",
+    "STATEMENT_MAX",
     "TITLE_MAX",
     "Cast",
     "advice_decide",
@@ -57,7 +69,10 @@ __all__ = [
     "general_assembly_for",
     "may_propose",
     "may_speak",
+    "may_write_statement",
+    "outcome_statement_write",
     "proposal_close",
+    "proposal_close_early",
     "proposal_create",
     "proposal_open_voting",
     "proposal_start_discussion",

@@ -31,6 +31,7 @@ class AssemblyPolicy(TypedDict, total=False):
     results_hidden_until_close: bool
     who_may_propose: str
     liquid_delegation: bool
+    early_close: bool
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from dualpower.assemblies import actions as action_registry
 from dualpower.assemblies import bodies, counting, notify, processes, sittings, sources
 from dualpower.assemblies.models import Amendment, Ballot, Outcome, Proposal, ProposalAction, Vote
+from dualpower.assemblies.selectors import everyone_voted
 from dualpower.assemblies.services.delegations import resolve_weights
 from dualpower.assemblies.services.votes import shuffle_ballots
 from dualpower.community.services import audit_record
@@ -25,6 +26,7 @@ from dualpower.members.models import Membership
 
 log = logging.getLogger(__name__)
 S = Proposal.State
+CLOSE_REASON_MAX = 1000
 
 
 def _entries(proposal: Proposal, voters: set[int]) -> tuple[list[counting.Entry], dict[int, int], str, str]:
@@ -144,6 +146,64 @@ def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Outcom
         _carry_out(proposal, outcome, passed=bool(result.passed))
     _notify_outcome(proposal)
     return outcome
+
+
+@transaction.atomic
+def proposal_close_early(
+    *, proposal: Proposal, by: Membership | None, reason: str = "", now: datetime | None = None
+) -> Outcome:
+    """Close an open vote before its time, through ``proposal_close`` (the one way a vote closes).
+
+    Two cases. When every eligible voter has voted, the author or a coordinator may close it at
+    once, reason optional (the clock does not: a voter may still change their vote until the
+    announced closing time unless someone who steers the vote closes it). Before that, only a
+    coordinator may close it, only if the assembly's policy permits early closing, and only with a
+    reason; the reason is kept in the audit log.
+    """
+    now = now or timezone.now()
+    proposal = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("assembly__policy", "assembly__community")
+        .get(pk=proposal.pk)
+    )
+    if proposal.state in (S.CLOSED, S.WITHDRAWN):
+        raise Conflict(_("This vote is already closed."))
+    if proposal.state != S.VOTING:
+        raise Conflict(_("Only an open vote can be closed: the vote has not opened yet."))
+    community = proposal.assembly.community
+    if by is None or by.community_id != community.pk or not by.is_active:
+        raise PermissionDenied(_("Only the author or a coordinator can close this vote."))
+    is_coordinator = by.role == Membership.Role.COORDINATOR and bodies.is_voter(proposal.assembly, by)
+    if proposal.author_id != by.pk and not is_coordinator:
+        raise PermissionDenied(_("Only the author or a coordinator can close this vote."))
+    text = str(reason or "").strip()
+    if len(text) > CLOSE_REASON_MAX:
+        raise InvalidInput(_("At most %(n)d characters.") % {"n": CLOSE_REASON_MAX}, field="reason")
+    complete = everyone_voted(proposal)
+    if not complete:
+        if not proposal.assembly.policy.early_close:
+            raise PermissionDenied(
+                _(
+                    "This assembly's policy does not allow closing a vote early: it closes when "
+                    "everyone has voted or when its time is up."
+                )
+            )
+        if not is_coordinator:
+            raise PermissionDenied(_("Only a coordinator can close a vote before everyone has voted."))
+        if not text:
+            raise InvalidInput(
+                _("Say why the vote closes early: the reason is kept in the audit log."), field="reason"
+            )
+    audit_record(
+        community=community,
+        actor=by,
+        action="proposal.close_early",
+        target=proposal,
+        summary=(text or proposal.title)[:300],
+        data={"everyone_voted": complete, "reason": text},
+        decision_ref=action_registry.decision_ref(proposal.pk),
+    )
+    return proposal_close(proposal=proposal, now=now)
 
 
 def _apply_amendment(vote: Proposal) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -47,6 +47,8 @@ class Cast:
     vote: Vote | None = None
     receipt: str = ""
     replaced: bool = False
+    # What was cast, as stored: for a secret ballot the only moment the server can tell the voter.
+    choices: list[str] | dict[str, int] = field(default_factory=list)
 
 
 def _new_receipt() -> str:
@@ -159,7 +161,7 @@ def vote_cast(
         target=proposal,
         summary=proposal.title,
     )
-    return Cast(vote=vote, replaced=not created)
+    return Cast(vote=vote, replaced=not created, choices=clean)
 
 
 def _secret(
@@ -214,7 +216,7 @@ def _secret(
         target=proposal,
         summary=proposal.title,
     )
-    return Cast(receipt=code, replaced=already)
+    return Cast(receipt=code, replaced=already, choices=choices)
 
 
 def shuffle_ballots(proposal: Proposal) -> None:

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from dualpower.assemblies.demo import load_assemblies
+from dualpower.assemblies import selectors, services
+from dualpower.assemblies.demo import DECIDE_NOW, load_assemblies
 from dualpower.assemblies.models import Outcome, Policy, Proposal
 from dualpower.ops import demo_people
 
@@ -28,5 +29,13 @@ def test_the_demo_has_decisions_with_outcomes_and_open_proposals() -> None:
     quorum = Outcome.objects.get(proposal__title__startswith="Give the general assembly a quorum")
     assert quorum.passed is True and quorum.actions_status == "done"
     assert Policy.objects.get(assembly=demo.extra["general_assembly"]).quorum == Decimal("0.2")
-    assert Proposal.objects.filter(state=Proposal.State.VOTING).count() == 1
+    assert Policy.objects.get(assembly=demo.extra["general_assembly"]).early_close is True
+    assert Proposal.objects.filter(state=Proposal.State.VOTING).count() == 2
+    # One open vote waits only for the coordinator: their vote, then a close, decides it at once.
+    quick = Proposal.objects.get(title=DECIDE_NOW)
+    assert selectors.waiting_voters(quick) == 1
+    services.vote_cast(proposal=quick, by=demo.coordinator, position="agree")
+    outcome = services.proposal_close_early(proposal=quick, by=demo.coordinator)
+    assert outcome.passed is True and outcome.actions_status == "done"
+    assert Policy.objects.get(assembly=demo.extra["general_assembly"]).discussion_days == 3
     assert Proposal.objects.filter(state=Proposal.State.DISCUSSION).count() == 1

@@ -25,6 +25,11 @@ EXPECTED: dict[str, set[str]] = {
     # The author is the member; a coordinator may steer any proposal of an assembly they vote in.
     "assemblies.manage_proposal": VOTERS,
     "assemblies.answer_amendment": {"member"},
+    # Closing a vote early: the author or a coordinator who votes (the service adds when: everyone
+    # has voted, or the policy permits it and a coordinator gives a reason).
+    "assemblies.close_proposal": VOTERS,
+    # The outcome statement: whoever steers the proposal (the service adds: once it is decided).
+    "assemblies.write_outcome": VOTERS,
     "assemblies.delegate": set(),  # the default policy does not use delegation
     "assemblies.change_policy": set(),  # never: only by a decision
 }
@@ -44,7 +49,9 @@ def test_permission_matrix(people: Any, community: Any, role: str) -> None:
         "assemblies.amend",
         "assemblies.vote",
         "assemblies.manage_proposal",
+        "assemblies.close_proposal",
         "assemblies.answer_amendment",
+        "assemblies.write_outcome",
     }
     for perm, allowed in EXPECTED.items():
         obj: Any = proposal if perm in on_proposal else ga

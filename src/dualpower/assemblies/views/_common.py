@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies import processes, selectors
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.assemblies.views._closing import close_context
+from dualpower.assemblies.views._extras import my_choices, ranking_context, statement_context
 from dualpower.community.models import Community
 from dualpower.errors import DomainError, NotFound
 from dualpower.members import selectors as member_selectors
@@ -48,11 +50,13 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
     visible = selectors.results_visible(proposal)
     outcome = getattr(proposal, "outcome", None) if proposal.state == Proposal.State.CLOSED else None
     can_vote = request.user.has_perm("assemblies.vote", proposal)
+    options = list(proposal.options.all())
+    my_vote = selectors.my_vote(proposal, me)
     return {
         "assembly": proposal.assembly,
         "proposal": proposal,
         "process": process,
-        "options": list(proposal.options.all()),
+        "options": options,
         "actions": list(proposal.actions.all()),
         "comments": list(proposal.comments.select_related("author")),
         "amendments": list(proposal.amendments.select_related("author", "vote")),
@@ -61,7 +65,7 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         "running": selectors.running_counts(proposal) if visible and not outcome else {},
         "vote_rows": selectors.vote_rows(proposal) if visible else [],
         "published": selectors.published_ballots(proposal),
-        "my_vote": selectors.my_vote(proposal, me),
+        "my_vote": my_vote,
         "has_voted": selectors.has_voted(proposal, me),
         "can_vote": can_vote
         and proposal.state == Proposal.State.VOTING
@@ -71,6 +75,7 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         "can_amend": request.user.has_perm("assemblies.amend", proposal)
         and proposal.state == Proposal.State.DISCUSSION,
         "can_manage": request.user.has_perm("assemblies.manage_proposal", proposal),
+        "close": close_context(request, proposal),
         "is_author": me is not None and proposal.author_id == me.pk,
         "needs_author_decision": outcome is not None
         and outcome.process == "advice"
@@ -78,6 +83,8 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         "delegated": _delegated(outcome),
         "statement": _statement(outcome),
         "chart": _chart(outcome, process),
+        **statement_context(request, proposal),
+        **ranking_context(proposal, options, my_choices(my_vote)),
     }
 
 

@@ -77,6 +77,7 @@ def policy_page(request: HttpRequest, community: Community, assembly: str) -> Ht
             "results_hidden_until_close",
             "who_may_propose",
             "liquid_delegation",
+            "early_close",
         )
     ]
     return render(

@@ -178,6 +178,26 @@ def step(request: HttpRequest, community: Community, assembly: str, pk: int) -> 
 
 @require_POST
 @with_community
+def close(request: HttpRequest, community: Community, assembly: str, pk: int) -> HttpResponse:
+    """Close the vote now (after the confirmation in ``partials/_close.html``): the outcome is
+    recorded and its actions carried out at once."""
+    proposal = _proposal(request, community, assembly, pk)
+    check(request, "assemblies.close_proposal", proposal)
+    return _button(
+        request,
+        proposal,
+        lambda: services.proposal_close_early(
+            proposal=proposal,
+            by=membership_for(request.user, community),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("The vote is closed. Here is the outcome."),
+        success=lambda _outcome: proposal.get_absolute_url() + "#outcome-h",
+    )
+
+
+@require_POST
+@with_community
 def decide(request: HttpRequest, community: Community, assembly: str, pk: int) -> HttpResponse:
     proposal = _proposal(request, community, assembly, pk)
     return _button(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from dualpower.assemblies import processes, selectors, services
 from dualpower.assemblies.models import Proposal
 from dualpower.assemblies.views._common import _button, _page, _proposal
+from dualpower.assemblies.views._extras import ranking_context
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
@@ -61,9 +62,12 @@ def vote(request: HttpRequest, community: Community, assembly: str, pk: int) -> 
         )
 
     def receipt_shown(result: services.Cast) -> str | HttpResponse:
-        if result.receipt:
-            # A secret ballot's receipt: shown once, on this page; never stored in clear nor sent by email.
-            return _page(request, proposal, receipt=result.receipt, notice=done)
+        if result.vote is None:
+            # A secret ballot's receipt (empty when a ballot was replaced): shown once, on this page;
+            # never stored in clear nor sent by email. Its ranking likewise: once this page is sent,
+            # the server cannot link the ballot to its voter.
+            ranking = ranking_context(proposal, list(proposal.options.all()), result.choices, just_cast=True)
+            return _page(request, proposal, receipt=result.receipt, notice=done, **ranking)
         return proposal.get_absolute_url()
 
     return _button(request, proposal, cast, done, success=receipt_shown)

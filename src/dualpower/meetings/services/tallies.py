@@ -1,7 +1,9 @@
 """Votes taken in the room (show of hands, paper): a teller counts, a second member witnesses.
 
 Only a witnessed tally counts: ``selectors.confirmed_room_counts`` is the provider registered with
-``assemblies.sources``, so a proposal decided in the room is counted from these tallies.
+``assemblies.sources``, so a proposal decided in the room is counted from these tallies. The
+witness's confirmation decides the proposal at once (through ``assemblies.services.proposal_close``,
+opening its vote first if it was still in discussion): the outcome and its actions follow.
 Teller and witness are both checked in and voters of the assembly, and never the same person
 (also a database constraint). No count may exceed the people present, nor the people present
 the attendance.
@@ -10,12 +12,14 @@ the attendance.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies.models import Proposal
+from dualpower.assemblies.services import proposal_close, proposal_open_voting
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import AgendaItem, Meeting, RoomTally
@@ -152,7 +156,16 @@ def tally_confirm(*, tally: RoomTally, witness: Membership) -> RoomTally:
         summary=tally.proposal.title,
         data={"counts": tally.counts, "present": tally.present, "teller": tally.teller_id},
     )
+    _decide(tally.proposal, now=confirmed_at)
     return tally
+
+
+def _decide(proposal: Proposal, *, now: datetime) -> None:
+    """A witnessed count decides its proposal at once, instead of leaving the vote open for days."""
+    if proposal.state == Proposal.State.DISCUSSION:
+        proposal = proposal_open_voting(proposal=proposal, by=None, now=now)
+    if proposal.state == Proposal.State.VOTING:
+        proposal_close(proposal=proposal, now=now)
 
 
 @transaction.atomic

@@ -142,9 +142,12 @@ def test_a_proposal_is_counted_in_the_room_once(room: dict, community: Any) -> N
     assert len(sources.counts_for(room["proposal"])) == 1
 
 
-def test_a_room_vote_decides_the_proposal_when_it_closes(community: Any) -> None:
-    """End to end with the assemblies app: the witnessed count is what the outcome records."""
+def test_a_witnessed_room_count_decides_the_proposal_at_once(community: Any) -> None:
+    """End to end with the assemblies app: the witness's confirmation closes the vote, and the
+    witnessed count is what the outcome records (no week of waiting for the clock)."""
+    from dualpower.assemblies.models import Proposal
     from dualpower.assemblies.services import proposal_close, proposal_create, proposal_open_voting
+    from dualpower.errors import Conflict
 
     people = voters(community, 4)
     assembly = general(community)
@@ -161,9 +164,44 @@ def test_a_room_vote_decides_the_proposal_when_it_closes(community: Any) -> None
     tally = tally_enter(
         item=meeting.items.get(), teller=people[0], counts={"agree": 3, "disagree": 1}, present=4
     )
+    proposal.refresh_from_db()
+    assert proposal.state == Proposal.State.VOTING  # entered, not yet witnessed: nothing decided
     tally_confirm(tally=tally, witness=people[1])
-    outcome = proposal_close(proposal=proposal, now=proposal.voting_closes_at)
+    proposal.refresh_from_db()
+    assert proposal.state == Proposal.State.CLOSED
+    outcome = proposal.outcome
     assert outcome.passed is True
     assert outcome.source == "room"
     assert outcome.link == meeting.get_absolute_url()
     assert "teller Voter 0, witness Voter 1" in outcome.statement
+    with pytest.raises(Conflict):  # the clock finds nothing left to close
+        proposal_close(proposal=proposal, now=proposal.voting_closes_at)
+
+
+def test_a_witnessed_count_decides_a_proposal_still_in_discussion(community: Any) -> None:
+    """A proposal taken up in the room before its online window opened is decided all the same."""
+    from dualpower.assemblies.models import Proposal
+    from dualpower.assemblies.services import proposal_create
+
+    people = voters(community, 3)
+    proposal = proposal_create(
+        assembly=general(community),
+        by=people[0],
+        title="Fix the roof",
+        process="majority",
+        voting_mode="room",
+    )
+    assert proposal.state == Proposal.State.DISCUSSION
+    meeting = make_meeting(
+        community, status=Meeting.Status.IN_PROGRESS, agenda=[{"title": "Roof", "proposal": proposal}]
+    )
+    for person in people:
+        services.attendance_check_in(meeting=meeting, membership=person)
+    tally = tally_enter(
+        item=meeting.items.get(), teller=people[0], counts={"agree": 1, "disagree": 2}, present=3
+    )
+    tally_confirm(tally=tally, witness=people[2])
+    proposal.refresh_from_db()
+    assert proposal.state == Proposal.State.CLOSED
+    assert proposal.outcome.passed is False
+    assert proposal.outcome.source == "room"

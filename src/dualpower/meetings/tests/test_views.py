@@ -145,8 +145,13 @@ def test_a_whole_meeting_without_javascript(client_for: Any, community: Any, peo
     assert RoomTally.objects.get().confirmed_at is None
     second_client = client_for("member")
     second_client.force_login(second.user)
-    assert second_client.post(base + f"items/{item.pk}/tally/confirm/").status_code == 302
+    witnessed = second_client.post(base + f"items/{item.pk}/tally/confirm/", follow=True)
+    assert "the proposal is decided" in witnessed.content.decode()
     assert RoomTally.objects.get().witness == second
+    # The witnessed count decided the proposal at once: its page shows the outcome.
+    proposal.refresh_from_db()
+    assert proposal.state == "closed" and proposal.outcome.passed is True
+    assert "Passed." in second_client.get(proposal.get_absolute_url()).content.decode()
 
     # The note-taker drafts the minutes.
     client.force_login(people["member"])

@@ -66,7 +66,9 @@ def tally_confirm(request: HttpRequest, community: Community, pk: int, item: int
             raise Conflict(_("The count changed since you looked at it; read it again before witnessing."))
         return services.tally_confirm(tally=tally, witness=membership_required(request.user, community))
 
-    return _button(request, meeting, action, _("You witnessed the count: it now counts."), f"item-{item}")
+    return _button(
+        request, meeting, action, _("You witnessed the count: the proposal is decided."), f"item-{item}"
+    )
 
 
 @require_POST
