@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from dualpower.community.models import AuditEntry, Community
+from dualpower.community.models import AuditEntry
+from dualpower.community.selectors import communities_all
 from dualpower.community.services import audit_record
 
 NUL = "\x00"
@@ -89,7 +90,7 @@ def record_corrections(repaired: dict[int | None, list[int]], *, other_rows: int
         if other_rows:
             data["other_rows_repaired"] = other_rows
         audit_record(
-            community=None if community_id is None else Community.objects.get(pk=community_id),
+            community=None if community_id is None else communities_all().get(pk=community_id),
             actor=None,
             action=CORRECTION,
             summary=f"Corrected {len(ids)} audit entries holding a NUL character",
