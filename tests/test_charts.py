@@ -41,3 +41,16 @@ def test_share_bar_and_line_chart_show_their_data() -> None:
     assert "(75%)" in charts.share_bar([("a", 3), ("b", 1)], title="Split")
     line = charts.line_chart([("week 1", 3), ("week 2", 5)], title="Open needs")
     assert "week 1: 3; week 2: 5" in line and "<polyline" in line
+
+
+def test_bar_labels_stand_above_their_bars_and_are_not_clipped() -> None:
+    """The meetings chart's labels ("Sun 29 Nov 2026 · General assembly") were clipped at the left."""
+    import re
+
+    label = "Sun 29 Nov 2026 · General assembly"
+    html = charts.bar_chart([(label, 21), ("Sat 3 Oct 2026 · Spokescouncil", 19)], title="Attendance")
+    assert f">{label}</text>" in html  # whole, not shortened
+    xs = [float(x) for x in re.findall(r"<text x='([\d.]+)'[^>]*>[^<]*assembly</text>", html)]
+    assert xs == [0.0]  # starts at the left edge: nothing falls outside the drawing
+    assert "width='400'" in html  # drawn at its size, shrinking on a phone (svg max-width: 100%)
+    assert "data-label=" in html  # the table's cells say their column when stacked on a phone

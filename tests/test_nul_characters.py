@@ -55,3 +55,54 @@ def test_what_only_looks_like_nul_passes() -> None:
     photo = SimpleUploadedFile("photo.jpg", b"\xff\xd8\x00\x00\xff\xd9", content_type="image/jpeg")
     assert not _carries_nul(factory.post("/c/riverside/budgets/1/photos/", {"photo": photo, "caption": "ok"}))
     assert _carries_nul(factory.post("/c/riverside/budgets/1/photos/", {"caption": "o\x00k"}))
+
+
+# Issue 14, "Input at the door": the rest of what no database can store.
+SURROGATE = "Text may not contain a lone surrogate (U+D800 to U+DFFF)."
+
+
+def test_an_api_body_not_labelled_json_is_refused_and_nothing_is_written(client_for: Any) -> None:
+    member = client_for("member")
+    answer = member.post("/api/v1/me/tokens", data='{"name": "my\\u0000script"}', content_type="text/plain")
+    assert answer.status_code == 415
+    assert "Content-Type: application/json" in answer.json()["detail"]
+    assert not AccessToken.objects.exists()
+
+
+def test_a_nul_in_a_body_of_any_content_type_is_refused(client_for: Any) -> None:
+    answer = client_for("member").post(
+        "/c/riverside/groups/", data="name=Bikes\x00", content_type="text/plain"
+    )
+    assert answer.status_code == 400 and SENTENCE in answer.content.decode()
+
+
+def test_a_lone_surrogate_is_refused_and_nothing_is_written(client_for: Any) -> None:
+    member = client_for("member")
+    answer = member.post(
+        "/api/v1/me/tokens", data='{"name": "half \\ud800 a character"}', content_type="application/json"
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": SURROGATE, "code": "invalid"}
+    assert not AccessToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('{"name": "t", "points": 9223372036854775808}', "The number at “points” is too large"),
+        ('{"name": "t", "limits": [1, -9223372036854775809]}', "The number at “limits/1” is too large"),
+        ('{"name": "t", "points": NaN}', "Numbers must be finite: NaN is not accepted."),
+        ('{"name": "t", "points": -Infinity}', "Numbers must be finite: -Infinity is not accepted."),
+    ],
+)
+def test_numbers_no_column_can_hold_are_refused(client_for: Any, body: str, expected: str) -> None:
+    answer = client_for("member").post("/api/v1/me/tokens", data=body, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json()["detail"].startswith(expected)
+    assert not AccessToken.objects.exists()
+
+
+def test_the_widest_numbers_a_column_holds_pass_the_door() -> None:
+    factory = RequestFactory()
+    widest = json.dumps({"a": 2**63 - 1, "b": -(2**63), "c": 1.5e300, "d": True})
+    assert not _carries_nul(factory.post("/api/v1/x", data=widest, content_type="application/json"))

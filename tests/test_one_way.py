@@ -41,6 +41,7 @@ COPIED_NAMES = {
 # (path, name): a function that only shares a name with a copied helper. Say why.
 NOT_COPIES = {
     ("web/charts.py", "_text"),  # writes an SVG <text> element; not a text cleaner
+    ("notifications/text.py", "text"),  # builds a message translated when read; not a text cleaner
 }
 
 # Text that only the shared modules may contain.

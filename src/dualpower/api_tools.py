@@ -4,19 +4,28 @@ A base module, below every app (the community's router imports it too): routers 
 here, never from ``dualpower.api``, which assembles the routers into the one API. It imports no
 app: the members app registers how a personal access token is read
 (``register_token_authenticator``, in members/registrations.py).
+
+What a token may do is decided here, where it authenticates: a ``read`` token only reads (GET,
+HEAD, OPTIONS); a ``write`` token does what its owner may, except what ``session_only`` marks
+(managing tokens and the account itself), which needs a signed-in session. Both are refused with
+403 and a sentence saying so.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.pagination import paginate as ninja_paginate
 from ninja.security import APIKeyCookie, HttpBearer
+
+from dualpower.errors import PermissionDenied
 
 # Far beyond any list a node holds, and within a 64-bit integer: a larger offset reaches the
 # database as an overflowing number (a 500 on SQLite), so it is refused as a validation error.
@@ -36,27 +45,65 @@ def paginate(func: Callable[..., Any]) -> Callable[..., Any]:
     return ninja_paginate(Pagination)(func)
 
 
+class TokenGrant(Protocol):
+    """What a token authenticator finds: the token's owner and its scope ("read" or "write")."""
+
+    user: Any
+    scope: str
+
+
 class TokenAuthenticator(Protocol):
-    def __call__(self, *, raw: str) -> Any: ...
+    def __call__(self, *, raw: str) -> TokenGrant | None: ...
 
 
 _token_authenticators: list[TokenAuthenticator] = []
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Set on a request authenticated by a token: the token's scope ("read" or "write").
+TOKEN_SCOPE_ATTR = "dp_token_scope"  # noqa: S105 - an attribute name, not a secret
+
 
 def register_token_authenticator(authenticator: TokenAuthenticator) -> None:
-    """``authenticator(raw=token)`` returns the token's user, or None when the token is not valid."""
+    """``authenticator(raw=token)`` returns the token (its ``user`` and ``scope``), or None when
+    the token is not valid."""
     if authenticator not in _token_authenticators:
         _token_authenticators.append(authenticator)
+
+
+def token_scope(request: HttpRequest) -> str | None:
+    """The scope of the token that authenticated ``request``; None for a session (or nobody)."""
+    return getattr(request, TOKEN_SCOPE_ATTR, None)
 
 
 class TokenAuth(HttpBearer):
     """Personal access tokens, stored hashed; see members.services.token_create."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = next((u for read in _token_authenticators if (u := read(raw=token)) is not None), None)
-        if user is not None:
-            request.user = user
-        return user
+        grant = next((g for read in _token_authenticators if (g := read(raw=token)) is not None), None)
+        if grant is None:
+            return None
+        request.user = grant.user
+        setattr(request, TOKEN_SCOPE_ATTR, grant.scope)
+        if grant.scope != "write" and request.method not in READ_METHODS:
+            raise PermissionDenied(
+                _("This access token may only read. Create a token that may write to make changes.")
+            )
+        return grant.user
+
+
+def session_only(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark an operation (managing tokens, the account itself) as refused to access tokens, read
+    or write: it needs a signed-in session. Put it below the router's decorator."""
+
+    @functools.wraps(func)
+    def operation(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if token_scope(request) is not None:
+            raise PermissionDenied(
+                _("Access tokens cannot manage tokens or the account: this needs a signed-in session.")
+            )
+        return func(request, *args, **kwargs)
+
+    return operation
 
 
 class SessionAuth(APIKeyCookie):

@@ -32,6 +32,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dualpower.errors import InvalidInput
 
@@ -66,7 +67,13 @@ def clean_text(value: object, *, field: str, label: str, limit: int, required: b
         raise InvalidInput(_("%(label)s is needed.") % {"label": label}, field=field)
     if len(text) > limit:
         raise InvalidInput(
-            _("%(label)s has at most %(n)d characters.") % {"label": label, "n": limit}, field=field
+            ngettext(
+                "%(label)s has at most %(n)d character.",
+                "%(label)s has at most %(n)d characters.",
+                limit,
+            )
+            % {"label": label, "n": limit},
+            field=field,
         )
     return text
 
@@ -177,7 +184,13 @@ def clean_amount(
         if decimals == 0:
             raise InvalidInput(_("%(what)s must be a whole number.") % {"what": label}, field=field)
         raise InvalidInput(
-            _("%(what)s has at most %(n)d decimal places.") % {"what": label, "n": decimals}, field=field
+            ngettext(
+                "%(what)s has at most %(n)d decimal place.",
+                "%(what)s has at most %(n)d decimal places.",
+                decimals,
+            )
+            % {"what": label, "n": decimals},
+            field=field,
         )
     units = int(scaled)
     if units < 0 and not allow_negative:

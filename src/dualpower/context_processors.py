@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.http import HttpRequest
 
 from dualpower.community.models import Community
 from dualpower.members.roles import membership_for
 from dualpower.notifications.selectors import unread_count
-from dualpower.web.navigation import entries_for
+from dualpower.web.navigation import Link, entries_for, grouped
 
 
 def community(request: HttpRequest) -> dict[str, Any]:
@@ -32,9 +33,26 @@ def _page_context(request: HttpRequest) -> dict[str, Any]:
     unread = 0
     if request.user.is_authenticated:
         unread = unread_count(user=request.user)
+    nav = _menu(request, current) if current is not None and mine is not None else []
     return {
         "community": current,
         "my_membership": mine,
-        "community_nav": entries_for(current.slug) if current is not None and mine is not None else [],
+        "community_nav": nav,
+        # The same links under the menu's headings (Decide, Meet needs, Economy, Community).
+        "community_nav_groups": grouped(nav),
         "unread_notifications": unread,
+        # Whether the menu offers "Start a community". Asked of the rule alone: ``perms.ops...`` in
+        # a template also asks Django's ModelBackend, which loads the user's model permissions
+        # (two queries on every page) for an answer the rule already gives.
+        "can_set_up_node": rules.has_perm("ops.set_up_community", request.user),
     }
+
+
+def _menu(request: HttpRequest, community: Community) -> list[Link]:
+    """The menu's links the visitor may follow: an entry asking for a permission is left out
+    for those without it."""
+    return [
+        link
+        for link in entries_for(community.slug)
+        if not link.perm or request.user.has_perm(link.perm, community)
+    ]

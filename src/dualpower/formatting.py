@@ -1,4 +1,4 @@
-"""Numbers and amounts of money written for people, in the active language.
+"""Numbers, amounts of money and moments written for people, in the active language.
 
 The one formatter: Python code (selectors, emails, CSV, PDF) calls these functions, and the
 template filters in ``dualpower.web.templatetags.numbers`` (``{% load numbers %}``) call them too.
@@ -7,15 +7,22 @@ the active language: 123456 cents is "1,234.56" in English and "1.234,56" in Spa
 integers in the smallest unit (cents, or minutes for a time bank) and are shifted exactly, with
 ``Decimal``: money is never a float.
 
+Moments use the named formats of ``dualpower/formats`` (one set per language): ``format_date``
+"Sat 12 Dec 2026", ``format_time`` "13:40", ``format_datetime`` "Sat 12 Dec 2026, 13:40" (Spanish
+"sáb 12 dic 2026, 13:40"), in the current time zone. Templates write the same with
+``{{ x|date:"DATE_FORMAT" }}``, ``{{ x|date:"DATETIME_FORMAT" }}`` and ``{{ x|time:"TIME_FORMAT" }}``.
+
 A base module: it imports only ``django.utils`` and the standard library.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Protocol
 
-from django.utils import formats
+from django.utils import formats, timezone
+from django.utils.translation import pgettext
 
 
 class CurrencyLike(Protocol):
@@ -74,3 +81,47 @@ def format_money(
     if currency.is_time_bank:
         return f"{format_minutes(units)} h"
     return format_amount(units, decimals=currency.decimals, currency=currency.symbol, trim=trim)
+
+
+def format_decimal(value: int | float | Decimal, *, decimals: int = 2) -> str:
+    """A measure with a fixed number of places: 0.5 → "0.50" ("0,50" in Spanish). Floats are
+    rounded through their shortest text, so 0.1 + 0.2 gives "0.30"."""
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return format_number(exact.quantize(Decimal(1).scaleb(-decimals)), decimals=decimals)
+
+
+def format_percent(fraction: int | float | Decimal, *, decimals: int = 0) -> str:
+    """A share as people read it: 0.2 → "20%" (Spanish "20 %"); ``decimals`` places."""
+    exact = Decimal(repr(fraction)) if isinstance(fraction, float) else Decimal(fraction)
+    number = format_decimal(exact * 100, decimals=decimals)
+    # Translators: a percentage; Spanish puts a no-break space before the sign ("20 %").
+    return pgettext("percent", "%(number)s%%") % {"number": number}
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+def format_date(value: dt.date | None) -> str:
+    """A day: "Sat 12 Dec 2026" ("sáb 12 dic 2026"); a datetime gives its local day; None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def format_time(value: dt.datetime | dt.time | None) -> str:
+    """A time of day on the 24-hour clock: "13:40"; None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value)
+    return formats.time_format(value, "TIME_FORMAT")
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A moment, local: "Sat 12 Dec 2026, 13:40" ("sáb 12 dic 2026, 13:40"); None → ""."""
+    if value is None:
+        return ""
+    return formats.date_format(_local(value), "DATETIME_FORMAT")

@@ -138,6 +138,12 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ------------------------------------------------------------------------------
+# One cache for every process of the node (several gunicorn workers, or several machines on one
+# PostgreSQL): sign-in rate limits must count tries across all of them, which a cache in one
+# worker's memory does not. It lives in the database; `migrate` creates its table.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dp_cache"}}
+
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
@@ -185,6 +191,8 @@ else:
 LANGUAGE_CODE = os.environ.get("DP_LANGUAGE", "en")
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way to write a moment per language: dualpower/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = "dualpower.formats"
 TIME_ZONE = os.environ.get("DP_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -193,6 +201,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DP_HOME / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads: stored under server-chosen names (dualpower/uploads.py), served by the app to whoever may
+# see their record (web/media.py); a proxy must not serve MEDIA_ROOT itself (docs/operating.md).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DP_HOME / "media"
 STORAGES = {
@@ -233,6 +243,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("DP_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+    # The client's address is the one the last trusted proxy added to X-Forwarded-For (rate limits
+    # count per address); without this every client would share the proxy's address.
+    ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DP_TRUSTED_PROXY_COUNT", "1"))
 DP_CSP = os.environ.get(
     "DP_CSP",
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -1,19 +1,25 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 
 from dualpower.api import api
+from dualpower.community.selectors import communities_all
 from dualpower.members.views import front
-from dualpower.web import health
+from dualpower.web import health, media, pwa
 
 urlpatterns = [
     path("", front.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Installable, readable offline (web/pwa.py); sign-out also clears what the phone kept.
+    path("manifest.webmanifest", pwa.manifest, {"communities": communities_all}, name="pwa-manifest"),
+    path("sw.js", pwa.service_worker, name="pwa-service-worker"),
+    path("offline/", pwa.offline, name="offline"),
+    path("accounts/logout/", pwa.sign_out),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("me/", include("dualpower.members.urls.account")),
     path("me/notifications/", include("dualpower.notifications.urls")),
+    path("setup/", include("dualpower.ops.urls")),
     path("c/<slug:community>/", include("dualpower.community.urls")),
     path("c/<slug:community>/", include("dualpower.members.urls.community")),
     path("c/<slug:community>/groups/", include("dualpower.groups.urls")),
@@ -29,7 +35,6 @@ urlpatterns = [
     path("c/<slug:community>/coops/", include("dualpower.coops.urls")),
     path("c/<slug:community>/land/", include("dualpower.land.urls")),
     path("c/<slug:community>/mail/", include("dualpower.outbox.urls")),
+    # Uploads: served by the app to whoever may see their record, never as raw files (web/media.py).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media.serve, name="media"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

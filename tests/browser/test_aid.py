@@ -95,7 +95,8 @@ def test_a_phone_request_is_matched_confirmed_and_fulfilled(
     screenshot(vic, "aid-04-confirmed")
 
     # 4. Vic delivers and marks it fulfilled.
-    vic.get_by_role("button", name="Mark fulfilled").click()
+    vic.get_by_text("Mark fulfilled…").click()  # it asks first: this cannot be undone
+    vic.get_by_role("button", name="Yes, mark fulfilled").click()
     vic.wait_for_load_state()
     request = AidRequest.objects.get()
     assert request.status == AidRequest.Status.FULFILLED

@@ -92,3 +92,96 @@ def test_a_member_votes_within_the_limits_and_sees_what_their_share_paid_for(
         assert cycle.proposals.get(code=code).title in main
     assert "What your share paid for" in main
     assert "towards" in page.locator("#my-share").locator("..").inner_text()
+
+
+def _phone(browser: Any) -> Any:
+    """A page on a 360 px phone, its own cookies."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en")
+    context.set_default_timeout(90_000)  # the shared test machine can be slow to answer
+    return context.new_page()
+
+
+def _fits(page: Any) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} is {width} px wide on a 360 px phone"
+
+
+def test_a_budgeting_vote_runs_to_its_results_on_a_360_px_phone(
+    live_server: Any, browser: Any, screenshot: Any, assert_accessible: Any
+) -> None:
+    """Members vote on their phones, the coordinator moves the phase forward through its
+    confirmation, and the results name each funded project and explain the count in sight."""
+    base = live_server.url
+    community = make_community("Riverside Mutual Aid", slug="riverside")
+    make_membership(
+        community, role=Membership.Role.COORDINATOR, name="Cato", user=make_user("cato@example.org")
+    )
+    voters = {
+        email: make_membership(community, name=name, user=make_user(email))
+        for name, email in (("Mara", "mara@example.org"), ("Sol", "sol@example.org"))
+    }
+    cycle = services.cycle_create(
+        community=community, by=None, title="Parks 2026", budget=60_000 * EUR, min_choices=1
+    )
+    for title, cost in (("Playground", 40_000), ("Community fridge", 15_000), ("Bike repair", 20_000)):
+        services.proposal_create(cycle=cycle, by=None, title=title, cost=cost * EUR)
+    cycle.proposals.update(feasibility=Proposal.Feasibility.FEASIBLE)
+    Cycle.objects.filter(pk=cycle.pk).update(phase=Phase.VOTING)
+    cycle.refresh_from_db()
+    for choices in [[("1", 1)]] * 3 + [[("2", 1), ("3", 1)]] * 2:
+        services.ballot_submit(cycle=cycle, voter=make_membership(community), district=None, choices=choices)
+
+    # 1. Two members vote on their phones.
+    for email, ticks in (
+        ("mara@example.org", ["2. Community fridge"]),
+        ("sol@example.org", ["1. Playground"]),
+    ):
+        page = _phone(browser)
+        sign_in(page, base, email, PASSWORD)
+        page.goto(f"{base}/c/riverside/budgets/{cycle.slug}/vote/")
+        _fits(page)
+        assert_accessible(page, "budget-phone-ballot")
+        for label in ticks:
+            page.get_by_label(re.compile(re.escape(label))).check()
+        page.get_by_role("button", name="Cast my ballot").click()
+        page.wait_for_load_state()
+        assert "Your ballot was saved" in page.locator("main").inner_text()
+        assert Ballot.objects.filter(voter=voters[email]).exists()
+        page.context.close()
+
+    # 2. The coordinator moves the phase forward: the step asks first and says phases never go back.
+    page = _phone(browser)
+    sign_in(page, base, "cato@example.org", PASSWORD)
+    page.goto(f"{base}/c/riverside/budgets/{cycle.slug}/")
+    _fits(page)
+    assert_accessible(page, "budget-phone-cycle")
+    page.locator("details.confirm > summary", has_text="Move to the next phase: Results").click()
+    confirm = page.locator("details.confirm[open]")
+    assert "Phases never go back" in confirm.inner_text()
+    assert "the ballots are counted" in confirm.inner_text()
+    _fits(page)
+    assert_accessible(page, "budget-phone-confirm")
+    screenshot(page, "budget-phone-01-confirm")
+    confirm.get_by_role("button", name="Yes, move to Results").click()
+    page.wait_for_load_state()
+    cycle.refresh_from_db()
+    assert cycle.phase == Phase.RESULTS
+
+    # 3. The results name each funded project and explain the count in sight, not collapsed.
+    page.goto(f"{base}/c/riverside/budgets/{cycle.slug}/results/")
+    _fits(page)
+    assert_accessible(page, "budget-phone-results")
+    screenshot(page, "budget-phone-02-results")
+    funded = cycle.results.get().selected
+    assert funded
+    table = page.locator("main table").first
+    steps = page.locator("ol.count-steps")
+    assert steps.is_visible()
+    assert page.locator("details ol.count-steps").count() == 0
+    for code in funded:
+        title = cycle.proposals.get(code=code).title
+        assert table.get_by_role("rowheader", name=title).is_visible()
+        assert title in steps.inner_text()
+    # On a phone each cell says which column it is.
+    assert table.locator("td[data-label='Cost']").first.is_visible()
+    page.context.close()

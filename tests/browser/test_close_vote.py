@@ -65,7 +65,7 @@ def test_the_demo_coordinator_decides_a_proposal_and_its_action_takes_effect(
         confirm = page.get_by_role("button", name="Yes, close the vote")
         assert not confirm.is_visible()
         opener.click()
-        assert page.get_by_text("This cannot be undone.").is_visible()
+        assert page.locator("details.confirm[open]").get_by_text("This cannot be undone.").is_visible()
         _fits(page)
         screenshot(page, "close-vote-01-confirm-360")
         assert_accessible(page, "close-vote-confirm")
@@ -74,7 +74,7 @@ def test_the_demo_coordinator_decides_a_proposal_and_its_action_takes_effect(
 
         main = page.locator("main").inner_text()
         assert "The vote is closed" in main
-        assert "Passed." in main and "Its actions were carried out." in main
+        assert "Passed by" in main and "Its actions were carried out." in main
         assert "Close the vote now" not in main
         _fits(page)
         screenshot(page, "close-vote-02-outcome-360")

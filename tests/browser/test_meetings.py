@@ -48,7 +48,14 @@ def test_a_meeting_is_scheduled_started_and_the_quorum_fills_live(
     coordinator = new_page()
     sign_in(coordinator, base, "cato@example.org")
     coordinator.goto(f"{base}/c/riverside/meetings/new/")
+    if coordinator.get_by_text("Which assembly meets?").count():
+        # More than one assembly: the first step chooses which one meets (its roles, its rotation).
+        assert_accessible(coordinator, "meeting-new-assembly")
+        coordinator.get_by_label("General assembly").check()
+        coordinator.get_by_role("button", name="Next: time, place and roles").click()
+        coordinator.wait_for_load_state()
     assert_accessible(coordinator, "meeting-new")
+    assert "General assembly" in coordinator.locator("main").inner_text()
     start = timezone.localtime() + timedelta(days=1)
     coordinator.get_by_label("Title").fill("Winter assembly")
     coordinator.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT%H:%M"))
@@ -91,3 +98,14 @@ def test_a_meeting_is_scheduled_started_and_the_quorum_fills_live(
     assert_accessible(mara, "meeting-minutes")
     mara.goto(f"{base}/c/riverside/meetings/calendar/")
     assert_accessible(mara, "meetings-calendar")
+
+    # 5. The coordinator ends the meeting: the step asks first and says what will happen.
+    coordinator.goto(f"{base}/c/riverside/meetings/{meeting.pk}/")
+    coordinator.locator("details.confirm > summary", has_text="End the meeting").click()
+    confirm = coordinator.locator("details.confirm[open]")
+    assert "cannot start again" in confirm.inner_text()
+    assert_accessible(coordinator, "meeting-end-confirm")
+    confirm.get_by_role("button", name="Yes, end the meeting").click()
+    coordinator.wait_for_load_state()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.ENDED

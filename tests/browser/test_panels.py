@@ -67,14 +67,17 @@ def test_a_panel_is_set_up_volunteered_for_and_drawn(
     # 3. The coordinator closes sign-up, announces the seed, draws.
     cato.goto(f"{base}/c/riverside/panels/{panel.pk}/")
     assert cato.get_by_role("button", name="Draw the panel").count() == 0  # not before the seed
+    cato.get_by_text("Close sign-up…").click()  # irreversible: it asks first
     cato.get_by_label("Where the seed will come from").fill("The lottery of 5 December")
-    cato.get_by_role("button", name="Close sign-up and publish the lottery").click()
+    cato.get_by_role("button", name="Yes, close sign-up and publish the lottery").click()
     cato.wait_for_load_state()
     assert_accessible(cato, "panel, closed")
+    cato.get_by_text("Announce the seed…").click()
     cato.get_by_label("The seed").fill("2026-12-05 4 17 23 31 42")
-    cato.get_by_role("button", name="Announce the seed").click()
+    cato.get_by_role("button", name="Yes, announce this seed").click()
     cato.wait_for_load_state()
-    cato.get_by_role("button", name="Draw the panel").click()
+    cato.get_by_text("Draw the panel…").click()
+    cato.get_by_role("button", name="Yes, draw the panel").click()
     cato.wait_for_load_state()
     screenshot(cato, "panels-01-drawn")
     panel.refresh_from_db()

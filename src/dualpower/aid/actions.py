@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dualpower.aid import services
 from dualpower.community.models import Community
@@ -22,6 +23,10 @@ def _member(community: Community, params: Any) -> Membership:
     if found is None:
         raise InvalidInput(_("There is no active member with this number here."), field="actions")
     return found
+
+
+def member_choices(community: Community) -> list[tuple[int, str]]:
+    return [(m.pk, m.display_name) for m in members_of(community=community)]
 
 
 def validate_dispatcher(community: Community, params: Any) -> dict[str, Any]:
@@ -54,10 +59,17 @@ def validate_retention(community: Community, params: Any) -> dict[str, Any]:
 def run_retention(*, community: Community, params: Any, decision: Any) -> str:
     days = _days(params)
     services.aid_settings_update(community=community, by=None, retention_days=days, decision_ref=decision.ref)
-    return _("Private details of closed requests are now kept %(n)d days.") % {"n": days}
+    return ngettext(
+        "Private details of closed requests are now kept %(n)d day.",
+        "Private details of closed requests are now kept %(n)d days.",
+        days,
+    ) % {"n": days}
 
 
 def describe_retention(community: Community, params: Any) -> str:
-    return _("Keep the private details of closed aid requests for %(n)d days, then erase them.") % {
-        "n": _days(params)
-    }
+    days = _days(params)
+    return ngettext(
+        "Keep the private details of closed aid requests for %(n)d day, then erase them.",
+        "Keep the private details of closed aid requests for %(n)d days, then erase them.",
+        days,
+    ) % {"n": days}

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from dualpower.aid import notify
 from dualpower.aid.models import CLOSED_STATUSES, AidRequest, AidSettings
 from dualpower.community.selectors import communities_all
 from dualpower.community.services import audit_record
+from dualpower.notifications.text import text as notice_text
 
 DEFAULT_RETENTION_DAYS = AidSettings._meta.get_field("retention_days").default
 DEFAULT_STALE_DAYS = AidSettings._meta.get_field("stale_days").default
@@ -41,11 +42,16 @@ def erase_expired(now: datetime) -> str:
                     community=community,
                     actor=None,
                     action="aid.request.erase",
-                    summary=_("Private details of %(n)d closed requests erased") % {"n": len(codes)},
+                    # People read aid/audit.py's sentence for "aid.request.erase", not this.
+                    summary=str(len(codes)),
                     data={"codes": codes, "retention_days": days},
                 )
                 erased += len(codes)
-    return f"erased the private details of {erased} requests" if erased else ""
+    if not erased:
+        return ""
+    return ngettext(
+        "Erased the private details of %(n)d request", "Erased the private details of %(n)d requests", erased
+    ) % {"n": erased}
 
 
 def flag_stale(now: datetime) -> str:
@@ -64,6 +70,18 @@ def flag_stale(now: datetime) -> str:
         with transaction.atomic():
             for request in due:
                 AidRequest.objects.filter(pk=request.pk, stale_since__isnull=True).update(stale_since=now)
-                notify.dispatchers(request, _("A request has had no news for %(n)d days") % {"n": days})
+                notify.dispatchers(
+                    request,
+                    notice_text(
+                        ngettext_lazy(
+                            "A request has had no news for %(n)d day",
+                            "A request has had no news for %(n)d days",
+                            "n",
+                        ),
+                        n=days,
+                    ),
+                )
                 flagged += 1
-    return f"flagged {flagged} stale requests" if flagged else ""
+    if not flagged:
+        return ""
+    return ngettext("Flagged %(n)d stale request", "Flagged %(n)d stale requests", flagged) % {"n": flagged}

@@ -4,31 +4,42 @@ only the request code and a link to the page, where permissions decide what is s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.aid.models import AidMatch, AidRequest, DispatcherRole
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import Text
+from dualpower.notifications.text import text as notice_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _titled(title: StrOrPromise | Text, request: AidRequest) -> Text:
+    """The step's title (a lazy translation, read in the reader's language) and the request's code."""
+    return notice_text("%(title)s (%(code)s)", title=title, code=request.code)
 
 
 def _url(request: AidRequest) -> str:
     return reverse("aid:request_detail", args=[request.community.slug, request.code])
 
 
-def volunteer(match: AidMatch, title: str) -> None:
+def volunteer(match: AidMatch, title: StrOrPromise | Text) -> None:
     request = match.request
     notification_send(
         recipients=[match.volunteer],
         community=request.community,
         kind="aid.match",
-        title=f"{title} ({request.code})",
+        title=_titled(title, request),
         url=_url(request),
     )
 
 
-def requester_side(match: AidMatch, title: str) -> None:
+def requester_side(match: AidMatch, title: StrOrPromise | Text) -> None:
     """The requester if they have an account; otherwise the dispatchers, who call them."""
     request = match.request
     if request.requester_id is not None:
@@ -39,7 +50,7 @@ def requester_side(match: AidMatch, title: str) -> None:
         recipients=recipients,
         community=request.community,
         kind="aid.match",
-        title=f"{title} ({request.code})",
+        title=_titled(title, request),
         url=_url(request),
     )
 
@@ -52,12 +63,12 @@ def _dispatchers(request: AidRequest) -> list[Membership]:
     ]
 
 
-def dispatchers(request: AidRequest, title: str) -> None:
+def dispatchers(request: AidRequest, title: StrOrPromise | Text) -> None:
     notification_send(
         recipients=_dispatchers(request),
         community=request.community,
         kind="aid.dispatch",
-        title=f"{title} ({request.code})",
+        title=_titled(title, request),
         url=_url(request),
     )
 
@@ -68,6 +79,8 @@ def notify_volunteers_closed(request: AidRequest, volunteers: list[Membership]) 
             recipients=volunteers,
             community=request.community,
             kind="aid.match",
-            title=_("A request you were matched to was closed (%(code)s)") % {"code": request.code},
+            title=notice_text(
+                gettext_lazy("A request you were matched to was closed (%(code)s)"), code=request.code
+            ),
             url=_url(request),
         )

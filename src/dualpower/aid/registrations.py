@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower import clock as schedule
 from dualpower.aid import actions, demo, jobs, widgets
+from dualpower.aid import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.aid import rules as _rules  # noqa: F401 - registers the permissions on import
-from dualpower.assemblies.actions import ActionKind
+from dualpower.assemblies.actions import ActionKind, Need
 from dualpower.assemblies.actions import register as register_action
 from dualpower.community import dashboard
 from dualpower.demo import register as register_demo
@@ -23,6 +24,7 @@ register_action(
         validate=actions.validate_dispatcher,
         run=actions.run_dispatcher,
         describe=actions.describe_dispatcher,
+        needs=(Need("membership", _("Who becomes a dispatcher"), options=actions.member_choices),),
     )
 )
 register_action(
@@ -32,10 +34,18 @@ register_action(
         validate=actions.validate_retention,
         run=actions.run_retention,
         describe=actions.describe_retention,
+        needs=(
+            Need(
+                "days",
+                _("Days the private details are kept after a request closes"),
+                kind="number",
+                help=_("0 to 3650; 0 erases them as soon as the request closes."),
+            ),
+        ),
     )
 )
 dashboard.register("aid", widgets.aid_panel)
-navigation.register("aid", _("Mutual aid"), "aid:list", order=40, primary=True)
+navigation.register("aid", _("Mutual aid"), "aid:list", order=40, primary=True, group="needs")
 schedule.job("aid.erase_expired")(jobs.erase_expired)
 schedule.job("aid.flag_stale")(jobs.flag_stale)
 register_demo(demo.load_aid)

@@ -330,6 +330,7 @@ def offer_view(
         "kind_name": offer.get_kind_display(),
         "capacity": offer.capacity,
         "period": offer.period,
+        "period_name": offer.get_period_display() if offer.period else "",
         "remaining": offer_remaining(offer, now=now),
         "skills": list(offer.skills),
         "languages": list(offer.languages),
@@ -337,6 +338,7 @@ def offer_view(
         "availability": list(offer.availability),
         "privacy": offer.privacy,
         "status": offer.status,
+        "status_name": offer.get_status_display(),
     }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from dualpower.aid.models import CLOSED_STATUSES, LIVE_MATCH, AidMatch, AidRequest, Urgency
 from dualpower.aid.selectors import category_names
@@ -52,7 +53,7 @@ def unmet_over_time(community: Community, *, now: datetime | None = None) -> lis
     for back in range(WEEKS - 1, -1, -1):
         at = now - timedelta(weeks=back)
         n = sum(1 for created, closed in rows if created <= at and (closed is None or closed > at))
-        out.append((timezone.localtime(at).strftime("%d %b"), n))
+        out.append((date_format(timezone.localtime(at), "MONTH_DAY_FORMAT"), n))
     return out
 
 

@@ -20,15 +20,24 @@ Apps register their kinds in their ``registrations.py``:
 
 ``validate`` runs when the action is attached to a proposal and again just before ``run``.
 Params are JSON: ids, strings, integers (money in the smallest unit), never model instances.
+
+``needs`` says what the action asks of the person putting the proposal forward, one ``Need`` per
+param: the proposal form builds a picker from it (a list of names, never an id to type):
+
+    needs=(actions.Need("application", _("Who is admitted"), options=pending_applications),)
+
+where ``options(community)`` gives ``(value, name)`` pairs. A kind without ``needs`` cannot be
+chosen on the form (only through the API).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
@@ -53,12 +62,32 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Need:
+    """One thing an action asks for, shown on the proposal form as a field.
+
+    ``kind``: "choice" (a list of names from ``options(community)``: ``(value, name)`` pairs, the
+    value stored in the params as given), "number" (a whole number), "percent" (typed as 20, stored
+    as the share "0.2"), "yesno" or "text". ``within``: nest the value under that param (a policy's
+    ``changes``). An optional need left empty is left out of the params.
+    """
+
+    name: str
+    label: str | Promise
+    kind: Literal["choice", "number", "percent", "yesno", "text"] = "choice"
+    options: Callable[[Community], Sequence[tuple[Any, str]]] | None = None
+    required: bool = True
+    within: str = ""
+    help: str | Promise = ""
+
+
+@dataclass(frozen=True)
 class ActionKind:
     key: str
     label: str | Promise  # a lazy translation, worded in the reader's language
     validate: Callable[[Community, Params], dict[str, Any]]
     run: Callable[..., str]
     describe: Callable[[Community, Params], str] | None = None
+    needs: tuple[Need, ...] = ()
 
 
 _registry: dict[str, ActionKind] = {}
@@ -72,11 +101,18 @@ def kinds() -> list[ActionKind]:
     return sorted(_registry.values(), key=lambda k: k.key)
 
 
+def pickable() -> list[ActionKind]:
+    """The kinds a person can choose on the proposal form: those that say what they need."""
+    return [k for k in kinds() if k.needs]
+
+
 def get(key: str) -> ActionKind:
     try:
         return _registry[key]
     except KeyError:
-        raise InvalidInput(f"There is no action called “{key}”.", field="actions") from None
+        raise InvalidInput(
+            _("There is no action called “%(k)s”.") % {"k": key}, field="action_kind"
+        ) from None
 
 
 def decision_ref(proposal_id: int) -> str:

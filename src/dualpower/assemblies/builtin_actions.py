@@ -9,13 +9,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from dualpower.assemblies import actions, processes
 from dualpower.assemblies.models import Assembly, Policy
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.errors import InvalidInput, NotFound
+from dualpower.formatting import format_percent
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Application, Membership
 
@@ -38,6 +43,69 @@ def _id(params: actions.Params, key: str) -> int:
         return int(params[key])
     except (KeyError, TypeError, ValueError):
         raise InvalidInput(_("Say which one: “%(k)s” is missing.") % {"k": key}, field="actions") from None
+
+
+# --- what each action asks for on the proposal form (names, never ids) --------------------------
+
+
+def pending_applications(community: Community) -> list[tuple[int, str]]:
+    return [(a.pk, a.display_name) for a in member_selectors.applications_pending(community=community)]
+
+
+def active_members(community: Community) -> list[tuple[int, str]]:
+    return [(m.pk, m.display_name) for m in member_selectors.members_of(community=community)]
+
+
+def roles(community: Community) -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Membership.Role.choices]
+
+
+def assemblies_here(community: Community) -> list[tuple[int, str]]:
+    return [
+        (a.pk, a.name)
+        for a in Assembly.objects.filter(community=community, is_archived=False).order_by("name")
+    ]
+
+
+def _process_choices(community: Community) -> list[tuple[str, str]]:
+    return processes.choices()
+
+
+def _proposers(community: Community) -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Policy.Proposers.choices]
+
+
+def _setting(name: str, kind: Any, **extra: Any) -> actions.Need:
+    return actions.Need(
+        name,
+        lazy(lambda: capfirst(Policy.setting(name).verbose_name), str)(),
+        kind,
+        required=False,
+        within="changes",
+        **extra,
+    )
+
+
+ADMIT_NEEDS = (actions.Need("application", _lazy("Who is admitted"), options=pending_applications),)
+ROLE_NEEDS = (
+    actions.Need("membership", _lazy("Whose role"), options=active_members),
+    actions.Need("role", _lazy("The role they will have"), options=roles),
+)
+POLICY_NEEDS = (
+    actions.Need("assembly", _lazy("Which assembly"), options=assemblies_here),
+    _setting("default_process", "choice", options=_process_choices),
+    _setting("quorum", "percent", help=_lazy("A percentage of the eligible members, such as 20.")),
+    _setting(
+        "supermajority", "percent", help=_lazy("A percentage of the votes cast, 50 to 100, such as 67.")
+    ),
+    _setting("discussion_days", "number"),
+    _setting("voting_days", "number"),
+    _setting("secret_ballots", "yesno"),
+    _setting("results_hidden_until_close", "yesno"),
+    _setting("who_may_propose", "choice", options=_proposers),
+    _setting("liquid_delegation", "yesno"),
+    _setting("early_close", "yesno"),
+)
 
 
 # --- admit an applicant ------------------------------------------------------------------------
@@ -177,6 +245,32 @@ def validate_policy(community: Community, params: actions.Params) -> dict[str, A
     return {"assembly": policy.assembly_id, "changes": {k: _clean_value(k, v) for k, v in changes.items()}}
 
 
+def setting_words(name: str, value: Any) -> str:
+    """A policy setting's value as the reader says it: "20%", "yes", "3 days", the process's name."""
+    if name == "default_process":
+        found = processes.PROCESSES.get(str(value))
+        return str(found.label) if found else str(value)
+    if name in ("quorum", "supermajority"):
+        try:
+            share = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        return format_percent(share) if share else _("none")
+    if isinstance(value, bool) or name in (
+        "secret_ballots",
+        "results_hidden_until_close",
+        "liquid_delegation",
+        "early_close",
+    ):
+        on = value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes", "on")
+        return _("yes") if on else _("no")
+    if name in ("discussion_days", "voting_days") and str(value).isdigit():
+        return ngettext("%(n)d day", "%(n)d days", int(value)) % {"n": int(value)}
+    if name == "who_may_propose":
+        return str(dict(Policy.Proposers.choices).get(str(value), value))
+    return str(value)
+
+
 def describe_policy(community: Community, params: actions.Params) -> str:
     raw = params.get("assembly")
     assembly = (
@@ -185,8 +279,8 @@ def describe_policy(community: Community, params: actions.Params) -> str:
     parts = []
     for key, value in dict(params.get("changes") or {}).items():
         label = Policy.setting(key).verbose_name
-        parts.append(f"{label}: {value}")
-    return _("Change how %(a)s decides — %(c)s") % {
+        parts.append(_("%(setting)s: %(value)s") % {"setting": label, "value": setting_words(key, value)})
+    return _("Change how %(a)s decides: %(c)s") % {
         "a": assembly.name if assembly else "?",
         "c": "; ".join(parts),
     }

@@ -12,13 +12,14 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import bodies, notify
 from dualpower.assemblies.models import Participation, Proposal, Reminder, Vote
 from dualpower.assemblies.services.outcomes import proposal_close
 from dualpower.assemblies.services.proposals import proposal_open_voting
 from dualpower.errors import Conflict
+from dualpower.notifications.text import text as notice_text
 
 log = logging.getLogger(__name__)
 REMIND_BEFORE = timedelta(days=2)
@@ -67,8 +68,10 @@ def _remind(now: datetime) -> int:
                     recipients=list(waiting),
                     community=proposal.assembly.community,
                     kind="assemblies.vote_closing",
-                    title=_("A vote in %(a)s closes in two days") % {"a": proposal.assembly.name},
-                    body=_("You have not voted yet."),
+                    title=notice_text(
+                        gettext_lazy("A vote in %(a)s closes in two days"), a=proposal.assembly.name
+                    ),
+                    body=gettext_lazy("You have not voted yet."),
                     url=proposal.get_absolute_url(),
                 )
                 sent += 1

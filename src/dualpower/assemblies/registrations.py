@@ -22,6 +22,7 @@ from dualpower.assemblies import (
     jobs,
     rules,  # noqa: F401  (declares the permissions)
 )
+from dualpower.assemblies import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.assemblies.widgets import votes_waiting_panel
 from dualpower.community import dashboard
 from dualpower.web import navigation
@@ -33,6 +34,7 @@ actions.register(
         validate=builtin_actions.validate_admit,
         run=transaction.atomic(builtin_actions.run_admit),
         describe=builtin_actions.describe_admit,
+        needs=builtin_actions.ADMIT_NEEDS,
     )
 )
 actions.register(
@@ -42,6 +44,7 @@ actions.register(
         validate=builtin_actions.validate_role,
         run=builtin_actions.run_role,
         describe=builtin_actions.describe_role,
+        needs=builtin_actions.ROLE_NEEDS,
     )
 )
 actions.register(
@@ -51,10 +54,11 @@ actions.register(
         validate=builtin_actions.validate_policy,
         run=builtin_actions.run_policy,
         describe=builtin_actions.describe_policy,
+        needs=builtin_actions.POLICY_NEEDS,
     )
 )
 
 clock.job("assemblies.windows")(jobs.windows)
 demo_registry.register(demo.load_assemblies)
 dashboard.register("assemblies-votes", votes_waiting_panel)
-navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=30, primary=True)
+navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=30, primary=True, group="decide")

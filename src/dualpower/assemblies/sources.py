@@ -43,3 +43,10 @@ def counts_for(proposal: Proposal) -> list[OutsideCount]:
     for provider in _registry.values():
         found.extend(provider(proposal))
     return found
+
+
+def room_description(proposal: Proposal) -> str:
+    """How a proposal decided in the room was counted (the meeting's own words), else ""."""
+    if proposal.voting_mode != Proposal.VotingMode.ROOM:
+        return ""
+    return " ".join(s.description for s in counts_for(proposal) if s.description)

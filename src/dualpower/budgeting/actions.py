@@ -22,6 +22,12 @@ def _cycle(community: Community, params: Any) -> Cycle:
     return cycle
 
 
+def cycle_choices(community: Community) -> list[tuple[int, str]]:
+    """The budgets an assembly may adopt: those whose count waits for a decision."""
+    waiting = Cycle.objects.filter(community=community, count_is_binding=False, adopted_at__isnull=True)
+    return [(cycle.pk, cycle.title) for cycle in waiting.order_by("-pk")]
+
+
 def validate(community: Community, params: Any) -> dict[str, Any]:
     cycle = _cycle(community, params)
     if cycle.count_is_binding:

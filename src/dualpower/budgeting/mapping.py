@@ -9,6 +9,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dualpower.budgeting.models import Proposal
 
@@ -35,7 +36,11 @@ def project_map(proposals: Sequence[Proposal]) -> SafeString:
             f"<text x='{x + 9:.1f}' y='{y + 4:.1f}' font-size='12'>{label}</text></g>"
         )
     title = _("Where the projects are")
-    alt = _("%(n)d projects with a location; the list below gives every project.") % {"n": len(located)}
+    alt = ngettext(
+        "%(n)d project with a location; the list below gives every project.",
+        "%(n)d projects with a location; the list below gives every project.",
+        len(located),
+    ) % {"n": len(located)}
     return mark_safe(  # noqa: S308 - every text piece above is escaped
         f"<figure class='chart'><figcaption>{escape(title)}</figcaption>"
         f"<svg viewBox='0 0 {WIDTH} {HEIGHT}' width='100%' role='img' aria-label='{escape(alt)}'>"

@@ -7,13 +7,17 @@ implementation); what each person may do depends on the phase (rules.py).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.community.models import Community
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
+from dualpower.uploads import UploadTo
 
 
 class Phase(models.TextChoices):
@@ -45,6 +49,19 @@ class Eligibility(models.TextChoices):
     MEMBERS = "members", _("All members")
     DISTRICT = "district", _("Residents of each district")
     CODES = "codes", _("Holders of voting codes (and members)")
+
+
+# What an imported cycle says about its file (the file's name is ``Cycle.imported_from``).
+IMPORT_NOTE = gettext_noop("Imported from the pabulib file %(name)s.")
+
+
+def _import_notes(name: str) -> set[str]:
+    """The note as older imports stored it, in each language."""
+    notes = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            notes.add(gettext(IMPORT_NOTE) % {"name": name})
+    return notes
 
 
 class Cycle(models.Model):
@@ -125,6 +142,16 @@ class Cycle(models.Model):
 
     def phase_index(self) -> int:
         return PHASE_ORDER.index(self.phase)
+
+    def shown_description(self) -> str:
+        """The description as the reader reads it. An imported cycle's note about its file is
+        written when read, in the reader's language; older rows stored that note in the importer's
+        language, and are read the same way."""
+        if self.imported_from and (
+            not self.description or self.description in _import_notes(self.imported_from)
+        ):
+            return gettext(IMPORT_NOTE) % {"name": self.imported_from}
+        return self.description
 
 
 class District(models.Model):
@@ -382,7 +409,8 @@ class Result(models.Model):
 class ProgressUpdate(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="updates")
     text = models.TextField(max_length=5000)
-    photo = models.FileField(upload_to="budgeting/%Y/%m/", blank=True)
+    # Stored under a name the server chose from the bytes (dualpower/uploads.py), never the client's.
+    photo = models.FileField(upload_to=UploadTo("budgeting"), blank=True)
     author = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from dualpower import clock
-from dualpower.assemblies.actions import ActionKind
+from dualpower import clock, uploads
+from dualpower.assemblies.actions import ActionKind, Need
 from dualpower.assemblies.actions import register as register_action
-from dualpower.budgeting import actions, demo, jobs, widgets
+from dualpower.budgeting import actions, demo, jobs, selectors, widgets
+from dualpower.budgeting import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.budgeting import rules as _rules  # noqa: F401 - registers the permissions on import
 from dualpower.community import dashboard
 from dualpower.demo import register as register_demo
@@ -23,9 +24,11 @@ register_action(
         validate=actions.validate,
         run=actions.run,
         describe=actions.describe,
+        needs=(Need("cycle", _("Which budget"), options=actions.cycle_choices),),
     )
 )
-navigation.register("budgeting", _("Budgets"), "budgeting:list", order=40)
+navigation.register("budgeting", _("Budgets"), "budgeting:list", order=38, group="decide")
 dashboard.register("budgets", widgets.budgets_panel)
 clock.job("budgeting.phases")(jobs.advance_phases)
 register_demo(demo.load_budgets)
+uploads.register_owner("budgeting", selectors.photo_owner)  # who may see a progress photo

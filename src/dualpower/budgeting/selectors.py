@@ -8,9 +8,20 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from dualpower.budgeting.models import Ballot, Cycle, District, Idea, Proposal, Result, Rule
+from dualpower.budgeting.models import (
+    Ballot,
+    BallotType,
+    Cycle,
+    District,
+    Idea,
+    ProgressUpdate,
+    Proposal,
+    Result,
+    Rule,
+)
 from dualpower.community.models import Community
 from dualpower.core.choice.formats.pb import parse_pb
+from dualpower.core.choice.pb.election import PBElection
 from dualpower.core.choice.pb.mes import explain_voter
 from dualpower.core.choice.pb.outcome import PBOutcome
 from dualpower.errors import NotFound
@@ -146,9 +157,10 @@ def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[s
         if result is None or (not result.rule_selected and not result.num_ballots):
             continue
         election = parse_pb(result.ballot_file)
-        if ballot.ref not in election.ballots.voter_ids:
+        published_id = _published_id(cycle, election, ballot)
+        if published_id is None:
             continue
-        account = explain_voter(election, stored_outcome(result), ballot.ref)
+        account = explain_voter(election, stored_outcome(result), published_id)
         unit = int(result.settings.get("unit_cents", 1))
         share, left = round(account["share"] * unit), round(account["left"] * unit)
         out.append(
@@ -173,6 +185,45 @@ def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[s
             }
         )
     return out
+
+
+def _published_id(cycle: Cycle, election: PBElection, ballot: Ballot) -> str | None:
+    """The id, in the published file, of a ballot with the same content as ``ballot``.
+
+    The file's ids are fresh and nothing links them to a ballot (counts.published_ballots); the
+    voter's own ballot is found by its content instead. Equal ballots are counted alike, so any
+    of them explains this one."""
+    codes = [p.id for p in election.projects]
+    position = {code: i for i, code in enumerate(codes)}
+    ranked = cycle.ballot_type == BallotType.RANKED
+    mine = sorted(
+        (
+            (position[code], points)
+            for code, points in ballot.entries.values_list("proposal__code", "points")
+            if code in position
+        ),
+        key=lambda entry: entry[1] if ranked else entry[0],
+    )
+    if not mine:
+        return None
+    want = [place for place, _points in mine]
+    want_points = [points for _place, points in mine] if cycle.ballot_type == BallotType.CUMULATIVE else None
+    ballots = election.ballots
+    offsets, index, points = ballots.offsets.tolist(), ballots.project_index.tolist(), ballots.points.tolist()
+    for v, voter_id in enumerate(ballots.voter_ids):
+        start, end = offsets[v], offsets[v + 1]
+        if index[start:end] == want and (want_points is None or points[start:end] == want_points):
+            return voter_id
+    return None
+
+
+def photo_owner(name: str) -> tuple[str, Cycle] | None:
+    """Who may see a stored progress photo: whoever may see the cycle's results and
+    implementation (the API lists the photos there), checked on its cycle (uploads.owner_of)."""
+    update = ProgressUpdate.objects.filter(photo=name).select_related("proposal__cycle__community").first()
+    if update is None:
+        return None
+    return "budgeting.view_results", update.proposal.cycle
 
 
 def _title(cycle: Cycle, code: str) -> str:

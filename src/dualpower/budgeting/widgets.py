@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -15,15 +16,16 @@ def budgets_panel(request: HttpRequest, community: Community) -> Panel | None:
     me = membership_for(request.user, community)
     if me is None:
         return None
+    # One query: the cycles, each with whether I have voted in it.
     active = list(
         Cycle.objects.filter(community=community, imported_from="")
         .exclude(phase=Phase.IMPLEMENTATION)
+        .annotate(i_voted=Exists(Ballot.objects.filter(cycle=OuterRef("pk"), voter=me)))
         .order_by("-created_at")[:5]
     )
     if not active:
         return None
-    voted = set(Ballot.objects.filter(cycle__in=active, voter=me).values_list("cycle_id", flat=True))
-    rows = [{"cycle": c, "voted": c.pk in voted} for c in active]
+    rows = [{"cycle": c, "voted": c.i_voted} for c in active]
     return Panel(
         key="budgets",
         title=_("Budgets"),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from dualpower.community.models import Community
@@ -31,6 +32,23 @@ _registry: dict[str, PanelFactory] = {}
 
 def register(key: str, factory: PanelFactory) -> None:
     _registry[key] = factory
+
+
+# How long a community-wide total may be kept in the shared cache: a minute-old member count on
+# the dashboard is fine; the pages that list the members count them afresh.
+SHARED_TIMEOUT = 60
+
+
+def community_wide(community: Community, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept briefly in the shared (database) cache for the whole community: one
+    query (the cache read) instead of the several ``compute`` runs, so only worth it for several.
+    Only for slowly-changing figures every viewer sees alike (totals), never anything personal."""
+    key = f"dashboard:{community.pk}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SHARED_TIMEOUT)
+    return value
 
 
 def panels_for(*, request: HttpRequest, community: Community) -> list[Panel]:

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from dualpower.community import hooks
+
 
 class CommunityOut(Schema):
     slug: str
@@ -48,3 +50,12 @@ class AuditEntryOut(Schema):
     @staticmethod
     def resolve_actor(obj) -> str | None:
         return obj.actor.display_name if obj.actor else None
+
+    @staticmethod
+    def resolve_summary(obj) -> str:
+        # The words readers see: a deleted account's name is not among them (hooks.audit_view).
+        return hooks.audit_shown(obj).summary
+
+    @staticmethod
+    def resolve_data(obj) -> dict[str, Any]:
+        return hooks.audit_shown(obj).data

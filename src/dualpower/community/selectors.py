@@ -44,7 +44,7 @@ def communities_visible(*, user: Any) -> QuerySet[Community]:
 
 
 def audit_entries(*, community: Community) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(community=community).select_related("actor")
+    return hooks.audit_view(AuditEntry.objects.filter(community=community).select_related("actor"))
 
 
 def audit_entries_by(*, user: Any) -> QuerySet[AuditEntry]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dualpower.community import dashboard, services
+from dualpower.community import dashboard, hooks, services
 from dualpower.community.decorators import with_community
 from dualpower.community.forms import CommunityForm
 from dualpower.community.models import Community
@@ -21,6 +21,11 @@ from dualpower.web.permissions import check
 @require_GET
 @with_community
 def community_dashboard(request: HttpRequest, community: Community) -> HttpResponse:
+    if request.user.is_authenticated and not request.user.has_perm("community.view_dashboard", community):
+        # An applicant waiting for a decision sees their application, not a refusal.
+        elsewhere = hooks.visitor_page(request.user, community)
+        if elsewhere:
+            return redirect(elsewhere)
     check(request, "community.view_dashboard", community)
     return render(
         request,

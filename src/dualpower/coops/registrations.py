@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Assembly
 from dualpower.community import dashboard
+from dualpower.coops import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.coops import demo, selectors, widgets
 from dualpower.coops import rules as _rules  # noqa: F401 - registers the permissions on import
 from dualpower.coops.models import Cooperative
@@ -30,5 +31,5 @@ def _coop_voters(assembly: Assembly) -> QuerySet[Membership]:
 
 bodies.register("coop", voters=_coop_voters)
 dashboard.register("my-coops", widgets.my_coops_panel)
-navigation.register("coops", _("Co-ops"), "coops:list", order=60)
+navigation.register("coops", _("Co-ops"), "coops:list", order=62, group="economy")
 register_demo(demo.load_coops)

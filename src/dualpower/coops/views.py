@@ -118,7 +118,9 @@ def coop_detail(request: HttpRequest, community: Community, coop: str) -> HttpRe
             "can_change": user.has_perm("coops.change_coop", co),
             "can_set_board": user.has_perm("coops.set_board", co),
             "can_view_capital": user.has_perm("coops.view_capital", co),
-            "accounts": selectors.ledger_accounts(coop=co) if user.has_perm("coops.view_capital", co) else [],
+            "accounts": selectors.ledger_accounts(coop=co)
+            if user.has_perm("coops.view_capital", co) or user.has_perm("coops.change_coop", co)
+            else [],
         },
     )
 
@@ -344,7 +346,10 @@ def patronage_page(request: HttpRequest, community: Community, coop: str) -> Htt
                 messages.success(request, _("The allocation is proposed; check it, then adopt it."))
                 return redirect("coops:patronage", community.slug, co.slug)
     allocations = list(selectors.allocations_of(coop=co).prefetch_related("lines__member__membership"))
+    measures = dict(PatronageForm.base_fields["measure"].choices)  # type: ignore[attr-defined]
     for allocation in allocations:
+        # The measure is stored as a code ("hours"): the reader reads it in their language.
+        allocation.measure_shown = measures.get(allocation.measure, allocation.measure)  # type: ignore[attr-defined]
         allocation.split_chart = charts.share_bar(  # type: ignore[attr-defined]  # for the template only
             [
                 (_("Paid in cash"), allocation.total_cash),

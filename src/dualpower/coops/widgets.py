@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from dualpower.community.dashboard import Panel
 from dualpower.community.models import Community
 from dualpower.coops import selectors
+from dualpower.coops.models import CoopMember
 from dualpower.members.roles import membership_for
 
 
@@ -16,7 +17,9 @@ def my_coops_panel(request: HttpRequest, community: Community) -> Panel | None:
     if me is None:
         return None
     places = list(selectors.coops_for_member(membership=me))
-    waiting = list(selectors.operations_to_decide(membership=me))
+    # Operations wait only for boards: no need to ask unless one of my places is on a board.
+    on_board = any(p.role == CoopMember.Role.BOARD and p.status == CoopMember.Status.MEMBER for p in places)
+    waiting = list(selectors.operations_to_decide(membership=me)) if on_board else []
     if not places and not waiting:
         return None
     return Panel(

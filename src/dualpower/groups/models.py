@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.community.models import Community
+from dualpower.groups.starters import starter_words
 from dualpower.members.models import Membership
 
 
@@ -28,7 +29,16 @@ class WorkingGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_shown
+
+    @property
+    def name_shown(self) -> str:
+        """The name in the reader's language while it is a starter group's own (see starters.py)."""
+        return starter_words(self.name)
+
+    @property
+    def purpose_shown(self) -> str:
+        return starter_words(self.purpose)
 
 
 class GroupMembership(models.Model):

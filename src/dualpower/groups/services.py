@@ -11,7 +11,6 @@ from typing import TypedDict, Unpack
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from dualpower.clean import clean_text
 from dualpower.community.hooks import CommunityCreated
@@ -19,37 +18,8 @@ from dualpower.community.models import Community
 from dualpower.community.services import audit_record, changes_save
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.groups.models import GroupMembership, WorkingGroup
+from dualpower.groups.starters import TEMPLATES
 from dualpower.members.models import Membership
-
-# The starter groups a new community gets; it may rename or delete them. Created in the
-# language active at the time (the node's DP_LANGUAGE when run from the command line).
-TEMPLATES: tuple[tuple[str, str, str], ...] = (
-    (
-        "housing",
-        gettext_noop("Housing"),
-        gettext_noop("Tenants organising, repairs, eviction defence and the community land trust."),
-    ),
-    (
-        "health",
-        gettext_noop("Health"),
-        gettext_noop("Physical and mental health: care networks, clinics, peer support."),
-    ),
-    (
-        "food",
-        gettext_noop("Food"),
-        gettext_noop("Food distribution, community gardens, the pantry and shared kitchens."),
-    ),
-    (
-        "education",
-        gettext_noop("Education"),
-        gettext_noop("Study groups, skill shares, political education and tutoring."),
-    ),
-    (
-        "community-defence",
-        gettext_noop("Community defence"),
-        gettext_noop("Safety accompaniment, rapid response and de-escalation."),
-    ),
-)
 
 NAME_MAX = 120
 PURPOSE_MAX = 5000

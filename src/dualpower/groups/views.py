@@ -137,7 +137,7 @@ def group_detail(request: HttpRequest, community: Community, group: str) -> Http
 def group_edit(request: HttpRequest, community: Community, group: str) -> HttpResponse:
     wg = _group(request, community, group, "groups.change_group")
     me = membership_for(request.user, community)
-    initial = {"name": wg.name, "purpose": wg.purpose, "is_open": wg.is_open}
+    initial = {"name": wg.name_shown, "purpose": wg.purpose_shown, "is_open": wg.is_open}
     return form_action(
         request,
         form=GroupForm(request.POST or None, initial=initial),

@@ -15,13 +15,17 @@ def my_groups_panel(request: HttpRequest, community: Community) -> Panel | None:
     me = membership_for(request.user, community)
     if me is None:
         return None
+    places = list(selectors.groups_for_member(membership=me))
+    # Requests to join wait for a group's conveners (and for coordinators, in groups without
+    # one): no need to ask unless I convene a group or coordinate.
+    decides = me.role == me.Role.COORDINATOR or any(p.is_convener for p in places)
     return Panel(
         key="my-groups",
         title=_("My groups"),
         template="groups/partials/_panel_my_groups.html",
         context={
-            "places": list(selectors.groups_for_member(membership=me)),
-            "requests": list(selectors.requests_i_decide(membership=me)),
+            "places": places,
+            "requests": list(selectors.requests_i_decide(membership=me)) if decides else [],
             "can_join": me.role != me.Role.OBSERVER,
         },
         order=20,

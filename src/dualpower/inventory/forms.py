@@ -33,5 +33,10 @@ class MovementForm(forms.Form):
     quantity = forms.IntegerField(label=_("How many (or the count)"), min_value=0, max_value=QUANTITY_MAX)
     reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, required=False)
     aid_request = forms.CharField(
-        label=_("Aid request code (if it went to a request)"), max_length=12, required=False
+        label=_("Aid request code (if it went to a request)"),
+        max_length=12,
+        required=False,
+        # The page lists the open requests in a <datalist>: typing filters them, tapping picks one.
+        widget=forms.TextInput(attrs={"list": "aid-requests-open", "autocomplete": "off"}),
+        help_text=_("Start typing the code or what was needed, then pick the request."),
     )

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.community import dashboard
 from dualpower.demo import register as register_demo
+from dualpower.inventory import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.inventory import demo, widgets
 from dualpower.inventory import rules as _rules  # noqa: F401 - registers the permissions on import
 from dualpower.web import navigation
 
 dashboard.register("low-stock", widgets.low_stock_panel)
-navigation.register("inventory", _("Inventory"), "inventory:list", order=45)
+navigation.register("inventory", _("Inventory"), "inventory:list", order=45, group="needs")
 # After the aid and activities loaders (INSTALLED_APPS order): a food box goes to an aid request.
 register_demo(demo.load_inventory)

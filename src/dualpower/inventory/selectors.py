@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
-from dualpower.aid.models import AidRequest
-from dualpower.aid.selectors import request_by_code
+from dualpower.aid.models import CLOSED_STATUSES, AidRequest
+from dualpower.aid.selectors import request_by_code, requests_visible
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.inventory.models import Item, Movement
+from dualpower.members.models import Membership
 
 
 def items_of(*, community: Community) -> QuerySet[Item]:
@@ -43,3 +44,12 @@ def aid_request_by_code(*, community: Community, code: str | None) -> AidRequest
             _("No aid request here has the code “%(code)s”.") % {"code": code}, field="aid_request"
         )
     return found
+
+
+def aid_requests_to_serve(
+    *, community: Community, membership: Membership | None, limit: int = 200
+) -> list[AidRequest]:
+    """The requests not yet closed that ``membership`` may see, for the stock-out form's picker (a
+    code with what is needed, so a stock keeper picks a request instead of typing its code)."""
+    qs = requests_visible(community=community, membership=membership).exclude(status__in=CLOSED_STATUSES)
+    return list(qs.only("code", "description", "category", "urgency", "created_at")[:limit])

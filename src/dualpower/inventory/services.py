@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.activities.selectors import organiser_ids
 from dualpower.aid.models import AidRequest
@@ -27,6 +28,7 @@ from dualpower.inventory.models import Item, Movement
 from dualpower.members.models import Membership
 from dualpower.members.selectors import members_of
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 NAME_MAX = 120
 UNIT_MAX = 30
@@ -148,9 +150,13 @@ def _watch_low(item: Item, *, now: dt.datetime) -> None:
                 recipients=stock_keepers(item.community),
                 community=item.community,
                 kind="inventory.low_stock",
-                title=_("Low stock: %(name)s (%(stock)d %(unit)s left)")
-                % {"name": item.name, "stock": item.stock, "unit": item.unit},
-                body=_("The stock has fallen to its low level."),
+                title=notice_text(
+                    gettext_lazy("Low stock: %(name)s (%(stock)d %(unit)s left)"),
+                    name=item.name,
+                    stock=item.stock,
+                    unit=item.unit,
+                ),
+                body=gettext_lazy("The stock has fallen to its low level."),
                 url=item_url(item),
             )
     else:

@@ -76,6 +76,11 @@ def item_detail(request: HttpRequest, community: Community, pk: int) -> HttpResp
         "item": item,
         "keeps": keeps,
         "movements": list(selectors.movements_of(item=item)[:50]) if keeps else [],
+        "open_requests": selectors.aid_requests_to_serve(
+            community=community, membership=membership_for(request.user, community)
+        )
+        if keeps
+        else [],
     }
     if not keeps:
         return render(request, "inventory/detail.html", {**context, "form": None})

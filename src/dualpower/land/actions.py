@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualpower.assemblies.actions import ActionKind, Decision, Params
+from dualpower.assemblies.actions import ActionKind, Decision, Need, Params
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.land.models import Allocation
@@ -18,11 +18,24 @@ from dualpower.land.services import allocation_adopt
 def _allocation(community: Community, params: Params) -> Allocation:
     pk = params.get("allocation")
     if isinstance(pk, bool) or not isinstance(pk, int):
-        raise InvalidInput(_("Name the allocation by its number."), field="actions")
+        raise InvalidInput(_("Choose the drawn allocation."), field="actions")
     allocation = Allocation.objects.filter(pk=pk, home__community=community).select_related("home").first()
     if allocation is None:
         raise InvalidInput(_("This community has no allocation %(id)s.") % {"id": pk}, field="actions")
     return allocation
+
+
+def drawn_allocations(community: Community) -> list[tuple[int, str]]:
+    """The drawn allocations waiting for a decision, by home and household: the form's picker."""
+    drawn = Allocation.objects.filter(home__community=community, status=Allocation.Status.PROPOSED)
+    return [
+        (
+            a.pk,
+            _("%(home)s to household %(who)s (draw #%(id)s)")
+            % {"home": a.home.label, "who": a.chosen.public_id if a.chosen else "—", "id": a.pk},
+        )
+        for a in drawn.select_related("home", "chosen").order_by("-pk")
+    ]
 
 
 def validate(community: Community, params: Params) -> dict[str, Any]:
@@ -62,4 +75,5 @@ ALLOCATE_HOME = ActionKind(
     validate=validate,
     run=run,
     describe=describe,
+    needs=(Need("allocation", gettext_lazy("Which drawn allocation"), options=drawn_allocations),),
 )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.core.economy import Criterion, Formula
 from dualpower.land.models import GroundLease, Home
+from dualpower.land.words import FORMULA_LABELS
 from dualpower.members.models import Membership
 
 
@@ -52,9 +53,14 @@ class HomeForm(forms.Form):
         max_length=300,
         help_text=_("Only coordinators and the household holding the lease see it."),
     )
-    bedrooms = forms.IntegerField(label=_("Bedrooms"), min_value=0, initial=2)
-    min_household = forms.IntegerField(label=_("Smallest household it houses"), min_value=1, initial=1)
-    max_household = forms.IntegerField(label=_("Largest household it houses"), min_value=1, initial=4)
+    # The same bounds as the service's, so the form says what is wrong beside the field.
+    bedrooms = forms.IntegerField(label=_("Bedrooms"), min_value=0, max_value=50, initial=2)
+    min_household = forms.IntegerField(
+        label=_("Smallest household it houses"), min_value=1, max_value=100, initial=1
+    )
+    max_household = forms.IntegerField(
+        label=_("Largest household it houses"), min_value=1, max_value=100, initial=4
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -83,7 +89,7 @@ class LeaseForm(forms.Form):
     term_years = forms.IntegerField(label=_("Term (years)"), min_value=1, initial=99)
     monthly_fee = forms.IntegerField(label=_("Monthly ground lease fee, in cents"), min_value=0)
     formula = forms.ChoiceField(
-        label=_("Resale formula"), choices=[(f.value, f.value.replace("_", " ")) for f in Formula]
+        label=_("Resale formula"), choices=[(f.value, FORMULA_LABELS.get(f.value, f.value)) for f in Formula]
     )
     formula_params = JSONField(label=_("Formula parameters"), help_text=FORMULA_HELP)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dualpower.assemblies.actions import register as register_action
 from dualpower.community import dashboard
 from dualpower.demo import register as register_demo
+from dualpower.land import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.land import demo, widgets
 from dualpower.land import rules as _rules  # noqa: F401 - registers the permissions on import
 from dualpower.land.actions import ALLOCATE_HOME
@@ -17,5 +18,5 @@ from dualpower.web import navigation
 
 register_action(ALLOCATE_HOME)
 dashboard.register("my-home", widgets.my_home_panel)
-navigation.register("land", _("Land trust"), "land:homes", order=65)
+navigation.register("land", _("Land trust"), "land:homes", order=65, group="economy")
 register_demo(demo.load_land)

@@ -19,7 +19,7 @@ from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.core.economy import lottery_key
 from dualpower.errors import DomainError, InvalidInput, NotFound
-from dualpower.land import resale, selectors, services
+from dualpower.land import resale, selectors, services, words
 from dualpower.land.forms import (
     AnnounceForm,
     ApplyForm,
@@ -39,6 +39,7 @@ from dualpower.web.actions import attach_error, form_action, post_action, render
 from dualpower.web.permissions import check
 
 GET = ["GET", "HEAD"]
+LONG_LIST = 30  # a list of names longer than this gets a search box beside its picker
 GET_POST = ["GET", "HEAD", "POST"]
 
 
@@ -146,10 +147,13 @@ def lease_list(request: HttpRequest, community: Community) -> HttpResponse:
         leases = selectors.leases_of(community=community)
     else:
         leases = selectors.leases_of(community=community, leaseholder=membership_for(request.user, community))
+    rows = list(leases)
+    for lease in rows:
+        lease.formula_shown = words.formula_label(lease.formula)  # type: ignore[attr-defined]
     return render(
         request,
         "land/leases.html",
-        {"leases": list(leases), "can_manage": request.user.has_perm("land.manage", community)},
+        {"leases": rows, "can_manage": request.user.has_perm("land.manage", community)},
     )
 
 
@@ -179,14 +183,28 @@ def lease_create(request: HttpRequest, community: Community) -> HttpResponse:
             raise InvalidInput(_("The leaseholder must be a member of this community."), field="leaseholder")
         return services.lease_create(home=home, leaseholder=leaseholder, by=me, **data)
 
+    # A long list of members gets a search first (no JavaScript); the post is checked against all.
+    find = request.GET.get("find", "").strip()[:80]
+    shown = members
+    if find and request.method != "POST":
+        needle = find.casefold()
+        shown = [
+            m for m in members if needle in m.display_name.casefold() or m.pk == initial.get("leaseholder")
+        ]
     return form_action(
         request,
-        form=LeaseForm(request.POST or None, homes=homes, members=members, initial=initial),
+        form=LeaseForm(request.POST or None, homes=homes, members=shown, initial=initial),
         run=run,
         success=lambda lease: reverse("land:lease", args=[community.slug, lease.pk]),
         message=_("The lease is recorded."),
         template="land/form.html",
-        context={"title": _("Record a ground lease")},
+        context={
+            "title": _("Record a ground lease"),
+            "searchable": len(members) > LONG_LIST,
+            "find": find,
+            "nobody": bool(find) and not shown,
+            "find_label": _("Find the leaseholder by name"),
+        },
     )
 
 
@@ -214,6 +232,7 @@ def lease_detail(request: HttpRequest, community: Community, pk: int) -> HttpRes
         "land/lease.html",
         {
             "lease": lease,
+            "formula_shown": words.formula_label(lease.formula),
             "form": form,
             "breakdown": breakdown,
             "lines": lines,
@@ -250,7 +269,7 @@ def waitlist_page(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "land.view_waitlist", community)
     me = membership_for(request.user, community)
     settings = services.settings_for(community)
-    criteria = services.criteria_of(settings)
+    criteria = words.criteria_shown(services.criteria_of(settings))
     asked = [c for c in criteria if c.key not in services.COMPUTED_FACTS]
     mine = selectors.my_application(community=community, membership=me)
     can_apply = request.user.has_perm("land.apply_waitlist", community) and (
@@ -280,6 +299,8 @@ def waitlist_page(request: HttpRequest, community: Community) -> HttpResponse:
         if request.user.has_perm("land.list_applications", community)
         else None
     )
+    for application in applications or []:
+        application.answers = words.answers(application.facts, criteria)  # type: ignore[attr-defined]
     context = {
         "criteria": criteria,
         "settings": settings,
@@ -315,7 +336,13 @@ def trust_settings(request: HttpRequest, community: Community) -> HttpResponse:
     current = services.settings_for(community)
     initial = {
         "coordinators_may_allocate": current.coordinators_may_allocate,
-        "criteria": json.dumps(current.criteria, indent=2, ensure_ascii=False),
+        # The app's own default descriptions in the reader's language; saved, they become the
+        # community's own words.
+        "criteria": json.dumps(
+            [{**c, "description": words.stored_text(c.get("description", ""))} for c in current.criteria],
+            indent=2,
+            ensure_ascii=False,
+        ),
     }
     me = _me(request, community)
     return form_action(
@@ -362,7 +389,14 @@ def allocation_detail(request: HttpRequest, community: Community, pk: int) -> Ht
     allocation = selectors.allocation_get(community=community, pk=pk)
     me = membership_for(request.user, community)
     mine = selectors.my_application(community=community, membership=me)
-    result = allocation.result or {}
+    result = dict(allocation.result or {})
+    if result.get("ranking"):  # worded in the reader's language from the stored data
+        result["ranking"] = [
+            {**p, "reason": words.placement_reason(p, allocation.seed)} for p in result["ranking"]
+        ]
+        result["excluded"] = [
+            {**e, "reason": words.exclusion_reason(e, result)} for e in result.get("excluded", [])
+        ]
     example = result.get("ranking", [{}])[0].get("applicant_id") if result.get("ranking") else None
     return render(
         request,

@@ -20,7 +20,7 @@ from dualpower.ledger.services import account_limits_set
 def _account(community: Community, params: Mapping[str, Any]) -> Account:
     pk = params.get("account")
     if isinstance(pk, bool) or not isinstance(pk, int):
-        raise InvalidInput(_("Give the id of the account."), field="account")
+        raise InvalidInput(_("Choose the account whose limits change."), field="account")
     account = Account.objects.filter(community=community, pk=pk).select_related("currency").first()
     if account is None:
         raise InvalidInput(_("There is no account %(id)s in this community.") % {"id": pk}, field="account")
@@ -29,9 +29,35 @@ def _account(community: Community, params: Mapping[str, Any]) -> Account:
     return account
 
 
+def account_choices(community: Community) -> list[tuple[int, str]]:
+    """The open accounts of the community, by holder and currency: what the proposal form offers."""
+    accounts = Account.objects.filter(community=community, status=Account.Status.OPEN).select_related(
+        "currency"
+    )
+    return [
+        (a.pk, _("%(name)s (%(currency)s)") % {"name": a.name, "currency": a.currency.name})
+        for a in accounts.order_by("name", "currency__name", "pk")
+    ]
+
+
+def _units_to_smallest(account: Account, value: Any) -> int:
+    """Whole units of the account's currency (hours for a time bank) in its smallest unit."""
+    currency = account.currency
+    return int(value) * (60 if currency.is_time_bank else 10**currency.decimals)
+
+
 def validate_credit_limit(community: Community, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Params: ``account`` and ``lower``/``upper`` in the smallest unit (the API), or ``credit``/
+    ``ceiling`` in whole units of the currency (the proposal form's pickers); stored as the first."""
     account = _account(community, params)
     lower, upper = params.get("lower"), params.get("upper")
+    for name, whole, sign in (("credit", "lower", -1), ("ceiling", "upper", 1)):
+        value = params.get(name)
+        if value is not None and not isinstance(value, bool) and isinstance(value, int) and value >= 0:
+            if whole == "lower":
+                lower = sign * _units_to_smallest(account, value)
+            else:
+                upper = sign * _units_to_smallest(account, value)
     for name, value in (("lower", lower), ("upper", upper)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(_("Limits are whole numbers in the smallest unit."), field=name)

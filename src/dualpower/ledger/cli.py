@@ -8,12 +8,12 @@ export: every transfer as CSV (to stdout, or --output FILE).
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from dualpower.errors import InvalidInput
+from dualpower.spreadsheet import csv_writer
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,14 +66,14 @@ def main(argv: Sequence[str]) -> int:
     rows = selectors.export_rows(currency=currency)
     if args.output:
         with open(args.output, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
+            writer = csv_writer(out)
             n = -1
             for row in rows:
                 writer.writerow(row)
                 n += 1
         print(f"{n} transfers written to {args.output}", file=sys.stderr)
     else:
-        writer = csv.writer(sys.stdout)
+        writer = csv_writer(sys.stdout)
         for row in rows:
             writer.writerow(row)
     return 0

@@ -5,9 +5,11 @@ Invariants live in the database, not in comments:
   lower limit; with what it is owed, never above its upper limit (check constraints);
 - a transfer moves a positive amount between two different accounts, and is never changed or
   deleted (triggers, migration 0002); a mistake is undone by a correcting transfer;
-- an idempotency key makes at most one transfer per currency (unique constraint).
-Balances are kept in a column updated in the same transaction as each transfer, and
-``dualpower ledger check`` recomputes them from the transfers.
+- an idempotency key makes at most one transfer per paying account, and one payment request per
+  asking account (unique constraints): nobody else's key can collide with yours;
+- balances move only when a transfer is written: inserting a transfer moves both balances (a
+  trigger, migration 0003) and any other UPDATE of a balance is refused (a trigger, migration
+  0006). ``dualpower ledger check`` recomputes them from the transfers.
 """
 
 from __future__ import annotations
@@ -197,11 +199,20 @@ class Transfer(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            # Scoped to the paying account (which holds one currency): another member's key never
+            # answers yours, so keys cannot be claimed in advance by someone else.
             models.UniqueConstraint(
-                fields=["currency", "idempotency_key"], name="ledger_idempotency_key_once"
+                fields=["debit", "idempotency_key"], name="ledger_idempotency_key_once_per_payer"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_transfer_positive"),
             models.CheckConstraint(condition=~Q(debit=F("credit")), name="ledger_transfer_two_accounts"),
+        ]
+        indexes = [
+            # A statement's page: an account's newest transfers on each side, by keyset.
+            models.Index(fields=["debit", "id"], name="ledger_transfer_debit_page"),
+            models.Index(fields=["credit", "id"], name="ledger_transfer_credit_page"),
+            # The money summary's running totals: a currency's transfers after the last counted.
+            models.Index(fields=["currency", "id"], name="ledger_transfer_currency_id"),
         ]
 
     def __str__(self) -> str:
@@ -239,7 +250,10 @@ class Invoice(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["currency", "idempotency_key"], name="ledger_invoice_key_once"),
+            # Scoped to the asking account, as a transfer's key is to the paying one.
+            models.UniqueConstraint(
+                fields=["payee", "idempotency_key"], name="ledger_invoice_key_once_per_payee"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_invoice_positive"),
             models.CheckConstraint(condition=~Q(payer=F("payee")), name="ledger_invoice_two_accounts"),
             models.CheckConstraint(

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -194,6 +195,93 @@ def statement(*, account: Account, since: date | None = None, until: date | None
     )
 
 
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """One page of a statement, newest first, found by keyset (``before``: a transfer's id).
+
+    A new transfer never moves the lines of a page already linked to: pages are "older than
+    transfer N", not "page 3". ``older`` is the cursor of the next page (None on the last one),
+    where the opening balance is shown.
+    """
+
+    account: Account
+    since: date | None
+    until: date | None
+    lines: list[StatementLine]
+    older: int | None
+    newest: bool  # the first page (no cursor)
+    opening: int | None  # the balance before the period, on the last page only
+
+
+def statement_page(
+    *,
+    account: Account,
+    since: date | None = None,
+    until: date | None = None,
+    before: int | None = None,
+    size: int = PAGE_SIZE,
+) -> StatementPage:
+    """A page of the account's transfers between two dates (inclusive), newest first, with the
+    balance after each one. In a bounded number of queries, whatever the account's history: the
+    newest ``size + 1`` transfers on each side (debit, credit) by index, merged, and one sum for
+    the balance after the newest line (every transfer up to it: transfers are never changed)."""
+    sides: list[Transfer] = []
+    for side in ("debit", "credit"):
+        qs = Transfer.objects.filter(**{side: account})
+        if since is not None:
+            qs = qs.filter(created_at__gte=_day_start(since))
+        if until is not None:
+            qs = qs.filter(created_at__lt=_day_start(until + timedelta(days=1)))
+        if before is not None:
+            qs = qs.filter(pk__lt=before)
+        counterpart = "credit" if side == "debit" else "debit"
+        sides.extend(qs.select_related(counterpart).order_by("-pk")[: size + 1])
+    rows = sorted({t.pk: t for t in sides}.values(), key=lambda t: t.pk, reverse=True)
+    more = len(rows) > size
+    rows = rows[:size]
+    lines: list[StatementLine] = []
+    last_opening = 0
+    if rows:
+        upto = Transfer.objects.filter(Q(debit=account) | Q(credit=account), pk__lte=rows[0].pk)
+        sums = upto.aggregate(
+            got=Sum("amount", filter=Q(credit=account)), gave=Sum("amount", filter=Q(debit=account))
+        )
+        balance = int((sums["got"] or 0) - (sums["gave"] or 0))
+        for transfer in rows:
+            if transfer.credit_id == account.pk:
+                amount, other = transfer.amount, transfer.debit
+            else:
+                amount, other = -transfer.amount, transfer.credit
+            lines.append(StatementLine(transfer=transfer, amount=amount, balance=balance, other=other))
+            balance -= amount
+        last_opening = balance
+    opening: int | None = None
+    if not more:
+        if lines:
+            opening = last_opening
+        elif since is not None:
+            opening = _net(
+                Transfer.objects.filter(
+                    Q(debit=account) | Q(credit=account), created_at__lt=_day_start(since)
+                ),
+                account,
+            )
+        else:
+            opening = 0
+    return StatementPage(
+        account=account,
+        since=since,
+        until=until,
+        lines=lines,
+        older=rows[-1].pk if more else None,
+        newest=before is None,
+        opening=opening,
+    )
+
+
 def _net(qs: QuerySet[Transfer], account: Account) -> int:
     got = qs.filter(credit=account).aggregate(s=Sum("amount"))["s"] or 0
     gave = qs.filter(debit=account).aggregate(s=Sum("amount"))["s"] or 0
@@ -214,10 +302,51 @@ class Summary:
     public_balances: list[tuple[str, int]]  # holders who opted in
 
 
-def summary(*, currency: Currency, now: datetime | None = None) -> Summary:
-    """What anyone admitted may know about a currency: no individual balance unless opted in."""
+# Transfers older than this are settled: no transaction still open can give one a smaller id.
+SETTLED = timedelta(minutes=5)
+
+
+def _totals_key(currency: Currency) -> str:
+    # The currency's creation time too: a test database (or a restore) may reuse an id.
+    return f"ledger:totals:{currency.pk}:{currency.created_at.timestamp() if currency.created_at else 0}"
+
+
+def running_totals(*, currency: Currency, now: datetime | None = None) -> tuple[int, int]:
+    """How many transfers a currency has had and their volume, in one query that reads only the
+    transfers since the last count (transfers are append-only: a count once made stays true).
+
+    The count of settled transfers is kept in the process's cache with the id of the last one
+    counted; each call adds the transfers after it (by the index on currency and id).
+    """
     now = now or timezone.now()
-    totals = Transfer.objects.filter(currency=currency).aggregate(n=Count("pk"), v=Sum("amount"))
+    key = _totals_key(currency)
+    last, count, volume = cache.get(key) or (0, 0, 0)
+    if last and not Transfer.objects.filter(pk=last, currency=currency).exists():
+        last, count, volume = 0, 0, 0  # the database was restored to before the last count: recount
+    settled = Q(created_at__lt=now - SETTLED)
+    new = Transfer.objects.filter(currency=currency, pk__gt=last).aggregate(
+        n_settled=Count("pk", filter=settled),
+        v_settled=Sum("amount", filter=settled),
+        top_settled=Max("pk", filter=settled),
+        n_recent=Count("pk", filter=~settled),
+        v_recent=Sum("amount", filter=~settled),
+        low_recent=Min("pk", filter=~settled),
+    )
+    count += new["n_settled"] or 0
+    volume += int(new["v_settled"] or 0)
+    if new["top_settled"] and (new["low_recent"] is None or new["low_recent"] > new["top_settled"]):
+        cache.set(key, (new["top_settled"], count, volume), None)
+    return count + (new["n_recent"] or 0), volume + int(new["v_recent"] or 0)
+
+
+def summary(*, currency: Currency, now: datetime | None = None) -> Summary:
+    """What anyone admitted may know about a currency: no individual balance unless opted in.
+
+    Does not read every transfer: the all-time totals are kept up to date by ``running_totals``
+    and the last 30 days are read by the index on the transfers' time.
+    """
+    now = now or timezone.now()
+    count, volume = running_totals(currency=currency, now=now)
     recent = Transfer.objects.filter(currency=currency, created_at__gte=now - timedelta(days=30)).aggregate(
         v=Sum("amount")
     )
@@ -227,8 +356,8 @@ def summary(*, currency: Currency, now: datetime | None = None) -> Summary:
     return Summary(
         currency=currency,
         accounts=Account.objects.filter(currency=currency, status=Account.Status.OPEN).count(),
-        transfers=totals["n"] or 0,
-        volume=int(totals["v"] or 0),
+        transfers=count,
+        volume=volume,
         volume_30_days=int(recent["v"] or 0),
         balances=list(members.values_list("balance", flat=True)),
         public_balances=list(
@@ -339,9 +468,14 @@ def ledger_check() -> CheckReport:
 
 
 def export_rows(
-    *, currency: Currency | None = None, community: Community | None = None
+    *, currency: Currency | None = None, community: Community | None = None, common_only: bool = False
 ) -> Iterator[list[Any]]:
-    """Every transfer as CSV rows, oldest first (header first)."""
+    """Every transfer as CSV rows, oldest first (header first).
+
+    ``common_only``: only the transfers that touch an account the community holds itself (its own,
+    a working group's, a co-operative's): what coordinators may read (ledger/rules.py). The
+    operator's ``dualpower ledger export`` writes every transfer.
+    """
     yield [
         "id",
         "created_at",
@@ -365,6 +499,9 @@ def export_rows(
         qs = qs.filter(currency=currency)
     if community is not None:
         qs = qs.filter(community=community)
+    if common_only:
+        member = Account.OwnerKind.MEMBER
+        qs = qs.filter(~Q(debit__owner_kind=member) | ~Q(credit__owner_kind=member))
     for t in qs.iterator(chunk_size=2000):
         yield [
             t.pk,

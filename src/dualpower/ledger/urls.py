@@ -12,6 +12,12 @@ urlpatterns = [
     path("invoices/<int:pk>/reject/", invoices.invoice_reject, name="invoice_reject"),
     path("invoices/<int:pk>/cancel/", invoices.invoice_cancel, name="invoice_cancel"),
     path("accounts/<int:pk>/", accounts.statement, name="statement"),
+    path(
+        "accounts/<int:pk>/statement.csv",
+        accounts.statement,
+        {"csv_file": True},
+        name="statement_csv",
+    ),
     path("accounts/<int:pk>/limits/", admin.account_limits, name="limits"),
     path("<slug:code>/", currencies.currency_detail, name="currency"),
     path("<slug:code>/open/", accounts.account_open, name="open"),

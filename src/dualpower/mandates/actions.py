@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import actions
 from dualpower.assemblies import selectors as assembly_selectors
@@ -24,6 +25,58 @@ from dualpower.errors import InvalidInput
 from dualpower.mandates import services
 from dualpower.mandates.models import DelegateSeat, Mandate
 from dualpower.members import selectors as member_selectors
+
+# --- what each action asks for on the proposal form (names, never ids) --------------------------
+
+
+def spokescouncils(community: Community) -> list[tuple[int, str]]:
+    return [
+        (a.pk, a.name)
+        for a in assembly_selectors.assemblies_for(community=community).filter(
+            kind__in=services.RECEIVING_KINDS
+        )
+    ]
+
+
+def seated(community: Community) -> list[tuple[int, str]]:
+    seats = DelegateSeat.objects.filter(
+        community=community, status=DelegateSeat.Status.SEATED
+    ).select_related("membership", "receiving")
+    return [
+        (
+            s.pk,
+            _("%(name)s, in %(receiving)s")
+            % {"name": s.membership.display_name, "receiving": s.receiving.name},
+        )
+        for s in seats.order_by("membership__display_name", "pk")
+    ]
+
+
+def council_proposals(community: Community) -> list[tuple[int, str]]:
+    found = assembly_selectors.proposals_of(community=community).filter(
+        assembly__kind__in=services.RECEIVING_KINDS,
+        state__in=[Proposal.State.DISCUSSION, Proposal.State.VOTING],
+    )
+    return [(p.pk, p.title) for p in found.order_by("-pk")]
+
+
+def positions(community: Community) -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Mandate.Position.choices]
+
+
+SEAT_NEEDS = (
+    actions.Need("receiving", gettext_lazy("Sent to which spokescouncil"), options=spokescouncils),
+    actions.Need("seats", gettext_lazy("How many delegates"), "number"),
+    actions.Need("replace", gettext_lazy("They replace the delegates sent there now"), "yesno"),
+)
+RECALL_NEEDS = (actions.Need("seat", gettext_lazy("Which delegate"), options=seated),)
+MANDATE_NEEDS = (
+    actions.Need(
+        "proposal", gettext_lazy("On which proposal of the spokescouncil"), options=council_proposals
+    ),
+    actions.Need("position", gettext_lazy("How our delegates vote"), options=positions),
+    actions.Need("note", gettext_lazy("A note for the delegates (optional)"), "text", required=False),
+)
 
 
 def _when(params: actions.Params, key: str) -> datetime | None:

@@ -138,3 +138,10 @@ class MandateBreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seat.membership} voted {self.vote} against {self.mandate}"
+
+    @property
+    def vote_label(self) -> str:
+        """The vote in the reader's words ("Disagree"), not its code."""
+        from dualpower.assemblies.processes import POSITION_LABELS
+
+        return str(POSITION_LABELS.get(self.vote, self.vote))

@@ -22,6 +22,7 @@ from dualpower.mandates import (
     jobs,
     rules,  # noqa: F401  (declares the permissions)
 )
+from dualpower.mandates import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.mandates.selectors import seated_delegates, spokescouncil_observers
 from dualpower.mandates.widgets import delegate_panel
 from dualpower.web import navigation
@@ -34,6 +35,7 @@ assembly_actions.register(
         validate=actions.validate_seat,
         run=actions.run_seat,
         describe=actions.describe_seat,
+        needs=actions.SEAT_NEEDS,
     )
 )
 assembly_actions.register(
@@ -43,6 +45,7 @@ assembly_actions.register(
         validate=actions.validate_recall,
         run=actions.run_recall,
         describe=actions.describe_recall,
+        needs=actions.RECALL_NEEDS,
     )
 )
 assembly_actions.register(
@@ -52,10 +55,11 @@ assembly_actions.register(
         validate=actions.validate_mandate,
         run=actions.run_mandate,
         describe=actions.describe_mandate,
+        needs=actions.MANDATE_NEEDS,
     )
 )
 clock.job("mandates.flag_breaches")(jobs.flag_breaches)
 clock.job("mandates.expire_seats")(jobs.expire_seats)
 demo_registry.register(demo.load_delegates)
 dashboard.register("my-delegations", delegate_panel)
-navigation.register("delegates", _("Delegates"), "mandates:list", order=32)
+navigation.register("delegates", _("Delegates"), "mandates:list", order=32, group="decide")

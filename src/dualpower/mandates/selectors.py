@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.models import Assembly, Proposal
+from dualpower.assemblies.processes import POSITION_LABELS
 from dualpower.community.models import Community
 from dualpower.core.choice.decision import POSITIONS, count_positions
 from dualpower.errors import NotFound
@@ -119,6 +120,11 @@ class MandateRow:
     vote: str | None  # position of the decision engine, None if not voted (or secret)
     against_mandate: bool
     breach_recorded: bool
+
+    @property
+    def vote_label(self) -> str:
+        """The vote in the reader's words ("Agree"), not the engine's code."""
+        return str(POSITION_LABELS.get(self.vote or "", self.vote or ""))
 
 
 def mandates_for_proposal(proposal: Proposal, *, now: datetime | None = None) -> list[MandateRow]:

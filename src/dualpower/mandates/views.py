@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.models import Proposal
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.mandates import selectors, services
 from dualpower.mandates.forms import MandateDraftForm
+from dualpower.mandates.models import DelegateSeat
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import form_action
 from dualpower.web.permissions import check
@@ -69,6 +71,9 @@ def seat_detail(request: HttpRequest, community: Community, pk: int) -> HttpResp
             "seat": seat,
             "mandates": list(selectors.mandates_for_seat(seat)),
             "breaches": list(seat.breaches.select_related("mandate__proposal")),
+            "decision": _decision(community, seat.decision_ref),
+            "may_propose_recall": seat.status == DelegateSeat.Status.SEATED
+            and request.user.has_perm("assemblies.propose", seat.sending),
         },
     )
 
@@ -119,3 +124,11 @@ def mandate_draft(request: HttpRequest, community: Community, assembly: str) -> 
         template="mandates/draft.html",
         context={"sending": sending, "no_proposals": not proposals},
     )
+
+
+def _decision(community: Community, ref: str) -> Proposal | None:
+    """The proposal a decision reference ("proposal:12") names, to link to it by its title."""
+    _kind, _sep, raw = (ref or "").partition(":")
+    if not raw.isdigit():
+        return None
+    return assembly_selectors.proposals_of(community=community).filter(pk=int(raw)).first()

@@ -48,13 +48,18 @@ class MeetingForm(forms.Form):
         *args: Any,
         assemblies: list[tuple[str, str]] | None = None,
         people: Iterable[Membership] = (),
+        assembly_fixed: bool = False,
         **kwargs: Any,
     ) -> None:
+        """``assembly_fixed``: the assembly was chosen in a first step (the roles are its members);
+        the form carries it as a hidden field and the page names it."""
         super().__init__(*args, **kwargs)
         if assemblies is None:
             del self.fields["assembly"]
         else:
             cast(forms.ChoiceField, self.fields["assembly"]).choices = assemblies
+            if assembly_fixed:
+                self.fields["assembly"].widget = forms.HiddenInput()
         choices = _people(people)
         for role in ("facilitator", "note_taker", "timekeeper"):
             cast(forms.ChoiceField, self.fields[role]).choices = choices

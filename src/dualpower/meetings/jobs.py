@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from dualpower.assemblies.bodies import voters_of
 from dualpower.meetings.models import Meeting
 from dualpower.meetings.services.minutes import minutes_close_windows
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 REMIND_AHEAD = timedelta(hours=24)
 
 
 def close_amendment_windows(now: datetime) -> str:
     closed = minutes_close_windows(now=now)
-    return f"{closed} amendment windows closed" if closed else ""
+    if not closed:
+        return ""
+    return ngettext("%(n)d amendment window closed", "%(n)d amendment windows closed", closed) % {"n": closed}
 
 
 def remind_the_day_before(now: datetime) -> str:
@@ -44,10 +47,12 @@ def remind_the_day_before(now: datetime) -> str:
                 recipients=list(voters_of(meeting.assembly).exclude(user=None)),
                 community=meeting.assembly.community,
                 kind="meetings.reminder",
-                title=_("Meeting tomorrow: %(title)s") % {"title": meeting.title},
-                body=_("%(assembly)s meets soon. See the agenda on the meeting's page.")
-                % {"assembly": meeting.assembly.name},
+                title=notice_text(gettext_lazy("Meeting tomorrow: %(title)s"), title=meeting.title),
+                body=notice_text(
+                    gettext_lazy("%(assembly)s meets soon. See the agenda on the meeting's page."),
+                    assembly=meeting.assembly.name,
+                ),
                 url=meeting.get_absolute_url(),
             )
             sent += 1
-    return f"{sent} reminders sent" if sent else ""
+    return ngettext("%(n)d reminder sent", "%(n)d reminders sent", sent) % {"n": sent} if sent else ""

@@ -14,6 +14,7 @@ from dualpower import clock
 from dualpower import demo as demo_registry
 from dualpower.assemblies import sittings, sources
 from dualpower.community import dashboard
+from dualpower.meetings import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.meetings import demo, jobs, selectors
 from dualpower.meetings.widgets import next_meetings_panel
 from dualpower.web import navigation
@@ -24,4 +25,4 @@ clock.job("meetings.minutes_windows")(jobs.close_amendment_windows)
 clock.job("meetings.reminders")(jobs.remind_the_day_before)
 demo_registry.register(demo.load_meetings)
 dashboard.register("next-meetings", next_meetings_panel)
-navigation.register("meetings", _("Meetings"), "meetings:list", order=25)
+navigation.register("meetings", _("Meetings"), "meetings:list", order=36, group="decide")

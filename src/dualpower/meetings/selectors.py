@@ -18,6 +18,7 @@ from dualpower.assemblies.processes import fraction
 from dualpower.assemblies.sources import OutsideCount
 from dualpower.community.models import Community
 from dualpower.errors import NotFound
+from dualpower.formatting import format_date
 from dualpower.meetings.models import (
     AgendaItem,
     Attendance,
@@ -242,7 +243,10 @@ def attendance_history(*, community: Community, limit: int = 8) -> list[tuple[st
         .order_by("-starts_at", "-id")[:limit]
     )
     rows = [
-        (f"{timezone.localtime(m.starts_at).strftime('%Y-%m-%d')} {m.assembly.name}", m.present)
+        (
+            f"{format_date(m.starts_at)} · {m.assembly.name}",
+            m.present,
+        )
         for m in ended
     ]
     return rows[::-1]
@@ -323,7 +327,7 @@ def confirmed_room_counts(proposal: Proposal) -> list[OutsideCount]:
     found = []
     for tally in tallies:
         meeting = tally.item.meeting
-        when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
+        when = format_date(meeting.starts_at)
         found.append(
             OutsideCount(
                 source=SOURCE,

@@ -6,18 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit as internal_ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dualpower import keys
+from dualpower.members import selectors
+from dualpower.members.services.tokens import tokens_revoke_all
 
 # A Fernet token is URL-safe base64 of a version byte 0x80 first: it always starts so. TOTP secrets
 # (base32, upper case) and recovery seeds and codes (digits, lower-case hex) never do.
+# The per-account ceiling on wrong passwords, from any address (see AccountAdapter.pre_authenticate).
+ACCOUNT_CEILING = {"login_failed_account": "30/h/key"}
 _FERNET_PREFIX = "gAAAAA"
 # The values allauth's MFA passes through encrypt(): TOTP "secret", recovery codes "seed" and
 # "migrated_codes" (a list).
@@ -25,6 +32,22 @@ _SEALED_KEYS = ("secret", "seed", "migrated_codes")
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        """The link in the confirmation e-mail carries where the person was going when they signed
+        up (the application form that sent them to sign up), so confirming leads back there, also
+        when the e-mail is opened in another browser."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        after = _local_next(request)
+        return f"{url}?{urlencode({'next': _through_sign_in(after)})}" if after else url
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        """After confirming, a person whose application waits goes to it (its status, or the form
+        they were filling in); anyone else where allauth sends them."""
+        application = selectors.pending_application(user=email_address.user)
+        if application is not None:
+            return _through_sign_in(reverse("members:apply", args=[application.community.slug]))
+        return super().get_email_verification_redirect_url(email_address)
+
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         """Remember the language the person signed up in, so emails and pages can speak it."""
         user = super().save_user(request, user, form, commit=False)
@@ -34,6 +57,60 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def set_password(self, user: Any, password: str) -> None:
+        """Every way allauth changes a password (change, set, reset by e-mail) comes here: the
+        person's access tokens are revoked with the old password, so whoever took the account over
+        loses what they made with it."""
+        super().set_password(user, password)
+        tokens_revoke_all(user=user)
+
+    # Sign-in limits (docs/operating.md, "Sign-in limits"). allauth counts wrong passwords per
+    # address and per account; per account alone, anyone could lock the coordinator out of their
+    # own phone by guessing five times. So its per-account count is kept per account *and*
+    # address, and a higher ceiling per account, from any address, stops a guess spread over many.
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{self.get_client_ip(request)}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        login = str(credentials.get("email") or credentials.get("username") or "").lower()
+        self._account_ceiling_usage = None
+        if login and getattr(settings, "ACCOUNT_RATE_LIMITS", None) is not False:
+            # allauth's own limits go through this internal call too; it gives a usage that a
+            # successful sign-in rolls back (the public one does not).
+            self._account_ceiling_usage = internal_ratelimit.consume(
+                request,
+                app="allauth.account",
+                action="login_failed_account",
+                config=ACCOUNT_CEILING,
+                key=login,
+            )
+            if not self._account_ceiling_usage:
+                raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        super()._rollback_login_failed_rl_usage()
+        usage = getattr(self, "_account_ceiling_usage", None)
+        if usage:
+            usage.rollback()
+
+
+def _local_next(request: HttpRequest | None) -> str:
+    """The ``next`` page of a sign-up, when it is a page of this node (never another site)."""
+    if request is None:
+        return ""
+    after = request.POST.get("next") or request.GET.get("next") or ""
+    if after and url_has_allowed_host_and_scheme(after, allowed_hosts=None, require_https=False):
+        return after if after.startswith("/") else ""
+    return ""
+
+
+def _through_sign_in(url: str) -> str:
+    """``url`` by way of the sign-in page: someone who has just confirmed their address has an
+    account, so they sign in (not up) on the way; someone signed in already passes straight on."""
+    return f"{reverse('account_login')}?{urlencode({'next': url})}"
 
 
 def is_sealed(text: str) -> bool:

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
-from dualpower.api_tools import paginate
+from dualpower.api_tools import paginate, session_only
 from dualpower.community.selectors import community_get
 from dualpower.members import selectors, services
 from dualpower.members.models import Application, Membership
@@ -224,6 +224,7 @@ def me_export(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.delete("/me", response={204: None})
+@session_only
 def me_delete(request: HttpRequest, payload: DeleteAccountIn) -> Status[None]:
     """Delete my account: memberships stay as "former member", everything personal goes."""
     services.account_delete(user=signed_in(request), confirm_email=payload.confirm_email)
@@ -232,20 +233,24 @@ def me_delete(request: HttpRequest, payload: DeleteAccountIn) -> Status[None]:
 
 
 @router.get("/me/tokens", response=list[TokenOut])
+@session_only
 @paginate
 def token_list(request: HttpRequest):
     return selectors.tokens_of(user=signed_in(request))
 
 
 @router.post("/me/tokens", response={201: TokenCreatedOut})
+@session_only
 def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
-    """Create a personal access token. The secret is in this answer only; it is stored hashed."""
-    token, raw = services.token_create(user=signed_in(request), name=payload.name)
+    """Create a personal access token (scope ``read``, the default, or ``write``). The secret is in
+    this answer only; it is stored hashed. Needs a signed-in session: tokens cannot make tokens."""
+    token, raw = services.token_create(user=signed_in(request), name=payload.name, scope=payload.scope)
     return Status(
         201,
         {
             "id": token.pk,
             "name": token.name,
+            "scope": token.scope,
             "prefix": token.prefix,
             "created_at": token.created_at,
             "last_used_at": token.last_used_at,
@@ -256,6 +261,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None})
+@session_only
 def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     services.token_revoke(user=signed_in(request), token_id=token_id)
     return Status(204, None)

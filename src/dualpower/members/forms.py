@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.members.models import Membership
+from dualpower.members.models import AccessToken, Membership
 from dualpower.members.services import MAX_ANSWER, MAX_REASON
 
 
@@ -117,6 +117,13 @@ class TokenForm(forms.Form):
         label=_("Name of the token"),
         max_length=80,
         help_text=_("What the script using it does, for example."),
+    )
+    scope = forms.ChoiceField(
+        label=_("What it may do"),
+        choices=AccessToken.Scope.choices,
+        initial=AccessToken.Scope.READ,
+        widget=forms.RadioSelect,
+        help_text=_("Neither kind can make tokens, change your password or e-mail, or delete your account."),
     )
 
 

@@ -197,10 +197,20 @@ class RoleChange(models.Model):
 
 
 class AccessToken(models.Model):
-    """A personal access token for scripts. Only a hash is stored; the token is shown once."""
+    """A personal access token for scripts. Only a hash is stored; the token is shown once.
+
+    Its scope says what it may do through the API: ``read`` only reads (GET, HEAD, OPTIONS),
+    ``write`` does what its owner may do, except manage tokens and the account itself (that needs
+    a signed-in session). Every token of a person is revoked when their password changes.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_tokens")
     name = models.CharField(max_length=80)
+    scope = models.CharField(_("what it may do"), max_length=10, choices=Scope.choices, default=Scope.READ)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -212,3 +222,18 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AuditRedaction(models.Model):
+    """The words to show instead of an audit entry's own, once a person it names has deleted their
+    account. The entry itself is append-only (database triggers): it keeps its stored text, which
+    no page, API or export shows any more; readers see this text (``members.audit_view``)."""
+
+    entry = models.OneToOneField("community.AuditEntry", on_delete=models.PROTECT, related_name="redaction")
+    summary = models.CharField(max_length=300, blank=True)
+    # The entry's data with the name replaced, as JSON text; empty when its data named nobody.
+    data = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"redaction of {self.entry_id}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -101,11 +101,18 @@ class DeleteAccountIn(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=80)
+    scope: Literal["read", "write"] = Field(
+        "read",
+        description=(
+            "read: GET, HEAD and OPTIONS only; write: also changes. Neither manages tokens or the account."
+        ),
+    )
 
 
 class TokenOut(Schema):
     id: int
     name: str
+    scope: str
     prefix: str
     created_at: datetime
     last_used_at: datetime | None

@@ -9,13 +9,22 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dualpower.community.models import Community
+from dualpower.community.models import AuditEntry, Community
 from dualpower.community.selectors import audit_entries_by
 from dualpower.errors import NotFound
-from dualpower.members.models import AccessToken, Application, Membership, RoleChange, Trust, User
+from dualpower.members.models import (
+    AccessToken,
+    Application,
+    AuditRedaction,
+    Membership,
+    RoleChange,
+    Trust,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,27 @@ def application_of(*, user: Any, community: Community) -> Application | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Application.objects.filter(community=community, user=user).order_by("-created_at", "-id").first()
+
+
+def pending_application(*, user: Any) -> Application | None:
+    """The person's newest application still waiting for a decision, in any community, or None."""
+    if not getattr(user, "is_authenticated", True) or getattr(user, "pk", None) is None:
+        return None
+    return (
+        Application.objects.filter(user=user, status=Application.Status.PENDING)
+        .select_related("community")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def applicant_page(user: Any, community: Community) -> str | None:
+    """Where an applicant waiting for ``community``'s decision belongs: their application's status
+    (``community.hooks.register_visitor_page``)."""
+    application = application_of(user=user, community=community)
+    if application is None or application.status != Application.Status.PENDING:
+        return None
+    return reverse("members:apply", args=[community.slug])
 
 
 def trust_given_by(*, user: Any, applications: list[Application]) -> set[int]:
@@ -262,3 +292,14 @@ def application_find(*, community: Community, pk: Any) -> Application | None:
     except (TypeError, ValueError):
         return None
     return Application.objects.filter(community=community, pk=application_id).first()
+
+
+def audit_redacted(entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """The audit entries as readers see them: where an entry named a person who has deleted their
+    account, ``shown_summary``/``shown_data`` hold its words with "former member" instead
+    (``community.hooks.register_audit_view``). Two subqueries, no query per entry."""
+    redaction = AuditRedaction.objects.filter(entry=OuterRef("pk"))
+    return entries.annotate(
+        shown_summary=Subquery(redaction.values("summary")[:1]),
+        shown_data=Subquery(redaction.values("data")[:1]),
+    )

@@ -28,6 +28,14 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
     @staticmethod
+    def resolve_title(obj: Notification) -> str:
+        return obj.title_text  # in the reader's language
+
+    @staticmethod
+    def resolve_body(obj: Notification) -> str:
+        return obj.body_text
+
+    @staticmethod
     def resolve_community(obj: Notification) -> str | None:
         return obj.community.slug if obj.community else None
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.community.models import Community
 from dualpower.members.models import User
+from dualpower.notifications.text import render
 
 
 class Notification(models.Model):
@@ -21,6 +22,12 @@ class Notification(models.Model):
     kind = models.CharField(max_length=60)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True, max_length=4000)
+    # What the title and body say untranslated (``notifications.text``): each reader sees them in
+    # their own language. Empty for a plain text (and for rows older than this): shown as stored.
+    title_msgid = models.TextField(blank=True, default="")
+    body_msgid = models.TextField(blank=True, default="")
+    # {"title": {...}, "body": {...}}: each part's values (and plural or context), as JSON.
+    params = models.JSONField(blank=True, default=dict)
     # A path inside this node ("/c/demo/assemblies/..."), never an external link.
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -37,4 +44,20 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    def _part(self, name: str, msgid: str, stored: str) -> str:
+        if not msgid:
+            return stored
+        spec = (self.params or {}).get(name) or {}
+        return render({**spec, "msgid": msgid})
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language (a plain-text one as it was stored)."""
+        return self._part("title", self.title_msgid, self.title)
+
+    @property
+    def body_text(self) -> str:
+        """The message in the active language (a plain-text one as it was stored)."""
+        return self._part("body", self.body_msgid, self.body)

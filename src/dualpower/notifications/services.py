@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,12 @@ from django.utils import timezone
 from dualpower.community.models import Community
 from dualpower.members.models import Membership, User
 from dualpower.notifications.models import Notification
+from dualpower.notifications.text import Text, as_text, text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+__all__ = ["notification_mark_read", "notification_send", "text"]
 
 
 def _user_ids(recipients: Iterable[Membership | User | int]) -> list[int]:
@@ -30,8 +37,8 @@ def notification_send(
     recipients: Iterable[Membership | User | int],
     community: Community | None,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text | StrOrPromise,
+    body: Text | StrOrPromise = "",
     url: str = "",
     email: bool = True,
 ) -> int:
@@ -40,15 +47,37 @@ def notification_send(
 
     Call it inside the service's transaction: if the change is rolled back, nobody is told.
     Keep private details out of ``title`` and ``body``: they go by email; link to the page instead.
+
+    Give ``title`` and ``body`` as ``text(gettext_lazy("... %(name)s ..."), name=...)`` (or a bare
+    ``gettext_lazy``): they are stored untranslated and each reader sees them in their own language.
+    A plain ``str`` is shown as given, in the language it was written in.
     """
     if url and not url.startswith("/"):
         raise ValueError("Notifications link to a page of this node, not elsewhere.")
     user_ids = _user_ids(recipients)
     if not user_ids:
         return 0
+    title_text, body_text = as_text(title), as_text(body)
+    params = {}
+    if title_text is not None:
+        params["title"] = {k: v for k, v in title_text.spec().items() if k != "msgid"}
+    if body_text is not None:
+        params["body"] = {k: v for k, v in body_text.spec().items() if k != "msgid"}
+    # The plain columns keep the text as the sender's language says it (shown for a plain str).
+    shown_title, shown_body = str(title)[:200], str(body)
     rows = Notification.objects.bulk_create(
         [
-            Notification(user_id=uid, community=community, kind=kind, title=title[:200], body=body, url=url)
+            Notification(
+                user_id=uid,
+                community=community,
+                kind=kind,
+                title=shown_title,
+                body=shown_body,
+                title_msgid=title_text.msgid if title_text is not None else "",
+                body_msgid=body_text.msgid if body_text is not None else "",
+                params=params,
+                url=url,
+            )
             for uid in user_ids
         ]
     )

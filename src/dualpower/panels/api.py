@@ -7,6 +7,7 @@ close (publishes the lottery), seed (announces the seed), draw.
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from dualpower.api_tools import AUTH_OPTIONAL, paginate
@@ -108,7 +109,7 @@ def my_volunteering(request: HttpRequest, slug: str, panel_id: int) -> Volunteer
     panel = _panel(request, slug, panel_id, "panels.view_panel")
     mine = selectors.volunteer_of(panel=panel, membership=_me(request, panel))
     if mine is None:
-        raise PermissionDenied("You have not volunteered for this panel.")
+        raise PermissionDenied(_("You have not volunteered for this panel."))
     return mine
 
 

@@ -12,6 +12,7 @@ from dualpower import demo as demo_registry
 from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Assembly
 from dualpower.community import dashboard
+from dualpower.panels import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.panels import (
     demo,
     rules,  # noqa: F401  (declares the permissions)
@@ -23,4 +24,4 @@ from dualpower.web import navigation
 bodies.register(Assembly.Kind.PANEL, voters=panel_members)
 demo_registry.register(demo.load_panels)
 dashboard.register("open-panels", open_panels_panel)
-navigation.register("panels", _("Panels by lot"), "panels:list", order=34)
+navigation.register("panels", _("Panels by lot"), "panels:list", order=34, group="decide")

@@ -253,7 +253,9 @@ def draw(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
 def volunteers(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     panel = _panel(request, community, pk, "panels.view_answers")
     features = list(services.quotas_of(panel))
-    rows = [(v, [v.answers.get(f, "") for f in features]) for v in selectors.volunteers_with_answers(panel)]
+    rows = [
+        (v, [(f, v.answers.get(f, "")) for f in features]) for v in selectors.volunteers_with_answers(panel)
+    ]
     return render(request, "panels/volunteers.html", {"panel": panel, "features": features, "rows": rows})
 
 

@@ -26,15 +26,16 @@ from itertools import pairwise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from dualpower.formatting import format_number
+from dualpower.formatting import format_number, format_percent
 
 Number = int | float
 Format = Callable[[Number], str]
 
 _BAR = 22  # height of one bar, px
 _GAP = 8
-_LABEL_W = 150
 _WIDTH = 480
+_BAR_WIDTH = 400  # a bar chart's drawn width, px: its labels sit above the bars
+_BAR_LABEL = 20  # height of the line holding a bar's label, px
 _PALETTE = ("#8a1c1c", "#1d5e2c", "#0b57d0", "#7a4b00", "#5b2a86", "#00695c", "#ad1457", "#37474f")
 
 
@@ -49,10 +50,13 @@ def _short(text: str, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _svg(title: str, alt: str, height: int, body: str) -> str:
+def _svg(title: str, alt: str, height: int, body: str, *, width: int = _WIDTH, fixed: bool = False) -> str:
+    """``fixed`` draws at ``width`` CSS px, shrinking on a narrower screen (``svg { max-width: 100% }``)
+    rather than growing with the page, so its text stays the size it was drawn at."""
     label = f"{escape(title)}: {escape(alt)}"
+    size = f"width='{width}'" if fixed else "width='100%'"
     return (
-        f"<svg viewBox='0 0 {_WIDTH} {height}' width='100%' role='img' aria-label='{label}' "
+        f"<svg viewBox='0 0 {width} {height}' {size} role='img' aria-label='{label}' "
         f"xmlns='http://www.w3.org/2000/svg'>{body}</svg>"
     )
 
@@ -62,11 +66,15 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 1
 
 
 def _table(rows: Sequence[tuple[str, str]], *, title: str, label_header: str, value_header: str) -> str:
+    column = escape(value_header)  # on a phone the stacked cell says its column ("People present: 19")
     body = "".join(
-        f"<tr><th scope='row'>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in rows
+        f"<tr><th scope='row'>{escape(label)}</th><td data-label='{column}'>{escape(value)}</td></tr>"
+        for label, value in rows
     )
+    # Outside the f-string: xgettext does not look inside one, so the catalogue never had it.
+    summary = escape(_("The numbers"))
     return (
-        f"<details class='chart-data'><summary>{escape(_('The numbers'))}</summary>"
+        f"<details class='chart-data'><summary>{summary}</summary>"
         f"<table><caption class='visually-hidden'>{escape(title)}</caption>"
         f"<thead><tr><th scope='col'>{escape(label_header)}</th>"
         f"<th scope='col'>{escape(value_header)}</th></tr></thead>"
@@ -89,23 +97,28 @@ def bar_chart(
     format_value: Format = _fmt,
 ) -> SafeString:
     """Horizontal bars, one per (label, value), longest = the largest value. Negative values are
-    drawn as zero-length bars but shown in the table and the text alternative."""
+    drawn as zero-length bars but shown in the table and the text alternative.
+
+    Each label stands on its own line above its bar, across the whole width, so a long label (a
+    meeting's date and assembly) is not clipped; the chart is drawn 400 px wide and shrinks on a
+    phone, where its 15 px text stays readable (about 12 px at 360 px)."""
     values = [max(0.0, float(v)) for _label, v in rows]
     top = max(values, default=0.0) or 1.0
-    height = max(1, len(rows)) * (_BAR + _GAP) + _GAP
-    bar_space = _WIDTH - _LABEL_W - 70
+    row_h = _BAR_LABEL + _BAR + _GAP
+    height = max(1, len(rows)) * row_h + _GAP
+    bar_space = _BAR_WIDTH - 80
     parts = []
     for i, ((label, value), drawn) in enumerate(zip(rows, values, strict=True)):
-        y = _GAP + i * (_BAR + _GAP)
+        y = _GAP + i * row_h
         w = round(bar_space * drawn / top, 1)
-        baseline = y + _BAR * 0.7
+        bar_y = y + _BAR_LABEL
         parts.append(
-            _text(_LABEL_W - 6, baseline, _short(label), anchor="end")
-            + f"<rect x='{_LABEL_W}' y='{y}' width='{w}' height='{_BAR}' fill='{_PALETTE[0]}'></rect>"
-            + _text(_LABEL_W + w + 4, baseline, format_value(value))
+            _text(0, y + _BAR_LABEL - 5, _short(label, 44), size=15)
+            + f"<rect x='0' y='{bar_y}' width='{w}' height='{_BAR}' fill='{_PALETTE[0]}'></rect>"
+            + _text(w + 5, bar_y + _BAR * 0.75, format_value(value), size=15)
         )
     alt = "; ".join(f"{label}: {format_value(value)}" for label, value in rows) or _("No data yet.")
-    svg = _svg(title, alt, height, "".join(parts))
+    svg = _svg(title, alt, height, "".join(parts), width=_BAR_WIDTH, fixed=True)
     table = _table(
         [(label, format_value(value)) for label, value in rows],
         title=title,
@@ -131,7 +144,7 @@ def share_bar(
             f"<svg width='12' height='12' aria-hidden='true'>"
             f"<rect width='12' height='12' fill='{colour}'></rect></svg>"
         )
-        share = f"{100 * max(0.0, float(value)) / total:.0f}%"
+        share = format_percent(max(0.0, float(value)) / total)
         legend.append(f"<li>{swatch} {escape(label)}: {escape(format_value(value))} ({share})</li>")
     alt = "; ".join(f"{label}: {format_value(value)}" for label, value in rows) or _("No data yet.")
     svg = _svg(title, alt, 28, "".join(parts)) + f"<ul class='chart-legend'>{''.join(legend)}</ul>"

@@ -58,54 +58,131 @@ class DomainErrorMiddleware:
 
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-_JSON_NUL = b"\\u0000"
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# The widest integer both databases store (a signed 64-bit column). A larger number in a JSON body
+# would fail inside the database driver (OverflowError, a 500) wherever it reached a query.
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 
 
-def _holds_nul(value: Any) -> bool:
+class _Unreadable(ValueError):
+    """Why a request's input cannot be stored: ``sentence`` is said to the person."""
+
+    def __init__(self, sentence: str, status: int = 400) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.status = status
+
+
+def _check_text(value: str) -> None:
+    if "\x00" in value:
+        raise _Unreadable(_("Text may not contain the NUL character (U+0000)."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate ("\ud800" in JSON): no UTF-8 text can hold it, so no database can.
+        raise _Unreadable(_("Text may not contain a lone surrogate (U+D800 to U+DFFF).")) from None
+
+
+def _check_value(value: Any, where: str = "") -> None:
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+        _check_text(value)
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise _Unreadable(
+                _(
+                    "The number at “%(field)s” is too large: whole numbers must stay "
+                    "between %(low)s and %(high)s."
+                )
+                % {"field": where or "/", "low": _INT_MIN, "high": _INT_MAX}
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_value(item, f"{where}/{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_value(item, f"{where}/{index}" if where else str(index))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Unreadable(_("Numbers must be finite: %(value)s is not accepted.") % {"value": name})
+
+
+def _check_json(body: bytes) -> None:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Unreadable(_("The request body is not UTF-8 text.")) from None
+    _check_text(text)
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except _Unreadable:
+        raise
+    except ValueError:
+        return  # not JSON at all: the API says so itself, naming what it expected
+    _check_value(document)
+
+
+def _check_request(request: HttpRequest) -> None:
+    """Raise ``_Unreadable`` when the request carries input that no database can store."""
+    _check_text(request.path)
+    for key, values in request.GET.lists():
+        for value in (key, *values):
+            _check_text(value)
+    if request.method not in _WRITES:
+        return
+    content_type = request.content_type or ""
+    if content_type in _FORM_TYPES:
+        for key, values in request.POST.lists():
+            for value in (key, *values):
+                _check_text(value)
+        return
+    body = request.body
+    if not body:
+        return
+    if request.path.startswith("/api/") and content_type != "application/json":
+        # The API reads its bodies as JSON whatever the label said: a text/plain body would
+        # otherwise slip past every check made on JSON.
+        raise _Unreadable(
+            _("Send the body as JSON, with the header “Content-Type: application/json”."), status=415
+        )
+    _check_json(body)
 
 
 def _carries_nul(request: HttpRequest) -> bool:
-    if "\x00" in request.path or any(_holds_nul([k, *vs]) for k, vs in request.GET.lists()):
+    """Kept for the tests that name it: does the request carry input refused at the door?"""
+    try:
+        _check_request(request)
+    except _Unreadable:
         return True
-    if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
-        return False
-    if request.content_type == "application/json":
-        body = request.body
-        if _JSON_NUL not in body:
-            return False  # the common case, without parsing the body twice
-        try:
-            return _holds_nul(json.loads(body))
-        except ValueError:
-            return False  # not JSON: the API says so itself
-    if request.content_type in _FORM_TYPES:
-        return any(_holds_nul([k, *vs]) for k, vs in request.POST.lists())
     return False
 
 
 class RefuseNulCharacterMiddleware:
-    """Refuse text carrying the NUL character (U+0000) with a 400 and a sentence.
+    """Refuse, with a 4xx and a sentence, input that no database can store, before any view.
 
-    PostgreSQL cannot store it in text, so such a value would end in a database error (a 500)
-    wherever it reached a query; SQLite would store it and hand it to the next reader. No one
-    types it. Django's form fields already refuse it; query strings, JSON bodies and values that
-    views read directly are checked here, before any view, for pages and the API alike. Uploaded
-    files are not text and are not looked at.
+    - the NUL character (U+0000) in any text: PostgreSQL cannot store it, so it ended in a 500
+      wherever it reached a query (SQLite stored it and handed it to the next reader);
+    - lone surrogates ("\\ud800" in JSON), which no UTF-8 text can hold (UnicodeEncodeError);
+    - whole numbers outside a 64-bit column and NaN/Infinity in JSON bodies (OverflowError);
+    - API bodies not labelled ``application/json``: the API parses bodies as JSON whatever their
+      label, so a ``text/plain`` body would pass unchecked.
+
+    Query strings, form fields and bodies of every content type are checked, for pages and the API
+    alike. Uploaded files are bytes, not text, and are not looked at.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not _carries_nul(request):
-            return self.get_response(request)
-        error = InvalidInput(_("Text may not contain the NUL character (U+0000)."))
-        if request.path.startswith("/api/"):
-            return JsonResponse(error.as_dict(), status=error.status)
-        return render(request, "error.html", {"error": error}, status=error.status)
+        try:
+            _check_request(request)
+        except _Unreadable as refusal:
+            error = InvalidInput(refusal.sentence)
+            if request.path.startswith("/api/"):
+                return JsonResponse(error.as_dict(), status=refusal.status)
+            return render(request, "error.html", {"error": error}, status=refusal.status)
+        return self.get_response(request)

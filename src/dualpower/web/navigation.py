@@ -1,15 +1,22 @@
 """The community's menu: each app registers its entry in AppConfig.ready().
 
     from dualpower.web import navigation
-    navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=20)
+    navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=20, group="decide")
 
-An entry is shown to admitted members of the community (the context processor checks); the
-``url_name`` takes the community slug as its only argument.
+An entry is shown to admitted members of the community (the context processor checks; an entry
+with ``perm`` only to those who have that permission on the community); the ``url_name`` takes
+the community slug as its only argument.
 
-On a small screen the header shows only the *primary* entries next to the community's name and
-folds the rest into a "Menu" disclosure, so a cheap phone shows the page before a wall of links.
-An app asks for the front row with ``primary=True``: the entries members reach for most often
-(deciding together, asking for and offering help).
+The menu is grouped, on every width, under the headings in ``GROUPS`` (deciding together, meeting
+needs, the economy, the community itself): an app names its group with ``group=``. A page of
+eighteen links in a row is hard to read on a laptop and impossible on a phone; four short
+headed lists are not.
+
+On every width the header shows only the *primary* entries next to the community's name; the
+whole menu, grouped, waits in a "Menu" disclosure, so a cheap phone shows the page before a wall
+of links. An app asks for the front row with ``primary=True``: the entries members reach for most
+often (deciding together, asking for and offering help). They are in their group too, so each
+group is whole.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -29,30 +37,69 @@ PRIMARY_LIMIT = 2
 
 
 @dataclass(frozen=True)
+class Group:
+    key: str
+    label: StrOrPromise
+
+
+# The menu's headings, in the order shown. Defined here once; apps name one by its key.
+GROUPS: tuple[Group, ...] = (
+    Group("decide", _("Decide")),
+    Group("needs", _("Meet needs")),
+    Group("economy", _("Economy")),
+    Group("community", _("Community")),
+)
+GROUP_KEYS = frozenset(group.key for group in GROUPS)
+DEFAULT_GROUP = "community"
+
+
+@dataclass(frozen=True)
 class Entry:
     key: str
     label: StrOrPromise  # usually a lazy translation: shown in the reader's language
     url_name: str
     order: int = 100
     primary: bool = False
+    group: str = DEFAULT_GROUP
+    # A permission (checked on the community) the reader needs to see the entry; "" for everyone.
+    perm: str = ""
 
 
 class Link(tuple[str, str]):
     """One menu link: still the ``(label, url)`` pair ``entries_for`` has always returned (callers
-    unpack and compare it as such), carrying the entry's key and whether it is in the front row."""
+    unpack and compare it as such), carrying the entry's key, whether it is in the front row, its
+    group and the permission it needs."""
 
     key: str
     primary: bool
+    group: str
+    perm: str
 
-    def __new__(cls, label: str, url: str, *, key: str, primary: bool = False) -> Link:
+    def __new__(
+        cls,
+        label: str,
+        url: str,
+        *,
+        key: str,
+        primary: bool = False,
+        group: str = DEFAULT_GROUP,
+        perm: str = "",
+    ) -> Link:
         link = super().__new__(cls, (label, url))
         link.key = key
         link.primary = primary
+        link.group = group
+        link.perm = perm
         return link
 
     # Copying and pickling would otherwise pass only the pair to __new__, which needs the key too.
     def __getnewargs_ex__(self) -> tuple[tuple[str, str], dict[str, Any]]:
-        return (self[0], self[1]), {"key": self.key, "primary": self.primary}
+        return (self[0], self[1]), {
+            "key": self.key,
+            "primary": self.primary,
+            "group": self.group,
+            "perm": self.perm,
+        }
 
     @property
     def label(self) -> str:
@@ -67,9 +114,20 @@ _registry: dict[str, Entry] = {}
 
 
 def register(
-    key: str, label: StrOrPromise, url_name: str, *, order: int = 100, primary: bool = False
+    key: str,
+    label: StrOrPromise,
+    url_name: str,
+    *,
+    order: int = 100,
+    primary: bool = False,
+    group: str = DEFAULT_GROUP,
+    perm: str = "",
 ) -> None:
-    _registry[key] = Entry(key=key, label=label, url_name=url_name, order=order, primary=primary)
+    if group not in GROUP_KEYS:
+        raise ValueError(f"Unknown menu group {group!r}: one of {', '.join(g.key for g in GROUPS)}.")
+    _registry[key] = Entry(
+        key=key, label=label, url_name=url_name, order=order, primary=primary, group=group, perm=perm
+    )
 
 
 def entries_for(community_slug: str) -> list[Link]:
@@ -84,5 +142,23 @@ def entries_for(community_slug: str) -> list[Link]:
             continue
         primary = entry.primary and primaries < PRIMARY_LIMIT
         primaries += primary
-        items.append(Link(str(entry.label), url, key=entry.key, primary=primary))
+        items.append(
+            Link(str(entry.label), url, key=entry.key, primary=primary, group=entry.group, perm=entry.perm)
+        )
     return items
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    key: str
+    label: str
+    links: list[Link]
+
+
+def grouped(links: list[Link]) -> list[MenuGroup]:
+    """``links`` under the menu's headings, in the order of ``GROUPS``; empty groups left out."""
+    return [
+        MenuGroup(group.key, str(group.label), members)
+        for group in GROUPS
+        if (members := [link for link in links if link.group == group.key])
+    ]

@@ -357,3 +357,58 @@ def test_mes_float_preview_and_completion_are_recorded(capsys: pytest.CaptureFix
     assert exact["settings"]["arithmetic"] == "exact" and preview["settings"]["arithmetic"] == "float"
     assert exact["settings"]["completion"] == "none" and preview["selected"] == exact["selected"]
     assert len(exact["selected"]) < len(run_json(capsys, ASSEN, "--rule", "mes")["selected"])
+
+
+# Issue 14, "Input at the door": malformed files that used to end in "unexpected error" (exit 1).
+_SMALL_PB = """META
+key;value
+description;test
+num_projects;2
+num_votes;2
+budget;100
+vote_type;approval
+PROJECTS
+project_id;cost;name
+1;50;A
+2;60;B
+VOTES
+voter_id;vote
+v1;1
+v2;1,2
+"""
+_HUGE = "x" * 200_000
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("description;test", f"description;{_HUGE}"), "line 3: a field is longer than 131,072 characters."),
+        (("v2;1,2", f"v2;{_HUGE}"), "line 15: a field is longer than 131,072 characters."),
+        (("v2;1,2", f'v2;"{_HUGE}"'), "line 15: a field is longer than 131,072 characters."),
+        (
+            ("budget;100", "budget;1." + "1" * 4000),
+            "line 6: '1.111111111111111111'… (4,002 characters) has more",
+        ),
+        (("budget;100", "budget;" + "9" * 5000), "is too large: at most 15 digits before the decimal point."),
+        (("budget;100", "budget;1e999999"), "line 6: '1e999999' is too large"),
+        (("budget;100", "budget;1e-999999"), "line 6: '1e-999999' has more than 6 decimal places."),
+        (("description;test", "description;te\x00st"), "line 3: the file holds the NUL character (U+0000)."),
+    ],
+)
+def test_malformed_pb_files_exit_2_naming_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], expected: str
+) -> None:
+    path = tmp_path / "bad.pb"
+    path.write_text(_SMALL_PB.replace(*change), encoding="utf-8")
+    status, out, err = run(capsys, str(path), "--rule", "greedy")
+    assert status == 2 and out == ""
+    assert expected in err and "unexpected" not in err
+
+
+def test_a_pb_file_with_cr_only_line_endings_is_read_as_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "old-mac.pb"
+    path.write_bytes(_SMALL_PB.replace("\n", "\r").encode())
+    result = run_json(capsys, str(path), "--rule", "greedy")
+    assert sorted(result["selected"]) == ["1"]

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from dualpower.activities import recurrence
 from dualpower.activities.models import Activity, Series, SignUp, Slot
@@ -24,6 +25,7 @@ from dualpower.community.services import audit_record
 from dualpower.errors import Conflict
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 
 def local_today(now: dt.datetime | None = None) -> dt.date:
@@ -192,8 +194,12 @@ def cancel_one(activity: Activity, *, by: Membership | None) -> None:
         recipients=people,
         community=activity.community,
         kind="activities.cancelled",
-        title=_("Cancelled: %(title)s, %(when)s") % {"title": activity.series.title, "when": when(activity)},
-        body=_("An activity you had a place in will not happen."),
+        title=notice_text(
+            gettext_lazy("Cancelled: %(title)s, %(when)s"),
+            title=activity.series.title,
+            when=activity.starts_at,
+        ),
+        body=gettext_lazy("An activity you had a place in will not happen."),
         url=activity_url(activity),
     )
     audit_record(
@@ -238,7 +244,11 @@ def slot_set_capacity(
         raise Conflict(_("This activity has already started."))
     if capacity < slot.taken:
         raise Conflict(
-            _("%(n)d people have already signed up for “%(label)s”: places cannot go below that.")
+            ngettext(
+                "%(n)d person has already signed up for “%(label)s”: places cannot go below that.",
+                "%(n)d people have already signed up for “%(label)s”: places cannot go below that.",
+                slot.taken,
+            )
             % {"n": slot.taken, "label": slot.label}
         )
     before = slot.capacity

@@ -17,16 +17,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.activities import recurrence
 from dualpower.activities.models import Activity, Series
 from dualpower.activities.selectors import signed_up_people
-from dualpower.activities.services.occurrences import activity_url, local_today, series_refit, when
+from dualpower.activities.services.occurrences import activity_url, local_today, series_refit
 from dualpower.clean import clean_int
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 
 class _Keep(enum.Enum):
@@ -163,8 +165,10 @@ def series_reschedule(
             recipients=signed_up_people(activity=activity),
             community=series.community,
             kind="activities.kept",
-            title=_("Still on: %(title)s, %(when)s") % {"title": series.title, "when": when(activity)},
-            body=_(
+            title=notice_text(
+                gettext_lazy("Still on: %(title)s, %(when)s"), title=series.title, when=activity.starts_at
+            ),
+            body=gettext_lazy(
                 "The schedule of this activity changed, but the date you have a place in stays as it "
                 "was. If you can no longer come, give your place back."
             ),

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.activities.models import Activity, Feedback, Organiser, RoleGrant, SignUp, Slot, TrustRole
 from dualpower.activities.services._common import (
@@ -22,13 +23,14 @@ from dualpower.activities.services._common import (
     REMIND_BEFORE,
     takes_part,
 )
-from dualpower.activities.services.occurrences import activity_url, when
+from dualpower.activities.services.occurrences import activity_url
 from dualpower.activities.services.series import organisers_of
 from dualpower.clean import clean_int, clean_text
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 
 def _role_sentence(role: TrustRole, membership: Membership) -> str:
@@ -129,9 +131,12 @@ def signup_leave(*, signup: SignUp, membership: Membership, now: dt.datetime | N
             recipients=organisers_of(activity.series),
             community=activity.community,
             kind="activities.late_leave",
-            title=_("A place is free again: %(title)s, %(when)s")
-            % {"title": activity.series.title, "when": when(activity)},
-            body=_(
+            title=notice_text(
+                gettext_lazy("A place is free again: %(title)s, %(when)s"),
+                title=activity.series.title,
+                when=activity.starts_at,
+            ),
+            body=gettext_lazy(
                 "Someone gave back their place less than a day before. You may want to find someone else."
             ),
             url=activity_url(activity),
@@ -245,10 +250,17 @@ def remind_due(now: dt.datetime) -> int:
                 recipients=[signup.membership],
                 community=activity.community,
                 kind="activities.reminder",
-                title=_("Tomorrow: %(title)s, %(when)s")
-                % {"title": activity.series.title, "when": when(activity)},
-                body=_("You have a place as “%(label)s”. If you cannot come, give it back on the page.")
-                % {"label": signup.slot.label},
+                title=notice_text(
+                    gettext_lazy("Tomorrow: %(title)s, %(when)s"),
+                    title=activity.series.title,
+                    when=activity.starts_at,
+                ),
+                body=notice_text(
+                    gettext_lazy(
+                        "You have a place as “%(label)s”. If you cannot come, give it back on the page."
+                    ),
+                    label=signup.slot.label,
+                ),
                 url=activity_url(activity),
             )
             sent += 1

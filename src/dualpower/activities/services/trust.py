@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.activities.models import RoleGrant, SignUp, TrustRole, Vouch
 from dualpower.activities.services._common import takes_part
@@ -25,6 +26,7 @@ from dualpower.community.services import audit_record, changes_save
 from dualpower.errors import Conflict, InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 2000
@@ -169,8 +171,8 @@ def _grant_if_due(role: TrustRole, vouchee: Membership) -> RoleGrant | None:
             recipients=[vouchee],
             community=role.community,
             kind="activities.role_granted",
-            title=_("You are now trusted as “%(role)s”") % {"role": role.name},
-            body=_("Members vouched for you. You can now take places that need this role."),
+            title=notice_text(gettext_lazy("You are now trusted as “%(role)s”"), role=role.name),
+            body=gettext_lazy("Members vouched for you. You can now take places that need this role."),
             url=roles_url(role.community),
         )
     return grant
@@ -246,7 +248,7 @@ def vouch_withdraw(
         recipients=[vouchee],
         community=community,
         kind="activities.role_revoked",
-        title=_("You are no longer trusted as “%(role)s”") % {"role": role.name},
-        body=_("A vouch was withdrawn. Places that need this role were given back."),
+        title=notice_text(gettext_lazy("You are no longer trusted as “%(role)s”"), role=role.name),
+        body=gettext_lazy("A vouch was withdrawn. Places that need this role were given back."),
         url=roles_url(community),
     )

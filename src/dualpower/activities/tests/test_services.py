@@ -196,7 +196,7 @@ def test_reminders_go_the_day_before_once(community: Any, everyone: Any, series:
     services.slot_sign_up(slot=slot_of(activity), membership=_member(everyone, community))
     assert jobs.remind_the_day_before(activity.starts_at - dt.timedelta(hours=30)) == ""
     day_before = activity.starts_at - dt.timedelta(hours=20)
-    assert jobs.remind_the_day_before(day_before) == "1 reminders sent"
+    assert jobs.remind_the_day_before(day_before) == "1 reminder sent"
     assert jobs.remind_the_day_before(day_before + dt.timedelta(hours=1)) == ""
     assert Notification.objects.filter(kind="activities.reminder", user=everyone["member"]).count() == 1
 

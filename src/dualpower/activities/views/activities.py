@@ -70,6 +70,7 @@ def activity_detail(request: HttpRequest, community: Community, pk: int) -> Http
             "can_sign_up": request.user.has_perm("activities.sign_up", activity),
             "roles_held": selectors.roles_held(membership=me),
             "organises": organises,
+            "signup_count": sum(slot.taken for slot in activity.slots.all()) if organises else 0,
             "organisers": selectors.series_organisers(series=activity.series),
             "feedback": list(selectors.activity_feedback(activity=activity)) if organises else [],
             "feedback_form": FeedbackForm(

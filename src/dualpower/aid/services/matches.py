@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 import dualpower.aid.services._clean as validation
 from dualpower.aid import notify
@@ -173,7 +174,7 @@ def match_accept(
         target=match,
         summary=request.code,
     )
-    notify.requester_side(match, _("A volunteer offered to help with your request"))
+    notify.requester_side(match, gettext_lazy("A volunteer offered to help with your request"))
     return match
 
 
@@ -208,7 +209,7 @@ def match_propose(
     audit_record(
         community=request.community, actor=by, action="aid.match.propose", target=match, summary=request.code
     )
-    notify.volunteer(match, _("You were asked to help with a request"))
+    notify.volunteer(match, gettext_lazy("You were asked to help with a request"))
     return match
 
 
@@ -274,12 +275,14 @@ def match_confirm(*, match: AidMatch, by: Membership, side: str | None = None) -
         data={"sides": sorted(sides)},
     )
     if match.status == AidMatch.Status.CONFIRMED:
-        notify.volunteer(match, _("Your match is confirmed: the details are on the request's page"))
-        notify.requester_side(match, _("Your request's match is confirmed"))
+        notify.volunteer(
+            match, gettext_lazy("Your match is confirmed: the details are on the request's page")
+        )
+        notify.requester_side(match, gettext_lazy("Your request's match is confirmed"))
     elif VOLUNTEER in sides:
-        notify.requester_side(match, _("A volunteer confirmed they can help"))
+        notify.requester_side(match, gettext_lazy("A volunteer confirmed they can help"))
     else:
-        notify.volunteer(match, _("The request you were matched to confirmed"))
+        notify.volunteer(match, gettext_lazy("The request you were matched to confirmed"))
     return match
 
 
@@ -319,7 +322,11 @@ def match_deliver(*, match: AidMatch, delivered: int | str | None, by: Membershi
     qty = validation.quantity(delivered if delivered not in (None, "") else match.quantity, field="delivered")
     if qty > match.quantity:
         raise InvalidInput(
-            _("%(n)d were committed; you cannot deliver more than that in this match.")
+            ngettext(
+                "%(n)d was committed; you cannot deliver more than that in this match.",
+                "%(n)d were committed; you cannot deliver more than that in this match.",
+                match.quantity,
+            )
             % {"n": match.quantity},
             field="delivered",
         )
@@ -348,7 +355,7 @@ def match_deliver(*, match: AidMatch, delivered: int | str | None, by: Membershi
         summary=request.code,
         data={"delivered": qty, "committed": match.quantity},
     )
-    notify.requester_side(match, _("Your request was marked as delivered; tell us how it went"))
+    notify.requester_side(match, gettext_lazy("Your request was marked as delivered; tell us how it went"))
     return match
 
 
@@ -381,8 +388,8 @@ def match_release(*, match: AidMatch, by: Membership, reason: str = "") -> AidMa
         summary=request.code,
         data={"reason": reason} if reason else None,
     )
-    notify.requester_side(match, _("A volunteer could not make it; your request is open again"))
-    notify.dispatchers(request, _("A match was released; the request is open again"))
+    notify.requester_side(match, gettext_lazy("A volunteer could not make it; your request is open again"))
+    notify.dispatchers(request, gettext_lazy("A match was released; the request is open again"))
     return match
 
 

@@ -140,7 +140,7 @@ def test_closed_requests_lose_their_private_details_after_the_retention_period(w
     still_open = make_request(world)
     now = timezone.now()
     assert jobs.erase_expired(now + timedelta(days=9)) == ""
-    assert "1 requests" in jobs.erase_expired(now + timedelta(days=10, minutes=1))
+    assert "1 request" in jobs.erase_expired(now + timedelta(days=10, minutes=1))
     done.refresh_from_db()
     still_open.refresh_from_db()
     assert done.sealed == "" and done.erased_at is not None

@@ -176,6 +176,21 @@ def test_settings_take_distances_retention_and_a_new_category(world: AidWorld) -
     assert "Pets" in client.get(url(world, "requests/new/")).content.decode()
 
 
+def test_distances_are_read_and_written_the_readers_way(world: AidWorld) -> None:
+    client = client_as(world, "dispatcher")
+    client.cookies["django_language"] = "es"
+    response = client.post(
+        url(world, "dispatch/settings/"),
+        {"retention_days": "14", "stale_days": "3", "distances": "Riverside; Eastfield; 2,5"},
+    )
+    assert response.status_code == 302
+    s = world.community.aid_settings
+    s.refresh_from_db()
+    assert s.distances == [["Riverside", "Eastfield", 2.5]]
+    page = client.get(url(world, "dispatch/settings/")).content.decode()
+    assert "Riverside; Eastfield; 2,5" in page and "1,5 (km)" in page
+
+
 def test_the_dashboard_and_summary_pages_render_with_charts(world: AidWorld) -> None:
     make_request(world)
     dash = client_as(world, "dispatcher").get(url(world, "dispatch/dashboard/")).content.decode()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from dualpower.aid import selectors, services
@@ -18,7 +18,7 @@ from dualpower.errors import DomainError
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web import charts
-from dualpower.web.actions import attach_error
+from dualpower.web.actions import attach_error, render_form
 from dualpower.web.permissions import check
 
 
@@ -58,9 +58,7 @@ def request_form_page(request: HttpRequest, community: Community, *, intake: boo
             )
             target = "aid:request_dispatch" if intake else "aid:request_detail"
             return redirect(target, community.slug, made.code)
-    return render(
-        request, "aid/request_form.html", {"form": form, "intake": intake}, status=400 if form.errors else 200
-    )
+    return render_form(request, "aid/request_form.html", form, {"intake": intake})
 
 
 DETAIL_LABELS = {

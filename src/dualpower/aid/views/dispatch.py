@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -10,20 +12,22 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from dualpower.aid import engine, selectors, services, stats
 from dualpower.aid.models import CLOSED_STATUSES, AidMatch, AidOffer, AidRequest, DispatcherRole
 from dualpower.aid.views._common import DETAIL_LABELS, charts_for, get_request, me_of, request_form_page
+from dualpower.clean import clean_amount
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
-from dualpower.errors import DomainError, InvalidInput
+from dualpower.errors import DomainError, InvalidInput, NotAuthenticated
+from dualpower.formatting import format_number
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.members.selectors import members_of
 from dualpower.web import charts
-from dualpower.web.actions import attach_error, post_action
+from dualpower.web.actions import attach_error, post_action, render_form
 from dualpower.web.permissions import check
 
 
@@ -90,35 +94,55 @@ def request_dispatch(request: HttpRequest, community: Community, code: str) -> H
                 message=_("Proposed. The volunteer and the person helped confirm next."),
                 back=back,
             )
-        if what == "refer":
-            to = request.POST.get("to", "")
-            return post_action(
-                request,
-                run=lambda: services.request_refer(request=found, to=to, by=me),
-                message=_("Referred."),
-                back=back,
-            )
-        if what == "close":
-            reason = request.POST.get("reason", "")
-            return post_action(
-                request,
-                run=lambda: services.request_close_fulfilled(request=found, by=me, reason=reason),
-                message=_("Closed as fulfilled."),
-                back=back,
-            )
-        if what == "cancel":
-            reason = request.POST.get("reason", "")
-            return post_action(
-                request,
-                run=lambda: services.request_cancel(request=found, by=me, reason=reason),
-                message=_("Cancelled."),
-                back=back,
-            )
+        if what in CLOSING:
+            typed = request.POST.get(CLOSING[what][0], "")
+            try:
+                CLOSING[what][1](found, me, typed)
+            except DomainError as exc:
+                if isinstance(exc, NotAuthenticated):
+                    raise
+                # The same page, the step still open with what was typed and the error beside it.
+                failed = {"action": what, "error": exc.detail, "value": typed}
+                return _dispatch_page(request, found, me, failed=failed, status=400)
+            messages.success(request, str(CLOSING[what][2]))
+            return redirect(back)
         messages.error(request, _("Unknown action."))
         return redirect(back)
+    return _dispatch_page(request, found, me)
+
+
+# The steps that close a request: the field they read, the service call, the sentence on success.
+CLOSING: dict[str, tuple[str, Callable[[AidRequest, Membership, str], Any], Any]] = {
+    "refer": (
+        "to",
+        lambda req, me, typed: services.request_refer(request=req, to=typed, by=me),
+        gettext_lazy("Referred."),
+    ),
+    "close": (
+        "reason",
+        lambda req, me, typed: services.request_close_fulfilled(request=req, by=me, reason=typed),
+        gettext_lazy("Closed as fulfilled."),
+    ),
+    "cancel": (
+        "reason",
+        lambda req, me, typed: services.request_cancel(request=req, by=me, reason=typed),
+        gettext_lazy("Cancelled."),
+    ),
+}
+
+
+def _dispatch_page(
+    request: HttpRequest,
+    found: AidRequest,
+    me: Membership,
+    *,
+    failed: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     suggestions: list[Any] = []
     problem = ""
-    if not found.is_closed and found.quantity_committed < found.quantity:
+    fully_committed = found.quantity_committed >= found.quantity
+    if not found.is_closed and not fully_committed:
         try:
             suggestions = engine.suggestions_for(found)
         except ValueError as exc:  # a neighbourhood missing from the distance table, for instance
@@ -132,9 +156,12 @@ def request_dispatch(request: HttpRequest, community: Community, code: str) -> H
             "request_obj": found,
             "suggestions": suggestions,
             "problem": problem,
+            "fully_committed": fully_committed,
+            "failed": failed or {},
             "matches": [{"match": m, "sides": services.side_of(m, me), "can_act": True} for m in matches],
             "detail_labels": _labels(),
         },
+        status=status,
     )
 
 
@@ -159,7 +186,13 @@ def assign_all(request: HttpRequest, community: Community) -> HttpResponse:
         made, failed = engine.batch_propose(community=community, pairs=pairs, by=me_of(request, community))
         if made:
             messages.success(
-                request, _("%(n)d matches proposed; volunteers are asked to confirm.") % {"n": len(made)}
+                request,
+                ngettext(
+                    "%(n)d match proposed; the volunteer is asked to confirm.",
+                    "%(n)d matches proposed; volunteers are asked to confirm.",
+                    len(made),
+                )
+                % {"n": len(made)},
             )
         for code, why in failed:
             messages.error(request, _("%(code)s: %(why)s") % {"code": code, "why": why})
@@ -184,7 +217,19 @@ def dashboard(request: HttpRequest, community: Community) -> HttpResponse:
         label_header=_("Neighbourhood"),
         value_label=_("Open"),
     )
-    return render(request, "aid/dashboard.html", {"data": data, "charts": extra})
+    hours = {
+        "first_response": _hours_text(data["median_first_response_hours"]),
+        "fulfilment": _hours_text(data["median_fulfilment_hours"]),
+    }
+    return render(request, "aid/dashboard.html", {"data": data, "charts": extra, "hours": hours})
+
+
+def _hours_text(hours: float | None) -> str:
+    """A median in hours as people read it: "1 hour", "2.5 hours" ("" when there is none)."""
+    if hours is None:
+        return ""
+    shown = format_number(Decimal(str(hours)), decimals=0 if float(hours).is_integer() else 1)
+    return ngettext("%(h)s hour", "%(h)s hours", 1 if hours == 1 else 2) % {"h": shown}
 
 
 class SettingsForm(forms.Form):
@@ -202,11 +247,15 @@ class SettingsForm(forms.Form):
         label=gettext_lazy("Distances between neighbourhoods"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=gettext_lazy(
-            "One pair a line: Riverside; Old Market; 1.5 (km). Adjoining pairs are enough."
-        ),
     )
     new_category = forms.CharField(label=gettext_lazy("Add a category"), required=False, max_length=80)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The example distance is written the reader's way ("1.5" / "1,5"), as it is read back.
+        self.fields["distances"].help_text = _(
+            "One pair a line: Riverside; Old Market; %(km)s (km). Adjoining pairs are enough."
+        ) % {"km": format_number(Decimal("1.5"), grouping=False)}
 
 
 class DispatcherForm(forms.Form):
@@ -228,12 +277,13 @@ def network_settings(request: HttpRequest, community: Community) -> HttpResponse
     )
     grant_form = DispatcherForm()
     cast(forms.ChoiceField, grant_form.fields["membership"]).choices = [
-        (m.pk, m.display_name) for m in candidates
+        ("", _("Choose a person…")),
+        *((m.pk, m.display_name) for m in candidates),
     ]
     initial = {
         "retention_days": current.retention_days,
         "stale_days": current.stale_days,
-        "distances": "\n".join(f"{a}; {b}; {km:g}" for a, b, km in current.distances),
+        "distances": "\n".join(f"{a}; {b}; {_km_text(km)}" for a, b, km in current.distances),
     }
     form = SettingsForm(initial=initial)
     if request.method == "POST":
@@ -277,11 +327,11 @@ def network_settings(request: HttpRequest, community: Community) -> HttpResponse
             else:
                 messages.success(request, _("Saved."))
                 return redirect("aid:settings", community.slug)
-    return render(
+    return render_form(
         request,
         "aid/settings.html",
-        {"form": form, "grant_form": grant_form, "dispatchers": dispatchers, "can_grant": can_grant},
-        status=400 if form.errors else 200,
+        form,
+        {"grant_form": grant_form, "dispatchers": dispatchers, "can_grant": can_grant},
     )
 
 
@@ -296,5 +346,22 @@ def _parse_distances(text: str) -> list[list[Any]]:
                 _("Line %(n)d: write two neighbourhoods and a distance, separated by semicolons.") % {"n": n},
                 field="distances",
             )
-        out.append(parts)
+        km = clean_amount(
+            parts[2],
+            field="distances",
+            label=_("The distance on line %(n)d") % {"n": n},
+            decimals=KM_DECIMALS,
+        )
+        out.append([parts[0], parts[1], float(Decimal(km).scaleb(-KM_DECIMALS))])
     return out
+
+
+KM_DECIMALS = 3  # distances are read to the metre
+
+
+def _km_text(km: object) -> str:
+    """A stored distance in km as the reader writes it back in the form: 1.5 → "1.5" / "1,5"."""
+    value = Decimal(str(km)).normalize()
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_number(value, decimals=places, grouping=False)

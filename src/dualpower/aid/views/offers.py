@@ -18,7 +18,7 @@ from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import DomainError, NotFound
 from dualpower.members.roles import membership_for
-from dualpower.web.actions import attach_error, post_action
+from dualpower.web.actions import attach_error, post_action, render_form
 from dualpower.web.permissions import check
 
 
@@ -59,7 +59,7 @@ def offer_new(request: HttpRequest, community: Community) -> HttpResponse:
         else:
             messages.success(request, _("Thank you! Your offer is listed; dispatchers may ask you to help."))
             return redirect("aid:offers", community.slug)
-    return render(request, "aid/offer_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render_form(request, "aid/offer_form.html", form)
 
 
 @require_POST

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -34,6 +35,8 @@ from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
 from dualpower.web.permissions import check
 
+PER_PAGE = 25  # requests a page of the list shows: its queries do not grow with the requests
+
 
 @require_http_methods(["GET", "HEAD"])
 @with_community
@@ -41,7 +44,9 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "aid.view_requests", community)
     me = membership_for(request.user, community)
     categories = services.categories_for(community)
-    filters = FiltersForm(request.GET or {"status": "open"}, categories=categories)
+    # With no filter chosen (also on page 2 of the unfiltered list) the list shows open requests.
+    given = any(k in request.GET for k in ("status", "category", "neighbourhood", "urgency"))
+    filters = FiltersForm(request.GET if given else {"status": "open"}, categories=categories)
     chosen = filters.cleaned_data if filters.is_valid() else {"status": "open"}
     qs = selectors.request_filtered(
         selectors.requests_visible(community=community, membership=me).select_related(
@@ -49,12 +54,20 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
         ),
         **{k: str(chosen.get(k) or "") for k in ("status", "category", "neighbourhood", "urgency")},
     )
-    rows = selectors.request_views(qs[:200], me, community=community, names=dict(categories))
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.request_views(page.object_list, me, community=community, names=dict(categories))
+    # The filters again, for the links to the other pages (the page number replaced).
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "aid/list.html",
         {
             "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(str(chosen.get(k) or "") for k in ("category", "neighbourhood", "urgency"))
+            or str(chosen.get("status") or "") != "open",
             "filters": filters,
             "dispatcher": is_dispatcher_member(me),
             "my_matches": list(selectors.my_matches(me)) if me else [],

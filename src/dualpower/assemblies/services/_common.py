@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import bodies, notify
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.errors import PermissionDenied
 from dualpower.members.models import Membership
+from dualpower.notifications.text import text as notice_text
 
 TITLE_MAX = 200
 BODY_MAX = 20000
@@ -44,8 +45,7 @@ def _notify_vote_open(proposal: Proposal) -> None:
             recipients=list(bodies.voters_of(proposal.assembly)),
             community=proposal.assembly.community,
             kind="assemblies.vote_open",
-            title=_("A vote is open in %(a)s") % {"a": proposal.assembly.name},
-            body=_("Your vote is welcome until %(d)s.")
-            % {"d": timezone.localtime(proposal.voting_closes_at).strftime("%Y-%m-%d %H:%M")},
+            title=notice_text(gettext_lazy("A vote is open in %(a)s"), a=proposal.assembly.name),
+            body=notice_text(gettext_lazy("Your vote is welcome until %(d)s."), d=proposal.voting_closes_at),
             url=proposal.get_absolute_url(),
         )

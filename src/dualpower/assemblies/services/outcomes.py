@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import actions as action_registry
 from dualpower.assemblies import bodies, counting, notify, processes, sittings, sources
@@ -23,6 +24,7 @@ from dualpower.assemblies.services.votes import shuffle_ballots
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
+from dualpower.notifications.text import text as notice_text
 
 log = logging.getLogger(__name__)
 S = Proposal.State
@@ -302,8 +304,8 @@ def _notify_outcome(proposal: Proposal) -> None:
         recipients=list(bodies.voters_of(proposal.assembly)),
         community=proposal.assembly.community,
         kind="assemblies.outcome",
-        title=_("A proposal was decided in %(a)s") % {"a": proposal.assembly.name},
-        body=_("See the outcome and what happens next."),
+        title=notice_text(gettext_lazy("A proposal was decided in %(a)s"), a=proposal.assembly.name),
+        body=gettext_lazy("See the outcome and what happens next."),
         url=proposal.get_absolute_url(),
     )
 

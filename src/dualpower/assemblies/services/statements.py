@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import bodies, notify
 from dualpower.assemblies.models import Outcome, OutcomeStatement, Participation, Proposal, Vote
@@ -25,6 +26,7 @@ from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
+from dualpower.notifications.text import text as notice_text
 
 STATEMENT_MAX = 5000
 
@@ -87,8 +89,8 @@ def outcome_statement_write(
                 recipients=list(member_selectors.memberships_with_ids(ids=sorted(recipients))),
                 community=community,
                 kind="assemblies.outcome_statement",
-                title=_("The outcome of “%(t)s” is written up") % {"t": proposal.title},
-                body=_("Read what was decided."),
+                title=notice_text(gettext_lazy("The outcome of “%(t)s” is written up"), t=proposal.title),
+                body=gettext_lazy("Read what was decided."),
                 url=proposal.get_absolute_url(),
                 email=False,
             )

@@ -112,3 +112,18 @@ def test_the_api_answers_a_secret_ranked_vote_with_the_ranking_once(
     assert body["receipt"] and body["choices"] == [str(b.pk), str(a.pk)]
     later_ = client.get(url).json()
     assert later_["voted"] is True and later_["choices"] is None
+
+
+def test_a_duplicate_rank_is_refused_without_clearing_the_ranks(
+    client_for: Any, community: Any, people: Any
+) -> None:
+    p = _ranked(community, people)
+    a, b, c = p.options.all()
+    client = client_for("member")
+    answer = client.post(
+        f"{BASE}/p/{p.pk}/vote/", {f"rank_{a.pk}": "1", f"rank_{b.pk}": "1", f"rank_{c.pk}": "2"}
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 400 and "different rank" in page and 'class="error-summary"' in page
+    assert f'name="rank_{a.pk}" value="1"' in page and f'name="rank_{b.pk}" value="1"' in page
+    assert f'name="rank_{c.pk}" value="2"' in page

@@ -9,7 +9,7 @@ import pytest
 from dualpower.assemblies import services
 from dualpower.assemblies.models import Comment, Proposal, Vote
 from dualpower.assemblies.tests.factories import after_close, general, open_proposal
-from dualpower.members.tests.factories import membership_of
+from dualpower.members.tests.factories import make_membership, membership_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/c/riverside/assemblies"
@@ -20,23 +20,28 @@ def test_a_member_puts_a_proposal_forward_with_an_action(
 ) -> None:
     general(community)
     client = client_for("member")
-    assert client.get(f"{BASE}/general/propose/").status_code == 200
+    start = client.get(f"{BASE}/general/propose/").content.decode()
+    assert 'method="get"' in start and "Step 1 of 2" in start
     cato = membership_of(people["coordinator"], community)
+    url = f"{BASE}/general/propose/?process=consent&action=members.role"
+    form = client.get(url).content.decode()
+    # Only what consent uses, and the people picked by name: no options, no places, no ids to type.
+    assert 'name="options"' not in form and 'name="seats"' not in form
+    assert f'<option value="{cato.pk}">Cato' in form
     response = client.post(
-        f"{BASE}/general/propose/",
+        url,
         {
             "title": "Cato steps down",
             "body": "Thanks Cato.",
-            "process": "consent",
             "voting_mode": "online",
-            "seats": 1,
-            "action_kind": "members.role",
-            "action_params": f"membership = {cato.pk}\nrole = member",
+            "a_membership": cato.pk,
+            "a_role": "member",
         },
     )
     proposal = Proposal.objects.get()
     assert response.status_code == 302 and response.url == proposal.get_absolute_url()
-    assert proposal.actions.get().description.startswith("Give Cato")
+    assert proposal.process == "consent"
+    assert proposal.actions.get().params == {"membership": cato.pk, "role": "member"}
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "If it passes, this happens" in page and "Give Cato" in page
 
@@ -46,28 +51,37 @@ def test_a_policy_change_is_proposed_from_the_policy_page(client_for: Any, commu
     client = client_for("member")
     page = client.get(f"{BASE}/general/policy/").content.decode()
     assert "only by a decision" in page and "<caption>" in page
+    start = client.get(f"{BASE}/general/propose/?policy=1")
+    assert start.status_code == 302 and "action=assemblies.change_policy" in start.url
+    form = client.get(start.url).content.decode()
+    assert "Change how General assembly decides" in form
     response = client.post(
-        f"{BASE}/general/propose/?policy=1",
+        start.url,
         {
             "title": "Shorter votes",
-            "process": "supermajority",
             "voting_mode": "online",
-            "seats": 1,
-            "action_kind": "assemblies.change_policy",
-            "action_params": f"assembly = {ga.pk}\nvoting_days = 3",
+            "a_assembly": ga.pk,
+            "a_voting_days": 3,
+            "a_quorum": "20",
         },
     )
     assert response.status_code == 302
-    assert Proposal.objects.get().actions.get().params == {"assembly": ga.pk, "changes": {"voting_days": 3}}
+    params = Proposal.objects.get().actions.get().params
+    assert params == {"assembly": ga.pk, "changes": {"voting_days": 3, "quorum": "0.2000"}}
+    shown = client.get(response.url).content.decode()
+    assert "quorum" in shown and "20%" in shown and "0.2000" not in shown
 
 
 def test_a_bad_proposal_form_says_why_and_writes_nothing(client_for: Any, community: Any) -> None:
     general(community)
     response = client_for("member").post(
-        f"{BASE}/general/propose/",
-        {"title": "Where?", "process": "approval", "voting_mode": "online", "seats": 1, "options": "Park"},
+        f"{BASE}/general/propose/?process=approval",
+        {"title": "Where?", "body": "Somewhere green", "seats": 1, "options": "Park"},
     )
-    assert response.status_code == 400 and "at least two options" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 400 and "at least two options" in page
+    # Everything typed is kept, and the summary at the top links to the field.
+    assert 'value="Where?"' in page and "Somewhere green" in page and 'class="error-summary"' in page
     assert not Proposal.objects.exists()
 
 
@@ -77,10 +91,11 @@ def test_voting_by_form_then_changing_it(client_for: Any, community: Any, people
     )
     client = client_for("member")
     url = f"{BASE}/general/p/{p.pk}/vote/"
-    # A refused vote comes back to the proposal's page with the sentence saying why.
-    response = client.post(url, {"position": "block"}, follow=True)
-    assert response.redirect_chain[-1][0] == p.get_absolute_url()
-    assert "needs a reason" in response.content.decode()
+    # A refused vote shows the proposal's page again: the sentence at the top, the choice kept.
+    response = client.post(url, {"position": "block"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "needs a reason" in page and 'class="error-summary"' in page
+    assert 'value="block" checked' in page
     assert not Vote.objects.exists()
     assert client.post(url, {"position": "agree"}).status_code == 302
     assert client.post(url, {"position": "stand_aside"}).status_code == 302
@@ -110,10 +125,8 @@ def test_a_ranked_ballot_by_form(client_for: Any, community: Any, people: Any) -
         == 302
     )
     assert Vote.objects.get().choices == [str(b.pk), str(a.pk)]
-    response = client.post(
-        f"{BASE}/general/p/{p.pk}/vote/", {f"rank_{a.pk}": "1", f"rank_{b.pk}": "1"}, follow=True
-    )
-    assert "Give each option a different rank." in response.content.decode()
+    response = client.post(f"{BASE}/general/p/{p.pk}/vote/", {f"rank_{a.pk}": "1", f"rank_{b.pk}": "1"})
+    assert response.status_code == 400 and "Give each option a different rank" in response.content.decode()
 
 
 def test_a_secret_vote_shows_the_receipt_once_and_checks_it(
@@ -249,11 +262,9 @@ def test_withdrawing_skips_the_actions(client_for: Any, community: Any, people: 
 def test_an_election_by_form_links_candidates_to_members(client_for: Any, community: Any) -> None:
     general(community)
     response = client_for("member").post(
-        f"{BASE}/general/propose/",
+        f"{BASE}/general/propose/?process=stv",
         {
             "title": "Delegates",
-            "process": "stv",
-            "voting_mode": "online",
             "seats": 2,
             "options": "Mara\nCato\nSomeone new",
         },
@@ -261,3 +272,40 @@ def test_an_election_by_form_links_candidates_to_members(client_for: Any, commun
     assert response.status_code == 302
     linked = {o.label: o.membership_id for o in Proposal.objects.get().options.all()}
     assert linked["Mara"] and linked["Cato"] and linked["Someone new"] is None
+
+
+def test_a_long_list_of_names_is_searched_then_chosen_keeping_what_was_typed(
+    client_for: Any, community: Any, people: Any
+) -> None:
+    general(community)
+    for i in range(35):
+        make_membership(community, name=f"Neighbour {i}")
+    cato = membership_of(people["coordinator"], community)
+    client = client_for("member")
+    url = f"{BASE}/general/propose/?process=consent&action=members.role"
+    assert 'name="find_a_membership"' in client.get(url).content.decode()
+    found = client.post(
+        url,
+        {
+            "title": "Cato steps down",
+            "a_membership": "",
+            "search": "a_membership",
+            "find_a_membership": "cat",
+        },
+    )
+    page = found.content.decode()
+    assert found.status_code == 200 and not Proposal.objects.exists()
+    assert 'value="Cato steps down"' in page and f'<option value="{cato.pk}">Cato' in page
+    assert "Neighbour 1" not in page
+    chosen = client.post(
+        url,
+        {
+            "title": "Cato steps down",
+            "voting_mode": "online",
+            "a_membership": cato.pk,
+            "a_role": "member",
+            "find_a_membership": "cat",
+        },
+    )
+    assert chosen.status_code == 302
+    assert Proposal.objects.get().actions.get().params == {"membership": cato.pk, "role": "member"}

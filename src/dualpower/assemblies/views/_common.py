@@ -3,6 +3,7 @@ page, and answer a form posted on it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -10,7 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from dualpower.assemblies import processes, selectors
+from dualpower.assemblies import actions as action_registry
+from dualpower.assemblies import processes, selectors, sources, verdicts
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.assemblies.views._closing import close_context
 from dualpower.assemblies.views._extras import my_choices, ranking_context, statement_context
@@ -23,6 +25,7 @@ from dualpower.web.actions import post_action
 from dualpower.web.permissions import check
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _assembly(request: HttpRequest, community: Community, slug: str) -> Assembly:
@@ -57,12 +60,14 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         "proposal": proposal,
         "process": process,
         "options": options,
-        "actions": list(proposal.actions.all()),
+        "actions": _actions(proposal),
         "comments": list(proposal.comments.select_related("author")),
         "amendments": list(proposal.amendments.select_related("author", "vote")),
         "outcome": outcome,
         "results_visible": visible,
-        "running": selectors.running_counts(proposal) if visible and not outcome else {},
+        "running": {process.position_label(k): v for k, v in selectors.running_counts(proposal).items()}
+        if visible and not outcome
+        else {},
         "vote_rows": selectors.vote_rows(proposal) if visible else [],
         "published": selectors.published_ballots(proposal),
         "my_vote": my_vote,
@@ -81,7 +86,7 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         and outcome.process == "advice"
         and outcome.passed is None,
         "delegated": _delegated(outcome),
-        "statement": _statement(outcome),
+        "verdict": _verdict(outcome, proposal),
         "chart": _chart(outcome, process),
         **statement_context(request, proposal),
         **ranking_context(proposal, options, my_choices(my_vote)),
@@ -106,16 +111,34 @@ def _chart(outcome: Any, process: processes.Process) -> Any:
     return ""
 
 
-def _statement(outcome: Any) -> str:
-    """The engine's sentence without its leading verdict, which the page shows in bold."""
+def _verdict(outcome: Any, proposal: Proposal) -> verdicts.Verdict | None:
+    """What was decided and why, in the reader's language (not the sentence stored at closing)."""
     if outcome is None:
-        return ""
-    text = outcome.statement
-    for prefix in ("Not passed: ", "Passed: "):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-            return text[:1].upper() + text[1:]
-    return text
+        return None
+    return verdicts.verdict(outcome, room=sources.room_description(proposal))
+
+
+def _actions(proposal: Proposal) -> list[dict[str, Any]]:
+    """The proposal's actions, each described in the reader's language (the description stored
+    when it was put forward is in its author's)."""
+    rows = []
+    for act in proposal.actions.all():
+        text = act.description or act.kind
+        try:
+            kind = action_registry.get(act.kind)
+            if kind.describe is not None:
+                text = str(kind.describe(proposal.assembly.community, act.params))
+        except Exception:  # an object gone since: the stored description stays
+            log.debug("action %s no longer describes itself", act.pk, exc_info=True)
+        rows.append(
+            {
+                "description": text,
+                "status": act.status,
+                "status_display": act.get_status_display(),
+                "result": act.result,
+            }
+        )
+    return rows
 
 
 def _delegated(outcome: Any) -> list[tuple[str, int]]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dualpower.assemblies import bodies, processes, selectors, services
+from dualpower.assemblies import bodies, builtin_actions, processes, selectors, services
 from dualpower.assemblies.models import Policy, Proposal
 from dualpower.assemblies.views._common import _assembly
 from dualpower.community.decorators import with_community
@@ -93,13 +92,4 @@ def policy_page(request: HttpRequest, community: Community, assembly: str) -> Ht
 
 
 def _display(policy: Policy, name: str) -> str:
-    value = getattr(policy, name)
-    if name == "default_process":
-        return str(processes.get(value).label)
-    if name in ("quorum", "supermajority"):
-        return f"{round(float(value) * 100)} %" if value else _("none")
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if name == "who_may_propose":
-        return str(policy.get_who_may_propose_display())
-    return str(value)
+    return builtin_actions.setting_words(name, getattr(policy, name))

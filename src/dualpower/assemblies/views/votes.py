@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dualpower.assemblies import processes, selectors, services
 from dualpower.assemblies.models import Proposal
-from dualpower.assemblies.views._common import _button, _page, _proposal
+from dualpower.assemblies.views._common import _page, _proposal
 from dualpower.assemblies.views._extras import ranking_context
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
-from dualpower.errors import InvalidInput
+from dualpower.errors import DomainError, InvalidInput, NotAuthenticated
 from dualpower.members.roles import membership_for
 from dualpower.web.permissions import check
 
@@ -30,7 +33,7 @@ def _ranks(request: HttpRequest, proposal: Proposal) -> list[str]:
             except ValueError:
                 raise InvalidInput(_("A rank is a number."), field="choices") from None
     if len({r for r, _o in ranks}) != len(ranks):
-        raise InvalidInput(_("Give each option a different rank."))
+        raise InvalidInput(_("Give each option a different rank: two options have the same number."))
     return [o for _r, o in sorted(ranks)]
 
 
@@ -41,8 +44,7 @@ def vote(request: HttpRequest, community: Community, assembly: str, pk: int) -> 
     check(request, "assemblies.vote", proposal)
     process = processes.get(proposal.process)
     done = _("Your vote is recorded. You can change it until the vote closes.")
-
-    def cast() -> services.Cast:
+    try:
         choices: Any = None
         if process.shape in ("approval", "time"):
             choices = request.POST.getlist("choices")
@@ -52,7 +54,7 @@ def vote(request: HttpRequest, community: Community, assembly: str, pk: int) -> 
             choices = {
                 str(o.pk): request.POST.get(f"score_{o.pk}", "0") or "0" for o in proposal.options.all()
             }
-        return services.vote_cast(
+        result = services.vote_cast(
             proposal=proposal,
             by=membership_for(request.user, community),
             position=request.POST.get("position", ""),
@@ -60,17 +62,37 @@ def vote(request: HttpRequest, community: Community, assembly: str, pk: int) -> 
             reason=request.POST.get("reason", ""),
             receipt=request.POST.get("receipt", ""),
         )
+    except NotAuthenticated:
+        raise
+    except DomainError as error:
+        return _again(request, proposal, error)
+    if result.vote is None:
+        # A secret ballot's receipt (empty when a ballot was replaced): shown once, on this page;
+        # never stored in clear nor sent by email. Its ranking likewise: once this page is sent,
+        # the server cannot link the ballot to its voter.
+        ranking = ranking_context(proposal, list(proposal.options.all()), result.choices, just_cast=True)
+        return _page(request, proposal, receipt=result.receipt, notice=done, **ranking)
+    messages.success(request, done)
+    return redirect(proposal.get_absolute_url())
 
-    def receipt_shown(result: services.Cast) -> str | HttpResponse:
-        if result.vote is None:
-            # A secret ballot's receipt (empty when a ballot was replaced): shown once, on this page;
-            # never stored in clear nor sent by email. Its ranking likewise: once this page is sent,
-            # the server cannot link the ballot to its voter.
-            ranking = ranking_context(proposal, list(proposal.options.all()), result.choices, just_cast=True)
-            return _page(request, proposal, receipt=result.receipt, notice=done, **ranking)
-        return proposal.get_absolute_url()
 
-    return _button(request, proposal, cast, done, success=receipt_shown)
+def _again(request: HttpRequest, proposal: Proposal, error: DomainError) -> HttpResponse:
+    """A refused vote: the same page, with everything the voter typed kept and the error summary at
+    the top (a duplicate rank must not clear the other ranks)."""
+    summary = forms.Form(data={})
+    summary.is_valid()
+    summary.add_error(None, error.detail)
+    options = list(proposal.options.all())
+    typed = {
+        "position": request.POST.get("position", ""),
+        "reason": request.POST.get("reason", ""),
+        "choices": request.POST.getlist("choices"),
+        "scores": {str(o.pk): request.POST.get(f"score_{o.pk}", "") for o in options},
+    }
+    ranks = [(o, request.POST.get(f"rank_{o.pk}", "").strip()) for o in options]
+    page = _page(request, proposal, error_summary=summary, typed=typed, ranked_options=ranks)
+    page.status_code = 400
+    return page
 
 
 @require_POST

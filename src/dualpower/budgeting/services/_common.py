@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from dualpower.budgeting.models import Cycle, Phase
 from dualpower.errors import Conflict
 
-PHOTO_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "image/webp": b"RIFF"}
+# The types a photo may be are judged from its bytes by dualpower.uploads (uploads.PHOTO).
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 

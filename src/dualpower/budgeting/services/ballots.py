@@ -116,7 +116,12 @@ def ballot_check(
         )
     if kind == BallotType.CUMULATIVE and tally.points > cycle.points:
         problems.append(
-            _("You gave %(given)d points; you have %(n)d to spread.")
+            # Only said when more points were given than there are, so "points" is plural there.
+            ngettext(
+                "You gave %(given)d points; you have %(n)d point to spread.",
+                "You gave %(given)d points; you have %(n)d points to spread.",
+                cycle.points,
+            )
             % {"given": tally.points, "n": cycle.points}
         )
     if kind == BallotType.RANKED:

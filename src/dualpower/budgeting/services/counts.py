@@ -2,12 +2,14 @@
 
 The official count reads the very file that is published (parse_pb(write_pb(...))), so anyone
 who downloads it and runs the printed `dualpower tally` command gets the same result; its sha256
-is stored and shown. Ballots leave the database as random refs: no name, no membership id.
+is stored and shown. Ballots leave the database under fresh ids in a freshly drawn order: no name, no
+membership id, no stored ref (``published_ballots``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -114,20 +116,33 @@ def read_ballots(cycle: Cycle, area: Area) -> AreaBallots:
         place = position.get(proposal_id)
         if place is not None:
             entries[ballot_id].append((place, points))
-    if cycle.ballot_type == BallotType.RANKED:
-        for chosen in entries.values():
-            chosen.sort(key=lambda entry: entry[1])  # first choice first
+    ranked = cycle.ballot_type == BallotType.RANKED
+    for chosen in entries.values():
+        # First choice first on a ranked ballot; otherwise the file's order of projects (the
+        # order a voter ticked them in is not published).
+        chosen.sort(key=lambda entry: entry[1] if ranked else entry[0])
     return AreaBallots(refs=refs, entries=dict(entries))
+
+
+def published_ballots(read: AreaBallots) -> Ballots:
+    """The ballots as the file publishes them, under fresh ids that nothing stored can match.
+
+    The order is drawn by the operating system's CSPRNG at each count, and the ids are the
+    positions in that order (v1, v2, ... vN): neither follows a ballot's ref, its row, its voter
+    or the order people voted, and the drawing is kept nowhere.
+    The file is stored as published (with its sha256), so every download is the same file and
+    anyone's count of it gives the stored result; counting the cycle again draws again (the same
+    outcome in a new file)."""
+    order = list(read.entries)
+    secrets.SystemRandom().shuffle(order)
+    return Ballots.from_lists([f"v{i}" for i in range(1, len(order) + 1)], [read.entries[b] for b in order])
 
 
 def election_text(cycle: Cycle, area: Area, read: AreaBallots | None = None) -> tuple[str, int]:
     """The anonymised ballot file of one area, and the count unit (cents per unit in the file)."""
     unit = count_unit([area.budget, *(int(p.cost or 0) for p in area.proposals)])
     read = read or read_ballots(cycle, area)
-    refs, per_voter = read.refs, read.entries
-    # Ballots go out in the order of their random refs, not in the order people voted.
-    order = sorted(per_voter, key=lambda b: refs[b][0])
-    ballots = Ballots.from_lists([refs[b][0] for b in order], [per_voter[b] for b in order])
+    ballots = published_ballots(read)
     vote_type = VOTE_TYPE[BallotType(cycle.ballot_type)]
     meta = {
         "description": cycle.title,

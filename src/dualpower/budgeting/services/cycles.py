@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from dualpower.budgeting.models import (
     PHASE_ORDER,
@@ -32,6 +33,7 @@ from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.selectors import members_of
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 
 def _free_slug(community: Community, title: str) -> str:
@@ -322,11 +324,11 @@ def _tell_members(cycle: Cycle, phase: str) -> None:
         role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR]
     )
     if phase == Phase.VOTING:
-        title = _("Voting is open: %(title)s") % {"title": cycle.title}
-        body = _("Choose the projects the community's budget should fund.")
+        title = notice_text(gettext_lazy("Voting is open: %(title)s"), title=cycle.title)
+        body = gettext_lazy("Choose the projects the community's budget should fund.")
     else:
-        title = _("Results: %(title)s") % {"title": cycle.title}
-        body = _("The votes have been counted. See which projects are funded and check the count.")
+        title = notice_text(gettext_lazy("Results: %(title)s"), title=cycle.title)
+        body = gettext_lazy("The votes have been counted. See which projects are funded and check the count.")
     notification_send(
         recipients=members,
         community=cycle.community,
@@ -366,4 +368,8 @@ def cycles_advance_due(now: datetime) -> str:
             moved += 1
         except Conflict:
             stuck += 1
-    return f"{moved} cycle(s) advanced, {stuck} waiting"
+    return ngettext(
+        "%(moved)d cycle advanced, %(waiting)d waiting",
+        "%(moved)d cycles advanced, %(waiting)d waiting",
+        moved,
+    ) % {"moved": moved, "waiting": stuck}

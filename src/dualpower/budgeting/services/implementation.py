@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from dualpower.budgeting.models import Cycle, Phase, ProgressUpdate, Proposal
 from dualpower.budgeting.selectors import funded_codes
-from dualpower.budgeting.services._common import PHOTO_MAX_BYTES, PHOTO_TYPES, require_phase
+from dualpower.budgeting.services._common import PHOTO_MAX_BYTES, require_phase
 from dualpower.clean import MAX_AMOUNT, clean_choice, clean_int, clean_text
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.groups.models import WorkingGroup
 from dualpower.members.models import Membership
+from dualpower.uploads import PHOTO, upload_accept
 
 
 def _funded(proposal: Proposal) -> None:
@@ -95,19 +96,18 @@ def project_group_set(*, proposal: Proposal, by: Membership | None, group: Worki
     return proposal
 
 
-def _check_photo(photo: UploadedFile | None) -> None:
+def _photo_name(photo: UploadedFile | None) -> str | None:
+    """The server's name for the photo (its type judged by its bytes), or None without one."""
     if photo is None:
-        return
-    size = getattr(photo, "size", 0) or 0
-    if size > PHOTO_MAX_BYTES:
-        raise InvalidInput(_("A photo can be at most 5 MB."), field="photo")
-    head = photo.read(12)
-    photo.seek(0)
-    # Judge the file by its first bytes, not by the name or type the browser claims.
-    if not any(head.startswith(magic) for magic in PHOTO_TYPES.values()):
-        raise InvalidInput(_("A photo must be a JPEG, PNG or WebP image."), field="photo")
-    if head.startswith(b"RIFF") and head[8:12] != b"WEBP":
-        raise InvalidInput(_("A photo must be a JPEG, PNG or WebP image."), field="photo")
+        return None
+    return upload_accept(
+        photo,
+        kinds=PHOTO,
+        max_bytes=PHOTO_MAX_BYTES,
+        field="photo",
+        too_large=_("A photo can be at most 5 MB."),
+        wrong_type=_("A photo must be a JPEG, PNG or WebP image."),
+    )
 
 
 @transaction.atomic
@@ -123,10 +123,10 @@ def progress_update_add(
         limit=5000,
         required=True,
     )
-    _check_photo(photo)
+    name = _photo_name(photo)
     update = ProgressUpdate(proposal=proposal, text=text, author=by)
-    if photo is not None:
-        update.photo.save(getattr(photo, "name", "photo") or "photo", photo, save=False)
+    if photo is not None and name is not None:
+        update.photo.save(name, photo, save=False)
     update.save()
     audit_record(
         community=proposal.cycle.community,

@@ -112,7 +112,7 @@ def cycle_import(
         title=title,
         budget=_cents(election.budget, scale),
         currency=(election.meta.get("currency", "") or "EUR")[:3],
-        description=_("Imported from the pabulib file %(name)s.") % {"name": name},
+        description="",  # Cycle.shown_description says where it came from, in the reader's language
         rule=rule,
         ballot_type=ballot_type,
         min_choices=0,

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from dualpower.budgeting.models import Ballot, Cycle, Phase, Result, Rule
 from dualpower.budgeting.services import cycle_import, read_upload, run_rule
+from dualpower.budgeting.tests.factories import make_cycle
 from dualpower.core.choice.formats.pb import read_pb
 from dualpower.core.choice.pb.greedy import greedy
 from dualpower.core.choice.pb.mes import equal_shares
@@ -75,3 +77,15 @@ def test_recounting_an_imported_file_equals_the_engines_count_of_it(
 def test_a_bad_file_is_refused_with_a_sentence(data: bytes, name: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         read_upload(data, name)
+
+
+def test_an_imported_cycle_names_its_file_in_the_readers_language(community: Any) -> None:
+    fresh = make_cycle(community, imported_from="x.pb", description="")
+    older = make_cycle(community, imported_from="y.pb", description="Imported from the pabulib file y.pb.")
+    own = make_cycle(community, imported_from="z.pb", description="The 2023 vote of Świecie.")
+    with translation.override("es"):
+        assert fresh.shown_description() == "Importado del archivo de pabulib x.pb."
+        assert older.shown_description() == "Importado del archivo de pabulib y.pb."
+        assert own.shown_description() == "The 2023 vote of Świecie."
+    with translation.override("en"):
+        assert older.shown_description() == "Imported from the pabulib file y.pb."

@@ -98,20 +98,20 @@ def test_the_clock_moves_phases_on_their_dates_and_counts_at_the_close(community
     cycle = make_cycle(community, phase=Phase.VOTING)
     Cycle.objects.filter(pk=cycle.pk).update(voting_until=now + timedelta(hours=1))
     services.ballot_submit(cycle=cycle, voter=make_membership(community), district=None, choices=[("1", 1)])
-    assert advance_phases(now) == "0 cycle(s) advanced, 0 waiting"
-    assert advance_phases(now + timedelta(hours=2)) == "1 cycle(s) advanced, 0 waiting"
+    assert advance_phases(now) == "0 cycles advanced, 0 waiting"
+    assert advance_phases(now + timedelta(hours=2)) == "1 cycle advanced, 0 waiting"
     cycle.refresh_from_db()
     assert cycle.phase == Phase.RESULTS
     assert Result.objects.get(cycle=cycle).selected == ["1"]
     # Idempotent: the next tick does nothing more (implementation has no date).
-    assert advance_phases(now + timedelta(hours=3)) == "0 cycle(s) advanced, 0 waiting"
+    assert advance_phases(now + timedelta(hours=3)) == "0 cycles advanced, 0 waiting"
 
 
 def test_a_cycle_not_ready_to_vote_waits_on_the_clock(community: Any) -> None:
     now = timezone.now()
     cycle = make_cycle(community, phase=Phase.FEASIBILITY)
     Cycle.objects.filter(pk=cycle.pk).update(voting_from=now)
-    assert advance_phases(now) == "0 cycle(s) advanced, 1 waiting"
+    assert advance_phases(now) == "0 cycles advanced, 1 waiting"
     assert Cycle.objects.get(pk=cycle.pk).phase == Phase.FEASIBILITY
 
 

@@ -76,7 +76,7 @@ def test_a_knapsack_ballot_may_not_cost_more_than_the_budget(people: Any, commun
 def test_a_cumulative_ballot_spreads_at_most_its_points(people: Any, community: Any) -> None:
     cycle = make_cycle(community, phase=Phase.VOTING, ballot_type=BallotType.CUMULATIVE, points=10)
     me = membership_of(people["member"], community)
-    with pytest.raises(InvalidInput, match=r"You gave 12 points; you have 10 to spread\."):
+    with pytest.raises(InvalidInput, match=r"You gave 12 points; you have 10 points to spread\."):
         services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 7), ("2", 5)])
     _nothing_written()
     services.ballot_submit(cycle=cycle, voter=me, district=None, choices=[("1", 7), ("2", 3)])

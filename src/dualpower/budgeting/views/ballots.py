@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.budgeting import selectors, services
@@ -48,9 +50,26 @@ def read_choices(post: Any, cycle: Cycle) -> list[services.Choice]:
     return sorted(choices, key=lambda c: c[1]) if kind == BallotType.RANKED else choices
 
 
+def typed_choices(post: Any, cycle: Cycle) -> dict[str, Any]:
+    """What the voter typed, as typed, to show the ballot again after an error (nothing is lost)."""
+    if cycle.ballot_type in (BallotType.APPROVAL, BallotType.KNAPSACK):
+        return dict.fromkeys(post.getlist("p"), 1)
+    prefix = "points-" if cycle.ballot_type == BallotType.CUMULATIVE else "rank-"
+    return {
+        key.removeprefix(prefix): str(value).strip()
+        for key, value in post.items()
+        if key.startswith(prefix) and str(value).strip()
+    }
+
+
 def _ballot_context(
-    request: HttpRequest, cycle: Cycle, district: District | None, chosen: dict[str, int]
+    request: HttpRequest,
+    cycle: Cycle,
+    district: District | None,
+    chosen: dict[str, int],
+    typed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    shown = chosen if typed is None else typed
     tally = (
         services.ballot_check(cycle, district, list(chosen.items()))
         if chosen
@@ -65,7 +84,7 @@ def _ballot_context(
         "district": district,
         "areas": areas if len(areas) > 1 else [],
         "rows": [
-            (p, format_money(p.cost, cycle.currency, trim=True, empty="—"), chosen.get(p.code))
+            (p, format_money(p.cost, cycle.currency, trim=True, empty="—"), shown.get(p.code))
             for p in services.ballot_proposals(cycle, district)
         ],
         "tally": tally,
@@ -78,6 +97,15 @@ def _ballot_context(
     }
 
 
+def _summary(error: DomainError | None) -> forms.Form | None:
+    """The error summary at the top of the page (base.html) for a ballot that was refused."""
+    if error is None:
+        return None
+    summary = forms.Form(data={})
+    summary.add_error(None, error.detail)
+    return summary
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
 def vote(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
@@ -87,6 +115,7 @@ def vote(request: HttpRequest, community: Community, cycle: str) -> HttpResponse
     mine = selectors.my_ballots(cycle=c, voter=voter).get(district.pk if district else None)
     chosen = {e.proposal.code: e.points for e in mine.entries.all()} if mine else {}
     error = None
+    typed = None
     if request.method == "POST":
         try:
             choices = read_choices(request.POST, c)
@@ -94,12 +123,15 @@ def vote(request: HttpRequest, community: Community, cycle: str) -> HttpResponse
             services.ballot_submit(cycle=c, voter=voter, district=district, choices=choices)
         except DomainError as exc:
             error = exc
+            # Show the ballot as it was typed, with the problem summed up at the top of the page.
+            typed, chosen = typed_choices(request.POST, c), {}
         else:
             messages.success(request, _("Your ballot was saved. You can change it until voting closes."))
             url = f"{request.path}?district={district.pk}" if district else request.path
             return redirect(url)
-    context = _ballot_context(request, c, district, chosen)
-    context.update(error=error, has_ballot=mine is not None)
+    context = _ballot_context(request, c, district, chosen, typed)
+    # The problem is said once, in the summary at the top, not again beside the running total.
+    context.update(error=None, has_ballot=mine is not None, error_summary=_summary(error))
     return render(request, "budgeting/vote.html", context, status=400 if error else 200)
 
 
@@ -139,6 +171,7 @@ def booth(request: HttpRequest, community: str, cycle: str) -> HttpResponse:
     district = _area(request, c)
     error = None
     chosen: dict[str, int] = {}
+    typed = None
     if request.method == "POST":
         try:
             choices = read_choices(request.POST, c)
@@ -148,10 +181,11 @@ def booth(request: HttpRequest, community: str, cycle: str) -> HttpResponse:
             )
         except DomainError as exc:
             error = exc
+            typed, chosen = typed_choices(request.POST, c), {}
         else:
             return render(request, "budgeting/booth_done.html", {"cycle": c})
-    context = _ballot_context(request, c, district, chosen)
-    context.update(error=error, booth=True)
+    context = _ballot_context(request, c, district, chosen, typed)
+    context.update(error=None, booth=True, error_summary=_summary(error))
     return render(request, "budgeting/vote.html", context, status=400 if error else 200)
 
 
@@ -170,7 +204,13 @@ def paper(request: HttpRequest, community: Community, cycle: str) -> HttpRespons
                 ballots = [services.parse_choices(line, c.ballot_type) for line in lines]
                 made = services.paper_ballots_enter(cycle=c, by=by, district=district, ballots=ballots)
                 messages.success(
-                    request, _("%(n)d ballots entered; a second teller must confirm them.") % {"n": len(made)}
+                    request,
+                    ngettext(
+                        "%(n)d ballot entered; a second teller must confirm it.",
+                        "%(n)d ballots entered; a second teller must confirm them.",
+                        len(made),
+                    )
+                    % {"n": len(made)},
                 )
             elif action == "csv":
                 upload = request.FILES.get("file")
@@ -183,14 +223,31 @@ def paper(request: HttpRequest, community: Community, cycle: str) -> HttpRespons
                 made = services.paper_csv_import(cycle=c, by=by, text=text)
                 messages.success(
                     request,
-                    _("%(n)d ballots imported; a second teller must confirm them.") % {"n": len(made)},
+                    ngettext(
+                        "%(n)d ballot imported; a second teller must confirm it.",
+                        "%(n)d ballots imported; a second teller must confirm them.",
+                        len(made),
+                    )
+                    % {"n": len(made)},
                 )
             elif action == "confirm":
                 n = services.paper_batch_confirm(cycle=c, by=by, batch=request.POST.get("batch", ""))
-                messages.success(request, _("%(n)d ballots confirmed; they will be counted.") % {"n": n})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d ballot confirmed; it will be counted.",
+                        "%(n)d ballots confirmed; they will be counted.",
+                        n,
+                    )
+                    % {"n": n},
+                )
             elif action == "discard":
                 n = services.paper_batch_discard(cycle=c, by=by, batch=request.POST.get("batch", ""))
-                messages.success(request, _("%(n)d unconfirmed ballots discarded.") % {"n": n})
+                messages.success(
+                    request,
+                    ngettext("%(n)d unconfirmed ballot discarded.", "%(n)d unconfirmed ballots discarded.", n)
+                    % {"n": n},
+                )
             else:
                 raise InvalidInput(_("Choose what to do."))
         except DomainError as exc:

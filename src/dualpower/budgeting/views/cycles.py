@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.budgeting import selectors, services
@@ -25,7 +27,7 @@ from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import DomainError
 from dualpower.formatting import format_money
-from dualpower.web.actions import attach_error, post_action
+from dualpower.web.actions import attach_error, post_action, render_form
 from dualpower.web.permissions import check
 
 
@@ -57,7 +59,23 @@ def cycle_create(request: HttpRequest, community: Community) -> HttpResponse:
         else:
             messages.success(request, _("The budgeting cycle “%(t)s” was set up.") % {"t": cycle.title})
             return redirect("budgeting:detail", community.slug, cycle.slug)
-    return render(request, "budgeting/form.html", {"form": form}, status=400 if form.errors else 200)
+    return render_form(request, "budgeting/form.html", form)
+
+
+# What moving into each phase does, said before the coordinator confirms it.
+_NEXT_CONSEQUENCE: dict[str, str | Promise] = {
+    Phase.DEVELOPMENT: gettext_lazy(
+        "No new ideas can be submitted; proposals are worked out from the ideas."
+    ),
+    Phase.FEASIBILITY: gettext_lazy("Proposals are reviewed for feasibility and given their costs."),
+    Phase.VOTING: gettext_lazy(
+        "The feasible proposals go on the ballot and can no longer change; members are told they can vote."
+    ),
+    Phase.RESULTS: gettext_lazy(
+        "Voting closes for everyone, the ballots are counted and the results are published; members are told."
+    ),
+    Phase.IMPLEMENTATION: gettext_lazy("The funded projects are carried out and their progress is tracked."),
+}
 
 
 def _steps(cycle: Cycle) -> list[dict[str, Any]]:
@@ -96,6 +114,9 @@ def cycle_detail(request: HttpRequest, community: Community, cycle: str) -> Http
             "next_phase": Phase(PHASE_ORDER[c.phase_index() + 1]).label
             if c.phase_index() + 1 < len(PHASE_ORDER)
             else None,
+            "next_consequence": _NEXT_CONSEQUENCE.get(PHASE_ORDER[c.phase_index() + 1], "")
+            if c.phase_index() + 1 < len(PHASE_ORDER)
+            else "",
         },
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dualpower.budgeting import selectors
+from dualpower.budgeting.explain import explain_steps
 from dualpower.budgeting.forms import ImportForm
 from dualpower.budgeting.models import Cycle, Proposal, Result
 from dualpower.budgeting.services import cycle_import, file_name, read_upload
@@ -18,10 +19,14 @@ from dualpower.budgeting.views._common import cycle_for, me
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import DomainError
-from dualpower.formatting import format_money
+from dualpower.formatting import format_money, format_number
 from dualpower.web import charts
-from dualpower.web.actions import attach_error
+from dualpower.web.actions import attach_error, render_form
 from dualpower.web.permissions import check
+
+
+def _votes(v: dict[str, int]) -> dict[str, str]:
+    return {k: format_number(int(n)) for k, n in v.items()}
 
 
 def _area_context(
@@ -41,7 +46,7 @@ def _area_context(
             "code": c,
             "title": title(c),
             "cost": format_money(cost(c), cycle.currency, trim=True, empty="—"),
-            **result.votes.get(c, {}),
+            **_votes(result.votes.get(c, {})),
         }
         for c in result.selected
     ]
@@ -50,7 +55,7 @@ def _area_context(
             "code": c,
             "title": title(c),
             "cost": format_money(cost(c), cycle.currency, trim=True, empty="—"),
-            **v,
+            **_votes(v),
         }
         for c, v in sorted(result.votes.items(), key=lambda kv: -(kv[1]["online"] + kv[1]["paper"]))
         if c not in result.selected
@@ -70,7 +75,13 @@ def _area_context(
         ],
         "same_as_greedy": set(result.greedy_selected) == set(result.selected),
         "passed_over": [title(c) for c in result.passed_over],
-        "steps": [s.get("text", "") for s in result.explanation if s.get("text")],
+        "steps": explain_steps(
+            steps=result.explanation,
+            name=title,
+            currency=cycle.currency,
+            unit=int(result.settings.get("unit_cents", 1)),
+            score_kind=str((result.settings.get("score") or {}).get("kind", "votes")),
+        ),
         "file_name": file_name(cycle, result.district),
     }
 
@@ -170,7 +181,7 @@ def import_file(request: HttpRequest, community: Community) -> HttpResponse:
         else:
             messages.success(request, _("Imported and counted: %(t)s.") % {"t": cycle.title})
             return redirect("budgeting:results", community.slug, cycle.slug)
-    return render(request, "budgeting/import.html", {"form": form}, status=400 if form.errors else 200)
+    return render_form(request, "budgeting/import.html", form)
 
 
 __all__ = ["ballot_file", "cycle_for", "implementation", "import_file", "results"]

@@ -19,7 +19,8 @@ READ = {
     "coordinator": 200,
 }
 PAGES = [
-    ("/c/riverside/", READ),
+    # An applicant opening the community's home is sent to their application's status.
+    ("/c/riverside/", {**READ, "applicant": 302}),
     ("/c/riverside/audit/", READ),
     ("/c/riverside/about/", dict.fromkeys(ROLES, 200)),
     ("/c/riverside/settings/", {**READ, "observer": 403, "member": 403}),
@@ -31,6 +32,12 @@ PAGES = [
 def test_pages_answer_each_role(client_for: Any, community: Any, role: str, url: str, expected: dict) -> None:
     response = client_for(role).get(url)
     assert response.status_code == expected[role]
+
+
+def test_an_applicant_opening_the_home_sees_their_application(client_for: Any, community: Any) -> None:
+    response = client_for("applicant").get("/c/riverside/", follow=True)
+    assert response.redirect_chain == [("/c/riverside/apply/", 302)]
+    assert "Your application is being reviewed" in response.content.decode()
 
 
 def test_an_unknown_community_page_is_not_found(client: Any, db: None) -> None:
@@ -58,7 +65,9 @@ def test_the_dashboard_shows_the_community_at_a_glance(client_for: Any, communit
 
 def test_the_audit_log_page_shows_what_happened(client_for: Any, community: Any) -> None:
     html = client_for("member").get("/c/riverside/audit/").content.decode()
-    assert "group.create" in html
+    # As sentences ("The working group “Food” was started"), never as codes.
+    assert "The working group “" in html and "was started" in html
+    assert "group.create" not in html
     assert "Nobody can edit this record." in html
 
 

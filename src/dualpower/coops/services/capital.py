@@ -15,12 +15,14 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.community.services import audit_record
 from dualpower.coops.models import CapitalEntry, CapitalOperation, Cooperative, CoopMember
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 Kind = CapitalOperation.Kind
 Status = CapitalOperation.Status
@@ -217,7 +219,9 @@ def capital_operation_create(
         recipients=[p.membership for p in boards.select_related("membership") if p.membership_id != by.pk],
         community=coop.community,
         kind="coops.capital_draft",
-        title=_("A capital operation in %(coop)s waits for the board") % {"coop": coop.name},
+        title=notice_text(
+            gettext_lazy("A capital operation in %(coop)s waits for the board"), coop=coop.name
+        ),
         url=f"/c/{coop.community.slug}/coops/{coop.slug}/capital/",
     )
     return op
@@ -288,7 +292,7 @@ def capital_operation_complete(*, operation: CapitalOperation, by: Membership) -
         recipients=[op.member.membership] + ([op.to_member.membership] if op.to_member else []),
         community=coop.community,
         kind="coops.capital_done",
-        title=_("A capital operation in %(coop)s is done") % {"coop": coop.name},
+        title=notice_text(gettext_lazy("A capital operation in %(coop)s is done"), coop=coop.name),
         url=f"/c/{coop.community.slug}/coops/{coop.slug}/capital/",
     )
     return op

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.coops import selectors
 from dualpower.coops.models import Cooperative, CoopMember
@@ -16,6 +17,7 @@ from dualpower.coops.services._common import BOARD, LEFT, MEMBER, PENDING, audit
 from dualpower.errors import Conflict, NotFound
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 
 def _board_members(coop: Cooperative) -> list[Membership]:
@@ -52,7 +54,7 @@ def coop_join(*, coop: Cooperative, membership: Membership) -> CoopMember:
         recipients=_board_members(coop),
         community=coop.community,
         kind="coops.join_request",
-        title=_("Someone asked to join %(coop)s") % {"coop": coop.name},
+        title=notice_text(gettext_lazy("Someone asked to join %(coop)s"), coop=coop.name),
         url=f"/c/{coop.community.slug}/coops/{coop.slug}/",
     )
     return place
@@ -84,7 +86,7 @@ def coop_request_approve(*, place: CoopMember, by: Membership) -> CoopMember:
         recipients=[place.membership],
         community=place.coop.community,
         kind="coops.joined",
-        title=_("You are now a member of %(coop)s") % {"coop": place.coop.name},
+        title=notice_text(gettext_lazy("You are now a member of %(coop)s"), coop=place.coop.name),
         url=f"/c/{place.coop.community.slug}/coops/{place.coop.slug}/",
     )
     return place

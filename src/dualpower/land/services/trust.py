@@ -52,8 +52,9 @@ def settings_for(community: Community) -> TrustSettings:
         return found
     try:
         with transaction.atomic():
-            # Published in the language active when the trust starts (the node's, from the command line).
-            criteria = [{**c, "description": _(c["description"])} for c in DEFAULT_CRITERIA]
+            # Stored as the catalogue's English: each reader reads them in their language
+            # (land.words.stored_text); a criterion a coordinator rewrites is shown as written.
+            criteria = [dict(c) for c in DEFAULT_CRITERIA]
             return TrustSettings.objects.create(community=community, criteria=criteria)
     except IntegrityError:
         return TrustSettings.objects.get(community=community)

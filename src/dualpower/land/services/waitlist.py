@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
@@ -151,7 +152,7 @@ def allocation_announce(*, home: Home, seed: str = "", by: Membership) -> Alloca
         ],
         community=home.community,
         kind="land.allocation_announce",
-        title=_("A land trust home will be allocated: the draw's seed is published"),
+        title=gettext_lazy("A land trust home will be allocated: the draw's seed is published"),
         url=f"/c/{home.community.slug}/land/allocations/{allocation.pk}/",
     )
     return allocation
@@ -323,7 +324,7 @@ def allocation_adopt(*, allocation: Allocation, by: Membership | None, decision_
         recipients=[chosen.membership],
         community=community,
         kind="land.allocation_adopt",
-        title=_("A land trust home has been allocated to your household"),
+        title=gettext_lazy("A land trust home has been allocated to your household"),
         url=f"/c/{community.slug}/land/allocations/{allocation.pk}/",
     )
     return allocation

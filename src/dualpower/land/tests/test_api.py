@@ -111,7 +111,7 @@ def test_an_improvement_line_gives_its_date_and_cost_as_data(
         "useful_life_years": 3,
         "remaining_years": 2,
     }
-    assert line["label"] == "Kitchen (June 1, 2021, 12,000.00, depreciated over 3 years: 2/3 remains)"
+    assert line["label"] == "Kitchen (Tue 1 Jun 2021, 12,000.00, depreciated over 3 years: 2/3 remains)"
 
 
 @pytest.mark.parametrize(

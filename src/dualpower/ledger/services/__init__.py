@@ -36,6 +36,7 @@ from dualpower.ledger.services.accounts import (
 )
 from dualpower.ledger.services.currencies import currency_create, currency_update
 from dualpower.ledger.services.demurrage import demurrage_charge, demurrage_charge_all, demurrage_fee
+from dualpower.ledger.services.former_members import accounts_of_former_member
 from dualpower.ledger.services.invoices import (
     invoice_accept,
     invoice_cancel,
@@ -56,6 +57,7 @@ __all__ = [
     "account_limits_set",
     "account_open",
     "account_visibility_set",
+    "accounts_of_former_member",
     "currency_create",
     "currency_update",
     "demurrage_charge",

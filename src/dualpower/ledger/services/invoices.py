@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
@@ -52,6 +53,7 @@ def invoice_create(
 ) -> Invoice:
     """Ask ``payer`` to pay ``amount`` to ``payee``; reserves it on both accounts until answered."""
     from dualpower.notifications.services import notification_send
+    from dualpower.notifications.text import text as notice_text
 
     if payer.currency_id != payee.currency_id:
         raise InvalidInput(_("Both accounts must hold the same currency."), field="payer")
@@ -61,7 +63,7 @@ def invoice_create(
     key = clean_key(idempotency_key)
     try:
         with transaction.atomic():
-            earlier = Invoice.objects.filter(currency=currency, idempotency_key=key).first()
+            earlier = Invoice.objects.filter(payee_id=payee.pk, idempotency_key=key).first()
             if earlier is not None:
                 return _same_invoice(earlier, payer, payee, amount)
             accounts = lock_accounts([payer.pk, payee.pk])
@@ -93,12 +95,14 @@ def invoice_create(
                     recipients=[payer_now.membership],
                     community=currency.community,
                     kind="ledger.invoice",
-                    title=_("Someone asks you for a payment in %(currency)s") % {"currency": currency.name},
+                    title=notice_text(
+                        gettext_lazy("Someone asks you for a payment in %(currency)s"), currency=currency.name
+                    ),
                     url=_url(invoice),
                 )
             return invoice
     except IntegrityError:
-        earlier = Invoice.objects.filter(currency=currency, idempotency_key=key).first()
+        earlier = Invoice.objects.filter(payee_id=payee.pk, idempotency_key=key).first()
         if earlier is None:
             raise
         return _same_invoice(earlier, payer, payee, amount)
@@ -132,6 +136,7 @@ def _locked_pending(invoice: Invoice) -> Invoice:
 def invoice_accept(*, invoice: Invoice, by: Membership | None) -> Invoice:
     """The payer agrees: the reserved amount is paid, as one transfer referencing the request."""
     from dualpower.notifications.services import notification_send
+    from dualpower.notifications.text import text as notice_text
 
     invoice = _locked_pending(invoice)
     if invoice.expires_at <= timezone.now():
@@ -155,7 +160,9 @@ def invoice_accept(*, invoice: Invoice, by: Membership | None) -> Invoice:
             recipients=[payee.membership],
             community=invoice.currency.community,
             kind="ledger.invoice_paid",
-            title=_("Your payment request in %(currency)s was paid") % {"currency": invoice.currency.name},
+            title=notice_text(
+                gettext_lazy("Your payment request in %(currency)s was paid"), currency=invoice.currency.name
+            ),
             url=_url(invoice),
         )
     return invoice
@@ -180,6 +187,7 @@ def _close(invoice: Invoice, status: str, by: Membership | None, action: str) ->
 @transaction.atomic
 def invoice_reject(*, invoice: Invoice, by: Membership | None) -> Invoice:
     from dualpower.notifications.services import notification_send
+    from dualpower.notifications.text import text as notice_text
 
     invoice = _close(invoice, Invoice.Status.REJECTED, by, "ledger.invoice_reject")
     payee = Account.objects.select_related("membership").get(pk=invoice.payee_id)
@@ -188,7 +196,9 @@ def invoice_reject(*, invoice: Invoice, by: Membership | None) -> Invoice:
             recipients=[payee.membership],
             community=invoice.currency.community,
             kind="ledger.invoice_rejected",
-            title=_("A payment request in %(currency)s was declined") % {"currency": invoice.currency.name},
+            title=notice_text(
+                gettext_lazy("A payment request in %(currency)s was declined"), currency=invoice.currency.name
+            ),
             url=_url(invoice),
         )
     return invoice

@@ -9,8 +9,9 @@ beforehand for a linked set, whose legs are then checked in order. On SQLite the
 transaction already holds the one write lock. A refusal by the database is explained afterwards
 in a sentence (``_explain_refusal``), and nothing is written.
 
-Idempotency: every transfer has a key, unique per currency. The same key with the same content
-returns the transfer made the first time; with other content it is a 409.
+Idempotency: every transfer has a key, unique per paying account (the debit). The same payer's key
+with the same content returns the transfer made the first time; with other content it is a 409.
+Another payer's use of the same key is a different transfer.
 """
 
 from __future__ import annotations
@@ -135,28 +136,34 @@ def _leg_keys(key: str, n: int, linked: bool) -> list[str]:
 
 
 def _replayed(currency: Currency, keys: list[str], legs: Sequence[Leg]) -> list[Transfer] | None:
-    """The transfers an earlier request with these keys made, if it was this same request."""
+    """The transfers an earlier request with these keys made, if it was this same request.
+
+    Keys belong to the paying account: only transfers from each leg's own payer count, so another
+    member's use of the same key is not seen here (and their key never blocks this one).
+    """
     marks = ", ".join(["%s"] * len(keys))
+    payers = sorted({leg.debit for leg in legs})
+    payer_marks = ", ".join(["%s"] * len(payers))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT idempotency_key, debit_id, credit_id, amount FROM ledger_transfer "  # noqa: S608
-            f"WHERE currency_id = %s AND idempotency_key IN ({marks})",
-            [currency.pk, *keys],
+            f"SELECT idempotency_key, debit_id, credit_id, amount, id FROM ledger_transfer "  # noqa: S608
+            f"WHERE debit_id IN ({payer_marks}) AND idempotency_key IN ({marks})",
+            [*payers, *keys],
         )
-        found = {row[0]: row[1:] for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    payer_of = {k: leg.debit for k, leg in zip(keys, legs, strict=True)}
+    found = {row[0]: row for row in rows if payer_of.get(row[0]) == row[1]}
     if not found:
         return None
     same = len(found) == len(keys) and all(
-        found.get(k) == (leg.debit, leg.credit, leg.amount) for k, leg in zip(keys, legs, strict=True)
+        found[k][1:4] == (leg.debit, leg.credit, leg.amount) for k, leg in zip(keys, legs, strict=True)
     )
     if not same:
         raise Conflict(
             _("This idempotency key was already used for a different transfer."), field="idempotency_key"
         )
-    by_key = {
-        t.idempotency_key: t for t in Transfer.objects.filter(currency=currency, idempotency_key__in=keys)
-    }
-    return [by_key[k] for k in keys]
+    by_id = {t.pk: t for t in Transfer.objects.filter(pk__in=[found[k][4] for k in keys])}
+    return [by_id[found[k][4]] for k in keys]
 
 
 @dataclass

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
@@ -31,6 +32,7 @@ from dualpower.members.models import Membership
 
 def _notify_received(transfers: Sequence[Transfer]) -> None:
     from dualpower.notifications.services import notification_send
+    from dualpower.notifications.text import text as notice_text
 
     payees = {t.credit_id for t in transfers}
     accounts = Account.objects.filter(pk__in=payees, membership__isnull=False).select_related(
@@ -44,7 +46,9 @@ def _notify_received(transfers: Sequence[Transfer]) -> None:
             community=account.currency.community,
             kind="ledger.received",
             # No amount or payer here: notifications are emailed.
-            title=_("You received a payment in %(currency)s") % {"currency": account.currency.name},
+            title=notice_text(
+                gettext_lazy("You received a payment in %(currency)s"), currency=account.currency.name
+            ),
             url=f"/c/{account.currency.community.slug}/money/accounts/{account.pk}/",
         )
 
@@ -123,9 +127,9 @@ def transfer_correct(
     """
     if transfer.kind == Transfer.Kind.CORRECTION:
         raise Conflict(_("A correction is not corrected again: make a new payment instead."))
-    key = f"correction-of-{transfer.pk}"
-    existing = Transfer.objects.filter(currency_id=transfer.currency_id, idempotency_key=key).first()
-    if existing is not None:
+    # A "~" key cannot be a client's, so the payee of the original cannot claim it beforehand.
+    key = f"~correction-of-{transfer.pk}"
+    if Transfer.objects.filter(corrects=transfer).exists():
         raise Conflict(_("This transfer has already been corrected."))
     reason = clean_description(reason or _("Correction of transfer %(id)s") % {"id": transfer.pk})
     correction = post(

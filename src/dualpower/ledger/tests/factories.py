@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import factory
+from django.db import connection
 from factory.django import DjangoModelFactory
 
 from dualpower.ledger import services
@@ -54,3 +57,19 @@ def account_of(user: Any, currency: Currency) -> Account:
 
 def fresh(account: Account) -> Account:
     return Account.objects.get(pk=account.pk)
+
+
+@contextmanager
+def balances_set_by_hand() -> Iterator[None]:
+    """Let the block UPDATE balances directly, as only a transfer may (migration ledger 0006): to
+    fake a damaged database for ``ledger check``. It sets the mark the balance trigger sets."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('dualpower.moving_balances', 'on', true)")
+        else:
+            cursor.execute("INSERT INTO ledger_balance_move (moving) VALUES (1)")
+        yield  # on an error, the caller's transaction rolls the mark back with the rest
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('dualpower.moving_balances', 'off', true)")
+        else:
+            cursor.execute("DELETE FROM ledger_balance_move")

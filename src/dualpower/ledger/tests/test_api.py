@@ -155,6 +155,28 @@ def test_the_idempotency_key_header_makes_one_transfer(as_role: Any, world: Any)
     assert first.json()["id"] == again.json()["id"] and Transfer.objects.count() == 1
 
 
+def test_an_idempotency_key_belongs_to_its_payer(as_role: Any, world: Any) -> None:
+    """Another member's key never answers yours: keys cannot be claimed in advance."""
+    body = {"debit": world["mara"].pk, "credit": world["cato"].pk, "amount": 300}
+    key = {"Idempotency-Key": "rent-december"}
+    # Nia uses the key first, for her own payment (she could not know Mara would pick it).
+    nias = call(as_role("member"), "post", BASE + "/transfers", {**body, "debit": world["nia"].pk}, **key)
+    maras = call(as_role("holder"), "post", BASE + "/transfers", body, **key)
+    again = call(as_role("holder"), "post", BASE + "/transfers", body, **key)
+    nia_again = call(
+        as_role("member"), "post", BASE + "/transfers", {**body, "debit": world["nia"].pk}, **key
+    )
+    assert (nias.status_code, maras.status_code, again.status_code, nia_again.status_code) == (
+        201, 201, 200, 200
+    )  # fmt: skip
+    assert maras.json()["id"] == again.json()["id"] != nias.json()["id"] == nia_again.json()["id"]
+    assert Transfer.objects.count() == 2 and fresh(world["cato"]).balance == 600
+    linked = {"debit": world["nia"].pk, "legs": [{"credit": world["cato"].pk, "amount": 1}]}
+    mara_linked = {**linked, "debit": world["mara"].pk}
+    assert call(as_role("member"), "post", BASE + "/transfers/linked", linked, **key).status_code == 201
+    assert call(as_role("holder"), "post", BASE + "/transfers/linked", mara_linked, **key).status_code == 201
+
+
 def test_linked_transfers_through_the_api(as_role: Any, world: Any) -> None:
     body = {
         "debit": world["mara"].pk,

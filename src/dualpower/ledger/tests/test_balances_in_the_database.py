@@ -111,3 +111,61 @@ def test_a_restore_can_hold_the_balance_trigger_off_inside_a_transaction(
         assert fresh(mara).balance == 0  # loaded as it was: not moved again
     insert((roots, mara, cato, 100, "after"))
     assert fresh(mara).balance == -100  # the trigger is back
+
+
+# --- A balance changes only by a transfer (migration ledger 0006) ---------------------------
+
+
+def update_raw(sql: str, params: list[Any]) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_a_direct_update_of_a_balance_is_refused(mara: Account) -> None:
+    with pytest.raises(IntegrityError, match="only by writing a transfer"):
+        update_raw("UPDATE ledger_account SET balance = balance + 100 WHERE id = %s", [mara.pk])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.filter(pk=mara.pk).update(balance=100)
+    assert fresh(mara).balance == 0
+
+
+def test_saving_a_stale_account_cannot_undo_a_payment(roots: Any, mara: Account, cato: Account) -> None:
+    stale = fresh(mara)
+    services.transfer_make(debit=mara, credit=cato, amount=100)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        stale.save()  # would write back balance 0
+    assert fresh(mara).balance == -100 and selectors.ledger_check().ok
+
+
+def test_other_columns_of_an_account_still_change(roots: Any, mara: Account, cato: Account) -> None:
+    services.transfer_make(debit=mara, credit=cato, amount=100)
+    update_raw(
+        "UPDATE ledger_account SET name = 'Mara B', lower_limit = -20000, balance = balance WHERE id = %s",
+        [mara.pk],
+    )
+    services.account_limits_set(account=fresh(cato), lower_limit=-5_000, upper_limit=60_000, by=None)
+    assert (fresh(mara).name, fresh(mara).lower_limit, fresh(mara).balance) == ("Mara B", -20_000, -100)
+    assert fresh(cato).upper_limit == 60_000
+
+
+def test_payments_corrections_linked_sets_and_requests_still_move_balances(
+    roots: Any, mara: Account, cato: Account
+) -> None:
+    paid = services.transfer_make(debit=mara, credit=cato, amount=300).transfer
+    services.transfers_link(currency=roots, legs=[Leg(mara.pk, cato.pk, 5), Leg(cato.pk, mara.pk, 2)])
+    services.transfer_correct(transfer=paid, by=None, reason="By mistake")
+    invoice = services.invoice_create(payee=cato, payer=mara, amount=40, description="Bread")
+    services.invoice_accept(invoice=invoice, by=None)
+    assert (fresh(mara).balance, fresh(cato).balance) == (-43, 43)
+    assert selectors.ledger_check().ok
+    if connection.vendor == "sqlite":  # the mark lasts only as long as the trigger's statement
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM ledger_balance_move")
+            assert cursor.fetchone() == (0,)
+
+
+def test_a_refused_posting_leaves_no_mark_behind(roots: Any, mara: Account, cato: Account) -> None:
+    with pytest.raises(IntegrityError):
+        insert((roots, mara, cato, 10_001, "raw-1"))  # past Mara's limit: refused whole
+    with pytest.raises(IntegrityError, match="only by writing a transfer"):
+        update_raw("UPDATE ledger_account SET balance = 5 WHERE id = %s", [mara.pk])

@@ -11,7 +11,9 @@ import pytest
 from dualpower.ledger import services
 from dualpower.ledger.rules import PERMISSIONS
 from dualpower.ledger.tests.factories import account_of
-from dualpower.members.tests.factories import ROLES
+from dualpower.ledger.models import Account
+from dualpower.members.models import Membership
+from dualpower.members.tests.factories import ROLES, make_membership, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +30,9 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "ledger.request_to": ("account", {"member"}),
     "ledger.change_visibility": ("account", {"member"}),
     "ledger.close_account": ("account", {"member", "coordinator"}),
+    # A transfer between two members is theirs alone: not the coordinator's (see below for the
+    # community's own accounts).
+    "ledger.view_transfer": ("transfer", {"member"}),
     "ledger.view_invoice": ("invoice", {"member", "coordinator"}),
     "ledger.answer_invoice": ("invoice", {"member"}),
     "ledger.cancel_invoice": ("invoice", {"coordinator"}),
@@ -50,7 +55,16 @@ def test_role_matrix(community: Any, people: dict[str, Any], roots: Any, role: s
     invoice = services.invoice_create(
         payee=account_of(people["coordinator"], roots), payer=account, amount=500, description="Bread"
     )
-    objects = {"community": community, "currency": roots, "account": account, "invoice": invoice}
+    nia = make_membership(community, role=Membership.Role.MEMBER, user=make_user("nia@example.org"))
+    nias = services.member_account(currency=roots, membership=nia)
+    transfer = services.transfer_make(debit=account, credit=nias, amount=100).transfer
+    objects = {
+        "community": community,
+        "currency": roots,
+        "account": account,
+        "invoice": invoice,
+        "transfer": transfer,
+    }
     got = {perm: people[role].has_perm(perm, objects[EXPECTED[perm][0]]) for perm in PERMISSIONS}
     assert got == {perm: role in EXPECTED[perm][1] for perm in PERMISSIONS}
 
@@ -59,3 +73,14 @@ def test_a_closed_account_is_neither_paid_from_nor_asked_to(people: dict[str, An
     account = services.account_close(account=account_of(people["member"], roots), by=None)
     assert not people["member"].has_perm("ledger.pay_from", account)
     assert not people["member"].has_perm("ledger.request_to", account)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_coordinators_read_the_transfers_of_the_communitys_own_accounts(
+    people: dict[str, Any], roots: Any, role: str
+) -> None:
+    common = Account.objects.get(currency=roots, owner_kind=Account.OwnerKind.COMMUNITY)
+    transfer = services.transfer_make(
+        debit=account_of(people["member"], roots), credit=common, amount=5
+    ).transfer
+    assert people[role].has_perm("ledger.view_transfer", transfer) == (role in {"member", "coordinator"})

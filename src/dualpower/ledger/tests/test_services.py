@@ -14,7 +14,7 @@ from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.ledger import selectors, services
 from dualpower.ledger.models import Account, DemurrageRun, Invoice, Transfer
 from dualpower.ledger.services import Leg
-from dualpower.ledger.tests.factories import CurrencyFactory, account_of, fresh
+from dualpower.ledger.tests.factories import CurrencyFactory, account_of, balances_set_by_hand, fresh
 from dualpower.ledger.units import units_of
 from dualpower.members.tests.factories import membership_of
 
@@ -89,7 +89,7 @@ def test_no_account_goes_above_its_upper_limit(people: Any, community: Any) -> N
 
 
 def test_the_database_itself_refuses_a_balance_past_the_limit(mara: Account) -> None:
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), transaction.atomic(), balances_set_by_hand():
         Account.objects.filter(pk=mara.pk).update(balance=-10_001)
 
 
@@ -263,7 +263,8 @@ def test_the_summary_hides_balances_unless_opted_in(
 
 def test_the_check_finds_a_balance_that_does_not_match(mara: Account, cato: Account) -> None:
     services.transfer_make(debit=mara, credit=cato, amount=100)
-    Account.objects.filter(pk=cato.pk).update(balance=99, upper_limit=50_000)
+    with balances_set_by_hand():
+        Account.objects.filter(pk=cato.pk).update(balance=99, upper_limit=50_000)
     report = selectors.ledger_check()
     assert not report.ok and any("transfers say 100" in p for p in report.problems)
 
@@ -289,3 +290,27 @@ def test_a_client_key_cannot_pose_as_a_generated_one(mara: Account, cato: Accoun
     with pytest.raises(InvalidInput):
         services.transfer_make(debit=mara, credit=cato, amount=1, idempotency_key="~abc")
     assert not Transfer.objects.exists()
+
+
+def test_idempotency_keys_are_scoped_to_the_payer(mara: Account, cato: Account) -> None:
+    first = services.transfer_make(debit=mara, credit=cato, amount=10, idempotency_key="k")
+    replay = services.transfer_make(debit=mara, credit=cato, amount=10, idempotency_key="k")
+    theirs = services.transfer_make(debit=cato, credit=mara, amount=10, idempotency_key="k")
+    assert replay.replayed and replay.transfer.pk == first.transfer.pk
+    assert not theirs.replayed and theirs.transfer.pk != first.transfer.pk
+    with pytest.raises(Conflict, match="already used"):
+        services.transfer_make(debit=mara, credit=cato, amount=11, idempotency_key="k")
+    # Payment requests: the key belongs to the account that asks.
+    asked = services.invoice_create(payee=cato, payer=mara, amount=5, idempotency_key="q")
+    mine = services.invoice_create(payee=mara, payer=cato, amount=5, idempotency_key="q")
+    assert asked.pk != mine.pk
+    assert services.invoice_create(payee=cato, payer=mara, amount=5, idempotency_key="q").pk == asked.pk
+
+
+def test_a_correction_key_cannot_be_claimed_by_the_payee_beforehand(mara: Account, cato: Account) -> None:
+    paid = services.transfer_make(debit=mara, credit=cato, amount=100).transfer
+    services.transfer_make(debit=cato, credit=mara, amount=1, idempotency_key=f"correction-of-{paid.pk}")
+    correction = services.transfer_correct(transfer=paid, by=None)
+    assert correction.corrects_id == paid.pk and fresh(cato).balance == -1
+    with pytest.raises(Conflict, match="already been corrected"):
+        services.transfer_correct(transfer=paid, by=None)

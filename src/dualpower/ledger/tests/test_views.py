@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from dualpower.ledger import services
-from dualpower.ledger.models import Invoice, Transfer
+from dualpower.ledger.models import Account, Invoice, Transfer
 from dualpower.ledger.tests.factories import account_of, fresh
 from dualpower.members.tests.factories import ROLES
 from dualpower.notifications.models import Notification
@@ -62,8 +62,48 @@ def test_a_payment_over_the_limit_is_refused_on_the_page(client_for: Any, people
     cato = account_of(people["coordinator"], roots)
     data = {"to": cato.pk, "amount": "100.01", "idempotency_key": "x1", "confirm": "1"}
     response = client_for("member").post(BASE + "/roots/pay/", data)
-    assert response.status_code == 400 and "credit limit" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 400 and "you can pay up to 100.00 R" in page
+    assert "Confirm payment" not in page and 'value="100.01"' in page  # what was typed stays
     assert not Transfer.objects.exists()
+
+
+def test_over_the_credit_the_review_is_never_offered(client_for: Any, people: Any, roots: Any) -> None:
+    cato = account_of(people["coordinator"], roots)
+    data = {"to": cato.pk, "amount": "150", "description": "rent", "idempotency_key": "x9"}
+    response = client_for("member").post(BASE + "/roots/pay/", data)
+    page = response.content.decode()
+    assert response.status_code == 400 and "Confirm payment" not in page
+    assert 'href="#id_amount"' in page  # the error summary links to the amount
+    assert 'value="rent"' in page
+
+
+def test_change_from_the_review_keeps_what_was_typed(client_for: Any, people: Any, roots: Any) -> None:
+    cato = account_of(people["coordinator"], roots)
+    data = {"to": cato.pk, "amount": "12.50", "description": "bread", "idempotency_key": "k7", "edit": "1"}
+    page = client_for("member").post(BASE + "/roots/pay/", data).content.decode()
+    assert 'value="12.50"' in page and 'value="bread"' in page and 'value="k7"' in page
+    assert f'<option value="{cato.pk}" selected>' in page
+    assert not Transfer.objects.exists()
+
+
+def test_the_pay_form_shows_no_label_for_its_hidden_key(client_for: Any, people: Any, roots: Any) -> None:
+    page = client_for("member").get(BASE + "/roots/pay/").content.decode()
+    assert "Idempotency" not in page and 'type="hidden" name="idempotency_key"' in page
+
+
+def test_a_long_list_of_payees_can_be_searched(client_for: Any, people: Any, roots: Any) -> None:
+    from dualpower.ledger.tests.factories import AccountFactory
+
+    for n in range(31):
+        account = AccountFactory.create(currency=roots)
+        Account.objects.filter(pk=account.pk).update(name=f"Neighbour {n:02d}")
+    account_of(people["coordinator"], roots)
+    client = client_for("member")
+    page = client.get(BASE + "/roots/pay/").content.decode()
+    assert 'type="search" name="find"' in page
+    found = client.get(BASE + "/roots/pay/?find=bour 07").content.decode()
+    assert "Neighbour 07" in found and "Neighbour 08" not in found
 
 
 def test_too_many_decimals_are_refused_on_the_page(client_for: Any, people: Any, roots: Any) -> None:
@@ -112,10 +152,10 @@ def test_the_statement_filters_and_exports_csv(client_for: Any, people: Any, roo
     client = client_for("member")
     page = client.get(f"{BASE}/accounts/{mara.pk}/")
     assert page.status_code == 200 and "tea" in page.content.decode()
-    csv_response = client.get(f"{BASE}/accounts/{mara.pk}/?format=csv")
+    csv_response = client.get(f"{BASE}/accounts/{mara.pk}/statement.csv")
     lines = csv_response.content.decode().splitlines()
     assert csv_response["Content-Type"].startswith("text/csv") and "tea" in lines[1] and "-2.50 R" in lines[1]
-    assert client.get(f"{BASE}/accounts/{mara.pk}/?since=2099-01-01").context["statement"].lines == []
+    assert client.get(f"{BASE}/accounts/{mara.pk}/?since=2099-01-01").context["page"].lines == []
     assert client_for("coordinator").get(f"{BASE}/accounts/{mara.pk}/").status_code == 403
 
 

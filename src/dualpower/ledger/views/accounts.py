@@ -6,7 +6,6 @@ form carries an idempotency key, so pressing "Pay" twice (or reloading) pays onc
 
 from __future__ import annotations
 
-import csv
 import uuid
 from typing import Any
 
@@ -24,6 +23,7 @@ from dualpower.ledger import selectors, services
 from dualpower.ledger.forms import PayForm, RequestForm, StatementFilter
 from dualpower.ledger.models import Account, Currency
 from dualpower.ledger.views._common import acting_member, currency_of, member_of, my_account
+from dualpower.spreadsheet import csv_writer
 from dualpower.web.actions import attach_error, post_action, render_form
 from dualpower.web.permissions import check
 
@@ -53,13 +53,35 @@ def account_open(request: HttpRequest, community: Community, code: str) -> HttpR
     )
 
 
+# A list of names longer than this gets a search box beside its picker (no JavaScript).
+LONG_LIST = 30
+
+
+def _find(request: HttpRequest) -> str:
+    return (request.POST.get("find") or request.GET.get("find") or "").strip()[:80]
+
+
+def _narrow(accounts: list[Account], find: str, keep: object = None) -> list[Account]:
+    """The accounts whose name holds ``find`` (and the one already chosen, ``keep``)."""
+    if not find:
+        return accounts
+    needle = find.casefold()
+    return [a for a in accounts if needle in a.name.casefold() or str(a.pk) == str(keep)]
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
 def pay(request: HttpRequest, community: Community, code: str) -> HttpResponse:
-    """Step 1: the form. Step 2 (``confirm`` absent): review with the credit left. Step 3: pay."""
+    """Step 1: the form. Step 2 (``confirm`` absent): review with the credit left. Step 3: pay.
+
+    "Search" (a long list of payees) and "Change" (from the review) show the form again with what
+    was typed; an amount beyond the payer's credit is an error on the form, never a review whose
+    button cannot work.
+    """
     currency = currency_of(request, community, code)
     account: Account | None
-    if request.method == "POST":
+    again = request.method == "POST" and ("search" in request.POST or "edit" in request.POST)
+    if request.method == "POST" and not again:
         account = _payer_account(request, currency)
     else:
         account = my_account(request, currency)
@@ -68,38 +90,62 @@ def pay(request: HttpRequest, community: Community, code: str) -> HttpResponse:
         else:
             check(request, "ledger.pay_from", account)
     payees = list(selectors.member_accounts(currency=currency, exclude=account))
-    initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
-    if request.GET.get("to", "").isdigit():
-        initial["to"] = int(request.GET["to"])
-    form = PayForm(request.POST or None, initial=initial, currency=currency, payees=payees)
-    context: dict[str, Any] = {"form": form, "currency": currency, "account": account}
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["units"] is not None:
+    find = _find(request)
+    context: dict[str, Any] = {
+        "currency": currency,
+        "account": account,
+        "searchable": len(payees) > LONG_LIST,
+        "find": find,
+    }
+    if request.method != "POST" or again:
+        # The form (again): what was typed is kept, nothing is checked yet.
+        initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
+        if again:
+            initial.update(
+                {k: request.POST.get(k, "") for k in ("to", "amount", "description", "idempotency_key")}
+            )
+        elif request.GET.get("to", "").isdigit():
+            initial["to"] = int(request.GET["to"])
+        shown = _narrow(payees, find, initial.get("to"))
+        form = PayForm(initial=initial, currency=currency, payees=shown)
+        if find and not shown:
+            context["nobody"] = True
+        return render_form(request, "ledger/pay.html", form, context)
+    form = PayForm(request.POST, currency=currency, payees=payees)
+    context["form"] = form
+    if form.is_valid() and form.cleaned_data["units"] is not None:
         assert account is not None
         data = form.cleaned_data
         payee = next(a for a in payees if a.pk == data["to"])
-        if request.POST.get("confirm") != "1":
-            context.update(
-                review=True, payee=payee, units=data["units"], left=account.available - data["units"]
+        left = account.available - data["units"]
+        if left < 0:
+            form.add_error(
+                "amount",
+                _("This is more than your credit allows: you can pay up to %(left)s.")
+                % {"left": currency.format(max(account.available, 0))},
             )
+        elif request.POST.get("confirm") != "1":
+            context.update(review=True, payee=payee, units=data["units"], left=left)
             return render(request, "ledger/pay.html", context)
-        try:
-            services.transfer_make(
-                debit=account,
-                credit=payee,
-                amount=data["units"],
-                description=data["description"],
-                idempotency_key=data["idempotency_key"],
-                by=member_of(request, community),
-            )
-        except DomainError as exc:
-            attach_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("You paid %(amount)s to %(name)s.")
-                % {"amount": currency.format(data["units"]), "name": payee.name},
-            )
-            return redirect("ledger:statement", community.slug, account.pk)
+            try:
+                services.transfer_make(
+                    debit=account,
+                    credit=payee,
+                    amount=data["units"],
+                    description=data["description"],
+                    idempotency_key=data["idempotency_key"],
+                    by=member_of(request, community),
+                )
+            except DomainError as exc:
+                attach_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("You paid %(amount)s to %(name)s.")
+                    % {"amount": currency.format(data["units"]), "name": payee.name},
+                )
+                return redirect("ledger:statement", community.slug, account.pk)
     return render_form(request, "ledger/pay.html", form, context)
 
 
@@ -108,7 +154,7 @@ def pay(request: HttpRequest, community: Community, code: str) -> HttpResponse:
 def request_payment(request: HttpRequest, community: Community, code: str) -> HttpResponse:
     currency = currency_of(request, community, code)
     account: Account | None
-    if request.method == "POST":
+    if request.method == "POST" and "search" not in request.POST:
         account = _payer_account(request, currency)
         check(request, "ledger.request_to", account)
     else:
@@ -122,10 +168,26 @@ def request_payment(request: HttpRequest, community: Community, code: str) -> Ht
         for a in selectors.member_accounts(currency=currency, exclude=account)
         if a.owner_kind == Account.OwnerKind.MEMBER
     ]
-    form = RequestForm(
-        request.POST or None, initial={"idempotency_key": uuid.uuid4().hex}, currency=currency, payers=payers
-    )
-    if request.method == "POST" and form.is_valid() and form.cleaned_data["units"] is not None:
+    find = _find(request)
+    context: dict[str, Any] = {
+        "currency": currency,
+        "account": account,
+        "searchable": len(payers) > LONG_LIST,
+        "find": find,
+    }
+    if request.method != "POST" or "search" in request.POST:
+        initial: dict[str, Any] = {"idempotency_key": uuid.uuid4().hex}
+        if request.method == "POST":
+            initial.update(
+                {k: request.POST.get(k, "") for k in ("payer", "amount", "description", "idempotency_key")}
+            )
+        shown = _narrow(payers, find, initial.get("payer"))
+        form = RequestForm(initial=initial, currency=currency, payers=shown)
+        if find and not shown:
+            context["nobody"] = True
+        return render_form(request, "ledger/request.html", form, context)
+    form = RequestForm(request.POST, currency=currency, payers=payers)
+    if form.is_valid() and form.cleaned_data["units"] is not None:
         assert account is not None
         data = form.cleaned_data
         payer = next(a for a in payers if a.pk == data["payer"])
@@ -143,12 +205,14 @@ def request_payment(request: HttpRequest, community: Community, code: str) -> Ht
         else:
             messages.success(request, _("Your request was sent to %(name)s.") % {"name": payer.name})
             return redirect("ledger:invoice", community.slug, invoice.pk)
-    return render_form(request, "ledger/request.html", form, {"currency": currency, "account": account})
+    return render_form(request, "ledger/request.html", form, context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @with_community
-def statement(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+def statement(request: HttpRequest, community: Community, pk: int, csv_file: bool = False) -> HttpResponse:
+    """The account's statement, a page at a time, newest first (``?before=<transfer>`` for older
+    ones); as CSV (``statement.csv``, or ``?format=csv``) every transfer of the period, oldest first."""
     check(request, "ledger.view_money", community)
     account = selectors.account_get(community=community, pk=pk)
     check(request, "ledger.view_statement", account)
@@ -165,13 +229,13 @@ def statement(request: HttpRequest, community: Community, pk: int) -> HttpRespon
     since = until = None
     if filters.is_valid():
         since, until = filters.cleaned_data.get("since"), filters.cleaned_data.get("until")
-    st = selectors.statement(account=account, since=since, until=until)
-    if request.GET.get("format") == "csv":
+    if csv_file or request.GET.get("format") == "csv":
+        st = selectors.statement(account=account, since=since, until=until)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="statement-{account.currency.code}-{account.pk}.csv"'
         )
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [
                 "date",
@@ -200,15 +264,23 @@ def statement(request: HttpRequest, community: Community, pk: int) -> HttpRespon
                 ]
             )
         return response
+    cursor = request.GET.get("before", "")
+    page = selectors.statement_page(
+        account=account, since=since, until=until, before=int(cursor) if cursor.isdigit() else None
+    )
+    period = request.GET.copy()
+    for name in ("before", "format"):
+        period.pop(name, None)
     return render(
         request,
         "ledger/statement.html",
         {
             "account": account,
             "currency": account.currency,
-            "statement": st,
+            "page": page,
+            "can_hide": request.user.has_perm("ledger.change_visibility", account),
             "filters": filters,
-            "query": request.GET.urlencode(),
+            "query": period.urlencode(),
         },
         status=400 if filters.errors else 200,
     )

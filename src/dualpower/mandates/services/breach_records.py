@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Proposal
@@ -15,6 +15,7 @@ from dualpower.community.services import audit_record
 from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
 from dualpower.mandates.selectors import breaches, open_votes, position_of
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 
 @transaction.atomic
@@ -78,7 +79,9 @@ def _record_breach(mandate: Mandate, seat: DelegateSeat, vote: str, now: datetim
         recipients=bodies.voters_of(mandate.sending),
         community=mandate.community,
         kind="mandates.breach",
-        title=_("A delegate of %(sending)s voted against its mandate") % {"sending": mandate.sending.name},
+        title=notice_text(
+            gettext_lazy("A delegate of %(sending)s voted against its mandate"), sending=mandate.sending.name
+        ),
         url=f"/c/{mandate.community.slug}/delegates/proposals/{proposal.pk}/",
     )
     return 1

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.community.services import audit_record
@@ -19,6 +20,7 @@ from dualpower.mandates.selectors import RECEIVING_KINDS, SEATED
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 NOTE_MAX = 2000
 
@@ -156,7 +158,7 @@ def mandate_set(
         recipients=delegates,
         community=sending.community,
         kind="mandates.mandate",
-        title=_("%(sending)s gave you a mandate on a proposal") % {"sending": sending.name},
+        title=notice_text(gettext_lazy("%(sending)s gave you a mandate on a proposal"), sending=sending.name),
         url=f"/c/{sending.community.slug}/delegates/proposals/{proposal.pk}/",
     )
     return mandate

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Assembly, Proposal
@@ -22,6 +23,7 @@ from dualpower.mandates.models import DelegateSeat
 from dualpower.mandates.selectors import RECEIVING_KINDS, SEATED
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 # The kinds of body that receive delegates. Later: another node's assembly.
 
@@ -165,8 +167,11 @@ def delegates_seat(
         recipients=people,
         community=sending.community,
         kind="mandates.seated",
-        title=_("You are a delegate of %(sending)s to %(receiving)s")
-        % {"sending": sending.name, "receiving": receiving.name},
+        title=notice_text(
+            gettext_lazy("You are a delegate of %(sending)s to %(receiving)s"),
+            sending=sending.name,
+            receiving=receiving.name,
+        ),
         url=f"/c/{sending.community.slug}/delegates/seats/{seats[0].pk}/" if len(seats) == 1 else "",
     )
     return seats
@@ -192,8 +197,11 @@ def seat_recall(*, seat: DelegateSeat, decision_ref: str, by_assembly_id: int) -
         recipients=[locked.membership],
         community=locked.community,
         kind="mandates.recalled",
-        title=_("%(sending)s recalled you from %(receiving)s")
-        % {"sending": locked.sending.name, "receiving": locked.receiving.name},
+        title=notice_text(
+            gettext_lazy("%(sending)s recalled you from %(receiving)s"),
+            sending=locked.sending.name,
+            receiving=locked.receiving.name,
+        ),
         url=f"/c/{locked.community.slug}/delegates/seats/{locked.pk}/",
     )
     return locked

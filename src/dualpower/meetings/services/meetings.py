@@ -12,8 +12,8 @@ from typing import Any, TypedDict, Unpack
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies.bodies import voters_of
 from dualpower.assemblies.models import Assembly
@@ -25,6 +25,7 @@ from dualpower.meetings.services._common import PLACE_MAX, TITLE_MAX, _locked
 from dualpower.meetings.services.agenda import AgendaItemFields, item_add
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 ROLES = ("facilitator", "note_taker", "timekeeper")
 # Fields whose change people's calendars (and the people) must hear about.
@@ -65,11 +66,6 @@ def _clean_role(assembly: Assembly, holder: Membership | None, field: str) -> Me
 
 def _voters(meeting: Meeting) -> list[Membership]:
     return list(voters_of(meeting.assembly).exclude(user=None))
-
-
-def _when(meeting: Meeting) -> str:
-    local = timezone.localtime(meeting.starts_at)
-    return local.strftime("%Y-%m-%d %H:%M")
 
 
 @transaction.atomic
@@ -115,8 +111,12 @@ def meeting_schedule(
             recipients=_voters(meeting),
             community=assembly.community,
             kind="meetings.scheduled",
-            title=_("Meeting scheduled: %(title)s") % {"title": title},
-            body=_("%(assembly)s meets on %(when)s.") % {"assembly": assembly.name, "when": _when(meeting)},
+            title=notice_text(gettext_lazy("Meeting scheduled: %(title)s"), title=title),
+            body=notice_text(
+                gettext_lazy("%(assembly)s meets on %(when)s."),
+                assembly=assembly.name,
+                when=meeting.starts_at,
+            ),
             url=meeting.get_absolute_url(),
         )
     return meeting
@@ -185,9 +185,12 @@ def meeting_update(*, meeting: Meeting, by: Membership | None, **changes: Unpack
             recipients=_voters(meeting),
             community=meeting.community,
             kind="meetings.changed",
-            title=_("Meeting changed: %(title)s") % {"title": meeting.title},
-            body=_("Check the new details: %(assembly)s meets on %(when)s.")
-            % {"assembly": meeting.assembly.name, "when": _when(meeting)},
+            title=notice_text(gettext_lazy("Meeting changed: %(title)s"), title=meeting.title),
+            body=notice_text(
+                gettext_lazy("Check the new details: %(assembly)s meets on %(when)s."),
+                assembly=meeting.assembly.name,
+                when=meeting.starts_at,
+            ),
             url=meeting.get_absolute_url(),
         )
     return meeting
@@ -208,9 +211,12 @@ def meeting_cancel(*, meeting: Meeting, by: Membership | None) -> Meeting:
         recipients=_voters(meeting),
         community=meeting.community,
         kind="meetings.cancelled",
-        title=_("Meeting cancelled: %(title)s") % {"title": meeting.title},
-        body=_("The meeting of %(assembly)s on %(when)s will not take place.")
-        % {"assembly": meeting.assembly.name, "when": _when(meeting)},
+        title=notice_text(gettext_lazy("Meeting cancelled: %(title)s"), title=meeting.title),
+        body=notice_text(
+            gettext_lazy("The meeting of %(assembly)s on %(when)s will not take place."),
+            assembly=meeting.assembly.name,
+            when=meeting.starts_at,
+        ),
         url=meeting.get_absolute_url(),
     )
     return meeting

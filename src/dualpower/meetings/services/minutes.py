@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
@@ -20,6 +21,7 @@ from dualpower.meetings.models import Attendance, Meeting, Minutes, MinutesRevis
 from dualpower.meetings.selectors import current_revision
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 SUMMARY_MAX = 20000
 ITEM_TEXT_MAX = 10000
@@ -163,9 +165,15 @@ def minutes_open(
         recipients=_attendees(minutes.meeting),
         community=minutes.community,
         kind="meetings.minutes_open",
-        title=_("Minutes to check: %(title)s") % {"title": minutes.meeting.title},
-        body=_("You attended this meeting. Read the minutes and amend them within %(hours)d hours.")
-        % {"hours": hours},
+        title=notice_text(gettext_lazy("Minutes to check: %(title)s"), title=minutes.meeting.title),
+        body=notice_text(
+            ngettext_lazy(
+                "You attended this meeting. Read the minutes and amend them within %(hours)d hour.",
+                "You attended this meeting. Read the minutes and amend them within %(hours)d hours.",
+                "hours",
+            ),
+            hours=hours,
+        ),
         url=minutes.meeting.get_absolute_url() + "minutes/",
     )
     return minutes
@@ -252,8 +260,8 @@ def minutes_close_windows(*, now: datetime) -> int:
                 recipients=keepers,
                 community=minutes.community,
                 kind="meetings.minutes_ready",
-                title=_("Minutes ready to adopt: %(title)s") % {"title": meeting.title},
-                body=_("The time for amendments is over."),
+                title=notice_text(gettext_lazy("Minutes ready to adopt: %(title)s"), title=meeting.title),
+                body=gettext_lazy("The time for amendments is over."),
                 url=meeting.get_absolute_url() + "minutes/",
             )
             closed += 1

@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dualpower.assemblies.models import Proposal
 from dualpower.assemblies.services import proposal_close, proposal_open_voting
@@ -49,13 +50,21 @@ def _clean_counts(proposal: Proposal, counts: object, present: object, attending
         raise InvalidInput(_("Give the number of people present, one or more."), field="present")
     if present > attending:
         raise InvalidInput(
-            _("%(present)d present, but only %(n)d voters are checked in. Check people in first.")
+            ngettext(
+                "%(present)d present, but only %(n)d voter is checked in. Check people in first.",
+                "%(present)d present, but only %(n)d voters are checked in. Check people in first.",
+                attending,
+            )
             % {"present": present, "n": attending},
             field="present",
         )
     if sum(cleaned.values()) > present:
         raise InvalidInput(
-            _("The counts add up to %(total)d, more than the %(present)d people present.")
+            ngettext(
+                "The counts add up to %(total)d, more than the %(present)d person present.",
+                "The counts add up to %(total)d, more than the %(present)d people present.",
+                present,
+            )
             % {"total": sum(cleaned.values()), "present": present},
             field="counts",
         )

@@ -103,7 +103,7 @@ def test_the_clock_closes_the_window_then_the_minutes_are_adopted_and_locked(end
     with pytest.raises(Conflict):
         minutes_adopt(meeting=meeting, by=ana)  # attendees still have time
     assert close_amendment_windows(opened_at + timedelta(hours=71)) == ""
-    assert close_amendment_windows(opened_at + timedelta(hours=72)) == "1 amendment windows closed"
+    assert close_amendment_windows(opened_at + timedelta(hours=72)) == "1 amendment window closed"
     assert close_amendment_windows(opened_at + timedelta(hours=73)) == ""
     assert Notification.objects.filter(kind="meetings.minutes_ready", user=ana.user).exists()
     with pytest.raises(Conflict):

@@ -210,13 +210,13 @@ def test_the_reminder_the_day_before_is_sent_once(community: Any) -> None:
     meeting = make_meeting(community, starts_at=soon(20))
     make_meeting(community, title="Far off", starts_at=soon(24 * 5))
     now = timezone.now()
-    assert remind_the_day_before(now) == "1 reminders sent"
+    assert remind_the_day_before(now) == "1 reminder sent"
     assert remind_the_day_before(now) == ""
     assert Notification.objects.filter(kind="meetings.reminder").count() == 2
     services.meeting_update(
         meeting=meeting, by=None, starts_at=meeting.starts_at + HOUR, ends_at=meeting.ends_at + HOUR
     )
-    assert remind_the_day_before(now) == "1 reminders sent"  # moved: people hear again
+    assert remind_the_day_before(now) == "1 reminder sent"  # moved: people hear again
 
 
 def test_upcoming_meetings_of_an_assembly(community: Any) -> None:

@@ -151,7 +151,7 @@ def test_a_whole_meeting_without_javascript(client_for: Any, community: Any, peo
     # The witnessed count decided the proposal at once: its page shows the outcome.
     proposal.refresh_from_db()
     assert proposal.state == "closed" and proposal.outcome.passed is True
-    assert "Passed." in second_client.get(proposal.get_absolute_url()).content.decode()
+    assert "Passed" in second_client.get(proposal.get_absolute_url()).content.decode()
 
     # The note-taker drafts the minutes.
     client.force_login(people["member"])
@@ -256,6 +256,8 @@ def test_the_list_charts_attendance_at_past_meetings(client_for: Any, community:
     html = client_for("member").get("/c/riverside/meetings/").content.decode()
     assert "Attendance at recent meetings" in html
     assert "<svg" in html and "<table" in html
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Meetings" in title  # a short text, not the chart
 
 
 def test_a_witness_does_not_confirm_a_count_that_changed_after_they_looked(

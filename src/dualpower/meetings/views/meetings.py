@@ -101,7 +101,15 @@ def meeting_create(request: HttpRequest, community: Community) -> HttpResponse:
         from dualpower.assemblies.services import general_assembly_for
 
         assemblies = [general_assembly_for(community)]
-    chosen_slug = request.POST.get("assembly") or request.GET.get("assembly") or assemblies[0].slug
+    chosen_slug = request.POST.get("assembly") or request.GET.get("assembly")
+    if not chosen_slug and len(assemblies) > 1:
+        # First step: which assembly meets. Its members are the people the roles are chosen from,
+        # and its rotation gives the suggestions, so the form needs to know it first (no JavaScript).
+        general = next((a for a in assemblies if a.kind == Assembly.Kind.GENERAL), assemblies[0])
+        return render(
+            request, "meetings/choose_assembly.html", {"assemblies": assemblies, "preselect": general.pk}
+        )
+    chosen_slug = chosen_slug or assemblies[0].slug
     found = next((a for a in assemblies if a.slug == chosen_slug), None)
     if found is None:
         # Never fall back silently: a meeting scheduled in the wrong assembly tells the wrong people.
@@ -115,6 +123,7 @@ def meeting_create(request: HttpRequest, community: Community) -> HttpResponse:
         initial=initial,
         assemblies=[(a.slug, a.name) for a in assemblies],
         people=people,
+        assembly_fixed=True,
     )
 
     def schedule(data: dict[str, Any]) -> Meeting:
@@ -138,7 +147,12 @@ def meeting_create(request: HttpRequest, community: Community) -> HttpResponse:
         success=_meeting_url,
         message=_("The meeting was scheduled and the assembly's members were told."),
         template="meetings/form.html",
-        context={"meeting": None, "suggestion": suggestion},
+        context={
+            "meeting": None,
+            "suggestion": suggestion,
+            "assembly": assembly,
+            "can_choose_assembly": len(assemblies) > 1,
+        },
     )
 
 

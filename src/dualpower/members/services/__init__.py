@@ -17,7 +17,7 @@ from dualpower.members.services._common import (
     MAX_REASON,
     Actor,
 )
-from dualpower.members.services.accounts import account_confirmed_create, account_delete
+from dualpower.members.services.accounts import account_confirmed_create, account_delete, audit_redact_name
 from dualpower.members.services.applications import (
     application_admit,
     application_admit_by_decision,
@@ -28,7 +28,14 @@ from dualpower.members.services.applications import (
 )
 from dualpower.members.services.profiles import PROFILE_FIELDS, ProfileChanges, profile_update
 from dualpower.members.services.roles import coordinator_appoint, role_change
-from dualpower.members.services.tokens import TOKEN_PREFIX, token_authenticate, token_create, token_revoke
+from dualpower.members.services.tokens import (
+    TOKEN_PREFIX,
+    token_authenticate,
+    token_create,
+    token_find,
+    token_revoke,
+    tokens_revoke_all,
+)
 
 __all__ = [
     "FORMER_MEMBER",
@@ -47,11 +54,14 @@ __all__ = [
     "application_decline",
     "application_submit",
     "application_withdraw",
+    "audit_redact_name",
     "coordinator_appoint",
     "profile_update",
     "role_change",
     "token_authenticate",
     "token_create",
+    "token_find",
     "token_revoke",
+    "tokens_revoke_all",
     "trust_give",
 ]

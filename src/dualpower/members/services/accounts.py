@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.community.models import AuditEntry, Community
 from dualpower.community.services import audit_record
 from dualpower.errors import InvalidInput
-from dualpower.members.models import Application, Membership, User
+from dualpower.members.hooks import member_erased
+from dualpower.members.models import Application, AuditRedaction, Membership, User
 from dualpower.members.services._common import FORMER_MEMBER
 
 
@@ -30,7 +36,10 @@ def account_delete(*, user: User, confirm_email: str) -> None:
     """Delete an account. Memberships stay as "former member" so shared records keep an author.
 
     Everything personal goes: contact, skills, languages, neighbourhood, applications, tokens,
-    email addresses and the login itself. The audit log is not touched; it points at memberships.
+    email addresses and the login itself. The audit log is append-only: its entries that name the
+    person keep their stored words, but readers see them with "former member" in place of the name
+    (``AuditRedaction``). Apps above members rename what they named after the person
+    (``hooks.register_member_erased``: the ledger's accounts).
     """
     if not isinstance(confirm_email, str) or confirm_email.strip().lower() != user.email.lower():
         raise InvalidInput(_("Type your email address exactly to confirm."), field="confirm_email")
@@ -38,6 +47,7 @@ def account_delete(*, user: User, confirm_email: str) -> None:
     for membership in (
         Membership.objects.select_for_update(of=("self",)).filter(user=user).select_related("community")
     ):
+        audit_redact_name(community=membership.community, name=membership.display_name)
         membership.user = None
         membership.status = Membership.Status.FORMER
         membership.display_name = FORMER_MEMBER
@@ -55,5 +65,44 @@ def account_delete(*, user: User, confirm_email: str) -> None:
             target=membership,
             summary=FORMER_MEMBER,
         )
+        member_erased(membership=membership)
     Application.objects.filter(user=user).delete()
     user.delete()
+
+
+def _redacted(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(FORMER_MEMBER, value)
+    if isinstance(value, list):
+        return [_redacted(v, pattern) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v, pattern) for k, v in value.items()}
+    return value
+
+
+def audit_redact_name(*, community: Community, name: str) -> int:
+    """Make the community's audit log show "former member" wherever it named ``name`` (as a whole
+    word, in an entry's summary or data): one ``AuditRedaction`` per entry, which readers see
+    instead of the stored words (the entries are append-only). Returns how many entries changed."""
+    name = name.strip()
+    if not name or name == FORMER_MEMBER:
+        return 0
+    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+    known = {r.entry_id: r for r in AuditRedaction.objects.filter(entry__community=community)}
+    changed = 0
+    entries = AuditEntry.objects.filter(community=community).values_list("pk", "summary", "data")
+    for pk, stored_summary, stored_data in entries.iterator(chunk_size=2000):
+        redaction = known.get(pk)
+        summary = redaction.summary if redaction is not None else stored_summary
+        data = json.loads(redaction.data) if redaction is not None and redaction.data else stored_data
+        new_summary, new_data = pattern.sub(FORMER_MEMBER, summary or ""), _redacted(data, pattern)
+        if new_summary == summary and new_data == data:
+            continue
+        data_text = json.dumps(new_data) if new_data != stored_data else ""
+        if redaction is None:
+            AuditRedaction.objects.create(entry_id=pk, summary=new_summary, data=data_text)
+        else:
+            redaction.summary, redaction.data = new_summary, data_text
+            redaction.save(update_fields=["summary", "data"])
+        changed += 1
+    return changed

@@ -20,15 +20,20 @@ def _token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str) -> tuple[AccessToken, str]:
-    """Create a personal access token; returns it and the raw secret, shown only once."""
+def token_create(*, user: User, name: str, scope: str = AccessToken.Scope.READ) -> tuple[AccessToken, str]:
+    """Create a personal access token; returns it and the raw secret, shown only once. ``scope``:
+    ``read`` (the default) or ``write``; neither may manage tokens or the account."""
     name = name.strip() if isinstance(name, str) else ""
+    if scope not in AccessToken.Scope.values:
+        raise InvalidInput(_("A token may read, or read and write: choose one."), field="scope")
     if len(name) > 80:
         raise InvalidInput(_("A token name has at most 80 characters."), field="name")
     if not name:
         raise InvalidInput(_("Give the token a name so you can recognise it later."), field="name")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = AccessToken.objects.create(user=user, name=name, prefix=raw[:10], token_hash=_token_hash(raw))
+    token = AccessToken.objects.create(
+        user=user, name=name, scope=scope, prefix=raw[:10], token_hash=_token_hash(raw)
+    )
     return token, raw
 
 
@@ -42,9 +47,22 @@ def token_revoke(*, user: User, token_id: int) -> AccessToken:
     return token
 
 
+@transaction.atomic
+def tokens_revoke_all(*, user: User) -> int:
+    """Revoke every active token of ``user`` (their password changed or was reset: whoever held a
+    token through the old password loses it too). Returns how many were revoked."""
+    return AccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def token_authenticate(*, raw: str) -> User | None:
     """The active user a raw token belongs to, or None."""
-    if not raw.startswith(TOKEN_PREFIX):
+    token = token_find(raw=raw)
+    return token.user if token is not None else None
+
+
+def token_find(*, raw: str) -> AccessToken | None:
+    """The active token ``raw`` is (its ``user`` and ``scope``), or None; notes its use."""
+    if not isinstance(raw, str) or not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
         AccessToken.objects.select_related("user")
@@ -57,4 +75,4 @@ def token_authenticate(*, raw: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

@@ -27,6 +27,9 @@ MATRIX: dict[str, tuple[str, tuple[bool, ...]]] = {
     "members.decide_application": ("application", (N, N, N, N, Y, N)),
     "members.give_trust": ("application", (N, N, N, N, N, N)),
     "members.change_role": ("community", (N, N, N, N, Y, N)),
+    "members.manage_invitations": ("community", (N, N, N, N, Y, N)),
+    # Anyone not yet admitted may take up an invitation link (signed in or not).
+    "members.use_invitation": ("community", (Y, Y, N, N, N, Y)),
 }
 # In a community where members admit by trust, members see applications and give trust.
 TRUST_MATRIX: dict[str, tuple[str, tuple[bool, ...]]] = {

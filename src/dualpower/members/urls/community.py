@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dualpower.members.views import applications, people
+from dualpower.members.views import applications, invitations, people
 
 app_name = "members"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("applications/<int:application_id>/admit/", applications.admit, name="admit"),
     path("applications/<int:application_id>/decline/", applications.decline, name="decline"),
     path("applications/<int:application_id>/trust/", applications.trust, name="trust"),
+    path("invitations/", invitations.invitation_list, name="invitations"),
+    path("invitations/<int:invitation_id>/", invitations.invitation_detail, name="invitation"),
+    path("invitations/<int:invitation_id>/revoke/", invitations.invitation_revoke, name="invitation-revoke"),
+    path("join/<str:token>/", invitations.invitation_open, name="invitation-open"),
 ]

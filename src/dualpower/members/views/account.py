@@ -59,7 +59,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return form_action(
         request,
         form=TokenForm(request.POST or None),
-        run=lambda data: services.token_create(user=user, name=data["name"]),
+        run=lambda data: services.token_create(user=user, name=data["name"], scope=data["scope"]),
         success=shown_once,
         template="members/tokens.html",
         context={"tokens": selectors.tokens_of(user=user), "created": None, "raw": None},

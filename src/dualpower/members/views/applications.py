@@ -174,7 +174,7 @@ def trust(request: HttpRequest, community: Community, application_id: int) -> Ht
             return _("Your trust was the last one needed: %(name)s is now a member.") % {
                 "name": application.display_name
             }
-        return _("You gave your trust to %(name)s.") % {"name": application.display_name}
+        return _("%(name)s has your trust now.") % {"name": application.display_name}
 
     return _decided(
         request,

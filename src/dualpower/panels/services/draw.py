@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies.models import Assembly
 from dualpower.assemblies.services import assembly_create
@@ -22,6 +23,7 @@ from dualpower.core import sortition
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 from dualpower.panels.models import Panel, Volunteer
 from dualpower.panels.selectors import quotas_of, volunteers_of
 from dualpower.panels.services._common import _locked, _must_be_open
@@ -109,8 +111,10 @@ def panel_close(*, panel: Panel, seed_source: str, by: Membership | None) -> Pan
         recipients=volunteers_of(panel),
         community=panel.community,
         kind="panels.closed",
-        title=_("Sign-up closed for %(title)s; your chance of selection is published")
-        % {"title": panel.title},
+        title=notice_text(
+            gettext_lazy("Sign-up closed for %(title)s; your chance of selection is published"),
+            title=panel.title,
+        ),
         url=f"/c/{panel.community.slug}/panels/{panel.pk}/",
     )
     return panel
@@ -179,14 +183,14 @@ def panel_draw(*, panel: Panel, by: Membership | None) -> Panel:
         recipients=selected,
         community=panel.community,
         kind="panels.selected",
-        title=_("You were drawn for the panel %(title)s") % {"title": panel.title},
+        title=notice_text(gettext_lazy("You were drawn for the panel %(title)s"), title=panel.title),
         url=url,
     )
     notification_send(
         recipients=volunteers_of(panel, selected=False),
         community=panel.community,
         kind="panels.drawn",
-        title=_("The panel %(title)s was drawn") % {"title": panel.title},
+        title=notice_text(gettext_lazy("The panel %(title)s was drawn"), title=panel.title),
         url=url,
     )
     return panel

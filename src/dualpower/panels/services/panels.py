@@ -6,6 +6,7 @@ from typing import TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.clean import clean_text
 from dualpower.community.models import Community
@@ -14,6 +15,7 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 from dualpower.panels.models import Panel
 from dualpower.panels.selectors import quotas_of
 from dualpower.panels.services._common import _locked, _must_be_open
@@ -66,7 +68,7 @@ def panel_create(
         ),
         community=community,
         kind="panels.open",
-        title=_("Volunteer for a panel drawn by lot: %(title)s") % {"title": title},
+        title=notice_text(gettext_lazy("Volunteer for a panel drawn by lot: %(title)s"), title=title),
         url=f"/c/{community.slug}/panels/{panel.pk}/",
         email=False,
     )

