@@ -283,7 +283,7 @@ def _api(path: str) -> Callable[[World], str]:
 
 CASES = [
     # Pages
-    Case("dashboard", _c(""), _everything, 44),
+    Case("dashboard", _c(""), _everything, 36),
     Case("members", _c("members/"), _members, 12),
     Case("applications", _c("applications/"), _applications, 12),
     Case("audit-log", _c("audit/"), _audited, 12),

@@ -46,7 +46,11 @@ MIN_WORDS = 3
 # "3,399" or "0.50": a thousands comma or a decimal point, which Spanish writes "3 399" and "0,50".
 # A number inside double quotes ("0.02") is JSON shown as an example of a machine format, which
 # is written the same in every language.
-ENGLISH_NUMBER = re.compile(r"(?<![\w.,:/#\"-])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w.,]?\d)(?![\w\"])")
+ENGLISH_NUMBER = re.compile(
+    r"(?<![\w.,:/#\"-])"  # not inside a word, a code, a path or a quoted JSON value
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)"
+    r"(?![\w.,]?\d)(?![\w\"])"
+)
 # Numbers the demo's people typed in their own texts ("Spend up to 2,400 …") stay as typed.
 TYPED_NUMBERS = frozenset(
     number

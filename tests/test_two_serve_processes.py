@@ -48,7 +48,7 @@ payer, payee = Account.objects.filter(community__slug="demo", currency__code="ro
                                       status="open").order_by("pk")[:2]
 payer.lower_limit = payer.balance - %(room)d
 payer.save(update_fields=["lower_limit"])
-_, raw = token_create(user=payer.membership.user, name="two servers")
+_, raw = token_create(user=payer.membership.user, name="two servers", scope="write")
 print(json.dumps({"payer": payer.pk, "payee": payee.pk, "token": raw, "email": payer.membership.user.email,
                   "floor": payer.lower_limit}))
 """

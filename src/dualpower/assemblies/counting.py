@@ -14,6 +14,7 @@ from math import ceil
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dualpower.assemblies.processes import SCORE_MAX, Process, fraction
 from dualpower.core.choice import decision
@@ -73,7 +74,11 @@ def count(
             participants=participants,
             quorum_needed=quorum_needed,
             quorum_met=quorum_met,
-            statement=_("Advice was given by %(n)d of %(e)d members. The author now decides.")
+            statement=ngettext(
+                "Advice was given by %(n)d of %(e)d member. The author now decides.",
+                "Advice was given by %(n)d of %(e)d members. The author now decides.",
+                eligible,
+            )
             % {"n": participants, "e": eligible},
         )
     labels = dict(options)
@@ -86,7 +91,11 @@ def count(
             participants=participants,
             quorum_needed=quorum_needed,
             quorum_met=False,
-            statement=_("No result: %(n)d of %(e)d members took part, fewer than the quorum of %(q)d.")
+            statement=ngettext(
+                "No result: %(n)d of %(e)d member took part, fewer than the quorum of %(q)d.",
+                "No result: %(n)d of %(e)d members took part, fewer than the quorum of %(q)d.",
+                eligible,
+            )
             % {"n": participants, "e": eligible, "q": quorum_needed or 0},
         )
     if not entries:
@@ -139,9 +148,17 @@ def count(
         tally, winners = ranked.to_json(), list(ranked.elected)
     names = ", ".join(labels[w] for w in winners)
     if process.multi_winner and seats > 1:
-        statement = _("Chosen (%(s)d places), by %(n)d of %(e)d members: %(w)s.")
+        statement = ngettext(
+            "Chosen (%(s)d places), by %(n)d of %(e)d member: %(w)s.",
+            "Chosen (%(s)d places), by %(n)d of %(e)d members: %(w)s.",
+            eligible,
+        )
     else:
-        statement = _("Chosen by %(n)d of %(e)d members taking part: %(w)s.")
+        statement = ngettext(
+            "Chosen by %(n)d of %(e)d member taking part: %(w)s.",
+            "Chosen by %(n)d of %(e)d members taking part: %(w)s.",
+            eligible,
+        )
     return Count(
         passed=True,
         rule={"kind": process.key, "seats": seats, "quorum": _frac(quorum)},

@@ -47,6 +47,12 @@ def audit_entries(*, community: Community) -> QuerySet[AuditEntry]:
     return hooks.audit_view(AuditEntry.objects.filter(community=community).select_related("actor"))
 
 
+def audit_entries_as_stored(*, community: Community) -> QuerySet[AuditEntry]:
+    """The entries as they were written, before any view of them (redactions) is applied: for the
+    services that maintain those views."""
+    return AuditEntry.objects.filter(community=community)
+
+
 def audit_entries_by(*, user: Any) -> QuerySet[AuditEntry]:
     """What ``user`` did, across communities, oldest first: the entries whose actor is one of
     their memberships (for the export of their data)."""

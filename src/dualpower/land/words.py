@@ -106,7 +106,11 @@ def exclusion_reason(excluded: Mapping[str, Any], result: Mapping[str, Any]) -> 
         if value is None or ((low is None or value >= low) and (high is None or value <= high)):
             continue
         if req.get("key") == "household_size":
-            return _("A household of %(n)s; this home houses %(low)s to %(high)s people.") % {
+            return ngettext(
+                "A household of %(n)s; this home houses %(low)s to %(high)s person.",
+                "A household of %(n)s; this home houses %(low)s to %(high)s people.",
+                high if isinstance(high, int) else 2,
+            ) % {
                 "n": value,
                 "low": low if low is not None else 1,
                 "high": high if high is not None else "…",

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from dualpower.assemblies import actions
 from dualpower.assemblies import selectors as assembly_selectors
@@ -163,10 +163,12 @@ def run_seat(*, community: Community, params: actions.Params, decision: actions.
 def describe_seat(community: Community, params: actions.Params) -> str:
     receiving = _assembly(community, params.get("receiving"))
     name = receiving.name if receiving else "?"
-    text = _("Seat the %(n)s people elected as this assembly's delegates to %(receiving)s") % {
-        "n": params.get("seats"),
-        "receiving": name,
-    }
+    seats = params.get("seats")
+    text = ngettext(
+        "Seat the %(n)s person elected as this assembly's delegate to %(receiving)s",
+        "Seat the %(n)s people elected as this assembly's delegates to %(receiving)s",
+        seats if isinstance(seats, int) else 2,
+    ) % {"n": seats, "receiving": name}
     if params.get("replace", True):
         text += _(", replacing its current delegates there")
     return text + "."

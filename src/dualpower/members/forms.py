@@ -124,7 +124,12 @@ class TokenForm(forms.Form):
         initial=AccessToken.Scope.READ,
         widget=forms.RadioSelect,
         help_text=_("Neither kind can make tokens, change your password or e-mail, or delete your account."),
+        required=False,
     )
+
+    def clean_scope(self) -> str:
+        # Not chosen: the safe kind.
+        return self.cleaned_data.get("scope") or AccessToken.Scope.READ
 
 
 class DeleteAccountForm(forms.Form):

@@ -20,6 +20,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dualpower.assemblies import bodies, processes
 from dualpower.assemblies.models import Ballot, Participation, Proposal, Vote
@@ -104,7 +105,11 @@ def clean_ballot(
         if n:
             clean[str(key)] = n
     if process.shape == "dots" and sum(clean.values()) > proposal.dots:
-        raise InvalidInput(_("You have %(n)d dots to place.") % {"n": proposal.dots}, field="choices")
+        raise InvalidInput(
+            ngettext("You have %(n)d dot to place.", "You have %(n)d dots to place.", proposal.dots)
+            % {"n": proposal.dots},
+            field="choices",
+        )
     return "", clean, reason
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from dualpower.community.services import audit_record
 from dualpower.coops.models import CapitalEntry, CapitalOperation, Cooperative, CoopMember
@@ -83,9 +83,12 @@ def _check_limits(coop: Cooperative, op: CapitalOperation, *, exclude: CapitalOp
     after = giver.projected - op.shares
     if min(giver.held - giver.outgoing, after) < 0:
         raise Conflict(
-            _(
+            ngettext(
+                "%(name)s holds %(held)s share (%(out)s already promised elsewhere): "
+                "not enough to give up %(n)s.",
                 "%(name)s holds %(held)s shares (%(out)s already promised elsewhere): "
-                "not enough to give up %(n)s."
+                "not enough to give up %(n)s.",
+                giver.held,
             )
             % {
                 "name": op.member.membership.display_name,
@@ -96,7 +99,11 @@ def _check_limits(coop: Cooperative, op: CapitalOperation, *, exclude: CapitalOp
         )
     if 0 < after < coop.min_shares:
         raise Conflict(
-            _("A member holds at least %(min)s shares or none; %(name)s would keep %(after)s.")
+            ngettext(
+                "A member holds at least %(min)s share or none; %(name)s would keep %(after)s.",
+                "A member holds at least %(min)s shares or none; %(name)s would keep %(after)s.",
+                coop.min_shares,
+            )
             % {"min": coop.min_shares, "name": op.member.membership.display_name, "after": after}
         )
     if op.kind == Kind.TRANSFER:
@@ -112,9 +119,12 @@ def _check_receiving(
     name = member.membership.display_name
     if after > coop.max_shares:
         raise Conflict(
-            _(
+            ngettext(
+                "The bylaws allow at most %(max)s share per member; %(name)s holds %(held)s "
+                "and has %(pending)s more approved, so %(n)s more would make %(after)s.",
                 "The bylaws allow at most %(max)s shares per member; %(name)s holds %(held)s "
-                "and has %(pending)s more approved, so %(n)s more would make %(after)s."
+                "and has %(pending)s more approved, so %(n)s more would make %(after)s.",
+                coop.max_shares,
             )
             % {
                 "max": coop.max_shares,
@@ -127,9 +137,12 @@ def _check_receiving(
         )
     if after < coop.min_shares:
         raise Conflict(
-            _(
+            ngettext(
+                "The bylaws ask each member to hold at least %(min)s share; "
+                "this would leave %(name)s with %(after)s.",
                 "The bylaws ask each member to hold at least %(min)s shares; "
-                "this would leave %(name)s with %(after)s."
+                "this would leave %(name)s with %(after)s.",
+                coop.min_shares,
             )
             % {"min": coop.min_shares, "name": name, "after": after}
         )

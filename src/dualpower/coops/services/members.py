@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from dualpower.coops import selectors
 from dualpower.coops.models import Cooperative, CoopMember
@@ -120,9 +120,12 @@ def coop_leave(*, place: CoopMember, by: Membership) -> CoopMember:
     capital = selectors.capital_for(member=place)
     if capital.shares or capital.amount:
         raise Conflict(
-            _(
+            ngettext(
+                "Capital is still held (%(shares)s share, %(amount)s in the capital account): "
+                "sell it back or transfer it first.",
                 "Capital is still held (%(shares)s shares, %(amount)s in the capital account): "
-                "sell it back or transfer it first."
+                "sell it back or transfer it first.",
+                capital.shares,
             )
             % {"shares": capital.shares, "amount": capital.amount}
         )

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from dualpower.ledger import services
+from dualpower.ledger.models import Account
 from dualpower.ledger.rules import PERMISSIONS
 from dualpower.ledger.tests.factories import account_of
-from dualpower.ledger.models import Account
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import ROLES, make_membership, make_user
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dualpower.community.models import AuditEntry, Community
+from dualpower.community import selectors as community_selectors
+from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.errors import InvalidInput
 from dualpower.members.hooks import member_erased
@@ -90,7 +91,9 @@ def audit_redact_name(*, community: Community, name: str) -> int:
     pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
     known = {r.entry_id: r for r in AuditRedaction.objects.filter(entry__community=community)}
     changed = 0
-    entries = AuditEntry.objects.filter(community=community).values_list("pk", "summary", "data")
+    entries = community_selectors.audit_entries_as_stored(community=community).values_list(
+        "pk", "summary", "data"
+    )
     for pk, stored_summary, stored_data in entries.iterator(chunk_size=2000):
         redaction = known.get(pk)
         summary = redaction.summary if redaction is not None else stored_summary

@@ -100,6 +100,8 @@ def test_the_page_creates_a_token_with_the_chosen_scope(client_for: Any, people:
     page = client_for("member").post(reverse("me:tokens"), {"name": "backup", "scope": "write"})
     assert page.status_code == 200
     assert AccessToken.objects.get(user=people["member"], name="backup").scope == "write"
+    client_for("member").post(reverse("me:tokens"), {"name": "unsaid"})
+    assert AccessToken.objects.get(user=people["member"], name="unsaid").scope == "read"
 
 
 def test_changing_the_password_revokes_every_token(client: Any, people: dict[str, Any]) -> None:
