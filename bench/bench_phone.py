@@ -30,7 +30,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,9 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+# The page benchmark's process helpers (bench/ is on sys.path when a script here runs).
+from bench_pages import free_port, run
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -136,19 +138,6 @@ def prepare() -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------
 # In the parent process
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def run(cmd: list[str], env: dict[str, str]) -> str:
-    out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
-    return out.stdout
 
 
 @contextlib.contextmanager

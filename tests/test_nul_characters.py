@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from dualpower.members.models import AccessToken
-from dualpower.web.middleware import _carries_nul
+from dualpower.web.middleware import refused_at_the_door
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 SENTENCE = "Text may not contain the NUL character (U+0000)."
@@ -50,11 +50,13 @@ def test_what_only_looks_like_nul_passes() -> None:
     escaped = factory.post(
         "/api/v1/me/tokens", data=json.dumps({"name": "\\u0000"}), content_type="application/json"
     )
-    assert not _carries_nul(escaped)
+    assert not refused_at_the_door(escaped)
     # Uploaded files are bytes, not text: a photo may hold zero bytes.
     photo = SimpleUploadedFile("photo.jpg", b"\xff\xd8\x00\x00\xff\xd9", content_type="image/jpeg")
-    assert not _carries_nul(factory.post("/c/riverside/budgets/1/photos/", {"photo": photo, "caption": "ok"}))
-    assert _carries_nul(factory.post("/c/riverside/budgets/1/photos/", {"caption": "o\x00k"}))
+    assert not refused_at_the_door(
+        factory.post("/c/riverside/budgets/1/photos/", {"photo": photo, "caption": "ok"})
+    )
+    assert refused_at_the_door(factory.post("/c/riverside/budgets/1/photos/", {"caption": "o\x00k"}))
 
 
 # Issue 14, "Input at the door": the rest of what no database can store.
@@ -105,4 +107,4 @@ def test_numbers_no_column_can_hold_are_refused(client_for: Any, body: str, expe
 def test_the_widest_numbers_a_column_holds_pass_the_door() -> None:
     factory = RequestFactory()
     widest = json.dumps({"a": 2**63 - 1, "b": -(2**63), "c": 1.5e300, "d": True})
-    assert not _carries_nul(factory.post("/api/v1/x", data=widest, content_type="application/json"))
+    assert not refused_at_the_door(factory.post("/api/v1/x", data=widest, content_type="application/json"))

@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "dualpower.web.middleware.RefuseNulCharacterMiddleware",
+    "dualpower.web.middleware.RefuseUnstorableInputMiddleware",
     "dualpower.web.middleware.DomainErrorMiddleware",
 ]
 

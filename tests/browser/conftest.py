@@ -51,13 +51,15 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def new_page(browser: Any) -> Iterator[Any]:
-    """``new_page()`` opens a fresh context (its own cookies): one per person in a flow."""
+# The phone every page must fit (issue 13): 360 CSS px wide.
+PHONE_WIDTH = 360
+
+
+def _pages(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
     contexts = []
 
     def make() -> Any:
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en")
+        context = browser.new_context(viewport=viewport, locale="en")
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -65,6 +67,18 @@ def new_page(browser: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """``new_page()`` opens a fresh context (its own cookies): one per person in a flow."""
+    yield from _pages(browser, {"width": 390, "height": 844})
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """``phone()`` opens a fresh 360 × 740 context (its own cookies): one per person."""
+    yield from _pages(browser, {"width": PHONE_WIDTH, "height": 740})
 
 
 @pytest.fixture

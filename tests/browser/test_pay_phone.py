@@ -8,10 +8,10 @@ her new balance. Every page fits the screen and axe finds nothing serious on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.browser.conftest import PHONE_WIDTH
 from tests.browser.test_ledger import sign_in
 
 from dualpower.ledger import services
@@ -21,23 +21,7 @@ from dualpower.members.tests.factories import make_community, make_membership, m
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTH = 360
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """``phone()`` opens a fresh 360 × 740 context (its own cookies): one per person."""
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": WIDTH, "height": 740}, locale="en")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+WIDTH = PHONE_WIDTH
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ finds nothing serious on it. No JavaScript is needed: every step is a form that 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.browser.conftest import PHONE_WIDTH
 from tests.browser.test_joining import sign_in
 
 from dualpower.community.models import Community
@@ -25,24 +25,8 @@ from dualpower.members.tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTH = 360
+WIDTH = PHONE_WIDTH
 NEWCOMER_PASSWORD = "a long passphrase for tests"
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """``phone()`` opens a fresh 360 × 740 context (its own cookies): one per person."""
-    contexts = []
-
-    def make() -> Any:
-        context = browser.new_context(viewport={"width": WIDTH, "height": 740}, locale="en")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def fits(page: Any, name: str, assert_accessible: Any, screenshot: Any) -> None:

@@ -151,8 +151,8 @@ def _check_request(request: HttpRequest) -> None:
     _check_json(body)
 
 
-def _carries_nul(request: HttpRequest) -> bool:
-    """Kept for the tests that name it: does the request carry input refused at the door?"""
+def refused_at_the_door(request: HttpRequest) -> bool:
+    """Does the request carry input that no database can store?"""
     try:
         _check_request(request)
     except _Unreadable:
@@ -160,7 +160,7 @@ def _carries_nul(request: HttpRequest) -> bool:
     return False
 
 
-class RefuseNulCharacterMiddleware:
+class RefuseUnstorableInputMiddleware:
     """Refuse, with a 4xx and a sentence, input that no database can store, before any view.
 
     - the NUL character (U+0000) in any text: PostgreSQL cannot store it, so it ended in a 500
