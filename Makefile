@@ -124,7 +124,7 @@ test: $(STAMP_TEST) browser compilemessages
 
 test-sqlite: $(STAMP_TEST)
 	@echo "== pytest on SQLite (browser tests run next, on their own)"
-	@$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS),SQLite,$(ON_SQLITE))
+	@$(call pytest_checked,-q -n $(PYTEST_WORKERS) --durations=15 -m "not browser" $(PYTEST_ARGS),SQLite,$(ON_SQLITE))
 
 # The browser tests drive one chromium against a live server: one process, no xdist.
 test-browser: $(STAMP_TEST)
@@ -146,7 +146,7 @@ test-postgres: $(STAMP_TEST)
 	  echo "PostgreSQL at $(DATABASE_URL) cannot be reached: failing."; exit 1; \
 	fi; \
 	export DATABASE_URL="$(DATABASE_URL)" DP_REQUIRE_POSTGRES=1; \
-	$(call pytest_checked,-q -n $(PYTEST_WORKERS) -m "db_sensitive and not browser" $(PYTEST_ARGS),PostgreSQL)
+	$(call pytest_checked,-q -n $(PYTEST_WORKERS) --durations=15 -m "db_sensitive and not browser" $(PYTEST_ARGS),PostgreSQL)
 
 bench: $(STAMP_TEST) browser $(LIGHTHOUSE)
 	@# make_*.py regenerate fixtures (minutes); the rest are benchmarks. bench_pages.py needs wrk.

@@ -142,6 +142,13 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         if postgres_only:
             config.hook.pytest_deselected(items=postgres_only)
             items[:] = [i for i in items if i not in postgres_only]
+    if on_postgres:
+        # A case marked sqlite_pass_only runs the same code as a sibling that does run on
+        # PostgreSQL (the fuzz as a member, say): the PostgreSQL pass would only repeat it.
+        repeats = [i for i in items if i.get_closest_marker("sqlite_pass_only")]
+        if repeats:
+            config.hook.pytest_deselected(items=repeats)
+            items[:] = [i for i in items if i not in repeats]
     if os.environ.get("DP_ONLY_DB_SENSITIVE") == "1":
         keep = [i for i in items if i.get_closest_marker("db_sensitive")]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])

@@ -112,7 +112,9 @@ def _fuzz(operation: Any, mode: GenerationMode, checks: list[Any], headers: dict
 @pytest.mark.slow
 @pytest.mark.db_sensitive
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["member", "coordinator"])
+# As a member on SQLite only: the coordinator reaches every operation a member does and more, so
+# the PostgreSQL pass fuzzes as the coordinator (it keeps make test under its 20 minutes).
+@pytest.mark.parametrize("role", [pytest.param("member", marks=pytest.mark.sqlite_pass_only), "coordinator"])
 def test_no_operation_answers_a_5xx_or_an_error_without_detail_and_code(
     role: str, community: Any, people: dict[str, Any], wsgi_app: Any
 ) -> None:

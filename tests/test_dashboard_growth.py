@@ -27,6 +27,14 @@ from dualpower.members.models import Membership, User
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _panels_worked_out_each_time(settings: Any) -> None:
+    """The dashboard keeps its panels in memory until the community changes
+    (community.dashboard.rendered_panels): counted here is the work of the panels themselves."""
+    settings.DP_DASHBOARD_CACHE_SECONDS = 0
+
+
 SMALL = 10
 LARGE = 1_000
 # Measured when written (coordinator 33, member 28 in the test community; 34 and 30 on the demo

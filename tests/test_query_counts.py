@@ -50,6 +50,14 @@ from dualpower.panels.tests.factories import PanelFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _panels_worked_out_each_time(settings: Any) -> None:
+    """The dashboard keeps its panels in memory until the community changes
+    (community.dashboard.rendered_panels): counted here is the work of the panels themselves."""
+    settings.DP_DASHBOARD_CACHE_SECONDS = 0
+
+
 FEW = 2
 MORE = 20
 N_PLUS_ONE = "N+1: {} — issue 21"

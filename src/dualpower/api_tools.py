@@ -25,6 +25,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.pagination import paginate as ninja_paginate
 from ninja.security import APIKeyCookie, HttpBearer
 
+from dualpower.clean import clean_int_or_none
 from dualpower.errors import PermissionDenied
 
 # Far beyond any list a node holds, and within a 64-bit integer: a larger offset reaches the
@@ -43,6 +44,55 @@ class Pagination(LimitOffsetPagination):
 def paginate(func: Callable[..., Any]) -> Callable[..., Any]:
     """The routers' ``@paginate``: ninja's, with the bounded ``Pagination``."""
     return ninja_paginate(Pagination)(func)
+
+
+class PageOf:
+    """What a ``@paginate`` list returns when each row needs more than its model's fields: ninja
+    counts ``queryset`` in the database and slices it, and only the rows of the page asked for go
+    through ``convert`` (rows → what the API shows), so a page costs the same whatever the list's
+    length."""
+
+    def __init__(self, queryset: Any, convert: Callable[[list[Any]], list[Any]]) -> None:
+        self.queryset = queryset
+        self.convert = convert
+
+    def all(self) -> Any:
+        return self.queryset  # ninja counts with ``.all().count()``
+
+    def __len__(self) -> int:
+        return int(self.queryset.count())
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        return self.convert(list(self.queryset[window]))
+
+
+# The widest id both databases store (a signed 64-bit column).
+MAX_ID = 2**63 - 1
+
+
+class KeysetInput(Schema):
+    """``?before=<id>&limit=``: a page of a list read by keyset, newest first (``next_link``).
+    ``before`` is text here so that a bad one is refused by ``keyset_cursor`` with a sentence."""
+
+    before: str | None = None
+    limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT)
+
+
+def keyset_cursor(value: str | None, *, field: str = "before") -> int | None:
+    """The id a keyset page starts before (None for the first page); anything but a whole number
+    an id can be is refused (400) with a sentence."""
+    label = _("The position “%(field)s”") % {"field": field}
+    return clean_int_or_none(value, field=field, label=label, low=1, high=MAX_ID)
+
+
+def next_link(request: HttpRequest, *, cursor: str, value: int | None) -> str | None:
+    """The address of the next page of a list read by keyset (``{"items": [...], "next": ...}``):
+    this request's, with ``cursor=value`` (``before=<id>``) in place; None on the last page."""
+    if value is None:
+        return None
+    query = request.GET.copy()
+    query[cursor] = str(value)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 class TokenGrant(Protocol):

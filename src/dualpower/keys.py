@@ -10,11 +10,19 @@ A key file is made by `dualpower init`, or by the first write when nothing seale
 exists yet. Reading sealed data without its key is refused with a sentence (``KeyMissing``): a new
 key made then would silently make every sealed value unreadable. Back the files up apart from the
 database (docs/operating.md).
+
+Secret ballots have keys of their own, one per vote (``ballot_key_*``): a file
+``ballot-keys/<key id>.key`` in DP_HOME (or in ``DP_BALLOT_KEY_DIR``), made when the first ballot
+of a vote is sealed and deleted when the vote closes. They are never backed up: a copy of the
+database alone never opens a sealed ballot (docs/assemblies.md, "Who can learn what").
 """
 
 from __future__ import annotations
 
 import os
+import re
+import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,3 +103,75 @@ def fernet(spec: KeySpec, *, may_create: Callable[[], bool] | None = None) -> Mu
         key_file_create(spec)
         keys = configured_keys(spec)
     return _fernet_for(keys, spec.setting)
+
+
+# Secret ballots: one key per vote, in a folder of its own (docs/assemblies.md).
+BALLOT_KEY_DIR_SETTING = "DP_BALLOT_KEY_DIR"
+BALLOT_KEY_DIR = "ballot-keys"
+_BALLOT_KEY_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class BallotKeyMissing(KeyMissing):
+    code = "ballot_key_missing"
+    default_detail = _(
+        "The key that opens this vote's sealed ballots is missing from this server: put its file "
+        "back in the ballot key folder (docs/operating.md), or withdraw the vote and hold it again. "
+        "No new key was made."
+    )
+
+
+def ballot_key_dir() -> Path:
+    """Where the keys of open secret votes are kept: ``DP_BALLOT_KEY_DIR``, else DP_HOME/ballot-keys."""
+    chosen = getattr(settings, BALLOT_KEY_DIR_SETTING, None) or os.environ.get(BALLOT_KEY_DIR_SETTING)
+    if chosen:
+        return Path(chosen)
+    home = getattr(settings, "DP_HOME", None)
+    return (Path(home) if home is not None else instance.home()) / BALLOT_KEY_DIR
+
+
+def ballot_key_path(key_id: str) -> Path:
+    if not _BALLOT_KEY_ID.match(key_id):
+        raise ValueError(f"not a ballot key id: {key_id!r}")
+    return ballot_key_dir() / f"{key_id}.key"
+
+
+def ballot_key_create() -> tuple[str, bytes]:
+    """A new vote's key: a fresh random id and a Fernet key in its own owner-only file."""
+    folder = ballot_key_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key_id = secrets.token_hex(16)
+    key = Fernet.generate_key()
+    fd = os.open(ballot_key_path(key_id), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return key_id, key
+
+
+def ballot_key_read(key_id: str) -> bytes | None:
+    """The vote's key, or None if its file is not on this server."""
+    path = ballot_key_path(key_id)
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        return None
+
+
+def ballot_key_delete(key_id: str) -> None:
+    """Delete a closed vote's key: the sealed ballots in older copies of the database can no longer
+    be opened by anyone."""
+    ballot_key_path(key_id).unlink(missing_ok=True)
+
+
+def ballot_key_ids(*, older_than: float = 0.0) -> list[str]:
+    """The ids of the ballot key files present, made at least ``older_than`` seconds ago."""
+    folder = ballot_key_dir()
+    if not folder.is_dir():
+        return []
+    now = time.time()
+    found = []
+    for path in folder.glob("*.key"):
+        if _BALLOT_KEY_ID.match(path.stem) and now - path.stat().st_mtime >= older_than:
+            found.append(path.stem)
+    return sorted(found)

@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dualpower.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed (static files already are, by whitenoise above), for the site's own
+    # requests only: BREACH is discussed in web/compression.py.
+    "dualpower.web.compression.OwnRequestGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,9 +114,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # SQLite in WAL mode is the embedded default; DATABASE_URL (or DP_DATABASE_URL) points at
 # PostgreSQL for larger deployments.
+# Connections are kept between requests (each gunicorn thread keeps its own) for
+# DP_CONN_MAX_AGE seconds, checked before reuse: opening one (and, on SQLite, running its pragmas)
+# on every request cost more than many pages' own queries.
+CONN_MAX_AGE = int(os.environ.get("DP_CONN_MAX_AGE", "600"))
 _database_url = os.environ.get("DP_DATABASE_URL") or os.environ.get("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         _test_name = os.environ.get("DP_TEST_DATABASE", "dualpower_test")
         DATABASES["default"].setdefault("TEST", {})["NAME"] = _test_name
@@ -127,11 +136,17 @@ else:
                 # writers queue (up to `timeout` seconds) instead of failing mid-transaction.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
+                # synchronous=NORMAL is safe in WAL mode (a power cut may lose the last commits,
+                # never corrupt the file); reads come from a memory map and an 8 MB page cache per
+                # connection; temporary sorts stay in memory.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                    "PRAGMA busy_timeout=30000;"
+                    "PRAGMA busy_timeout=30000; PRAGMA mmap_size=268435456; PRAGMA cache_size=-8000; "
+                    "PRAGMA temp_store=MEMORY;"
                 ),
             },
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
             # Tests use a file, not memory: concurrent writers then wait for the lock as in production.
             "TEST": {"NAME": os.environ.get("DP_TEST_SQLITE") or str(DP_HOME / "test.sqlite3")},
         }
@@ -143,6 +158,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL): sign-in rate limits must count tries across all of them, which a cache in one
 # worker's memory does not. It lives in the database; `migrate` creates its table.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dp_cache"}}
+# The dashboard keeps each person's panels in each process's memory until something is written in
+# the community, at most this many seconds (community/dashboard.py); 0 works them out every time.
+DP_DASHBOARD_CACHE_SECONDS = int(os.environ.get("DP_DASHBOARD_CACHE_SECONDS", "60"))
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

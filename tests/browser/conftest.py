@@ -55,6 +55,18 @@ def browser() -> Iterator[Any]:
 PHONE_WIDTH = 360
 
 
+def wider_than_screen(page: Any) -> str:
+    """ "" when ``page`` fits its window, else how much wider it is ("412 px wide on a 360 px screen")."""
+    width, screen = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    return f"{width} px wide on a {screen} px screen" if width > screen else ""
+
+
+def assert_fits(page: Any, name: str = "") -> None:
+    """Fail when ``page`` scrolls sideways: its content wider than its window (360 px on the ``phone``)."""
+    problem = wider_than_screen(page)
+    assert not problem, f"{name or page.url} is {problem}"
+
+
 def _pages(browser: Any, viewport: dict[str, int]) -> Iterator[Any]:
     contexts = []
 

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from tests.browser.conftest import PHONE_WIDTH, assert_fits
 
 from dualpower.budgeting import services
 from dualpower.budgeting.models import Ballot, Cycle, Phase, Proposal
@@ -96,14 +97,9 @@ def test_a_member_votes_within_the_limits_and_sees_what_their_share_paid_for(
 
 def _phone(browser: Any) -> Any:
     """A page on a 360 px phone, its own cookies."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en")
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 740}, locale="en")
     context.set_default_timeout(90_000)  # the shared test machine can be slow to answer
     return context.new_page()
-
-
-def _fits(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"{page.url} is {width} px wide on a 360 px phone"
 
 
 def test_a_budgeting_vote_runs_to_its_results_on_a_360_px_phone(
@@ -139,7 +135,7 @@ def test_a_budgeting_vote_runs_to_its_results_on_a_360_px_phone(
         page = _phone(browser)
         sign_in(page, base, email, PASSWORD)
         page.goto(f"{base}/c/riverside/budgets/{cycle.slug}/vote/")
-        _fits(page)
+        assert_fits(page)
         assert_accessible(page, "budget-phone-ballot")
         for label in ticks:
             page.get_by_label(re.compile(re.escape(label))).check()
@@ -153,13 +149,13 @@ def test_a_budgeting_vote_runs_to_its_results_on_a_360_px_phone(
     page = _phone(browser)
     sign_in(page, base, "cato@example.org", PASSWORD)
     page.goto(f"{base}/c/riverside/budgets/{cycle.slug}/")
-    _fits(page)
+    assert_fits(page)
     assert_accessible(page, "budget-phone-cycle")
     page.locator("details.confirm > summary", has_text="Move to the next phase: Results").click()
     confirm = page.locator("details.confirm[open]")
     assert "Phases never go back" in confirm.inner_text()
     assert "the ballots are counted" in confirm.inner_text()
-    _fits(page)
+    assert_fits(page)
     assert_accessible(page, "budget-phone-confirm")
     screenshot(page, "budget-phone-01-confirm")
     confirm.get_by_role("button", name="Yes, move to Results").click()
@@ -169,7 +165,7 @@ def test_a_budgeting_vote_runs_to_its_results_on_a_360_px_phone(
 
     # 3. The results name each funded project and explain the count in sight, not collapsed.
     page.goto(f"{base}/c/riverside/budgets/{cycle.slug}/results/")
-    _fits(page)
+    assert_fits(page)
     assert_accessible(page, "budget-phone-results")
     screenshot(page, "budget-phone-02-results")
     funded = cycle.results.get().selected

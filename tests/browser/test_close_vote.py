@@ -9,16 +9,13 @@ import re
 from typing import Any
 
 import pytest
+from tests.browser.conftest import PHONE_WIDTH, assert_fits
 
 from dualpower.assemblies.demo import DECIDE_NOW
 from dualpower.assemblies.models import Policy, Proposal
 from dualpower.demo import COORDINATOR_EMAIL, COORDINATOR_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page: Any) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_the_demo_coordinator_decides_a_proposal_and_its_action_takes_effect(
@@ -36,7 +33,7 @@ def test_the_demo_coordinator_decides_a_proposal_and_its_action_takes_effect(
     proposal = Proposal.objects.get(title=DECIDE_NOW)
     assert Policy.objects.get(assembly=proposal.assembly).discussion_days == 7
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en")
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 740}, locale="en")
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
@@ -50,7 +47,7 @@ def test_the_demo_coordinator_decides_a_proposal_and_its_action_takes_effect(
         page.get_by_role("link", name=DECIDE_NOW).first.click()
         page.wait_for_load_state()
         assert "1 member has not voted yet" in page.locator("main").inner_text()
-        _fits(page)
+        assert_fits(page)
 
         # The coordinator's vote is the last one: now the vote may be closed without a reason.
         page.get_by_label("Agree", exact=True).check()
@@ -66,7 +63,7 @@ def test_the_demo_coordinator_decides_a_proposal_and_its_action_takes_effect(
         assert not confirm.is_visible()
         opener.click()
         assert page.locator("details.confirm[open]").get_by_text("This cannot be undone.").is_visible()
-        _fits(page)
+        assert_fits(page)
         screenshot(page, "close-vote-01-confirm-360")
         assert_accessible(page, "close-vote-confirm")
         confirm.click()
@@ -76,7 +73,7 @@ def test_the_demo_coordinator_decides_a_proposal_and_its_action_takes_effect(
         assert "The vote is closed" in main
         assert "Passed by" in main and "Its actions were carried out." in main
         assert "Close the vote now" not in main
-        _fits(page)
+        assert_fits(page)
         screenshot(page, "close-vote-02-outcome-360")
         assert_accessible(page, "close-vote-outcome")
 
@@ -84,7 +81,7 @@ def test_the_demo_coordinator_decides_a_proposal_and_its_action_takes_effect(
         page.goto(f"{live_server.url}{proposal.assembly.get_absolute_url()}policy/")
         row = page.get_by_role("row", name=re.compile("days of discussion", re.I))
         assert re.search(r"\b3\b", row.inner_text())
-        _fits(page)
+        assert_fits(page)
     finally:
         context.close()
     proposal.refresh_from_db()

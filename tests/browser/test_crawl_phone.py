@@ -19,12 +19,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from tests.browser.conftest import PHONE_WIDTH, wider_than_screen
 
 from dualpower.demo import COORDINATOR_EMAIL, COORDINATOR_PASSWORD, MEMBER_EMAIL, MEMBER_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-WIDTH, HEIGHT = 360, 740
+WIDTH, HEIGHT = PHONE_WIDTH, 740
 SKIP_PATHS = ("/accounts/logout/", "/i18n/", "/api/", "/static/", "/media/", "/admin/")
 DOWNLOADS = re.compile(r"(\.(csv|ics|pdf|json|txt|zip|svg|png)$)|/export(/|$)")
 # Kept in step with /work/notes/fit.py (the helpers' manual check).
@@ -159,9 +160,8 @@ def _crawl(
 
 def _fit(page: Any, _path: str) -> list[str]:
     found = []
-    width = page.evaluate("document.documentElement.scrollWidth")
-    if width > WIDTH:
-        found.append(f"{width} px wide")
+    if problem := wider_than_screen(page):
+        found.append(problem)
     small = page.evaluate(SMALL_TARGETS)
     if small:
         found.append(f"{len(small)} small targets: {'; '.join(small[:6])}{' …' if len(small) > 6 else ''}")

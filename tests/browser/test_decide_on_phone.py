@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 import pytest
+from tests.browser.conftest import PHONE_WIDTH, assert_fits
 
 from dualpower.assemblies import services
 from dualpower.assemblies.models import Proposal
@@ -31,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _phone(browser: Any) -> Any:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en")
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 740}, locale="en")
     context.set_default_timeout(15_000)
     return context
 
@@ -47,7 +48,7 @@ def _sign_in(page: Any, base: str, email: str) -> None:
 def _checked(page: Any, name: str, assert_accessible: Any) -> None:
     """Every page visited: no wider than the phone, and no serious accessibility problem."""
     page.wait_for_load_state()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
+    assert_fits(page, name)
     assert_accessible(page, name)
 
 

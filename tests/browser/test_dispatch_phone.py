@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
-from tests.browser.conftest import PHONE_WIDTH
+from tests.browser.conftest import PHONE_WIDTH, assert_fits
 from tests.browser.test_aid import sign_in
 
 from dualpower.aid import services
@@ -48,8 +48,7 @@ def test_a_request_is_dispatched_and_fulfilled_on_a_phone(
 
     def look(page: Any, name: str) -> None:
         """The page fits the phone, passes axe, and is kept as a screenshot."""
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= WIDTH, f"{name} is {width} px wide on a {WIDTH} px phone"
+        assert_fits(page, name)
         assert_accessible(page, name)
         screenshot(page, f"dispatch-phone-{name}")
 

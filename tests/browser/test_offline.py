@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.browser.conftest import PHONE_WIDTH, assert_fits
 
 from dualpower.members.tests.factories import PASSWORD, make_community, make_membership, make_user
 
@@ -21,7 +22,7 @@ NOTICE = re.compile(
 
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en")
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 740}, locale="en")
     context.set_default_timeout(15_000)
     yield context
     context.close()
@@ -79,7 +80,7 @@ def test_visited_pages_are_readable_offline_with_a_notice(
     assert notice.is_visible()
     assert NOTICE.fullmatch(notice.inner_text().strip()), notice.inner_text()
     assert "Offline Street" in page.locator("header").inner_text()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_fits(page)
     screenshot(page, "offline-01-saved-page-360")
     assert_accessible(page, "offline saved page")
 

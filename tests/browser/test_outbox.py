@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from tests.browser.conftest import PHONE_WIDTH, assert_fits
 
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import PASSWORD, make_community, make_membership, make_user
@@ -33,7 +34,7 @@ def test_a_coordinator_reads_the_confirmation_email_on_a_phone(
         to=["lee.a.very.long.address.indeed@example.org"],
     ).send()
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en")
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 740}, locale="en")
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
@@ -51,7 +52,7 @@ def test_a_coordinator_reads_the_confirmation_email_on_a_phone(
         assert link.get_attribute("href") == LINK
         box = link.bounding_box()
         assert box is not None and box["height"] >= 24
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert_fits(page)
         screenshot(page, "outbox-360")
         assert_accessible(page, "outbox")
     finally:

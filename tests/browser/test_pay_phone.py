@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.conftest import PHONE_WIDTH
+from tests.browser.conftest import assert_fits
 from tests.browser.test_ledger import sign_in
 
 from dualpower.ledger import services
@@ -20,8 +20,6 @@ from dualpower.members.models import Membership
 from dualpower.members.tests.factories import make_community, make_membership, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WIDTH = PHONE_WIDTH
 
 
 @pytest.fixture
@@ -33,7 +31,7 @@ def _ledger_cleanup() -> Any:
 
 
 def _fits(page: Any, assert_accessible: Any, name: str) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, name
+    assert_fits(page, name)
     assert_accessible(page, name)
 
 

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 import pytest
-from tests.browser.conftest import PHONE_WIDTH
+from tests.browser.conftest import assert_fits
 from tests.browser.test_joining import sign_in
 
 from dualpower.community.models import Community
@@ -25,13 +25,11 @@ from dualpower.members.tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTH = PHONE_WIDTH
 NEWCOMER_PASSWORD = "a long passphrase for tests"
 
 
 def fits(page: Any, name: str, assert_accessible: Any, screenshot: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= WIDTH, f"{name} is {width} px wide at {WIDTH} px"
+    assert_fits(page, name)
     assert_accessible(page, name)
     screenshot(page, f"setup-{name}")
 

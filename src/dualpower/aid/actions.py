@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from dualpower.aid import services
+from dualpower.assemblies import actions as assembly_actions
+from dualpower.assemblies.actions import Result
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.members.models import Membership
@@ -33,10 +35,12 @@ def validate_dispatcher(community: Community, params: Any) -> dict[str, Any]:
     return {"membership": _member(community, params).pk}
 
 
-def run_dispatcher(*, community: Community, params: Any, decision: Any) -> str:
+def run_dispatcher(*, community: Community, params: Any, decision: Any) -> Result:
     member = _member(community, params)
     services.dispatcher_grant(community=community, membership=member, by=None, decision_ref=decision.ref)
-    return _("%(name)s is now a dispatcher of the aid network.") % {"name": member.display_name}
+    return assembly_actions.result(
+        gettext_lazy("%(name)s is now a dispatcher of the aid network."), name=member.display_name
+    )
 
 
 def describe_dispatcher(community: Community, params: Any) -> str:
@@ -56,14 +60,17 @@ def validate_retention(community: Community, params: Any) -> dict[str, Any]:
     return {"days": _days(params)}
 
 
-def run_retention(*, community: Community, params: Any, decision: Any) -> str:
+def run_retention(*, community: Community, params: Any, decision: Any) -> Result:
     days = _days(params)
     services.aid_settings_update(community=community, by=None, retention_days=days, decision_ref=decision.ref)
-    return ngettext(
-        "Private details of closed requests are now kept %(n)d day.",
-        "Private details of closed requests are now kept %(n)d days.",
-        days,
-    ) % {"n": days}
+    return assembly_actions.result(
+        ngettext_lazy(
+            "Private details of closed requests are now kept %(n)d day.",
+            "Private details of closed requests are now kept %(n)d days.",
+            "n",
+        ),
+        n=days,
+    )
 
 
 def describe_retention(community: Community, params: Any) -> str:

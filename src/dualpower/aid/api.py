@@ -35,7 +35,7 @@ from dualpower.aid.schemas import (
     RequestOut,
     SuggestionOut,
 )
-from dualpower.api_tools import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
@@ -120,7 +120,7 @@ def request_list(request: HttpRequest, slug: str, filters: RequestFilters = FILT
         ),
         **filters.dict(),
     )
-    return selectors.request_views(qs, me, community=community)
+    return PageOf(qs, lambda rows: selectors.request_views(rows, me, community=community))
 
 
 @router.post(AID + "/requests", response={201: RequestOut})

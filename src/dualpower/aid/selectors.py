@@ -198,9 +198,11 @@ def request_view(
     *,
     names: Mapping[str, str] | None = None,
     detailed: set[int] | None = None,
+    with_details: bool = True,
 ) -> dict[str, Any]:
     """The fields of ``request`` that ``membership`` may see. Call only after may_see_request.
-    A list passes what it read once for all its rows (see request_views)."""
+    A list passes what it read once for all its rows (see request_views); ``with_details=False``:
+    a page that does not show the private details leaves them sealed."""
     if names is None:
         names = category_names(request.community)
     out: dict[str, Any] = {
@@ -232,7 +234,7 @@ def request_view(
         out["taken_by"] = request.taken_by.display_name if request.taken_by is not None else ""
         out["stale_since"] = request.stale_since
         out["referred_to"] = request.referred_to
-    if may_see_details(membership, request, detailed=detailed):
+    if with_details and may_see_details(membership, request, detailed=detailed):
         details = crypto.unseal(request.sealed)
         if request.requester_id and "name" not in details:
             details["name"] = request.requester.display_name  # type: ignore[union-attr]
@@ -250,6 +252,7 @@ def request_views(
     *,
     community: Community,
     names: Mapping[str, str] | None = None,
+    with_details: bool = True,
 ) -> list[dict[str, Any]]:
     """request_view of each of ``requests`` (of ``community``), in a bounded number of queries:
     the categories (unless the caller read them: ``names``) and the visitor's matches are read once
@@ -257,8 +260,11 @@ def request_views(
     (select_related)."""
     if names is None:
         names = category_names(community)
-    detailed = _detail_matched(membership)
-    return [request_view(r, membership, names=names, detailed=detailed) for r in requests]
+    detailed = _detail_matched(membership) if with_details else set()
+    return [
+        request_view(r, membership, names=names, detailed=detailed, with_details=with_details)
+        for r in requests
+    ]
 
 
 def matches_visible(request: AidRequest, membership: Membership | None) -> list[AidMatch]:

@@ -14,9 +14,17 @@ Apps register their kinds in their ``registrations.py``:
         key="ledger.set_credit_limit",
         label=_("Set a credit limit"),
         validate=validate_credit_limit,   # (community, params) -> cleaned params; raises InvalidInput
-        run=run_credit_limit,             # (*, community, params, decision) -> one-line summary
+        run=run_credit_limit,             # (*, community, params, decision) -> what it did (a Result)
         describe=describe_credit_limit,   # (community, params) -> plain-language sentence
     ))
+
+``run`` says what it did as a ``Result``: the untranslated sentence and its values, kept so that
+each reader sees it in their own language (like a notification)::
+
+    return actions.result(gettext_lazy("%(name)s was admitted."), name=membership.display_name)
+
+A plain ``str`` is still accepted and kept as it was written (in the language of whoever closed
+the vote); older decisions keep that text.
 
 ``validate`` runs when the action is attached to a proposal and again just before ``run``.
 Params are JSON: ids, strings, integers (money in the smallest unit), never model instances.
@@ -41,8 +49,30 @@ from django.utils.translation import gettext as _
 
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
+from dualpower.notifications.text import Spec, Text, render, text
 
 Params = Mapping[str, Any]
+
+# What an action did: a sentence kept untranslated with its values, shown in the reader's language.
+Result = Text
+
+
+def result(message: Any, /, **values: Any) -> Result:
+    """``message`` (a ``gettext_lazy`` sentence) with its ``%(name)s`` values, translated when read."""
+    return text(message, **values)
+
+
+def result_stored(done: str | Result) -> tuple[Spec, str]:
+    """What ``run`` returned, as stored: the untranslated spec (empty for a plain ``str``) and the
+    sentence in the active language (kept beside it, and shown where no spec was stored)."""
+    if isinstance(done, Text):
+        return done.spec(), str(done)
+    return {}, str(done)
+
+
+def result_shown(spec: Spec | None, stored: str) -> str:
+    """A stored result in the reader's language; an older one (no spec) as it was written."""
+    return render(spec) if spec else stored
 
 
 @dataclass(frozen=True)
@@ -85,7 +115,7 @@ class ActionKind:
     key: str
     label: str | Promise  # a lazy translation, worded in the reader's language
     validate: Callable[[Community, Params], dict[str, Any]]
-    run: Callable[..., str]
+    run: Callable[..., str | Result]
     describe: Callable[[Community, Params], str] | None = None
     needs: tuple[Need, ...] = ()
 

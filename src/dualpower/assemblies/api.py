@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.api_tools import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.assemblies import selectors, services
 from dualpower.assemblies.models import Assembly, Delegation, OutcomeStatement, Proposal
 from dualpower.assemblies.schemas import (
@@ -112,9 +112,12 @@ def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: st
     assembly = _assembly(request, slug, assembly_slug)
     if state and state not in Proposal.State.values:
         raise InvalidInput(_("Unknown state."), field="state")
-    proposals = list(selectors.proposals_listed(assembly=assembly, state=state)[:500])
-    counts = selectors.running_counts_of(p for p in proposals if _shows_counts(p))
-    return [_out(p, counts) for p in proposals]
+
+    def page(proposals: list[Proposal]) -> list[dict[str, Any]]:
+        counts = selectors.running_counts_of(p for p in proposals if _shows_counts(p))
+        return [_out(p, counts) for p in proposals]
+
+    return PageOf(selectors.proposals_listed(assembly=assembly, state=state), page)
 
 
 @router.post(PROPOSALS, response={201: ProposalOut})

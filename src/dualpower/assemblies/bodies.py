@@ -66,7 +66,14 @@ def observers_of(assembly: Assembly) -> QuerySet[Membership]:
 
 
 def is_voter(assembly: Assembly, membership: Membership | None) -> bool:
-    return membership is not None and voters_of(assembly).filter(pk=membership.pk).exists()
+    """Whether ``membership`` votes in ``assembly``. Asked by several permissions on one page, so
+    the answer is kept on the membership object (``membership_for`` makes one per request)."""
+    if membership is None:
+        return False
+    known: dict[int, bool] = membership.__dict__.setdefault("_dp_voter_in", {})
+    if assembly.pk not in known:
+        known[assembly.pk] = voters_of(assembly).filter(pk=membership.pk).exists()
+    return known[assembly.pk]
 
 
 def voting_in(assemblies: Iterable[Assembly], membership: Membership | None) -> set[int]:

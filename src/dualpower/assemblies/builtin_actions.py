@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from dualpower.assemblies import actions, processes
+from dualpower.assemblies import actions, names, processes
 from dualpower.assemblies.models import Assembly, Policy
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
@@ -62,7 +62,7 @@ def roles(community: Community) -> list[tuple[str, str]]:
 
 def assemblies_here(community: Community) -> list[tuple[int, str]]:
     return [
-        (a.pk, a.name)
+        (a.pk, a.name_shown)
         for a in Assembly.objects.filter(community=community, is_archived=False).order_by("name")
     ]
 
@@ -129,13 +129,13 @@ def describe_admit(community: Community, params: actions.Params) -> str:
     return _("Admit %(name)s as a member") % {"name": app.display_name if app else "?"}
 
 
-def run_admit(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+def run_admit(*, community: Community, params: actions.Params, decision: actions.Decision) -> actions.Result:
     from dualpower.members.services import application_admit_by_decision
 
     membership = application_admit_by_decision(
         application=_application(community, params), decision_ref=decision.ref
     )
-    return _("%(name)s was admitted.") % {"name": membership.display_name}
+    return actions.result(_lazy("%(name)s was admitted."), name=membership.display_name)
 
 
 # --- grant or revoke a role ---------------------------------------------------------------------
@@ -164,7 +164,7 @@ def describe_role(community: Community, params: actions.Params) -> str:
     return _("Give %(name)s the role %(role)s") % {"name": m.display_name if m else "?", "role": role}
 
 
-def run_role(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+def run_role(*, community: Community, params: actions.Params, decision: actions.Decision) -> actions.Result:
     from dualpower.members.services import role_change
 
     m = _membership(community, params)
@@ -176,7 +176,7 @@ def run_role(*, community: Community, params: actions.Params, decision: actions.
         decision_ref=decision.ref,
     )
     role = dict(Membership.Role.choices).get(params["role"], params["role"])
-    return _("%(name)s now has the role %(role)s.") % {"name": m.display_name, "role": role}
+    return actions.result(_lazy("%(name)s now has the role %(role)s."), name=m.display_name, role=role)
 
 
 # --- change a policy ----------------------------------------------------------------------------
@@ -281,12 +281,12 @@ def describe_policy(community: Community, params: actions.Params) -> str:
         label = Policy.setting(key).verbose_name
         parts.append(_("%(setting)s: %(value)s") % {"setting": label, "value": setting_words(key, value)})
     return _("Change how %(a)s decides: %(c)s") % {
-        "a": assembly.name if assembly else "?",
+        "a": assembly.name_shown if assembly else "?",
         "c": "; ".join(parts),
     }
 
 
-def run_policy(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+def run_policy(*, community: Community, params: actions.Params, decision: actions.Decision) -> actions.Result:
     policy = Policy.objects.select_for_update(of=("self",)).filter(pk=_policy(community, params).pk).first()
     if policy is None:  # pragma: no cover - checked by validate
         raise NotFound(_("There is no such assembly in this community."))
@@ -303,4 +303,6 @@ def run_policy(*, community: Community, params: actions.Params, decision: action
         data={"before": before, "after": {k: str(v) for k, v in params["changes"].items()}},
         decision_ref=decision.ref,
     )
-    return _("The policy of %(a)s is changed.") % {"a": policy.assembly.name}
+    return actions.result(
+        _lazy("The policy of %(a)s is changed."), a=names.assembly_name_value(policy.assembly.name)
+    )

@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy
 
-from dualpower.assemblies import bodies, notify
+from dualpower import keys
+from dualpower.assemblies import bodies, names, notify
 from dualpower.assemblies.models import Participation, Proposal, Reminder, Vote
 from dualpower.assemblies.services.outcomes import proposal_close
 from dualpower.assemblies.services.proposals import proposal_open_voting
@@ -34,6 +35,9 @@ def windows(now: datetime) -> str:
             proposal_close(proposal=proposal, now=now)
             closed += 1
         except Conflict:  # closed meanwhile by another tick
+            continue
+        except keys.BallotKeyMissing:  # a secret vote whose key is lost: the others still close
+            log.error("vote %s cannot close: the key of its sealed ballots is missing", proposal.pk)
             continue
     ready = Proposal.objects.filter(state=Proposal.State.DISCUSSION, voting_opens_at__lte=now)
     for proposal in ready.order_by("voting_opens_at", "id"):
@@ -69,7 +73,8 @@ def _remind(now: datetime) -> int:
                     community=proposal.assembly.community,
                     kind="assemblies.vote_closing",
                     title=notice_text(
-                        gettext_lazy("A vote in %(a)s closes in two days"), a=proposal.assembly.name
+                        gettext_lazy("A vote in %(a)s closes in two days"),
+                        a=names.assembly_name_value(proposal.assembly.name),
                     ),
                     body=gettext_lazy("You have not voted yet."),
                     url=proposal.get_absolute_url(),

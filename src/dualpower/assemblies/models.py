@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dualpower.assemblies import actions, names
 from dualpower.community.models import Community
 from dualpower.members.models import Membership
 
@@ -58,10 +59,15 @@ class Assembly(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_shown
 
     def get_absolute_url(self) -> str:
         return reverse("assemblies:detail", kwargs={"community": self.community.slug, "assembly": self.slug})
+
+    @property
+    def name_shown(self) -> str:
+        """The name in the reader's language while it is the one the app gave it (see names.py)."""
+        return names.assembly_name_shown(self.name)
 
 
 class Policy(models.Model):
@@ -190,13 +196,18 @@ class Proposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_shown
 
     def get_absolute_url(self) -> str:
         return reverse(
             "assemblies:proposal",
             kwargs={"community": self.assembly.community.slug, "assembly": self.assembly.slug, "pk": self.pk},
         )
+
+    @property
+    def title_shown(self) -> str:
+        """The title in the reader's language while it is an amendment's title the app wrote."""
+        return names.proposal_title_shown(self.title, is_amendment=self.amends_id is not None)
 
     @property
     def community(self) -> Community:
@@ -241,13 +252,21 @@ class ProposalAction(models.Model):
     description = models.CharField(max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # What it did (or why it failed): the sentence untranslated with its values, shown in the
+    # reader's language (``actions.Result``); ``result`` keeps it as the closer read it, the only
+    # text of decisions closed before (and of actions that still return a plain sentence).
     result = models.CharField(max_length=500, blank=True)
+    result_spec = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
         return self.description or self.kind
+
+    @property
+    def result_shown(self) -> str:
+        return actions.result_shown(self.result_spec, self.result)
 
 
 class Comment(models.Model):
@@ -332,10 +351,12 @@ class Participation(models.Model):
 
 
 class Ballot(models.Model):
-    """Secret ballots: what was voted, with no voter, no time and a random key.
+    """Secret ballots once the vote has closed: what was voted, with no voter, no time and a random
+    key. While the vote is open a ballot is a ``SealedBallot``; closing opens them all and writes
+    them here in a random order under fresh keys.
 
-    ``receipt_hash`` is the SHA-256 of the receipt code only the voter saw; it lets them find
-    (and replace) their own ballot and check that it is in the published count.
+    ``receipt_hash`` is the SHA-256 of the receipt code only the voter saw; it lets them check that
+    their ballot is in the published count.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -352,6 +373,43 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"A ballot on {self.proposal}"
+
+
+class BallotBox(models.Model):
+    """A secret vote while it is open: which key seals its ballots, and the size they are padded to.
+
+    The key itself is a file outside the database (``dualpower.keys.ballot_key_path(key_id)``),
+    made when the first ballot is sealed and deleted when the vote closes; the box goes with it.
+    """
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="ballot_box")
+    key_id = models.CharField(max_length=32, unique=True)  # random: names the key file
+    pad = models.PositiveIntegerField()  # bytes every sealed ballot of this vote is padded to
+
+    def __str__(self) -> str:
+        return f"Ballot box of {self.proposal}"
+
+
+class SealedBallot(models.Model):
+    """A secret ballot while its vote is open: encrypted with the vote's key (``assemblies.sealing``).
+
+    Nothing here tells one sealed ballot from another without the key: a random key, no time, the
+    same length for every ballot of a vote, and ``lookup``, an HMAC of the receipt digest under the
+    vote's key, by which the voter's receipt finds the ballot to change it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="sealed_ballots")
+    lookup = models.CharField(max_length=64)
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "lookup"], name="one_sealed_ballot_per_receipt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"A sealed ballot on {self.proposal}"
 
 
 class Delegation(models.Model):

@@ -2,6 +2,7 @@
 
 - the actions a decision carries out itself (admit, change a role, change a policy);
 - the clock job that opens and closes voting windows and sends reminders;
+- the audience of the notifications to everyone who votes in an assembly;
 - the demo loader, the dashboard widget and the menu entry.
 
 The bodies of the general assembly and of working groups register in ``bodies.py`` itself (the
@@ -20,11 +21,13 @@ from dualpower.assemblies import (
     builtin_actions,
     demo,
     jobs,
+    notify,
     rules,  # noqa: F401  (declares the permissions)
 )
 from dualpower.assemblies import audit as _audit  # noqa: F401 - registers its audit sentences on import
 from dualpower.assemblies.widgets import votes_waiting_panel
 from dualpower.community import dashboard
+from dualpower.notifications import audiences
 from dualpower.web import navigation
 
 actions.register(
@@ -59,6 +62,7 @@ actions.register(
 )
 
 clock.job("assemblies.windows")(jobs.windows)
+audiences.register(notify.VOTERS, notify.voters)
 demo_registry.register(demo.load_assemblies)
 dashboard.register("assemblies-votes", votes_waiting_panel)
 navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=30, primary=True, group="decide")

@@ -13,6 +13,7 @@ from dualpower.assemblies import bodies, processes, sittings
 from dualpower.assemblies.models import (
     Assembly,
     Ballot,
+    BallotBox,
     Delegation,
     OutcomeStatement,
     Participation,
@@ -226,7 +227,8 @@ def running_counts(proposal: Proposal) -> dict[str, int]:
 
 def running_counts_of(proposals: Iterable[Proposal]) -> dict[int, dict[str, int]]:
     """``running_counts`` of each of ``proposals`` by id, in one query per kind of ballot (secret
-    or open) whatever their number."""
+    or open) whatever their number. A secret vote counts nothing until it closes: its ballots are
+    sealed while it is open, and ``results_visible`` never shows them before."""
     proposals = list(proposals)
     counts: dict[int, dict[str, int]] = {p.pk: {} for p in proposals}
     secret = [p.pk for p in proposals if p.is_secret]
@@ -279,6 +281,19 @@ def voters_count(assembly: Assembly) -> int:
     return bodies.voters_of(assembly).count()
 
 
+def voters_named(
+    *, assembly: Assembly, find: str = "", exclude: Membership | None = None, limit: int
+) -> list[Membership]:
+    """At most ``limit`` voters of ``assembly`` in order of name (those whose name holds ``find``,
+    when given), never the whole roll: a picker of names reads this, whatever the assembly's size."""
+    found = bodies.voters_of(assembly).order_by("display_name", "id")
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    if find:
+        found = found.filter(display_name__icontains=find)
+    return list(found[:limit])
+
+
 def next_meetings(assembly: Assembly) -> list[sittings.Sitting]:
     """Upcoming meetings of this assembly, as the apps that hold meetings register them."""
     return sittings.upcoming(assembly, limit=5)
@@ -298,6 +313,15 @@ def may_speak(assembly: Assembly, by: Membership | None) -> bool:
     if by is None or by.community_id != assembly.community_id or not by.is_active:
         return False
     return bodies.is_voter(assembly, by) or bodies.observers_of(assembly).filter(pk=by.pk).exists()
+
+
+def ballot_boxes() -> list[tuple[str, Proposal, int]]:
+    """Every open secret vote's box on this node: its key id, the proposal, how many sealed ballots
+    (for the operator's commands: a key file missing, a key file left over)."""
+    found = BallotBox.objects.select_related("proposal__assembly__community").annotate(
+        n=Count("proposal__sealed_ballots")
+    )
+    return [(box.key_id, box.proposal, box.n) for box in found.order_by("proposal_id")]
 
 
 def receipt_hash(proposal_id: int, code: str) -> str:

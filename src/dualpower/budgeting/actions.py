@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from dualpower.assemblies import actions as assembly_actions
+from dualpower.assemblies.actions import Result
 from dualpower.budgeting.models import Cycle
 from dualpower.budgeting.services import result_adopt
 from dualpower.community.models import Community
@@ -39,10 +42,12 @@ def validate(community: Community, params: Any) -> dict[str, Any]:
     return {"cycle": cycle.pk}
 
 
-def run(*, community: Community, params: Any, decision: Any) -> str:
+def run(*, community: Community, params: Any, decision: Any) -> Result:
     cycle = _cycle(community, params)
     result_adopt(cycle=cycle, decision_ref=decision.ref)
-    return _("Adopted the result of “%(title)s”; implementation begins.") % {"title": cycle.title}
+    return assembly_actions.result(
+        gettext_lazy("Adopted the result of “%(title)s”; implementation begins."), title=cycle.title
+    )
 
 
 def describe(community: Community, params: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from dualpower.budgeting.models import (
@@ -128,10 +128,14 @@ def ballot_counts(*, cycle: Cycle) -> dict[str, int]:
     """How many ballots, by channel: only once counted (turnout is a result too)."""
     if not cycle.is_counted:
         return {}
-    out: dict[str, int] = {}
-    for channel in Ballot.objects.filter(cycle=cycle, confirmed=True).values_list("channel", flat=True):
-        out[channel] = out.get(channel, 0) + 1
-    return out
+    # Counted by the database: one row per channel, not one per ballot.
+    rows = (
+        Ballot.objects.filter(cycle=cycle, confirmed=True)
+        .order_by()
+        .values_list("channel")
+        .annotate(n=Count("id"))
+    )
+    return {channel: n for channel, n in rows}
 
 
 def paper_batches(*, cycle: Cycle) -> list[dict[str, Any]]:
@@ -146,21 +150,50 @@ def paper_batches(*, cycle: Cycle) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[str, Any]]:
-    """For a signed-in voter: what their share paid for, in each area they voted in (MES only)."""
+# A voter's explanation needs the whole ballot file parsed and the rule's steps replayed: tens of
+# milliseconds for a large vote, on every view of the results. A counted result does not change
+# (a recount stores a new file, with a new digest), so each process keeps the explanation of a
+# ballot in a result by (result, file digest, ballot and its last change), a bounded number.
+_EXPLAINED: dict[tuple[Any, ...], tuple[str | None, dict[str, Any] | None]] = {}
+_EXPLAINED_MAX = 5_000
+
+
+def _explained(cycle: Cycle, result: Result, ballot: Ballot) -> tuple[str | None, dict[str, Any] | None]:
+    # The ballot's last change too: a ballot with the same id in another database (or changed
+    # before a recount) is another ballot.
+    key = (result.pk, result.ballot_file_sha256, ballot.pk, ballot.ref, ballot.updated_at)
+    found = _EXPLAINED.get(key)
+    if found is None:
+        election = parse_pb(result.ballot_file)
+        published_id = _published_id(cycle, election, ballot)
+        account = (
+            None if published_id is None else explain_voter(election, stored_outcome(result), published_id)
+        )
+        if len(_EXPLAINED) >= _EXPLAINED_MAX:
+            _EXPLAINED.clear()
+        found = _EXPLAINED[key] = (published_id, account)
+    return found
+
+
+def voter_explanations(
+    *, cycle: Cycle, voter: Membership | None, results: list[Result] | None = None
+) -> list[dict[str, Any]]:
+    """For a signed-in voter: what their share paid for, in each area they voted in (MES only).
+    ``results``: the cycle's results when the caller has already read them."""
     if voter is None or not cycle.is_counted or cycle.rule != "mes":
         return []
     out = []
-    by_area = {r.district_id: r for r in results_of(cycle=cycle)}
+    by_area = {r.district_id: r for r in (results if results is not None else results_of(cycle=cycle))}
+    titles: dict[str, str] | None = None
     for ballot in Ballot.objects.filter(cycle=cycle, voter=voter).select_related("district"):
         result = by_area.get(ballot.district_id)
         if result is None or (not result.rule_selected and not result.num_ballots):
             continue
-        election = parse_pb(result.ballot_file)
-        published_id = _published_id(cycle, election, ballot)
-        if published_id is None:
+        published_id, account = _explained(cycle, result, ballot)
+        if published_id is None or account is None:
             continue
-        account = explain_voter(election, stored_outcome(result), published_id)
+        if titles is None:  # every proposal's title in one query, not one per project named
+            titles = _titles(cycle)
         unit = int(result.settings.get("unit_cents", 1))
         share, left = round(account["share"] * unit), round(account["left"] * unit)
         out.append(
@@ -177,14 +210,22 @@ def voter_explanations(*, cycle: Cycle, voter: Membership | None) -> list[dict[s
                         "paid_text": format_money(
                             round(p["paid"] * unit), cycle.currency, trim=True, empty="—"
                         ),
-                        "title": _title(cycle, p["project"]),
+                        "title": titles.get(p["project"], p["project"]),
                     }
                     for p in account["payments"]
                 ],
-                "supported_not_funded": [_title(cycle, c) for c in account["supported_not_funded"]],
+                "supported_not_funded": [titles.get(c, c) for c in account["supported_not_funded"]],
             }
         )
     return out
+
+
+def _titles(cycle: Cycle) -> dict[str, str]:
+    """Each proposal's title by its code (the first proposal with a code, as ``_title``)."""
+    titles: dict[str, str] = {}
+    for code, title in cycle.proposals.order_by("-pk").values_list("code", "title"):
+        titles[code] = title
+    return titles
 
 
 def _published_id(cycle: Cycle, election: PBElection, ballot: Ballot) -> str | None:
@@ -224,11 +265,6 @@ def photo_owner(name: str) -> tuple[str, Cycle] | None:
     if update is None:
         return None
     return "budgeting.view_results", update.proposal.cycle
-
-
-def _title(cycle: Cycle, code: str) -> str:
-    proposal = cycle.proposals.filter(code=code).only("title").first()
-    return proposal.title if proposal else code
 
 
 def stored_outcome(result: Result) -> PBOutcome:

@@ -59,3 +59,11 @@ class AuditEntryOut(Schema):
     @staticmethod
     def resolve_data(obj) -> dict[str, Any]:
         return hooks.audit_shown(obj).data
+
+
+class AuditLogOut(Schema):
+    """A page of the audit log, newest first; ``next`` is the address of the older entries (None
+    on the last page)."""
+
+    items: list[AuditEntryOut]
+    next: str | None

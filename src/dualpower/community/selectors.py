@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -45,6 +46,50 @@ def communities_visible(*, user: Any) -> QuerySet[Community]:
 
 def audit_entries(*, community: Community) -> QuerySet[AuditEntry]:
     return hooks.audit_view(AuditEntry.objects.filter(community=community).select_related("actor"))
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit log, newest first, found by keyset: "older than entry N" or "newer
+    than entry N", never "page 3". A new entry never moves the entries of a page already linked
+    to, and a page deep in the log costs what the first one does (no OFFSET to walk past).
+
+    ``older`` is the ``before`` cursor of the next older page (None on the oldest), ``newer`` the
+    ``after`` cursor of the next newer page (None on the newest).
+    """
+
+    entries: list[AuditEntry]
+    older: int | None
+    newer: int | None
+
+
+def audit_page(
+    *, community: Community, before: int | None = None, after: int | None = None, size: int = AUDIT_PAGE_SIZE
+) -> AuditPage:
+    """The ``size`` entries just older than entry ``before`` (or just newer than entry ``after``;
+    the newest without either), newest first, in one query by the index on the community and id."""
+    entries = audit_entries(community=community)
+    if after is not None:
+        rows = list(entries.filter(pk__gt=after).order_by("pk")[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        return AuditPage(
+            entries=rows,
+            older=rows[-1].pk if rows else after + 1,
+            newer=rows[0].pk if more else None,
+        )
+    if before is not None:
+        entries = entries.filter(pk__lt=before)
+    rows = list(entries.order_by("-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    newer = None
+    if before is not None:
+        newer = rows[0].pk if rows else before - 1
+    return AuditPage(entries=rows, older=rows[-1].pk if more else None, newer=newer)
 
 
 def audit_entries_as_stored(*, community: Community) -> QuerySet[AuditEntry]:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dualpower.clean import clean_int_or_none
 from dualpower.community import dashboard, hooks, services
 from dualpower.community.decorators import with_community
 from dualpower.community.forms import CommunityForm
 from dualpower.community.models import Community
-from dualpower.community.selectors import audit_entries
+from dualpower.community.selectors import audit_page
+from dualpower.errors import InvalidInput
 from dualpower.web.actions import form_action
 from dualpower.web.permissions import check
 
@@ -69,6 +70,21 @@ def community_edit(request: HttpRequest, community: Community) -> HttpResponse:
 @require_GET
 @with_community
 def audit_log(request: HttpRequest, community: Community) -> HttpResponse:
+    """The log a page at a time, newest first: ``?before=<entry>`` for older entries,
+    ``?after=<entry>`` for newer ones (the position, not a page number, so that a deep page costs
+    what the first one does)."""
     check(request, "community.view_audit", community)
-    page = Paginator(audit_entries(community=community), 50).get_page(request.GET.get("page"))
+    before, after = (
+        clean_int_or_none(
+            request.GET.get(name), field=name, label=_("The position in the log"), low=0, high=AUDIT_MAX_ID
+        )
+        for name in ("before", "after")
+    )
+    if before is not None and after is not None:
+        raise InvalidInput(_("Ask for entries before one entry or after one, not both."), field="after")
+    page = audit_page(community=community, before=before, after=after)
     return render(request, "community/audit.html", {"page": page})
+
+
+# The largest id a database keeps (a 64-bit integer): a larger position is refused, not a 500.
+AUDIT_MAX_ID = 2**63 - 1

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualpower.coops.models import CapitalOperation, Cooperative, CoopMember
 from dualpower.coops.services import NAME_MAX, PURPOSE_MAX
+from dualpower.web.fields import MONEY_HELP, MoneyField
 
 
 class CoopForm(forms.Form):
@@ -17,12 +18,7 @@ class CoopForm(forms.Form):
     purpose = forms.CharField(
         label=_("Purpose"), max_length=PURPOSE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    share_price = forms.IntegerField(
-        label=_("Price of one share, in cents"),
-        min_value=1,
-        initial=1000,
-        help_text=_("1000 cents is 10.00."),
-    )
+    share_price = MoneyField(label=_("Price of one share"), min_cents=1, initial=1000, help_text=MONEY_HELP)
     min_shares = forms.IntegerField(label=_("Minimum shares per member"), min_value=0, initial=1)
     max_shares = forms.IntegerField(label=_("Maximum shares per member"), min_value=1, initial=100)
     min_cash_percent = forms.IntegerField(
@@ -68,7 +64,7 @@ class OperationForm(forms.Form):
 
 class PatronageForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2200)
-    surplus = forms.IntegerField(label=_("Surplus to allocate, in cents"), min_value=1)
+    surplus = MoneyField(label=_("Surplus to allocate"), min_cents=1, help_text=MONEY_HELP)
     measure = forms.ChoiceField(
         label=_("Patronage is measured in"),
         choices=[("hours", _("hours worked")), ("purchases", _("purchases"))],

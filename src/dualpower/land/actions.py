@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dualpower.assemblies.actions import ActionKind, Decision, Need, Params
+from dualpower.assemblies.actions import ActionKind, Decision, Need, Params, Result, result
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.land.models import Allocation
@@ -49,14 +49,15 @@ def validate(community: Community, params: Params) -> dict[str, Any]:
     return {"allocation": allocation.pk}
 
 
-def run(*, community: Community, params: Params, decision: Decision) -> str:
+def run(*, community: Community, params: Params, decision: Decision) -> Result:
     allocation = allocation_adopt(
         allocation=_allocation(community, params), by=None, decision_ref=decision.ref
     )
-    return _("%(home)s allocated to household %(who)s.") % {
-        "home": allocation.home.label,
-        "who": allocation.chosen.public_id if allocation.chosen else "",
-    }
+    return result(
+        gettext_lazy("%(home)s allocated to household %(who)s."),
+        home=allocation.home.label,
+        who=allocation.chosen.public_id if allocation.chosen else "",
+    )
 
 
 def describe(community: Community, params: Params) -> str:

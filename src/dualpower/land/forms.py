@@ -12,6 +12,7 @@ from dualpower.core.economy import Criterion, Formula
 from dualpower.land.models import GroundLease, Home
 from dualpower.land.words import FORMULA_LABELS
 from dualpower.members.models import Membership
+from dualpower.web.fields import MONEY_HELP, MoneyField
 
 
 class JSONField(forms.CharField):
@@ -87,7 +88,7 @@ class LeaseForm(forms.Form):
     leaseholder = forms.TypedChoiceField(label=_("Leaseholder"), coerce=int)
     start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
     term_years = forms.IntegerField(label=_("Term (years)"), min_value=1, initial=99)
-    monthly_fee = forms.IntegerField(label=_("Monthly ground lease fee, in cents"), min_value=0)
+    monthly_fee = MoneyField(label=_("Monthly ground lease fee"), help_text=MONEY_HELP)
     formula = forms.ChoiceField(
         label=_("Resale formula"), choices=[(f.value, FORMULA_LABELS.get(f.value, f.value)) for f in Formula]
     )
@@ -117,8 +118,8 @@ class LeaseEndForm(forms.Form):
 class ResaleForm(forms.Form):
     """What only the day of sale can tell; which fields show depends on the lease's formula."""
 
-    current_appraisal = forms.IntegerField(
-        label=_("Current appraised value, in cents"), min_value=1, required=False
+    current_appraisal = MoneyField(
+        label=_("Current appraised value"), min_cents=1, required=False, help_text=MONEY_HELP
     )
     resale_date = forms.DateField(
         label=_("Date of resale"), required=False, widget=forms.DateInput(attrs={"type": "date"})

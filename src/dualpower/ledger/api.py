@@ -8,14 +8,13 @@ is a 409.
 """
 
 import io
-import itertools
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Query, Router, Schema, Status
 
-from dualpower.api_tools import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, KeysetInput, keyset_cursor, next_link, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput, NotFound
@@ -34,7 +33,7 @@ from dualpower.ledger.schemas import (
     LedgerAccountOut,
     LimitsIn,
     LinkedIn,
-    StatementLineOut,
+    StatementOut,
     TransferIn,
     TransferOut,
     VisibilityIn,
@@ -58,7 +57,7 @@ INVOICE = INVOICES + "/{invoice_id}"
 IDEMPOTENCY = Header(None, alias="Idempotency-Key")
 
 
-class DatesQuery(Schema):
+class StatementQuery(KeysetInput):
     since: date | None = None
     until: date | None = None
 
@@ -67,7 +66,7 @@ class InvoiceQuery(Schema):
     status: Invoice.Status | None = None
 
 
-DATES = Query(...)
+STATEMENT_QUERY = Query(...)
 INVOICE_QUERY = Query(...)
 
 
@@ -132,12 +131,7 @@ def currency_update(request: HttpRequest, slug: str, code: str, payload: Currenc
 def currency_summary(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     currency = _currency(request, slug, code, "ledger.view_summary")
     s = selectors.summary(currency=currency)
-    edges = selectors.distribution_edges(s.balances)
-    buckets = []
-    for i, (low, high) in enumerate(itertools.pairwise(edges)):
-        last = i == len(edges) - 2
-        n = sum(1 for b in s.balances if low <= b < high or (last and b == high))
-        buckets.append({"from": low, "to": high, "accounts": n})
+    buckets = [{"from": low, "to": high, "accounts": n} for low, high, n in s.distribution.buckets()]
     return {
         "currency": currency.code,
         "accounts": s.accounts,
@@ -194,27 +188,40 @@ def account_detail(request: HttpRequest, slug: str, account_id: int) -> Account:
     return account
 
 
-@router.get(ACCOUNT + "/statement", response=list[StatementLineOut])
+@router.get(ACCOUNT + "/statement", response=StatementOut)
 def account_statement(
-    request: HttpRequest, slug: str, account_id: int, dates: DatesQuery = DATES
-) -> list[dict[str, Any]]:
+    request: HttpRequest, slug: str, account_id: int, page: StatementQuery = STATEMENT_QUERY
+) -> dict[str, Any]:
+    """The account's transfers between two dates (inclusive), newest first, ``limit`` at a time,
+    with the balance after each: ``next`` is the address of the older ones (``?before=<transfer>``),
+    null on the last page, which has the ``opening`` balance."""
     account = _account(request, slug, account_id, "ledger.view_statement")
-    if dates.since and dates.until and dates.since > dates.until:
+    if page.since and page.until and page.since > page.until:
         raise InvalidInput("The start date is after the end date.", field="since")
-    st = selectors.statement(account=account, since=dates.since, until=dates.until)
-    return [
-        {
-            "transfer": line.transfer.pk,
-            "created_at": line.transfer.created_at,
-            "amount": line.amount,
-            "balance": line.balance,
-            "other_account": line.other.pk,
-            "other_name": line.other.name,
-            "description": line.transfer.description,
-            "kind": line.transfer.kind,
-        }
-        for line in st.lines
-    ]
+    found = selectors.statement_page(
+        account=account,
+        since=page.since,
+        until=page.until,
+        before=keyset_cursor(page.before),
+        size=page.limit,
+    )
+    return {
+        "items": [
+            {
+                "transfer": line.transfer.pk,
+                "created_at": line.transfer.created_at,
+                "amount": line.amount,
+                "balance": line.balance,
+                "other_account": line.other.pk,
+                "other_name": line.other.name,
+                "description": line.transfer.description,
+                "kind": line.transfer.kind,
+            }
+            for line in found.lines
+        ],
+        "next": next_link(request, cursor="before", value=found.older),
+        "opening": found.opening,
+    }
 
 
 @router.put(ACCOUNT + "/limits", response=LedgerAccountOut)

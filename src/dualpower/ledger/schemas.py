@@ -166,6 +166,15 @@ class StatementLineOut(Schema):
     kind: str
 
 
+class StatementOut(Schema):
+    """A page of a statement, newest first: ``next`` is the address of the older transfers (None on
+    the last page, which carries the ``opening`` balance before the period)."""
+
+    items: list[StatementLineOut]
+    next: str | None
+    opening: int | None
+
+
 class CurrencySummaryOut(Schema):
     currency: str
     accounts: int

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.core.cache import cache
@@ -292,13 +293,26 @@ def _net(qs: QuerySet[Transfer], account: Account) -> int:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """How many member accounts hold how much, without any one balance: ``counts[i]`` accounts
+    hold from ``edges[i]`` to just under ``edges[i + 1]`` (``distribution_edges``)."""
+
+    edges: list[int]
+    counts: list[int]
+
+    def buckets(self) -> list[tuple[int, int, int]]:
+        """(from, to, accounts) for each bucket."""
+        return [(low, high, n) for (low, high), n in zip(pairwise(self.edges), self.counts, strict=True)]
+
+
+@dataclass(frozen=True)
 class Summary:
     currency: Currency
     accounts: int
     transfers: int
     volume: int
     volume_30_days: int
-    balances: list[int]  # member accounts only, anonymous: for the distribution chart
+    distribution: Distribution  # member accounts only, anonymous: for the distribution chart
     public_balances: list[tuple[str, int]]  # holders who opted in
 
 
@@ -343,36 +357,53 @@ def summary(*, currency: Currency, now: datetime | None = None) -> Summary:
     """What anyone admitted may know about a currency: no individual balance unless opted in.
 
     Does not read every transfer: the all-time totals are kept up to date by ``running_totals``
-    and the last 30 days are read by the index on the transfers' time.
+    and the last 30 days are read by the index on the transfers' time. Nor every balance: the
+    histogram is counted by the database (``_distribution``), in the same queries for ten
+    accounts or fifty thousand.
     """
     now = now or timezone.now()
     count, volume = running_totals(currency=currency, now=now)
     recent = Transfer.objects.filter(currency=currency, created_at__gte=now - timedelta(days=30)).aggregate(
         v=Sum("amount")
     )
-    members = Account.objects.filter(
-        currency=currency, status=Account.Status.OPEN, owner_kind=Account.OwnerKind.MEMBER
+    open_accounts = Account.objects.filter(currency=currency, status=Account.Status.OPEN)
+    member = Q(owner_kind=Account.OwnerKind.MEMBER)
+    counted = open_accounts.aggregate(
+        accounts=Count("pk"), low=Min("balance", filter=member), high=Max("balance", filter=member)
     )
+    members = open_accounts.filter(member)
     return Summary(
         currency=currency,
-        accounts=Account.objects.filter(currency=currency, status=Account.Status.OPEN).count(),
+        accounts=counted["accounts"],
         transfers=count,
         volume=volume,
         volume_30_days=int(recent["v"] or 0),
-        balances=list(members.values_list("balance", flat=True)),
+        distribution=_distribution(members, low=counted["low"] or 0, high=counted["high"] or 0),
         public_balances=list(
             members.filter(balance_public=True).order_by("name").values_list("name", "balance")
         ),
     )
 
 
-def distribution_edges(balances: list[int], *, buckets: int = 6) -> list[int]:
-    """Round bucket edges spanning the balances (always including zero), for the histogram.
+def _distribution(accounts: QuerySet[Account], *, low: int, high: int) -> Distribution:
+    """The accounts counted into the buckets between ``low`` and ``high`` by the database, in one
+    query (one conditional count per bucket), whatever the number of accounts. The last edge is
+    above ``high``, so every bucket is half-open."""
+    edges = distribution_edges(low=low, high=high)
+    bounds = list(pairwise(edges))
+    counted = accounts.aggregate(
+        **{f"b{i}": Count("pk", filter=Q(balance__gte=a, balance__lt=b)) for i, (a, b) in enumerate(bounds)}
+    )
+    return Distribution(edges=edges, counts=[int(counted[f"b{i}"]) for i in range(len(bounds))])
+
+
+def distribution_edges(*, low: int, high: int, buckets: int = 6) -> list[int]:
+    """Round bucket edges from ``low`` to ``high`` (always including zero), for the histogram.
 
     Edges are multiples of a round step (1, 2 or 5 × 10ⁿ units), never a balance itself: the
     chart must not reveal the largest or smallest balance.
     """
-    low, high = min([0, *balances]), max([0, *balances])
+    low, high = min(0, low), max(0, high)
     span = max(1, high - low)
     step = 1
     while step * buckets < span:

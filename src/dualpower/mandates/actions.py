@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from dualpower.assemblies import actions
+from dualpower.assemblies import names as names_of
 from dualpower.assemblies import selectors as assembly_selectors
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.clean import clean_int
@@ -31,7 +32,7 @@ from dualpower.members import selectors as member_selectors
 
 def spokescouncils(community: Community) -> list[tuple[int, str]]:
     return [
-        (a.pk, a.name)
+        (a.pk, a.name_shown)
         for a in assembly_selectors.assemblies_for(community=community).filter(
             kind__in=services.RECEIVING_KINDS
         )
@@ -136,7 +137,7 @@ def validate_seat(community: Community, params: actions.Params) -> dict[str, Any
     }
 
 
-def run_seat(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+def run_seat(*, community: Community, params: actions.Params, decision: actions.Decision) -> actions.Result:
     params = validate_seat(community, params)
     sending = assembly_selectors.assemblies_all(community=community).get(pk=decision.assembly_id)
     receiving = assembly_selectors.assemblies_all(community=community).get(pk=params["receiving"])
@@ -157,12 +158,16 @@ def run_seat(*, community: Community, params: actions.Params, decision: actions.
         decision_ref=decision.ref,
     )
     names = ", ".join(s.membership.display_name for s in seats)
-    return _("Seated in %(receiving)s: %(names)s.") % {"receiving": receiving.name, "names": names}
+    return actions.result(
+        gettext_lazy("Seated in %(receiving)s: %(names)s."),
+        receiving=names_of.assembly_name_value(receiving.name),
+        names=names,
+    )
 
 
 def describe_seat(community: Community, params: actions.Params) -> str:
     receiving = _assembly(community, params.get("receiving"))
-    name = receiving.name if receiving else "?"
+    name = receiving.name_shown if receiving else "?"
     seats = params.get("seats")
     text = ngettext(
         "Seat the %(n)s person elected as this assembly's delegate to %(receiving)s",
@@ -185,17 +190,18 @@ def validate_recall(community: Community, params: actions.Params) -> dict[str, A
     return {"seat": seat.pk}
 
 
-def run_recall(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+def run_recall(*, community: Community, params: actions.Params, decision: actions.Decision) -> actions.Result:
     params = validate_recall(community, params)
     seat = services.seat_recall(
         seat=DelegateSeat.objects.get(pk=params["seat"]),
         decision_ref=decision.ref,
         by_assembly_id=decision.assembly_id,
     )
-    return _("%(name)s was recalled from %(receiving)s.") % {
-        "name": seat.membership.display_name,
-        "receiving": seat.receiving.name,
-    }
+    return actions.result(
+        gettext_lazy("%(name)s was recalled from %(receiving)s."),
+        name=seat.membership.display_name,
+        receiving=names_of.assembly_name_value(seat.receiving.name),
+    )
 
 
 def describe_recall(community: Community, params: actions.Params) -> str:
@@ -209,7 +215,7 @@ def describe_recall(community: Community, params: actions.Params) -> str:
         return _("Recall a delegate.")
     return _("Recall %(name)s from %(receiving)s.") % {
         "name": seat.membership.display_name,
-        "receiving": seat.receiving.name,
+        "receiving": seat.receiving.name_shown,
     }
 
 
@@ -236,7 +242,9 @@ def validate_mandate(community: Community, params: actions.Params) -> dict[str, 
     }
 
 
-def run_mandate(*, community: Community, params: actions.Params, decision: actions.Decision) -> str:
+def run_mandate(
+    *, community: Community, params: actions.Params, decision: actions.Decision
+) -> actions.Result:
     params = validate_mandate(community, params)
     sending = assembly_selectors.assemblies_all(community=community).get(pk=decision.assembly_id)
     proposal = assembly_selectors.proposals_of(community=community).get(pk=params["proposal"])
@@ -248,10 +256,11 @@ def run_mandate(*, community: Community, params: actions.Params, decision: actio
         expires_at=_when(params, "expires_at"),
         decision_ref=decision.ref,
     )
-    return _("Mandate in force: %(position)s on “%(title)s”.") % {
-        "position": mandate.get_position_display(),
-        "title": proposal.title,
-    }
+    return actions.result(
+        gettext_lazy("Mandate in force: %(position)s on “%(title)s”."),
+        position=dict(mandate.Position.choices).get(mandate.position, mandate.position),
+        title=proposal.title,
+    )
 
 
 def describe_mandate(community: Community, params: actions.Params) -> str:

@@ -98,6 +98,8 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["display_name", "id"]
+        # The member list by name, a page at a time by keyset (selectors.members_page).
+        indexes = [models.Index(fields=["community", "status", "display_name", "id"], name="members_by_name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "community"],

@@ -74,6 +74,54 @@ def members_of(*, community: Community, skill: str = "", neighbourhood: str = ""
     return qs.order_by("display_name", "id")
 
 
+MEMBERS_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class MembersPage:
+    """A page of a member list by name, found by keyset: "after member N" (or "before"), never
+    "page 3", so that the last page of 50,000 members costs what the first one does (the index on
+    the community, status, name and id; no OFFSET to walk past). ``next`` is the ``after`` cursor
+    of the following page, ``previous`` the ``before`` cursor of the one before (None at either end)."""
+
+    people: list[Membership]
+    next: int | None
+    previous: int | None
+
+
+def members_page(
+    *,
+    people: QuerySet[Membership],
+    after: int | None = None,
+    before: int | None = None,
+    size: int = MEMBERS_PAGE_SIZE,
+) -> MembersPage:
+    """The ``size`` people of ``people`` (``members_of``, filters kept) that come just after the
+    member ``after`` by name and id (or just before ``before``; the first ones without either), in
+    one query: the boundary's name is read in a subquery, so the address carries only its id."""
+    boundary = after if after is not None else before
+    if boundary is None:
+        rows = list(people.order_by("display_name", "id")[: size + 1])
+        return MembersPage(
+            people=rows[:size], next=rows[size - 1].pk if len(rows) > size else None, previous=None
+        )
+    name = Subquery(Membership.objects.filter(pk=boundary).values("display_name")[:1])
+    if after is not None:
+        # The range first (display_name >= name) so the index is sought, not scanned.
+        later = Q(display_name__gte=name) & (Q(display_name__gt=name) | Q(pk__gt=after))
+        rows = list(people.filter(later).order_by("display_name", "id")[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        return MembersPage(
+            people=rows, next=rows[-1].pk if more else None, previous=rows[0].pk if rows else None
+        )
+    earlier = Q(display_name__lte=name) & (Q(display_name__lt=name) | Q(pk__lt=before))
+    rows = list(people.filter(earlier).order_by("-display_name", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size][::-1]
+    return MembersPage(people=rows, next=rows[-1].pk if rows else None, previous=rows[0].pk if more else None)
+
+
 def has_totp(*, user: Any) -> bool:
     """Whether ``user`` has set up two-factor authentication with an authenticator app."""
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "dualpower.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from dualpower.notifications import registrations  # noqa: F401

@@ -1,6 +1,8 @@
 """In-app notifications: what a member is told (a vote opened, a request matched...).
 
 Each row is also emailed once, by a background job, unless the person turned email off.
+A notification to a whole audience (everyone who votes in an assembly) is first a ``Fanout``:
+one row written where the decision is made; the job writes each person's row after the commit.
 """
 
 from __future__ import annotations
@@ -61,3 +63,57 @@ class Notification(models.Model):
     def body_text(self) -> str:
         """The message in the active language (a plain-text one as it was stored)."""
         return self._part("body", self.body_msgid, self.body)
+
+
+class Fanout(models.Model):
+    """One notification to a whole audience, recorded inside the sender's transaction.
+
+    ``notifications.tasks.fanout_run`` writes each person's ``Notification`` after the commit, in
+    short transactions of a few hundred rows, carrying on from ``last_user_id``: run twice, or
+    after a crash, it tells nobody twice. The message is kept as a notification keeps it (the
+    untranslated msgids and values: each reader sees it in their own language).
+    """
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="notification_fanouts", null=True, blank=True
+    )
+    kind = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, max_length=4000)
+    title_msgid = models.TextField(blank=True, default="")
+    body_msgid = models.TextField(blank=True, default="")
+    params = models.JSONField(blank=True, default=dict)
+    url = models.CharField(max_length=300, blank=True)
+    email = models.BooleanField(default=True)
+    # Who is told: an audience registered in ``notifications.audiences`` and the id of its object
+    # ("assemblies.voters" and an assembly's id). The people are read when the job runs.
+    audience = models.CharField(max_length=60)
+    audience_ref = models.BigIntegerField()
+    # Every account with an id up to this one has been told.
+    last_user_id = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(url="") | models.Q(url__startswith="/"), name="fanout_url_is_local"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.audience} {self.audience_ref}"
+
+    def notification_for(self, user_id: int) -> Notification:
+        return Notification(
+            user_id=user_id,
+            community_id=self.community_id,
+            kind=self.kind,
+            title=self.title,
+            body=self.body,
+            title_msgid=self.title_msgid,
+            body_msgid=self.body_msgid,
+            params=self.params,
+            url=self.url,
+        )

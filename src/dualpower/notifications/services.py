@@ -1,22 +1,24 @@
-"""Telling people things. Other apps call ``notification_send``; nothing else writes here."""
+"""Telling people things. Other apps call ``notification_send`` (a few people) or
+``notification_fanout`` (a whole audience); nothing else writes here but the jobs in ``tasks``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from dualpower.community.models import Community
 from dualpower.members.models import Membership, User
-from dualpower.notifications.models import Notification
+from dualpower.notifications import audiences
+from dualpower.notifications.models import Fanout, Notification
 from dualpower.notifications.text import Text, as_text, text
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-__all__ = ["notification_mark_read", "notification_send", "text"]
+__all__ = ["notification_fanout", "notification_mark_read", "notification_send", "text"]
 
 
 def _user_ids(recipients: Iterable[Membership | User | int]) -> list[int]:
@@ -30,6 +32,27 @@ def _user_ids(recipients: Iterable[Membership | User | int]) -> list[int]:
         else:
             ids.add(int(each))  # a user id
     return sorted(ids)
+
+
+def _message(title: Text | StrOrPromise, body: Text | StrOrPromise, url: str) -> dict[str, Any]:
+    """The columns a notification keeps of its message (shared by ``Notification`` and ``Fanout``)."""
+    if url and not url.startswith("/"):
+        raise ValueError("Notifications link to a page of this node, not elsewhere.")
+    title_text, body_text = as_text(title), as_text(body)
+    params = {}
+    if title_text is not None:
+        params["title"] = {k: v for k, v in title_text.spec().items() if k != "msgid"}
+    if body_text is not None:
+        params["body"] = {k: v for k, v in body_text.spec().items() if k != "msgid"}
+    # The plain columns keep the text as the sender's language says it (shown for a plain str).
+    return {
+        "title": str(title)[:200],
+        "body": str(body),
+        "title_msgid": title_text.msgid if title_text is not None else "",
+        "body_msgid": body_text.msgid if body_text is not None else "",
+        "params": params,
+        "url": url,
+    }
 
 
 def notification_send(
@@ -47,39 +70,18 @@ def notification_send(
 
     Call it inside the service's transaction: if the change is rolled back, nobody is told.
     Keep private details out of ``title`` and ``body``: they go by email; link to the page instead.
+    For a whole audience (everyone in an assembly) use ``notification_fanout``: it writes one row.
 
     Give ``title`` and ``body`` as ``text(gettext_lazy("... %(name)s ..."), name=...)`` (or a bare
     ``gettext_lazy``): they are stored untranslated and each reader sees them in their own language.
     A plain ``str`` is shown as given, in the language it was written in.
     """
-    if url and not url.startswith("/"):
-        raise ValueError("Notifications link to a page of this node, not elsewhere.")
+    message = _message(title, body, url)
     user_ids = _user_ids(recipients)
     if not user_ids:
         return 0
-    title_text, body_text = as_text(title), as_text(body)
-    params = {}
-    if title_text is not None:
-        params["title"] = {k: v for k, v in title_text.spec().items() if k != "msgid"}
-    if body_text is not None:
-        params["body"] = {k: v for k, v in body_text.spec().items() if k != "msgid"}
-    # The plain columns keep the text as the sender's language says it (shown for a plain str).
-    shown_title, shown_body = str(title)[:200], str(body)
     rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                user_id=uid,
-                community=community,
-                kind=kind,
-                title=shown_title,
-                body=shown_body,
-                title_msgid=title_text.msgid if title_text is not None else "",
-                body_msgid=body_text.msgid if body_text is not None else "",
-                params=params,
-                url=url,
-            )
-            for uid in user_ids
-        ]
+        [Notification(user_id=uid, community=community, kind=kind, **message) for uid in user_ids]
     )
     if email:
         from dualpower.notifications.tasks import send_notification_emails
@@ -93,6 +95,42 @@ def notification_send(
             )
         transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
     return len(user_ids)
+
+
+def notification_fanout(
+    *,
+    audience: str,
+    ref: int,
+    community: Community | None,
+    kind: str,
+    title: Text | StrOrPromise,
+    body: Text | StrOrPromise = "",
+    url: str = "",
+    email: bool = True,
+) -> Fanout:
+    """Notify everyone in ``audience`` (registered in ``notifications.audiences``; ``ref`` the id
+    of its object, an assembly's say) in the app, and by email: as ``notification_send`` does,
+    but for any number of people at the cost of one row.
+
+    Call it inside the service's transaction: it records the fan-out there, and once the
+    transaction commits a background job writes each person's notification in short
+    transactions (``tasks.fanout_run``); if the change is rolled back, nobody is told. The people
+    are those in the audience when the job runs.
+    """
+    if not audiences.is_known(audience):
+        raise ValueError(f"No audience {audience!r} is registered.")
+    fanout = Fanout.objects.create(
+        audience=audience,
+        audience_ref=ref,
+        community=community,
+        kind=kind,
+        email=email,
+        **_message(title, body, url),
+    )
+    from dualpower.notifications.tasks import fanout_run
+
+    transaction.on_commit(lambda: fanout_run.enqueue(fanout.pk))
+    return fanout
 
 
 @transaction.atomic

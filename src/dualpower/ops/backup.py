@@ -11,7 +11,8 @@ A backup is a .tar.gz holding
 
 A backup leaves out live credentials (``LEFT_OUT_MODELS``, docs/operating.md): sessions, e-mail
 confirmation keys and the database cache (rate-limit counters); after a restore people sign in
-again. The keys that seal aid details and two-factor secrets (``dualpower.keys``) are never in it.
+again. The keys that seal aid details and two-factor secrets (``dualpower.keys``) are never in it,
+nor are the keys of open secret votes (DP_HOME/ballot-keys): their ballots are in it sealed.
 A SQLite backup restored onto PostgreSQL has each NUL character (which PostgreSQL cannot store)
 replaced with U+FFFD, recorded as a correction in the audit log (``ops/nul.py``).
 
@@ -49,6 +50,7 @@ from django.db.models import Model
 
 import dualpower
 from dualpower import keys
+from dualpower.assemblies.selectors import ballot_boxes
 from dualpower.community.legacy import adopt_dumped_object, adopt_migration_labels
 from dualpower.community.models import AuditEntry
 from dualpower.ops.nul import record_corrections, scrub
@@ -223,6 +225,14 @@ def backup_create(path: Path | None = None, *, say: Say = print) -> Path:
             f"The keys that seal mutual aid requests' private details and two-factor secrets are not in "
             f"the backup: keep a copy of {' and '.join(kept_apart)} somewhere else safe; without them "
             "those details cannot be read, nor two-factor sign-ins made, after a restore."
+        )
+    sealed_votes = [box for box in ballot_boxes() if box[2]]
+    if sealed_votes:
+        say(
+            f"{len(sealed_votes)} secret votes are open: their ballots are in the backup sealed, and the "
+            f"keys that open them ({keys.ballot_key_dir()}) are not, so that no copy of the database "
+            "can tell how anyone voted. Do not copy those keys; if this backup is ever restored "
+            "without them, those votes cannot be counted: withdraw them and hold them again."
         )
     return path
 

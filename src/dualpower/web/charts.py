@@ -215,6 +215,16 @@ def histogram(
             if edges[i] <= v < edges[i + 1] or (last and v == edges[-1]):
                 counts[i] += 1
                 break
+    return histogram_of_counts(counts, edges=edges, title=title, format_value=format_value)
+
+
+def histogram_of_counts(
+    counts: Sequence[int], *, edges: Sequence[Number], title: str, format_value: Format = _fmt
+) -> SafeString:
+    """A histogram already counted (by the database): ``counts[i]`` values in the bucket
+    [edges[i], edges[i+1])."""
+    if len(edges) != len(counts) + 1 or any(b <= a for a, b in pairwise(edges)):
+        raise ValueError("A histogram needs one more increasing edge than it has buckets.")
     rows = [
         (f"{format_value(a)} – {format_value(b)}", c)
         for a, b, c in zip(edges, edges[1:], counts, strict=False)

@@ -24,7 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ class Link(tuple[str, str]):
 
 
 _registry: dict[str, Entry] = {}
+_generation = 0  # counts ``register`` calls: a cached menu knows which registry it was made from
 
 
 def register(
@@ -125,14 +127,34 @@ def register(
 ) -> None:
     if group not in GROUP_KEYS:
         raise ValueError(f"Unknown menu group {group!r}: one of {', '.join(g.key for g in GROUPS)}.")
+    global _generation
+    _generation += 1
     _registry[key] = Entry(
         key=key, label=label, url_name=url_name, order=order, primary=primary, group=group, perm=perm
     )
 
 
+# The menu of a community in a language is the same on every page: worked out once per process
+# (fifteen-odd ``reverse`` calls and labels translated on every page otherwise). Keyed by the
+# registry's generation too (``register`` counts up), so an entry registered late is not missed;
+# bounded in case of many slugs.
+_MENUS: dict[tuple[str, str | None, str, int], tuple[Link, ...]] = {}
+_MENUS_MAX = 1_000
+
+
 def entries_for(community_slug: str) -> list[Link]:
     """A ``Link`` — a (label, url) pair — for each registered entry whose page exists, in menu
     order; at most ``PRIMARY_LIMIT`` of them are marked primary."""
+    key = (community_slug, get_language(), get_script_prefix(), _generation)
+    menu = _MENUS.get(key)
+    if menu is None:
+        if len(_MENUS) >= _MENUS_MAX:
+            _MENUS.clear()
+        menu = _MENUS[key] = tuple(_entries(community_slug))
+    return list(menu)
+
+
+def _entries(community_slug: str) -> list[Link]:
     items: list[Link] = []
     primaries = 0
     for entry in sorted(_registry.values(), key=lambda e: (e.order, e.key)):

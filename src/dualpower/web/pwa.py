@@ -35,8 +35,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 SERVICE_WORKER = Path(__file__).resolve().parents[1] / "static" / "sw.js"
-# Kept at install: what every page needs (the rest is kept the first time it is fetched).
-PRECACHE = ("css/dualpower.css", "vendor/htmx.min.js", "js/offline.js", "favicon.svg", "icons/icon-192.png")
+# Kept at install: what every page needs (the rest, htmx included, is kept the first time it is
+# fetched: only the few pages that use htmx load it, see templates/partials/_htmx.html).
+PRECACHE = ("css/dualpower.css", "js/offline.js", "favicon.svg", "icons/icon-192.png")
 # The colours of the stylesheet (dualpower.css :root --accent and --bg).
 THEME_COLOR = "#8a1c1c"
 BACKGROUND_COLOR = "#ffffff"

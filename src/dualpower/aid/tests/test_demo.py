@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import pytest
@@ -20,9 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_open_and_fulfilled_requests_and_offers(settings: Any) -> None:
     demo = demo_people.build(rng=random.Random(7), say=lambda _s: None)
     reverse("aid:list", args=[demo.community.slug])  # load the URL conf first: not the loader's cost
-    start = time.perf_counter()
     load_aid(demo)
-    assert time.perf_counter() - start < 3
     requests = AidRequest.objects.filter(community=demo.community)
     assert requests.filter(status=AidRequest.Status.FULFILLED).count() == 4
     assert requests.filter(status=AidRequest.Status.OPEN).count() == 6

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_http_methods
 from dualpower.aid import engine, selectors, services, stats
 from dualpower.aid.models import CLOSED_STATUSES, AidMatch, AidOffer, AidRequest, DispatcherRole
 from dualpower.aid.views._common import DETAIL_LABELS, charts_for, get_request, me_of, request_form_page
+from dualpower.aid.views.requests import PER_PAGE
+from dualpower.assemblies.forms import LONG_LIST
 from dualpower.clean import clean_amount
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
@@ -42,14 +45,19 @@ def dispatch(request: HttpRequest, community: Community) -> HttpResponse:
         .select_related("request", "volunteer")
         .order_by("created_at")
     )
+    # A page of each list at a time: its queries and size do not grow with the requests.
+    page = Paginator(live.select_related("community", "requester", "taken_by"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(waiting[: PER_PAGE + 1])
     return render(
         request,
         "aid/dispatch.html",
         {
-            "open_rows": selectors.request_views(
-                live.select_related("community", "requester", "taken_by"), me, community=community
-            ),
-            "waiting": list(waiting),
+            "open_rows": selectors.request_views(page.object_list, me, community=community),
+            "page": page,
+            "waiting": shown[:PER_PAGE],
+            "more_waiting": len(shown) > PER_PAGE,
         },
     )
 
@@ -259,7 +267,26 @@ class SettingsForm(forms.Form):
 
 
 class DispatcherForm(forms.Form):
+    """Whom to make a dispatcher: a picker of names; past ``LONG_LIST`` names a search narrows it
+    first (a "Search" button, no JavaScript), as the proposal form's pickers do."""
+
     membership = forms.TypedChoiceField(label=gettext_lazy("Make a dispatcher"), coerce=int)
+
+    def __init__(self, *args: Any, candidates: list[Membership], find: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.searchable = len(candidates) > LONG_LIST
+        self.find = find.strip()
+        shown = candidates
+        if self.searchable and self.find:
+            shown = [m for m in candidates if self.find.casefold() in m.display_name.casefold()]
+        field = cast(forms.ChoiceField, self.fields["membership"])
+        field.choices = [("", _("Choose a person…")), *((m.pk, m.display_name) for m in shown)]
+        if self.searchable and self.find and not shown:
+            field.help_text = _("Nobody's name contains “%(find)s”: search again.") % {"find": self.find}
+        elif self.searchable and self.find:
+            field.help_text = ngettext(
+                "%(n)d name contains “%(find)s”.", "%(n)d names contain “%(find)s”.", len(shown)
+            ) % {"n": len(shown), "find": self.find}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -270,24 +297,25 @@ def network_settings(request: HttpRequest, community: Community) -> HttpResponse
     me = me_of(request, community)
     can_grant = request.user.has_perm("aid.manage_dispatchers", community)
     dispatchers = list(DispatcherRole.objects.filter(community=community).select_related("membership"))
-    candidates = (
+    candidates = list(
         members_of(community=community)
         .exclude(role=Membership.Role.OBSERVER)
         .exclude(pk__in=[d.membership_id for d in dispatchers])
     )
-    grant_form = DispatcherForm()
-    cast(forms.ChoiceField, grant_form.fields["membership"]).choices = [
-        ("", _("Choose a person…")),
-        *((m.pk, m.display_name) for m in candidates),
-    ]
+    what = request.POST.get("action", "settings") if request.method == "POST" else ""
+    grant_form = DispatcherForm(
+        candidates=candidates, find=request.POST.get("find", "") if what == "search" else ""
+    )
     initial = {
         "retention_days": current.retention_days,
         "stale_days": current.stale_days,
         "distances": "\n".join(f"{a}; {b}; {_km_text(km)}" for a, b, km in current.distances),
     }
     form = SettingsForm(initial=initial)
-    if request.method == "POST":
-        what = request.POST.get("action", "settings")
+    if what == "search":
+        # Only narrows the picker: nothing is written, the page comes back with the names found.
+        check(request, "aid.manage_dispatchers", community)
+    elif request.method == "POST":
         if what in ("grant", "revoke"):
             check(request, "aid.manage_dispatchers", community)
             raw = request.POST.get("membership", "")

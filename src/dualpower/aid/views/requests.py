@@ -55,7 +55,10 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
         **{k: str(chosen.get(k) or "") for k in ("status", "category", "neighbourhood", "urgency")},
     )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    rows = selectors.request_views(page.object_list, me, community=community, names=dict(categories))
+    # The list shows no private details: they stay sealed (no decryption for each row).
+    rows = selectors.request_views(
+        page.object_list, me, community=community, names=dict(categories), with_details=False
+    )
     # The filters again, for the links to the other pages (the page number replaced).
     query = request.GET.copy()
     query.pop("page", None)

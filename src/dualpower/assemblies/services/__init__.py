@@ -10,6 +10,7 @@ from dualpower.assemblies.selectors import may_propose, may_speak, receipt_hash
 from dualpower.assemblies.services._common import BODY_MAX, COMMENT_MAX, MAX_ACTIONS, MAX_OPTIONS, TITLE_MAX
 from dualpower.assemblies.services.amendments import amendment_accept, amendment_decline, amendment_propose
 from dualpower.assemblies.services.assemblies import assembly_create, general_assembly_for
+from dualpower.assemblies.services.ballot_box import ballot_box_discard, ballot_box_open, ballots_sealed
 from dualpower.assemblies.services.comments import comment_add
 from dualpower.assemblies.services.delegations import (
     delegation_remove,
@@ -40,7 +41,6 @@ from dualpower.assemblies.services.votes import (
     REASON_MAX,
     Cast,
     clean_ballot,
-    shuffle_ballots,
     vote_cast,
     vote_retract,
 )
@@ -60,6 +60,9 @@ __all__ = [
     "amendment_decline",
     "amendment_propose",
     "assembly_create",
+    "ballot_box_discard",
+    "ballot_box_open",
+    "ballots_sealed",
     "clean_actions",
     "clean_ballot",
     "comment_add",
@@ -80,7 +83,6 @@ __all__ = [
     "proposal_withdraw",
     "receipt_hash",
     "resolve_weights",
-    "shuffle_ballots",
     "vote_cast",
     "vote_retract",
 ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.assemblies import names
 from dualpower.assemblies.models import Amendment, Proposal
 from dualpower.assemblies.services._common import (
     BODY_MAX,
@@ -98,7 +99,7 @@ def amendment_decline(*, amendment: Amendment, by: Membership | None, to_vote: b
         vote = Proposal.objects.create(
             assembly=proposal.assembly,
             author=amendment.author,
-            title=_("Amendment to “%(t)s”") % {"t": proposal.title[:150]},
+            title=names.amendment_title(proposal.title),
             body=amendment.body,
             process="majority",
             state=S.VOTING,

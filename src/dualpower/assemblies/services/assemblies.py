@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dualpower.assemblies import processes
+from dualpower.assemblies import names, processes
 from dualpower.assemblies.models import Assembly, Policy
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
@@ -89,5 +89,5 @@ def general_assembly_for(community: Community) -> Assembly:
     if found is not None:
         return found
     return assembly_create(
-        community=community, name=_("General assembly"), slug="general", kind=Assembly.Kind.GENERAL
+        community=community, name=names.general_assembly_name(), slug="general", kind=Assembly.Kind.GENERAL
     )

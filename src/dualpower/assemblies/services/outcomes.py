@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualpower.assemblies import actions as action_registry
-from dualpower.assemblies import bodies, counting, notify, processes, sittings, sources
+from dualpower.assemblies import bodies, counting, names, notify, processes, sittings, sources
 from dualpower.assemblies.models import Amendment, Ballot, Outcome, Proposal, ProposalAction, Vote
 from dualpower.assemblies.selectors import everyone_voted
+from dualpower.assemblies.services.ballot_box import ballot_box_open
 from dualpower.assemblies.services.delegations import resolve_weights
-from dualpower.assemblies.services.votes import shuffle_ballots
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
@@ -31,10 +33,40 @@ S = Proposal.State
 CLOSE_REASON_MAX = 1000
 
 
-def _entries(proposal: Proposal, voters: set[int]) -> tuple[list[counting.Entry], dict[int, int], str, str]:
-    """The ballots to count, the delegated weight, where they came from and a link."""
+def _tallied(rows: QuerySet[Any], process: processes.Process) -> list[counting.Entry]:
+    """The ballots in ``rows`` (votes or secret ballots) as the count reads them, in one query.
+
+    A rule that reads positions only (consent, majority, advice...) gets one entry per position
+    with the number of ballots that took it (counted by the database); polls and elections one
+    entry per ballot, read as plain values (no model objects).
+    """
+    if process.shape in ("positions", "advice"):
+        grouped = rows.order_by("position").values_list("position").annotate(n=Count("pk"))
+        return [counting.Entry(position=position, weight=n) for position, n in grouped]
+    return [
+        counting.Entry(position=position, choices=choices)
+        for position, choices in rows.order_by().values_list("position", "choices")
+    ]
+
+
+def _secret_entries(proposal: Proposal, process: processes.Process) -> list[counting.Entry]:
+    """The secret ballots to count: what was voted, nothing about who."""
+    return _tallied(Ballot.objects.filter(proposal=proposal), process)
+
+
+def _entries(
+    proposal: Proposal,
+    process: processes.Process,
+    voters: QuerySet[Membership],
+    found: list[sources.OutsideCount],
+) -> tuple[list[counting.Entry], dict[int, int], str, str]:
+    """The ballots to count, the delegated weight, where they came from and a link.
+
+    A fixed number of queries however many voted: the votes of the eligible are read (or counted
+    by position) in one, with ``voters`` as a subquery; with liquid delegation, who is eligible and
+    who delegates to whom in one each.
+    """
     if proposal.voting_mode == Proposal.VotingMode.ROOM:
-        found = sources.counts_for(proposal)
         entries = [
             counting.Entry(position=position, weight=int(n))
             for source in found
@@ -44,24 +76,19 @@ def _entries(proposal: Proposal, voters: set[int]) -> tuple[list[counting.Entry]
         link = next((s.link for s in found if s.link), "")
         return entries, {}, "room", link
     if proposal.is_secret:
-        rows = Ballot.objects.filter(proposal=proposal).values_list("position", "choices")
-        return [counting.Entry(position=p, choices=c) for p, c in rows], {}, "online", ""
-    votes = list(
-        Vote.objects.filter(proposal=proposal, voter_id__in=voters).values_list(
-            "voter_id", "position", "choices"
-        )
-    )
-    extra: dict[int, int] = {}
-    if proposal.assembly.policy.liquid_delegation:
-        extra = resolve_weights(proposal, voters, {v for v, _p, _c in votes})
-    entries = [counting.Entry(position=p, choices=c, weight=1 + extra.get(v, 0)) for v, p, c in votes]
+        return _secret_entries(proposal, process), {}, "online", ""
+    votes = Vote.objects.filter(proposal=proposal, voter_id__in=voters.values("pk"))
+    if not proposal.assembly.policy.liquid_delegation:
+        return _tallied(votes, process), {}, "online", ""
+    rows = list(votes.order_by().values_list("voter_id", "position", "choices"))
+    eligible = set(voters.values_list("pk", flat=True))
+    extra = resolve_weights(proposal, eligible, {v for v, _p, _c in rows})
+    entries = [counting.Entry(position=p, choices=c, weight=1 + extra.get(v, 0)) for v, p, c in rows]
     return entries, extra, "online", ""
 
 
-def _room_description(proposal: Proposal) -> str:
-    if proposal.voting_mode != Proposal.VotingMode.ROOM:
-        return ""
-    return " ".join(s.description for s in sources.counts_for(proposal) if s.description)
+def _room_description(found: list[sources.OutsideCount]) -> str:
+    return " ".join(s.description for s in found if s.description)
 
 
 @transaction.atomic
@@ -75,17 +102,21 @@ def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Outcom
     )
     if proposal.state != S.VOTING:
         raise Conflict(_("Only an open vote can be closed."))
+    if proposal.is_secret:  # sealed ballots opened, shuffled under fresh keys, key deleted on commit
+        ballot_box_open(proposal=proposal)
     policy = proposal.assembly.policy
     process = processes.get(proposal.process)
-    voter_ids = set(bodies.voters_of(proposal.assembly).values_list("pk", flat=True))
-    entries, extra, source, link = _entries(proposal, voter_ids)
+    voters = bodies.voters_of(proposal.assembly)
+    eligible = voters.count()
+    found = sources.counts_for(proposal) if proposal.voting_mode == Proposal.VotingMode.ROOM else []
+    entries, extra, source, link = _entries(proposal, process, voters, found)
     link = link or sittings.link_for(proposal)
     options = list(proposal.options.values_list("pk", "label", "membership_id"))
     try:
         result = counting.count(
             process=process,
             entries=entries,
-            eligible=len(voter_ids),
+            eligible=eligible,
             policy=policy,
             options=[(str(pk), label) for pk, label, _m in options],
             seats=proposal.seats,
@@ -102,7 +133,7 @@ def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Outcom
             statement=_("No result: the count could not be made (%(e)s).") % {"e": exc},
         )
     statement = result.statement
-    room = _room_description(proposal)
+    room = _room_description(found)
     if room:
         statement = f"{statement} {room}"
     by_id = {str(pk): (label, m) for pk, label, m in options}
@@ -114,7 +145,7 @@ def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Outcom
         process=process.key,
         rule=result.rule,
         tally=result.tally,
-        eligible=len(voter_ids),
+        eligible=eligible,
         participants=result.participants,
         quorum_needed=result.quorum_needed,
         quorum_met=result.quorum_met,
@@ -129,8 +160,6 @@ def proposal_close(*, proposal: Proposal, now: datetime | None = None) -> Outcom
     )
     proposal.state = S.CLOSED
     proposal.save(update_fields=["state", "updated_at"])
-    if proposal.is_secret:
-        shuffle_ballots(proposal)
     audit_record(
         community=proposal.assembly.community,
         actor=None,
@@ -246,27 +275,29 @@ def _carry_out(proposal: Proposal, outcome: Outcome, *, passed: bool) -> None:
         elected_memberships=tuple(outcome.elected_memberships),
         outcome=outcome.tally,
     )
-    results: list[tuple[ProposalAction, str]] = []
-    failed: tuple[ProposalAction, str] | None = None
+    # What each action did, kept untranslated with its values (``actions.Result``) so every reader
+    # sees it in their language, and as this request's language wrote it (the fallback).
+    results: list[tuple[ProposalAction, tuple[dict[str, Any], str]]] = []
+    failed: tuple[ProposalAction, action_registry.Result | str] | None = None
     try:
         with transaction.atomic():  # a savepoint: every action, or none
             for act in pending:
                 kind = action_registry.get(act.kind)
                 try:
                     params = kind.validate(decision.community, act.params)
-                    results.append(
-                        (act, str(kind.run(community=decision.community, params=params, decision=decision)))
-                    )
+                    done = kind.run(community=decision.community, params=params, decision=decision)
+                    results.append((act, action_registry.result_stored(done)))
                 except Exception as exc:
                     failed = (act, _failure_text(exc))
                     raise
     except Exception:
         if failed is None:  # pragma: no cover - the loop records every failure
             raise
-        act, why = failed
+        act, reason = failed
+        act.result_spec, why = action_registry.result_stored(reason)
         act.status = ProposalAction.Status.FAILED
         act.result = why[:500]
-        act.save(update_fields=["status", "result"])
+        act.save(update_fields=["status", "result", "result_spec"])
         proposal.actions.filter(status=ProposalAction.Status.PENDING).update(
             status=ProposalAction.Status.SKIPPED
         )
@@ -284,27 +315,32 @@ def _carry_out(proposal: Proposal, outcome: Outcome, *, passed: bool) -> None:
             decision_ref=decision.ref,
         )
         return
-    for act, summary in results:
+    for act, (spec, summary) in results:
         act.status = ProposalAction.Status.DONE
-        act.result = summary[:500]
-        act.save(update_fields=["status", "result"])
+        act.result, act.result_spec = summary[:500], spec
+        act.save(update_fields=["status", "result", "result_spec"])
     outcome.actions_status = Outcome.ActionsStatus.DONE
     outcome.save(update_fields=["actions_status"])
 
 
-def _failure_text(exc: Exception) -> str:
+def _failure_text(exc: Exception) -> action_registry.Result | str:
+    """Why an action failed: a refusal's sentence (already worded, in this request's language), or
+    an unexpected error kept untranslated so each reader sees it in their language."""
     if isinstance(exc, DomainError):
         return exc.detail
     log.exception("an action of a decision failed")
-    return _("an unexpected error (%(e)s).") % {"e": type(exc).__name__}
+    return action_registry.result(gettext_lazy("an unexpected error (%(e)s)."), e=type(exc).__name__)
 
 
 def _notify_outcome(proposal: Proposal) -> None:
-    notify.send(
-        recipients=list(bodies.voters_of(proposal.assembly)),
-        community=proposal.assembly.community,
+    """Everyone who votes in the assembly is told, by a fan-out after the commit (one row here)."""
+    notify.tell_voters(
+        assembly=proposal.assembly,
         kind="assemblies.outcome",
-        title=notice_text(gettext_lazy("A proposal was decided in %(a)s"), a=proposal.assembly.name),
+        title=notice_text(
+            gettext_lazy("A proposal was decided in %(a)s"),
+            a=names.assembly_name_value(proposal.assembly.name),
+        ),
         body=gettext_lazy("See the outcome and what happens next."),
         url=proposal.get_absolute_url(),
     )

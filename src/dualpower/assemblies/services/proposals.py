@@ -26,6 +26,7 @@ from dualpower.assemblies.services._common import (
     _notify_vote_open,
     _require_voter,
 )
+from dualpower.assemblies.services.ballot_box import ballot_box_discard
 from dualpower.clean import clean_int, clean_text
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
@@ -276,6 +277,7 @@ def proposal_withdraw(*, proposal: Proposal, by: Membership | None) -> Proposal:
         raise Conflict(_("This proposal is already decided or withdrawn."))
     proposal.state = S.WITHDRAWN
     proposal.save(update_fields=["state", "updated_at"])
+    ballot_box_discard(proposal=proposal)  # sealed ballots never counted: erased with their key
     proposal.actions.filter(status=ProposalAction.Status.PENDING).update(status=ProposalAction.Status.SKIPPED)
     audit_record(
         community=proposal.community,

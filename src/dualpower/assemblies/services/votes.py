@@ -1,17 +1,19 @@
 """Casting votes, open and secret (liquid delegation is in delegations.py).
 
-Open votes are one row per voter, replaced when the voter changes their mind. Secret ballots are
-two tables that share nothing but the proposal: ``Participation`` (who voted) and ``Ballot`` (what
-was voted, random key, no time, no voter). The voter receives a receipt code, shown once; the
-ballot keeps only its SHA-256. With the code the voter can find their ballot in the published
-list and replace it while the vote is open; without it nobody, not even an operator, can tell
-which ballot is theirs. A lost code means the secret vote can no longer be changed: that is the
-price of secrecy, and the page says so.
+Open votes are one row per voter, replaced when the voter changes their mind. Secret ballots keep
+who voted apart from what was voted: ``Participation`` (who voted, random key, no time) and, while
+the vote is open, ``SealedBallot`` (what was voted, encrypted with the vote's own key, kept outside
+the database; services/ballot_box.py). Casting writes one participation and one sealed ballot,
+whatever the size of the box. The voter receives a receipt code, shown once; the sealed ballot
+holds its digest inside, and is found by an HMAC of it that only the key can compute. With the code
+the voter can replace their ballot while the vote is open and, once it has closed, find it in the
+published list; without it nobody, not even an operator, can tell which ballot is theirs. A lost
+code means the secret vote can no longer be changed: that is the price of secrecy, and the page
+says so.
 """
 
 from __future__ import annotations
 
-import random
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dualpower.assemblies import bodies, processes
-from dualpower.assemblies.models import Ballot, Participation, Proposal, Vote
+from dualpower.assemblies import bodies, processes, sealing
+from dualpower.assemblies.models import Participation, Proposal, SealedBallot, Vote
 from dualpower.assemblies.processes import REASON_REQUIRED, SCORE_MAX
 from dualpower.assemblies.selectors import receipt_hash
+from dualpower.assemblies.services.ballot_box import ballot_box_key
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dualpower.members.models import Membership
@@ -34,10 +37,6 @@ REASON_MAX = 2000
 # What a ballot names, by the process's shape: option ids (approval, time, ranked: first choice
 # first), option id → number (score, dots), or nothing (a position: agree, block...).
 Choices = str | int | Sequence[str | int] | Mapping[str, int | str] | None
-# Each new secret ballot is written together with this many earlier ones, re-inserted in a random
-# order under fresh random keys, so the order rows sit in the database file says little about
-# who voted when. The whole box is shuffled again when the vote closes.
-MIX = 8
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
 
 
@@ -60,9 +59,12 @@ def _new_receipt() -> str:
 def clean_ballot(
     proposal: Proposal, *, position: str, choices: Choices, reason: str
 ) -> tuple[str, list[str] | dict[str, int], str]:
-    """Check a ballot against the proposal's process; return (position, choices, reason)."""
+    """Check a ballot against the proposal's process; return (position, choices, reason).
+
+    A secret ballot carries no reason (assemblies.sealing says why): it is not asked for, and not kept.
+    """
     process = processes.get(proposal.process)
-    reason = str(reason or "").strip()
+    reason = "" if proposal.is_secret else str(reason or "").strip()
     if len(reason) > REASON_MAX:
         raise InvalidInput(_("A reason has at most %(n)d characters.") % {"n": REASON_MAX}, field="reason")
     if not process.has_options:
@@ -70,7 +72,7 @@ def clean_ballot(
         if position not in process.positions:
             labels = ", ".join(label for _p, label in process.position_choices())
             raise InvalidInput(_("Choose one of: %(p)s.") % {"p": labels}, field="position")
-        if position in REASON_REQUIRED and not reason:
+        if position in REASON_REQUIRED and not reason and not proposal.is_secret:
             raise InvalidInput(
                 _("A block or an objection needs a reason the assembly can answer."), field="reason"
             )
@@ -155,7 +157,7 @@ def vote_cast(
     _open_for_votes(proposal, now)
     position, clean, reason = clean_ballot(proposal, position=position, choices=choices, reason=reason)
     if proposal.is_secret:
-        return _secret(proposal, by, position, clean, reason, receipt)
+        return _secret(proposal, by, position, clean, receipt)
     vote, created = Vote.objects.update_or_create(
         proposal=proposal, voter=by, defaults={"position": position, "choices": clean, "reason": reason}
     )
@@ -174,45 +176,29 @@ def _secret(
     by: Membership,
     position: str,
     choices: list[str] | dict[str, int],
-    reason: str,
     receipt: str,
 ) -> Cast:
+    """One participation (the first time) and one sealed ballot: a constant number of queries."""
     already = Participation.objects.filter(proposal=proposal, membership=by).exists()
+    if already and not receipt:
+        raise Conflict(
+            _("You have already voted. To change a secret vote, give the receipt code you were shown.")
+        )
+    box, key = ballot_box_key(proposal=proposal)  # refuses if the key is lost: before any write
+    code = "" if already else _new_receipt()
+    digest = receipt_hash(proposal.pk, receipt if already else code)
+    found = sealing.lookup(key, digest)
+    sealed = sealing.seal(
+        key,
+        sealing.Opened(position=position, choices=choices, receipt_hash=digest),
+        pad=box.pad,
+    )
     if already:
-        if not receipt:
-            raise Conflict(
-                _("You have already voted. To change a secret vote, give the receipt code you were shown.")
-            )
-        ballot = Ballot.objects.filter(
-            proposal=proposal, receipt_hash=receipt_hash(proposal.pk, receipt)
-        ).first()
-        if ballot is None:
+        if not SealedBallot.objects.filter(proposal=proposal, lookup=found).update(sealed=sealed):
             raise InvalidInput(_("That receipt code does not match a ballot in this vote."), field="receipt")
-        ballot.delete()
-        digest, code = ballot.receipt_hash, ""
     else:
         Participation.objects.create(proposal=proposal, membership=by)
-        code = _new_receipt()
-        digest = receipt_hash(proposal.pk, code)
-    fresh = [
-        Ballot(proposal=proposal, position=position, choices=choices, reason=reason, receipt_hash=digest)
-    ]
-    # Re-insert a few earlier ballots with the new one, in a random order, under new keys.
-    others = list(Ballot.objects.filter(proposal=proposal).order_by("?")[:MIX])
-    if others:
-        Ballot.objects.filter(pk__in=[b.pk for b in others]).delete()
-        fresh += [
-            Ballot(
-                proposal=proposal,
-                position=b.position,
-                choices=b.choices,
-                reason=b.reason,
-                receipt_hash=b.receipt_hash,
-            )
-            for b in others
-        ]
-    random.SystemRandom().shuffle(fresh)
-    Ballot.objects.bulk_create(fresh)
+        SealedBallot.objects.create(proposal=proposal, lookup=found, sealed=sealed)
     # The audit log says that someone voted, never what: the entry has no link to the ballot.
     audit_record(
         community=proposal.assembly.community,
@@ -222,25 +208,6 @@ def _secret(
         summary=proposal.title,
     )
     return Cast(receipt=code, replaced=already, choices=choices)
-
-
-def shuffle_ballots(proposal: Proposal) -> None:
-    """Rewrite the whole ballot box in a random order under new keys (when the vote closes)."""
-    ballots = list(Ballot.objects.filter(proposal=proposal))
-    Ballot.objects.filter(proposal=proposal).delete()
-    random.SystemRandom().shuffle(ballots)
-    Ballot.objects.bulk_create(
-        [
-            Ballot(
-                proposal=proposal,
-                position=b.position,
-                choices=b.choices,
-                reason=b.reason,
-                receipt_hash=b.receipt_hash,
-            )
-            for b in ballots
-        ]
-    )
 
 
 @transaction.atomic

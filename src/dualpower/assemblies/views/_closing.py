@@ -19,10 +19,12 @@ def close_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any] | 
         return None
     if not request.user.has_perm("assemblies.close_proposal", proposal):
         return None
-    complete = selectors.everyone_voted(proposal)
-    if complete:
+    # How many have not voted, counted once: everyone has voted when none is waiting (and the
+    # assembly has voters at all, asked only then).
+    waiting = selectors.waiting_voters(proposal)
+    if waiting == 0 and selectors.everyone_voted(proposal):
         return {"everyone_voted": True, "waiting": 0, "needs_reason": False}
     me = membership_for(request.user, proposal.assembly.community)
     if not proposal.assembly.policy.early_close or me is None or me.role != Membership.Role.COORDINATOR:
         return None
-    return {"everyone_voted": False, "waiting": selectors.waiting_voters(proposal), "needs_reason": True}
+    return {"everyone_voted": False, "waiting": waiting, "needs_reason": True}

@@ -71,7 +71,10 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         "vote_rows": selectors.vote_rows(proposal) if visible else [],
         "published": selectors.published_ballots(proposal),
         "my_vote": my_vote,
-        "has_voted": selectors.has_voted(proposal, me),
+        # An open vote already read above answers it; a secret ballot asks its participation.
+        "has_voted": my_vote is not None
+        if me is not None and not proposal.is_secret
+        else selectors.has_voted(proposal, me),
         "can_vote": can_vote
         and proposal.state == Proposal.State.VOTING
         and proposal.voting_mode == Proposal.VotingMode.ONLINE,
@@ -135,7 +138,8 @@ def _actions(proposal: Proposal) -> list[dict[str, Any]]:
                 "description": text,
                 "status": act.status,
                 "status_display": act.get_status_display(),
-                "result": act.result,
+                # What it did, in the reader's language (older decisions: as the closer read it).
+                "result": act.result_shown,
             }
         )
     return rows
@@ -152,8 +156,11 @@ def _delegated(outcome: Any) -> list[tuple[str, int]]:
     return [(names.get(int(k), "?"), v) for k, v in outcome.delegated_weight.items()]
 
 
-def _page(request: HttpRequest, proposal: Proposal, **extra: Any) -> HttpResponse:
-    proposal = selectors.proposal_get(assembly=proposal.assembly, pk=proposal.pk)
+def _page(request: HttpRequest, proposal: Proposal, *, fresh: bool = False, **extra: Any) -> HttpResponse:
+    """The proposal's page; ``fresh``: ``proposal`` was just read for this request (a GET), so it
+    is not read again (after a form, it is: the service may have changed it)."""
+    if not fresh:
+        proposal = selectors.proposal_get(assembly=proposal.assembly, pk=proposal.pk)
     context = {**_proposal_context(request, proposal), **extra}
     return render(request, "assemblies/proposal.html", context)
 

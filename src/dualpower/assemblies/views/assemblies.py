@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from dualpower.assemblies import bodies, builtin_actions, processes, selectors, services
+from dualpower.assemblies.forms import LONG_LIST
 from dualpower.assemblies.models import Policy, Proposal
 from dualpower.assemblies.views._common import _assembly
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
+from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.permissions import check
+
+PER_PAGE = 25  # open proposals a list of the assembly's page shows at a time
+MAX_PAGE = 10**6  # beyond any page a list can have; a larger number is read as the first page
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -32,31 +40,59 @@ def assembly_list(request: HttpRequest, community: Community) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 @with_community
 def assembly_detail(request: HttpRequest, community: Community, assembly: str) -> HttpResponse:
+    """An assembly's page. Every list on it is bounded, whatever the assembly's size: the open
+    proposals a page at a time (``?voting=``, ``?discussion=``), the people one may delegate to
+    through a search (``?find=``) that shows at most ``LONG_LIST`` names."""
     a = _assembly(request, community, assembly)
     me = membership_for(request.user, community)
-    open_now = list(selectors.proposals_open(assembly=a))
+    open_now = selectors.proposals_open(assembly=a)
+    can_delegate = me is not None and request.user.has_perm("assemblies.delegate", a)
+    find = request.GET.get("find", "").strip()[:80] if can_delegate else ""
+    others: list[Membership] = []
+    if can_delegate:
+        others = selectors.voters_named(assembly=a, find=find, exclude=me, limit=LONG_LIST + 1)
     return render(
         request,
         "assemblies/detail.html",
         {
             "assembly": a,
-            "voting": [p for p in open_now if p.state == Proposal.State.VOTING and not p.amends_id],
-            "discussion": [p for p in open_now if p.state == Proposal.State.DISCUSSION],
-            "amendment_votes": [p for p in open_now if p.state == Proposal.State.VOTING and p.amends_id],
+            "voting": _slice(
+                open_now.filter(state=Proposal.State.VOTING, amends__isnull=True), request.GET.get("voting")
+            ),
+            "discussion": _slice(
+                open_now.filter(state=Proposal.State.DISCUSSION), request.GET.get("discussion")
+            ),
+            "amendment_votes": list(
+                open_now.filter(state=Proposal.State.VOTING, amends__isnull=False)[:PER_PAGE]
+            ),
             "decided": list(selectors.proposals_decided(assembly=a)),
-            "drafts": list(selectors.drafts_of(assembly=a, membership=me)),
+            "drafts": list(selectors.drafts_of(assembly=a, membership=me)[:PER_PAGE]),
             "meetings": selectors.next_meetings(a),
             "voters": selectors.voters_count(a),
             "is_voter": bodies.is_voter(a, me),
             "can_propose": request.user.has_perm("assemblies.propose", a),
             "can_delegate": request.user.has_perm("assemblies.delegate", a),
             "delegations": list(selectors.delegations_of(assembly=a, membership=me)),
-            "others": bodies.voters_of(a).exclude(pk=me.pk).order_by("display_name")
-            if me is not None and request.user.has_perm("assemblies.delegate", a)
-            else [],
+            "others": others[:LONG_LIST],
+            "more_others": len(others) > LONG_LIST,
+            "find": find,
+            "long_list": LONG_LIST,
             "process": processes.get(a.policy.default_process),
         },
     )
+
+
+def _slice(found: QuerySet[Proposal], raw: str | None) -> dict[str, Any]:
+    """Page ``raw`` (1 when missing or not a page number) of ``found``, ``PER_PAGE`` proposals,
+    read in one query (one row more than shown says whether a next page exists)."""
+    number = int(raw) if raw and raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+    rows = list(found[(number - 1) * PER_PAGE : number * PER_PAGE + 1])
+    return {
+        "rows": rows[:PER_PAGE],
+        "number": number,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if len(rows) > PER_PAGE else None,
+    }
 
 
 @require_http_methods(["GET", "HEAD"])

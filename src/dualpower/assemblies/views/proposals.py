@@ -159,7 +159,7 @@ def _candidates(form: ProposalForm, community: Community) -> list[dict[str, Any]
 @require_http_methods(["GET", "HEAD"])
 @with_community
 def proposal_detail(request: HttpRequest, community: Community, assembly: str, pk: int) -> HttpResponse:
-    return _page(request, _proposal(request, community, assembly, pk))
+    return _page(request, _proposal(request, community, assembly, pk), fresh=True)
 
 
 @require_POST

@@ -123,6 +123,8 @@ def test_each_merged_idea_is_ticked_by_its_own_label() -> None:
         "partials/_form_fields.html", {"form": ProposalForm(ideas=[Idea(1, "Fridge"), Idea(2, "Trees")])}
     )
     labels = re.findall(
-        r'<label for="(id_ideas_\d)"><input type="checkbox" name="ideas" value="\d" id="(\w+)"', html
+        r'<label class="choice" for="(id_ideas_\d)"><input type="checkbox" name="ideas" value="\d"'
+        r' id="(\w+)"',
+        html,
     )
     assert labels == [("id_ideas_0", "id_ideas_0"), ("id_ideas_1", "id_ideas_1")]

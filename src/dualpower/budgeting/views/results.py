@@ -92,7 +92,8 @@ def results(request: HttpRequest, community: Community, cycle: str) -> HttpRespo
     c = selectors.cycle_get(community=community, slug=cycle)
     check(request, "budgeting.view_results", c)
     proposals = {(p.district_id, p.code): p for p in c.proposals.all()}
-    areas = [_area_context(c, r, proposals) for r in selectors.results_of(cycle=c)]
+    stored = selectors.results_of(cycle=c)
+    areas = [_area_context(c, r, proposals) for r in stored]
     counts = selectors.ballot_counts(cycle=c)
     return render(
         request,
@@ -103,7 +104,7 @@ def results(request: HttpRequest, community: Community, cycle: str) -> HttpRespo
             "online": counts.get("online", 0) + counts.get("booth", 0),
             "paper": counts.get("paper", 0),
             "imported": counts.get("imported", 0),
-            "mine": selectors.voter_explanations(cycle=c, voter=me(request, community)),
+            "mine": selectors.voter_explanations(cycle=c, voter=me(request, community), results=stored),
             "can_adopt": not c.count_is_binding and c.adopted_at is None,
         },
     )

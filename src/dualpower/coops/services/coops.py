@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from dualpower.assemblies import names
 from dualpower.assemblies.selectors import assembly_slug_taken
 from dualpower.assemblies.services import assembly_create
 from dualpower.clean import clean_int, clean_text
@@ -116,7 +117,7 @@ def coop_create(
     slug = _free_slug(community, name)
     assembly = assembly_create(
         community=community,
-        name=_("%(name)s members' assembly") % {"name": name},
+        name=names.members_assembly_name(name),
         kind="coop",
         slug=_free_assembly_slug(community, slug),
         description=_("One member, one vote: the members of the co-op %(name)s.") % {"name": name},

@@ -1,9 +1,8 @@
-"""The demo's co-ops and land trust load through the services, quickly and deterministically."""
+"""The demo's co-ops and land trust load through the services, deterministically."""
 
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -16,13 +15,10 @@ from dualpower.ops import demo_people
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_two_coops_and_a_land_trust_and_loads_fast() -> None:
+def test_the_demo_has_two_coops_and_a_land_trust() -> None:
     demo = demo_people.build(rng=random.Random(7), say=lambda _: None)
-    started = time.perf_counter()
     load_coops(demo)
     load_land(demo)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 6  # about 1 s alone; the margin is for a shared, loaded machine
     assert sorted(Cooperative.objects.values_list("kind", flat=True)) == ["housing", "worker"]
     assert CapitalEntry.objects.filter(kind="patronage").exists()
     assert PatronageAllocation.objects.get().status == "adopted"

@@ -48,7 +48,7 @@ def test_a_coordinator_registers_a_coop_and_becomes_its_board(coop_client: Any, 
     data = {
         "name": "Riverside Grocers",
         "kind": "consumer",
-        "share_price": "500",
+        "share_price": "5.00",
         "min_shares": "1",
         "max_shares": "20",
         "min_cash_percent": "25",
@@ -63,7 +63,7 @@ def test_a_bad_form_says_why_and_writes_nothing(coop_client: Any, coop_people: A
     data = {
         "name": "X",
         "kind": "consumer",
-        "share_price": "500",
+        "share_price": "5.00",
         "min_shares": "9",
         "max_shares": "2",
         "min_cash_percent": "25",
@@ -107,7 +107,7 @@ def test_the_board_proposes_and_adopts_patronage(
     board, member = place(coop, coop_people["coop_board"]), place(coop, coop_people["coop_member"])
     data = {
         "year": "2025",
-        "surplus": "100000",
+        "surplus": "1000.00",
         "measure": "hours",
         "cash_percent": "20",
         f"patronage_{board.pk}": "300",

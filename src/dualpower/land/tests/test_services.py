@@ -188,7 +188,7 @@ def test_the_assemblys_decision_adopts_the_allocation(vacant_home: Home, people:
     decision = Decision(
         ref="proposal:42", community=community, assembly_id=1, proposal_id=42, title="Allocate"
     )
-    assert "Oak Court 2" in kind.run(community=community, params=params, decision=decision)
+    assert "Oak Court 2" in str(kind.run(community=community, params=params, decision=decision))
     allocation.refresh_from_db()
     assert allocation.status == "adopted" and allocation.decision_ref == "proposal:42"
     assert AuditEntry.objects.get(action="land.allocation_adopt").decision_ref == "proposal:42"

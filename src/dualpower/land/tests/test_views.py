@@ -61,7 +61,7 @@ def _breakdown_rows(page: str) -> list[tuple[str, str]]:
 
 def test_the_resale_calculator_shows_the_worked_calculation(land_client: Any, leased_home: Home) -> None:
     lease = leased_home.leases.get()
-    page = land_client("leaseholder").get(f"/c/riverside/land/leases/{lease.pk}/?current_appraisal=26000000")
+    page = land_client("leaseholder").get(f"/c/riverside/land/leases/{lease.pk}/?current_appraisal=260000")
     text = page.content.decode()
     assert page.status_code == 200
     assert "165,000.00" in text
@@ -82,7 +82,7 @@ def test_a_spanish_reader_sees_the_calculation_in_spanish_with_money_not_cents(
     lease = leased_home.leases.get()
     client = land_client("leaseholder")
     client.cookies["django_language"] = "es"
-    text = client.get(f"/c/riverside/land/leases/{lease.pk}/?current_appraisal=26000000").content.decode()
+    text = client.get(f"/c/riverside/land/leases/{lease.pk}/?current_appraisal=260000").content.decode()
     rows = _breakdown_rows(text)
     assert rows == [
         ("Precio de compra", _in_spanish(15_000_000)),
@@ -192,7 +192,7 @@ def test_a_coordinator_records_a_lease_and_bad_params_write_nothing(
         "leaseholder": holder.pk,
         "start": "2024-01-01",
         "term_years": "99",
-        "monthly_fee": "3000",
+        "monthly_fee": "30.00",
         "formula": "fixed_rate_simple",
         "formula_params": '{"purchase_price": 100, "annual_rate": 0.02, "purchase_date": "2024-01-01"}',
     }

@@ -95,7 +95,7 @@ def test_a_statement_is_for_its_holder_only(as_role: Any, world: Any, role: str)
         expected = 403  # refused at the community, before any account is looked up
     assert response.status_code == expected
     if expected == 200:
-        assert [line["amount"] for line in response.json()] == [-100]
+        assert [line["amount"] for line in response.json()["items"]] == [-100]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -43,9 +43,9 @@ def money_home(request: HttpRequest, community: Community) -> HttpResponse:
 def currency_detail(request: HttpRequest, community: Community, code: str) -> HttpResponse:
     currency = currency_of(request, community, code)
     summary = selectors.summary(currency=currency)
-    chart = charts.histogram(
-        summary.balances,
-        edges=selectors.distribution_edges(summary.balances),
+    chart = charts.histogram_of_counts(
+        summary.distribution.counts,
+        edges=summary.distribution.edges,
         title=_("How many member accounts hold how much"),
         format_value=lambda v: currency.format(int(v)),
     )

@@ -38,7 +38,9 @@ def decision(
 
 def run(key: str, world: World, params: dict, dec: actions.Decision) -> str:
     kind = actions.get(key)
-    return kind.run(community=world.community, params=kind.validate(world.community, params), decision=dec)
+    return str(
+        kind.run(community=world.community, params=kind.validate(world.community, params), decision=dec)
+    )
 
 
 def test_an_stv_election_seats_the_elected_delegates(world: World) -> None:
@@ -96,7 +98,7 @@ def test_replacing_a_delegation_by_decision(world: World) -> None:
     summary = run(
         "mandates.seat_delegates", world, {"receiving": world.council.pk, "seats": 1, "replace": True}, dec
     )
-    assert "Ben" in summary
+    assert "Ben" in str(summary)
     assert DelegateSeat.objects.get(membership=world.ana).status == "replaced"
     assert DelegateSeat.objects.get(membership=world.ben).decision_ref == "proposal:5"
 

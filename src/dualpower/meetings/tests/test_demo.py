@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -18,9 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_past_meetings_with_adopted_minutes_and_one_to_come() -> None:
     demo = demo_people.build(rng=random.Random(7), say=lambda _: None)
     load_assemblies(demo)
-    started = time.perf_counter()
     load_meetings(demo)
-    assert time.perf_counter() - started < 3
     assert Meeting.objects.filter(status=Meeting.Status.ENDED).count() == 3
     assert Minutes.objects.filter(state=Minutes.State.ADOPTED).count() == 3
     assert MinutesRevision.objects.filter(number=2).count() == 1  # one amendment, kept in the history

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dualpower.clean import clean_int_or_none
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
+from dualpower.errors import InvalidInput
 from dualpower.members import selectors, services
 from dualpower.members.forms import MemberFilterForm, ProfileForm, RoleForm
 from dualpower.members.roles import membership_for, signed_in
 from dualpower.members.views._common import mfa_redirect
 from dualpower.web.actions import form_action, is_htmx
 from dualpower.web.permissions import check
+
+# The widest id a database keeps (a signed 64-bit integer): a larger one is refused, not a 500.
+MAX_ID = 2**63 - 1
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -30,9 +34,17 @@ def member_list(request: HttpRequest, community: Community) -> HttpResponse:
     if filters.is_valid():
         skill, neighbourhood = filters.cleaned_data["skill"], filters.cleaned_data["neighbourhood"]
     people = selectors.members_of(community=community, skill=skill, neighbourhood=neighbourhood)
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    after, before = (
+        clean_int_or_none(
+            request.GET.get(name), field=name, label=_("The place in the list"), low=1, high=MAX_ID
+        )
+        for name in ("after", "before")
+    )
+    if after is not None and before is not None:
+        raise InvalidInput(_("Ask for the people after one member or before one, not both."), field="before")
+    page = selectors.members_page(people=people, after=after, before=before)
     query = urlencode({k: v for k, v in (("skill", skill), ("neighbourhood", neighbourhood)) if v})
-    context = {"page": page, "filters": filters, "query": query}
+    context = {"page": page, "count": people.count(), "filters": filters, "query": query}
     template = "members/partials/_member_results.html" if is_htmx(request) else "members/list.html"
     return render(request, template, context)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+
+import numpy as np
 
 from dualpower.core.choice.pb.election import PBElection
 
@@ -61,6 +63,9 @@ def write_pb(election: PBElection) -> str:
         ]
     )
     ids = [p.id for p in election.projects]
+    if not (with_points or with_weight or vote_extra) and _plain(ids) and _plain(ballots.voter_ids):
+        out.write(_plain_votes(ids, election))
+        return out.getvalue()
     offsets = ballots.offsets.tolist()
     index = ballots.project_index.tolist()
     points = ballots.points.tolist()
@@ -78,6 +83,42 @@ def write_pb(election: PBElection) -> str:
             row.extend(extra.get(n, "") for n in vote_extra)
         writer.writerow(row)
     return out.getvalue()
+
+
+# Voters per block of the VOTES section built at once (bounds the memory of the pieces).
+_VOTERS_PER_BLOCK = 10_000
+
+
+def _plain(fields: Sequence[str]) -> bool:
+    """No field needs the csv writer's quotes (it quotes ';', '"' and line breaks)."""
+    joined = "".join(fields)
+    return not any(c in joined for c in ';"\r\n')
+
+
+def _plain_votes(ids: Sequence[str], election: PBElection) -> str:
+    """The VOTES rows ``voter_id;id,id,...`` of ballots with no other column, as the csv writer
+    writes them when no field needs quotes: joined from the ids held once (no row objects and no
+    string per entry), block by block."""
+    ballots = election.ballots
+    names = np.array(ids, dtype=object)
+    offsets = ballots.offsets
+    blocks = []
+    for first in range(0, ballots.num_voters, _VOTERS_PER_BLOCK):
+        last = min(first + _VOTERS_PER_BLOCK, ballots.num_voters)
+        low, high = int(offsets[first]), int(offsets[last])
+        lengths = np.diff(offsets[first : last + 1])
+        # Pieces of a voter: "id;", then its entries with commas between, then "\n" (2k + 1 pieces;
+        # 2 for an empty vote).
+        sizes = 2 * lengths + 1 + (lengths == 0)
+        starts = np.zeros(last - first, dtype=np.int64)
+        np.cumsum(sizes[:-1], out=starts[1:])
+        pieces = np.full(int(sizes.sum()), ",", dtype=object)
+        pieces[starts] = [f"{voter_id};" for voter_id in ballots.voter_ids[first:last]]
+        pieces[starts + sizes - 1] = "\n"
+        within = np.arange(high - low, dtype=np.int64) - np.repeat(offsets[first:last] - low, lengths)
+        pieces[np.repeat(starts, lengths) + 1 + 2 * within] = names[ballots.project_index[low:high]]
+        blocks.append("".join(pieces.tolist()))
+    return "".join(blocks)
 
 
 def _money_text(amount: int, scale: int) -> str:
