@@ -28,8 +28,11 @@ from django.utils.translation import pgettext
 class CurrencyLike(Protocol):
     """What ``format_money`` needs of a currency (the ledger's ``Currency`` is one)."""
 
-    decimals: int
-    symbol: str
+    @property
+    def decimals(self) -> int: ...
+
+    @property
+    def symbol(self) -> str: ...
 
     @property
     def is_time_bank(self) -> bool: ...

@@ -12,8 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dualpower.assemblies import actions, names, processes
 from dualpower.assemblies.models import Assembly, Policy
@@ -86,17 +85,19 @@ def _setting(name: str, kind: Any, **extra: Any) -> actions.Need:
     )
 
 
-ADMIT_NEEDS = (actions.Need("application", _lazy("Who is admitted"), options=pending_applications),)
+ADMIT_NEEDS = (actions.Need("application", gettext_lazy("Who is admitted"), options=pending_applications),)
 ROLE_NEEDS = (
-    actions.Need("membership", _lazy("Whose role"), options=active_members),
-    actions.Need("role", _lazy("The role they will have"), options=roles),
+    actions.Need("membership", gettext_lazy("Whose role"), options=active_members),
+    actions.Need("role", gettext_lazy("The role they will have"), options=roles),
 )
 POLICY_NEEDS = (
-    actions.Need("assembly", _lazy("Which assembly"), options=assemblies_here),
+    actions.Need("assembly", gettext_lazy("Which assembly"), options=assemblies_here),
     _setting("default_process", "choice", options=_process_choices),
-    _setting("quorum", "percent", help=_lazy("A percentage of the eligible members, such as 20.")),
+    _setting("quorum", "percent", help=gettext_lazy("A percentage of the eligible members, such as 20.")),
     _setting(
-        "supermajority", "percent", help=_lazy("A percentage of the votes cast, 50 to 100, such as 67.")
+        "supermajority",
+        "percent",
+        help=gettext_lazy("A percentage of the votes cast, 50 to 100, such as 67."),
     ),
     _setting("discussion_days", "number"),
     _setting("voting_days", "number"),
@@ -135,7 +136,7 @@ def run_admit(*, community: Community, params: actions.Params, decision: actions
     membership = application_admit_by_decision(
         application=_application(community, params), decision_ref=decision.ref
     )
-    return actions.result(_lazy("%(name)s was admitted."), name=membership.display_name)
+    return actions.result(gettext_lazy("%(name)s was admitted."), name=membership.display_name)
 
 
 # --- grant or revoke a role ---------------------------------------------------------------------
@@ -176,7 +177,7 @@ def run_role(*, community: Community, params: actions.Params, decision: actions.
         decision_ref=decision.ref,
     )
     role = dict(Membership.Role.choices).get(params["role"], params["role"])
-    return actions.result(_lazy("%(name)s now has the role %(role)s."), name=m.display_name, role=role)
+    return actions.result(gettext_lazy("%(name)s now has the role %(role)s."), name=m.display_name, role=role)
 
 
 # --- change a policy ----------------------------------------------------------------------------
@@ -304,5 +305,5 @@ def run_policy(*, community: Community, params: actions.Params, decision: action
         decision_ref=decision.ref,
     )
     return actions.result(
-        _lazy("The policy of %(a)s is changed."), a=names.assembly_name_value(policy.assembly.name)
+        gettext_lazy("The policy of %(a)s is changed."), a=names.assembly_name_value(policy.assembly.name)
     )

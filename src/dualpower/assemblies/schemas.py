@@ -131,7 +131,7 @@ class CommentOut(Schema):
 class VoteIn(Schema):
     position: str = Field("", max_length=20)
     choices: list[str] | dict[str, int] | None = None
-    reason: str = Field("", max_length=2000)
+    reason: str = Field("", max_length=2000, description="Open votes only: a secret ballot keeps no reason.")
     receipt: str = Field("", max_length=40, description="Secret ballots: the code, to change your ballot.")
 
 

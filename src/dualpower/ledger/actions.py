@@ -10,11 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from dualpower.assemblies.actions import Result, result
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.ledger.models import Account
 from dualpower.ledger.services import account_limits_set
+from dualpower.notifications.text import Money
 
 
 def _account(community: Community, params: Mapping[str, Any]) -> Account:
@@ -69,7 +72,7 @@ def validate_credit_limit(community: Community, params: Mapping[str, Any]) -> di
     return {"account": account.pk, "lower": lower, "upper": upper}
 
 
-def run_credit_limit(*, community: Community, params: Mapping[str, Any], decision: Any) -> str:
+def run_credit_limit(*, community: Community, params: Mapping[str, Any], decision: Any) -> Result:
     account = _account(community, params)
     account = account_limits_set(
         account=account,
@@ -78,10 +81,15 @@ def run_credit_limit(*, community: Community, params: Mapping[str, Any], decisio
         by=None,
         decision_ref=decision.ref,
     )
-    return describe_credit_limit(community, params)
+    return _limits_sentence(community, params)
 
 
 def describe_credit_limit(community: Community, params: Mapping[str, Any]) -> str:
+    return str(_limits_sentence(community, params))
+
+
+def _limits_sentence(community: Community, params: Mapping[str, Any]) -> Result:
+    """What the action does (or did), read in the reader's language with amounts in their format."""
     pk = params.get("account")
     account = (
         Account.objects.filter(community=community, pk=pk).select_related("currency").first()
@@ -89,13 +97,14 @@ def describe_credit_limit(community: Community, params: Mapping[str, Any]) -> st
         else None
     )
     if account is None:
-        return _("Set the credit limit of an account that no longer exists.")
+        return result(gettext_lazy("Set the credit limit of an account that no longer exists."))
     c = account.currency
-    return _(
-        "Set the limits of %(name)s's %(currency)s account to %(lower)s (lowest) and %(upper)s (highest)."
-    ) % {
-        "name": account.name,
-        "currency": c.name,
-        "lower": c.format(params.get("lower", 0)),
-        "upper": c.format(params.get("upper", 0)),
-    }
+    return result(
+        gettext_lazy(
+            "Set the limits of %(name)s's %(currency)s account to %(lower)s (lowest) and %(upper)s (highest)."
+        ),
+        name=account.name,
+        currency=c.name,
+        lower=Money.of(params.get("lower", 0), c),
+        upper=Money.of(params.get("upper", 0), c),
+    )

@@ -9,8 +9,9 @@ read (``render``), as the audit log does with its sentences::
     text(ngettext_lazy("%(n)d day left", "%(n)d days left", "n"), n=days)
 
 A value may be plain (a name, a code, a number), a moment (``datetime``/``date``: written the
-reader's way when read), a translatable label (``gettext_lazy``) or another ``text(...)``; the
-last two are translated when read too. A message given as an already translated ``str`` is kept
+reader's way when read), an amount of money (``Money``: written in the reader's format), a
+translatable label (``gettext_lazy``) or another ``text(...)``; the last two are translated when
+read too. A message given as an already translated ``str`` is kept
 as it is (translated again if it happens to be a msgid).
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.functional import Promise
 
-from dualpower.formatting import format_date, format_datetime
+from dualpower.formatting import format_date, format_datetime, format_money
 
 # One part (a title, a body) as stored: {"msgid", "values"?, "plural"?, "number"?, "context"?}.
 Spec = dict[str, Any]
@@ -116,12 +117,30 @@ def _message_parts(message: Any) -> dict[str, Any]:
         return {"msgid": str(message)}
 
 
+@dataclass(frozen=True)
+class Money:
+    """An amount as a value of a text: ``units`` of a currency with ``decimals`` places and
+    ``symbol`` (or minutes of a time bank), written in the reader's format when read."""
+
+    units: int
+    decimals: int = 2
+    symbol: str = ""
+    is_time_bank: bool = False
+
+    @classmethod
+    def of(cls, units: int, currency: Any) -> Money:
+        """``units`` of a ledger currency (anything with ``decimals``, ``symbol``, ``is_time_bank``)."""
+        return cls(int(units), int(currency.decimals), str(currency.symbol), bool(currency.is_time_bank))
+
+
 def _stored(value: Any) -> Any:
     """A value as JSON that ``_shown`` turns back into words when read."""
     if value is None or isinstance(value, bool | int | float | str):  # a lazy text is no str
         return value
     if isinstance(value, Text | Promise):
         return {"text": (value if isinstance(value, Text) else text(value)).spec()}
+    if isinstance(value, Money):
+        return {"money": [value.units, value.decimals, value.symbol, value.is_time_bank]}
     if isinstance(value, dt.datetime):
         return {"datetime": value.isoformat()}
     if isinstance(value, dt.date):
@@ -133,6 +152,9 @@ def _shown(value: Any) -> Any:
     if isinstance(value, dict):
         if "text" in value:
             return render(value["text"])
+        if "money" in value:
+            units, decimals, symbol, time_bank = value["money"]
+            return format_money(units, Money(units, decimals, symbol, time_bank))
         if "datetime" in value:
             return format_datetime(dt.datetime.fromisoformat(value["datetime"]))
         if "date" in value:

@@ -9,10 +9,11 @@ committed. Withdrawing the vote erases them without opening them (``ballot_box_d
 
 from __future__ import annotations
 
+import os
 import random
 import uuid
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import JSONField
 
 from dualpower import keys
@@ -78,26 +79,30 @@ def _insert_clear(proposal: Proposal, opened: list[sealing.Opened]) -> None:
     50,000 ballots take a fraction of a second."""
     meta = Ballot._meta
     names = ("id", "proposal_id", "position", "choices", "reason", "receipt_hash")
-    quote = connection.ops.quote_name
+    # The connection itself, not the thread-local proxy: looked up once, not twice per ballot.
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
     sql = (  # our own table and column names
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(names))})"
     )
     key, choices = meta.pk, meta.get_field("choices")
     assert key is not None and isinstance(choices, JSONField)
+    # Fresh random keys (version 4 UUIDs) from one read of the system's randomness.
+    randomness = os.urandom(16 * len(opened))
     rows = [
         (
-            key.get_db_prep_value(uuid.uuid4(), connection),
+            key.get_db_prep_value(uuid.UUID(bytes=randomness[16 * i : 16 * i + 16], version=4), db),
             proposal.pk,
             b.position,
-            choices.get_db_prep_value(b.choices, connection),
+            choices.get_db_prep_value(b.choices, db),
             "",  # a secret ballot carries no reason
             b.receipt_hash,
         )
-        for b in opened
+        for i, b in enumerate(opened)
     ]
     if rows:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.executemany(sql, rows)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -214,9 +214,17 @@ def test_the_assembly_action_sets_a_limit_beyond_the_bounds(community: Any, mara
     decision = actions.Decision(
         ref="proposal:7", community=community, assembly_id=1, proposal_id=7, title="t"
     )
-    kind.run(community=community, params=params, decision=decision)
+    done = kind.run(community=community, params=params, decision=decision)
     assert fresh(mara).lower_limit == -90_000
     assert AuditEntry.objects.get(action="ledger.set_credit_limit").decision_ref == "proposal:7"
+    # What it did is kept untranslated and read in the reader's language, amounts in their format.
+    spec, _sentence = actions.result_stored(done)
+    with translation.override("es"):
+        spanish = actions.result_shown(spec, "")
+    with translation.override("en"):
+        english = actions.result_shown(spec, "")
+    assert spanish.startswith("Fijar los límites") and "-900,00" in spanish and "(máximo)" in spanish
+    assert english.startswith("Set the limits") and "-900.00" in english and "2,000.00" in english
     with pytest.raises(InvalidInput):
         kind.validate(community, {"account": mara.pk, "lower": 5, "upper": 0})
 
