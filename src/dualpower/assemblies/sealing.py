@@ -98,5 +98,5 @@ def _open(fernet: Fernet, sealed: bytes | memoryview) -> Opened:
         raise ValueError("not a sealed ballot")
     at = len(_MAGIC)
     size = int.from_bytes(plain[at : at + _LEN], "big")
-    header = json.loads(plain[at + _LEN : at + _LEN + size])
+    header = json.loads(plain[at + _LEN : at + _LEN + size].decode("ascii"))  # sealed with ensure_ascii
     return Opened(position=header["p"], choices=header["c"], receipt_hash=header["r"])
