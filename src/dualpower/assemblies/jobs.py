@@ -15,8 +15,8 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy
 
 from dualpower import keys
-from dualpower.assemblies import bodies, names, notify
-from dualpower.assemblies.models import Participation, Proposal, Reminder, Vote
+from dualpower.assemblies import names, notify
+from dualpower.assemblies.models import Proposal, Reminder
 from dualpower.assemblies.services.outcomes import proposal_close
 from dualpower.assemblies.services.proposals import proposal_open_voting
 from dualpower.errors import Conflict
@@ -62,15 +62,9 @@ def _remind(now: datetime) -> int:
         try:
             with transaction.atomic():
                 Reminder.objects.create(proposal=proposal, kind="closing_soon")
-                voted = (
-                    Participation.objects.filter(proposal=proposal).values_list("membership_id", flat=True)
-                    if proposal.is_secret
-                    else Vote.objects.filter(proposal=proposal).values_list("voter_id", flat=True)
-                )
-                waiting = bodies.voters_of(proposal.assembly).exclude(pk__in=voted)
-                notify.send(
-                    recipients=list(waiting),
-                    community=proposal.assembly.community,
+                # A fan-out after the commit: 50,000 reminders are not written inside this job.
+                notify.tell_waiting_voters(
+                    proposal=proposal,
                     kind="assemblies.vote_closing",
                     title=notice_text(
                         gettext_lazy("A vote in %(a)s closes in two days"),

@@ -19,11 +19,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from dualpower.assemblies import bodies
-from dualpower.assemblies.models import Assembly
+from dualpower.assemblies.models import Assembly, Participation, Proposal, Vote
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 
 VOTERS = "assemblies.voters"
+NOT_YET_VOTED = "assemblies.not_yet_voted"
 
 _quiet: ContextVar[bool] = ContextVar("assemblies_quiet", default=False)
 
@@ -61,3 +62,27 @@ def voters(assembly_id: int) -> QuerySet[Membership]:
     if assembly is None:
         return member_selectors.memberships_with_ids(ids=[])
     return bodies.voters_of(assembly)
+
+
+def tell_waiting_voters(*, proposal: Proposal, **kwargs: Any) -> None:
+    """Notify everyone who may vote on ``proposal`` and has not yet (a fan-out, like ``tell_voters``;
+    who has voted is read when the job runs, so someone who votes meanwhile is not reminded)."""
+    if _quiet.get():
+        return
+    from dualpower.notifications.services import notification_fanout
+
+    community = proposal.assembly.community
+    notification_fanout(audience=NOT_YET_VOTED, ref=proposal.pk, community=community, **kwargs)
+
+
+def not_yet_voted(proposal_id: int) -> QuerySet[Membership]:
+    """The audience ``NOT_YET_VOTED``: who votes in the proposal's assembly and has not voted on it."""
+    proposal = Proposal.objects.select_related("assembly__community").filter(pk=proposal_id).first()
+    if proposal is None:
+        return member_selectors.memberships_with_ids(ids=[])
+    voted = (
+        Participation.objects.filter(proposal=proposal).values_list("membership_id", flat=True)
+        if proposal.is_secret
+        else Vote.objects.filter(proposal=proposal).values_list("voter_id", flat=True)
+    )
+    return bodies.voters_of(proposal.assembly).exclude(pk__in=voted)

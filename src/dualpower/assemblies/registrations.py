@@ -63,6 +63,7 @@ actions.register(
 
 clock.job("assemblies.windows")(jobs.windows)
 audiences.register(notify.VOTERS, notify.voters)
+audiences.register(notify.NOT_YET_VOTED, notify.not_yet_voted)
 demo_registry.register(demo.load_assemblies)
 dashboard.register("assemblies-votes", votes_waiting_panel)
 navigation.register("assemblies", _("Assemblies"), "assemblies:list", order=30, primary=True, group="decide")
