@@ -52,76 +52,11 @@ TARGET = 0.25  # issue 21: every main page at a quarter of the bare rate or bett
 
 
 def _paths() -> list[tuple[str, str]]:
-    """(label, path) of each main page of the demo community, chosen from the demo's rows."""
-    from django.db.models import Count
-    from django.urls import reverse
+    """(label, path) of each main page of the demo community: the one list in tests/phone_pages.py."""
+    sys.path[:0] = [str(ROOT)]
+    from tests.phone_pages import main_pages
 
-    from dualpower.assemblies.models import Assembly, Proposal
-    from dualpower.budgeting.models import Cycle
-    from dualpower.community.models import Community
-    from dualpower.coops.models import Cooperative
-    from dualpower.demo import COORDINATOR_EMAIL
-    from dualpower.ledger.models import Account
-    from dualpower.meetings.models import Meeting
-
-    community = Community.objects.get(slug="demo")
-    c = {"community": community.slug}
-    assembly = (
-        Assembly.objects.filter(community=community)
-        .annotate(n=Count("proposals"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    assert assembly is not None
-    proposal = (
-        Proposal.objects.filter(assembly=assembly).annotate(n=Count("votes")).order_by("-n", "pk").first()
-    )
-    assert proposal is not None
-    meeting = (
-        Meeting.objects.filter(assembly__community=community)
-        .annotate(n=Count("items"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    assert meeting is not None
-    cycle = (
-        Cycle.objects.filter(community=community).annotate(n=Count("results")).order_by("-n", "pk").first()
-    )
-    assert cycle is not None
-    # The coordinator's own account with the most transfers (a statement is its holder's page).
-    account = (
-        Account.objects.filter(community=community, membership__user__email=COORDINATOR_EMAIL)
-        .annotate(n=Count("debits", distinct=True) + Count("credits", distinct=True))
-        .order_by("-n", "pk")
-        .first()
-    )
-    assert account is not None
-    coop = Cooperative.objects.filter(community=community).order_by("pk").first()
-    assert coop is not None
-    api = "/api/v1/communities/demo"
-    return [
-        ("community dashboard", reverse("community-dashboard", kwargs=c)),
-        ("assembly", reverse("assemblies:detail", kwargs={**c, "assembly": assembly.slug})),
-        (
-            "proposal",
-            reverse("assemblies:proposal", kwargs={**c, "assembly": assembly.slug, "pk": proposal.pk}),
-        ),
-        ("meeting", reverse("meetings:detail", kwargs={**c, "pk": meeting.pk})),
-        ("budgeting cycle", reverse("budgeting:detail", kwargs={**c, "cycle": cycle.slug})),
-        ("budgeting results", reverse("budgeting:results", kwargs={**c, "cycle": cycle.slug})),
-        ("mutual aid list", reverse("aid:list", kwargs=c)),
-        ("aid dispatch", reverse("aid:dispatch", kwargs=c)),
-        ("activities", reverse("activities:list", kwargs=c)),
-        ("ledger statement", reverse("ledger:statement", kwargs={**c, "pk": account.pk})),
-        ("co-op", reverse("coops:detail", kwargs={**c, "coop": coop.slug})),
-        ("land (homes)", reverse("land:homes", kwargs=c)),
-        ("members", reverse("members:list", kwargs=c)),
-        ("audit log", reverse("community-audit", kwargs=c)),
-        ("API members", f"{api}/members"),
-        ("API proposals", f"{api}/assemblies/{assembly.slug}/proposals"),
-        ("API aid requests", f"{api}/aid/requests"),
-        ("API activities", f"{api}/activities"),
-    ]
+    return main_pages()
 
 
 def prepare(port: int, bare_port: int) -> dict[str, Any]:

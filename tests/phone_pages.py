@@ -61,29 +61,71 @@ def phone_pages() -> list[tuple[str, str]]:
 
 
 def main_pages() -> list[tuple[str, str]]:
-    """(label, path) of issue 21's main pages: five of the phone pages and six more, on the demo's
-    rows with the most in them."""
-    from dualpower.assemblies.models import Assembly
+    """(label, path) of issue 21's main pages and API lists, on the demo's rows with the most in
+    them: what bench/bench_pages.py measures and tests/test_page_weight.py weighs."""
+    from dualpower.assemblies.models import Assembly, Proposal
+    from dualpower.budgeting.models import Cycle
     from dualpower.community.models import Community
     from dualpower.coops.models import Cooperative
+    from dualpower.demo import COORDINATOR_EMAIL
+    from dualpower.ledger.models import Account
     from dualpower.meetings.models import Meeting
 
     community = Community.objects.get(slug="demo")
     c = {"community": community.slug}
     assembly = (
-        Assembly.objects.filter(community=community).annotate(n=Count("proposals")).order_by("-n").first()
+        Assembly.objects.filter(community=community)
+        .annotate(n=Count("proposals"))
+        .order_by("-n", "pk")
+        .first()
     )
-    meeting = Meeting.objects.filter(assembly__community=community).order_by("pk").first()
+    assert assembly is not None
+    proposal = (
+        Proposal.objects.filter(assembly=assembly).annotate(n=Count("votes")).order_by("-n", "pk").first()
+    )
+    assert proposal is not None
+    meeting = (
+        Meeting.objects.filter(assembly__community=community)
+        .annotate(n=Count("items"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert meeting is not None
+    cycle = (
+        Cycle.objects.filter(community=community).annotate(n=Count("results")).order_by("-n", "pk").first()
+    )
+    assert cycle is not None
+    # The coordinator's own account with the most transfers (a statement is its holder's page).
+    account = (
+        Account.objects.filter(community=community, membership__user__email=COORDINATOR_EMAIL)
+        .annotate(n=Count("debits", distinct=True) + Count("credits", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert account is not None
     coop = Cooperative.objects.filter(community=community).order_by("pk").first()
-    assert assembly and meeting and coop, "the demo lacks a page's rows"
-    phone = dict(phone_pages())
+    assert coop is not None
+    api = "/api/v1/communities/demo"
     return [
-        *((label, phone[label]) for label in ("dashboard", "a proposal", "budgeting results", "aid list")),
-        ("statement", phone["a statement"]),
+        ("community dashboard", reverse("community-dashboard", kwargs=c)),
         ("assembly", reverse("assemblies:detail", kwargs={**c, "assembly": assembly.slug})),
+        (
+            "proposal",
+            reverse("assemblies:proposal", kwargs={**c, "assembly": assembly.slug, "pk": proposal.pk}),
+        ),
         ("meeting", reverse("meetings:detail", kwargs={**c, "pk": meeting.pk})),
+        ("budgeting cycle", reverse("budgeting:detail", kwargs={**c, "cycle": cycle.slug})),
+        ("budgeting results", reverse("budgeting:results", kwargs={**c, "cycle": cycle.slug})),
+        ("mutual aid list", reverse("aid:list", kwargs=c)),
+        ("aid dispatch", reverse("aid:dispatch", kwargs=c)),
+        ("activities", reverse("activities:list", kwargs=c)),
+        ("ledger statement", reverse("ledger:statement", kwargs={**c, "pk": account.pk})),
         ("co-op", reverse("coops:detail", kwargs={**c, "coop": coop.slug})),
-        ("land", reverse("land:homes", kwargs=c)),
+        ("land (homes)", reverse("land:homes", kwargs=c)),
         ("members", reverse("members:list", kwargs=c)),
         ("audit log", reverse("community-audit", kwargs=c)),
+        ("API members", f"{api}/members"),
+        ("API proposals", f"{api}/assemblies/{assembly.slug}/proposals"),
+        ("API aid requests", f"{api}/aid/requests"),
+        ("API activities", f"{api}/activities"),
     ]
