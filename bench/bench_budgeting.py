@@ -49,22 +49,23 @@ PG_SCRATCH = "dualpower_bench_budgeting"
 TIME_TARGET = 2.0  # issue 21: the count from the database within 2× the engine alone
 MEMORY_TARGET = 1.5  # ... and its peak memory within 1.5× of the engine's
 HOW = (
-    "How the count reads the ballots (issue 21): one row per ballot leaves the database — its "
-    "entries' proposals and points as two comma-separated texts (`GROUP_CONCAT` on SQLite, "
-    "`STRING_AGG` on PostgreSQL), fetched 10,000 ballots at a time through a server-side cursor on "
-    "PostgreSQL — and numpy parses them straight into the engine's CSR arrays; no model instance and "
-    "no Python object per approval is made, vote totals are counted on the arrays, and the ballots as"
-    " read are let go before the engine runs. On SQLite the read bypasses the connection's memory map"
-    " (it would keep most of the file resident) and gives back its page cache afterwards. The "
-    "published file is written by a lean path of `write_pb` (no row per voter when no field needs "
-    "quotes) and read back by a lean path of `parse_pb` (whole-number project ids parsed by numpy, no"
-    " string per entry); both equal the general csv paths (tests/core/choice/test_pb_plain_votes.py)."
-    " The official count still counts the file it publishes. What is left: on an unloaded machine the"
-    " engine alone takes 1–1.5 s and the count about 3.4 s, of which reading 1.24 million entries is "
-    "the largest part (SQLite's own join and aggregation about 1.4 s, numpy 0.5 s), then parsing the "
-    "file back (0.5 s) and writing it (0.3 s). A Django process starts at 136 MiB (144 MiB with "
-    "psycopg) against 30 MiB for Python and numpy alone: the count's own memory above its start is "
-    "within 10 % of the engine's."
+    "How the count reads the ballots (issue 21): one query per range of 100,000 ballot ids, whose rows"
+    " never reach Python one by one: the database folds each entry into one whole number (its "
+    "points and its proposal; its ballot and whether that ballot is on paper in a second) and joins "
+    "them into two comma-separated texts (`GROUP_CONCAT` on SQLite, `STRING_AGG` on PostgreSQL); "
+    "numpy parses the texts into the engine's CSR arrays (no model instance, no Python object per "
+    "ballot or entry), vote totals are counted on the arrays, and the ballots as read are let go "
+    "before the engine runs. On SQLite the read bypasses the connection's memory map (it would keep "
+    "most of the file resident) and gives back its page cache afterwards. The published file is "
+    "written by a lean path of `write_pb` and read back by a lean path of `parse_pb`; the official "
+    "count still counts the file it publishes. On PostgreSQL the stored ballot file (5 MB) is "
+    "compressed with lz4 rather than the default pglz, which took half a second per count "
+    "(budgeting migration 0003). A Django process used to start at 136–145 MiB, 51 MiB of it scipy, "
+    "which every process imported through the mutual-aid matching engine; that engine now imports "
+    "scipy when it assigns or measures distances, and a Django process starts at 98–106 MiB "
+    "(Python and numpy alone: 30 MiB). In CPU time, on the same loaded machine, the count's parts "
+    "were: reading 0.3–0.5 s (of which SQLite's own join and aggregation 0.37 s), writing the file "
+    "0.15 s, parsing it back 0.2 s, the engine 1.95 s, against 2.2 s for the engine alone."
 )
 
 
@@ -354,8 +355,14 @@ def measure(env: dict[str, str], args: argparse.Namespace, with_files: bool) -> 
         for _ in range(args.rounds):
             counted = run_child(env, f"count({figures['cycle']})")
             alone = run_child(env, f"engine({home!r})")
-            counted["same_outcome"] = counted.pop("rule_selected") == alone.pop("rule_selected")
+            selected = alone.pop("rule_selected")
+            counted["same_outcome"] = counted.pop("rule_selected") == selected
             figures["rounds"].append({"count": counted, "engine": alone})
+            if args.compare:
+                path = os.pathsep.join([str(Path(args.compare).resolve()), str(ROOT / "bench")])
+                other = run_child({**env, "PYTHONPATH": path}, f"count({figures['cycle']})")
+                other["same_outcome"] = other.pop("rule_selected") == selected
+                figures["rounds"][-1]["compared"] = other
             print(json.dumps(figures["rounds"][-1]), file=sys.stderr)
         figures["uptime_after"] = uptime()
         figures.update(run_child(env, f"page({figures['cycle']})"))
@@ -371,6 +378,11 @@ def main() -> None:
     parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is made there")
     parser.add_argument("--skip-files", action="store_true", help="skip importing ../shared/pabulib")
     parser.add_argument("--skip-sqlite", action="store_true", help="measure PostgreSQL only")
+    parser.add_argument(
+        "--compare",
+        help="a src/ directory of another version (e.g. `git archive` of an older commit): its count "
+        "runs as a third side in every round, on the same database",
+    )
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DP_DATABASE_URL", "DP_HOME"}}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT / "bench")])
@@ -421,6 +433,15 @@ def summary(f: dict[str, Any]) -> dict[str, float]:
         out[f"{side}_s"] = _median([r[side]["seconds"] for r in rounds])
         out[f"{side}_peak"] = _median([r[side]["peak_mib"] for r in rounds])
         out[f"{side}_above"] = _median([r[side]["peak_mib"] - r[side]["before_mib"] for r in rounds])
+    if all("compared" in r for r in rounds):
+        out["compared_s"] = _median([r["compared"]["seconds"] for r in rounds])
+        out["compared_peak"] = _median([r["compared"]["peak_mib"] for r in rounds])
+        out["compared_above"] = _median(
+            [r["compared"]["peak_mib"] - r["compared"]["before_mib"] for r in rounds]
+        )
+        out["compared_ratio"] = _median([r["compared"]["seconds"] / r["engine"]["seconds"] for r in rounds])
+        out["compared_start"] = _median([r["compared"]["before_mib"] for r in rounds])
+    out["count_start"] = _median([r["count"]["before_mib"] for r in rounds])
     out["time_ratio"] = out["count_s"] / out["engine_s"]
     out["peak_ratio"] = out["count_peak"] / out["engine_peak"]
     out["above_ratio"] = out["count_above"] / out["engine_above"]
@@ -461,6 +482,7 @@ def write(runs: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
         )
     lines += [""]
     for name, f in runs.items():
+        s = summary(f)
         same = all(r["count"]["same_outcome"] for r in f["rounds"])
         pairs = ", ".join(f"{r['count']['seconds'] / r['engine']['seconds']:.2f}" for r in f["rounds"])
         lines.append(
@@ -470,8 +492,18 @@ def write(runs: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
             f"{f['insert_s']:.1f} s (bulk inserts, not part of any user's wait); the results page "
             f"{f['page_s']:.3f} s (best of 3), downloading the ballot file ({f['file_mb']:.1f} MB) "
             f"{f['download_s']:.3f} s. Load: `{f['uptime_before']}` before the rounds, "
-            f"`{f['uptime_after']}` after."
+            f"`{f['uptime_after']}` after. A Django process started at {s['count_start']:.0f} MiB."
         )
+        if "compared_s" in s:
+            same_then = all(r["compared"]["same_outcome"] for r in f["rounds"])
+            lines.append(
+                f"- {name}, the code compared (`--compare`, same rounds, same database): count "
+                f"{s['compared_s']:.2f} s, {s['compared_s'] / s['engine_s']:.2f}× the engine's median "
+                f"(median of the rounds' ratios {s['compared_ratio']:.2f}), peak RSS "
+                f"{s['compared_peak']:.0f} MiB ({s['compared_peak'] / s['engine_peak']:.2f}×), "
+                f"{s['compared_above']:.0f} MiB above a start of {s['compared_start']:.0f} MiB; "
+                f"{'the same' if same_then else 'NOT the same'} outcome as the engine in every round."
+            )
     lines += ["", HOW, ""]
     imported = first.get("imported") or []
     kept = _previous_files_section() if not imported else ""
@@ -511,6 +543,7 @@ def write(runs: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
         + (" --postgres postgres://postgres@127.0.0.1:5432/postgres" if args.postgres else "")
         + (" --skip-files" if args.skip_files else "")
         + (" --skip-sqlite" if args.skip_sqlite else "")
+        + (" --compare <src of the code before>" if args.compare else "")
         + "`",
         "",
     ]

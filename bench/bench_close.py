@@ -15,7 +15,8 @@ migrated scratch instance:
   with secret ballots (the assembly's policy switched to secret ballots while they open): a few cast
   through ``vote_cast``, the rest of the ballots and participations bulk-inserted;
 - each proposal is closed once by ``proposal_close`` (the one way a vote closes), timed, its
-  queries counted (``connection.execute_wrapper``; an executemany counts once): each close is a
+  queries counted (``connection.execute_wrapper``; an executemany counts once, and so does a
+  PostgreSQL COPY, which goes past Django's wrappers and is counted where it is opened): each close is a
   fresh copy of the same vote. The first close of each kind warms up and is left out; the table
   gives the median of the others.
 - then, when the code fans notifications out after the close (``notifications.tasks``'s fan-out),
@@ -181,7 +182,12 @@ def _secret_ballots(proposal: Any, members: list[Any], community: Any) -> None:
     fields = {f.name for f in dataclasses.fields(sealing.Opened)}
 
     def opened(pk: int, digest: str) -> Any:
-        values = {"position": _position(pk), "choices": [], "reason": "", "receipt_hash": digest}
+        values: dict[str, Any] = {
+            "position": _position(pk),
+            "choices": [],
+            "reason": "",
+            "receipt_hash": digest,
+        }
         return sealing.Opened(**{k: v for k, v in values.items() if k in fields})
 
     models.SealedBallot.objects.bulk_create(
@@ -198,7 +204,8 @@ def _secret_ballots(proposal: Any, members: list[Any], community: Any) -> None:
 
 
 class _Queries:
-    """Counts the statements Django sends (an executemany counts once)."""
+    """Counts the statements Django sends (an executemany counts once), and each COPY opened on one
+    of its cursors (psycopg's ``cursor.copy``, which Django's execute wrappers do not see)."""
 
     def __init__(self) -> None:
         self.n = 0
@@ -206,6 +213,21 @@ class _Queries:
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         self.n += 1
         return execute(sql, params, many, context)
+
+    def __enter__(self) -> _Queries:
+        from django.db.backends.utils import CursorWrapper
+
+        def copy(wrapper: Any, *args: Any, **kwargs: Any) -> Any:
+            self.n += 1
+            return wrapper.cursor.copy(*args, **kwargs)
+
+        CursorWrapper.copy = copy  # type: ignore[attr-defined]  # the bench's process only
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from django.db.backends.utils import CursorWrapper
+
+        del CursorWrapper.copy  # type: ignore[attr-defined]
 
 
 def measure(voters: int, runs: int) -> dict[str, Any]:
@@ -234,27 +256,57 @@ def measure(voters: int, runs: int) -> dict[str, Any]:
             cursor.execute("ANALYZE")
     results: dict[str, Any] = {"voters": voters, "runs": runs, "built_s": built, "vendor": connection.vendor}
     now = timezone.now() + timedelta(days=30)
+    server = _server_process()
     for kind, group in proposals.items():
-        seconds, cpu, queries, participants = [], [], [], []
+        seconds, cpu, server_cpu, queries, participants = [], [], [], [], []
         for p in group:
             counter = _Queries()
-            with connection.execute_wrapper(counter):
-                start, start_cpu = time.perf_counter(), time.process_time()
+            with counter, connection.execute_wrapper(counter):
+                start, start_cpu, start_server = time.perf_counter(), time.process_time(), _cpu_of(server)
                 outcome = proposal_close(proposal=p, now=now)
                 seconds.append(time.perf_counter() - start)
                 cpu.append(time.process_time() - start_cpu)
+                end_server = _cpu_of(server)
+                if start_server is not None and end_server is not None:
+                    server_cpu.append(end_server - start_server)
             queries.append(counter.n)
             participants.append(outcome.participants)
             assert outcome.passed, outcome.statement
         results[kind] = {
             "seconds": seconds[1:],  # the first close warms up
             "cpu": cpu[1:],
+            "server_cpu": server_cpu[1:],
             "warm_up_s": seconds[0],
             "queries": queries,
             "participants": participants,
         }
     results["fanout"] = _fanout(proposals["open"][-1])
     return results
+
+
+def _server_process() -> int | None:
+    """The PostgreSQL server process serving this connection, when the server runs on this machine
+    (its CPU time is then read from /proc around each close); None on SQLite, whose work is in the
+    calling process's own CPU time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    return pid if _cpu_of(pid) is not None else None
+
+
+def _cpu_of(pid: int | None) -> float | None:
+    """CPU seconds (user and system) the process ``pid`` has used, from /proc; None if unreadable."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _fanout(proposal: Any) -> dict[str, Any] | None:
@@ -316,7 +368,7 @@ def measure_code(src: Path, args: argparse.Namespace) -> dict[str, dict[str, Any
     base["DP_SECRET_KEY"] = "bench-only"  # noqa: S105 - a throwaway scratch instance
     base.pop("DP_TASKS_BACKEND", None)  # the node's own: jobs queued in the database
     figures: dict[str, dict[str, Any]] = {}
-    databases: list[tuple[str, str | None]] = [("SQLite", None)]
+    databases: list[tuple[str, str | None]] = [] if args.skip_sqlite else [("SQLite", None)]
     if args.postgres:
         databases.append(("PostgreSQL", args.postgres))
     for name, url in databases:
@@ -344,6 +396,7 @@ def measure_code(src: Path, args: argparse.Namespace) -> dict[str, dict[str, Any
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", help="a PostgreSQL server URL; a scratch database is created there")
+    parser.add_argument("--skip-sqlite", action="store_true", help="measure on PostgreSQL only")
     parser.add_argument("--voters", type=int, default=VOTERS)
     parser.add_argument("--runs", type=int, default=RUNS, help="timed closes of each kind (plus one warm-up)")
     parser.add_argument("--compare", type=Path, help="another checkout whose src/ is measured first")
@@ -355,6 +408,11 @@ def main() -> None:
         "--before-figures",
         type=Path,
         help="figures of the code before, measured earlier by --compare (a JSON file the bench printed)",
+    )
+    parser.add_argument(
+        "--before-label",
+        default="the code of the checkout given to --compare",
+        help="what the code before is, for the document (e.g. its commit and what it did)",
     )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -403,13 +461,16 @@ def document(
         "grow with the ballots (`assemblies/tests/test_close_queries.py` asserts that).",
         "",
         "**CPU s** is the CPU time the calling process spent in the close (median): on SQLite that "
-        "includes the database's own work, on PostgreSQL the server's is not in it. When the machine is "
+        "includes the database's own work, on PostgreSQL the server's is not in it: **server CPU s** is "
+        "that of the PostgreSQL server process serving the close (read from /proc: the server runs on "
+        "the same machine), so that on PostgreSQL the two added up are the close's work. When the machine is "
         "loaded (the load averages are in the table, on 2 cores) the wall-clock seconds grow to several "
         "times what the same work takes on an idle machine, for the code before and after alike; the CPU "
-        "time is the steadier measure of the work itself. **before** is the code as of commit "
-        "3afdc98 (notifications written inside the close, ballots re-inserted one model object each); "
-        "**this checkout** the fan-out, the count read in a fixed number of queries and the sealed "
-        "ballot box opened by one `executemany`.",
+        "time is the steadier measure of the work itself. **before** is "
+        f"{args.before_label}; **this checkout** opens a sealed ballot box in one pass: each ballot "
+        "sealed with its receipt digest at a fixed place and what it says decoded once for all the "
+        "ballots that say the same, the sealed rows read in one query, the clear rows written by one "
+        "`executemany` of tuples built in C (SQLite) or one `COPY` (PostgreSQL, counted as a query).",
         "",
         "The notifications are written after the commit by a background job (the fan-out): **fan-out** "
         "is the time the worker takes to write one notification for each member, in steps of one short "
@@ -422,9 +483,9 @@ def document(
         f"were taken. `uptime` at the start: `{uptime}`. {minutes:.1f} minutes in all; "
         f"{datetime.now(UTC):%Y-%m-%d}.",
         "",
-        "| code | database | ballots | s (median, range) | CPU s | queries | fan-out s (CPU s) "
-        "| steps × rows | longest step s | load before → after |",
-        "|---|---|---|---|---:|---:|---:|---|---:|---|",
+        "| code | database | ballots | s (median, range) | CPU s | server CPU s | queries "
+        "| fan-out s (CPU s) | steps × rows | longest step s | load before → after |",
+        "|---|---|---|---|---:|---:|---:|---:|---|---:|---|",
     ]
     for code, by_db in results.items():
         for db, r in by_db.items():
@@ -432,6 +493,7 @@ def document(
                 k = r[kind]
                 secs = k["seconds"]
                 cpu = _s(statistics.median(k["cpu"])) if k.get("cpu") else "—"
+                server = _s(statistics.median(k["server_cpu"])) if k.get("server_cpu") else "—"
                 queries = sorted(set(k["queries"]))
                 q = str(queries[0]) if len(queries) == 1 else f"{queries[0]}–{queries[-1]}"
                 f = r.get("fanout")
@@ -447,8 +509,8 @@ def document(
                     fan = ("as above", "", "")
                 lines.append(
                     f"| {code} | {db} | {k['participants'][-1]:,} {kind} | {_s(statistics.median(secs))} "
-                    f"({_s(min(secs))}–{_s(max(secs))}) | {cpu} | {q} | {fan[0]} | {fan[1]} | {fan[2]} "
-                    f"| {r['load'][0]} → {r['load'][1]} |"
+                    f"({_s(min(secs))}–{_s(max(secs))}) | {cpu} | {server} | {q} "
+                    f"| {fan[0]} | {fan[1]} | {fan[2]} | {r['load'][0]} → {r['load'][1]} |"
                 )
     lines += [
         "",

@@ -171,7 +171,12 @@ def test_the_menu_is_grouped_under_four_headings(client_for: Any) -> None:
     ]
     assert groups["Economy"] == ["/c/riverside/money/", "/c/riverside/coops/", "/c/riverside/land/"]
     # The mail the node sent is only for coordinators (and only while it keeps mail in a folder).
-    assert groups["Community"] == ["/c/riverside/groups/", "/c/riverside/members/", "/c/riverside/audit/"]
+    assert groups["Community"] == [
+        "/c/riverside/groups/",
+        "/c/riverside/members/",
+        "/c/riverside/audit/",
+        "/c/riverside/network/",
+    ]
     assert groups["You"] == ["/me/"]
     # The front row's links are in their groups too, so each group is whole.
     assert set(FRONT_ROW) - {"/c/riverside/", "/me/notifications/"} <= {

@@ -18,7 +18,7 @@ from typing import NoReturn
 
 # Apps with commands of their own (`dualpower ledger check`): the module's main(argv) -> status,
 # run after Django is set up; it raises DomainError (exit 2) for bad input.
-APP_COMMANDS = {"ledger": "dualpower.ledger.cli"}
+APP_COMMANDS = {"ledger": "dualpower.ledger.cli", "federation": "dualpower.federation.cli"}
 PASSTHROUGH = ("manage", "tally", "worker", *APP_COMMANDS)
 
 DESCRIPTION = """\

@@ -10,11 +10,13 @@ from typing import Any
 
 import rules
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from dualpower.community.models import Community
 from dualpower.members.roles import membership_for
 from dualpower.notifications.selectors import unread_count
-from dualpower.web.navigation import Link, entries_for, grouped
+from dualpower.web.frame import SiteFooter, SiteMenu, csrf_token_of, site_urls
+from dualpower.web.navigation import Link, entries_for, home_for
 
 
 def community(request: HttpRequest) -> dict[str, Any]:
@@ -29,22 +31,32 @@ def community(request: HttpRequest) -> dict[str, Any]:
 
 def _page_context(request: HttpRequest) -> dict[str, Any]:
     current: Community | None = getattr(request, "community", None)
+    # Read with the community by the page's ``with_community``: no query of its own.
     mine = membership_for(request.user, current) if current is not None else None
-    unread = 0
-    if request.user.is_authenticated:
-        unread = unread_count(user=request.user)
     nav = _menu(request, current) if current is not None and mine is not None else []
+    # Whether the menu offers "Start a community". Asked of the rule alone: ``perms.ops...`` in a
+    # template also asks Django's ModelBackend, which loads the user's model permissions (two
+    # queries on every page) for an answer the rule already gives.
+    can_set_up_node = rules.has_perm("ops.set_up_community", request.user)
+    user = request.user
     return {
         "community": current,
         "my_membership": mine,
         "community_nav": nav,
-        # The same links under the menu's headings (Decide, Meet needs, Economy, Community).
-        "community_nav_groups": grouped(nav),
-        "unread_notifications": unread,
-        # Whether the menu offers "Start a community". Asked of the rule alone: ``perms.ops...`` in
-        # a template also asks Django's ModelBackend, which loads the user's model permissions
-        # (two queries on every page) for an answer the rule already gives.
-        "can_set_up_node": rules.has_perm("ops.set_up_community", request.user),
+        "can_set_up_node": can_set_up_node,
+        # The header's addresses and signed-in links, worked out once per process
+        # (web/frame.py); the unread count only when a page shows the menu.
+        "site_urls": site_urls(),
+        "site_menu": SiteMenu(
+            request,
+            links=nav,
+            home_url=home_for(current.slug) if current is not None and mine is not None else "",
+            can_set_up_node=can_set_up_node,
+            unread=lambda: unread_count(user=user) if user.is_authenticated else 0,
+        ),
+        "site_footer": SiteFooter(request),
+        # Django's own ``csrf_token``, masked once for all of a page's forms (csrf_token_of).
+        "csrf_token": SimpleLazyObject(lambda: csrf_token_of(request)),
     }
 
 

@@ -34,6 +34,8 @@ SECRET_KEY = os.environ.get("DP_SECRET_KEY") or instance.secret_key(DP_HOME)
 ALLOWED_HOSTS = env_list("DP_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DP_CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("DP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Only for tests and a private network of nodes: lets federation reach loopback/private addresses.
+DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = env_bool("DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "dualpower.coops",
     "dualpower.land",
     "dualpower.outbox",
+    "dualpower.federation",
     "dualpower.ops",
     "allauth",
     "allauth.account",
@@ -250,6 +253,8 @@ SESSION_COOKIE_SECURE = DP_HTTPS
 CSRF_COOKIE_SECURE = DP_HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Django's database sessions, read with SQL written once per process (web/sessions.py).
+SESSION_ENGINE = "dualpower.web.sessions"
 SECURE_SSL_REDIRECT = DP_HTTPS and env_bool("DP_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if DP_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = DP_HTTPS

@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/logout/", pwa.sign_out),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    # Federation: WebFinger, NodeInfo and the ActivityPub actors and inboxes (federation/urls.py).
+    path("", include("dualpower.federation.urls")),
     path("me/", include("dualpower.members.urls.account")),
     path("me/notifications/", include("dualpower.notifications.urls")),
     path("setup/", include("dualpower.ops.urls")),

@@ -140,6 +140,7 @@ def load_meetings(demo: Demo) -> None:
     ]
     if open_proposal is not None:
         next_agenda.append({"title": open_proposal.title, "minutes_allotted": 30, "proposal": open_proposal})
+    roles = selectors.suggest_roles(assembly=assembly, now=now)
     services.meeting_schedule(
         assembly=assembly,
         by=demo.coordinator,
@@ -150,6 +151,8 @@ def load_meetings(demo: Demo) -> None:
         call_link="https://meet.example.org/riverside-assembly",
         agenda=next_agenda,
         notify=False,
-        **selectors.suggest_roles(assembly=assembly, now=now),
+        facilitator=roles.get("facilitator"),
+        note_taker=roles.get("note_taker"),
+        timekeeper=roles.get("timekeeper"),
     )
     demo.say("Meetings: 3 past meetings with adopted minutes, 1 upcoming.")

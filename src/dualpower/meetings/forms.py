@@ -39,6 +39,14 @@ class MeetingForm(forms.Form):
         required=False,
         help_text=_("For people joining by phone or video."),
     )
+    is_public = forms.BooleanField(
+        label=_("Public: announce this meeting on the fediverse"),
+        required=False,
+        help_text=_(
+            "Its title, time and place are published to the community's followers on Mastodon, "
+            "Mobilizon and other servers. The call link, agenda and roles stay here."
+        ),
+    )
     facilitator = forms.ChoiceField(label=_("Facilitator"), required=False)
     note_taker = forms.ChoiceField(label=_("Note-taker"), required=False)
     timekeeper = forms.ChoiceField(label=_("Timekeeper"), required=False)

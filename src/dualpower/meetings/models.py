@@ -37,6 +37,8 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=300, blank=True)
     call_link = models.URLField(_("call link"), max_length=500, blank=True)
+    # Announced on the fediverse as an Event (federation/events.py): title, time and place only.
+    is_public = models.BooleanField(_("public"), default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED, db_index=True)
     facilitator = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

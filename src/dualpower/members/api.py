@@ -4,11 +4,13 @@ from typing import Any
 
 from django.contrib.auth import logout
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router
 from ninja.responses import Status
 
-from dualpower.api_tools import paginate, session_only
+from dualpower.api_tools import KeysetInput, keyset_cursor, next_link, paginate, session_only
 from dualpower.community.selectors import community_get
+from dualpower.errors import InvalidInput
 from dualpower.members import selectors, services
 from dualpower.members.models import Application, Membership
 from dualpower.members.roles import membership_for, signed_in
@@ -19,6 +21,7 @@ from dualpower.members.schemas import (
     DeclineIn,
     DeleteAccountIn,
     MemberOut,
+    MemberPageOut,
     MyMembershipOut,
     ProfilePatch,
     RoleChangeOut,
@@ -33,9 +36,11 @@ from dualpower.web.permissions import check
 router = Router(tags=["members"])
 
 
-class MemberFilter(Schema):
+class MemberQuery(KeysetInput):
     skill: str = ""
     neighbourhood: str = ""
+    after: str | None = None  # the last member of the page before (``next`` carries it)
+    offset: str | None = None  # refused: the list is read by position (``after``), not by offset
 
 
 def _application_out(application: Application, *, viewer: Any) -> dict[str, Any]:
@@ -66,13 +71,27 @@ def _my_membership(request: HttpRequest, slug: str) -> Membership:
 # --- members -------------------------------------------------------------------------------
 
 
-@router.get("/communities/{slug}/members", response=list[MemberOut])
-@paginate
-def member_list(request: HttpRequest, slug: str, filters: Query[MemberFilter]):
-    """Admitted people of the community (observers included), by display name."""
+@router.get("/communities/{slug}/members", response=MemberPageOut)
+def member_list(request: HttpRequest, slug: str, page: Query[MemberQuery]) -> dict[str, Any]:
+    """Admitted people of the community (observers included), by display name, ``limit`` at a
+    time: ``next`` is the address of the following page (``?after=<the last id>``), null on the last
+    (``?before=<the first id>`` goes back a page). Found by keyset, so the last page of 50,000
+    members costs what the first does."""
     community = community_get(slug=slug)
     check(request, "members.list_members", community)
-    return selectors.members_of(community=community, skill=filters.skill, neighbourhood=filters.neighbourhood)
+    if page.offset is not None:
+        raise InvalidInput(
+            _("The member list is read by position, not by offset: follow “next” (after=<id>)."),
+            field="offset",
+        )
+    people = selectors.members_of(community=community, skill=page.skill, neighbourhood=page.neighbourhood)
+    found = selectors.members_page(
+        people=people,
+        after=keyset_cursor(page.after, field="after"),
+        before=keyset_cursor(page.before),
+        size=page.limit,
+    )
+    return {"items": found.people, "next": next_link(request, cursor="after", value=found.next)}
 
 
 @router.get("/communities/{slug}/members/me", response=MyMembershipOut)

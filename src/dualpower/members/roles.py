@@ -7,10 +7,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from dualpower.community.models import Community
+from dualpower.community.selectors import KNOWN_MEMBERSHIPS, active_membership
 from dualpower.errors import NotAuthenticated, PermissionDenied
 from dualpower.members.models import Membership, User
 
-_CACHE_ATTR = "_dp_memberships"
+# Shared with the community's own read: a page that resolved its community with
+# ``community_for_visitor`` has left the visitor's membership here already.
+_CACHE_ATTR = KNOWN_MEMBERSHIPS
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -35,11 +38,7 @@ def membership_for(user: Any, community: Community | None) -> Membership | None:
         cache = {}
         setattr(user, _CACHE_ATTR, cache)
     if community.pk not in cache:
-        cache[community.pk] = (
-            Membership.objects.filter(user=user, community=community, status=Membership.Status.ACTIVE)
-            .select_related("community")
-            .first()
-        )
+        cache[community.pk] = active_membership(community=community, user_id=user.pk)
     return cache[community.pk]
 
 

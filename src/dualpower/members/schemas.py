@@ -27,6 +27,14 @@ class MemberOut(Schema):
         return str(obj.contact)
 
 
+class MemberPageOut(Schema):
+    """A page of the member list by name; ``next`` is the address of the following page (None on
+    the last page)."""
+
+    items: list[MemberOut]
+    next: str | None
+
+
 class ProfilePatch(Schema):
     display_name: str | None = Field(None, min_length=1, max_length=80)
     languages: list[str] | None = Field(None, max_length=20)

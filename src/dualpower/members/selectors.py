@@ -145,6 +145,11 @@ def member_count(*, community: Community) -> int:
     return Membership.objects.filter(community=community, status=Membership.Status.ACTIVE).count()
 
 
+def people_admitted_count() -> int:
+    """How many people are admitted to at least one community of this node (NodeInfo's users)."""
+    return Membership.objects.filter(status=Membership.Status.ACTIVE).values("user").distinct().count()
+
+
 def member_get(*, community: Community, member_id: int) -> Membership:
     membership = Membership.objects.filter(
         community=community, pk=member_id, status=Membership.Status.ACTIVE

@@ -12,7 +12,8 @@ A backup is a .tar.gz holding
 A backup leaves out live credentials (``LEFT_OUT_MODELS``, docs/operating.md): sessions, e-mail
 confirmation keys and the database cache (rate-limit counters); after a restore people sign in
 again. The keys that seal aid details and two-factor secrets (``dualpower.keys``) are never in it,
-nor are the keys of open secret votes (DP_HOME/ballot-keys): their ballots are in it sealed.
+nor are the keys of open secret votes (DP_HOME/ballot-keys): their ballots are in it sealed, nor
+federation's signing keys (DP_HOME/federation-keys): the operator keeps a copy of each apart.
 A SQLite backup restored onto PostgreSQL has each NUL character (which PostgreSQL cannot store)
 replaced with U+FFFD, recorded as a correction in the audit log (``ops/nul.py``).
 
@@ -53,6 +54,7 @@ from dualpower import keys
 from dualpower.assemblies.selectors import ballot_boxes
 from dualpower.community.legacy import adopt_dumped_object, adopt_migration_labels
 from dualpower.community.models import AuditEntry
+from dualpower.federation.keys import key_dir as federation_key_dir
 from dualpower.ops.nul import record_corrections, scrub
 from dualpower.ops.sealing import keys_init
 from dualpower.ops.setup import database_has_data
@@ -225,6 +227,14 @@ def backup_create(path: Path | None = None, *, say: Say = print) -> Path:
             f"The keys that seal mutual aid requests' private details and two-factor secrets are not in "
             f"the backup: keep a copy of {' and '.join(kept_apart)} somewhere else safe; without them "
             "those details cannot be read, nor two-factor sign-ins made, after a restore."
+        )
+    # Federation's signing keys too: whoever holds them can speak as the node's communities.
+    federation_keys = federation_key_dir()
+    if federation_keys.is_dir() and any(federation_keys.iterdir()):
+        say(
+            f"The federation keys ({federation_keys}) are not in the backup either: keep a copy of that "
+            "folder somewhere else safe; a node restored without them signs with new keys, and its "
+            "peers must fetch its communities' actors again before they trust what it sends."
         )
     sealed_votes = [box for box in ballot_boxes() if box[2]]
     if sealed_votes:

@@ -141,6 +141,13 @@ def serve(options: ServeOptions) -> int:
 
     Without the worker this process is replaced with gunicorn (so signals reach it directly).
     """
+    if settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES:
+        # Meant for tests and closed networks; on the open internet it lets anyone make this
+        # server fetch from its own private network (SSRF), so say it where the operator looks.
+        log.warning(
+            "DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES=1: federation may connect to loopback and "
+            "private addresses. Never set this on a server reachable from the internet."
+        )
     check_ready(options)
     url_host = "127.0.0.1" if options.host in {"0.0.0.0", "::"} else options.host  # noqa: S104
     url = f"http://{url_host}:{options.port}"

@@ -154,6 +154,22 @@ def entries_for(community_slug: str) -> list[Link]:
     return list(menu)
 
 
+# The community's own home (its dashboard), shown before the menu's entries.
+HOME_URL_NAME = "community-dashboard"
+_HOMES: dict[tuple[str, str], str] = {}
+
+
+def home_for(community_slug: str) -> str:
+    """The address of the community's home page, worked out once per process."""
+    key = (community_slug, get_script_prefix())
+    url = _HOMES.get(key)
+    if url is None:
+        if len(_HOMES) >= _MENUS_MAX:
+            _HOMES.clear()
+        url = _HOMES[key] = reverse(HOME_URL_NAME, args=[community_slug])
+    return url
+
+
 def _entries(community_slug: str) -> list[Link]:
     items: list[Link] = []
     primaries = 0

@@ -11,21 +11,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
-from django.db import connections, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Aggregate, Count, TextField
+from django.db import transaction
 from django.utils.text import slugify
 
 from dualpower.budgeting.models import (
-    Ballot,
     BallotType,
     Cycle,
     District,
@@ -33,6 +27,7 @@ from dualpower.budgeting.models import (
     Result,
     Rule,
 )
+from dualpower.budgeting.services.ballot_reading import AreaBallots, read_ballots
 from dualpower.community.services import audit_record
 from dualpower.core.choice.formats.pb import parse_pb, write_pb
 from dualpower.core.choice.pb.election import Ballots, PBElection, Project, VoteType
@@ -91,131 +86,6 @@ def file_name(cycle: Cycle, district: District | None) -> str:
     return f"{cycle.community.slug}-{cycle.slug}-{area or 'district'}.pb"
 
 
-# Ballots fetched per round trip while reading a cycle's ballots (a server-side cursor on
-# PostgreSQL).
-CHUNK_ROWS = 10_000
-
-
-@dataclass(frozen=True, eq=False)
-class AreaBallots:
-    """The confirmed ballots of one area that name at least one of its proposals, read once and
-    held as the engine holds ballots (CSR arrays, no object per ballot or entry): ballot i's
-    entries are ``places[offsets[i]:offsets[i + 1]]`` (positions of proposals in the area) with
-    ``points``, in the order the file publishes them; ``paper[i]`` says it was cast on paper.
-    Ballots are in the order of their rows; nothing else about them is kept."""
-
-    offsets: npt.NDArray[np.int64]
-    places: npt.NDArray[np.int32]
-    points: npt.NDArray[np.int64]
-    paper: npt.NDArray[np.bool_]
-
-    @property
-    def num_ballots(self) -> int:
-        return len(self.paper)
-
-
-class _Places:
-    """Each proposal pk's position among ``pks`` (the area's proposals, in the file's order), or -1."""
-
-    def __init__(self, pks: list[int]) -> None:
-        self.keys = np.array(pks, dtype=np.int64)
-        self.low = int(self.keys.min()) if pks else 0
-        self.table = np.full(int(self.keys.max()) - self.low + 1 if pks else 0, -1, dtype=np.int32)
-        self.table[self.keys - self.low] = np.arange(len(pks), dtype=np.int32)
-
-    def __call__(self, values: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
-        inside = (values >= self.low) & (values < self.low + len(self.table))
-        out = np.full(len(values), -1, dtype=np.int32)
-        out[inside] = self.table[values[inside] - self.low]
-        return out
-
-
-@contextmanager
-def _unmapped(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """On SQLite, read without the connection's memory map: a stream over every entry of a cycle
-    would otherwise keep the pages it touched (most of the file) resident in this process; and
-    give back the page cache it filled once done."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA mmap_size")
-        (size,) = cursor.fetchone()
-        cursor.execute("PRAGMA mmap_size=0")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA mmap_size={int(size)}")
-            cursor.execute("PRAGMA shrink_memory")
-
-
-class _Joined(Aggregate):
-    """A group's values as one comma-separated text (SQLite's GROUP_CONCAT, PostgreSQL's
-    STRING_AGG): every aggregate of a query sees a group's rows in the same order."""
-
-    function = "GROUP_CONCAT"
-    output_field = TextField()
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "STRING_AGG(%(expressions)s::text, ',')"
-        return super().as_sql(compiler, connection, template=template, **extra)
-
-
-def read_ballots(cycle: Cycle, area: Area) -> AreaBallots:
-    """The area's ballots as arrays. One row per ballot leaves the database (its entries'
-    proposals and points as two texts, parsed by numpy), fetched in chunks: no model instance and
-    no Python object per entry. Entries naming a proposal outside the area are left out, and so is
-    a ballot left with none."""
-    grouped = (
-        Ballot.objects.filter(cycle=cycle, district=area.district, confirmed=True, entries__isnull=False)
-        .order_by()
-        .values("id", "channel")
-        .annotate(
-            n=Count("entries"), proposals=_Joined("entries__proposal_id"), points=_Joined("entries__points")
-        )
-        .values_list("channel", "n", "proposals", "points")
-    )
-    to_place = _Places([p.pk for p in area.proposals])
-    sql, params = grouped.query.sql_with_params()
-    blocks: list[tuple[npt.NDArray[Any], ...]] = []
-    connection = connections[grouped.db]
-    with _unmapped(connection), connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK_ROWS):
-            channels, lengths, proposal_texts, point_texts = zip(*rows, strict=True)
-            del rows
-            sizes = np.array(lengths, dtype=np.int64)
-            place = to_place(np.fromstring(",".join(proposal_texts), dtype=np.int64, sep=","))
-            given = np.fromstring(",".join(point_texts), dtype=np.int64, sep=",")
-            if not len(place) == len(given) == int(sizes.sum()):
-                raise RuntimeError("The ballot entries could not be read back in full.")
-            paper = np.array([c == Ballot.Channel.PAPER for c in channels], dtype=np.bool_)
-            inside = place >= 0
-            if not inside.all():
-                sizes = np.add.reduceat(inside.astype(np.int64), np.cumsum(sizes) - sizes)
-                place, given = place[inside], given[inside]
-            blocks.append((sizes, paper, place, given))
-    sizes, paper, places, points = (
-        np.concatenate([b[i] for b in blocks]) if blocks else np.empty(0, dtype=dtype)
-        for i, dtype in enumerate((np.int64, np.bool_, np.int32, np.int64))
-    )
-    del blocks
-    voted = sizes > 0
-    sizes, paper = sizes[voted], paper[voted]
-    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    # Within a ballot the file lists a ranked ballot's first choice first, any other in the file's
-    # order of projects (the order a voter ticked them in is not published). Ranks are distinct
-    # (ballot_check); were two equal, they would keep the order the database gave them in.
-    key = (points if cycle.ballot_type == BallotType.RANKED else places).astype(np.int64)  # a copy
-    width = int(key.max()) + 1 if len(key) else 1
-    key += np.repeat(np.arange(len(sizes), dtype=np.int64) * width, sizes)
-    order = np.argsort(key, kind="stable")  # ballots are already together: runs of a few entries
-    del key
-    return AreaBallots(offsets=offsets, places=places[order], points=points[order], paper=paper)
-
-
 def published_ballots(read: AreaBallots) -> Ballots:
     """The ballots as the file publishes them, under fresh ids that nothing stored can match.
 
@@ -250,7 +120,9 @@ def published_ballots(read: AreaBallots) -> Ballots:
 def election_text(cycle: Cycle, area: Area, read: AreaBallots | None = None) -> tuple[str, int]:
     """The anonymised ballot file of one area, and the count unit (cents per unit in the file)."""
     unit = count_unit([area.budget, *(int(p.cost or 0) for p in area.proposals)])
-    ballots = published_ballots(read if read is not None else read_ballots(cycle, area))
+    if read is None:
+        read = read_ballots(cycle, area.district, area.proposals)
+    ballots = published_ballots(read)
     vote_type = VOTE_TYPE[BallotType(cycle.ballot_type)]
     meta = {
         "description": cycle.title,
@@ -352,7 +224,7 @@ def _votes(area: Area, read: AreaBallots) -> dict[str, dict[str, int]]:
 
 
 def count_area(cycle: Cycle, area: Area) -> Result:
-    read = read_ballots(cycle, area)
+    read = read_ballots(cycle, area.district, area.proposals)
     votes = _votes(area, read)
     text, unit = election_text(cycle, area, read)
     del read  # only the published file is counted; the ballots as read are not needed again

@@ -17,7 +17,7 @@ from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
 from dualpower.budgeting.models import Ballot, BallotEntry, BallotType, Cycle, Phase, Proposal, Result
-from dualpower.budgeting.services import counts, cycle_count
+from dualpower.budgeting.services import ballot_reading, cycle_count
 from dualpower.budgeting.tests.factories import EUR, make_cycle, set_phase
 from dualpower.core.choice.formats.pb import parse_pb
 from dualpower.core.choice.pb.election import Ballots, PBElection, Project
@@ -117,11 +117,12 @@ def test_the_count_makes_as_many_queries_for_1000_ballots_as_for_10_and_loads_no
     assert small_loaded == large_loaded == Counter()  # no Ballot or BallotEntry instance at all
 
 
-@pytest.mark.parametrize("chunk", [counts.CHUNK_ROWS, 7])
+@pytest.mark.parametrize("chunk", [ballot_reading.CHUNK_BALLOTS, 7])
 def test_the_count_from_the_database_equals_the_engines_count_of_the_same_ballots(
     community: Any, monkeypatch: Any, chunk: int
 ) -> None:
-    monkeypatch.setattr(counts, "CHUNK_ROWS", chunk)  # 7: the entries arrive in hundreds of chunks
+    # 7: the ballots are read in ranges of 7 ids, so their entries arrive in over a hundred parts
+    monkeypatch.setattr(ballot_reading, "CHUNK_BALLOTS", chunk)
     cycle, chosen, on_paper = _generated(community, 1_000, seed=chunk)
     result, _queries, _loaded = _counted(cycle, monkeypatch)
     election = _direct(cycle, chosen)
@@ -174,3 +175,26 @@ def test_cumulative_points_are_published_with_their_projects_and_summed(communit
     rows = {tuple((ids[i], int(s)) for i, s in zip(*b.of(v), strict=True)) for v in range(b.num_voters)}
     assert rows == {(("1", 7), ("4", 3)), (("2", 10),), (("2", 9), ("3", 1))}
     assert {code: v["points"] for code, v in result.votes.items()} == {"1": 7, "2": 19, "3": 1, "4": 3}
+
+
+def test_entries_for_a_proposal_no_longer_on_the_ballot_are_left_out_and_so_is_a_ballot_left_empty(
+    community: Any,
+) -> None:
+    cycle = make_cycle(community, phase=Phase.VOTING, min_choices=0)
+    by_code = {p.code: p for p in cycle.proposals.all()}
+    stored = [["1", "2"], ["2"], ["3", "4"], ["4"]]
+    for v, codes in enumerate(stored):
+        channel = Ballot.Channel.PAPER if v == 3 else Ballot.Channel.ONLINE
+        ballot = Ballot.objects.create(cycle=cycle, ref=f"r{v}", channel=channel)
+        for code in codes:
+            BallotEntry.objects.create(ballot=ballot, proposal=by_code[code])
+    # Found not feasible after the vote: its id lies between the others', so the read meets its entries.
+    Proposal.objects.filter(pk=by_code["2"].pk).update(
+        feasibility=Proposal.Feasibility.NOT_FEASIBLE, feasibility_reason="Already built."
+    )
+    set_phase(cycle, Phase.RESULTS)
+    [result] = cycle_count(cycle=cycle, by=None)
+    assert result.num_ballots == 3
+    assert Counter(_rows(result.ballot_file)) == Counter([("1",), ("3", "4"), ("4",)])
+    assert "2" not in result.votes
+    assert result.votes["4"] == {"online": 1, "paper": 1, "points": 2}

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .distances import Distances
 from .explain import Reason, reasons, why_none
@@ -127,6 +126,9 @@ def _solve(
     chosen: dict[int, int] = {}
     if n == 0 or matrix.shape[1] == 0:
         return chosen
+    # Imported here: scipy is some 50 MiB of memory that every web process would carry (issue 21).
+    from scipy.optimize import linear_sum_assignment
+
     r_idx, c_idx = linear_sum_assignment(matrix)
     for r, c in zip(r_idx, c_idx, strict=True):
         if matrix[r, c] < 0:

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import shortest_path
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +48,10 @@ class Distances:
                 best[i, j] = min(d, best.get((i, j), np.inf))
         n = len(names)
         if best:
+            # Imported here: scipy is some 50 MiB of memory that every web process would carry.
+            from scipy.sparse import csr_array
+            from scipy.sparse.csgraph import shortest_path
+
             rows, cols = zip(*best, strict=True)
             # csgraph reads an explicit 0 as "no edge"; a tiny positive stands for a listed 0 km.
             vals = [max(v, 1e-12) for v in best.values()]

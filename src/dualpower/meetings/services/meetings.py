@@ -23,6 +23,7 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.meetings.models import Meeting, Minutes
 from dualpower.meetings.services._common import PLACE_MAX, TITLE_MAX, _locked
 from dualpower.meetings.services.agenda import AgendaItemFields, item_add
+from dualpower.meetings.services.fediverse import PUBLISHED_FIELDS, meeting_event_sync
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
 from dualpower.notifications.text import text as notice_text
@@ -83,8 +84,10 @@ def meeting_schedule(
     timekeeper: Membership | None = None,
     agenda: Iterable[AgendaItemFields] = (),
     notify: bool = True,
+    is_public: bool = False,
 ) -> Meeting:
-    """Put a meeting of ``assembly`` in the calendar and tell its voters."""
+    """Put a meeting of ``assembly`` in the calendar and tell its voters; a public one is
+    announced on the fediverse (services/fediverse.py)."""
     if assembly.is_archived:
         raise Conflict(_("This assembly is archived; it holds no more meetings."))
     title = clean_text(title, field="title", limit=TITLE_MAX, required=True, label=_("The title"))
@@ -99,10 +102,13 @@ def meeting_schedule(
         facilitator=_clean_role(assembly, facilitator, "facilitator"),
         note_taker=_clean_role(assembly, note_taker, "note_taker"),
         timekeeper=_clean_role(assembly, timekeeper, "timekeeper"),
+        is_public=bool(is_public),
         created_by=by,
     )
     for entry in agenda:
         item_add(meeting, **entry)
+    if meeting.is_public:
+        meeting_event_sync(meeting=meeting)
     audit_record(
         community=assembly.community, actor=by, action="meeting.schedule", target=meeting, summary=title
     )
@@ -133,6 +139,7 @@ class MeetingChanges(TypedDict, total=False):
     facilitator: Membership | None
     note_taker: Membership | None
     timekeeper: Membership | None
+    is_public: bool
 
 
 @transaction.atomic
@@ -141,7 +148,7 @@ def meeting_update(*, meeting: Meeting, by: Membership | None, **changes: Unpack
     meeting = _locked(meeting)
     if meeting.status in (Meeting.Status.ENDED, Meeting.Status.CANCELLED):
         raise Conflict(_("This meeting is over; it can no longer be changed."))
-    allowed = {"title", "starts_at", "ends_at", "place", "call_link", *ROLES}
+    allowed = {"title", "starts_at", "ends_at", "place", "call_link", "is_public", *ROLES}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(_("Unknown field: %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -158,6 +165,8 @@ def meeting_update(*, meeting: Meeting, by: Membership | None, **changes: Unpack
             raise Conflict(_("The meeting has started; its time can no longer be moved."))
         _clean_times(changes.get("starts_at", meeting.starts_at), changes.get("ends_at", meeting.ends_at))
     values: dict[str, Any] = dict(changes)
+    if "is_public" in values:
+        values["is_public"] = bool(values["is_public"])
     for role in ROLES:
         if role in values:
             values[role] = _clean_role(meeting.assembly, values[role], role)
@@ -180,6 +189,8 @@ def meeting_update(*, meeting: Meeting, by: Membership | None, **changes: Unpack
         summary=meeting.title,
         data={"changed": sorted(changed)},
     )
+    if PUBLISHED_FIELDS.intersection(changed) and (meeting.is_public or "is_public" in changed):
+        meeting_event_sync(meeting=meeting)
     if announced:
         notification_send(
             recipients=_voters(meeting),
@@ -207,6 +218,8 @@ def meeting_cancel(*, meeting: Meeting, by: Membership | None) -> Meeting:
     audit_record(
         community=meeting.community, actor=by, action="meeting.cancel", target=meeting, summary=meeting.title
     )
+    if meeting.is_public:
+        meeting_event_sync(meeting=meeting)  # withdrawn: Delete(Event)
     notification_send(
         recipients=_voters(meeting),
         community=meeting.community,

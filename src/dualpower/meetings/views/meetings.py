@@ -29,6 +29,7 @@ from dualpower.meetings.forms import (
 )
 from dualpower.meetings.models import Meeting
 from dualpower.meetings.selectors import is_room_vote
+from dualpower.meetings.services.fediverse import fediverse_answers
 from dualpower.meetings.views._common import (
     _button,
     _me,
@@ -135,6 +136,7 @@ def meeting_create(request: HttpRequest, community: Community) -> HttpResponse:
             ends_at=data["ends_at"],
             place=data["place"],
             call_link=data["call_link"],
+            is_public=bool(data.get("is_public")),
             facilitator=_pick(people, data.get("facilitator"), "facilitator"),
             note_taker=_pick(people, data.get("note_taker"), "note_taker"),
             timekeeper=_pick(people, data.get("timekeeper"), "timekeeper"),
@@ -167,12 +169,13 @@ def meeting_edit(request: HttpRequest, community: Community, pk: int) -> HttpRes
         "ends_at": meeting.ends_at,
         "place": meeting.place,
         "call_link": meeting.call_link,
+        "is_public": meeting.is_public,
         **{r: str(getattr(meeting, f"{r}_id") or "") for r in ROLES},
     }
     form = MeetingForm(request.POST or None, initial=initial, people=people)
 
     def update(data: dict[str, Any]) -> Meeting:
-        changes = {k: data[k] for k in ("title", "place", "call_link")}
+        changes = {k: data[k] for k in ("title", "place", "call_link", "is_public")}
         if meeting.status == Meeting.Status.SCHEDULED:
             changes.update(starts_at=data["starts_at"], ends_at=data["ends_at"])
         changes.update({role: _pick(people, data.get(role), role) for role in ROLES})
@@ -245,6 +248,7 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "agenda_form": AgendaItemForm(proposals=_open_proposals(meeting)) if can_change_agenda else None,
         "attendance_form": AttendanceForm(people=absent) if absent else None,
         "can_record": can_record,
+        "fediverse": fediverse_answers(meeting=meeting),
     }
 
 

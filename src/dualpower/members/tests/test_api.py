@@ -80,9 +80,28 @@ def test_only_coordinators_change_roles_over_the_api(
 
 def test_the_member_list_shows_admitted_people_only(client_for: Any, people: dict[str, Any]) -> None:
     data = call(client_for("member"), "get", "/communities/riverside/members").json()
-    assert data["count"] == 3
+    assert data["next"] is None
     assert [m["display_name"] for m in data["items"]] == ["Cato", "Mara", "Olu"]
     assert all(m["contact"] is None for m in data["items"])
+
+
+def test_the_member_list_is_read_a_page_at_a_time_by_position(
+    client_for: Any, people: dict[str, Any]
+) -> None:
+    client = client_for("member")
+    first = call(client, "get", "/communities/riverside/members?limit=2").json()
+    assert [m["display_name"] for m in first["items"]] == ["Cato", "Mara"]
+    assert f"after={first['items'][1]['id']}" in first["next"]
+    second = client.get(first["next"]).json()
+    assert [m["display_name"] for m in second["items"]] == ["Olu"]
+    assert second["next"] is None
+    back = call(
+        client, "get", f"/communities/riverside/members?limit=2&before={second['items'][0]['id']}"
+    ).json()
+    assert [m["display_name"] for m in back["items"]] == ["Cato", "Mara"]
+    refused = call(client, "get", "/communities/riverside/members?offset=2")
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "offset"
 
 
 def test_the_member_list_filters_by_skill_and_neighbourhood(

@@ -14,13 +14,20 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
-@pytest.mark.parametrize("url", ["/communities/riverside/members", "/communities/riverside/applications"])
+@pytest.mark.parametrize("url", ["/communities/riverside/applications"])
 def test_an_offset_beyond_any_list_is_refused_naming_the_field(client_for: Any, url: str) -> None:
     # Past 2**63 it reached SQLite as an overflowing number: a 500.
     response = client_for("coordinator").get(f"{API}{url}?offset={2**64}")
     assert response.status_code == 422
     assert response.json()["field"] == "offset"
     assert response.json()["code"] == "validation_error"
+
+
+@pytest.mark.parametrize("position", ["after", "before"])
+def test_a_member_list_position_that_is_no_id_is_refused_naming_it(client_for: Any, position: str) -> None:
+    response = client_for("coordinator").get(f"{API}/communities/riverside/members?{position}={2**64}")
+    assert response.status_code == 400
+    assert response.json()["field"] == position
 
 
 @pytest.mark.parametrize("body", ['"Mara"', "[]", "0", "null"])
