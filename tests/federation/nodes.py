@@ -401,6 +401,7 @@ def _base_env(home: Path) -> dict[str, str]:
         DP_HTTPS="0",
         DP_TICK_SECONDS="1",
         DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES="1",
+        DP_FEDERATION_RETRY_SECONDS="3",  # a node brought back is caught up in seconds, not a minute
     )
     return env
 

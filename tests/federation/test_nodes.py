@@ -167,7 +167,7 @@ def test_three_nodes_discover_follow_peer_and_catch_up(nodes: dict[str, Node]) -
     rows = wait_for("the delivery to B and a first try to C", tried, seconds=120)
     assert rows[c.host][0] == "pending" and rows[c.host][2], rows  # failed, to be retried
     assert received(b, note)
-    c.start()  # back; its retry falls due about a minute after the failure (jittered backoff)
+    c.start()  # back; its retry falls due seconds after the failure (DP_FEDERATION_RETRY_SECONDS)
 
     # 5. Meanwhile, peering by decision: A's assembly decides, B is invited; B's decides: peers.
     # A's coordinator follows the link next to Hilltop Tenants (known here since step 2).

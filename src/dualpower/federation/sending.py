@@ -43,9 +43,19 @@ def unavailable_after() -> timedelta:
     return timedelta(days=float(days))
 
 
+def base_delay() -> timedelta:
+    """The wait after a first failure: ``BASE_DELAY``, or ``DP_FEDERATION_RETRY_SECONDS`` (the
+    real-process tests set a few seconds, so that a node brought back is caught up within the
+    test rather than after a minute)."""
+    seconds = getattr(settings, "DP_FEDERATION_RETRY_SECONDS", None) or os.environ.get(
+        "DP_FEDERATION_RETRY_SECONDS"
+    )
+    return timedelta(seconds=float(seconds)) if seconds else BASE_DELAY
+
+
 def backoff(attempts: int, *, rng: random.Random | None = None) -> timedelta:
     """The wait after the ``attempts``-th failure: 1 min × 2^(n-1), ±20 %, capped at 12 h."""
-    base = min(BASE_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+    base = min(base_delay() * (2 ** max(attempts - 1, 0)), MAX_DELAY)
     factor = (rng or random).uniform(1 - JITTER, 1 + JITTER)
     return min(base * factor, MAX_DELAY)
 

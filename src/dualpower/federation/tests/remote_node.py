@@ -142,7 +142,7 @@ class RemoteNode(ThreadingHTTPServer):
 @contextmanager
 def remote_node(port: int = 0) -> Iterator[RemoteNode]:
     node = RemoteNode(port)
-    thread = threading.Thread(target=node.serve_forever, daemon=True)
+    thread = threading.Thread(target=node.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield node
