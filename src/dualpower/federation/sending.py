@@ -192,10 +192,11 @@ def host_succeeded(*, host: str, now: datetime) -> None:
 
 
 def host_heard_from(*, host: str) -> None:
-    """A verified activity came from the host: it is up, so deliveries to it may resume at once
-    (Mastodon resets its failure tracker the same way on inbound activity)."""
+    """A verified activity came from the host: it is up, so what waits for it goes out now, as
+    after a successful delivery (Mastodon resets its failure tracker the same way on inbound
+    activity)."""
     failing = RemoteHost.objects.filter(host=host).filter(
         Q(failures__gt=0) | ~Q(unavailable_since=None) | ~Q(retry_after=None)
     )
     if failing.exists():  # a read first: most hosts are healthy, and a write would lock SQLite
-        failing.update(failures=0, failing_since=None, retry_after=None, unavailable_since=None)
+        host_succeeded(host=host, now=timezone.now())

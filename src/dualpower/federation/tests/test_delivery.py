@@ -185,6 +185,21 @@ def test_a_success_resets_the_host(
     assert (health.failures, health.failing_since, health.last_success_at is not None) == (0, None, True)
 
 
+def test_a_server_heard_from_gets_what_waits_for_it_at_once(
+    community: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with remote_node() as node:
+        follower(community, node, "alice")
+        host = node.host
+    publish(community, django_capture_on_commit_callbacks)  # nobody listens: it waits for a retry
+    waiting = Delivery.objects.get()
+    Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() + timedelta(hours=10))
+    sending.host_heard_from(host=host)  # a verified activity came from it
+    waiting.refresh_from_db()
+    assert waiting.next_attempt_at <= timezone.now()
+    assert RemoteHost.objects.get(host=host).failures == 0
+
+
 def test_a_node_that_was_down_gets_everything_when_it_is_back(
     community: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
