@@ -35,6 +35,9 @@ export DP_REQUIRE_BROWSER := 1
 export DP_REQUIRE_POSTGRES := 1
 endif
 PYTEST_WORKERS ?= 2
+# loadgroup: as pytest-xdist's default (load), but the tests marked @pytest.mark.xdist_group("name")
+# share one worker (both roles of tests/test_api_fuzz.py: the second replays the requests the first generated).
+PYTEST_DIST ?= --dist loadgroup
 PYTEST_ARGS ?=
 # The first pass is SQLite whatever the environment says; test-postgres passes the URL on explicitly.
 ON_SQLITE := env -u DATABASE_URL -u DP_DATABASE_URL
@@ -122,11 +125,14 @@ test: $(STAMP_TEST) browser federation-node compilemessages
 	@echo "== ruff"
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory typecheck
-	$(MAKE) --no-print-directory test-sqlite test-browser test-postgres
+	@# One folder for the three passes: the instance `dualpower init` sets up for the tests (conftest.py's
+	@# instance_template) is made once for SQLite (and once for PostgreSQL), not once per pass.
+	@shared=$$(mktemp -d); trap 'rm -rf "$$shared"' EXIT; \
+	DP_TEST_SHARED="$$shared" $(MAKE) --no-print-directory test-sqlite test-browser test-postgres
 
 test-sqlite: $(STAMP_TEST)
 	@echo "== pytest on SQLite (browser tests run next, on their own)"
-	@$(call pytest_checked,-q -n $(PYTEST_WORKERS) --durations=15 -m "not browser" $(PYTEST_ARGS),SQLite,$(ON_SQLITE))
+	@$(call pytest_checked,-q -n $(PYTEST_WORKERS) $(PYTEST_DIST) --durations=15 -m "not browser" $(PYTEST_ARGS),SQLite,$(ON_SQLITE))
 
 # The browser tests drive one chromium against a live server: one process, no xdist.
 test-browser: $(STAMP_TEST)
@@ -148,7 +154,7 @@ test-postgres: $(STAMP_TEST)
 	  echo "PostgreSQL at $(DATABASE_URL) cannot be reached: failing."; exit 1; \
 	fi; \
 	export DATABASE_URL="$(DATABASE_URL)" DP_REQUIRE_POSTGRES=1; \
-	$(call pytest_checked,-q -n $(PYTEST_WORKERS) --durations=15 -m "db_sensitive and not browser" $(PYTEST_ARGS),PostgreSQL)
+	$(call pytest_checked,-q -n $(PYTEST_WORKERS) $(PYTEST_DIST) --durations=15 -m "db_sensitive and not browser" $(PYTEST_ARGS),PostgreSQL)
 
 bench: $(STAMP_TEST) browser $(LIGHTHOUSE)
 	@# make_*.py regenerate fixtures (minutes); the rest are benchmarks. bench_pages.py needs wrk.

@@ -66,6 +66,40 @@ def _flush_can_empty_the_audit_log() -> None:
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session")
+def instance_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One instance set up by `dualpower init` for the whole run (every pytest-xdist worker shares
+    it; tests/federation/nodes.py makes it): the test database and every test that only needs a set-up
+    instance start from a copy. Migrating from nothing costs about 25 CPU seconds; a copy, none."""
+    from tests.federation.nodes import instance_template as made_once
+    from tests.federation.nodes import shared_directory
+
+    # make test hands its three passes one folder (DP_TEST_SHARED): the browser pass then copies the
+    # SQLite pass's instance instead of making its own (PostgreSQL's is made apart, in its own folder).
+    shared = os.environ.get("DP_TEST_SHARED")
+    with made_once(Path(shared) if shared else shared_directory(tmp_path_factory)) as template:
+        yield template
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(
+    request: pytest.FixtureRequest, django_db_createdb: bool, django_db_modify_db_settings: None
+) -> Iterator[bool]:
+    """The test database starts as a copy of ``instance_template``'s database (the migrations ran
+    once there, by `dualpower init`); pytest-django then keeps it, so its `migrate` only checks that
+    nothing is left to apply (and applies it if something is). We remove the copy at the end.
+    --reuse-db, --create-db and --no-migrations keep pytest-django's own behaviour."""
+    config = request.config
+    if config.getvalue("reuse_db") or django_db_createdb or config.getvalue("nomigrations"):
+        yield bool(config.getvalue("reuse_db"))
+        return
+    from tests.instances import database_for_tests_drop, database_for_tests_from
+
+    made = database_for_tests_from(request.getfixturevalue("instance_template"))
+    yield True
+    database_for_tests_drop(made)
+
+
 @pytest.fixture
 def shared_data() -> Any:
     """``shared_data("stv", "blt")`` is ../shared/stv/blt, or a failure saying what is missing."""

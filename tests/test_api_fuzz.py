@@ -76,8 +76,35 @@ def _problems(case: Any, response: Any, checks: list[Any]) -> list[str]:
     return []
 
 
+# The requests generated for each operation and mode, kept for the next role in this process. With
+# derandomize=True and no failing example, Hypothesis would generate exactly these again for the
+# next role (what is generated never depends on who sends it or on the answers), and generating is
+# most of the fuzz's cost: the next role sends the very same requests without generating them. Both
+# roles run on one pytest-xdist worker for that (xdist_group below; make test passes --dist loadgroup).
+_GENERATED: dict[tuple[str, str], list[tuple[Any, str, str]]] = {}
+
+
 def _fuzz(operation: Any, mode: GenerationMode, checks: list[Any], headers: dict[str, str]) -> list[str]:
     found: list[str] = []
+
+    def send(case: Any, slug: str, group_slug: str) -> None:
+        params = case.path_parameters or {}
+        if "slug" in params:
+            params["slug"] = slug
+        if "group_slug" in params:
+            params["group_slug"] = group_slug
+        with transaction.atomic():
+            response = case.call(headers=headers)
+            transaction.set_rollback(True)
+        for problem in _problems(case, response, checks):
+            found.append(f"{case.method} {case.formatted_path} ({mode.value}): {problem}")
+
+    key = (operation.label, mode.value)
+    if key in _GENERATED:
+        for case, slug, group_slug in _GENERATED[key]:
+            send(case, slug, group_slug)
+        return found
+    generated: list[tuple[Any, str, str]] = []
 
     @settings(
         max_examples=EXAMPLES,
@@ -92,19 +119,22 @@ def _fuzz(operation: Any, mode: GenerationMode, checks: list[Any], headers: dict
         group_slug=st.sampled_from(["housing", "housing", "no-such-group"]),
     )
     def run(case: Any, slug: str, group_slug: str) -> None:
-        params = case.path_parameters or {}
-        if "slug" in params:
-            params["slug"] = slug
-        if "group_slug" in params:
-            params["group_slug"] = group_slug
-        with transaction.atomic():
-            response = case.call(headers=headers)
-            transaction.set_rollback(True)
-        for problem in _problems(case, response, checks):
-            found.append(f"{case.method} {case.formatted_path} ({mode.value}): {problem}")
+        generated.append((case, slug, group_slug))
+        send(case, slug, group_slug)
 
     run()
+    _GENERATED[key] = generated  # only once the run ended without an error
     return found
+
+
+_SCHEMAS: dict[str, Any] = {}
+
+
+def _api_schema(wsgi_app: Any) -> Any:
+    """/api/v1/openapi.json, read once per process (every fuzz test of the worker reads the same)."""
+    if "v1" not in _SCHEMAS:
+        _SCHEMAS["v1"] = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    return _SCHEMAS["v1"]
 
 
 # Also on PostgreSQL: it refuses some input SQLite takes (the NUL character in text), and a value
@@ -115,6 +145,8 @@ def _fuzz(operation: Any, mode: GenerationMode, checks: list[Any], headers: dict
 # As a member on SQLite only: the coordinator reaches every operation a member does and more, so
 # the PostgreSQL pass fuzzes as the coordinator (it keeps make test under its 20 minutes).
 @pytest.mark.parametrize("role", [pytest.param("member", marks=pytest.mark.sqlite_pass_only), "coordinator"])
+# One worker runs both roles: the second replays what the first generated (_GENERATED).
+@pytest.mark.xdist_group("api_fuzz")
 def test_no_operation_answers_a_5xx_or_an_error_without_detail_and_code(
     role: str, community: Any, people: dict[str, Any], wsgi_app: Any
 ) -> None:
@@ -123,7 +155,7 @@ def test_no_operation_answers_a_5xx_or_an_error_without_detail_and_code(
     _world(community, people)
     _, raw = token_create(user=people[role], name="fuzz", scope="write")
     headers = {"Authorization": f"Bearer {raw}"}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    schema = _api_schema(wsgi_app)
     found: list[str] = []
 
     # DP_FUZZ_PATHS=ledger,aid narrows a run to the operations whose path contains one of them.
@@ -218,7 +250,7 @@ def test_hostile_bodies_are_refused_with_a_sentence(
 
     _world(community, people)
     _, raw = token_create(user=people["coordinator"], name="fuzz", scope="write")
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_app)
+    schema = _api_schema(wsgi_app)
     found: list[str] = []
     sent: list[str] = []
     reached = 0

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from tests.instances import instances, ok, run, set_up
 
 from dualpower.cli import main
 from dualpower.ops.backup import MANIFEST
-from instances import instances, ok, run
 
 # Run inside an instance: build a small community with every kind of thing a backup must keep.
 MAKE_DATA = """
@@ -100,10 +100,10 @@ def two_instances(tmp_path: Path) -> Iterator[list[dict[str, str]]]:
 @pytest.mark.db_sensitive
 @pytest.mark.slow
 def test_a_backup_restored_on_a_new_instance_holds_the_same_community(
-    two_instances: list[dict[str, str]], tmp_path: Path
+    two_instances: list[dict[str, str]], tmp_path: Path, instance_template: Any
 ) -> None:
     source, target = two_instances
-    ok(run(source, "init"))
+    set_up(source, instance_template)  # = `dualpower init`, copied from the run's one
     ok(run(source, code=MAKE_DATA))
     before = json.loads(ok(run(source, code=SNAPSHOT)))
     archive = tmp_path / "node.tar.gz"
@@ -197,14 +197,14 @@ def test_backup_into_a_missing_folder_is_refused(tmp_path: Path, db: None, capsy
 @pytest.mark.postgres_only
 @pytest.mark.parametrize("on_sqlite", ["source", "target"])
 def test_a_node_moves_between_sqlite_and_postgresql_through_a_backup(
-    two_instances: list[dict[str, str]], tmp_path: Path, on_sqlite: str
+    two_instances: list[dict[str, str]], tmp_path: Path, on_sqlite: str, instance_template: Any
 ) -> None:
     source, target = two_instances
     if on_sqlite == "source":
         source = {k: v for k, v in source.items() if k != "DATABASE_URL"}
     else:
         target = {k: v for k, v in target.items() if k != "DATABASE_URL"}
-    ok(run(source, "init"))
+    set_up(source, instance_template)  # = `dualpower init` (a copy when on the template's database)
     ok(run(source, code=MAKE_DATA))
     before = json.loads(ok(run(source, code=SNAPSHOT)))
     archive = tmp_path / "node.tar.gz"

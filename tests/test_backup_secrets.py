@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from tests.instances import instances, ok, run, set_up
 
 from dualpower import keys
 from dualpower.cli import main
@@ -27,7 +28,6 @@ from dualpower.community.models import AuditEntry
 from dualpower.community.services import audit_record
 from dualpower.members.tests.factories import make_community
 from dualpower.ops.nul import CORRECTION, audit_nul_repair
-from instances import instances, ok, run
 
 PASSWORD = "cato's long password"
 
@@ -93,10 +93,10 @@ def _archive_database(archive: Path, into: Path) -> Path:
 @pytest.mark.db_sensitive
 @pytest.mark.slow
 def test_a_backup_holds_no_live_credentials_and_people_sign_in_again_after_a_restore(
-    two_instances: list[dict[str, str]], tmp_path: Path
+    two_instances: list[dict[str, str]], tmp_path: Path, instance_template: Any
 ) -> None:
     source, target = two_instances
-    ok(run(source, "init"))
+    set_up(source, instance_template)  # = `dualpower init`, copied from the run's one
     live = json.loads(ok(run(source, code=SIGN_IN)).strip().splitlines()[-1])
     # The source really holds them: the test would see them if the backup kept them.
     count = (

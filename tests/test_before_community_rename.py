@@ -12,11 +12,11 @@ import json
 import shutil
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
-
-from instances import instances, ok, run
+from tests.instances import instances, ok, run, set_up
 
 FIXTURES = Path(__file__).parent / "fixtures" / "before-community-rename"
 
@@ -81,9 +81,11 @@ def test_a_sqlite_database_from_before_the_rename_migrates_in_place(tmp_path: Pa
 @pytest.mark.slow
 @pytest.mark.db_sensitive
 @pytest.mark.parametrize("backup", ["sqlite-backup", "postgresql-backup"])
-def test_a_backup_from_before_the_rename_restores(tmp_path: Path, backup: str) -> None:
+def test_a_backup_from_before_the_rename_restores(
+    tmp_path: Path, backup: str, instance_template: Any
+) -> None:
     with instances(tmp_path, "new") as (env,):
-        ok(run(env, "init"))
+        set_up(env, instance_template)  # = `dualpower init`, copied from the run's one
         ok(run(env, "restore", str(FIXTURES / f"{backup}.tar.gz")))
         shutil.copy(FIXTURES / f"{backup}-aid.key", Path(env["DP_HOME"]) / "aid.key")
         crawl(env)

@@ -29,6 +29,7 @@ from dualpower.assemblies.tests.factories import AssemblyFactory, ProposalFactor
 from dualpower.budgeting import services as budgeting
 from dualpower.budgeting.models import Phase
 from dualpower.budgeting.tests.factories import EUR, CycleFactory
+from dualpower.commons.tests.factories import make_guide, make_received
 from dualpower.community.models import Community
 from dualpower.coops.tests.factories import CooperativeFactory
 from dualpower.groups.tests.factories import GroupMembershipFactory, WorkingGroupFactory, food
@@ -141,6 +142,13 @@ def _councils(w: World, n: int) -> None:
 def _proposals(w: World, n: int) -> None:
     for i in range(n):
         ProposalFactory.create(assembly=general(w.community), title=f"Proposal {w.next()}", open=i % 2 == 0)
+
+
+def _guides(w: World, n: int) -> None:
+    for _ in range(n):
+        i = w.next()
+        make_guide(w.community, w.coordinator, title=f"Guide {i}")
+        make_received(w.community, i)
 
 
 def _meetings(w: World, n: int) -> None:
@@ -320,6 +328,7 @@ CASES = [
     Case("leases", _c("land/leases/"), _leases, 10),
     Case("waitlist", _c("land/waitlist/"), _waitlist, 12),
     Case("notifications", lambda w: "/me/notifications/", _notifications, 11),
+    Case("commons", _c("commons/"), _guides, 10),
     # The main API lists
     Case("api-communities", lambda w: "/api/v1/communities", _communities, 9),
     Case("api-members", _api("members"), _members, 11),
@@ -350,6 +359,32 @@ CASES = [
     Case("api-waitlist", _api("land/waitlist"), _waitlist, 11),
     Case("api-notifications", lambda w: "/api/v1/me/notifications", _notifications, 9),
 ]
+
+
+def _directory_peers(world: World, n: int) -> None:
+    """Peer communities with directory profiles, each announcing a community of its own."""
+    from django.utils import timezone
+
+    from dualpower.federation.models import AnnouncedLink, Peer, RemoteActor, RemoteProfile
+
+    for _ in range(n):
+        k = world.next()
+        actor = RemoteActor.objects.create(
+            uri=f"https://n{k}.example/ap/c/x",
+            host=f"n{k}.example",
+            kind="Group",
+            name=f"Node {k}",
+            inbox=f"https://n{k}.example/ap/inbox",
+            fetched_at=timezone.now(),
+            is_dualpower=True,
+        )
+        RemoteProfile.objects.create(actor=actor, region="Somewhere", latitude=10, longitude=k % 100)
+        Peer.objects.create(community=world.community, actor=actor, state=Peer.State.ACTIVE)
+        AnnouncedLink.objects.create(source=actor, kind="peer", target_uri=f"https://far{k}.example/ap/c/y")
+
+
+# The directory of the network (federation/directory_selectors.py).
+CASES.append(Case("network-directory", _c("network/directory/"), _directory_peers, 14))
 
 
 def _params() -> list[Any]:

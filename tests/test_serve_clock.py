@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.instances import set_up
 
 pytestmark = pytest.mark.slow
 DUALPOWER = [sys.executable, "-m", "dualpower.cli"]
@@ -82,9 +83,9 @@ def cmdline(pid: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def home(tmp_path_factory: pytest.TempPathFactory, instance_template: Any) -> Path:
     home = tmp_path_factory.mktemp("dp-clock")
-    run(home, "init")
+    set_up(instance_env(home), instance_template)  # = `dualpower init`, copied from the run's one
     run(home, "demo")
     return home
 

@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from tests.instances import instances, ok, run
+from tests.instances import instances, ok, run, set_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.db_sensitive, pytest.mark.django_db]
 
@@ -86,7 +86,7 @@ def _wait_up(base: str, process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def node(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, instance_template: Any
 ) -> Iterator[tuple[dict[str, str], list[str], dict[str, Any]]]:
     with instances(tmp_path_factory.mktemp("two-servers"), "node") as (env,):
         env = {**env, "DP_WORKERS": "2", "DP_THREADS": "4"}
@@ -95,7 +95,7 @@ def node(
         # count per site, and a site is its host name.
         env["DP_ALLOWED_HOSTS"] = f"{HOST},127.0.0.1,localhost"
         env["DP_HTTPS"] = "0"  # plain HTTP on loopback: what is tested is the sharing, not TLS
-        ok(run(env, "init"))
+        set_up(env, instance_template)  # = `dualpower init`, copied from the run's one
         ok(run(env, "demo"))
         world = json.loads(ok(run(env, code=SETUP % {"room": ROOM * AMOUNT})).strip().splitlines()[-1])
         processes, bases = [], []

@@ -167,7 +167,7 @@ def queued(db: Db) -> int:
     return int(
         db.one(
             "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult "
-            "WHERE status IN ('READY', 'RUNNING') AND task_path LIKE '%federation.tasks.deliver'"
+            "WHERE status IN ('READY', 'RUNNING') AND task_path LIKE '%federation.tasks.%'"
         )
     )
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dualpower.panels",
     "dualpower.budgeting",
     "dualpower.aid",
+    "dualpower.commons",
     "dualpower.activities",
     "dualpower.inventory",
     "dualpower.ledger",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from dualpower.api import api
+from dualpower.commons.views import guide_object
 from dualpower.community.selectors import communities_all
 from dualpower.members.views import front
 from dualpower.web import health, media, pwa
@@ -19,6 +20,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Federation: WebFinger, NodeInfo and the ActivityPub actors and inboxes (federation/urls.py).
     path("", include("dualpower.federation.urls")),
+    # A guide of the knowledge commons at its ActivityPub id (commons/views.py).
+    path("ap/c/<slug:slug>/guides/<uuid:guide_uuid>", guide_object, name="commons-guide-object"),
     path("me/", include("dualpower.members.urls.account")),
     path("me/notifications/", include("dualpower.notifications.urls")),
     path("setup/", include("dualpower.ops.urls")),
@@ -37,6 +40,7 @@ urlpatterns = [
     path("c/<slug:community>/coops/", include("dualpower.coops.urls")),
     path("c/<slug:community>/land/", include("dualpower.land.urls")),
     path("c/<slug:community>/mail/", include("dualpower.outbox.urls")),
+    path("c/<slug:community>/commons/", include("dualpower.commons.urls")),
     # Uploads: served by the app to whoever may see their record, never as raw files (web/media.py).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media.serve, name="media"),
 ]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from tests.federation.nodes import Template, instance_template, shared_directory
+from tests.federation.nodes import Template
 
 
 @pytest.fixture(scope="session")
-def node_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
-    with instance_template(shared_directory(tmp_path_factory)) as template:
-        yield template
+def node_template(instance_template: Any) -> Template:
+    # The one `dualpower init` of the run (the root conftest's instance_template): the test
+    # database and the backup tests start from copies of it too.
+    template: Template = instance_template
+    return template

@@ -5,6 +5,11 @@
 - the Fedify actor follows a dualpower community and receives its Accept; the community's public
   Create(Note) reaches it, and its Create(Note) reply is kept by dualpower (a RemoteObject in reply
   to the community's note);
+- the community's coordinator publishes a proposal as an advisory poll (the button on its page):
+  the Fedify actor receives the ``Question`` and reads it with Fedify's own vocabulary (anyOf,
+  the options, votersCount, endTime); it answers as Mastodon does (a Create(Note) with the
+  option's ``name`` in reply to the Question), and dualpower counts it as an advisory answer, not
+  as a reply nor as a member's vote; the Question at its id then says so, as Fedify reads it;
 - the community follows the Fedify actor (its coordinator types @peer@host on the Network page;
   found through Fedify's WebFinger), is accepted, and the actor's Create(Note) to its followers
   is kept by dualpower;
@@ -17,6 +22,7 @@ Nothing is skipped: without Node and Fedify the test fails and says how to insta
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +53,22 @@ activity = activities.activity_build(kind="Create", community=community, object=
 with transaction.atomic():
     delivery.activity_publish(community=community, activity=activity, audience="public")
 emit(note["id"])
+"""
+
+# An approval poll (anyOf) of the community's general assembly, opened for votes now, put forward
+# by its coordinator (the one member).
+PROPOSE = """
+from dualpower.assemblies import services
+from dualpower.community.models import Community
+community = Community.objects.get(slug=slug)
+by = community.memberships.get(role="coordinator")
+assembly = services.general_assembly_for(community)
+proposal = services.proposal_create(
+    assembly=assembly, by=by, title=title, process="approval", options=options
+)
+if proposal.state == "discussion":
+    services.proposal_open_voting(proposal=proposal, by=by)
+emit(proposal.get_absolute_url())
 """
 
 
@@ -161,6 +183,44 @@ def test_fedify_and_dualpower_follow_each_other_and_exchange_notes(node: Node, p
     reply = peer.command("reply", to=node.actor_id, inReplyTo=note, content="We will bring tomatoes!")["note"]
     stored = wait_for("dualpower to keep the reply", lambda: kept(node, reply), seconds=120)
     assert stored == {"kind": "Note", "author": peer.actor, "community": node.community, "in_reply_to": note}
+
+    # Its coordinator publishes a proposal as an advisory poll; Fedify reads the Question.
+    options = ["Tool library", "Seed bank", "Repair café"]
+    page = node.python(PROPOSE, slug=node.community, title="What should we open next?", options=options)
+    browser = node.signed_in()
+    text = browser.get(page).body.decode()
+    assert "Publish as an advisory poll on the fediverse" in text
+    publish = re.search(r'action="([^"]+/publish/)"', text)
+    assert publish, text[-3000:]
+    published = browser.post(publish.group(1), {}, page=page)
+    assert published.status in (302, 303), published.body[:500]
+    questions = wait_for("the Question at the Fedify peer", lambda: peer.state()["questions"], seconds=120)
+    question = questions[0]
+    assert question["activity"] == "Create" and question["id"].startswith(node.actor_id + "/polls/")
+    assert question["oneOf"] == [] and question["anyOf"] == [{"name": o, "count": 0} for o in options]
+    assert question["voters"] == 0 and question["endTime"] and question["closed"] is None
+
+    # Fedify answers as Mastodon does; dualpower counts it apart, as an advisory answer.
+    vote = peer.command("vote", to=node.actor_id, inReplyTo=question["id"], option="Seed bank")["note"]
+    answers = wait_for(
+        "dualpower to count the poll answer",
+        lambda: node.query(
+            "SELECT a.option, r.uri FROM federation_pollanswer a"
+            " JOIN federation_remoteactor r ON r.id = a.actor_id WHERE a.uri = %s",
+            vote,
+        ),
+        seconds=120,
+    )
+    assert answers == [(1, peer.actor)]
+    assert kept(node, vote) is None  # not a reply
+    assert node.query("SELECT COUNT(*) FROM assemblies_vote") == [(0,)]  # nor a member's vote
+    seen = peer.command("lookup", uri=question["id"])
+    assert seen["anyOf"] == [
+        {"name": "Tool library", "count": 0},
+        {"name": "Seed bank", "count": 1},
+        {"name": "Repair café", "count": 0},
+    ]
+    assert seen["voters"] == 1
 
     # The community follows the Fedify actor, found through Fedify's WebFinger, and is accepted.
     node.follow(f"@peer@{peer.host}")

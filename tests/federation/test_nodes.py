@@ -11,7 +11,10 @@ over two workers that would each start three nodes):
 4. a node that is down misses an activity (the delivery fails and waits for its retry);
 5. meanwhile, peering by decision: an assembly on each side passes a proposal carrying
    ``federation.peer``; the Offer and the Accept travel between the nodes and both become peers;
-6. the node is back: the clock's retry delivers what it missed.
+6. the node is back: the clock's retry delivers what it missed;
+7. A and B, now peers, share a guide (published to peers, found by search on B, copied, adapted
+   and adopted by B's assembly; C cannot read it) and refer an aid request (steps_commons.py,
+   steps_referrals.py: the details travel only after B accepts, and retention erases them).
 
 Everything a person does is done on the pages, by the community's coordinator signed in with a
 browser session: following from the Network page's form; deciding with the Network page's link to
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.federation import steps_commons, steps_referrals
 from tests.federation.nodes import Node, Template, network, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.db_sensitive]
@@ -154,6 +158,9 @@ def test_three_nodes_discover_follow_peer_and_catch_up(nodes: dict[str, Node]) -
     wait_for("A to receive B's Accept", lambda: following(a) == {b.actor_id: "accepted"}, seconds=120)
     assert b.get_json(b.actor_id + "/followers")["totalItems"] == 1
     wait_for("B and C to follow A", lambda: followers(a) == {b.actor_id, c.actor_id}, seconds=120)
+    # A sends to C in order: C must have A's Accept before it goes down, or the note of step 4
+    # waits behind that Accept (untried) instead of being tried.
+    wait_for("C to receive A's Accept", lambda: following(c) == {a.actor_id: "accepted"}, seconds=120)
 
     # 4. C goes down; A publishes to its followers: B gets it at once, C's delivery fails and waits.
     c.stop()
@@ -191,3 +198,7 @@ def test_three_nodes_discover_follow_peer_and_catch_up(nodes: dict[str, Node]) -
     )
     assert received(c, note)
     assert peers(c) == {}  # C took no part in the peering
+
+    # 7. A and B are peers now: a guide travels and is found, and an aid request is referred.
+    steps_commons.run(nodes)
+    steps_referrals.run(nodes)

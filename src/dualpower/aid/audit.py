@@ -38,3 +38,17 @@ say_all(
         "aid.match.feedback": _("%(actor)s gave feedback on the help for request %(summary)s"),
     }
 )
+
+# Referrals between peer communities: the peer is named (a community), never the person. The last
+# four are the node acting on what a peer sent, so they name no one of ours.
+say_all(
+    {
+        "aid.referral.offer": _("%(actor)s referred request %(summary)s to %(name)s"),
+        "aid.referral.accept": _("%(actor)s accepted a request referred by %(summary)s"),
+        "aid.referral.decline": _("%(actor)s declined a request referred by %(summary)s"),
+        "aid.referral.received": _("%(summary)s referred a request to this community"),
+        "aid.referral.accepted": _("%(name)s accepted request %(summary)s; its details were sent to them"),
+        "aid.referral.declined": _("%(name)s declined request %(summary)s"),
+        "aid.referral.details": _("The details of request %(summary)s arrived from %(name)s"),
+    }
+)

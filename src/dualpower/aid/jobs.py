@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.translation import ngettext, ngettext_lazy
 
 from dualpower.aid import notify
-from dualpower.aid.models import CLOSED_STATUSES, AidRequest, AidSettings
+from dualpower.aid.models import CLOSED_STATUSES, AidReferral, AidRequest, AidSettings
+from dualpower.aid.services.referrals import referral_outbox_erase, referrals_tick
 from dualpower.community.selectors import communities_all
 from dualpower.community.services import audit_record
 from dualpower.notifications.text import text as notice_text
@@ -25,14 +26,24 @@ def _settings_by_community() -> dict[int, AidSettings]:
 
 def erase_expired(now: datetime) -> str:
     """Empty the sealed details of fulfilled, cancelled or referred requests closed longer ago than
-    their community's retention period. The listing (category, neighbourhood, code) stays for the
-    network's statistics; who it was and where they live does not."""
+    their community's retention period, and of requests a peer referred to us once the referral's
+    expiry is that long past (the copy of details we sent a peer then leaves our outbox too). The
+    listing (category, neighbourhood, code) stays for the network's statistics; who it was and
+    where they live does not."""
     chosen = _settings_by_community()
     erased = 0
     for community in communities_all().filter(aid_requests__sealed__gt="").distinct():
         days = chosen[community.pk].retention_days if community.pk in chosen else DEFAULT_RETENTION_DAYS
+        kept_since = now - timedelta(days=days)
+        # A request a peer referred to us is someone else's person: kept while it is worked on
+        # here, and no longer than the retention period past the referral's expiry even if nobody
+        # closed it (the referring side erased its own copy by then).
+        referred_in = AidReferral.objects.filter(
+            community=community, direction=AidReferral.Direction.IN, expires_at__lte=kept_since
+        ).values("request_id")
         due = AidRequest.objects.filter(
-            community=community, status__in=CLOSED_STATUSES, closed_at__lte=now - timedelta(days=days)
+            Q(status__in=CLOSED_STATUSES, closed_at__lte=kept_since) | Q(pk__in=referred_in),
+            community=community,
         ).exclude(sealed="")
         with transaction.atomic():
             codes = list(due.values_list("code", flat=True))
@@ -47,6 +58,8 @@ def erase_expired(now: datetime) -> str:
                     data={"codes": codes, "retention_days": days},
                 )
                 erased += len(codes)
+    # What we sent a peer for requests erased here leaves our outbox too (services/referrals.py).
+    referral_outbox_erase(now=now)
     if not erased:
         return ""
     return ngettext(
@@ -85,3 +98,8 @@ def flag_stale(now: datetime) -> str:
     if not flagged:
         return ""
     return ngettext("Flagged %(n)d stale request", "Flagged %(n)d stale requests", flagged) % {"n": flagged}
+
+
+def referrals_due(now: datetime) -> str:
+    """Referrals past their expiry expire; sent details leave the outbox once delivered."""
+    return referrals_tick(now)

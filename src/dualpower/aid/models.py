@@ -310,3 +310,67 @@ class AidMatch(models.Model):
 
 
 LIVE_MATCH = frozenset({AidMatch.Status.PROPOSED, AidMatch.Status.CONFIRMED, AidMatch.Status.IN_PROGRESS})
+
+
+class AidReferral(models.Model):
+    """A request handed from one community to a peer community on another node (aid/referrals.py).
+
+    The same table holds both sides: ``OUT`` on the referring node (``request`` is the request
+    referred), ``IN`` on the receiving node (``request`` is the local request made once the
+    details arrived). Only the shareable facts are kept here (category, coarse region, urgency,
+    languages, expiry); the details travel after acceptance only, and on arrival live sealed in the
+    local request, never in this row."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("referred by us")
+        IN = "in", _("referred to us")
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        EXPIRED = "expired", _("expired")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        COMPLETED = "completed", _("details handed over")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="aid_referrals")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    request = models.ForeignKey(
+        AidRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+    )
+    # The other community's Group actor (federation), fetched from its own origin.
+    actor = models.ForeignKey(
+        "federation.RemoteActor", on_delete=models.CASCADE, related_name="aid_referrals"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OFFERED)
+    uri = models.URLField(max_length=500)  # the Referral object's id (on the referring node)
+    offer_id = models.URLField(max_length=500)  # the id of the Offer that carried it
+    answer_id = models.URLField(max_length=500, blank=True)  # the Accept or Reject
+    details_id = models.URLField(max_length=500, blank=True)  # the activity that carried the details
+    category = models.CharField(max_length=40)
+    category_label = models.CharField(max_length=80, blank=True)
+    region = models.CharField(max_length=80)
+    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NORMAL)
+    languages = models.JSONField(default=list, blank=True)
+    expires_at = models.DateTimeField()
+    by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answered_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # OUT: when the ciphertext was blanked from our outbox's copy of the details activity.
+    outbox_cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "offer_id"], name="aid_referral_offer_once"),
+            models.CheckConstraint(condition=Q(direction__in=["out", "in"]), name="aid_referral_direction"),
+            models.CheckConstraint(condition=Q(urgency__lte=3), name="aid_referral_urgency_known"),
+        ]
+        indexes = [models.Index(fields=["community", "direction", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.uri} ({self.state})"

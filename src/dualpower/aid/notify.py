@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from dualpower.aid.models import AidMatch, AidRequest, DispatcherRole
+from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.notifications.services import notification_send
 from dualpower.notifications.text import Text
@@ -84,3 +85,15 @@ def notify_volunteers_closed(request: AidRequest, volunteers: list[Membership]) 
             ),
             url=_url(request),
         )
+
+
+def community_dispatchers(community: Community, title: Text, *, url: str, kind: str = "aid.dispatch") -> None:
+    """Every active dispatcher of ``community`` (a referral from a peer concerns no request yet)."""
+    roles = DispatcherRole.objects.filter(community=community).select_related("membership")
+    notification_send(
+        recipients=[r.membership for r in roles if r.membership.is_active],
+        community=community,
+        kind=kind,
+        title=title,
+        url=url,
+    )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dualpower import clock as schedule
 from dualpower.aid import actions, demo, jobs, widgets
 from dualpower.aid import audit as _audit  # noqa: F401 - registers its audit sentences on import
+from dualpower.aid import referrals_inbox as _referrals  # noqa: F401 - registers the referral handlers
 from dualpower.aid import rules as _rules  # noqa: F401 - registers the permissions on import
 from dualpower.assemblies.actions import ActionKind, Need
 from dualpower.assemblies.actions import register as register_action
@@ -48,4 +49,5 @@ dashboard.register("aid", widgets.aid_panel)
 navigation.register("aid", _("Mutual aid"), "aid:list", order=40, primary=True, group="needs")
 schedule.job("aid.erase_expired")(jobs.erase_expired)
 schedule.job("aid.flag_stale")(jobs.flag_stale)
+schedule.job("aid.referrals")(jobs.referrals_due)
 register_demo(demo.load_aid)

@@ -100,6 +100,10 @@ rules.add_perm("aid.feedback_match", is_in_match)
 rules.add_perm("aid.dispatch", is_dispatcher)
 rules.add_perm("aid.manage_dispatchers", is_acting_coordinator)
 rules.add_perm("aid.change_settings", is_acting_coordinator | is_dispatcher)
+# Referrals between peer communities hand a person's details to another node: the work of the
+# dispatchers the network trusted with those details, not of coordinators by office.
+rules.add_perm("aid.refer_to_peer", is_dispatcher & is_open_request)
+rules.add_perm("aid.answer_referrals", is_dispatcher)
 
 PERMISSIONS = (
     "aid.view_requests",
@@ -122,4 +126,6 @@ PERMISSIONS = (
     "aid.dispatch",
     "aid.manage_dispatchers",
     "aid.change_settings",
+    "aid.refer_to_peer",
+    "aid.answer_referrals",
 )

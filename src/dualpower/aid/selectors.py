@@ -19,6 +19,7 @@ from dualpower.aid.models import (
     AidCategory,
     AidMatch,
     AidOffer,
+    AidReferral,
     AidRequest,
     DispatcherRole,
     Privacy,
@@ -382,4 +383,39 @@ def request_for_viewer(*, community: Community, code: str, user: Any) -> AidRequ
     )
     if found is None or not user.has_perm("aid.view_request", found):
         raise NotFound(_("No such request here."))
+    return found
+
+
+# --- referrals between peer communities ----------------------------------------------------------
+
+
+def referrals_waiting(*, community: Community, now: datetime | None = None) -> QuerySet[AidReferral]:
+    """Referrals peers made to us that our dispatchers have not answered yet (not expired)."""
+    return AidReferral.objects.filter(
+        community=community,
+        direction=AidReferral.Direction.IN,
+        state=AidReferral.State.OFFERED,
+        expires_at__gt=now or timezone.now(),
+    ).select_related("actor")
+
+
+def referrals_recent(*, community: Community) -> QuerySet[AidReferral]:
+    """Every referral of the community, both ways, newest first (the caller takes a page)."""
+    return AidReferral.objects.filter(community=community).select_related("actor", "request")
+
+
+def referral_of(request: AidRequest) -> AidReferral | None:
+    """The request's latest referral: to a peer (ours) or from one (received)."""
+    return request.referrals.select_related("actor").order_by("-created_at", "-pk").first()
+
+
+def referral_get(*, community: Community, pk: object) -> AidReferral:
+    raw = str(pk)
+    found = (
+        AidReferral.objects.filter(community=community, pk=int(raw) if raw.isdigit() else 0)
+        .select_related("actor", "community")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such referral here."))
     return found

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dualpower.aid.views import dispatch, offers, requests, summary
+from dualpower.aid.views import dispatch, offers, referrals, requests, summary
 
 app_name = "aid"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("dispatch/intake/", dispatch.intake, name="intake"),
     path("dispatch/assign/", dispatch.assign_all, name="assign"),
     path("dispatch/requests/<str:code>/", dispatch.request_dispatch, name="request_dispatch"),
+    path("dispatch/requests/<str:code>/refer/", referrals.refer, name="refer"),
+    path("dispatch/referrals/", referrals.referral_list, name="referrals"),
+    path("dispatch/referrals/<int:pk>/answer/", referrals.referral_answer, name="referral_answer"),
     path("dispatch/dashboard/", dispatch.dashboard, name="dashboard"),
     path("dispatch/settings/", dispatch.network_settings, name="settings"),
 ]

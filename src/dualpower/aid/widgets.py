@@ -45,6 +45,8 @@ def aid_panel(request: HttpRequest, community: Community) -> Panel | None:
         context["waiting_count"] = AidMatch.objects.filter(
             request__community=community, status=AidMatch.Status.PROPOSED
         ).count()
+        # What needs a dispatcher's answer: requests peer communities referred to this one.
+        context["referrals_waiting"] = selectors.referrals_waiting(community=community).count()
     return Panel(
         key="aid", title=_("Mutual aid"), template="aid/partials/_panel.html", context=context, order=30
     )

@@ -98,7 +98,8 @@ class Need:
     ``kind``: "choice" (a list of names from ``options(community)``: ``(value, name)`` pairs, the
     value stored in the params as given), "number" (a whole number), "percent" (typed as 20, stored
     as the share "0.2"), "yesno" or "text". ``within``: nest the value under that param (a policy's
-    ``changes``). An optional need left empty is left out of the params.
+    ``changes``). An optional need left empty is left out of the params; ``empty`` words that
+    empty choice.
     """
 
     name: str
@@ -108,6 +109,9 @@ class Need:
     required: bool = True
     within: str = ""
     help: str | Promise = ""
+    # What an optional choice left empty reads as: "Leave as it is" suits a change of a setting;
+    # a choice with an alternative (a community picked, or its address typed) says so.
+    empty: str | Promise = ""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dualpower.errors import InvalidInput, NotFound
 from dualpower.formatting import format_percent
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Application, Membership
+from dualpower.web.prepared import Prepared
 
 EDITABLE = (
     "default_process",
@@ -272,11 +273,16 @@ def setting_words(name: str, value: Any) -> str:
     return str(value)
 
 
+_assembly_by_pk = Prepared(
+    lambda pk, community: Assembly.objects.filter(pk=pk, community_id=community)[:1], pk=int, community=int
+)
+
+
 def describe_policy(community: Community, params: actions.Params) -> str:
-    raw = params.get("assembly")
-    assembly = (
-        Assembly.objects.filter(pk=int(str(raw)), community=community).first() if str(raw).isdigit() else None
-    )
+    raw = str(params.get("assembly"))
+    # Described on every visit of a proposal with this action: its SQL written once per process.
+    found = _assembly_by_pk(pk=int(raw), community=community.pk) if raw.isdigit() and int(raw) < 2**63 else []
+    assembly = found[0] if found else None
     parts = []
     for key, value in dict(params.get("changes") or {}).items():
         label = Policy.setting(key).verbose_name

@@ -137,7 +137,7 @@ class ProposalForm(forms.Form):
             )
         if need.kind == "text":
             return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **common)
-        empty = [("", _("Choose…") if need.required else _("Leave as it is"))]
+        empty = [("", _("Choose…") if need.required else (need.empty or _("Leave as it is")))]
         if need.kind == "yesno":
             return forms.TypedChoiceField(
                 choices=empty + list(YES_NO), coerce=lambda v: v == "yes", empty_value=None, **common

@@ -25,6 +25,7 @@ from dualpower.assemblies.models import (
 from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 S = Proposal.State
 
@@ -46,25 +47,46 @@ def assemblies_with_open_counts(*, community: Community) -> list[tuple[Assembly,
     return [(a, a.open_count) for a in found]
 
 
+# Every page of an assembly or a proposal reads these two rows: their SQL is written once per
+# process (web/prepared.py), and the community and assembly the caller already holds are set on
+# them rather than read again through joins.
+_assembly_by_slug = Prepared(
+    lambda community, slug: Assembly.objects.filter(
+        community_id=community, is_archived=False, slug=slug
+    ).select_related("policy")[:1],
+    community=int,
+    slug=str,
+)
+_proposal_by_pk = Prepared(
+    lambda assembly, pk: Proposal.objects.filter(assembly_id=assembly, pk=pk).select_related(
+        "author", "outcome"
+    )[:1],
+    assembly=int,
+    pk=int,
+)
+
+
 def assembly_get(*, community: Community, slug: str) -> Assembly:
-    found = assemblies_for(community=community).filter(slug=slug).first()
-    if found is None:
+    found = _assembly_by_slug(community=community.pk, slug=str(slug))
+    if not found:
         raise NotFound(_("There is no assembly with that name here."))
-    return found
+    found[0].community = community
+    return found[0]
 
 
 def proposal_get(*, assembly: Assembly, pk: Any) -> Proposal:
+    """The proposal ``pk`` of ``assembly`` (its ``assembly`` is the object given: read with its
+    policy and community, as ``assembly_get`` gives it)."""
     try:
-        found = (
-            Proposal.objects.select_related("assembly__policy", "assembly__community", "author", "outcome")
-            .filter(assembly=assembly, pk=int(pk))
-            .first()
-        )
+        number = int(pk)
     except (TypeError, ValueError):
-        found = None
-    if found is None:
+        number = 0
+    # An id beyond the database's integers finds nothing (as the ORM's lookup says), never an error.
+    found = _proposal_by_pk(assembly=assembly.pk, pk=number) if 0 < number < 2**63 else []
+    if not found:
         raise NotFound(_("There is no such proposal in this assembly."))
-    return found
+    found[0].assembly = assembly
+    return found[0]
 
 
 def proposals_open(*, assembly: Assembly) -> QuerySet[Proposal]:
@@ -92,6 +114,81 @@ def proposals_decided(*, assembly: Assembly, limit: int = 20) -> QuerySet[Propos
         .select_related("outcome", "assembly__community")
         .order_by("-outcome__decided_at", "-id")[:limit]
     )
+
+
+# The lists of an assembly's page, a page of rows at a time, their SQL written once per process.
+# The rows' assembly is the one given (with its community), not joined again.
+_open_lists = {
+    kind: Prepared(
+        lambda assembly, filters=filters: Proposal.objects.filter(assembly_id=assembly, **filters).order_by(
+            "voting_closes_at", "id"
+        ),
+        window=True,
+        assembly=int,
+    )
+    for kind, filters in {
+        "voting": {"state": S.VOTING, "amends__isnull": True},
+        "discussion": {"state": S.DISCUSSION},
+        "amendment_votes": {"state": S.VOTING, "amends__isnull": False},
+    }.items()
+}
+_decided_list = Prepared(
+    lambda assembly: (
+        Proposal.objects.filter(assembly_id=assembly, state=S.CLOSED)
+        .select_related("outcome")
+        .order_by("-outcome__decided_at", "-id")
+    ),
+    window=True,
+    assembly=int,
+)
+_drafts_list = Prepared(
+    lambda assembly, author: Proposal.objects.filter(assembly_id=assembly, state=S.DRAFT, author_id=author),
+    window=True,
+    assembly=int,
+    author=int,
+)
+_delegations_list = Prepared(
+    lambda assembly, delegator: Delegation.objects.filter(
+        assembly_id=assembly, delegator_id=delegator
+    ).select_related("delegate", "proposal"),
+    assembly=int,
+    delegator=int,
+)
+
+
+def _of(assembly: Assembly, rows: list[Proposal]) -> list[Proposal]:
+    for row in rows:
+        row.assembly = assembly
+    return rows
+
+
+def open_page(*, assembly: Assembly, kind: str, limit: int, offset: int = 0) -> list[Proposal]:
+    """``limit`` open proposals of ``assembly`` from ``offset``, soonest to close first: ``kind``
+    "voting" (amendments apart), "discussion" or "amendment_votes" (what ``proposals_open``
+    filtered by state gives)."""
+    return _of(assembly, _open_lists[kind](assembly=assembly.pk, limit=limit, offset=offset))
+
+
+def decided_page(*, assembly: Assembly, limit: int = 20) -> list[Proposal]:
+    """``proposals_decided`` as a list."""
+    return _of(assembly, _decided_list(assembly=assembly.pk, limit=limit, offset=0))
+
+
+def drafts_page(*, assembly: Assembly, membership: Membership | None, limit: int) -> list[Proposal]:
+    """``drafts_of`` as a list of at most ``limit``."""
+    if membership is None:
+        return []
+    return _of(assembly, _drafts_list(assembly=assembly.pk, author=membership.pk, limit=limit, offset=0))
+
+
+def delegations_list(*, assembly: Assembly, membership: Membership | None) -> list[Delegation]:
+    """``delegations_of`` as a list."""
+    if membership is None:
+        return []
+    found = _delegations_list(assembly=assembly.pk, delegator=membership.pk)
+    for row in found:
+        row.assembly = assembly
+    return found
 
 
 def drafts_of(*, assembly: Assembly, membership: Membership | None) -> QuerySet[Proposal]:
@@ -134,7 +231,16 @@ def everyone_voted(proposal: Proposal) -> bool:
 def my_vote(proposal: Proposal, membership: Membership | None) -> Vote | None:
     if membership is None or proposal.is_secret:
         return None
-    return Vote.objects.filter(proposal=proposal, voter=membership).first()
+    found = _my_vote(proposal=proposal.pk, voter=membership.pk)
+    return found[0] if found else None
+
+
+# Asked on every visit of a proposal's page: its SQL written once per process (web/prepared.py).
+_my_vote = Prepared(
+    lambda proposal, voter: Vote.objects.filter(proposal_id=proposal, voter_id=voter).order_by("pk")[:1],
+    proposal=int,
+    voter=int,
+)
 
 
 def votes_waiting_for(*, community: Community, membership: Membership) -> list[Proposal]:

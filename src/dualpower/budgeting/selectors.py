@@ -27,21 +27,56 @@ from dualpower.core.choice.pb.outcome import PBOutcome
 from dualpower.errors import NotFound
 from dualpower.formatting import format_money
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 
 def cycles_of(*, community: Community) -> QuerySet[Cycle]:
     return Cycle.objects.filter(community=community).select_related("community")
 
 
+# Every page of a cycle reads it, and the results page its results: their SQL is written once per
+# process (web/prepared.py), and the community and cycle the caller holds are set on the rows
+# rather than joined again.
+_cycle_by_slug = Prepared(
+    lambda community, slug: Cycle.objects.filter(community_id=community, slug=slug).select_related(
+        "working_group"
+    )[:1],
+    community=int,
+    slug=str,
+)
+_results_of_cycle = Prepared(
+    lambda cycle: (
+        Result.objects.filter(cycle_id=cycle)
+        .select_related("district")
+        .defer("ballot_file")
+        .order_by("district__name", "id")
+    ),
+    cycle=int,
+)
+
+
+_voter_ballots = Prepared(
+    lambda cycle, voter: Ballot.objects.filter(cycle_id=cycle, voter_id=voter).select_related("district"),
+    cycle=int,
+    voter=int,
+)
+_proposals_of_cycle = Prepared(lambda cycle: Proposal.objects.filter(cycle_id=cycle), cycle=int)
+
+
+def proposals_all(*, cycle: Cycle) -> list[Proposal]:
+    """Every proposal of ``cycle`` (``cycle.proposals.all()``, its SQL written once per process)."""
+    found = _proposals_of_cycle(cycle=cycle.pk)
+    for proposal in found:
+        proposal.cycle = cycle
+    return found
+
+
 def cycle_get(*, community: Community, slug: str) -> Cycle:
-    cycle = (
-        Cycle.objects.filter(community=community, slug=slug)
-        .select_related("community", "working_group")
-        .first()
-    )
-    if cycle is None:
+    found = _cycle_by_slug(community=community.pk, slug=str(slug))
+    if not found:
         raise NotFound(_("There is no budgeting cycle here with this address."))
-    return cycle
+    found[0].community = community
+    return found[0]
 
 
 def cycle_by_id(*, community: Community, pk: int) -> Cycle:
@@ -87,12 +122,10 @@ def results_of(*, cycle: Cycle) -> list[Result]:
     if not cycle.is_counted:
         return []
     # The ballot file (megabytes for a large vote) is read only when downloaded or explained.
-    return list(
-        Result.objects.filter(cycle=cycle)
-        .select_related("district")
-        .defer("ballot_file")
-        .order_by("district__name", "id")
-    )
+    found = _results_of_cycle(cycle=cycle.pk)
+    for result in found:
+        result.cycle = cycle
+    return found
 
 
 def result_for(*, cycle: Cycle, district: District | None) -> Result:
@@ -185,7 +218,8 @@ def voter_explanations(
     out = []
     by_area = {r.district_id: r for r in (results if results is not None else results_of(cycle=cycle))}
     titles: dict[str, str] | None = None
-    for ballot in Ballot.objects.filter(cycle=cycle, voter=voter).select_related("district"):
+    for ballot in _voter_ballots(cycle=cycle.pk, voter=voter.pk):
+        ballot.cycle = cycle
         result = by_area.get(ballot.district_id)
         if result is None or (not result.rule_selected and not result.num_ballots):
             continue

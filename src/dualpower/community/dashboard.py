@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language
 
 from dualpower.community.models import AuditEntry, Community
+from dualpower.web.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,17 @@ LOCAL_MAX = 2_000  # people × communities × languages kept per process (a few 
 def community_version(community: Community) -> int | None:
     """The id of the community's newest audit entry: it changes with every write in the community
     (the audit log is append-only). One query on the (community, -created_at) index."""
-    return (
-        AuditEntry.objects.filter(community=community)
-        .order_by("-created_at", "-id")
-        .values_list("id", flat=True)
-        .first()
-    )
+    found = _newest_entry(community=community.pk)
+    return found[0].pk if found else None
+
+
+# Read on every visit of the dashboard: its SQL written once per process (web/prepared.py).
+_newest_entry = Prepared(
+    lambda community: (
+        AuditEntry.objects.filter(community_id=community).order_by("-created_at", "-id").only("id")[:1]
+    ),
+    community=int,
+)
 
 
 def _cache_seconds() -> float:
@@ -143,7 +149,9 @@ def rendered_panels(*, request: HttpRequest, community: Community) -> list[tuple
     rendered = _render(request=request, community=community)
     # Only what the dashboard's template reads: the panels' contexts (model instances) are let go.
     light = [
-        (Panel(key=p.key, title=p.title, template=p.template, order=p.order), html) for p, html in rendered
+        # The title as text in the language of the key: a lazy translation costs on every render.
+        (Panel(key=p.key, title=str(p.title), template=p.template, order=p.order), html)
+        for p, html in rendered
     ]
     with _LOCAL_LOCK:
         _LOCAL[key] = (now + seconds, light)

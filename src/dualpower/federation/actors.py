@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.html import linebreaks
 
 from dualpower.community.models import Community
-from dualpower.federation import ids, keys
+from dualpower.federation import directory, ids, keys
 from dualpower.federation.models import Follower, Following, OutboundActivity
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
@@ -38,6 +38,7 @@ CONTEXT: list[Any] = [
         "lemmy": "https://join-lemmy.org/ns#",
         "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
         "dualpower": {"@id": "https://dualpower.org/ns#dualpower"},
+        **directory.CONTEXT_TERMS,  # the directory's profile terms (dp:region, dp:peers...)
     },
 ]
 
@@ -94,6 +95,8 @@ def group_actor(community: Community) -> dict[str, Any]:
     }
     if community.is_public and community.description:
         document["summary"] = linebreaks(community.description, autoescape=True)
+    # The directory profile, when the community chose to be listed (directory.py).
+    document.update(directory.profile_fields(community))
     return document
 
 

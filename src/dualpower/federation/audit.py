@@ -34,3 +34,16 @@ say_all(
         "federation.delivery_retry": _("An operator of the node sent again what had not reached %(summary)s"),
     }
 )
+
+# The directory (directory_services.py): the profile, and member communities by decision.
+say_all({"federation.profile_save": _("%(actor)s changed the community's directory profile")})
+say(
+    "federation.add_member_community",
+    _("%(actor)s decided to record %(summary)s as a member community"),
+    _("The assembly decided to record %(summary)s as a member community"),
+)
+say(
+    "federation.remove_member_community",
+    _("%(actor)s decided that %(summary)s is no longer a member community"),
+    _("The assembly decided that %(summary)s is no longer a member community"),
+)

@@ -5,8 +5,8 @@ second Join is the same answer, a TentativeAccept after a Join replaces it.
 
 What is not about a live event of ours (someone else's event, one deleted) is acknowledged and
 not stored. The answer is counted, never treated as a member's attendance (meetings shows it apart).
-Undo(Accept) is peering.py's (an Accept of ours is a peering); an Accept of an event is undone
-by Leave or by a new answer.
+An Undo of their Accept of our event reaches ``Undo(Accept(Event))`` (handlers.py looks up what
+their Accept was chosen as); a bare Undo(Accept) stays peering.py's.
 """
 
 from __future__ import annotations
@@ -57,5 +57,5 @@ for _kind in ("Join", "Join(Event)", "Accept(Event)", "Accept"):
     handler(_kind)(going)
 for _kind in ("TentativeAccept", "TentativeAccept(Event)"):
     handler(_kind)(maybe)
-for _kind in ("Leave", "Leave(Event)", "Undo(Join)", "Undo(TentativeAccept)"):
+for _kind in ("Leave", "Leave(Event)", "Undo(Join)", "Undo(TentativeAccept)", "Undo(Accept(Event))"):
     handler(_kind)(left)

@@ -24,8 +24,15 @@ def _followed_community(incoming: Incoming) -> Any:
 @handler("Follow")
 def follow(incoming: Incoming) -> None:
     """Someone follows one of our communities: they become a follower and get an Accept, signed
-    as the community, sent to them alone. Following again (a lost Accept) answers again."""
+    as the community, sent to them alone. Following again (a lost Accept) answers again. A
+    member who chose to be a Person actor is followed the same way (persons.py)."""
+    from dualpower.federation import persons
     from dualpower.federation.delivery import activity_publish
+
+    person = persons.followed_person(incoming, incoming.object_id)
+    if person is not None:
+        persons.person_follow(incoming, person)
+        return
 
     community = _followed_community(incoming)
     Follower.objects.update_or_create(
@@ -40,7 +47,10 @@ def follow(incoming: Incoming) -> None:
 @handler("Undo(Follow)")
 def unfollow(incoming: Incoming) -> None:
     """They stop following: by their Follow's id, or (as some servers send it) a fresh copy of it
-    naming the community."""
+    naming the community (or one of our persons, persons.py)."""
+    from dualpower.federation import persons
+
+    persons.person_unfollow(incoming)
     mine = Follower.objects.filter(actor=incoming.actor)
     inner = incoming.object
     community = (

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dualpower.community.models import Community
-from dualpower.federation import activities, fetch, ids, remote
-from dualpower.federation.handlers import Incoming, Refused, handler, same_origin
+from dualpower.federation import activities, fetch, ids, polls, remote
+from dualpower.federation.handlers import Incoming, Refused, handler, own_object, same_origin
 from dualpower.federation.models import URI_LENGTH, Follower, Following, Peer, RemoteActor, RemoteObject
 
 OBJECT_KINDS = ("Note", "Article", "Page")
@@ -78,19 +78,6 @@ def _keep(*, obj: dict[str, Any], author: RemoteActor, community: Community | No
     )
 
 
-def _own_object(incoming: Incoming) -> dict[str, Any]:
-    """The activity's object, inline, of the actor's origin and attributed to the actor."""
-    obj = incoming.object
-    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        raise Refused("the object must be given inline")
-    if not same_origin(obj["id"], incoming.actor):
-        raise Refused("object of another origin")
-    author = activities.id_of(obj.get("attributedTo")) or incoming.actor.uri
-    if author != incoming.actor.uri:
-        raise Refused("object attributed to another actor")
-    return obj
-
-
 def _fetch_own_object(incoming: Incoming) -> None:
     """Create by reference (an id alone): fetched from its origin, which must be the actor's."""
     if isinstance(incoming.object, dict):
@@ -104,7 +91,9 @@ def _fetch_own_object(incoming: Incoming) -> None:
 
 
 def create_note(incoming: Incoming) -> None:
-    obj = _own_object(incoming)
+    obj = own_object(incoming)
+    if polls.answer_take(incoming=incoming, obj=obj):
+        return  # an answer to one of our advisory polls: counted apart, never kept as a reply
     if obj.get("type") not in OBJECT_KINDS:
         return  # events, polls...: not taken in this version
     community = _addressed_community(incoming, obj)
@@ -114,7 +103,7 @@ def create_note(incoming: Incoming) -> None:
 
 
 def update_note(incoming: Incoming) -> None:
-    obj = _own_object(incoming)
+    obj = own_object(incoming)
     known = RemoteObject.objects.filter(uri=obj["id"], actor=incoming.actor, deleted_at=None).first()
     if known is not None:  # an edit of something we never kept is nothing to us
         _keep(obj=obj, author=incoming.actor, community=known.community)

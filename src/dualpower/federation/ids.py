@@ -2,6 +2,7 @@
 
     instance actor     {site}/ap/actor                (type Application: fetches, signs as the node)
     community actor    {site}/ap/c/{slug}             (type Group, FEP-1b12)
+    person actor       {site}/ap/u/{handle}           (type Person: a member who chose it, persons.py)
     its inbox          {site}/ap/c/{slug}/inbox       shared inbox: {site}/ap/inbox
     its keys           {actor}#main-key (RSA, HTTP signatures), {actor}#ed25519-key (FEP-8b32)
     activities         {site}/ap/c/{slug}/activities/{uuid}, or {site}/ap/activities/{uuid}
@@ -22,6 +23,7 @@ from dualpower.community.models import Community
 from dualpower.community.selectors import community_find
 from dualpower.federation import keys
 from dualpower.federation.fetch import FetchRefused, Signer, host_of
+from dualpower.federation.models import OutboundActivity, PersonActor
 from dualpower.federation.signatures import sign_cavage
 
 
@@ -78,13 +80,53 @@ def new_activity_id(community: Community | None) -> str:
 
 def community_for_actor_id(uri: str) -> Community | None:
     """The community whose actor id is ``uri`` (one of ours), or None."""
-    prefix = f"{site_url()}/ap/c/"
+    slug = _name_after(uri, f"{site_url()}/ap/c/")
+    return community_find(slug=slug) if slug else None
+
+
+def person_actor_id(handle: str) -> str:
+    return f"{site_url()}/ap/u/{handle}"
+
+
+def person_handle_of(uri: str) -> str | None:
+    """The handle in ``uri`` if it is the id of one of our person actors (live or gone), else None."""
+    return _name_after(uri, f"{site_url()}/ap/u/")
+
+
+def _name_after(uri: str, prefix: str) -> str | None:
+    """The one path segment after ``prefix`` (a slug or a handle), or None if ``uri`` is anything
+    else (a sub-path, a fragment, a query: another object than the actor)."""
     if not uri.startswith(prefix):
         return None
-    slug = uri[len(prefix) :]
-    if not slug or "/" in slug or "#" in slug or "?" in slug:
+    name = uri[len(prefix) :]
+    if not name or "/" in name or "#" in name or "?" in name:
         return None
-    return community_find(slug=slug)
+    return name
+
+
+def _signer(actor: str, name: str) -> Signer:
+    def sign(method: str, url: str, body: bytes | None) -> Mapping[str, str]:
+        return sign_cavage(
+            method=method,
+            url=url,
+            body=body,
+            key_id=key_id(actor),
+            private_key_pem=keys.actor_private_pem(name),
+        )
+
+    return sign
+
+
+def signer_for_outbound(outbound: OutboundActivity) -> Signer:
+    """The signer of one of our activities: a person of ours when the activity is theirs (a
+    person's activities have no community: persons.py), else its community or the instance actor."""
+    if outbound.community_id is None and isinstance(outbound.data, dict):
+        handle = person_handle_of(str(outbound.data.get("actor", "")))
+        if handle is not None:
+            pk = PersonActor.objects.filter(handle=handle).values_list("pk", flat=True).first()
+            if pk is not None:
+                return _signer(person_actor_id(handle), keys.person_key_name(pk))
+    return signer_for(outbound.community)
 
 
 def signer_for(community: Community | None) -> Signer:

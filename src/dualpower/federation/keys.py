@@ -1,7 +1,8 @@
 """The federation's private keys: files in the instance directory, never rows.
 
 ``DP_HOME/federation-keys/`` holds one RSA 2048 key per actor (``instance.pem`` for the node's
-instance actor, ``community-<pk>.pem`` for each community's Group actor: HTTP signatures, which
+instance actor, ``community-<pk>.pem`` for each community's Group actor, ``person-<pk>.pem`` for each
+member who chose to be a Person actor (persons.py; removed when they stop): HTTP signatures, which
 Mastodon and most of the fediverse verify only with RSA) and one Ed25519 key for the node
 (``node-ed25519.pem``: FEP-8b32 integrity proofs on objects exchanged between dualpower nodes).
 
@@ -33,7 +34,7 @@ from dualpower.federation.proofs import ed25519_private_pem, multikey_public, rs
 KEY_DIR = "federation-keys"
 INSTANCE = "instance"
 NODE_PROOF = "node-ed25519"
-_NAME = re.compile(r"^(instance|community-[0-9]+)$")
+_NAME = re.compile(r"^(instance|community-[0-9]+|person-[0-9]+)$")
 
 
 def key_dir() -> Path:
@@ -43,6 +44,10 @@ def key_dir() -> Path:
 
 def community_key_name(community_pk: int) -> str:
     return f"community-{community_pk}"
+
+
+def person_key_name(person_pk: int) -> str:
+    return f"person-{person_pk}"
 
 
 def _file_create(path: Path, content: str) -> None:
@@ -76,10 +81,23 @@ def _pem_at(folder: Path, name: str, make: Callable[[], str]) -> str:
 
 def actor_private_pem(name: str) -> str:
     """The actor's RSA private key (PEM), made on first use. ``name``: "instance" or
-    "community-<pk>"."""
+    "community-<pk>" or "person-<pk>"."""
     if not _NAME.match(name):
         raise ValueError(f"not an actor key name: {name!r}")
     return _pem(name, rsa_private_pem)
+
+
+def actor_key_delete(name: str) -> None:
+    """Remove a person's key file (they stopped being visible): its signatures mean nothing any more.
+    Community and instance keys are never removed (see above)."""
+    if not name.startswith("person-") or not _NAME.match(name):
+        raise ValueError(f"not a person's key name: {name!r}")
+    (key_dir() / f"{name}.pem").unlink(missing_ok=True)
+    _pem_at.cache_clear()  # the cache would otherwise keep serving the removed key
+
+
+def actor_key_exists(name: str) -> bool:
+    return (key_dir() / f"{name}.pem").exists()
 
 
 @lru_cache(maxsize=256)

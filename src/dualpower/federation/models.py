@@ -308,3 +308,197 @@ class EventAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.kind} {self.event}"
+
+
+# --- advisory polls (FEP-9967 ``Question``, federation/polls.py) ---------------------------------
+
+
+class PublicPoll(models.Model):
+    """A proposal's options published on the fediverse as an advisory poll: the ``Question`` as
+    last published, served at its id. What people elsewhere answer is counted apart (PollAnswer)
+    and never enters the proposal's count: the decision is its members'.
+
+    Federation sits above assemblies, so the proposal is a foreign key. ``options`` are the labels
+    as published, in order: an answer names one of them (an answer stores its index)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="federation_polls")
+    proposal = models.OneToOneField(
+        "assemblies.Proposal", on_delete=models.CASCADE, related_name="fediverse_poll"
+    )
+    options = models.JSONField()  # the option labels published, in order
+    multiple = models.BooleanField(default=False)  # anyOf (tick several) rather than oneOf
+    ends_at = models.DateTimeField()  # endTime: the members' vote closes then too
+    data = models.JSONField()  # the Question exactly as last published
+    published_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when an answer changed the counts and no Update(Question) is owed yet: the clock job
+    # sends one when it is due (at most one every few minutes, as Mastodon's DistributePollUpdate).
+    update_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # the Update carrying ``closed`` went out
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.community} poll {self.proposal_id}"
+
+
+class PollAnswer(models.Model):
+    """One option chosen by someone on the fediverse (a ``Create(Note)`` whose ``name`` is the
+    option and whose ``inReplyTo`` is the Question, as Mastodon sends it). A oneOf poll takes one
+    answer per actor, an anyOf poll one per actor and option; a second is refused, as Mastodon
+    refuses it (a vote sent is final there too). Advisory: never a member's vote."""
+
+    poll = models.ForeignKey(PublicPoll, on_delete=models.CASCADE, related_name="answers")
+    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="poll_answers")
+    option = models.PositiveSmallIntegerField()  # index in ``poll.options``
+    uri = models.URLField(max_length=URI_LENGTH, unique=True)  # their Note's id
+    activity_id = models.URLField(max_length=URI_LENGTH)  # their Create
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "actor", "option"], name="poll_answer_once_per_option")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} → {self.option} ({self.poll})"
+
+
+# --- Directory (federation/directory.py): profiles published in the Group actor ----------------
+
+REGION_MAX = 120  # characters: "Jackson, Mississippi, US", never an address
+
+
+class DirectoryProfile(models.Model):
+    """What one of our communities says of itself to the network: a coarse region, an optional
+    coarse point (one decimal: about 11 km, a town, never a house), its languages, and whether it
+    is listed at all. Working groups and co-ops are read from the apps that own them."""
+
+    community = models.OneToOneField(Community, on_delete=models.CASCADE, related_name="directory_profile")
+    listed = models.BooleanField(default=False)
+    region = models.CharField(max_length=REGION_MAX, blank=True)
+    latitude = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    languages = models.JSONField(default=list, blank=True)  # language codes of settings.LANGUAGES
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="directory_point_on_earth",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community}: {self.region}"
+
+
+class RemoteProfile(models.Model):
+    """The directory profile a dualpower community on another node publishes in its actor, as its
+    origin last served it (remote.actor_store keeps it with the actor)."""
+
+    actor = models.OneToOneField(RemoteActor, on_delete=models.CASCADE, related_name="directory_profile")
+    region = models.CharField(max_length=REGION_MAX, blank=True)
+    latitude = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    working_groups = models.JSONField(default=list, blank=True)
+    coops = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.region}"
+
+
+class AnnouncedLink(models.Model):
+    """A community another community announces in its actor: one of its peers (``dp:peers``) or
+    of its member communities (``dp:members``). Replaced whole each time its actor is stored."""
+
+    class Kind(models.TextChoices):
+        PEER = "peer", _("peer")
+        MEMBER = "member", _("member community")
+
+    source = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="announced_links")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    target_uri = models.URLField(max_length=URI_LENGTH, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "target_uri"], name="announced_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} {self.target_uri}"
+
+
+class MemberCommunity(models.Model):
+    """A peer community that is a member of one of ours (a regional or national body), by the
+    assembly's decision (actions ``federation.add_member_community`` / ``remove_member_community``)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="member_communities")
+    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="memberships_in_bodies")
+    decision_ref = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "actor"], name="member_community_once")]
+
+    def __str__(self) -> str:
+        return f"{self.actor} is a member of {self.community}"
+
+
+# --- Persons: members who chose to be visible on the fediverse (federation/persons.py) ------------
+
+PERSON_HANDLE_MAX = 30  # Mastodon's own limit for a username
+PERSON_NAME_MAX = 80
+PERSON_SUMMARY_MAX = 500
+
+
+class PersonActor(models.Model):
+    """A member who chose to be visible on the fediverse as a ``Person`` at ``/ap/u/<handle>``.
+
+    Nobody has one without choosing it on their own page. Stopping keeps the row as a tombstone
+    with nothing personal left (no membership, no name, no bio): its id was public, so later
+    fetches must answer 410 Gone, and the handle is never given to someone else (servers that
+    knew the old actor would take the new one for it)."""
+
+    handle = models.CharField(max_length=PERSON_HANDLE_MAX, unique=True)  # lower case
+    membership = models.OneToOneField(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="federation_person"
+    )
+    name = models.CharField(max_length=PERSON_NAME_MAX, blank=True)  # only what they typed
+    summary = models.TextField(max_length=PERSON_SUMMARY_MAX, blank=True)  # plain text
+    created_at = models.DateTimeField(auto_now_add=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    # The key file is removed once the Delete(Person) signed with it has reached the followers.
+    key_removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stopped_at=None) | Q(membership=None, name="", summary=""),
+                name="person_tombstone_keeps_nothing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.handle
+
+
+class PersonFollower(models.Model):
+    """A remote actor following a person of ours (accepted at once; shown only as a count)."""
+
+    person = models.ForeignKey(PersonActor, on_delete=models.CASCADE, related_name="followers")
+    actor = models.ForeignKey(RemoteActor, on_delete=models.CASCADE, related_name="follows_of_our_people")
+    follow_id = models.URLField(max_length=URI_LENGTH)  # the id of their Follow activity
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "actor"], name="person_follower_once")]
+
+    def __str__(self) -> str:
+        return f"{self.actor} follows {self.person}"

@@ -31,7 +31,7 @@ from dualpower.assemblies.actions import Result, result
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.errors import DomainError, InvalidInput
-from dualpower.federation import activities, delivery, ids, remote
+from dualpower.federation import activities, delivery, directory_services, ids, remote
 from dualpower.federation.handlers import Incoming, Refused, handler
 from dualpower.federation.models import OutboundActivity, Peer, RemoteActor, RemoteHost
 from dualpower.members.models import Membership
@@ -190,6 +190,8 @@ def peering_decide(*, community: Community, actor: RemoteActor, decision_ref: st
     peer.state, peer.our_decision_ref, peer.our_offer_id = state, decision_ref, activity["id"]
     peer.save()
     delivery.activity_publish(community=community, activity=activity, audience="direct", to_actor=actor)
+    if state == S.ACTIVE:
+        directory_services.profile_publish(community=community)  # dp:peers changed
     audit_record(
         community=community,
         actor=None,
@@ -218,6 +220,7 @@ def peering_end(*, community: Community, actor: RemoteActor, decision_ref: str) 
     peer.state, peer.our_decision_ref = S.ENDED, decision_ref
     peer.save()
     delivery.activity_publish(community=community, activity=activity, audience="direct", to_actor=actor)
+    directory_services.profile_publish(community=community)  # dp:peers changed
     audit_record(
         community=community,
         actor=None,
@@ -358,6 +361,8 @@ def _ended(peer: Peer) -> None:
 def _told(peer: Peer, action: str, title: Any) -> None:
     """The audit entry (the node acting on what arrived) and a note to the coordinators."""
     community = peer.community
+    if action in ("federation.peer_active", "federation.peer_ended"):
+        directory_services.profile_publish(community=community)  # dp:peers changed
     audit_record(
         community=community,
         actor=None,

@@ -11,10 +11,10 @@ from dualpower.assemblies.actions import ActionKind, Need
 from dualpower.assemblies.actions import register as register_action
 from dualpower.federation import announcements as _announcements  # noqa: F401 - its audit sentences
 from dualpower.federation import audit as _audit  # noqa: F401 - registers its audit sentences on import
+from dualpower.federation import directory_services, jobs, peering, remote
 from dualpower.federation import handlers_events as _events  # noqa: F401 - registers the event answers
 from dualpower.federation import handlers_follow as _follow  # noqa: F401 - registers Follow, Accept, Reject, Undo
 from dualpower.federation import handlers_notes as _notes  # noqa: F401 - registers notes, Announce, actor updates
-from dualpower.federation import jobs, peering
 from dualpower.federation import rules as _rules  # noqa: F401 - registers the permissions on import
 from dualpower.web import navigation
 
@@ -31,7 +31,11 @@ register_action(
         describe=peering.describe_peer,
         needs=(
             Need(
-                "actor", _("A community this server knows"), options=peering.known_communities, required=False
+                "actor",
+                _("A community this server knows"),
+                options=peering.known_communities,
+                required=False,
+                empty=_("Not in this list: I give its address below"),
             ),
             Need(
                 "handle",
@@ -54,3 +58,46 @@ register_action(
     )
 )
 navigation.register("network", _("Network"), "federation:network", order=95, group="community")
+
+# --- polls: advisory polls on the fediverse (polls.py, views/polls.py) ----------------------------
+from dualpower.assemblies import panels  # noqa: E402 - one block per concern, at the end
+from dualpower.federation import polls  # noqa: E402
+from dualpower.federation.views import polls as poll_views  # noqa: E402
+
+schedule.job("federation.polls")(polls.polls_due)
+panels.register("federation.poll", poll_views.poll_panel)
+# --- end polls ------------------------------------------------------------------------------------
+
+# The directory (directory.py): profiles kept from the actors fetched from their origins, and a
+# regional or national body's member communities, recorded by its assembly's decision.
+remote.on_actor_stored(directory_services.remote_profile_store)
+register_action(
+    ActionKind(
+        key="federation.add_member_community",
+        label=_("Record a peer community as a member community"),
+        validate=directory_services.validate_add_member,
+        run=directory_services.run_add_member,
+        describe=directory_services.describe_add_member,
+        needs=(Need("actor", _("Which peer"), options=directory_services.member_candidates),),
+    )
+)
+register_action(
+    ActionKind(
+        key="federation.remove_member_community",
+        label=_("Stop recording a community as a member community"),
+        validate=directory_services.validate_remove_member,
+        run=directory_services.run_remove_member,
+        describe=directory_services.describe_remove_member,
+        needs=(Need("actor", _("Which member community"), options=directory_services.current_members),),
+    )
+)
+
+# --- Persons: members visible on the fediverse by their own choice (persons.py) ------------------
+from dualpower.community.hooks import on_community_created  # noqa: E402 - one block per concern
+from dualpower.federation import persons  # noqa: E402
+from dualpower.members.hooks import register_member_erased  # noqa: E402
+
+register_member_erased(persons.person_erased)  # an account deleted: its person actor goes too
+on_community_created(persons.community_slug_free)  # a slug may not be someone's handle
+schedule.job("federation.person_keys")(persons.person_keys_due)
+# --- end Persons --------------------------------------------------------------------------------

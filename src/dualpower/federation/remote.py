@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeGuard
 from urllib.parse import quote, urldefrag
@@ -196,7 +197,20 @@ def actor_store(document: dict[str, Any]) -> RemoteActor:
     }
     with transaction.atomic():
         actor, _created = RemoteActor.objects.update_or_create(uri=actor_id, defaults=values)
+        for hook in _on_store:
+            hook(actor, document)
     return actor
+
+
+# What other modules keep of a stored actor's document (the directory's profile), registered with
+# ``on_actor_stored``: called in the transaction that stores the actor, with the document as its
+# own origin served it (never a copy embedded by someone else).
+_on_store: list[Callable[[RemoteActor, dict[str, Any]], None]] = []
+
+
+def on_actor_stored(hook: Callable[[RemoteActor, dict[str, Any]], None]) -> None:
+    if hook not in _on_store:
+        _on_store.append(hook)
 
 
 def _fresh(actor: RemoteActor | None) -> bool:

@@ -8,7 +8,7 @@ import rules
 
 from dualpower.community.models import Community
 from dualpower.federation.models import Peer
-from dualpower.members.rules import is_acting_coordinator, is_admitted
+from dualpower.members.rules import is_acting_coordinator, is_admitted, is_member
 
 # --- F3: identity (actors, their collections, WebFinger, NodeInfo, host-meta) ----------------
 # Public by nature: another server must read a community's actor to follow it or to check its
@@ -62,4 +62,41 @@ rules.add_perm("federation.view_announcement", rules.always_allow)
 ANNOUNCEMENT_PERMISSIONS = ("federation.announce", "federation.view_announcement")
 # --- end F8 -----------------------------------------------------------------------------------
 
-PERMISSIONS = (*IDENTITY_PERMISSIONS, *NETWORK_PERMISSIONS, *ANNOUNCEMENT_PERMISSIONS)
+# --- polls: advisory polls on the fediverse (FEP-9967 Question, polls.py) -------------------------
+# Publishing a proposal as an advisory poll speaks for the community to everyone on the fediverse,
+# like an announcement: its coordinators do it (the object is the proposal, whose community
+# decides). The answers are shown on the proposal's page, to whoever may read the proposal.
+rules.add_perm("federation.publish_poll", is_acting_coordinator)
+
+POLL_PERMISSIONS = ("federation.publish_poll",)
+# --- end polls --------------------------------------------------------------------------------
+
+PERMISSIONS: tuple[str, ...] = (
+    *IDENTITY_PERMISSIONS,
+    *NETWORK_PERMISSIONS,
+    *ANNOUNCEMENT_PERMISSIONS,
+    *POLL_PERMISSIONS,
+)
+
+# --- Directory: the community's profile (directory.py) ------------------------------------------
+# The profile speaks for the community to the network, like following someone: its coordinators
+# set it (and ask the node to look up the communities its peers announce). Members read the
+# directory with the Network page (federation.view_network). Member communities are an
+# assembly's decision (the federation.add_member_community action), never a permission.
+rules.add_perm("federation.edit_profile", is_acting_coordinator)
+
+DIRECTORY_PERMISSIONS = ("federation.edit_profile",)
+PERMISSIONS = (*PERMISSIONS, *DIRECTORY_PERMISSIONS)
+# --- end Directory ------------------------------------------------------------------------------
+
+# --- Persons: members visible on the fediverse by their own choice (persons.py) ------------------
+# A member's own page, for any admitted member (an observer reads why they cannot opt in, and may
+# stop a person they chose before becoming one). Choosing is for full members and coordinators:
+# a public handle acts as the person on the fediverse. The actor itself is public
+# (federation.view_actor) once chosen.
+rules.add_perm("federation.view_person_page", is_admitted)
+rules.add_perm("federation.person_start", is_member)
+
+PERSON_PERMISSIONS = ("federation.view_person_page", "federation.person_start")
+PERMISSIONS = (*PERMISSIONS, *PERSON_PERMISSIONS)
+# --- end Persons --------------------------------------------------------------------------------

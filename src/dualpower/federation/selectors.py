@@ -153,3 +153,30 @@ def node_status() -> Status:
         following=Following.objects.filter(state=Following.State.ACCEPTED).count(),
         oldest_pending=oldest,
     )
+
+
+def communities_hearing_from(*, actor: RemoteActor) -> dict[int, bool]:
+    """Our communities that take what ``actor`` publishes: community id -> whether it is an active
+    peer (True) or only followed (False). For apps above that keep what peers send (commons)."""
+    heard = dict.fromkeys(
+        Following.objects.filter(actor=actor, state=Following.State.ACCEPTED).values_list(
+            "community_id", flat=True
+        ),
+        False,
+    )
+    for community_id in Peer.objects.filter(actor=actor, state=Peer.State.ACTIVE).values_list(
+        "community_id", flat=True
+    ):
+        heard[community_id] = True
+    return heard
+
+
+def may_read_peers_only(*, community: Community, reader: RemoteActor) -> bool:
+    """Whether a verified signer may read what ``community`` shares with its peers: an active peer
+    community's actor, or the instance actor of its server (servers sign fetches as themselves)."""
+    for uri, host in peers_active(community=community).values_list("actor__uri", "actor__host"):
+        if reader.uri == uri:
+            return True
+        if reader.host == host and reader.kind in (RemoteActor.Kind.APPLICATION, RemoteActor.Kind.SERVICE):
+            return True
+    return False

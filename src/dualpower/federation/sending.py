@@ -1,8 +1,9 @@
-"""One delivery attempt, and each host's health (the per-host circuit breaker).
+"""Sending: each remote host's queue, delivered in order, one attempt at a time, and each host's
+health (the per-host circuit breaker).
 
-``delivery.py`` publishes (the transactional outbox) and queues; ``tasks.deliver`` calls
-``delivery_attempt`` here. The retry policy and the breaker are described in delivery.py's
-docstring.
+``delivery.py`` publishes (the transactional outbox) and queues; the jobs in ``tasks`` call
+``host_send`` here, which sends what waits for one host, earliest first. The retry policy, the
+breaker and the order are described in delivery.py's docstring.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import logging
 import os
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from dualpower.errors import DomainError
 from dualpower.federation import fetch, ids
-from dualpower.federation.models import Delivery, RemoteHost
+from dualpower.federation.models import Delivery, OutboundActivity, RemoteHost
 
 log = logging.getLogger("dualpower.federation.delivery")
 
@@ -60,49 +62,125 @@ def backoff(attempts: int, *, rng: random.Random | None = None) -> timedelta:
     return min(base * factor, MAX_DELAY)
 
 
-# --- one attempt -------------------------------------------------------------------------------
+# --- one host's queue --------------------------------------------------------------------------
+#
+# A host's queue is its pending deliveries in the order the activities were published (activity id,
+# then delivery id); its *head* is the first. Only the head may be attempted (Lemmy's worker per
+# instance sends activity n+1 only after n): an Update cannot overtake its Create, an Undo its
+# Follow. While the head waits for its retry, or is being sent, the rest of the queue waits behind
+# it without being attempted (and without using up attempts). A dead letter is no longer pending,
+# so it no longer holds anything back.
+#
+# Why the claim is made this way:
+# - The claim reads the head and marks it taken in one short transaction that holds the host's
+#   RemoteHost row locked (SELECT ... FOR UPDATE on PostgreSQL; on SQLite every transaction here
+#   is IMMEDIATE, so writers take turns for the whole transaction anyway). Two workers claiming for
+#   one host therefore take turns: the second sees the head already taken (its attempts counted,
+#   its lease set) and stops. The HTTP request is made after the commit, never under the lock.
+# - Not SKIP LOCKED on the host row: the row is also locked for a moment by host_failed,
+#   host_succeeded and the inbox's host_heard_from; a worker that skipped the host then would
+#   leave its head to the next clock tick. Waiting costs milliseconds (no request is made under
+#   the lock). And never SKIP LOCKED on the deliveries: "the first pending row not locked" is the
+#   second in the queue when another worker holds the first, which is exactly the overtaking this
+#   prevents.
+# - A claim counts the attempt at once (attempts + 1) and leases the row for LEASE. So a row with
+#   attempts = 0 has never been taken: it is queued, and any worker may take it when it is the
+#   head (a publish's job, or another activity's job that reached the same host first). A row with
+#   attempts > 0 is taken when its time has come (a retry due, or the lease of a worker that died
+#   ran out), or with the lease the clock gave it when it queued the host.
+# - The UPDATE of the claim also checks the attempts it read, so a writer that does not take the
+#   host's lock (the operator's retry) cannot make two claims of one row succeed.
 
 
-def _claim(delivery_id: int, lease: str | None, now: datetime) -> bool:
-    """Take the delivery for this attempt. With ``lease`` (the time it was leased until when it
-    was queued), only the job queued last may take it: an older duplicate finds it changed."""
-    pending = Delivery.objects.filter(pk=delivery_id, state=Delivery.State.PENDING)
-    if lease:
-        pending = pending.filter(next_attempt_at=datetime.fromisoformat(lease))
-    return bool(pending.update(next_attempt_at=now + LEASE))
-
-
-def delivery_attempt(*, delivery_id: int, lease: str | None = None, now: datetime | None = None) -> str:
-    """Try to deliver once; returns what happened (for the job's log)."""
-    now = now or timezone.now()
-    if not _claim(delivery_id, lease, now):
-        return "not pending, or taken by another attempt"
-    delivery = Delivery.objects.select_related("activity__community").get(pk=delivery_id)
-    host = RemoteHost.objects.filter(host=delivery.host).first()
-    if host is not None and (host.blocked_at is not None or host.unavailable_since is not None):
-        _finish(
-            delivery,
-            state=Delivery.State.DEAD,
-            error="host blocked" if host.blocked_at else "host unavailable",
+def _claim(host: str, *, lease: datetime | None, now: datetime) -> tuple[Delivery | None, str]:
+    """Take the head of ``host``'s queue for one attempt; (None, why) when nothing may go now."""
+    with transaction.atomic():
+        row = _host_locked(host)
+        if row.blocked_at is not None or row.unavailable_since is not None:
+            error = "host blocked" if row.blocked_at is not None else "host unavailable"
+            Delivery.objects.filter(host=host, state=Delivery.State.PENDING).update(
+                state=Delivery.State.DEAD, last_error=error
+            )
+            return None, error
+        head = (
+            Delivery.objects.filter(host=host, state=Delivery.State.PENDING)
+            .order_by("activity_id", "pk")
+            .only("pk", "activity_id", "inbox", "host", "attempts", "next_attempt_at")
+            .first()
         )
-        return "dead: host blocked or unavailable"
-    if host is not None and host.retry_after is not None and host.retry_after > now:
-        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=host.retry_after)
-        return "waiting: the host's breaker is open"
-    body = json.dumps(delivery.activity.data, separators=(",", ":")).encode()
+        if head is None:
+            return None, "nothing waits"
+        if row.retry_after is not None and row.retry_after > now:
+            return None, "waiting: the host's breaker is open"
+        takeable = head.attempts == 0 or head.next_attempt_at <= now or head.next_attempt_at == lease
+        if not takeable:
+            return None, "waiting: its earliest delivery waits for a retry or is being sent"
+        taken = Delivery.objects.filter(
+            pk=head.pk, state=Delivery.State.PENDING, attempts=head.attempts
+        ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
+        if not taken:
+            return None, "taken by another attempt"
+        head.attempts += 1
+        return head, ""
+
+
+def host_lease(*, host: str, now: datetime) -> datetime | None:
+    """The clock's part: when ``host``'s head is due, lease it (so that the next tick does not queue
+    it again while its job waits in the queue) and return the lease the job is queued with."""
+    with transaction.atomic():
+        _host_locked(host)
+        head = (
+            Delivery.objects.filter(host=host, state=Delivery.State.PENDING)
+            .order_by("activity_id", "pk")
+            .only("pk", "next_attempt_at")
+            .first()
+        )
+        if head is None or head.next_attempt_at > now:
+            return None
+        lease = now + LEASE
+        Delivery.objects.filter(pk=head.pk, next_attempt_at=head.next_attempt_at).update(
+            next_attempt_at=lease
+        )
+        return lease
+
+
+def host_send(*, host: str, lease: datetime | None = None, now: datetime | None = None) -> str:
+    """Send what waits for ``host``, earliest first, until its queue is empty or its head has to
+    wait (a failure: its retry; the breaker). Returns what happened, for the job's log."""
+    done: dict[str, int] = {}
+    bodies: dict[int, tuple[bytes, Any]] = {}  # one serialisation per activity in this run
+    why = ""
+    while True:
+        moment = now or timezone.now()
+        claimed, why = _claim(host, lease=lease, now=moment)
+        if claimed is None:
+            break
+        outcome = _attempt(claimed, now=moment, bodies=bodies)
+        done[outcome] = done.get(outcome, 0) + 1
+    sent = ", ".join(f"{n} {outcome}" for outcome, n in sorted(done.items()))
+    return f"{host}: {sent or 'nothing sent'}; {why}"
+
+
+def _attempt(delivery: Delivery, *, now: datetime, bodies: dict[int, tuple[bytes, Any]]) -> str:
+    """One signed POST of a claimed delivery; records what became of it."""
+    if delivery.activity_id not in bodies:
+        activity = OutboundActivity.objects.select_related("community").get(pk=delivery.activity_id)
+        body = json.dumps(activity.data, separators=(",", ":")).encode()
+        bodies[delivery.activity_id] = (body, ids.signer_for_outbound(activity))
+    body, signer = bodies[delivery.activity_id]
     try:
         response = fetch.request(
             "POST",
             delivery.inbox,
             body=body,
-            sign=ids.signer_for(delivery.activity.community),
+            sign=signer,
             headers={"Content-Type": ACTIVITY_TYPE, "Accept": ACTIVITY_TYPE},
             max_bytes=RESPONSE_CAP,
             timeout=10.0,
         )
     except fetch.FetchRefused as refused:  # a private address, too many redirects...: waiting won't help
         _finish(delivery, state=Delivery.State.DEAD, error=f"refused: {refused.detail}")
-        return "dead: refused"
+        return "dead"
     except (fetch.FetchFailed, DomainError, OSError) as failed:
         return _failed(delivery, now=now, error=f"failed: {failed}")
     if 200 <= response.status < 300:
@@ -112,7 +190,7 @@ def delivery_attempt(*, delivery_id: int, lease: str | None = None, now: datetim
     if 400 <= response.status < 500 and response.status not in (408, 429):
         _finish(delivery, state=Delivery.State.DEAD, error=f"HTTP {response.status}")
         host_succeeded(host=delivery.host, now=now)  # it answered: the host is up
-        return f"dead: HTTP {response.status}"
+        return "dead"
     return _failed(delivery, now=now, error=f"HTTP {response.status}")
 
 
@@ -121,22 +199,22 @@ def _finish(delivery: Delivery, *, state: str, error: str = "", now: datetime | 
         state=state,
         last_error=error[:300],
         delivered_at=now if state == Delivery.State.DELIVERED else None,
-        attempts=delivery.attempts + 1,
     )
 
 
 def _failed(delivery: Delivery, *, now: datetime, error: str) -> str:
-    attempts = delivery.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
+    """The attempt (already counted by the claim) failed: retry later, or give up. Either way the
+    host's queue waits behind it until then (a dead letter does not hold it back)."""
+    if delivery.attempts >= MAX_ATTEMPTS:
         Delivery.objects.filter(pk=delivery.pk).update(
-            state=Delivery.State.DEAD, attempts=attempts, last_error=f"gave up: {error}"[:300]
+            state=Delivery.State.DEAD, last_error=f"gave up: {error}"[:300]
         )
     else:
         Delivery.objects.filter(pk=delivery.pk).update(
-            attempts=attempts, last_error=error[:300], next_attempt_at=now + backoff(attempts)
+            last_error=error[:300], next_attempt_at=now + backoff(delivery.attempts)
         )
     host_failed(host=delivery.host, now=now)
-    return f"retry: {error}" if attempts < MAX_ATTEMPTS else f"dead: {error}"
+    return "retry" if delivery.attempts < MAX_ATTEMPTS else "dead"
 
 
 # --- hosts' health -----------------------------------------------------------------------------

@@ -213,3 +213,29 @@ def dead_letters_retry_all(*, by: Any = None) -> int:
         dead_letter_retry(delivery_row=row, by=by)
         count += 1
     return count
+
+
+# --- outbox copies that must not outlive their delivery (aid referrals' sealed details) --------
+
+
+def outbound_property_clear(*, uri: str, prop: str, force: bool = False) -> bool:
+    """Blank the property ``prop`` of the object of our sent activity ``uri`` (its value becomes
+    "", the rest of the activity stays as the record of what was sent), once no delivery of it is
+    pending (or at once with ``force``: the pending ones are given up, as there is nothing left to
+    send). True when the property is blank now. A domain app calls it for a secret it sent once,
+    so that the outbox does not keep it after it has done its work."""
+    with transaction.atomic():
+        row = OutboundActivity.objects.select_for_update().filter(uri=uri).first()
+        if row is None:
+            return True
+        obj = row.data.get("object") if isinstance(row.data, dict) else None
+        if not isinstance(obj, dict) or obj.get(prop) in (None, ""):
+            return True
+        pending = Delivery.objects.filter(activity=row, state=Delivery.State.PENDING)
+        if pending.exists():
+            if not force:
+                return False
+            pending.update(state=Delivery.State.DEAD, last_error="secret erased before delivery")
+        row.data = {**row.data, "object": {**obj, prop: ""}}
+        row.save(update_fields=["data"])
+    return True

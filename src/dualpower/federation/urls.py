@@ -10,6 +10,8 @@ from django.urls import path
 
 from dualpower.federation import page_urls
 from dualpower.federation.views import actors, announcements, discovery, inbox, objects
+from dualpower.federation.views import persons as person_views
+from dualpower.federation.views import polls as poll_views
 
 app_name = "federation"
 
@@ -36,9 +38,15 @@ urlpatterns = [
     # What a community publishes publicly at its id (views/announcements.py): Notes, Events.
     path("ap/c/<slug:slug>/notes/<uuid:note_uuid>", announcements.note, name="community-note"),
     path("ap/c/<slug:slug>/events/<uuid:event_uuid>", announcements.event, name="community-event"),
+    path("ap/c/<slug:slug>/polls/<uuid:poll_uuid>", poll_views.question, name="community-poll"),
     path("ap/c/<slug:slug>/outbox", actors.outbox, name="community-outbox"),
     path("ap/c/<slug:slug>/followers", actors.followers, name="community-followers"),
     path("ap/c/<slug:slug>/following", actors.following, name="community-following"),
+    # Members who chose to be visible as Person actors (views/persons.py).
+    path("ap/u/<str:handle>", person_views.person_actor, name="person-actor"),
+    path("ap/u/<str:handle>/inbox", person_views.person_inbox, name="person-inbox"),
+    path("ap/u/<str:handle>/outbox", person_views.person_outbox, name="person-outbox"),
+    path("ap/u/<str:handle>/followers", person_views.person_followers, name="person-followers"),
     # The pages for people: the community's Network page, the operators' page (F5, page_urls.py).
     *page_urls.urlpatterns,
 ]

@@ -37,6 +37,7 @@ class MeetingOut(Schema):
     ends_at: datetime
     place: str
     call_link: str
+    is_public: bool
     status: str
     facilitator: PersonOut | None
     note_taker: PersonOut | None
@@ -85,6 +86,9 @@ class MeetingIn(Schema):
     ends_at: datetime
     place: str = Field("", max_length=PLACE_MAX)
     call_link: str = Field("", max_length=500)
+    is_public: bool = Field(
+        False, description="Announce it on the fediverse as a public event (the call link is never shared)."
+    )
     facilitator: int | None = Field(None, strict=True, description="A membership id.")
     note_taker: int | None = Field(None, strict=True)
     timekeeper: int | None = Field(None, strict=True)
@@ -97,6 +101,7 @@ class MeetingPatch(Schema):
     ends_at: datetime | None = None
     place: str | None = Field(None, max_length=PLACE_MAX)
     call_link: str | None = Field(None, max_length=500)
+    is_public: bool | None = None
     facilitator: int | None = Field(None, strict=True)
     note_taker: int | None = Field(None, strict=True)
     timekeeper: int | None = Field(None, strict=True)

@@ -29,6 +29,7 @@ from dualpower.meetings.models import (
     RoomTally,
 )
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 ROLE_FIELDS = ("facilitator", "note_taker", "timekeeper")
 
@@ -270,9 +271,30 @@ def may_attend(meeting: Meeting, membership: Membership | None) -> bool:
     )
 
 
+# The assembly's page asks for its next meetings on every visit: the SQL is written once per
+# process (web/prepared.py), and the assembly given is set on the rows rather than joined again.
+_upcoming_of_assembly = Prepared(
+    lambda assembly, now: (
+        Meeting.objects.filter(
+            Q(status=Meeting.Status.IN_PROGRESS) | Q(status=Meeting.Status.SCHEDULED, ends_at__gte=now),
+            assembly_id=assembly,
+        )
+        .select_related("facilitator", "note_taker", "timekeeper")
+        .order_by("starts_at", "id")
+    ),
+    window=True,
+    assembly=int,
+    now=datetime,
+)
+
+
 def upcoming_for_assembly(assembly: Assembly, limit: int) -> list[Meeting]:
-    """The next meetings of ``assembly``: what the meetings app registers with ``assemblies.sittings``."""
-    return upcoming_meetings(assembly=assembly, limit=limit)
+    """The next meetings of ``assembly``: what the meetings app registers with ``assemblies.sittings``
+    (``upcoming_meetings`` of the assembly)."""
+    found = _upcoming_of_assembly(assembly=assembly.pk, now=timezone.now(), limit=limit, offset=0)
+    for meeting in found:
+        meeting.assembly = assembly
+    return found
 
 
 def meeting_link_for(proposal: Proposal) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.community.models import Community
+from dualpower.web.prepared import Prepared
 
 
 class AccountManager(UserManager["User"]):
@@ -32,6 +33,21 @@ class AccountManager(UserManager["User"]):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(None, email, password, **extra_fields)
+
+    def get(self, *args: Any, **kwargs: Any) -> User:
+        """``get``, with the account asked for by its id alone read by SQL written once per process:
+        Django's authentication backends read the signed-in account this way on every request,
+        and building the query through the ORM cost more CPU than running it (issue 21)."""
+        pk = kwargs.get("pk")
+        if args or len(kwargs) != 1 or type(pk) is not int or self._db is not None or not 0 < pk < 2**63:
+            return super().get(*args, **kwargs)
+        found = _account_by_id(pk=pk)
+        if not found:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return found[0]
+
+
+_account_by_id = Prepared(lambda pk: User.objects.all().filter(pk=pk)[:1], pk=int)
 
 
 class User(AbstractUser):

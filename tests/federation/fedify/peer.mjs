@@ -10,6 +10,14 @@
 //   POST /control/post    {"content": "..."}: a Create(Note) to the followers
 //   POST /control/reply   {"to": actor URI, "inReplyTo": object URI, "content": "..."}: a
 //                         Create(Note) replying, sent to that actor
+//   POST /control/vote    {"to": actor URI, "inReplyTo": Question URI, "option": name}: a poll
+//                         answer as Mastodon sends it (Create(Note) with a name, no content)
+//   POST /control/lookup  {"uri": Question URI}: the Question fetched at its id and read with
+//                         Fedify's own vocabulary (its options and counts, as below)
+//
+// Every Question that arrives in a Create or Update is also read with Fedify's vocabulary
+// (state.questions): which of oneOf/anyOf it has, each option's name and count, votersCount,
+// endTime, closed. That is how a Fedify application sees the poll, not just the JSON we sent.
 //
 // Loopback addresses are private, which Fedify refuses to fetch by default: this peer turns its
 // `allowPrivateAddress` option on. Never do that outside tests.
@@ -25,6 +33,8 @@ import {
   Note,
   Person,
   PUBLIC_COLLECTION,
+  Question,
+  Update,
 } from "@fedify/vocab";
 
 const PORT = Number(process.env.PORT ?? "0");
@@ -36,6 +46,7 @@ const state = {
   followers: new Map(), // actor id -> {id, inboxId, sharedInbox}
   requests: [], // {direction: "in"|"out", method, url, scheme, status}
   errors: [],
+  questions: [], // {activity, ...readQuestion()}: every Question received, as Fedify reads it
 };
 const notes = new Map(); // note id -> Note, served at their ids
 
@@ -116,6 +127,12 @@ federation
       actor: activity.actorId?.href ?? null,
       json,
     });
+    if (activity instanceof Create || activity instanceof Update) {
+      const object = await activity.getObject(ctx);
+      if (object instanceof Question) {
+        state.questions.push({ activity: json.type, ...(await readQuestion(object)) });
+      }
+    }
     if (activity instanceof Follow && activity.objectId?.href === ctx.getActorUri(NAME).href) {
       const follower = await activity.getActor(ctx);
       if (follower == null || follower.id == null || follower.inboxId == null) return;
@@ -138,6 +155,28 @@ federation
   .onError((_ctx, error) => {
     state.errors.push(String(error?.stack ?? error));
   });
+
+// A Question as a Fedify application reads it: options from exclusiveOptions (oneOf) or
+// inclusiveOptions (anyOf), each a Note with a name and a replies collection counting answers.
+async function readQuestion(question) {
+  const options = async (iterable) => {
+    const found = [];
+    for await (const option of iterable) {
+      const replies = await option.getReplies();
+      found.push({ name: option.name?.toString() ?? null, count: replies?.totalItems ?? null });
+    }
+    return found;
+  };
+  return {
+    id: question.id?.href ?? null,
+    oneOf: await options(question.getExclusiveOptions()),
+    anyOf: await options(question.getInclusiveOptions()),
+    voters: question.voters,
+    endTime: question.endTime?.toString() ?? null,
+    closed: question.closed == null ? null : String(question.closed),
+    content: question.content?.toString() ?? null,
+  };
+}
 
 function context() {
   return federation.createContext(new URL(ORIGIN), undefined);
@@ -203,6 +242,30 @@ async function control(path, body) {
     await ctx.sendActivity({ identifier: NAME }, target, create);
     return { note: note.id.href, create: create.id.href };
   }
+  if (path === "/control/vote") {
+    // Mastodon's answer to a poll: a Note naming the option, in reply to the Question, with no
+    // content, sent to the poll's author only.
+    const target = await ctx.lookupObject(body.to);
+    if (target == null || target.id == null) throw new Error(`cannot look up ${body.to}`);
+    const note = newNote(ctx, {
+      name: body.option,
+      replyTarget: new URL(body.inReplyTo),
+      to: target.id,
+    });
+    const create = new Create({
+      id: new URL(`${ORIGIN}/activities/${randomUUID()}`),
+      actor: me,
+      object: note,
+      to: target.id,
+    });
+    await ctx.sendActivity({ identifier: NAME }, target, create);
+    return { note: note.id.href, create: create.id.href };
+  }
+  if (path === "/control/lookup") {
+    const found = await ctx.lookupObject(body.uri);
+    if (!(found instanceof Question)) throw new Error(`${body.uri} is not a Question`);
+    return await readQuestion(found);
+  }
   return null;
 }
 
@@ -213,6 +276,7 @@ function snapshot() {
     followers: [...state.followers.keys()],
     requests: state.requests,
     errors: state.errors,
+    questions: state.questions,
   };
 }
 

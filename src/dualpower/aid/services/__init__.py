@@ -7,6 +7,7 @@ callers have one place to look (``from dualpower.aid import services``).
 - requests.py: requests for help, their private details and their closing
 - offers.py: offers of help
 - matches.py: the life of a match, from proposed to feedback
+- referrals.py: requests referred to and from peer communities on other nodes (federation)
 
 Modules inside this package import each other directly, never from here.
 """
@@ -28,6 +29,12 @@ from dualpower.aid.services.matches import (
     side_of,
 )
 from dualpower.aid.services.offers import offer_create, offer_set_status
+from dualpower.aid.services.referrals import (
+    peers_to_refer_to,
+    referral_answer,
+    referral_draft,
+    referral_offer,
+)
 from dualpower.aid.services.requests import (
     CODE_ALPHABET,
     request_cancel,
@@ -60,6 +67,10 @@ __all__ = [
     "matching_changed",
     "offer_create",
     "offer_set_status",
+    "peers_to_refer_to",
+    "referral_answer",
+    "referral_draft",
+    "referral_offer",
     "request_cancel",
     "request_close_fulfilled",
     "request_create",

@@ -43,6 +43,9 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     # Coordinators grant the dispatcher role but are not dispatchers by office.
     "aid.manage_dispatchers": ("community", {"coordinator"}),
     "aid.change_settings": ("community", {"coordinator", "dispatcher"}),
+    # Referring to a peer community, and answering a peer's referrals: dispatchers only.
+    "aid.refer_to_peer": ("request", {"dispatcher"}),
+    "aid.answer_referrals": ("community", {"dispatcher"}),
 }
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from dualpower.aid import engine, selectors, services, stats
 from dualpower.aid.models import CLOSED_STATUSES, AidMatch, AidOffer, AidRequest, DispatcherRole
 from dualpower.aid.views._common import DETAIL_LABELS, charts_for, get_request, me_of, request_form_page
+from dualpower.aid.views.referrals import referral_context
 from dualpower.aid.views.requests import PER_PAGE
 from dualpower.assemblies.forms import LONG_LIST
 from dualpower.clean import clean_amount
@@ -168,6 +169,8 @@ def _dispatch_page(
             "failed": failed or {},
             "matches": [{"match": m, "sides": services.side_of(m, me), "can_act": True} for m in matches],
             "detail_labels": _labels(),
+            "can_refer_to_peer": request.user.has_perm("aid.refer_to_peer", found),
+            **referral_context(found),
         },
         status=status,
     )

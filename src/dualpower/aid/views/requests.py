@@ -27,12 +27,14 @@ from dualpower.aid.views._common import (
     me_of,
     request_form_page,
 )
+from dualpower.aid.views.referrals import referral_context
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
+from dualpower.web.kept_forms import form_fields_html
 from dualpower.web.permissions import check
 
 PER_PAGE = 25  # requests a page of the list shows: its queries do not grow with the requests
@@ -72,6 +74,7 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
             "filtered": any(str(chosen.get(k) or "") for k in ("category", "neighbourhood", "urgency"))
             or str(chosen.get("status") or "") != "open",
             "filters": filters,
+            "filters_html": form_fields_html(filters, depends_on=tuple(categories)),
             "dispatcher": is_dispatcher_member(me),
             "my_matches": list(selectors.my_matches(me)) if me else [],
         },
@@ -110,6 +113,12 @@ def request_detail(request: HttpRequest, community: Community, code: str) -> Htt
             "can_cancel": user.has_perm("aid.cancel_request", found),
             "dispatcher": is_dispatcher_member(me),
             "detail_labels": DETAIL_LABELS,
+            # The person who asked, and dispatchers, see where a referred request went.
+            **(
+                referral_context(found)
+                if found.requester_id == getattr(me, "pk", None) or is_dispatcher_member(me)
+                else {}
+            ),
         },
     )
 

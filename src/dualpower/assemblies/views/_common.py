@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dualpower.assemblies import actions as action_registry
-from dualpower.assemblies import processes, selectors, sources, verdicts
+from dualpower.assemblies import panels, processes, selectors, sources, verdicts
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.assemblies.views._closing import close_context
 from dualpower.assemblies.views._extras import my_choices, ranking_context, statement_context
@@ -93,6 +93,8 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         "chart": _chart(outcome, process),
         **statement_context(request, proposal),
         **ranking_context(proposal, options, my_choices(my_vote)),
+        # What other apps show about the proposal (assemblies/panels.py), apart from the vote.
+        "panels": panels.render(proposal, request),
     }
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from dualpower.assemblies import bodies, builtin_actions, processes, selectors, services
 from dualpower.assemblies.forms import LONG_LIST
-from dualpower.assemblies.models import Policy, Proposal
+from dualpower.assemblies.models import Assembly, Policy
 from dualpower.assemblies.views._common import _assembly
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
@@ -45,7 +44,6 @@ def assembly_detail(request: HttpRequest, community: Community, assembly: str) -
     through a search (``?find=``) that shows at most ``LONG_LIST`` names."""
     a = _assembly(request, community, assembly)
     me = membership_for(request.user, community)
-    open_now = selectors.proposals_open(assembly=a)
     can_delegate = me is not None and request.user.has_perm("assemblies.delegate", a)
     find = request.GET.get("find", "").strip()[:80] if can_delegate else ""
     others: list[Membership] = []
@@ -56,23 +54,17 @@ def assembly_detail(request: HttpRequest, community: Community, assembly: str) -
         "assemblies/detail.html",
         {
             "assembly": a,
-            "voting": _slice(
-                open_now.filter(state=Proposal.State.VOTING, amends__isnull=True), request.GET.get("voting")
-            ),
-            "discussion": _slice(
-                open_now.filter(state=Proposal.State.DISCUSSION), request.GET.get("discussion")
-            ),
-            "amendment_votes": list(
-                open_now.filter(state=Proposal.State.VOTING, amends__isnull=False)[:PER_PAGE]
-            ),
-            "decided": list(selectors.proposals_decided(assembly=a)),
-            "drafts": list(selectors.drafts_of(assembly=a, membership=me)[:PER_PAGE]),
+            "voting": _slice(a, "voting", request.GET.get("voting")),
+            "discussion": _slice(a, "discussion", request.GET.get("discussion")),
+            "amendment_votes": selectors.open_page(assembly=a, kind="amendment_votes", limit=PER_PAGE),
+            "decided": selectors.decided_page(assembly=a),
+            "drafts": selectors.drafts_page(assembly=a, membership=me, limit=PER_PAGE),
             "meetings": selectors.next_meetings(a),
             "voters": selectors.voters_count(a),
             "is_voter": bodies.is_voter(a, me),
             "can_propose": request.user.has_perm("assemblies.propose", a),
             "can_delegate": request.user.has_perm("assemblies.delegate", a),
-            "delegations": list(selectors.delegations_of(assembly=a, membership=me)),
+            "delegations": selectors.delegations_list(assembly=a, membership=me),
             "others": others[:LONG_LIST],
             "more_others": len(others) > LONG_LIST,
             "find": find,
@@ -82,11 +74,14 @@ def assembly_detail(request: HttpRequest, community: Community, assembly: str) -
     )
 
 
-def _slice(found: QuerySet[Proposal], raw: str | None) -> dict[str, Any]:
-    """Page ``raw`` (1 when missing or not a page number) of ``found``, ``PER_PAGE`` proposals,
-    read in one query (one row more than shown says whether a next page exists)."""
+def _slice(assembly: Assembly, kind: str, raw: str | None) -> dict[str, Any]:
+    """Page ``raw`` (1 when missing or not a page number) of the open proposals of ``kind``,
+    ``PER_PAGE`` of them, read in one query (one row more than shown says whether a next page
+    exists)."""
     number = int(raw) if raw and raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
-    rows = list(found[(number - 1) * PER_PAGE : number * PER_PAGE + 1])
+    rows = selectors.open_page(
+        assembly=assembly, kind=kind, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE
+    )
     return {
         "rows": rows[:PER_PAGE],
         "number": number,

@@ -91,7 +91,7 @@ def _area_context(
 def results(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
     c = selectors.cycle_get(community=community, slug=cycle)
     check(request, "budgeting.view_results", c)
-    proposals = {(p.district_id, p.code): p for p in c.proposals.all()}
+    proposals = {(p.district_id, p.code): p for p in selectors.proposals_all(cycle=c)}
     stored = selectors.results_of(cycle=c)
     areas = [_area_context(c, r, proposals) for r in stored]
     counts = selectors.ballot_counts(cycle=c)

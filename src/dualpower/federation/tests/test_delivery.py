@@ -1,6 +1,7 @@
 """Delivery to real inboxes: a local HTTP server thread records what it is POSTed (signed as the
 community, checked with F2's ``verify``), answers with the status a test chooses, or is down.
-Retries, the per-host breaker, dead letters and their retry, and a node that comes back."""
+Retries, the per-host breaker, dead letters and their retry, a node that comes back; each host's
+queue in order; one job per activity and a publish whose cost does not grow with its followers."""
 
 from __future__ import annotations
 
@@ -152,7 +153,7 @@ def test_five_failures_in_a_row_open_the_breaker_and_nothing_is_sent_until_it_cl
     Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.deliveries_due(timezone.now()) == ""
-    assert sending.delivery_attempt(delivery_id=waiting.pk).startswith("waiting")
+    assert "breaker is open" in sending.host_send(host=node.host)
     assert len(node.posted) == posts
 
 
@@ -210,18 +211,16 @@ def test_a_node_that_was_down_gets_everything_when_it_is_back(
     publish(community, django_capture_on_commit_callbacks)
     first, second = Delivery.objects.order_by("pk")
     assert first.state == Delivery.State.PENDING and first.last_error.startswith("failed")
-    Delivery.objects.filter(pk=second.pk).update(next_attempt_at=timezone.now() + timedelta(hours=10))
+    assert second.attempts == 0  # behind the first in its host's queue: not attempted
     # The clock's own job (registrations.py), as `dualpower serve` ticks it each minute.
     tick = {job.name: job.run for job in clock.jobs()}["federation.deliveries"]
     with remote_node(port) as back:
         with django_capture_on_commit_callbacks(execute=True):
-            assert tick(timezone.now() + timedelta(minutes=2)) == "1 deliveries queued"
-        # The first getting through brought the other forward: the next tick sends it too.
-        with django_capture_on_commit_callbacks(execute=True):
-            assert tick(timezone.now() + timedelta(minutes=2)) == "1 deliveries queued"
+            assert tick(timezone.now() + timedelta(minutes=2)) == "1 hosts queued"
+        # The first getting through, the host's queue goes on: the second follows in the same job.
         assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.DELIVERED}
-        assert sorted(p.json["id"] for p in back.posted) == sorted(
-            OutboundActivity.objects.values_list("uri", flat=True)
+        assert [p.json["id"] for p in back.posted] == list(
+            OutboundActivity.objects.order_by("pk").values_list("uri", flat=True)
         )
 
 
@@ -237,7 +236,7 @@ def test_when_the_breaker_time_is_up_one_delivery_probes_the_host(
     RemoteHost.objects.filter(host=node.host).update(failures=5, retry_after=now - timedelta(seconds=1))
     Delivery.objects.update(next_attempt_at=now - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.deliveries_due(now) == "1 deliveries queued"
+        assert jobs.deliveries_due(now) == "1 hosts queued"
     assert len(node.posted) == posts + 1
     reopened = RemoteHost.objects.get(host=node.host).retry_after
     assert reopened is not None and reopened > now  # the probe failed: open again
@@ -264,15 +263,15 @@ def test_a_blocked_host_is_sent_nothing(
     assert not Delivery.objects.exists() and not node.posted
 
 
-def test_a_job_queued_before_the_last_lease_sends_nothing(
+def test_a_job_queued_with_an_old_lease_sends_nothing_while_the_head_waits(
     community: Any, node: RemoteNode, django_capture_on_commit_callbacks: Any
 ) -> None:
     follower(community, node, "alice")
     node.inbox_status = 500
     publish(community, django_capture_on_commit_callbacks)
-    stale = (timezone.now() - timedelta(hours=1)).isoformat()
-    assert sending.delivery_attempt(delivery_id=only_delivery().pk, lease=stale).startswith("not pending")
-    assert len(node.posted) == 1
+    stale = timezone.now() - timedelta(hours=1)
+    assert "waits for a retry" in sending.host_send(host=node.host, lease=stale)
+    assert len(node.posted) == 1 and only_delivery().attempts == 1
 
 
 @pytest.mark.parametrize("attempts", range(1, 20))
@@ -283,18 +282,172 @@ def test_the_backoff_doubles_within_its_jitter_and_is_capped(attempts: int) -> N
         assert base * 0.8 <= wait <= min(base * 1.2, timedelta(hours=12))
 
 
+def note_activity(community: Any, n: int) -> dict[str, Any]:
+    return activities.activity_build(
+        kind="Create",
+        community=community,
+        object={"id": f"{ids.community_actor_id(community)}/notes/{n}", "type": "Note"},
+        to=[activities.PUBLIC],
+    )
+
+
+def test_activities_reach_a_host_in_the_order_they_were_published(
+    community: Any, node: RemoteNode, django_capture_on_commit_callbacks: Any
+) -> None:
+    follower(community, node, "alice")
+    node.inbox_status = 503
+    with django_capture_on_commit_callbacks(execute=True):
+        a1 = delivery.activity_publish(
+            community=community, activity=note_activity(community, 1), audience="public"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        a2 = delivery.activity_publish(
+            community=community, activity=note_activity(community, 2), audience="public"
+        )
+    first, second = Delivery.objects.order_by("pk")
+    # A1 waits for its retry; A2's own job ran, but A2 waits behind it, not attempted.
+    assert (first.attempts, first.next_attempt_at > timezone.now()) == (1, True)
+    assert (second.state, second.attempts, second.last_error) == (Delivery.State.PENDING, 0, "")
+    assert [p.json["id"] for p in node.posted] == [a1.uri]
+    # Nothing is sent while A1 waits, whoever asks.
+    assert "waits for a retry" in sending.host_send(host=node.host)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.deliveries_due(timezone.now()) == ""
+    assert len(node.posted) == 1
+    # A1's retry due and the host back: A1, then A2.
+    node.inbox_status = 202
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.deliveries_due(first.next_attempt_at) == "1 hosts queued"
+    assert [p.json["id"] for p in node.posted] == [a1.uri, a1.uri, a2.uri]
+    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.DELIVERED}
+
+
+def test_a_dead_letter_releases_the_deliveries_behind_it(
+    community: Any, node: RemoteNode, django_capture_on_commit_callbacks: Any
+) -> None:
+    follower(community, node, "alice")
+    node.inbox_status = 503
+    with django_capture_on_commit_callbacks(execute=True):
+        a1 = delivery.activity_publish(
+            community=community, activity=note_activity(community, 1), audience="public"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        a2 = delivery.activity_publish(
+            community=community, activity=note_activity(community, 2), audience="public"
+        )
+    first, second = Delivery.objects.order_by("pk")
+    Delivery.objects.filter(pk=first.pk).update(attempts=sending.MAX_ATTEMPTS - 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.deliveries_due(first.next_attempt_at)  # its last attempt fails: given up
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, first.last_error) == (Delivery.State.DEAD, "gave up: HTTP 503")
+    assert (second.state, second.attempts) == (Delivery.State.PENDING, 1)  # tried at once after it
+    assert [p.json["id"] for p in node.posted] == [a1.uri, a1.uri, a2.uri]
+
+
+def far_followers(community: Any, start: int, count: int) -> None:
+    """``count`` followers, each on a server of its own (a delivery each)."""
+    now = timezone.now()
+    actors = RemoteActor.objects.bulk_create(
+        RemoteActor(
+            uri=f"https://s{i}.example/users/u",
+            host=f"s{i}.example",
+            kind="Person",
+            inbox=f"https://s{i}.example/users/u/inbox",
+            shared_inbox=f"https://s{i}.example/inbox",
+            fetched_at=now,
+        )
+        for i in range(start, start + count)
+    )
+    Follower.objects.bulk_create(
+        Follower(community=community, actor=actor, follow_id=f"{actor.uri}/follows/1") for actor in actors
+    )
+
+
+def test_one_job_per_activity_whatever_the_followers(
+    community: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks import task_backends
+    from django_tasks.backends.dummy import DummyBackend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
+    counts = []
+    for n, (start, count) in enumerate([(0, 3), (3, 300)]):
+        far_followers(community, start, count)
+        backend = task_backends["default"]
+        assert isinstance(backend, DummyBackend)
+        queued = backend.results
+        before = len(queued)
+        with django_capture_on_commit_callbacks(execute=True):
+            made = delivery.activity_publish(
+                community=community, activity=note_activity(community, n), audience="public"
+            )
+        counts.append([r.task.name for r in queued[before:]])
+        assert Delivery.objects.filter(activity=made).count() == start + count
+    assert counts == [["activity_send"], ["activity_send"]]
+
+
+def test_publishing_costs_the_same_queries_for_10_or_200_followers(
+    community: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n, (start, count) in enumerate([(0, 10), (10, 190)]):
+        far_followers(community, start, count)
+        with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as queries:
+            made = delivery.activity_publish(
+                community=community, activity=note_activity(community, n), audience="public"
+            )
+        counts.append(len(queries.captured_queries))
+        assert Delivery.objects.filter(activity=made, state=Delivery.State.PENDING).count() == start + count
+    assert counts[0] == counts[1], counts
+    row = Delivery.objects.filter(host="s7.example").latest("pk")
+    assert (row.inbox, row.attempts, row.last_error) == ("https://s7.example/inbox", 0, "")
+
+
+def test_a_fan_out_killed_midway_is_finished_by_the_clock(
+    community: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with remote_node() as one, remote_node() as two, remote_node() as three:
+        for node in (one, two, three):
+            follower(community, node, "alice")
+        with django_capture_on_commit_callbacks(execute=False):  # its job never runs...
+            made = delivery.activity_publish(
+                community=community, activity=note_activity(community, 1), audience="public"
+            )
+        sending.host_send(host=one.host)  # ...or dies: after one host, and while taking the second
+        taken, _why = sending._claim(two.host, lease=None, now=timezone.now())
+        assert taken is not None and len(one.posted) == 1 and not two.posted
+        # Within the lease the clock leaves them to the job that may still run.
+        with django_capture_on_commit_callbacks(execute=True):
+            assert jobs.deliveries_due(timezone.now()) == ""
+        # After it, the clock finishes the fan-out: each inbox once.
+        with django_capture_on_commit_callbacks(execute=True):
+            assert (
+                jobs.deliveries_due(timezone.now() + sending.LEASE + timedelta(seconds=1)) == "2 hosts queued"
+            )
+        assert [len(node.posted) for node in (one, two, three)] == [1, 1, 1]
+        assert {p.json["id"] for node in (one, two, three) for p in node.posted} == {made.uri}
+        assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.DELIVERED}
+
+
 @pytest.mark.db_sensitive
-def test_two_workers_with_the_same_delivery_send_it_once(
+def test_two_workers_on_one_host_send_each_delivery_once_in_order(
     transactional_db: None, community: Any, node: RemoteNode, settings: Any
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
-    follower(community, node, "alice")
-    note = activities.activity_build(
-        kind="Create", community=community, object={"id": "x", "type": "Note"}, to=[activities.PUBLIC]
-    )
-    delivery.activity_publish(community=community, activity=note, audience="public")  # committed, not queued
-    row = only_delivery()
-    lease = row.next_attempt_at.isoformat()
+    for name in ("alice", "bob", "carol"):  # no shared inbox: three inboxes on one host
+        actor = follower(community, node, name)
+        RemoteActor.objects.filter(pk=actor.pk).update(shared_inbox="")
+    uris = [
+        delivery.activity_publish(
+            community=community, activity=note_activity(community, n), audience="public"
+        ).uri
+        for n in range(4)
+    ]  # committed, not sent
     start = threading.Barrier(2)
     results: list[str] = []
 
@@ -303,7 +456,7 @@ def test_two_workers_with_the_same_delivery_send_it_once(
 
         start.wait()
         try:
-            results.append(sending.delivery_attempt(delivery_id=row.pk, lease=lease))
+            results.append(sending.host_send(host=node.host))
         finally:
             connection.close()
 
@@ -312,5 +465,8 @@ def test_two_workers_with_the_same_delivery_send_it_once(
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(results) == ["delivered", "not pending, or taken by another attempt"]
-    assert len(node.posted) == 1
+    assert len(results) == 2
+    assert set(Delivery.objects.values_list("state", "attempts")) == {(Delivery.State.DELIVERED, 1)}
+    posted = [(p.path, p.json["id"]) for p in node.posted]
+    assert len(posted) == len(set(posted)) == 12  # each delivery once
+    assert [uri for _path, uri in posted] == sorted(uris * 3, key=uris.index)  # activity by activity

@@ -137,6 +137,8 @@ def test_a_peering_is_proposed_from_the_page_with_the_community_chosen(
     assert f"{link}&amp;action=federation.peer&amp;a_actor={group.pk}" in html
     form = client.get(f"{link}&action=federation.peer&a_actor={group.pk}").content.decode()
     assert f'<option value="{group.pk}" selected>Group 1 (@group1@far.example)</option>' in form
+    # Left empty, the choice says the address is typed below (not "Leave as it is").
+    assert '<option value="">Not in this list: I give its address below</option>' in form
     # An observer reads the network but does not propose.
     assert "action=federation.peer" not in client_for("observer").get(NETWORK).content.decode()
 

@@ -25,6 +25,14 @@ ALLOWED: dict[str, set[str]] = {
     # Public announcements (F8): coordinators publish them; what was published anyone reads.
     "federation.announce": {"coordinator"},
     "federation.view_announcement": set(ROLES),
+    # Advisory polls (polls.py): coordinators publish a proposal as one (test_polls.py sweeps it
+    # over a proposal too).
+    "federation.publish_poll": {"coordinator"},
+    # The directory profile speaks for the community to the network: its coordinators set it.
+    "federation.edit_profile": {"coordinator"},
+    # Persons (persons.py): any admitted person reads their own page; members choose to be visible.
+    "federation.view_person_page": {"observer", "member", "coordinator"},
+    "federation.person_start": {"member", "coordinator"},
 }
 
 

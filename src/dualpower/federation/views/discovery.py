@@ -3,8 +3,14 @@ host-meta (RFC 6415, for the few servers that still look for WebFinger there).
 
 WebFinger answers ``acct:<community slug>@<host>`` (the host of DP_SITE_URL), or the actor's own
 URL, with the actor (``self``, application/activity+json) and the community's page; the node's
-instance actor answers to ``acct:<host>@<host>``, as Mastodon's does. Members are not actors in
-this release: nobody is found here who did not choose to be (docs/federation.md).
+instance actor answers to ``acct:<host>@<host>``, as Mastodon's does. A member who chose to be
+visible (persons.py) answers to ``acct:<handle>@<host>`` or their actor's URL; nobody else is
+found here (404), and one who stopped answers 410. Handles and slugs cannot be the same name
+(persons.py refuses both ways); were they ever, the community answers, as it always did.
+
+NodeInfo's user count is unchanged by persons: it is how many people the node serves (admitted
+members), whether or not they chose to be visible; a separate count of visible people would tell
+other servers nothing they need.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ import dualpower
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_find
 from dualpower.errors import InvalidInput, NotFound
-from dualpower.federation import actors, ids
+from dualpower.federation import actors, ids, persons
+from dualpower.federation.models import PersonActor
 from dualpower.federation.views._responses import json_errors, json_response
 from dualpower.members.selectors import people_admitted_count
 from dualpower.web.permissions import check
@@ -37,13 +44,17 @@ def _not_here() -> NotFound:
     return NotFound(_("No community on this server answers to this address."))
 
 
-def _resolve(resource: str) -> Community | None:
-    """The community ``resource`` names (None: the instance actor); 400 if malformed, 404 if not ours."""
+def _resolve(resource: str) -> Community | PersonActor | None:
+    """The community or person ``resource`` names (None: the instance actor); 400 if malformed,
+    404 if not ours (410 for a person who stopped)."""
     if resource.startswith(("https://", "http://")):
         if resource == ids.instance_actor_id():
             return None
         community = ids.community_for_actor_id(resource)
         if community is None:
+            handle = ids.person_handle_of(resource)
+            if handle is not None and persons.person_find(handle) is not None:
+                return persons.person_live_get(handle)
             raise _not_here()
         return community
     if not resource.startswith("acct:"):
@@ -60,11 +71,22 @@ def _resolve(resource: str) -> Community | None:
         return community
     if name.lower() == ids.host():
         return None
+    if persons.person_find(name) is not None:
+        return persons.person_live_get(name)
     raise _not_here()
 
 
-def _jrd(community: Community | None) -> dict[str, Any]:
+def _jrd(community: Community | PersonActor | None) -> dict[str, Any]:
     host = ids.host()
+    if isinstance(community, PersonActor):
+        # No profile page: the actor is all there is of them here.
+        actor_id = ids.person_actor_id(community.handle)
+        return {
+            "subject": f"acct:{community.handle}@{host}",
+            "aliases": [actor_id],
+            "properties": {AS_TYPE: "Person"},
+            "links": [{"rel": "self", "type": "application/activity+json", "href": actor_id}],
+        }
     if community is None:
         actor_id, name, page, kind = ids.instance_actor_id(), host, f"{ids.site_url()}/", "Application"
     else:

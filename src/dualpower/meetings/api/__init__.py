@@ -136,6 +136,7 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn) -> Statu
         ends_at=payload.ends_at,
         place=payload.place,
         call_link=payload.call_link,
+        is_public=payload.is_public,
         agenda=agenda,
         facilitator=_role_holder(assembly, payload.facilitator, "facilitator"),
         note_taker=_role_holder(assembly, payload.note_taker, "note_taker"),
@@ -204,7 +205,7 @@ def meeting_update(request: HttpRequest, slug: str, meeting_id: int, payload: Me
     for role in ROLES:
         if role in changes:
             changes[role] = _role_holder(meeting.assembly, changes[role], role)
-    for name in ("title", "starts_at", "ends_at"):
+    for name in ("title", "starts_at", "ends_at", "is_public"):
         if name in changes and changes[name] is None:
             raise InvalidInput(_("This field cannot be empty."), field=name)
     services.meeting_update(meeting=meeting, by=me_in(request, meeting.assembly.community), **changes)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from dualpower.federation.models import PublicEvent
 from dualpower.meetings import services
 from dualpower.meetings.models import AgendaItem, Attendance, Meeting, MinutesRevision, RoomTally
 from dualpower.meetings.tests.factories import general, make_meeting, room_proposal
@@ -205,3 +206,20 @@ def test_suggested_roles(client_for: Any, community: Any, people: Any) -> None:
     assert response.status_code == 200
     assert set(response.json()) == {"facilitator", "note_taker", "timekeeper"}
     assert client_for("member").get(f"{API}/suggested-roles?assembly=general").status_code == 403
+
+
+def test_a_meeting_made_public_through_the_api_is_announced(
+    client_for: Any, community: Any, people: Any
+) -> None:
+    general(community)
+    client = client_for("coordinator")
+    response = post(client, API, new_meeting(is_public=True, call_link="https://call.example/secret"))
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["is_public"] is True
+    event = PublicEvent.objects.get(deleted_at__isnull=True)
+    assert "call.example" not in json.dumps(event.data)  # the call link never leaves the node
+    response = patch(client, f"{API}/{body['id']}", {"is_public": False})
+    assert response.status_code == 200 and response.json()["is_public"] is False
+    assert not PublicEvent.objects.filter(deleted_at__isnull=True).exists()
+    assert patch(client, f"{API}/{body['id']}", {"is_public": None}).status_code == 400

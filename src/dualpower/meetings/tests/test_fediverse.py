@@ -203,6 +203,21 @@ def test_answers_are_taken_back_by_leave_or_undo(client: Any, community: Any, no
     assert not EventAnswer.objects.exists()
 
 
+def test_an_undone_accept_of_our_event_takes_the_answer_back(
+    client: Any, community: Any, node: RemoteNode
+) -> None:
+    # Undo(Accept) is also how a peering is ended: it must reach the event's answers here, and
+    # leave peerings alone.
+    meeting = public_meeting(community)
+    event_uri = PublicEvent.objects.get().data["id"]
+    dave = node.actor("dave")
+    _, accepted = send(client, dave, "Accept", {"type": "Event", "id": event_uri})
+    answers = fediverse_answers(meeting=meeting)
+    assert answers is not None and answers.going == 1
+    assert send(client, dave, "Undo", accepted["id"])[0].status_code == 202
+    assert not EventAnswer.objects.exists()
+
+
 def test_answers_to_what_is_not_a_live_event_of_ours_are_not_kept(
     client: Any, community: Any, node: RemoteNode
 ) -> None:
