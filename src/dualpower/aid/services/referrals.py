@@ -322,7 +322,9 @@ def referral_answer(*, referral: AidReferral, accept: bool, by: Membership) -> A
 
 def _ours_answered(incoming: Incoming) -> AidReferral | None:
     found = (
-        AidReferral.objects.select_for_update()
+        # Only the referral's row is locked: its request may be gone (SET_NULL), and PostgreSQL
+        # refuses FOR UPDATE on the nullable side of the outer join select_related makes.
+        AidReferral.objects.select_for_update(of=("self",))
         .select_related("request", "community", "actor")
         .filter(direction=AidReferral.Direction.OUT, offer_id=incoming.object_id)
         .first()

@@ -36,7 +36,7 @@ from dualpower.federation.models import InboxEntry, OutboundActivity, Peer, Remo
 from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
 from dualpower.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 R = AidReferral.State
 DESCRIPTION = "Two food boxes for this week"
 SECRETS = (SECRET_ADDRESS, SECRET_CONTACT, SECRET_HEALTH, DESCRIPTION)

@@ -18,7 +18,7 @@ from dualpower.federation import ids, remote, signatures
 from dualpower.federation.models import Following, InboxEntry, Peer
 from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 AS = "https://www.w3.org/ns/activitystreams"
 PUBLIC = AS + "#Public"
 

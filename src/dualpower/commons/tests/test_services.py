@@ -21,7 +21,7 @@ from dualpower.federation.models import OutboundActivity, Peer, RemoteActor
 from dualpower.federation.tests.remote_node import remote_node
 from dualpower.members.tests.factories import membership_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 
 
 @pytest.fixture(autouse=True)

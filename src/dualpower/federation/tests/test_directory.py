@@ -35,7 +35,7 @@ from dualpower.federation.tests.test_peering import decide
 from dualpower.groups.tests.factories import WorkingGroupFactory
 from dualpower.members.tests.factories import membership_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 DIRECTORY = "/c/riverside/network/directory/"
 PROFILE = "/c/riverside/network/directory/profile/"
 LOOKUP = "/c/riverside/network/directory/lookup/"

@@ -25,7 +25,7 @@ from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.members.models import Membership
 from dualpower.members.services import account_delete
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 ME = "/c/riverside/network/me/"
 
 

@@ -34,7 +34,7 @@ from dualpower.federation.tests.inbox_helpers import _federation_settings, activ
 from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.members.tests.factories import ROLES, membership_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
 
 JSON = {"Accept": "application/activity+json"}
 HEADING = "Answers from the fediverse (advisory, not counted in the decision)"
