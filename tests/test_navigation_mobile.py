@@ -175,6 +175,7 @@ def test_the_menu_is_grouped_under_four_headings(client_for: Any) -> None:
         "/c/riverside/groups/",
         "/c/riverside/members/",
         "/c/riverside/audit/",
+        "/c/riverside/commons/",
         "/c/riverside/network/",
     ]
     assert groups["You"] == ["/me/"]

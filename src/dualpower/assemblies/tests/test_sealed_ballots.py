@@ -294,8 +294,11 @@ def test_opening_a_box_takes_as_many_queries_for_few_ballots_as_for_many(people:
 
 @pytest.mark.django_db
 def test_a_missing_ballot_key_is_refused_with_a_sentence_and_never_replaced(
-    people: Any, community: Any, client_for: Any
+    people: Any, community: Any, client_for: Any, settings: Any, tmp_path: Path
 ) -> None:
+    # A folder of keys of its own: the test compares every key in it, and tests on other workers
+    # make and delete keys of their own votes in the shared one.
+    settings.DP_BALLOT_KEY_DIR = str(tmp_path / "ballot-keys")
     assembly = general(community, secret_ballots=True)
     mara = membership_of(people["member"], community)
     cato = membership_of(people["coordinator"], community)
