@@ -149,15 +149,16 @@ def mail_files_with(home: Path, text: str) -> list[Path]:
     return [p for p in folder.glob("*.log") if text.encode() in p.read_bytes()]
 
 
-def test_serve_closes_a_vote_whose_time_is_up_and_emails_the_outcome(
-    home: Path, server: tuple[str, subprocess.Popen[bytes]]
-) -> None:
+@pytest.fixture(scope="module")
+def vote_closed_by_the_clock(home: Path, server: tuple[str, subprocess.Popen[bytes]]) -> int:
+    """The demo's cargo-bike vote, whose time runs out while the node is serving (as a week passing
+    would do), closed by the clock. A fixture, so that each test that needs the closed vote has it
+    on whichever pytest-xdist worker runs it (module fixtures are made once per worker)."""
     (proposal_id, state), *_ = query(
         home, "SELECT id, state FROM assemblies_proposal WHERE title LIKE ?", CARGO_BIKE + "%"
     )
     assert state == "voting"
     assert not mail_files_with(home, DECIDED)
-    # The vote's time runs out while the node is serving (as a week passing would do).
     run(
         home,
         "manage",
@@ -174,12 +175,18 @@ def test_serve_closes_a_vote_whose_time_is_up_and_emails_the_outcome(
             query(home, "SELECT state FROM assemblies_proposal WHERE id = ?", proposal_id) == [("closed",)]
         ),
     )
+    return int(proposal_id)
+
+
+def test_serve_closes_a_vote_whose_time_is_up_and_emails_the_outcome(
+    home: Path, vote_closed_by_the_clock: int
+) -> None:
     # The outcome notification's emails are a background task: the worker sends them.
     wait_for("the worker to send the outcome by email", lambda: mail_files_with(home, DECIDED))
 
 
 def test_the_demo_coordinator_reads_the_mail_on_the_node(
-    home: Path, server: tuple[str, subprocess.Popen[bytes]]
+    home: Path, server: tuple[str, subprocess.Popen[bytes]], vote_closed_by_the_clock: int
 ) -> None:
     base, _process = server
     wait_for("an outcome email", lambda: mail_files_with(home, DECIDED))
