@@ -130,7 +130,9 @@ def guide_detail(request: HttpRequest, community: Community, pk: int) -> HttpRes
         "commons/detail.html",
         {
             "guide": guide,
-            "may_write": request.user.has_perm("commons.write", guide),
+            # Edit is offered only to who may open the edit page (a shared guide: coordinators).
+            "may_write": request.user.has_perm("commons.write", guide)
+            and (guide.visibility == Visibility.MEMBERS or request.user.has_perm("commons.share", community)),
             "adopt_link": _adopt_link(request, community, guide),
             "object_id": objects.guide_id(guide),
             "origin_licence": Licence(guide.origin_licence).label

@@ -162,3 +162,18 @@ def test_the_history_reads_the_same_number_of_rows_whatever_its_length(
     for n in range(10):
         services.guide_edit(guide=guide, by=mara, text=text(body=f"version {n + 3}"))
     assert _queries(client, path) <= few
+
+
+def test_a_shared_guide_offers_edit_only_to_who_may_edit_it(client_for: Any, community: Any) -> None:
+    # A member may edit a members-only guide, not one the community shares: no dead link to a 403.
+    shared = make_guide(community, visibility=Visibility.PEERS)
+    own = make_guide(community, title="Members only")
+    edit = f'href="{url(community, f"{shared.pk}/edit/")}"'
+    member = client_for("member")
+    assert edit not in member.get(url(community, f"{shared.pk}/")).content.decode()
+    assert member.get(url(community, f"{shared.pk}/edit/")).status_code == 403
+    assert (
+        f'href="{url(community, f"{own.pk}/edit/")}"'
+        in member.get(url(community, f"{own.pk}/")).content.decode()
+    )
+    assert edit in client_for("coordinator").get(url(community, f"{shared.pk}/")).content.decode()
