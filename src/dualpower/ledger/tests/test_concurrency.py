@@ -28,7 +28,10 @@ from dualpower.ledger import selectors, services
 from dualpower.ledger.models import Account, Transfer
 from dualpower.ledger.tests.factories import CurrencyFactory
 
-THREADS = 50
+# 32 threads, each with its own database connection: enough writers racing on the same accounts,
+# while leaving room under PostgreSQL's 100 connections for the other pytest worker's tests (three
+# federation nodes, two serve processes), which ran it out of connections at 50.
+THREADS = 32
 ACCOUNTS = 100
 
 
