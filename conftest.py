@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+# Fixtures for tests that talk to another server (federation_site, node).
+pytest_plugins = ["dualpower.federation.tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:

@@ -186,7 +186,15 @@ def test_measures_and_shares() -> None:
 # --- One way: templates name their formats ----------------------------------------------------
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "dualpower"
-NAMED = {"DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "c"}
+NAMED = {
+    "DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "TIME_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "YEAR_MONTH_FORMAT",
+    "c",
+}
 FORMAT_IN_TEMPLATE = re.compile(r"\|(date|time):([\"'])([^\"']*)\2")
 
 

@@ -159,6 +159,7 @@ def test_the_menu_is_grouped_under_four_headings(client_for: Any) -> None:
     assert list(groups) == ["Decide", "Meet needs", "Economy", "Community", "You"]
     assert groups["Decide"] == [
         "/c/riverside/assemblies/",
+        "/c/riverside/deliberations/",
         "/c/riverside/delegates/",
         "/c/riverside/panels/",
         "/c/riverside/meetings/",
@@ -168,15 +169,27 @@ def test_the_menu_is_grouped_under_four_headings(client_for: Any) -> None:
         "/c/riverside/aid/",
         "/c/riverside/activities/",
         "/c/riverside/inventory/",
+        "/c/riverside/care/circles/",
+        "/c/riverside/care/clinics/",
+        "/c/riverside/food/plate/",
+        "/c/riverside/defence/",
     ]
-    assert groups["Economy"] == ["/c/riverside/money/", "/c/riverside/coops/", "/c/riverside/land/"]
+    assert groups["Economy"] == [
+        "/c/riverside/food/gardens/",
+        "/c/riverside/money/",
+        "/c/riverside/coops/",
+        "/c/riverside/land/",
+    ]
     # The mail the node sent is only for coordinators (and only while it keeps mail in a folder).
     assert groups["Community"] == [
         "/c/riverside/groups/",
+        "/c/riverside/learn/",
         "/c/riverside/members/",
         "/c/riverside/audit/",
         "/c/riverside/commons/",
+        "/c/riverside/defence/exposure/",
         "/c/riverside/network/",
+        "/c/riverside/defence/duress/",
     ]
     assert groups["You"] == ["/me/"]
     # The front row's links are in their groups too, so each group is whole.

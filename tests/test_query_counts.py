@@ -387,6 +387,17 @@ def _directory_peers(world: World, n: int) -> None:
 CASES.append(Case("network-directory", _c("network/directory/"), _directory_peers, 14))
 
 
+def _deliberations(world: World, n: int) -> None:
+    from dualpower.deliberation.tests.factories import make_deliberation
+
+    for _ in range(n):
+        make_deliberation(world.community, by=world.coordinator, seeds=(f"Statement {world.next()}",))
+
+
+CASES.append(Case("deliberations", _c("deliberations/"), _deliberations, 10))
+CASES.append(Case("api-deliberations", _api("deliberations"), _deliberations, 10))
+
+
 def _params() -> list[Any]:
     params = []
     for case in CASES:

@@ -117,11 +117,16 @@ def _register_routers() -> None:
     from dualpower.aid.api import router as aid_router
     from dualpower.assemblies.api import router as assemblies_router
     from dualpower.budgeting.api import router as budgeting_router
+    from dualpower.care.api import router as care_router
     from dualpower.community.api import router as node_router
     from dualpower.coops.api import router as coops_router
+    from dualpower.defence.api import router as defence_router
+    from dualpower.deliberation.api import router as deliberation_router
+    from dualpower.food.api import router as food_router
     from dualpower.groups.api import router as groups_router
     from dualpower.inventory.api import router as inventory_router
     from dualpower.land.api import router as land_router
+    from dualpower.learn.api import router as learn_router
     from dualpower.ledger.api import router as ledger_router
     from dualpower.mandates.api import router as mandates_router
     from dualpower.meetings.api import router as meetings_router
@@ -144,6 +149,11 @@ def _register_routers() -> None:
     api.add_router("/", ledger_router)
     api.add_router("/", coops_router)
     api.add_router("/", land_router)
+    api.add_router("/", deliberation_router)
+    api.add_router("/", care_router)
+    api.add_router("/", food_router)
+    api.add_router("/", learn_router)
+    api.add_router("/", defence_router)
 
 
 _register_routers()

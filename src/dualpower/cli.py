@@ -1,7 +1,7 @@
 """The `dualpower` command: set up, serve and look after a node.
 
 Every problem with the input is printed as one sentence on stderr with exit status 2, never a
-traceback. `dualpower tally` never loads Django.
+traceback. `dualpower tally` and `dualpower opinions` never load Django.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import NoReturn
 # Apps with commands of their own (`dualpower ledger check`): the module's main(argv) -> status,
 # run after Django is set up; it raises DomainError (exit 2) for bad input.
 APP_COMMANDS = {"ledger": "dualpower.ledger.cli", "federation": "dualpower.federation.cli"}
-PASSTHROUGH = ("manage", "tally", "worker", *APP_COMMANDS)
+PASSTHROUGH = ("manage", "tally", "opinions", "worker", *APP_COMMANDS)
 
 DESCRIPTION = """\
 Run a dualpower node: the self-hosted server of one community.
@@ -138,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("tally", help="count a ballot file (.pb or .blt): dualpower tally --help", add_help=False)
     sub.add_parser(
+        "opinions",
+        help="map the opinion groups of a Polis export folder: dualpower opinions --help",
+        add_help=False,
+    )
+    sub.add_parser(
         "tick",
         help="run the clock's jobs once (open and close votes, phases, reminders); for cron",
         description="Run every scheduled job once, unless another process of this node already ticked "
@@ -209,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace, rest: list[str]) -> int:
     if args.command == "tally":
         return tally(rest)
+    if args.command == "opinions":
+        return opinions(rest)
     _django()
     from django.core.management.base import CommandError
 
@@ -244,6 +251,15 @@ def tally(argv: list[str]) -> int:
         engine = importlib.import_module("dualpower.core.choice.tally")
     except ImportError as error:
         return _fail(f"counting is not available in this installation ({error}).", 2)
+    return int(engine.main(argv) or 0)
+
+
+def opinions(argv: list[str]) -> int:
+    """Hand over to the opinion-map engine, which never needs Django."""
+    try:
+        engine = importlib.import_module("dualpower.core.opinions.cli")
+    except ImportError as error:
+        return _fail(f"opinion maps are not available in this installation ({error}).", 2)
     return int(engine.main(argv) or 0)
 
 

@@ -59,11 +59,16 @@ INSTALLED_APPS = [
     "dualpower.budgeting",
     "dualpower.aid",
     "dualpower.commons",
+    "dualpower.deliberation",
     "dualpower.activities",
     "dualpower.inventory",
     "dualpower.ledger",
     "dualpower.coops",
     "dualpower.land",
+    "dualpower.care",
+    "dualpower.food",
+    "dualpower.learn",
+    "dualpower.defence",
     "dualpower.outbox",
     "dualpower.federation",
     "dualpower.ops",
@@ -143,10 +148,14 @@ else:
                 # synchronous=NORMAL is safe in WAL mode (a power cut may lose the last commits,
                 # never corrupt the file); reads come from a memory map and an 8 MB page cache per
                 # connection; temporary sorts stay in memory.
+                # secure_delete overwrites what is deleted with zeros (no erased row is left in a free
+                # page of the file); journal_size_limit cuts the WAL file back after a checkpoint,
+                # so old copies of pages do not linger at its end (dualpower.holdings.erasure_flush
+                # empties it right after an erasure; docs/community-defence.md).
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
                     "PRAGMA busy_timeout=30000; PRAGMA mmap_size=268435456; PRAGMA cache_size=-8000; "
-                    "PRAGMA temp_store=MEMORY;"
+                    "PRAGMA temp_store=MEMORY; PRAGMA secure_delete=ON; PRAGMA journal_size_limit=0;"
                 ),
             },
             "CONN_MAX_AGE": CONN_MAX_AGE,

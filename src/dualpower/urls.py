@@ -41,6 +41,11 @@ urlpatterns = [
     path("c/<slug:community>/land/", include("dualpower.land.urls")),
     path("c/<slug:community>/mail/", include("dualpower.outbox.urls")),
     path("c/<slug:community>/commons/", include("dualpower.commons.urls")),
+    path("c/<slug:community>/deliberations/", include("dualpower.deliberation.urls")),
+    path("c/<slug:community>/care/", include("dualpower.care.urls")),
+    path("c/<slug:community>/food/", include("dualpower.food.urls")),
+    path("c/<slug:community>/learn/", include("dualpower.learn.urls")),
+    path("c/<slug:community>/defence/", include("dualpower.defence.urls")),
     # Uploads: served by the app to whoever may see their record, never as raw files (web/media.py).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media.serve, name="media"),
 ]

@@ -246,3 +246,39 @@ def signed_up_people(*, activity: Activity) -> list[Membership]:
     """Who holds a place in ``activity`` (once per place they hold), by name."""
     places = SignUp.objects.filter(activity=activity).select_related("membership")
     return [s.membership for s in places.order_by("membership__display_name", "membership_id")]
+
+
+def on_shift(
+    *,
+    community: Community,
+    at: dt.datetime,
+    series: Series | None = None,
+    role_slugs: set[str] | None = None,
+) -> list[SignUp]:
+    """Who holds a place in an occurrence running at ``at`` (a rota's shift: verifiers, peer
+    supporters, responders), with their slot and membership, in one query. ``role_slugs`` keeps only
+    the places whose slot requires one of those trust roles; ``series`` keeps one rota."""
+    places = SignUp.objects.filter(
+        activity__community=community,
+        activity__is_cancelled=False,
+        activity__starts_at__lte=at,
+        activity__ends_at__gt=at,
+        membership__community=community,
+    )
+    if series is not None:
+        places = places.filter(activity__series=series)
+    if role_slugs is not None:
+        places = places.filter(slot__required_role__slug__in=role_slugs)
+    return list(
+        places.select_related("membership", "slot", "slot__required_role", "activity").order_by(
+            "membership__display_name", "membership_id"
+        )
+    )
+
+
+def holds_role(*, membership: Membership, role_slug: str) -> bool:
+    """Whether ``membership`` holds the trust role ``role_slug`` of its community (a credential:
+    nurse, verifier, legal observer)."""
+    return RoleGrant.objects.filter(
+        membership=membership, role__community_id=membership.community_id, role__slug=role_slug
+    ).exists()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dualpower import clock as schedule
 from dualpower.aid import actions, demo, jobs, widgets
 from dualpower.aid import audit as _audit  # noqa: F401 - registers its audit sentences on import
+from dualpower.aid import holdings as _holdings  # noqa: F401 - registers what it holds (the seizure page)
 from dualpower.aid import referrals_inbox as _referrals  # noqa: F401 - registers the referral handlers
 from dualpower.aid import rules as _rules  # noqa: F401 - registers the permissions on import
 from dualpower.assemblies.actions import ActionKind, Need

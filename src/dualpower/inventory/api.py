@@ -14,7 +14,7 @@ from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput
 from dualpower.inventory import selectors, services
 from dualpower.inventory.models import Item, Movement
-from dualpower.inventory.schemas import ItemIn, ItemOut, ItemPatch, MovementIn, MovementOut
+from dualpower.inventory.schemas import ItemIn, ItemOut, ItemPatch, LotOut, MovementIn, MovementOut
 from dualpower.members.roles import membership_for
 from dualpower.web.permissions import check
 
@@ -66,6 +66,15 @@ def item_update(request: HttpRequest, slug: str, item_id: int, payload: ItemPatc
     return selectors.item_get(community=item.community, pk=item.pk)
 
 
+@router.get(ITEM + "/lots", response=list[LotOut], auth=AUTH_OPTIONAL)
+@paginate
+def lot_list(request: HttpRequest, slug: str, item_id: int) -> Any:
+    """The item's lots still on the shelf, the soonest to expire first."""
+    item = _item(request, slug, item_id, "inventory.view_inventory")
+    lots: Any = selectors.lots_of(item=item)
+    return lots
+
+
 @router.get(ITEM + "/movements", response=list[MovementOut])
 @paginate
 def movement_list(request: HttpRequest, slug: str, item_id: int) -> Any:
@@ -81,17 +90,37 @@ def movement_create(request: HttpRequest, slug: str, item_id: int, payload: Move
     if payload.kind == "count":
         if payload.counted is None:
             raise InvalidInput(_("Give the count: what is on the shelf."), field="counted")
-        movement = services.stock_count(item=item, counted=payload.counted, by=by, reason=payload.reason)
+        movement = services.stock_count(
+            item=item,
+            counted=payload.counted,
+            by=by,
+            reason=payload.reason,
+            lot=selectors.lot_get(item=item, code=payload.lot),
+        )
     else:
         if payload.quantity is None:
             raise InvalidInput(_("Give the quantity."), field="quantity")
         if payload.kind == "in":
             if payload.aid_request:
                 raise InvalidInput(_("Only stock going out serves a request."), field="aid_request")
-            movement = services.stock_in(item=item, quantity=payload.quantity, by=by, reason=payload.reason)
+            movement = services.stock_in(
+                item=item,
+                quantity=payload.quantity,
+                by=by,
+                reason=payload.reason,
+                lot=payload.lot,
+                expires_on=payload.expires_on,
+            )
         else:
             request_served = selectors.aid_request_by_code(community=item.community, code=payload.aid_request)
+            if payload.expires_on is not None:
+                raise InvalidInput(_("Only a lot coming in is given an expiry date."), field="expires_on")
             movement = services.stock_out(
-                item=item, quantity=payload.quantity, by=by, reason=payload.reason, aid_request=request_served
+                item=item,
+                quantity=payload.quantity,
+                by=by,
+                reason=payload.reason,
+                aid_request=request_served,
+                lot=selectors.lot_get(item=item, code=payload.lot),
             )
     return Status(201, selectors.movements_of(item=item).get(pk=movement.pk))

@@ -16,6 +16,7 @@ say_all(
                 "unit": _("unit"),
                 "low_threshold": _("low stock warning"),
                 "location": _("place"),
+                "expiry_warning_days": _("expiry warning"),
             },
         ),
         "inventory.stock_in": _("%(actor)s recorded stock coming in (%(summary)s)"),

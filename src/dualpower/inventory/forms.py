@@ -5,7 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dualpower.inventory.services import LOCATION_MAX, NAME_MAX, QUANTITY_MAX, REASON_MAX, UNIT_MAX
+from dualpower.inventory.services import (
+    LOCATION_MAX,
+    LOT_MAX,
+    NAME_MAX,
+    QUANTITY_MAX,
+    REASON_MAX,
+    UNIT_MAX,
+    WARNING_DAYS_MAX,
+)
 
 
 class ItemForm(forms.Form):
@@ -21,6 +29,20 @@ class ItemForm(forms.Form):
         help_text=_("When the stock falls to this or below, stock keepers are told."),
     )
     location = forms.CharField(label=_("Where it is kept"), max_length=LOCATION_MAX, required=False)
+    expiry_warning_days = forms.IntegerField(
+        label=_("Warn before a lot expires (days)"),
+        min_value=0,
+        max_value=WARNING_DAYS_MAX,
+        initial=30,
+        required=False,
+        help_text=_(
+            "For goods kept by lot (medicines, tests): stock keepers are told this many days before."
+        ),
+    )
+
+    def clean_expiry_warning_days(self) -> int:
+        value = self.cleaned_data.get("expiry_warning_days")
+        return 30 if value is None else int(value)
 
 
 class MovementForm(forms.Form):
@@ -39,4 +61,16 @@ class MovementForm(forms.Form):
         # The page lists the open requests in a <datalist>: typing filters them, tapping picks one.
         widget=forms.TextInput(attrs={"list": "aid-requests-open", "autocomplete": "off"}),
         help_text=_("Start typing the code or what was needed, then pick the request."),
+    )
+    lot = forms.CharField(
+        label=_("Lot number (medicines, tests, kits)"),
+        max_length=LOT_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "item-lots", "autocomplete": "off"}),
+        help_text=_("For goods kept by lot: the number printed on the box."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expiry date (when a new lot comes in)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -7,6 +7,8 @@ it, and the database refuses a negative stock either way.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,11 @@ class Item(models.Model):
         blank=True,
         help_text=_("A coarse place, e.g. “the church hall”."),
     )
+    expiry_warning_days = models.PositiveSmallIntegerField(
+        _("warn before expiry (days)"),
+        default=30,
+        help_text=_("For goods kept by lot: stock keepers are told this many days before a lot expires."),
+    )
     stock = models.IntegerField(default=0)
     # Set when the stock fell to the low level, cleared when it rose above: one alert per crossing.
     low_since = models.DateTimeField(null=True, blank=True)
@@ -50,6 +57,36 @@ class Item(models.Model):
         return self.stock <= self.low_threshold
 
 
+class Lot(models.Model):
+    """A batch of an item with its lot number and expiry date (medicines, tests, first-aid kits).
+
+    ``remaining`` is how much of the lot is still on the shelf; it moves with the item's stock in
+    the same transaction, by conditional UPDATEs, and the database refuses it below zero. A lot
+    past its expiry date may be discarded but never dispensed."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="lots")
+    code = models.CharField(_("lot number"), max_length=40)
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
+    remaining = models.IntegerField(default=0)
+    # Set when the stock keepers were told the lot is about to expire: one alert per lot.
+    warned_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = [models.F("expires_on").asc(nulls_last=True), "code", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "code"], name="inventory_lot_code_unique"),
+            models.CheckConstraint(condition=Q(remaining__gte=0), name="inventory_lot_not_negative"),
+        ]
+        indexes = [models.Index(fields=["expires_on"], name="inventory_lot_expiry")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def is_expired(self, today: dt.date) -> bool:
+        return self.expires_on is not None and self.expires_on < today
+
+
 class Movement(models.Model):
     class Kind(models.TextChoices):
         IN = "in", _("In")
@@ -67,6 +104,8 @@ class Movement(models.Model):
     aid_request = models.ForeignKey(
         "aid.AidRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="inventory_movements"
     )
+    # The lot it came in or went out of, for goods kept by lot.
+    lot = models.ForeignKey(Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="movements")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

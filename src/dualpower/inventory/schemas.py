@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from dualpower.inventory.services import LOCATION_MAX, NAME_MAX, REASON_MAX, UNIT_MAX
+from dualpower.inventory.services import LOCATION_MAX, LOT_MAX, NAME_MAX, REASON_MAX, UNIT_MAX
 
 
 class ItemOut(Schema):
@@ -18,6 +18,7 @@ class ItemOut(Schema):
     stock: int
     low_threshold: int
     is_low: bool
+    expiry_warning_days: int
 
 
 class ItemIn(Schema):
@@ -25,6 +26,7 @@ class ItemIn(Schema):
     unit: str = Field(..., min_length=1, max_length=UNIT_MAX)
     low_threshold: int = Field(0, strict=True)
     location: str = Field("", max_length=LOCATION_MAX)
+    expiry_warning_days: int = Field(30, strict=True)
 
 
 class ItemPatch(Schema):
@@ -32,6 +34,7 @@ class ItemPatch(Schema):
     unit: str | None = Field(None, min_length=1, max_length=UNIT_MAX)
     low_threshold: int | None = Field(None, strict=True)
     location: str | None = Field(None, max_length=LOCATION_MAX)
+    expiry_warning_days: int | None = Field(None, strict=True)
 
 
 class MovementIn(Schema):
@@ -40,6 +43,8 @@ class MovementIn(Schema):
     counted: int | None = Field(None, strict=True, description="For a count: what is on the shelf.")
     reason: str = Field("", max_length=REASON_MAX)
     aid_request: str | None = Field(None, description="For out: the code of the aid request it serves.")
+    lot: str = Field("", max_length=LOT_MAX, description="The lot number, for goods kept by lot.")
+    expires_on: dt.date | None = Field(None, description="For in: the new lot's expiry date.")
 
 
 class MovementOut(Schema):
@@ -50,6 +55,7 @@ class MovementOut(Schema):
     reason: str
     by: str | None = None
     aid_request: str | None = None
+    lot: str | None = None
     created_at: dt.datetime
 
     @staticmethod
@@ -59,3 +65,13 @@ class MovementOut(Schema):
     @staticmethod
     def resolve_aid_request(obj) -> str | None:
         return obj.aid_request.code if obj.aid_request_id else None
+
+    @staticmethod
+    def resolve_lot(obj) -> str | None:
+        return obj.lot.code if obj.lot_id else None
+
+
+class LotOut(Schema):
+    code: str
+    expires_on: dt.date | None
+    remaining: int

@@ -12,19 +12,20 @@ import datetime as dt
 from typing import TypedDict, Unpack
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dualpower import formatting
 from dualpower.activities.selectors import organiser_ids
 from dualpower.aid.models import AidRequest
 from dualpower.aid.selectors import dispatcher_ids
-from dualpower.clean import clean_int, clean_text
+from dualpower.clean import clean_date, clean_int, clean_text
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record, changes_save
 from dualpower.errors import Conflict, InvalidInput
-from dualpower.inventory.models import Item, Movement
+from dualpower.inventory.models import Item, Lot, Movement
 from dualpower.members.models import Membership
 from dualpower.members.selectors import members_of
 from dualpower.notifications.services import notification_send
@@ -34,12 +35,24 @@ NAME_MAX = 120
 UNIT_MAX = 30
 LOCATION_MAX = 120
 REASON_MAX = 200
+LOT_MAX = 40
+WARNING_DAYS_MAX = 365
 # Far more than any pantry holds; keeps sums within a 32-bit integer on every database.
 QUANTITY_MAX = 1_000_000
 
 
 def _quantity(value: object) -> int:
     return clean_int(value, field="quantity", label=_("The quantity"), low=1, high=QUANTITY_MAX)
+
+
+def _warning_days(value: object) -> int:
+    return clean_int(
+        value,
+        field="expiry_warning_days",
+        label=_("The days of warning before a lot expires"),
+        low=0,
+        high=WARNING_DAYS_MAX,
+    )
 
 
 def _threshold(value: object) -> int:
@@ -69,6 +82,7 @@ def item_create(
     unit: str,
     low_threshold: int = 0,
     location: str = "",
+    expiry_warning_days: int = 30,
 ) -> Item:
     name = clean_text(name, field="name", label=_("An item's name"), limit=NAME_MAX, required=True)
     unit = clean_text(
@@ -76,10 +90,16 @@ def item_create(
     )
     location = clean_text(location, field="location", label=_("The place"), limit=LOCATION_MAX)
     threshold = _threshold(low_threshold)
+    warning = _warning_days(expiry_warning_days)
     if Item.objects.filter(community=community, name__iexact=name).exists():
         raise Conflict(_("The inventory already has an item called “%(name)s”.") % {"name": name})
     item = Item.objects.create(
-        community=community, name=name, unit=unit, low_threshold=threshold, location=location
+        community=community,
+        name=name,
+        unit=unit,
+        low_threshold=threshold,
+        location=location,
+        expiry_warning_days=warning,
     )
     audit_record(community=community, actor=by, action="inventory.item_create", target=item, summary=name)
     return item
@@ -92,11 +112,12 @@ class ItemChanges(TypedDict, total=False):
     unit: str
     low_threshold: int
     location: str
+    expiry_warning_days: int
 
 
 @transaction.atomic
 def item_update(*, item: Item, by: Membership | None, **changes: Unpack[ItemChanges]) -> Item:
-    unknown = set(changes) - {"name", "unit", "low_threshold", "location"}
+    unknown = set(changes) - {"name", "unit", "low_threshold", "location", "expiry_warning_days"}
     if unknown:
         raise InvalidInput(_("These cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if "name" in changes:
@@ -124,6 +145,8 @@ def item_update(*, item: Item, by: Membership | None, **changes: Unpack[ItemChan
         )
     if "low_threshold" in changes:
         changes["low_threshold"] = _threshold(changes["low_threshold"])
+    if "expiry_warning_days" in changes:
+        changes["expiry_warning_days"] = _warning_days(changes["expiry_warning_days"])
     item = Item.objects.select_for_update().get(pk=item.pk)
     changed = changes_save(
         target=item,
@@ -171,32 +194,93 @@ def _record(
     reason: str,
     by: Membership | None,
     aid_request: AidRequest | None = None,
+    lot: Lot | None = None,
     now: dt.datetime,
 ) -> Movement:
     item.refresh_from_db(fields=["stock"])
-    extra = {"aid_request": aid_request} if aid_request is not None else {}
+    extra: dict[str, object] = {"aid_request": aid_request} if aid_request is not None else {}
+    if lot is not None:
+        extra["lot"] = lot
     movement = Movement.objects.create(
         item=item, kind=kind, quantity=change, stock_after=item.stock, reason=reason, by=by, **extra
     )
+    data: dict[str, object] = {"change": change, "stock_after": item.stock, "reason": reason}
+    if lot is not None:
+        data["lot"] = lot.code
     audit_record(
         community=item.community,
         actor=by,
         action=f"inventory.stock_{kind}",
         target=item,
         summary=f"{change:+d} {item.unit}",
-        data={"change": change, "stock_after": item.stock, "reason": reason},
+        data=data,
     )
     _watch_low(item, now=now)
     return movement
 
 
+def _lot_code(value: object) -> str:
+    return clean_text(value, field="lot", label=_("The lot number"), limit=LOT_MAX)
+
+
+def _kept_by_lot(item: Item) -> bool:
+    """An item is kept by lot once some of its stock came in with a lot number."""
+    return Lot.objects.filter(item=item, remaining__gt=0).exists()
+
+
+def _check_lot(item: Item, lot: Lot) -> None:
+    if lot.item_id != item.pk:
+        raise InvalidInput(_("That lot is not one of this item's."), field="lot")
+
+
+def _expired_sentence(item: Item, lot: Lot) -> str:
+    assert lot.expires_on is not None
+    return _("Lot %(lot)s of %(name)s expired on %(date)s: it cannot be given out.") % {
+        "lot": lot.code,
+        "name": item.name,
+        "date": formatting.format_date(lot.expires_on),
+    }
+
+
 @transaction.atomic
-def stock_in(*, item: Item, quantity: int, by: Membership | None, reason: str = "") -> Movement:
-    """Goods arrive: a delivery, a donation, a food bank pick-up."""
+def stock_in(
+    *,
+    item: Item,
+    quantity: int,
+    by: Membership | None,
+    reason: str = "",
+    lot: str = "",
+    expires_on: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Movement:
+    """Goods arrive: a delivery, a donation, a food bank pick-up. Medicines and tests come in with
+    their lot number and expiry date (``lot``, ``expires_on``); a lot already past its date is
+    refused, and a lot number seen before must carry the same date."""
+    now = now or timezone.now()
     amount = _quantity(quantity)
     reason = clean_text(reason, field="reason", label=_("The reason"), limit=REASON_MAX)
+    code = _lot_code(lot)
+    batch: Lot | None = None
+    if expires_on is not None and not code:
+        raise InvalidInput(_("Give the lot number the expiry date belongs to."), field="lot")
+    if code:
+        if expires_on is not None:
+            expires_on = clean_date(expires_on, field="expires_on", label=_("The expiry date"))
+            if expires_on < timezone.localdate(now):
+                raise InvalidInput(
+                    _("This lot expired on %(date)s: it cannot come in.")
+                    % {"date": formatting.format_date(expires_on)},
+                    field="expires_on",
+                )
+        batch, made = Lot.objects.get_or_create(item=item, code=code, defaults={"expires_on": expires_on})
+        if not made and batch.expires_on != expires_on:
+            raise Conflict(
+                _("Lot %(lot)s is already recorded with another expiry date.") % {"lot": code},
+                field="expires_on",
+            )
+        Lot.objects.filter(pk=batch.pk).update(remaining=F("remaining") + amount)
     Item.objects.filter(pk=item.pk).update(stock=F("stock") + amount)
-    return _record(item, kind=Movement.Kind.IN, change=amount, reason=reason, by=by, now=timezone.now())
+    return _record(item, kind=Movement.Kind.IN, change=amount, reason=reason, by=by, lot=batch, now=now)
 
 
 @transaction.atomic
@@ -207,12 +291,36 @@ def stock_out(
     by: Membership | None,
     reason: str = "",
     aid_request: AidRequest | None = None,
+    lot: Lot | None = None,
+    now: dt.datetime | None = None,
 ) -> Movement:
-    """Goods go out, possibly to meet a mutual aid request. Never more than is in stock."""
+    """Goods go out, possibly to meet a mutual aid request. Never more than is in stock; for goods
+    kept by lot, from a named lot, never one past its expiry date (refused, nothing written)."""
+    now = now or timezone.now()
     amount = _quantity(quantity)
     reason = clean_text(reason, field="reason", label=_("The reason"), limit=REASON_MAX)
     if aid_request is not None and aid_request.community_id != item.community_id:
         raise InvalidInput(_("That request is not one of this community's."), field="aid_request")
+    if lot is None and _kept_by_lot(item):
+        raise InvalidInput(
+            _("%(name)s is kept by lot: choose the lot it comes from.") % {"name": item.name}, field="lot"
+        )
+    if lot is not None:
+        _check_lot(item, lot)
+        today = timezone.localdate(now)
+        # One conditional UPDATE: the lot is neither expired nor short, or nothing moves.
+        usable = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+        if not Lot.objects.filter(usable, pk=lot.pk, remaining__gte=amount).update(
+            remaining=F("remaining") - amount
+        ):
+            lot.refresh_from_db(fields=["remaining", "expires_on"])
+            if lot.is_expired(today):
+                raise Conflict(_expired_sentence(item, lot), field="lot")
+            raise Conflict(
+                _("Only %(left)d %(unit)s are left in lot %(lot)s: %(asked)d cannot go out.")
+                % {"left": lot.remaining, "unit": item.unit, "lot": lot.code, "asked": amount},
+                field="quantity",
+            )
     taken = Item.objects.filter(pk=item.pk, stock__gte=amount).update(stock=F("stock") - amount)
     if not taken:
         item.refresh_from_db(fields=["stock"])
@@ -227,13 +335,36 @@ def stock_out(
         reason=reason,
         by=by,
         aid_request=aid_request,
-        now=timezone.now(),
+        lot=lot,
+        now=now,
     )
 
 
 @transaction.atomic
-def stock_count(*, item: Item, counted: int, by: Membership | None, reason: str = "") -> Movement:
-    """A stocktake: set the stock to what was counted on the shelf; the difference is recorded."""
+def lot_discard(
+    *, lot: Lot, by: Membership | None, reason: str = "", now: dt.datetime | None = None
+) -> Movement:
+    """Take what is left of a lot off the shelf (expired, recalled, spoiled): the only way an
+    expired lot leaves the stock."""
+    now = now or timezone.now()
+    reason = clean_text(reason, field="reason", label=_("The reason"), limit=REASON_MAX) or _("discarded")
+    lot = Lot.objects.select_for_update().select_related("item", "item__community").get(pk=lot.pk)
+    item = lot.item
+    if lot.remaining <= 0:
+        raise Conflict(_("Nothing is left of lot %(lot)s.") % {"lot": lot.code})
+    amount = lot.remaining
+    Lot.objects.filter(pk=lot.pk).update(remaining=0)
+    if not Item.objects.filter(pk=item.pk, stock__gte=amount).update(stock=F("stock") - amount):
+        raise Conflict(_("The stock changed while you were counting; look at it again and count."))
+    return _record(item, kind=Movement.Kind.OUT, change=-amount, reason=reason, by=by, lot=lot, now=now)
+
+
+@transaction.atomic
+def stock_count(
+    *, item: Item, counted: int, by: Membership | None, reason: str = "", lot: Lot | None = None
+) -> Movement:
+    """A stocktake: set the stock to what was counted on the shelf; the difference is recorded.
+    Goods kept by lot are counted lot by lot."""
     counted = clean_int(counted, field="counted", label=_("The count"), low=0, high=QUANTITY_MAX)
     reason = clean_text(
         reason,
@@ -242,6 +373,22 @@ def stock_count(*, item: Item, counted: int, by: Membership | None, reason: str 
         limit=REASON_MAX,
         required=True,
     )
+    if lot is None and _kept_by_lot(item):
+        raise InvalidInput(_("%(name)s is kept by lot: count each lot.") % {"name": item.name}, field="lot")
+    if lot is not None:
+        _check_lot(item, lot)
+        lot.refresh_from_db(fields=["remaining"])
+        before = lot.remaining
+        if counted == before:
+            raise InvalidInput(_("The count matches the stock: nothing to change."), field="counted")
+        if not Lot.objects.filter(pk=lot.pk, remaining=before).update(remaining=counted):
+            raise Conflict(_("The stock changed while you were counting; look at it again and count."))
+        change = counted - before
+        if not Item.objects.filter(pk=item.pk, stock__gte=-change).update(stock=F("stock") + change):
+            raise Conflict(_("The stock changed while you were counting; look at it again and count."))
+        return _record(
+            item, kind=Movement.Kind.ADJUST, change=change, reason=reason, by=by, lot=lot, now=timezone.now()
+        )
     item.refresh_from_db(fields=["stock"])
     before = item.stock
     if counted == before:
@@ -252,3 +399,45 @@ def stock_count(*, item: Item, counted: int, by: Membership | None, reason: str 
     return _record(
         item, kind=Movement.Kind.ADJUST, change=counted - before, reason=reason, by=by, now=timezone.now()
     )
+
+
+def warn_expiring(now: dt.datetime) -> int:
+    """The clock job: tell the stock keepers once about each lot still on the shelf that expires
+    within its item's warning days (or has expired). Idempotent: a lot told about is marked."""
+    today = timezone.localdate(now)
+    horizon = today + dt.timedelta(days=WARNING_DAYS_MAX)
+    candidates = (
+        Lot.objects.filter(remaining__gt=0, warned_at__isnull=True, expires_on__lte=horizon)
+        .select_related("item", "item__community")
+        .order_by("expires_on", "id")
+    )
+    due = [
+        lot
+        for lot in candidates[:2000]
+        if lot.expires_on is not None
+        and lot.expires_on <= today + dt.timedelta(days=lot.item.expiry_warning_days)
+    ]
+    told = 0
+    for lot in due:
+        with transaction.atomic():
+            if not Lot.objects.filter(pk=lot.pk, warned_at__isnull=True).update(warned_at=now):
+                continue
+            item = lot.item
+            assert lot.expires_on is not None
+            notification_send(
+                recipients=stock_keepers(item.community),
+                community=item.community,
+                kind="inventory.expiry",
+                title=notice_text(
+                    gettext_lazy("%(name)s, lot %(lot)s, expires on %(date)s (%(left)d %(unit)s left)"),
+                    name=item.name,
+                    lot=lot.code,
+                    date=lot.expires_on,
+                    left=lot.remaining,
+                    unit=item.unit,
+                ),
+                body=gettext_lazy("Give it out before that date, or take it off the shelf when it expires."),
+                url=item_url(item),
+            )
+            told += 1
+    return told

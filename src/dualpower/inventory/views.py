@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
-from dualpower.errors import DomainError
+from dualpower.errors import DomainError, NotFound
 from dualpower.inventory import selectors, services
 from dualpower.inventory.forms import ItemForm, MovementForm
 from dualpower.members.roles import membership_for
-from dualpower.web.actions import attach_error, render_form
+from dualpower.web.actions import attach_error, post_action, render_form
 from dualpower.web.permissions import check
 
 
@@ -57,13 +59,29 @@ def item_detail(request: HttpRequest, community: Community, pk: int) -> HttpResp
             by = membership_for(request.user, community)
             try:
                 if data["kind"] == "count":
-                    services.stock_count(item=item, counted=data["quantity"], by=by, reason=data["reason"])
+                    lot = selectors.lot_get(item=item, code=data["lot"])
+                    services.stock_count(
+                        item=item, counted=data["quantity"], by=by, reason=data["reason"], lot=lot
+                    )
                 elif data["kind"] == "in":
-                    services.stock_in(item=item, quantity=data["quantity"], by=by, reason=data["reason"])
+                    services.stock_in(
+                        item=item,
+                        quantity=data["quantity"],
+                        by=by,
+                        reason=data["reason"],
+                        lot=data["lot"],
+                        expires_on=data["expires_on"],
+                    )
                 else:
                     served = selectors.aid_request_by_code(community=community, code=data["aid_request"])
+                    lot = selectors.lot_get(item=item, code=data["lot"])
                     services.stock_out(
-                        item=item, quantity=data["quantity"], by=by, reason=data["reason"], aid_request=served
+                        item=item,
+                        quantity=data["quantity"],
+                        by=by,
+                        reason=data["reason"],
+                        aid_request=served,
+                        lot=lot,
                     )
             except DomainError as exc:
                 if exc.field == "counted":  # the form asks for the count in its quantity field
@@ -75,6 +93,8 @@ def item_detail(request: HttpRequest, community: Community, pk: int) -> HttpResp
     context = {
         "item": item,
         "keeps": keeps,
+        "lots": list(selectors.lots_of(item=item)),
+        "today": timezone.localdate(),
         "movements": list(selectors.movements_of(item=item)[:50]) if keeps else [],
         "open_requests": selectors.aid_requests_to_serve(
             community=community, membership=membership_for(request.user, community)
@@ -98,6 +118,7 @@ def item_edit(request: HttpRequest, community: Community, pk: int) -> HttpRespon
         "unit": item.unit,
         "low_threshold": item.low_threshold,
         "location": item.location,
+        "expiry_warning_days": item.expiry_warning_days,
     }
     form = ItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -109,3 +130,22 @@ def item_edit(request: HttpRequest, community: Community, pk: int) -> HttpRespon
             messages.success(request, _("Saved."))
             return redirect("inventory:detail", community.slug, item.pk)
     return render_form(request, "inventory/edit.html", form, {"item": item})
+
+
+@require_http_methods(["POST"])
+@with_community
+def lot_discard(request: HttpRequest, community: Community, pk: int, lot_id: int) -> HttpResponse:
+    """Take what is left of a lot off the shelf (expired, recalled): the only way an expired lot
+    leaves the stock."""
+    check(request, "inventory.view_inventory", community)
+    check(request, "inventory.move_stock", community)
+    item = selectors.item_get(community=community, pk=pk)
+    lot = selectors.lots_of(item=item).filter(pk=lot_id).first()
+    if lot is None:
+        raise NotFound(_("%(name)s has no such lot on the shelf.") % {"name": item.name})
+    return post_action(
+        request,
+        run=lambda: services.lot_discard(lot=lot, by=membership_for(request.user, community)),
+        back=reverse("inventory:detail", args=[community.slug, item.pk]),
+        message=_("Lot %(lot)s was taken off the shelf.") % {"lot": lot.code},
+    )

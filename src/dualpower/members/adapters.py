@@ -3,6 +3,7 @@ secrets are sealed with a key kept outside the database."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -18,13 +19,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dualpower import keys
-from dualpower.members import selectors
+from dualpower.members import hooks, selectors
 from dualpower.members.services.tokens import tokens_revoke_all
 
 # A Fernet token is URL-safe base64 of a version byte 0x80 first: it always starts so. TOTP secrets
 # (base32, upper case) and recovery seeds and codes (digits, lower-case hex) never do.
 # The per-account ceiling on wrong passwords, from any address (see AccountAdapter.pre_authenticate).
 ACCOUNT_CEILING = {"login_failed_account": "30/h/key"}
+# The address a session shows as its own, when it differs from its account's (an empty account
+# opened by a duress password shows the address the person typed).
+SHOWN_EMAIL = "dp_shown_email"
 _FERNET_PREFIX = "gAAAAA"
 # The values allauth's MFA passes through encrypt(): TOTP "secret", recovery codes "seed" and
 # "migrated_codes" (a list).
@@ -89,6 +93,51 @@ class AccountAdapter(DefaultAccountAdapter):
             if not self._account_ceiling_usage:
                 raise self.validation_error("too_many_login_attempts")
         super().pre_authenticate(request, **credentials)
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        """allauth's sign-in; when the password is wrong, a registered alternative may open another
+        account with it instead (a duress password opens an empty account: members/hooks.py). The
+        wrong try still counts towards the sign-in limits, as any wrong password does."""
+        user = super().authenticate(request, **credentials)
+        if user is None:
+            email = str(credentials.get("email") or "")
+            password = str(credentials.get("password") or "")
+            if email and password:
+                user = hooks.sign_in_alternative(email=email, password=password)
+                if user is not None:
+                    # Read by pre_login and add_message: the address typed is what the pages show.
+                    user._dp_sign_in_alternative = email.strip().lower()  # type: ignore[attr-defined]
+        return user
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        """An account opened by an alternative (the empty account of a duress password) is signed
+        in at once: allauth's stages would ask to confirm the address typed, which is not its own,
+        and mail that address."""
+        shown = getattr(user, "_dp_sign_in_alternative", "")
+        if shown:
+            self.login(request, user)
+            request.session[SHOWN_EMAIL] = shown  # "Signed in as" on My account (views/account.py)
+            return self.post_login(request, user, **{**kwargs, "email": None, "signup": False})
+        return super().pre_login(request, user, **kwargs)
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """allauth's messages; "Signed in as …" names the address typed for an account opened by an
+        alternative (an empty account's own address would give it away)."""
+        user = (message_context or {}).get("user")
+        shown = getattr(user, "_dp_sign_in_alternative", "")
+        if shown and message_context is not None:
+            as_typed: Any = copy.copy(user)
+            as_typed.email = shown  # never saved: only the message reads it
+            message_context = {**message_context, "user": as_typed}
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
 
     def _rollback_login_failed_rl_usage(self) -> None:
         super()._rollback_login_failed_rl_usage()

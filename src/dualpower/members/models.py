@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.community.models import Community
@@ -60,6 +61,9 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     preferred_language = models.CharField(_("language"), max_length=10, blank=True)
+    # Counted up to end every session of the account at once (a sign-in with the duress password,
+    # services/duress.py): each session carries a hash of the password and of this number.
+    sessions_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -67,6 +71,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's hash of the password (sessions started before the password changed end), with
+        the sessions' generation mixed in once it was counted up (sessions_end)."""
+        if not self.sessions_generation:  # as Django has it: sessions from before stay valid
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # Django's private hook
+        return salted_hmac(
+            "dualpower.members.User.sessions",
+            f"{self.password}:{self.sessions_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Membership(models.Model):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dualpower.community.models import Community
+from dualpower.holdings import erasure_flush
 from dualpower.members.models import Membership, User
 from dualpower.notifications import audiences
 from dualpower.notifications.models import Fanout, Notification
@@ -18,7 +19,13 @@ from dualpower.notifications.text import Text, as_text, text
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-__all__ = ["notification_fanout", "notification_mark_read", "notification_send", "text"]
+__all__ = [
+    "notification_fanout",
+    "notification_mark_read",
+    "notification_send",
+    "notification_withdraw",
+    "text",
+]
 
 
 def _user_ids(recipients: Iterable[Membership | User | int]) -> list[int]:
@@ -140,3 +147,16 @@ def notification_mark_read(*, user: User, ids: Iterable[int] | None = None) -> i
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_withdraw(*, community: Community, url: str) -> int:
+    """Delete every in-app notification of ``community`` that points to ``url`` or below it (read
+    or not, mailed or not): for a record that is being erased (an incident forgotten by default),
+    so that nobody's list still says it existed, to whom and when. Returns how many were deleted.
+    A mail already sent is out of the node's hands; one not yet sent is not sent (its row is gone)."""
+    if not url:
+        return 0
+    deleted, _by_model = Notification.objects.filter(community=community, url__startswith=url).delete()
+    erasure_flush()
+    return deleted

@@ -15,6 +15,7 @@ Modules inside this package import each other directly, never from here.
 from dualpower.aid.selectors import BUILTIN_CATEGORIES, categories_for, category_name
 from dualpower.aid.services._common import matching_changed, touch
 from dualpower.aid.services.categories import aid_category_add
+from dualpower.aid.services.deliveries import request_deliver as request_deliver
 from dualpower.aid.services.dispatchers import dispatcher_grant, dispatcher_revoke
 from dualpower.aid.services.matches import (
     REQUESTER,

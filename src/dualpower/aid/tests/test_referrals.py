@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -31,27 +30,16 @@ from dualpower.aid.tests.factories import (
 )
 from dualpower.aid.views.referrals import language_of
 from dualpower.errors import Conflict, InvalidInput
-from dualpower.federation import ids, keys, remote, signatures
+from dualpower.federation import ids, keys, remote
 from dualpower.federation.models import InboxEntry, OutboundActivity, Peer, RemoteActor
-from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
+from dualpower.federation.tests.inbox_helpers import post
+from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.notifications.models import Notification
 
-pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive, pytest.mark.usefixtures("federation_site")]
 R = AidReferral.State
 DESCRIPTION = "Two food boxes for this week"
 SECRETS = (SECRET_ADDRESS, SECRET_CONTACT, SECRET_HEALTH, DESCRIPTION)
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
 
 
 @pytest.fixture
@@ -71,19 +59,9 @@ def peer(world: AidWorld, hilltop: Actor) -> RemoteActor:
 
 
 def receive(client: Any, sender: Actor, activity: dict[str, Any], *, capture: Any) -> Any:
-    body = json.dumps(activity).encode()
-    headers = signatures.sign_cavage(
-        method="POST",
-        url="http://testserver/ap/inbox",
-        body=body,
-        key_id=sender.key_id,
-        private_key_pem=sender.private_pem,
-        headers={"Content-Type": "application/activity+json"},
-    )
-    headers.pop("Content-Type", None)
-    headers["Host"] = "testserver"
+    """``activity`` POSTed to our shared inbox, signed by ``sender`` (what their node does)."""
     with capture(execute=True):
-        return client.post("/ap/inbox", data=body, content_type="application/activity+json", headers=headers)
+        return post(client, activity, signer=sender)
 
 
 def theirs(sender: Actor, kind: str, obj: Any, to: str) -> dict[str, Any]:

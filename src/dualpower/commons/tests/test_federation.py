@@ -4,9 +4,7 @@ by newer versions, removed by its Delete; a guide is served at its id to whom it
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,23 +14,12 @@ from dualpower.commons.models import Licence, ReceivedGuide, Visibility
 from dualpower.commons.tests.factories import make_guide, text
 from dualpower.federation import ids, remote, signatures
 from dualpower.federation.models import Following, InboxEntry, Peer
-from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
+from dualpower.federation.tests.inbox_helpers import post
+from dualpower.federation.tests.remote_node import Actor, RemoteNode
 
-pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive, pytest.mark.usefixtures("federation_site")]
 AS = "https://www.w3.org/ns/activitystreams"
 PUBLIC = AS + "#Public"
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
 
 
 @pytest.fixture
@@ -41,21 +28,6 @@ def garden(node: RemoteNode, community: Any) -> Actor:
     made = node.actor("garden", kind="Group")
     Peer.objects.create(community=community, actor=remote.actor_get(made.uri), state=Peer.State.ACTIVE)
     return made
-
-
-def post(client: Any, activity: dict[str, Any], signer: Actor) -> Any:
-    body = json.dumps(activity).encode()
-    headers = signatures.sign_cavage(
-        method="POST",
-        url="http://testserver/ap/inbox",
-        body=body,
-        key_id=signer.key_id,
-        private_key_pem=signer.private_pem,
-        headers={"Content-Type": "application/activity+json"},
-    )
-    headers.pop("Content-Type", None)
-    headers["Host"] = "testserver"
-    return client.post("/ap/inbox", data=body, content_type="application/activity+json", headers=headers)
 
 
 def guide(
@@ -94,7 +66,7 @@ def test_a_peers_guide_is_kept_with_its_licence_and_origin(
     client: Any, community: Any, garden: Actor
 ) -> None:
     ours = ids.community_actor_id(community)
-    response = post(client, activity(garden, "Create", guide(garden, to=[ours]), [ours]), garden)
+    response = post(client, activity(garden, "Create", guide(garden, to=[ours]), [ours]), signer=garden)
     assert response.status_code == 202
     kept = ReceivedGuide.objects.get()
     assert (kept.community, kept.title, kept.kind, kept.licence, kept.version, kept.language) == (
@@ -114,7 +86,7 @@ def test_an_object_of_another_origin_is_refused_and_nothing_kept(
 ) -> None:
     ours = ids.community_actor_id(community)
     forged = guide(garden, to=[ours]) | {"id": "https://elsewhere.example/guides/1"}
-    response = post(client, activity(garden, "Create", forged, [ours]), garden)
+    response = post(client, activity(garden, "Create", forged, [ours]), signer=garden)
     assert response.status_code == 400
     assert not ReceivedGuide.objects.exists() and not InboxEntry.objects.exists()
 
@@ -125,7 +97,7 @@ def test_an_object_attributed_to_another_actor_is_refused(
     other = node.actor("other", kind="Group")
     ours = ids.community_actor_id(community)
     forged = guide(garden, to=[ours]) | {"attributedTo": other.uri}
-    assert post(client, activity(garden, "Create", forged, [ours]), garden).status_code == 400
+    assert post(client, activity(garden, "Create", forged, [ours]), signer=garden).status_code == 400
     assert not ReceivedGuide.objects.exists()
 
 
@@ -133,7 +105,9 @@ def test_a_stranger_s_guide_is_not_kept(client: Any, community: Any, node: Remot
     stranger = node.actor("stranger", kind="Group")
     ours = ids.community_actor_id(community)
     assert (
-        post(client, activity(stranger, "Create", guide(stranger, to=[ours]), [ours]), stranger).status_code
+        post(
+            client, activity(stranger, "Create", guide(stranger, to=[ours]), [ours]), signer=stranger
+        ).status_code
         == 202
     )
     assert not ReceivedGuide.objects.exists()
@@ -149,8 +123,8 @@ def test_a_followed_community_s_public_guide_is_kept_but_not_its_peers_only_ones
         follow_id="http://testserver/ap/f/1",
         state=Following.State.ACCEPTED,
     )
-    post(client, activity(followed, "Create", guide(followed, n=1, to=[]), []), followed)
-    post(client, activity(followed, "Create", guide(followed, n=2, to=[PUBLIC]), [PUBLIC]), followed)
+    post(client, activity(followed, "Create", guide(followed, n=1, to=[]), []), signer=followed)
+    post(client, activity(followed, "Create", guide(followed, n=2, to=[PUBLIC]), [PUBLIC]), signer=followed)
     kept = ReceivedGuide.objects.get()
     assert kept.uri.endswith("/guides/2") and kept.is_public
 
@@ -159,16 +133,24 @@ def test_newer_versions_replace_older_ones_and_never_the_reverse(
     client: Any, community: Any, garden: Actor
 ) -> None:
     ours = ids.community_actor_id(community)
-    post(client, activity(garden, "Create", guide(garden, version=1, to=[ours]), [ours]), garden)
-    post(client, activity(garden, "Update", guide(garden, version=3, name="v3", to=[ours]), [ours]), garden)
-    post(client, activity(garden, "Update", guide(garden, version=2, name="v2", to=[ours]), [ours]), garden)
+    post(client, activity(garden, "Create", guide(garden, version=1, to=[ours]), [ours]), signer=garden)
+    post(
+        client,
+        activity(garden, "Update", guide(garden, version=3, name="v3", to=[ours]), [ours]),
+        signer=garden,
+    )
+    post(
+        client,
+        activity(garden, "Update", guide(garden, version=2, name="v2", to=[ours]), [ours]),
+        signer=garden,
+    )
     kept = ReceivedGuide.objects.get()
     assert (kept.version, kept.title) == (3, "v3")
     # A Delete of an older version (arriving late) leaves the newer one; of this one removes it.
     gone = {"id": kept.uri, "type": "Document", "version": 2}
-    post(client, activity(garden, "Delete", gone, [ours]), garden)
+    post(client, activity(garden, "Delete", gone, [ours]), signer=garden)
     assert ReceivedGuide.objects.exists()
-    post(client, activity(garden, "Delete", gone | {"version": 3}, [ours]), garden)
+    post(client, activity(garden, "Delete", gone | {"version": 3}, [ours]), signer=garden)
     assert not ReceivedGuide.objects.exists()
 
 
@@ -176,9 +158,9 @@ def test_a_delete_of_another_origin_s_guide_is_refused(
     client: Any, community: Any, garden: Actor, node: RemoteNode
 ) -> None:
     ours = ids.community_actor_id(community)
-    post(client, activity(garden, "Create", guide(garden, to=[ours]), [ours]), garden)
+    post(client, activity(garden, "Create", guide(garden, to=[ours]), [ours]), signer=garden)
     forged = {"id": "https://elsewhere.example/guides/1", "type": "Document"}
-    assert post(client, activity(garden, "Delete", forged, [ours]), garden).status_code == 400
+    assert post(client, activity(garden, "Delete", forged, [ours]), signer=garden).status_code == 400
     assert ReceivedGuide.objects.count() == 1
 
 
@@ -186,7 +168,7 @@ def test_html_from_elsewhere_is_kept_as_text(client: Any, community: Any, garden
     ours = ids.community_actor_id(community)
     obj = guide(garden, to=[ours], content="<p>Hello <script>alert(1)</script>&amp; bye</p>")
     del obj["source"]
-    post(client, activity(garden, "Create", obj, [ours]), garden)
+    post(client, activity(garden, "Create", obj, [ours]), signer=garden)
     assert ReceivedGuide.objects.get().body == "Hello alert(1)& bye"
 
 
@@ -194,7 +176,9 @@ def test_an_unreadable_licence_counts_as_all_rights_reserved(
     client: Any, community: Any, garden: Actor
 ) -> None:
     ours = ids.community_actor_id(community)
-    post(client, activity(garden, "Create", guide(garden, to=[ours], license="ask us"), [ours]), garden)
+    post(
+        client, activity(garden, "Create", guide(garden, to=[ours], license="ask us"), [ours]), signer=garden
+    )
     assert ReceivedGuide.objects.get().licence == Licence.RESERVED
 
 

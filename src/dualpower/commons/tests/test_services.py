@@ -21,13 +21,7 @@ from dualpower.federation.models import OutboundActivity, Peer, RemoteActor
 from dualpower.federation.tests.remote_node import remote_node
 from dualpower.members.tests.factories import membership_of
 
-pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive, pytest.mark.usefixtures("federation_site")]
 
 
 @pytest.fixture

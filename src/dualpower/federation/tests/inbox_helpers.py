@@ -4,34 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import pytest
-
 from dualpower.federation import signatures
 from dualpower.federation.models import Delivery, Follower, InboxEntry, OutboundActivity, RemoteObject
-from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
+from dualpower.federation.tests.remote_node import Actor
 
 AS = "https://www.w3.org/ns/activitystreams"
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
-
-
-@pytest.fixture
-def alice(node: RemoteNode) -> Actor:
-    return node.actor("alice")
 
 
 def post(

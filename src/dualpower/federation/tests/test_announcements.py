@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,23 +16,11 @@ from django.utils import timezone
 
 from dualpower.federation import activities, announcements, ids, signatures
 from dualpower.federation.models import Announcement, Delivery, Follower, OutboundActivity, RemoteActor
-from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
+from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.members.models import Membership
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 PAGE = "/c/riverside/network/announcements/"
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
 
 
 def follower(community: Any, n: int, *, shared: str = "") -> Follower:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,19 +18,7 @@ from dualpower.federation import activities, delivery, ids, jobs, keys, sending,
 from dualpower.federation.models import Delivery, Follower, OutboundActivity, RemoteActor, RemoteHost
 from dualpower.federation.tests.remote_node import RemoteNode, remote_node
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 
 
 def follower(community: Any, node: RemoteNode, name: str, *, dualpower: bool = False) -> RemoteActor:

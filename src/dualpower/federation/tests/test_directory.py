@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -35,23 +34,11 @@ from dualpower.federation.tests.test_peering import decide
 from dualpower.groups.tests.factories import WorkingGroupFactory
 from dualpower.members.tests.factories import membership_of
 
-pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive, pytest.mark.usefixtures("federation_site")]
 DIRECTORY = "/c/riverside/network/directory/"
 PROFILE = "/c/riverside/network/directory/profile/"
 LOOKUP = "/c/riverside/network/directory/lookup/"
 AS_JSON = {"HTTP_ACCEPT": "application/activity+json"}
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
 
 
 def dualpower_group(node: RemoteNode, name: str, title: str, **profile: Any) -> Actor:

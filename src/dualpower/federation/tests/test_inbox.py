@@ -2,8 +2,6 @@
 real local HTTP server serves (so ``remote.actor_for_key`` really fetches them), POSTed through
 Django's test client. Each attack of the issue is refused with nothing stored."""
 
-# ruff: noqa: F811 - the fixtures imported from inbox_helpers are asked for by name
-
 from __future__ import annotations
 
 import json
@@ -24,17 +22,14 @@ from dualpower.federation.models import (
     RemoteHost,
     RemoteObject,
 )
-from dualpower.federation.tests.inbox_helpers import (  # noqa: F401 - fixtures
-    _federation_settings,
+from dualpower.federation.tests.inbox_helpers import (
     activity,
-    alice,
-    node,
     nothing_stored,
     post,
 )
 from dualpower.federation.tests.remote_node import Actor, RemoteNode
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 
 
 def test_a_follow_of_a_community_makes_a_follower_and_an_accept_signed_as_the_community(

@@ -2,8 +2,6 @@
 and answered, actors refreshed or gone, and the same activity taken once when it arrives twice at
 the same moment. Signed requests from actors served by a real local HTTP server."""
 
-# ruff: noqa: F811 - the fixtures imported from inbox_helpers are asked for by name
-
 from __future__ import annotations
 
 import json
@@ -23,10 +21,10 @@ from dualpower.federation.models import (
     RemoteActor,
     RemoteObject,
 )
-from dualpower.federation.tests.inbox_helpers import _federation_settings, activity, alice, node, post  # noqa: F401 - fixtures
+from dualpower.federation.tests.inbox_helpers import activity, post
 from dualpower.federation.tests.remote_node import Actor, RemoteNode, rsa_pair
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 
 
 def test_a_reply_to_a_community_is_kept_and_its_deletion_leaves_a_tombstone(

@@ -4,28 +4,15 @@ an activity that does not exist. Signed GETs by actors served from a real local 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from dualpower.federation import activities, delivery, ids, remote, signatures
 from dualpower.federation.models import OutboundActivity, Peer
-from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
+from dualpower.federation.tests.remote_node import Actor, RemoteNode
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 
 
 def get(client: Any, uri: str, signer: Actor | None = None) -> Any:

@@ -4,7 +4,6 @@ thread for what they send (remote_node.py). Query counts do not grow with the ro
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,24 +23,12 @@ from dualpower.federation.models import (
     RemoteActor,
     RemoteHost,
 )
-from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
+from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.members.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 NETWORK = "/c/riverside/network/"
 OPERATOR = "/setup/federation/"
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ inbox signed by their Group actor's key, through the test client."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,26 +14,15 @@ from dualpower.assemblies.models import Outcome
 from dualpower.assemblies.tests.factories import after_close, general, open_proposal
 from dualpower.community.models import AuditEntry
 from dualpower.errors import InvalidInput
-from dualpower.federation import ids, peering, remote, rules, services, signatures
+from dualpower.federation import ids, peering, remote, rules, services
 from dualpower.federation.models import InboxEntry, Peer, RemoteActor
-from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
+from dualpower.federation.tests.inbox_helpers import post
+from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.members.tests.factories import membership_of
 from dualpower.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 S = Peer.State
-
-
-@pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
 
 
 @pytest.fixture
@@ -53,19 +40,8 @@ def known(garden: Actor) -> RemoteActor:
 
 def receive(client: Any, sender: Actor, activity: dict[str, Any], *, capture: Any) -> Any:
     """``activity`` POSTed to our shared inbox, signed by ``sender`` (what their node does)."""
-    body = json.dumps(activity).encode()
-    headers = signatures.sign_cavage(
-        method="POST",
-        url="http://testserver/ap/inbox",
-        body=body,
-        key_id=sender.key_id,
-        private_key_pem=sender.private_pem,
-        headers={"Content-Type": "application/activity+json"},
-    )
-    headers.pop("Content-Type", None)
-    headers["Host"] = "testserver"  # the test client sends none unless told; every server does
     with capture(execute=True):
-        return client.post("/ap/inbox", data=body, content_type="application/activity+json", headers=headers)
+        return post(client, activity, signer=sender)
 
 
 def theirs(sender: Actor, kind: str, obj: Any, to: str) -> dict[str, Any]:

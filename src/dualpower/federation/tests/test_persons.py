@@ -3,8 +3,6 @@ the Person actor and WebFinger, follows accepted, stopping (by choice or by dele
 with a Delete and 410 afterwards, and nobody federated who did not choose. Signed requests from
 actors served by a real local HTTP server (remote_node.py)."""
 
-# ruff: noqa: F811 - the fixtures imported from inbox_helpers are asked for by name
-
 from __future__ import annotations
 
 import json
@@ -20,12 +18,12 @@ from dualpower.community.services import community_create
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.federation import ids, keys, persons, sending, signatures
 from dualpower.federation.models import Delivery, OutboundActivity, PersonActor, PersonFollower, RemoteActor
-from dualpower.federation.tests.inbox_helpers import _federation_settings, activity, alice, node, post  # noqa: F401 - fixtures
+from dualpower.federation.tests.inbox_helpers import activity, post
 from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.members.models import Membership
 from dualpower.members.services import account_delete
 
-pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive, pytest.mark.usefixtures("federation_site")]
 ME = "/c/riverside/network/me/"
 
 

@@ -3,8 +3,6 @@ taken through the inbox and counted apart, refusals that keep nothing, the Updat
 and the closing one, the members' decision untouched, the proposal page showing both apart, who
 may publish, and a page whose query count does not grow with the answers."""
 
-# ruff: noqa: F811 - the fixtures imported from inbox_helpers are asked for by name
-
 from __future__ import annotations
 
 import json
@@ -30,11 +28,11 @@ from dualpower.federation.models import (
     RemoteActor,
     RemoteObject,
 )
-from dualpower.federation.tests.inbox_helpers import _federation_settings, activity, alice, node, post  # noqa: F401 - fixtures
+from dualpower.federation.tests.inbox_helpers import activity, post
 from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.members.tests.factories import ROLES, membership_of
 
-pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive]
+pytestmark = [pytest.mark.django_db, pytest.mark.db_sensitive, pytest.mark.usefixtures("federation_site")]
 
 JSON = {"Accept": "application/activity+json"}
 HEADING = "Answers from the fediverse (advisory, not counted in the decision)"

@@ -37,6 +37,7 @@ def test_listing_items(client_as: Any, series: Any, rice: Item, role: str) -> No
                 "stock": 20,
                 "low_threshold": 5,
                 "is_low": False,
+                "expiry_warning_days": 30,
             }
         ]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,26 +18,18 @@ from django.utils import timezone
 
 from dualpower.federation import activities, events, signatures
 from dualpower.federation.models import EventAnswer, OutboundActivity, PublicEvent, RemoteActor
-from dualpower.federation.tests.remote_node import Actor, RemoteNode, remote_node
+from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.meetings import services
 from dualpower.meetings.models import Meeting
 from dualpower.meetings.services.fediverse import event_key, fediverse_answers
 from dualpower.meetings.tests.factories import general, make_meeting, soon
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 
 
 @pytest.fixture(autouse=True)
-def _federation_settings(settings: Any) -> None:
-    settings.SITE_URL = "http://testserver"
-    settings.DP_FEDERATION_ALLOW_PRIVATE_ADDRESSES = True
+def _madrid_time(settings: Any) -> None:
     settings.TIME_ZONE = "Europe/Madrid"
-
-
-@pytest.fixture
-def node() -> Iterator[RemoteNode]:
-    with remote_node() as running:
-        yield running
 
 
 def public_meeting(community: Any, **kwargs: Any) -> Meeting:

@@ -4,7 +4,8 @@
 - ``profiles``: what the community sees of a member;
 - ``roles``: granting and revoking roles, the first coordinator;
 - ``accounts``: creating and deleting accounts;
-- ``tokens``: personal access tokens for scripts.
+- ``tokens``: personal access tokens for scripts;
+- ``duress``: ending every session of an account, the empty account a duress password opens.
 
 Shared limits and cleaning live in ``_common``. Other apps import the names below from here.
 """
@@ -26,6 +27,7 @@ from dualpower.members.services.applications import (
     application_withdraw,
     trust_give,
 )
+from dualpower.members.services.duress import decoy_account_create, decoy_account_delete, sessions_end
 from dualpower.members.services.profiles import PROFILE_FIELDS, ProfileChanges, profile_update
 from dualpower.members.services.roles import coordinator_appoint, role_change
 from dualpower.members.services.tokens import (
@@ -56,8 +58,11 @@ __all__ = [
     "application_withdraw",
     "audit_redact_name",
     "coordinator_appoint",
+    "decoy_account_create",
+    "decoy_account_delete",
     "profile_update",
     "role_change",
+    "sessions_end",
     "token_authenticate",
     "token_create",
     "token_find",

@@ -15,7 +15,7 @@ from dualpower.community import selectors as community_selectors
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.errors import InvalidInput
-from dualpower.members.hooks import member_erased
+from dualpower.members.hooks import account_deleted, member_erased
 from dualpower.members.models import Application, AuditRedaction, Membership, User
 from dualpower.members.services._common import FORMER_MEMBER
 
@@ -67,6 +67,7 @@ def account_delete(*, user: User, confirm_email: str) -> None:
             summary=FORMER_MEMBER,
         )
         member_erased(membership=membership)
+    account_deleted(user=user)
     Application.objects.filter(user=user).delete()
     user.delete()
 

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.members import selectors, services
+from dualpower.members.adapters import SHOWN_EMAIL
 from dualpower.members.forms import DeleteAccountForm, TokenForm
 from dualpower.members.models import AccessToken, Application
 from dualpower.members.roles import signed_in
@@ -33,6 +34,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "applications": applications,
+            "shown_email": request.session.get(SHOWN_EMAIL) or user.email,
             "has_totp": selectors.has_totp(user=user),
             "active_tokens": selectors.tokens_of(user=user).filter(revoked_at__isnull=True).count(),
         },

@@ -1,0 +1,1 @@
+"""The care app's services, one module per part (modules import each other directly, never from here)."""

@@ -1,0 +1,29 @@
+"""Everything the deliberation app registers, in one place (imported by ``AppConfig.ready()``):
+its menu entry, the panel on a proposal's page saying which deliberation it came from, the clock
+job that keeps maps up with their votes, audit sentences, permissions and the demo."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from dualpower import clock as schedule
+from dualpower import demo as demo_registry
+from dualpower.assemblies import panels
+from dualpower.community import dashboard
+from dualpower.deliberation import audit as _audit  # noqa: F401 - registers its audit sentences on import
+from dualpower.deliberation import demo, jobs, panel, widgets
+from dualpower.deliberation import rules as _rules  # noqa: F401 - registers the permissions on import
+from dualpower.web import navigation
+
+navigation.register(
+    "deliberation",
+    _("Deliberations"),
+    "deliberation:list",
+    order=31,
+    group="decide",
+    perm="deliberation.view",
+)
+panels.register("deliberation.started_from", panel.started_from)
+dashboard.register("open-deliberations", widgets.open_deliberations_panel)
+schedule.job("deliberation.maps")(jobs.refresh_stale_maps)
+demo_registry.register(demo.load_deliberation)

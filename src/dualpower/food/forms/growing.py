@@ -1,0 +1,202 @@
+"""Forms for the gardens' pages: they parse; the services decide (quantities are read as text by
+the services, in the active language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from dualpower.food.models.growing import FoodSeries, Log, Planting, Unit
+
+DATE = forms.DateInput(attrs={"type": "date"})
+QUANTITY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8})
+
+
+def _choices(field: forms.Field, options: list[tuple[Any, StrOrPromise]]) -> None:
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = options
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    place = forms.CharField(
+        label=_("Place"), max_length=120, required=False, help_text=_("A neighbourhood or a known place.")
+    )
+    parcel = forms.TypedChoiceField(
+        label=_("Land trust parcel"), coerce=int, required=False, empty_value=None
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, parcels: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(
+            self.fields["parcel"], [("", _("Not on the trust's land")), *[(p.pk, p.name) for p in parcels]]
+        )
+
+
+class PlotForm(forms.Form):
+    site = forms.TypedChoiceField(label=_("Site"), coerce=int)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    area_m2 = forms.CharField(label=_("Area (m²)"), max_length=20, widget=QUANTITY)
+    season = forms.CharField(label=_("Season"), max_length=40, required=False)
+    steward = forms.TypedChoiceField(label=_("Steward"), coerce=int, required=False, empty_value=None)
+    gardeners = forms.TypedMultipleChoiceField(
+        label=_("Gardeners"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, sites: list[Any], members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = [(m.pk, m.display_name) for m in members]
+        _choices(self.fields["site"], [(s.pk, s.name) for s in sites])
+        _choices(self.fields["steward"], [("", _("Nobody yet")), *people])
+        _choices(self.fields["gardeners"], people)
+
+
+class GardenersForm(forms.Form):
+    steward = forms.TypedChoiceField(label=_("Steward"), coerce=int, required=False, empty_value=None)
+    gardeners = forms.TypedMultipleChoiceField(
+        label=_("Gardeners"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = [(m.pk, m.display_name) for m in members]
+        _choices(self.fields["steward"], [("", _("Nobody yet")), *people])
+        _choices(self.fields["gardeners"], people)
+
+
+class CropForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    family = forms.CharField(
+        label=_("Family"), max_length=80, required=False, help_text=_("For rotation: nightshades, brassicas…")
+    )
+    days_to_maturity = forms.IntegerField(label=_("Days to maturity"), min_value=1, max_value=1000)
+    unit = forms.ChoiceField(label=_("Counted in"), choices=Unit.choices)
+    yield_per_m2 = forms.CharField(
+        label=_("Yield per m²"),
+        max_length=20,
+        required=False,
+        widget=QUANTITY,
+        help_text=_("In the crop's unit. Leave empty if you do not know yet: past harvests will teach it."),
+    )
+
+
+class CropNumbersForm(forms.Form):
+    yield_per_m2 = forms.CharField(label=_("Yield per m²"), max_length=20, required=False, widget=QUANTITY)
+    weekly_need = forms.CharField(
+        label=_("Weekly need (pantry and food aid)"),
+        max_length=20,
+        required=False,
+        widget=QUANTITY,
+        help_text=_("What the pantry and food aid use of this crop in a week; shares are added on top."),
+    )
+
+
+class PlantingForm(forms.Form):
+    plot = forms.TypedChoiceField(label=_("Plot"), coerce=int)
+    crop = forms.TypedChoiceField(label=_("Crop"), coerce=int)
+    seeding_date = forms.DateField(label=_("Seeding date"), widget=DATE)
+    area_m2 = forms.CharField(
+        label=_("Area (m²)"),
+        max_length=20,
+        required=False,
+        widget=QUANTITY,
+        help_text=_("Empty: the whole plot."),
+    )
+    harvest_weeks = forms.IntegerField(label=_("Weeks of harvest"), min_value=1, max_value=52, initial=1)
+
+    def __init__(self, *args: Any, plots: list[Any], crops: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["plot"], [(p.pk, f"{p.site.name} · {p.name}") for p in plots])
+        _choices(self.fields["crop"], [(c.pk, c.name) for c in crops])
+
+
+class PlantingStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Planting.Status.choices)
+
+
+class HarvestForm(forms.Form):
+    """The one-tap harvest: only the quantity is asked; the crop's unit is shown beside it."""
+
+    quantity = forms.CharField(label=_("How much"), max_length=20, widget=QUANTITY)
+
+
+class LogForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[(k, v) for k, v in Log.Kind.choices if k != Log.Kind.RESCUE]
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Log.Status.choices, initial=Log.Status.DONE)
+    planting = forms.TypedChoiceField(label=_("Planting"), coerce=int, required=False, empty_value=None)
+    quantity = forms.CharField(label=_("Quantity"), max_length=20, required=False, widget=QUANTITY)
+    unit = forms.ChoiceField(label=_("Unit"), choices=[("", "—"), *Unit.choices], required=False)
+    lot = forms.CharField(label=_("Lot"), max_length=60, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, plantings: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(
+            self.fields["planting"],
+            [("", _("None"))] + [(p.pk, f"{p.crop.name} · {p.plot.name}") for p in plantings],
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("farmOS CSV file of logs"))
+
+
+class SeriesForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=FoodSeries.Kind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    site = forms.TypedChoiceField(label=_("Site"), coerce=int, required=False, empty_value=None)
+    source = forms.CharField(
+        label=_("Rescued from"),
+        max_length=120,
+        required=False,
+        help_text=_("For a rescue pickup: the shop or market the food comes from."),
+    )
+    starts_on = forms.DateField(label=_("First date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    weekly = forms.BooleanField(label=_("Every week on this day"), required=False)
+    places = forms.IntegerField(label=_("People needed"), min_value=1, max_value=50, initial=3)
+
+    def __init__(self, *args: Any, sites: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["site"], [("", _("No site"))] + [(s.pk, s.name) for s in sites])
+
+
+class RescueForm(forms.Form):
+    quantity = forms.CharField(label=_("Weight saved (kg)"), max_length=20, widget=QUANTITY)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=2000)
+
+
+class SeedLotForm(forms.Form):
+    variety = forms.CharField(label=_("Variety"), max_length=120)
+    crop = forms.TypedChoiceField(label=_("Crop"), coerce=int, required=False, empty_value=None)
+    saved_from = forms.CharField(label=_("Saved from"), max_length=200, required=False)
+    saved_on = forms.DateField(label=_("Saved on"), required=False, widget=DATE)
+    germination_rate = forms.IntegerField(
+        label=_("Germination rate (%)"), min_value=0, max_value=100, required=False
+    )
+    quantity = forms.CharField(label=_("Quantity"), max_length=20, widget=QUANTITY)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.G)
+
+    def __init__(self, *args: Any, crops: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["crop"], [("", _("None"))] + [(c.pk, c.name) for c in crops])
+
+
+class BorrowForm(forms.Form):
+    quantity = forms.CharField(label=_("How much"), max_length=20, widget=QUANTITY)
+
+
+class SeedReturnForm(forms.Form):
+    quantity = forms.CharField(label=_("Seed brought back"), max_length=20, widget=QUANTITY)
+    germination_rate = forms.IntegerField(
+        label=_("Germination rate (%)"), min_value=0, max_value=100, required=False
+    )
+    saved_from = forms.CharField(label=_("Saved from"), max_length=200, required=False)

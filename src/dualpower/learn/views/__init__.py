@@ -1,0 +1,1 @@
+"""The learn app's pages: library.py (the library of things) and learning.py (offerings)."""
