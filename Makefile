@@ -127,8 +127,12 @@ test: $(STAMP_TEST) browser federation-node compilemessages
 	$(MAKE) --no-print-directory typecheck
 	@# One folder for the three passes: the instance `dualpower init` sets up for the tests (conftest.py's
 	@# instance_template) is made once for SQLite (and once for PostgreSQL), not once per pass.
+	@# The browser pass (one process, often waiting on chromium) runs beside the PostgreSQL pass, whose
+	@# last minutes are a few long tests on one worker while the other has finished: the two together
+	@# take about as long as the PostgreSQL pass alone. --output-sync keeps each pass's output whole.
 	@shared=$$(mktemp -d); trap 'rm -rf "$$shared"' EXIT; \
-	DP_TEST_SHARED="$$shared" $(MAKE) --no-print-directory test-sqlite test-browser test-postgres
+	DP_TEST_SHARED="$$shared" $(MAKE) --no-print-directory test-sqlite && \
+	DP_TEST_SHARED="$$shared" $(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-postgres
 
 test-sqlite: $(STAMP_TEST)
 	@echo "== pytest on SQLite (browser tests run next, on their own)"
@@ -154,6 +158,7 @@ test-postgres: $(STAMP_TEST)
 	  echo "PostgreSQL at $(DATABASE_URL) cannot be reached: failing."; exit 1; \
 	fi; \
 	export DATABASE_URL="$(DATABASE_URL)" DP_REQUIRE_POSTGRES=1; \
+	if [ -n "$${DP_TEST_SHARED:-}" ]; then export DP_HOME="$$DP_TEST_SHARED/postgres-pass-home"; fi; \
 	$(call pytest_checked,-q -n $(PYTEST_WORKERS) $(PYTEST_DIST) --durations=15 -m "db_sensitive and not browser" $(PYTEST_ARGS),PostgreSQL)
 
 bench: $(STAMP_TEST) browser $(LIGHTHOUSE)

@@ -31,7 +31,7 @@ from dualpower.budgeting.models import Phase
 from dualpower.budgeting.tests.factories import EUR, CycleFactory
 from dualpower.commons.tests.factories import make_guide, make_received
 from dualpower.community.models import Community
-from dualpower.coops.tests.factories import CooperativeFactory
+from dualpower.coops.tests.factories import CooperativeFactory, CoopMemberFactory
 from dualpower.groups.tests.factories import GroupMembershipFactory, WorkingGroupFactory, food
 from dualpower.inventory import services as inventory
 from dualpower.land.tests.factories import GroundLeaseFactory, HomeFactory, WaitlistApplicationFactory
@@ -93,6 +93,14 @@ class World:
 
     def currency(self) -> Currency:
         return self.once("currency", lambda: CurrencyFactory.create(community=self.community))
+
+    def coop(self) -> Any:
+        return self.once(
+            "coop",
+            lambda: CooperativeFactory.create(
+                community=self.community, name="Bakers", founder=self.coordinator
+            ),
+        )
 
     def my_account(self) -> Account:
         return self.once(
@@ -236,6 +244,11 @@ def _coops(w: World, n: int) -> None:
         CooperativeFactory.create(community=w.community, name=f"Co-op {w.next()}")
 
 
+def _coop_members(w: World, n: int) -> None:
+    for _ in range(n):
+        CoopMemberFactory.create(coop=w.coop())
+
+
 def _homes(w: World, n: int) -> None:
     for _ in range(n):
         HomeFactory.create(community=w.community, label=f"Home {w.next()}")
@@ -316,15 +329,16 @@ CASES = [
     Case("budget-projects", lambda w: _c(f"budgets/{w.cycle().slug}/proposals/")(w), _budget_proposals, 13),
     Case("aid-requests", _c("aid/"), _requests, 15),
     Case("aid-offers", _c("aid/offers/"), _offers, 12),
-    Case("activities", _c("activities/"), _series, 13),
+    Case("activities", _c("activities/"), _series, 7),
     Case("activity-roles", _c("activities/roles/"), _trust_roles, 14),
     Case("inventory", _c("inventory/"), _items, 10),
     Case("money", _c("money/"), _currencies, 12),
     Case("ledger-accounts", lambda w: _c(f"money/{w.currency().code}/")(w), _accounts, 16),
-    Case("ledger-statement", lambda w: _c(f"money/accounts/{w.my_account().pk}/")(w), _transfers, 12),
+    Case("ledger-statement", lambda w: _c(f"money/accounts/{w.my_account().pk}/")(w), _transfers, 9),
     Case("invoices", _c("money/invoices/"), _invoices, 11),
     Case("coops", _c("coops/"), _coops, 11),
-    Case("homes", _c("land/"), _homes, 11),
+    Case("coop", lambda w: _c(f"coops/{w.coop().slug}/")(w), _coop_members, 9),
+    Case("homes", _c("land/"), _homes, 6),
     Case("leases", _c("land/leases/"), _leases, 10),
     Case("waitlist", _c("land/waitlist/"), _waitlist, 12),
     Case("notifications", lambda w: "/me/notifications/", _notifications, 11),
@@ -346,12 +360,12 @@ CASES = [
     ),
     Case("api-aid-requests", _api("aid/requests"), _requests, 14),
     Case("api-aid-offers", _api("aid/offers"), _offers, 12),
-    Case("api-activities", _api("activities"), _series, 12),
-    Case("api-activity-series", _api("activities/series"), _series, 13),
+    Case("api-activities", _api("activities"), _series, 8),
+    Case("api-activity-series", _api("activities/series"), _series, 8),
     Case("api-inventory", _api("inventory"), _items, 11),
     Case("api-currencies", _api("money/currencies"), _currencies, 11),
     Case("api-accounts", _api("money/accounts"), _accounts, 11),
-    Case("api-statement", lambda w: _api(f"money/accounts/{w.my_account().pk}/statement")(w), _transfers, 12),
+    Case("api-statement", lambda w: _api(f"money/accounts/{w.my_account().pk}/statement")(w), _transfers, 9),
     Case("api-invoices", _api("money/invoices"), _invoices, 11),
     Case("api-coops", _api("coops"), _coops, 11),
     Case("api-homes", _api("land/homes"), _homes, 10),

@@ -15,8 +15,9 @@ from django.utils.functional import SimpleLazyObject
 from dualpower.community.models import Community
 from dualpower.members.roles import membership_for
 from dualpower.notifications.selectors import unread_count
-from dualpower.web.frame import SiteFooter, SiteMenu, csrf_token_of, site_urls
+from dualpower.web.frame import SiteFooter, SiteMenu, csrf_token_of, site_text, site_urls
 from dualpower.web.navigation import Link, entries_for, home_for
+from dualpower.web.permissions import may
 
 
 def community(request: HttpRequest) -> dict[str, Any]:
@@ -47,6 +48,7 @@ def _page_context(request: HttpRequest) -> dict[str, Any]:
         # The header's addresses and signed-in links, worked out once per process
         # (web/frame.py); the unread count only when a page shows the menu.
         "site_urls": site_urls(),
+        "site_text": site_text(),
         "site_menu": SiteMenu(
             request,
             links=nav,
@@ -66,5 +68,5 @@ def _menu(request: HttpRequest, community: Community) -> list[Link]:
     return [
         link
         for link in entries_for(community.slug)
-        if not link.perm or request.user.has_perm(link.perm, community)
+        if not link.perm or may(request.user, link.perm, community)
     ]

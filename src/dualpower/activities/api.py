@@ -33,9 +33,9 @@ from dualpower.activities.schemas import (
     TrustRoleOut,
     TrustRolePatch,
 )
-from dualpower.api_tools import AUTH_OPTIONAL, paginate
+from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
+from dualpower.community.selectors import community_for_visitor
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.groups.selectors import group_get
 from dualpower.members.models import Membership
@@ -52,7 +52,8 @@ ACTIVITY = ACTIVITIES + "/{activity_id}"
 
 
 def _community(request: HttpRequest, slug: str) -> Community:
-    community = community_get(slug=slug)
+    # The visitor's membership is read with the community, where ``_me`` finds it.
+    community = community_for_visitor(slug=slug, user=request.user)
     # Checked first: an outsider learns nothing about which activities exist.
     check(request, "activities.list_activities", community)
     return community
@@ -93,7 +94,11 @@ def _fresh(activity: Activity, request: HttpRequest) -> Activity:
 def activity_list(request: HttpRequest, slug: str) -> Any:
     """The coming four weeks' activities, those I have a place in first."""
     community = _community(request, slug)
-    return selectors.upcoming(community=community, membership=_me(request, community))
+    me = _me(request, community)
+    return PageOf(
+        selectors.upcoming_listed(community=community, membership=me),
+        lambda rows: selectors.with_places(rows, membership=me),
+    )
 
 
 @router.get(ACTIVITIES + "/series", response=list[SeriesOut], auth=AUTH_OPTIONAL)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from dualpower.activities.selectors import signups_of, slots_of
 from dualpower.activities.services import LABEL_MAX, NOTE_MAX, PLACE_MAX, TEXT_MAX, TITLE_MAX
 
 
@@ -34,7 +35,7 @@ class SlotOut(Schema):
 
     @staticmethod
     def resolve_signups(obj) -> list:
-        return list(obj.signups.all())
+        return signups_of(obj)
 
 
 class ActivityOut(Schema):
@@ -63,7 +64,7 @@ class ActivityOut(Schema):
 
     @staticmethod
     def resolve_slots(obj) -> list:
-        return list(obj.slots.all())
+        return slots_of(obj)
 
 
 class SlotIn(Schema):

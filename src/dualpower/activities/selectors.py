@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,18 +25,24 @@ from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
 from dualpower.members.selectors import members_of
+from dualpower.web.prepared import Prepared
 
 UPCOMING_DAYS = 28
+# Activities a page of the list shows: what a page costs does not grow with the community.
+PER_PAGE = 20
+MAX_PAGE = 10_000
 
 
-def _with_slots(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+def _slots_prefetch() -> Prefetch:
     signups = SignUp.objects.select_related("membership").order_by("created_at", "id")
     slots = Slot.objects.select_related("required_role").prefetch_related(
         Prefetch("signups", queryset=signups)
     )
-    return qs.select_related("series", "series__group", "community").prefetch_related(
-        Prefetch("slots", queryset=slots)
-    )
+    return Prefetch("slots", queryset=slots)
+
+
+def _with_slots(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    return qs.select_related("series", "series__group", "community").prefetch_related(_slots_prefetch())
 
 
 def upcoming(
@@ -59,16 +67,116 @@ def upcoming(
     return sorted(activities, key=lambda a: (a.my_signup is None, a.starts_at, a.pk))  # type: ignore[attr-defined]
 
 
+def slots_of(activity: Activity) -> list[Slot]:
+    """The activity's slots as read with it (``with_places`` keeps them in a list)."""
+    found = getattr(activity, "places", None)
+    return found if found is not None else list(activity.slots.all())
+
+
+def signups_of(slot: Slot) -> list[SignUp]:
+    """The slot's sign-ups as read with it (``with_places`` keeps them in a list)."""
+    found = getattr(slot, "people", None)
+    return found if found is not None else list(slot.signups.all())
+
+
 def _annotate(activity: Activity, membership: Membership | None) -> Activity:
-    slots = list(activity.slots.all())
+    slots = slots_of(activity)
     activity.free = sum(s.free for s in slots)  # type: ignore[attr-defined]
     activity.my_signup = None  # type: ignore[attr-defined]
     if membership is not None:
         for slot in slots:
-            for signup in slot.signups.all():
+            for signup in signups_of(slot):
                 if signup.membership_id == membership.pk:
                     activity.my_signup = signup  # type: ignore[attr-defined]
+    activity.my_place = activity.my_signup.slot.label if activity.my_signup else ""  # type: ignore[attr-defined]
     return activity
+
+
+# What a card and the API's list show of an occurrence and its series (the rest is not read).
+_LISTED = (
+    "series_id",
+    "community_id",
+    "starts_at",
+    "ends_at",
+    "is_cancelled",
+    "series__title",
+    "series__place",
+)
+
+
+def _coming(community: int, me: int, now: dt.datetime, until: dt.datetime) -> QuerySet[Activity]:
+    """The occurrences of ``community`` running after ``now`` and starting by ``until``, those
+    ``me`` (a membership id; 0 for nobody) has a place in first, then by time; each with ``free``
+    (places left), ``mine`` and ``my_place`` (the label of my place, or None) worked out by the
+    database, and its series."""
+    places = (
+        Slot.objects.filter(activity=OuterRef("pk"))
+        .values("activity")
+        .annotate(n=Sum(F("capacity") - F("taken"), output_field=IntegerField()))
+        .values("n")
+    )
+    my_places = SignUp.objects.filter(activity=OuterRef("pk"), membership_id=me)
+    return (
+        Activity.objects.filter(community_id=community, ends_at__gt=now, starts_at__lte=until)
+        .select_related("series")
+        .only(*_LISTED)
+        .annotate(
+            free=Coalesce(Subquery(places), 0, output_field=IntegerField()),
+            mine=Exists(my_places),
+            my_place=Subquery(my_places.values("slot__label")[:1]),
+        )
+        .order_by(F("mine").desc(), "starts_at", "id")
+    )
+
+
+_coming_page = Prepared(_coming, window=True, community=int, me=int, now=dt.datetime, until=dt.datetime)
+
+
+def upcoming_page(
+    *,
+    community: Community,
+    membership: Membership | None,
+    page: int = 1,
+    now: dt.datetime | None = None,
+    days: int = UPCOMING_DAYS,
+) -> tuple[list[Activity], bool]:
+    """Page ``page`` (from 1) of ``upcoming``'s list, ``PER_PAGE`` occurrences, and whether a
+    next page exists, in one query whatever the number of occurrences, places and sign-ups: each
+    carries ``free``, ``mine`` and ``my_place`` rather than its slots."""
+    now = now or timezone.now()
+    rows = _coming_page(
+        community=community.pk,
+        me=membership.pk if membership is not None else 0,
+        now=now,
+        until=now + dt.timedelta(days=days),
+        limit=PER_PAGE + 1,
+        offset=(min(max(page, 1), MAX_PAGE) - 1) * PER_PAGE,
+    )
+    for activity in rows:
+        activity.community = community
+    return rows[:PER_PAGE], len(rows) > PER_PAGE
+
+
+def upcoming_listed(
+    *, community: Community, membership: Membership | None, now: dt.datetime | None = None
+) -> QuerySet[Activity]:
+    """``upcoming`` as the API pages it: the database orders and counts, and ``with_places``
+    reads the slots and sign-ups of the rows of one page only."""
+    now = now or timezone.now()
+    me = membership.pk if membership is not None else 0
+    return _coming(community.pk, me, now, now + dt.timedelta(days=UPCOMING_DAYS))
+
+
+def with_places(activities: list[Activity], *, membership: Membership | None) -> list[Activity]:
+    """``activities`` with their slots and sign-ups read (two queries for the lot) into lists
+    (``slots_of``, ``signups_of``: no queryset made per row), ``free`` and ``my_signup`` set as
+    ``upcoming`` sets them."""
+    signups = SignUp.objects.select_related("membership").order_by("created_at", "id")
+    slots = Slot.objects.select_related("required_role").prefetch_related(
+        Prefetch("signups", queryset=signups, to_attr="people")
+    )
+    prefetch_related_objects(activities, Prefetch("slots", queryset=slots, to_attr="places"))
+    return [_annotate(activity, membership) for activity in activities]
 
 
 def activity_get(*, community: Community, pk: int, membership: Membership | None = None) -> Activity:
@@ -104,6 +212,21 @@ def my_signup(*, activity: Activity, membership: Membership | None) -> SignUp | 
 
 def series_of(*, community: Community) -> QuerySet[Series]:
     return Series.objects.filter(community=community).select_related("group")
+
+
+_running = Prepared(
+    lambda community: (
+        Series.objects.filter(community_id=community, is_active=True)
+        .only("community_id", "title", "place", "repeat")
+        .order_by("title", "id")
+    ),
+    community=int,
+)
+
+
+def series_running(*, community: Community) -> list[Series]:
+    """The community's running series, by title (the list page's "Regular activities")."""
+    return _running(community=community.pk)
 
 
 def series_listed(*, community: Community) -> QuerySet[Series]:

@@ -37,7 +37,7 @@ from dualpower.aid.schemas import (
 )
 from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
+from dualpower.community.selectors import community_for_visitor
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
@@ -62,7 +62,8 @@ FILTERS = Query(...)
 
 
 def _community(request: HttpRequest, slug: str, perm: str = "aid.view_requests") -> Community:
-    community = community_get(slug=slug)
+    # With the visitor's membership in the same query, where the permission check finds it.
+    community = community_for_visitor(slug=slug, user=getattr(request, "user", None))
     check(request, perm, community)
     return community
 
@@ -114,12 +115,7 @@ def _offer(request: HttpRequest, slug: str, offer_id: int, perm: str = "aid.view
 def request_list(request: HttpRequest, slug: str, filters: RequestFilters = FILTERS) -> Any:
     community = _community(request, slug)
     me = membership_for(request.user, community)
-    qs = selectors.request_filtered(
-        selectors.requests_visible(community=community, membership=me).select_related(
-            "community", "requester", "taken_by"
-        ),
-        **filters.dict(),
-    )
+    qs = selectors.requests_page(community=community, membership=me, **filters.dict())
     return PageOf(qs, lambda rows: selectors.request_views(rows, me, community=community))
 
 

@@ -33,6 +33,18 @@ def nothing_sealed_yet() -> bool:
     return not AidRequest.objects.exclude(sealed="").exists()
 
 
+class Opener:
+    """``unseal`` for the rows of one list: the keys read once, at the first sealed row."""
+
+    def __init__(self) -> None:
+        self._keys: MultiFernet | None = None
+
+    def __call__(self, token: str) -> dict[str, str]:
+        if token and self._keys is None:
+            self._keys = fernet()
+        return unseal(token, keyring=self._keys)
+
+
 def fernet(*, for_writing: bool = False) -> MultiFernet:
     """The aid keys; a key file is made only for a write while nothing is sealed yet."""
     return keys.fernet(keys.AID, may_create=nothing_sealed_yet if for_writing else None)
@@ -55,13 +67,14 @@ def seal(details: dict[str, Any] | None) -> str:
     return fernet(for_writing=True).encrypt(json.dumps(clean, ensure_ascii=False).encode()).decode()
 
 
-def unseal(token: str) -> dict[str, str]:
+def unseal(token: str, *, keyring: MultiFernet | None = None) -> dict[str, str]:
     """The details, or {} if none were given or they were erased. A token the keys do not open (a
     wrong key) reads as {} with a marker, rather than breaking every page that shows the request;
-    with no key at all this raises ``keys.KeyMissing`` (a sentence) and makes no new key."""
+    with no key at all this raises ``keys.KeyMissing`` (a sentence) and makes no new key.
+    ``keyring``: fernet()'s, when the caller opens many (reading the keys is a file read)."""
     if not token:
         return {}
     try:
-        return json.loads(fernet().decrypt(token.encode()))
+        return json.loads((keyring or fernet()).decrypt(token.encode()))
     except InvalidToken:
         return {"unreadable": "1"}

@@ -13,6 +13,16 @@ from dualpower.aid.models import AidOffer, DispatcherRole
 from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
+from dualpower.web.prepared import Prepared
+
+# Whether a membership holds the role: asked on every aid page, its SQL written once per process.
+_role = Prepared(
+    lambda community, membership: DispatcherRole.objects.filter(
+        community_id=community, membership_id=membership
+    ).order_by()[:1],
+    community=int,
+    membership=int,
+)
 
 
 def is_dispatcher_member(membership: Membership | None) -> bool:
@@ -20,9 +30,7 @@ def is_dispatcher_member(membership: Membership | None) -> bool:
         return False
     cache = membership.__dict__.setdefault("_aid_dispatcher", {})
     if "v" not in cache:
-        cache["v"] = DispatcherRole.objects.filter(
-            community_id=membership.community_id, membership=membership
-        ).exists()
+        cache["v"] = bool(_role(community=membership.community_id, membership=membership.pk))
     return bool(cache["v"])
 
 

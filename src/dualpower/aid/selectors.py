@@ -4,14 +4,15 @@ never disagree about what is private."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from dualpower.aid import crypto
 from dualpower.aid.models import (
@@ -23,12 +24,14 @@ from dualpower.aid.models import (
     AidRequest,
     DispatcherRole,
     Privacy,
+    Urgency,
 )
 from dualpower.aid.reasons import from_json, to_json
 from dualpower.aid.roles import is_dispatcher_member, volunteer_categories
 from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 SEEN_MATCH = (*LIVE_MATCH, AidMatch.Status.FULFILLED)
 # Details open to the volunteer only while the match is confirmed by both and not yet over.
@@ -52,10 +55,17 @@ BUILTIN_CATEGORIES: tuple[tuple[str, str], ...] = (
 )
 
 
+# A community's own categories, the SQL written once per process (the aid list reads them on
+# every visit).
+_own_categories = Prepared(
+    lambda community: AidCategory.objects.filter(community_id=community), community=int
+)
+
+
 def categories_for(community: Community) -> list[tuple[str, str]]:
     """(key, name) of every category this community uses: built-in first, then its own."""
     out = [(key, _(name)) for key, name in BUILTIN_CATEGORIES]
-    out += [(c.key, c.name) for c in AidCategory.objects.filter(community=community)]
+    out += [(c.key, c.name) for c in _own_categories(community=community.pk)]
     return out
 
 
@@ -193,6 +203,158 @@ def request_filtered(
     return qs
 
 
+# --- a page of requests, its SQL written once per process ---------------------------------------
+#
+# The aid list, the dispatch board and the API read a page of requests and count them on every
+# visit; building those two queries through the ORM cost more than the rest of the page's own
+# work. Each shape of the question (a dispatcher's or another member's view, how many categories
+# the member volunteers in, which filters are given) is a Prepared query, its values (the
+# community, the member, the category, the urgency...) given at each call. A filter by
+# neighbourhood (a text search, which Prepared cannot take) stays an ordinary queryset.
+
+
+class RequestRows:
+    """What ``Paginator`` and the API's ``PageOf`` page through: ``count()`` and ``[a:b]`` are
+    one query each, their SQL written once per process and shape."""
+
+    def __init__(self, shape: tuple[Any, ...], values: dict[str, Any], community: Community) -> None:
+        self.rows, self.counted = _request_shapes(shape)
+        self.values = values
+        self.community = community
+        self._count: int | None = None
+
+    def all(self) -> RequestRows:
+        return self  # the API's pagination counts ``.all().count()``
+
+    def count(self) -> int:
+        if self._count is None:
+            plan = self.counted.plan()
+            params = list(plan.constants)
+            for position, name in plan.slots:
+                params[position] = plan.adapt[name](self.values[name])
+            with connection.cursor() as cursor:
+                # The prepared SQL (the ORM's, with placeholders) counted: values go as params.
+                cursor.execute(f"SELECT COUNT(*) FROM ({plan.sql}) counted", params)  # noqa: S608
+                self._count = int(cursor.fetchone()[0])
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[AidRequest]:
+        start, stop = window.start or 0, window.stop
+        if stop is None or window.step not in (None, 1) or start < 0 or stop < start:
+            raise ValueError("RequestRows takes a window [start:stop]")
+        found = self.rows(**self.values, limit=stop - start, offset=start)
+        for r in found:
+            r.community = self.community  # the caller's: not joined and converted again
+        return found
+
+
+_SHAPES_MAX = 1_000  # shapes are few (filters given × categories volunteered in); bounded anyway
+_shapes: dict[tuple[Any, ...], tuple[Prepared[AidRequest], Prepared[AidRequest]]] = {}
+
+
+def _request_shapes(shape: tuple[Any, ...]) -> tuple[Prepared[AidRequest], Prepared[AidRequest]]:
+    """The prepared page of rows and the prepared query counted, for one shape of the question."""
+    found = _shapes.get(shape)
+    if found is None:
+        dispatcher, volunteered, status, by_category, urgency = shape
+
+        def build(**values: Any) -> QuerySet[AidRequest]:
+            qs = AidRequest.objects.filter(community_id=values["community"])
+            if not dispatcher:
+                mine = Q(requester_id=values["membership"]) | Q(
+                    pk__in=AidMatch.objects.filter(
+                        volunteer_id=values["membership"], status__in=SEEN_MATCH
+                    ).values("request_id")
+                )
+                categories = [values[f"volunteered{i}"] for i in range(volunteered)]
+                seen = Q(privacy=Privacy.MEMBERS) | Q(privacy=Privacy.VOLUNTEERS, category__in=categories)
+                qs = qs.filter(seen | mine)
+            if status in ("open", "active"):
+                qs = request_filtered(qs, status=status)
+            elif status:
+                qs = qs.filter(status=values["status"])
+            if by_category:
+                qs = qs.filter(category=values["category"])
+            if urgency is not None:
+                qs = qs.filter(urgency=urgency)  # of the shape: a few values, out of ids' range
+            return qs
+
+        kinds: dict[str, type] = {"community": int, "membership": int, "status": str, "category": str}
+        kinds |= {f"volunteered{i}": str for i in range(volunteered)}
+        rows: Prepared[AidRequest] = Prepared(
+            lambda **v: build(**v).select_related("requester", "taken_by"), window=True, **kinds
+        )
+        # (mypy reads **kinds as possibly holding ``window``: it holds the values' names only)
+        count_only = lambda **v: build(**v).order_by().only("pk")  # noqa: E731
+        counted: Prepared[AidRequest] = Prepared(count_only, **kinds)  # type: ignore[arg-type]
+        found = (rows, counted)
+        if len(_shapes) >= _SHAPES_MAX:
+            _shapes.clear()
+        _shapes[shape] = found
+    return found
+
+
+def requests_page(
+    *,
+    community: Community,
+    membership: Membership | None,
+    status: str = "",
+    category: str = "",
+    neighbourhood: str = "",
+    urgency: str = "",
+) -> RequestRows | QuerySet[AidRequest]:
+    """The requests ``membership`` may see (requests_visible), filtered (request_filtered), to
+    page through: what the aid list, the dispatch board (``status="active"``) and the API show.
+    Rows come with their requester and taken_by."""
+    by_urgency = int(urgency) if urgency.isdigit() else None
+    if (
+        neighbourhood
+        or membership is None
+        or membership.community_id != community.pk
+        or (by_urgency is not None and by_urgency not in Urgency.values)
+    ):
+        return request_filtered(
+            requests_visible(community=community, membership=membership).select_related(
+                "community", "requester", "taken_by"
+            ),
+            status=status,
+            category=category,
+            neighbourhood=neighbourhood,
+            urgency=urgency,
+        )
+    dispatcher = is_dispatcher_member(membership)
+    volunteered = [] if dispatcher else sorted(volunteer_categories(membership))
+    kind = status if status in ("open", "active") else "one" if status in AidRequest.Status.values else ""
+    values: dict[str, Any] = {
+        "community": community.pk,
+        "membership": membership.pk,
+        "status": status,
+        "category": category,
+    }
+    values |= {f"volunteered{i}": c for i, c in enumerate(volunteered)}
+    shape = (dispatcher, len(volunteered), kind, bool(category), by_urgency)
+    return RequestRows(shape, values, community)
+
+
+# The names of urgencies and statuses per language: a list asked the model's get_*_display for
+# each row, which rebuilds the field's choices every time.
+_display_names: dict[str | None, tuple[dict[int, str], dict[str, str]]] = {}
+
+
+def _names_of_choices() -> tuple[dict[int, str], dict[str, str]]:
+    language = get_language()
+    found = _display_names.get(language)
+    if found is None:
+        found = _display_names[language] = (
+            {k: str(v) for k, v in Urgency.choices},
+            {k: str(v) for k, v in AidRequest.Status.choices},
+        )
+    return found
+
+
 def request_view(
     request: AidRequest,
     membership: Membership | None,
@@ -200,19 +362,22 @@ def request_view(
     names: Mapping[str, str] | None = None,
     detailed: set[int] | None = None,
     with_details: bool = True,
+    unseal: Callable[[str], dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The fields of ``request`` that ``membership`` may see. Call only after may_see_request.
-    A list passes what it read once for all its rows (see request_views); ``with_details=False``:
-    a page that does not show the private details leaves them sealed."""
+    A list passes what it read once for all its rows (see request_views: the categories, the
+    matches, the keys that ``unseal``); ``with_details=False``: a page that does not show the
+    private details leaves them sealed."""
     if names is None:
         names = category_names(request.community)
+    urgencies, statuses = _names_of_choices()
     out: dict[str, Any] = {
         "code": request.code,
         "category": request.category,
         "category_name": names.get(request.category, request.category),
         "description": request.description,
         "urgency": request.urgency,
-        "urgency_name": request.get_urgency_display(),
+        "urgency_name": urgencies.get(request.urgency, request.urgency),
         "quantity": request.quantity,
         "unit": request.unit,
         "quantity_committed": request.quantity_committed,
@@ -224,7 +389,7 @@ def request_view(
         "neighbourhood": request.neighbourhood,
         "privacy": request.privacy,
         "status": request.status,
-        "status_name": request.get_status_display(),
+        "status_name": statuses.get(request.status, request.status),
         "created_at": request.created_at,
         "is_mine": membership is not None and request.requester_id == membership.pk,
     }
@@ -236,7 +401,7 @@ def request_view(
         out["stale_since"] = request.stale_since
         out["referred_to"] = request.referred_to
     if with_details and may_see_details(membership, request, detailed=detailed):
-        details = crypto.unseal(request.sealed)
+        details = (unseal or crypto.unseal)(request.sealed)
         if request.requester_id and "name" not in details:
             details["name"] = request.requester.display_name  # type: ignore[union-attr]
         out["details"] = details
@@ -262,8 +427,9 @@ def request_views(
     if names is None:
         names = category_names(community)
     detailed = _detail_matched(membership) if with_details else set()
+    opener = crypto.Opener()
     return [
-        request_view(r, membership, names=names, detailed=detailed, with_details=with_details)
+        request_view(r, membership, names=names, detailed=detailed, with_details=with_details, unseal=opener)
         for r in requests
     ]
 
@@ -353,6 +519,36 @@ def my_matches(membership: Membership) -> QuerySet[AidMatch]:
     return AidMatch.objects.filter(volunteer=membership, status__in=LIVE_MATCH).select_related("request")
 
 
+_my_live_matches = Prepared(
+    lambda membership: AidMatch.objects.filter(volunteer_id=membership, status__in=LIVE_MATCH).select_related(
+        "request"
+    ),
+    membership=int,
+)
+
+
+def my_live_matches(membership: Membership) -> list[AidMatch]:
+    """my_matches as a list, its SQL written once per process (the aid list shows them)."""
+    return _my_live_matches(membership=membership.pk)
+
+
+_waiting = Prepared(
+    lambda community: (
+        AidMatch.objects.filter(request__community_id=community, status=AidMatch.Status.PROPOSED)
+        .select_related("request", "volunteer")
+        .order_by("created_at")
+    ),
+    window=True,
+    community=int,
+)
+
+
+def matches_waiting(*, community: Community, limit: int) -> list[AidMatch]:
+    """The community's oldest ``limit`` matches waiting for confirmation, with their request and
+    volunteer (the dispatch board), its SQL written once per process."""
+    return _waiting(community=community.pk, limit=limit, offset=0)
+
+
 def stale_requests(community: Community) -> QuerySet[AidRequest]:
     return AidRequest.objects.filter(community=community, stale_since__isnull=False)
 
@@ -419,3 +615,19 @@ def referral_get(*, community: Community, pk: object) -> AidReferral:
     if found is None:
         raise NotFound(_("No such referral here."))
     return found
+
+
+def request_by_pk(*, pk: int) -> AidRequest:
+    """A request by its row id, for an app that keeps a link to it (care's crisis calls)."""
+    return AidRequest.objects.get(pk=pk)
+
+
+def matches_of_volunteers(
+    *, request_id: int, volunteer_ids: list[int], statuses: tuple[str, ...]
+) -> list[AidMatch]:
+    """The matches of these volunteers on a request, in these states (care's crisis pair)."""
+    return list(
+        AidMatch.objects.filter(
+            request_id=request_id, volunteer_id__in=volunteer_ids, status__in=statuses
+        ).select_related("volunteer", "request")
+    )

@@ -78,11 +78,16 @@ def _out(proposal: Proposal, counts: dict[int, dict[str, int]] | None = None) ->
         running = counts[proposal.pk] if counts is not None else selectors.running_counts(proposal)
     return {
         **{f: getattr(proposal, f) for f in ProposalOut.model_fields if hasattr(proposal, f)},
-        "options": list(proposal.options.all()),
-        "actions": list(proposal.actions.all()),
+        # A page of a list has them read for the whole page (``selectors.ListedProposals``).
+        **{part: _part(proposal, part) for part in ("options", "actions")},
         "running_counts": running,
         "url": proposal.get_absolute_url(),
     }
+
+
+def _part(proposal: Proposal, part: str) -> list[Any]:
+    kept = proposal.__dict__.get(f"_dp_{part}")
+    return kept if kept is not None else selectors.parts_of(proposal, part)
 
 
 @router.get(ASSEMBLIES, response=list[AssemblyOut], auth=AUTH_OPTIONAL)
@@ -117,7 +122,7 @@ def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: st
         counts = selectors.running_counts_of(p for p in proposals if _shows_counts(p))
         return [_out(p, counts) for p in proposals]
 
-    return PageOf(selectors.proposals_listed(assembly=assembly, state=state), page)
+    return PageOf(selectors.ListedProposals(assembly, state), page)
 
 
 @router.post(PROPOSALS, response={201: ProposalOut})

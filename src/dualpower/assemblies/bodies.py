@@ -16,17 +16,23 @@ assembly (``voting_in``). It must agree with ``voters``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from dualpower.assemblies.models import Assembly
+from dualpower.community.models import Community
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 Members = Callable[[Assembly], QuerySet[Membership]]
 Voting = Callable[[Membership], Exists]
+Shape = Callable[..., QuerySet[Membership]]
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -72,8 +78,98 @@ def is_voter(assembly: Assembly, membership: Membership | None) -> bool:
         return False
     known: dict[int, bool] = membership.__dict__.setdefault("_dp_voter_in", {})
     if assembly.pk not in known:
-        known[assembly.pk] = voters_of(assembly).filter(pk=membership.pk).exists()
+        known[assembly.pk] = _is_among(voters_of, "voter", assembly, membership)
     return known[assembly.pk]
+
+
+def is_observer(assembly: Assembly, membership: Membership | None) -> bool:
+    """Whether ``membership`` observes ``assembly`` (reads and speaks, does not vote); kept on the
+    membership object like ``is_voter``."""
+    if membership is None:
+        return False
+    known: dict[int, bool] = membership.__dict__.setdefault("_dp_observer_in", {})
+    if assembly.pk not in known:
+        known[assembly.pk] = _is_among(observers_of, "observer", assembly, membership)
+    return known[assembly.pk]
+
+
+def _is_among(members: Members, role: str, assembly: Assembly, membership: Membership) -> bool:
+    found = prepared_for(
+        f"is-{role}",
+        assembly,
+        lambda shape: Prepared(
+            lambda community, group, member: (
+                shape(community, group, role).filter(pk=member).order_by().only("pk")[:1]
+            ),
+            community=int,
+            group=int,
+            member=int,
+        ),
+    )
+    if found is None:
+        return members(assembly).filter(pk=membership.pk).exists()
+    plan, ids = found
+    return bool(plan(**ids, member=membership.pk))
+
+
+def voters_count(assembly: Assembly) -> int:
+    """How many vote in ``assembly``."""
+    found = prepared_for(
+        "all",
+        assembly,
+        lambda shape: Prepared(
+            lambda community, group: shape(community, group).order_by(), community=int, group=int
+        ),
+    )
+    if found is None:
+        return voters_of(assembly).count()
+    plan, ids = found
+    return plan.count(**ids)
+
+
+# --- the built-in kinds' queries, their SQL written once per process -----------------------------
+# The general assembly's and a working group's voters and observers are queries of the assembly's
+# community and working group alone: their SQL can be written once per process (web/prepared.py)
+# and run with each assembly's ids. Pages ask them on every visit (may I vote, how many vote, how
+# many have not voted yet); other kinds' queries (registered by other apps) are built each time.
+
+_prepared: dict[tuple[str, str], Any] = {}
+_prepared_lock = threading.Lock()
+
+
+def _stand_in(kind: str, community: int, group: int) -> Assembly:
+    """An assembly of ``kind`` as the built-in bodies read it: its community and working group."""
+    assembly = Assembly(kind=kind, working_group_id=group)
+    assembly.community = Community(pk=community)
+    return assembly
+
+
+def prepared_for(
+    purpose: str, assembly: Assembly, make: Callable[[Shape], P]
+) -> tuple[P, dict[str, int]] | None:
+    """For an assembly of a built-in kind: the query ``make`` builds from ``shape(community, group,
+    role)`` (the queryset of the assembly's "voter"s or "observer"s, from the ids of its community
+    and working group), made once per process for ``purpose`` and the kind, and the assembly's ids
+    to call it with (``community``, ``group``). None for the other kinds (or one whose bodies
+    another app replaced): the caller builds its query through the ORM."""
+    body = _registry.get(assembly.kind)
+    built_in = _BUILT_IN.get(assembly.kind)
+    if body is None or built_in is None or (body.voters, body.observers) != built_in:
+        return None
+    key = (purpose, assembly.kind)
+    found = _prepared.get(key)
+    if found is None:
+        kind = assembly.kind
+
+        def shape(community: int, group: int, role: str = "voter") -> QuerySet[Membership]:
+            members = built_in[0] if role == "voter" else built_in[1]
+            return members(_stand_in(kind, community, group))
+
+        with _prepared_lock:
+            found = _prepared.get(key)
+            if found is None:
+                found = _prepared[key] = make(shape)
+    return found, {"community": assembly.community_id, "group": assembly.working_group_id or 0}
 
 
 def voting_in(assemblies: Iterable[Assembly], membership: Membership | None) -> set[int]:
@@ -136,6 +232,11 @@ def _working_group_voters(assembly: Assembly) -> QuerySet[Membership]:
         group_memberships__group_id=assembly.working_group_id, group_memberships__status="active"
     )
 
+
+_BUILT_IN: dict[str, tuple[Members, Members]] = {
+    Assembly.Kind.GENERAL: (_general_voters, _general_observers),
+    Assembly.Kind.WORKING_GROUP: (_working_group_voters, _general_voters),
+}
 
 register(Assembly.Kind.GENERAL, voters=_general_voters, observers=_general_observers, voting=_general_voting)
 register(

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +62,14 @@ class Assembly(models.Model):
         return self.name_shown
 
     def get_absolute_url(self) -> str:
-        return reverse("assemblies:detail", kwargs={"community": self.community.slug, "assembly": self.slug})
+        # Worked out once per object while its address stays the same: a list of an assembly's
+        # proposals links each of them under it (``Proposal.get_absolute_url``).
+        key = (get_script_prefix(), self.community.slug, self.slug)
+        kept = self.__dict__.get("_dp_url")
+        if kept is None or kept[0] != key:
+            url = reverse("assemblies:detail", kwargs={"community": key[1], "assembly": key[2]})
+            kept = self.__dict__["_dp_url"] = (key, url)
+        return kept[1]
 
     @property
     def name_shown(self) -> str:
@@ -199,10 +206,9 @@ class Proposal(models.Model):
         return self.title_shown
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "assemblies:proposal",
-            kwargs={"community": self.assembly.community.slug, "assembly": self.assembly.slug, "pk": self.pk},
-        )
+        # ``assemblies:proposal`` is the assembly's page with ``p/<pk>/`` (assemblies/urls.py):
+        # the assembly's address, reversed once for a page of its proposals.
+        return f"{self.assembly.get_absolute_url()}p/{self.pk}/"
 
     @property
     def title_shown(self) -> str:

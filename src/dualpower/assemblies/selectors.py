@@ -11,14 +11,17 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies import bodies, processes, sittings
 from dualpower.assemblies.models import (
+    Amendment,
     Assembly,
     Ballot,
     BallotBox,
+    Comment,
     Delegation,
     OutcomeStatement,
     Participation,
     Policy,
     Proposal,
+    ProposalAction,
     ProposalOption,
     Vote,
 )
@@ -97,15 +100,50 @@ def proposals_open(*, assembly: Assembly) -> QuerySet[Proposal]:
     )
 
 
-def proposals_listed(*, assembly: Assembly, state: str = "") -> QuerySet[Proposal]:
+# The API's list of an assembly's proposals, a page at a time (every state but drafts, or one state):
+# its SQL written once per process; the rows' assembly is the one given.
+_listed = Prepared(
+    lambda assembly: Proposal.objects.filter(assembly_id=assembly).exclude(state=S.DRAFT),
+    window=True,
+    assembly=int,
+)
+_listed_in_state = Prepared(
+    lambda assembly, state: Proposal.objects.filter(assembly_id=assembly, state=state).exclude(state=S.DRAFT),
+    window=True,
+    assembly=int,
+    state=str,
+)
+
+
+class ListedProposals:
     """The proposals of ``assembly`` anyone may list (drafts are their authors'), or those in
-    ``state``, with what the API shows of each (options, actions) fetched for the whole list."""
-    found = Proposal.objects.filter(assembly=assembly).exclude(state=S.DRAFT)
-    if state:
-        found = found.filter(state=state)
-    return found.select_related("assembly__policy", "assembly__community").prefetch_related(
-        "options", "actions"
-    )
+    ``state``, newest first, as a list to page through (``count()`` and slices, as the API's
+    pagination reads a queryset): each page of rows with its options and actions read for the whole
+    page (``parts_of_many``), a fixed number of queries, their SQL written once per process."""
+
+    def __init__(self, assembly: Assembly, state: str = "") -> None:
+        self.assembly = assembly
+        self.values: dict[str, Any] = {"assembly": assembly.pk}
+        self.prepared: Prepared[Proposal] = _listed
+        if state:
+            self.values["state"] = state
+            self.prepared = _listed_in_state
+
+    def all(self) -> ListedProposals:
+        return self
+
+    def count(self) -> int:
+        return self.prepared.count(**self.values)
+
+    def __getitem__(self, window: slice) -> list[Proposal]:
+        start, stop = window.start or 0, window.stop
+        assert stop is not None and stop >= start, "a page of the list is a bounded slice"
+        rows = _of(self.assembly, self.prepared(**self.values, limit=stop - start, offset=start))
+        for part in ("options", "actions"):
+            found = parts_of_many(rows, part)
+            for row in rows:
+                row.__dict__[f"_dp_{part}"] = found[row.pk]
+        return rows
 
 
 def proposals_decided(*, assembly: Assembly, limit: int = 20) -> QuerySet[Proposal]:
@@ -199,6 +237,57 @@ def drafts_of(*, assembly: Assembly, membership: Membership | None) -> QuerySet[
     )
 
 
+# What a proposal's page lists of it, read on every visit: the SQL written once per process, and
+# the proposal given set on the rows rather than read again.
+_parts_of: dict[str, Prepared[Any]] = {
+    "options": Prepared(lambda proposal: ProposalOption.objects.filter(proposal_id=proposal), proposal=int),
+    "actions": Prepared(lambda proposal: ProposalAction.objects.filter(proposal_id=proposal), proposal=int),
+    "comments": Prepared(
+        lambda proposal: Comment.objects.filter(proposal_id=proposal).select_related("author"), proposal=int
+    ),
+    "amendments": Prepared(
+        lambda proposal: Amendment.objects.filter(proposal_id=proposal).select_related("author", "vote"),
+        proposal=int,
+    ),
+}
+
+
+def parts_of(proposal: Proposal, part: str) -> list[Any]:
+    """The proposal's ``part`` in the models' order: its "options" (``proposal.options.all()``),
+    "actions", "comments" (with their authors) or "amendments" (with their authors and votes)."""
+    found = _parts_of[part](proposal=proposal.pk)
+    for row in found:
+        row.proposal = proposal
+    return found
+
+
+_parts_of_many: dict[tuple[str, int], Prepared[Any]] = {}
+_PART_MODELS: dict[str, Any] = {"options": ProposalOption, "actions": ProposalAction}
+
+
+def parts_of_many(proposals: list[Proposal], part: str) -> dict[int, list[Any]]:
+    """The "options" or "actions" of each of ``proposals`` (a page of a list), by proposal id, in
+    one query; its SQL written once per process for each number of proposals."""
+    found: dict[int, list[Any]] = {p.pk: [] for p in proposals}
+    if not proposals:
+        return found
+    names = [f"p{i}" for i in range(len(proposals))]
+    key = (part, len(names))
+    prepared = _parts_of_many.get(key)
+    if prepared is None:
+        model = _PART_MODELS[part]
+        kinds: dict[str, Any] = dict.fromkeys(names, int)
+        prepared = _parts_of_many.setdefault(
+            key,
+            Prepared(lambda **ids: model.objects.filter(proposal_id__in=[ids[n] for n in names]), **kinds),
+        )
+    by_id = {p.pk: p for p in proposals}
+    for row in prepared(**{n: p.pk for n, p in zip(names, proposals, strict=True)}):
+        row.proposal = by_id[row.proposal_id]
+        found[row.proposal_id].append(row)
+    return found
+
+
 def has_voted(proposal: Proposal, membership: Membership | None) -> bool:
     if membership is None:
         return False
@@ -210,12 +299,26 @@ def has_voted(proposal: Proposal, membership: Membership | None) -> bool:
 def waiting_voters(proposal: Proposal) -> int:
     """How many of the assembly's voters have not voted on ``proposal`` (online votes only; a vote in
     the room is decided by its witnessed count)."""
+    voted = (Participation, "membership_id") if proposal.is_secret else (Vote, "voter_id")
+    found = bodies.prepared_for(
+        "waiting-secret" if proposal.is_secret else "waiting-open",
+        proposal.assembly,
+        lambda shape: Prepared(
+            lambda community, group, proposal: (
+                shape(community, group)
+                .exclude(pk__in=voted[0].objects.filter(proposal_id=proposal).values(voted[1]))
+                .order_by()
+            ),
+            community=int,
+            group=int,
+            proposal=int,
+        ),
+    )
+    if found is not None:
+        plan, ids = found
+        return plan.count(**ids, proposal=proposal.pk)
     voters = bodies.voters_of(proposal.assembly)
-    if proposal.is_secret:
-        return voters.exclude(
-            pk__in=Participation.objects.filter(proposal=proposal).values("membership_id")
-        ).count()
-    return voters.exclude(pk__in=Vote.objects.filter(proposal=proposal).values("voter_id")).count()
+    return voters.exclude(pk__in=voted[0].objects.filter(proposal=proposal).values(voted[1])).count()
 
 
 def everyone_voted(proposal: Proposal) -> bool:
@@ -384,7 +487,7 @@ def delegations_of(*, assembly: Assembly, membership: Membership | None) -> Quer
 
 
 def voters_count(assembly: Assembly) -> int:
-    return bodies.voters_of(assembly).count()
+    return bodies.voters_count(assembly)
 
 
 def voters_named(
@@ -418,7 +521,7 @@ def may_speak(assembly: Assembly, by: Membership | None) -> bool:
     """Voters and observers of the assembly take part in discussion."""
     if by is None or by.community_id != assembly.community_id or not by.is_active:
         return False
-    return bodies.is_voter(assembly, by) or bodies.observers_of(assembly).filter(pk=by.pk).exists()
+    return bodies.is_voter(assembly, by) or bodies.is_observer(assembly, by)
 
 
 def ballot_boxes() -> list[tuple[str, Proposal, int]]:
@@ -457,11 +560,19 @@ def proposals_of(*, community: Community, assembly: Assembly | None = None) -> Q
 
 def proposals_undecided(*, assembly: Assembly, limit: int = 50) -> list[Proposal]:
     """Drafts and proposals in discussion or voting, newest first (e.g. to put on a meeting's agenda)."""
-    return list(
-        Proposal.objects.filter(assembly=assembly)
+    return _of(assembly, _undecided(assembly=assembly.pk, limit=limit, offset=0))
+
+
+# Asked by a meeting's page on every visit while its agenda may change: the SQL written once.
+_undecided = Prepared(
+    lambda assembly: (
+        Proposal.objects.filter(assembly_id=assembly)
         .exclude(state__in=[S.CLOSED, S.WITHDRAWN])
-        .order_by("-created_at")[:limit]
-    )
+        .order_by("-created_at")
+    ),
+    window=True,
+    assembly=int,
+)
 
 
 def outcome_statements(proposal: Proposal) -> list[OutcomeStatement]:

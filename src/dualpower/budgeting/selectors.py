@@ -5,12 +5,14 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from dualpower.budgeting.models import (
     Ballot,
     BallotType,
+    Category,
     Cycle,
     District,
     Idea,
@@ -61,6 +63,26 @@ _voter_ballots = Prepared(
     voter=int,
 )
 _proposals_of_cycle = Prepared(lambda cycle: Proposal.objects.filter(cycle_id=cycle), cycle=int)
+
+
+_districts_of_cycle = Prepared(lambda cycle: District.objects.filter(cycle_id=cycle), cycle=int)
+_categories_of_cycle = Prepared(lambda cycle: Category.objects.filter(cycle_id=cycle), cycle=int)
+
+
+def districts_of(*, cycle: Cycle) -> list[District]:
+    """``cycle.districts.all()``, its SQL written once per process (the cycle's page)."""
+    found = _districts_of_cycle(cycle=cycle.pk)
+    for district in found:
+        district.cycle = cycle
+    return found
+
+
+def categories_of(*, cycle: Cycle) -> list[Category]:
+    """``cycle.categories.all()``, its SQL written once per process (the cycle's page)."""
+    found = _categories_of_cycle(cycle=cycle.pk)
+    for category in found:
+        category.cycle = cycle
+    return found
 
 
 def proposals_all(*, cycle: Cycle) -> list[Proposal]:
@@ -161,14 +183,33 @@ def ballot_counts(*, cycle: Cycle) -> dict[str, int]:
     """How many ballots, by channel: only once counted (turnout is a result too)."""
     if not cycle.is_counted:
         return {}
-    # Counted by the database: one row per channel, not one per ballot.
-    rows = (
-        Ballot.objects.filter(cycle=cycle, confirmed=True)
-        .order_by()
-        .values_list("channel")
-        .annotate(n=Count("id"))
-    )
-    return {channel: n for channel, n in rows}
+    # Counted by the database: one row per channel, not one per ballot; the ORM's SQL, written
+    # once per process and database vendor.
+    sql, params = _ballot_counts_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle.pk if p == _STAND_IN else p for p in params])
+        return {channel: int(n) for channel, n in cursor.fetchall()}
+
+
+_STAND_IN = -(10**12)  # a cycle id no database holds: where the call's id goes in the SQL
+_counts_sql: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _ballot_counts_sql() -> tuple[str, tuple[Any, ...]]:
+    found = _counts_sql.get(connection.vendor)
+    if found is None:
+        query = (
+            Ballot.objects.filter(cycle_id=_STAND_IN, confirmed=True)
+            .order_by()
+            .values_list("channel")
+            .annotate(n=Count("id"))
+            .query
+        )
+        sql, params = query.sql_with_params()
+        if list(params).count(_STAND_IN) != 1:  # the cycle's id once, or refuse
+            raise ValueError(f"ballot_counts: unexpected parameters {params!r}")
+        found = _counts_sql[connection.vendor] = (sql, tuple(params))
+    return found
 
 
 def paper_batches(*, cycle: Cycle) -> list[dict[str, Any]]:
@@ -209,10 +250,14 @@ def _explained(cycle: Cycle, result: Result, ballot: Ballot) -> tuple[str | None
 
 
 def voter_explanations(
-    *, cycle: Cycle, voter: Membership | None, results: list[Result] | None = None
+    *,
+    cycle: Cycle,
+    voter: Membership | None,
+    results: list[Result] | None = None,
+    proposals: list[Proposal] | None = None,
 ) -> list[dict[str, Any]]:
     """For a signed-in voter: what their share paid for, in each area they voted in (MES only).
-    ``results``: the cycle's results when the caller has already read them."""
+    ``results``, ``proposals``: the cycle's, when the caller has already read them."""
     if voter is None or not cycle.is_counted or cycle.rule != "mes":
         return []
     out = []
@@ -227,7 +272,7 @@ def voter_explanations(
         if published_id is None or account is None:
             continue
         if titles is None:  # every proposal's title in one query, not one per project named
-            titles = _titles(cycle)
+            titles = _titles(cycle, proposals)
         unit = int(result.settings.get("unit_cents", 1))
         share, left = round(account["share"] * unit), round(account["left"] * unit)
         out.append(
@@ -254,12 +299,12 @@ def voter_explanations(
     return out
 
 
-def _titles(cycle: Cycle) -> dict[str, str]:
-    """Each proposal's title by its code (the first proposal with a code, as ``_title``)."""
-    titles: dict[str, str] = {}
-    for code, title in cycle.proposals.order_by("-pk").values_list("code", "title"):
-        titles[code] = title
-    return titles
+def _titles(cycle: Cycle, proposals: list[Proposal] | None = None) -> dict[str, str]:
+    """Each proposal's title by its code (the first proposal with a code, as ``_title``), from
+    ``proposals`` when the caller read them all."""
+    if proposals is None:
+        proposals = proposals_all(cycle=cycle)
+    return {p.code: p.title for p in sorted(proposals, key=lambda p: p.pk, reverse=True)}
 
 
 def _published_id(cycle: Cycle, election: PBElection, ballot: Ballot) -> str | None:

@@ -42,6 +42,8 @@ say(
     _("%(actor)s closed the clinic day at %(summary)s"),
     _("A clinic day was closed and its queue erased"),
 )
+_erased = _("Closed crisis calls were reduced to counts by outcome (%(summary)s)")
+say("care.crisis_erase", _erased, _erased)
 say_all(
     {
         "care.clinic_day_create": _("%(actor)s planned a clinic day at %(summary)s"),

@@ -16,6 +16,7 @@ from dualpower.care.models.clinics import (
     ClinicDay,
     ClinicWeek,
     CrisisCall,
+    CrisisTally,
     QueueEntry,
     Referral,
     ScreeningCount,
@@ -103,8 +104,20 @@ def describe(community: Community) -> list[holdings.Holding]:
                 "Each call's code, situation category, rough place, the pair sent, times and outcome "
                 "category: never the person's name or address"
             ),
-            erased_when=_("never (not yet reduced to counts)"),
+            erased_when=_(
+                "once closed and the community's care retention has passed (30 days unless changed): "
+                "reduced to counts by week and outcome"
+            ),
             table=CrisisCall._meta.db_table,
+            community_column="community_id",
+        ),
+        holdings.Holding(
+            what=_("Crisis call counts by week"),
+            count=CrisisTally.objects.filter(community=community).count(),
+            sealed_with=None,
+            readable_by_server_holder=_("How many crisis calls closed in a week, by outcome category"),
+            erased_when=_("never: counts only"),
+            table=CrisisTally._meta.db_table,
             community_column="community_id",
         ),
         holdings.Holding(

@@ -2,7 +2,8 @@
 
 - its two menu entries (care circles; clinics and support), the crisis calls' dashboard panel;
 - the clock jobs: closed circles erased after the community's retention (only counts stay), and
-  a clinic day left open after its date closed (its queue erased, counted in its week);
+  a clinic day left open after its date closed (its queue erased, counted in its week), and closed
+  crisis calls reduced to weekly counts by outcome after the same retention;
 - what it holds, for the page "What a seizure would reveal" (``dualpower.holdings``);
 - its audit sentences, permissions and demo (a circle with a help calendar, a clinic day).
 """
@@ -18,6 +19,7 @@ from dualpower.care import demo, holdings_circles, holdings_clinics, widgets
 from dualpower.care import rules as _rules  # noqa: F401 - registers the permissions on import
 from dualpower.care.services import clinics as clinic_services
 from dualpower.care.services.circles_erase import circles_erase_expired_job
+from dualpower.care.services.crisis_erase import crisis_calls_erase_expired_job
 from dualpower.community import dashboard
 from dualpower.demo import register as register_demo
 from dualpower.web import navigation
@@ -36,6 +38,7 @@ navigation.register(
 dashboard.register("care-crisis", widgets.crisis_calls_panel)
 schedule.job("care.circles_erase")(circles_erase_expired_job)
 schedule.job("care.clinic_days")(clinic_services.close_past_days_job)
+schedule.job("care.crisis_erase")(crisis_calls_erase_expired_job)
 holdings.register("care.circles", holdings_circles.describe, title=_("Care circles"), order=45)
 holdings.register(
     "care.clinics", holdings_clinics.describe, title=_("Clinics, warm line and crisis calls"), order=46

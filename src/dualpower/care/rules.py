@@ -158,6 +158,9 @@ rules.add_perm("care.leave_circle", is_circle_open & (is_circle_helper | is_invi
 rules.add_perm("care.close_circle", is_circle_open & runs_circle)
 rules.add_perm("care.draw_on_community", is_circle_open & runs_circle)
 rules.add_perm("care.change_settings", is_acting_coordinator)
+# Taking the circle away (JSON, CSV of the calendar): the person and whoever runs it, the whole
+# circle; an active helper of an open circle, only the needs they hold.
+rules.add_perm("care.export_circle", runs_circle | (is_circle_open & is_circle_helper))
 
 CIRCLE_PERMISSIONS = (
     "care.list_circles",
@@ -178,6 +181,7 @@ CIRCLE_PERMISSIONS = (
     "care.close_circle",
     "care.draw_on_community",
     "care.change_settings",
+    "care.export_circle",
 )
 
 # Clinic days, the referral directory, the warm line and crisis calls. The health group (its

@@ -21,6 +21,11 @@ urlpatterns += [
     path("circles/<int:pk>/handover/", circle_views.circle_handover, name="circle_handover"),
     path("circles/<int:pk>/close/", circle_views.circle_close, name="circle_close"),
     path("circles/<int:pk>/draw/", circle_views.circle_draw, name="circle_draw"),
+    path(
+        "circles/<int:pk>/export.<str:fmt>",
+        circle_views.circle_export,
+        name="circle_export",
+    ),
     path("circles/<int:pk>/notes/", circle_views.note_new, name="circle_note"),
     path("circles/<int:pk>/needs/", circle_views.need_new, name="circle_need"),
     path("circles/<int:pk>/needs/<int:nid>/<str:step>/", circle_views.need_step, name="circle_need_step"),

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     POLICY = "policy", _("Policy template")
     MEETING_FORMAT = "meeting_format", _("Meeting format")
     TRAINING = "training", _("Training material")
+    RIGHTS = "rights", _("Know your rights")  # the defence app's pages, shared through the commons
 
 
 class Licence(models.TextChoices):

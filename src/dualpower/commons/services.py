@@ -9,6 +9,7 @@ version it announces does.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -49,8 +50,8 @@ class GuideText:
     visibility: str
 
 
-def _cleaned(text: GuideText) -> GuideText:
-    languages = [code for code, _name in settings.LANGUAGES]
+def _cleaned(text: GuideText, languages: Collection[str] = ()) -> GuideText:
+    languages = languages or [code for code, _name in settings.LANGUAGES]
     return GuideText(
         title=clean_text(text.title, field="title", label=_("Title"), limit=TITLE_MAX, required=True),
         kind=clean_choice(text.kind, Kind, field="kind"),
@@ -68,9 +69,17 @@ def _version(guide: Guide, *, by: Membership | None, note: str) -> GuideVersion:
 
 
 @transaction.atomic
-def guide_create(*, community: Community, by: Membership | None, text: GuideText, note: str = "") -> Guide:
-    """A new guide, version 1; shared with peers or everyone at once if its visibility says so."""
-    text = _cleaned(text)
+def guide_create(
+    *,
+    community: Community,
+    by: Membership | None,
+    text: GuideText,
+    note: str = "",
+    languages: Collection[str] = (),
+) -> Guide:
+    """A new guide, version 1; shared with peers or everyone at once if its visibility says so.
+    ``languages``: those it may be written in, when not only the interface's (know-your-rights pages)."""
+    text = _cleaned(text, languages)
     note = clean_text(note, field="note", label=_("What changed"), limit=NOTE_MAX)
     guide = Guide.objects.create(community=community, created_by=by, version=1, **asdict(text))
     _version(guide, by=by, note=note or _("First version"))
@@ -82,10 +91,12 @@ def guide_create(*, community: Community, by: Membership | None, text: GuideText
 
 
 @transaction.atomic
-def guide_edit(*, guide: Guide, by: Membership | None, text: GuideText, note: str = "") -> Guide:
+def guide_edit(
+    *, guide: Guide, by: Membership | None, text: GuideText, note: str = "", languages: Collection[str] = ()
+) -> Guide:
     """Save an edit as the next version (the earlier ones stay in the history) and, when the
     guide is shared, send the new version (or withdraw it, when made members-only)."""
-    text = _cleaned(text)
+    text = _cleaned(text, languages)
     note = clean_text(note, field="note", label=_("What changed"), limit=NOTE_MAX)
     guide = Guide.objects.select_for_update().select_related("community").get(pk=guide.pk)
     if all(getattr(guide, name) == value for name, value in asdict(text).items()):

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from dualpower.community import hooks
 from dualpower.community.models import AuditEntry, Community
 from dualpower.errors import NotFound
+from dualpower.web.prepared import Prepared
 
 
 def community_get(*, slug: str) -> Community:
@@ -176,26 +177,55 @@ def audit_page(
     *, community: Community, before: int | None = None, after: int | None = None, size: int = AUDIT_PAGE_SIZE
 ) -> AuditPage:
     """The ``size`` entries just older than entry ``before`` (or just newer than entry ``after``;
-    the newest without either), newest first, in one query by the index on the community and id."""
-    entries = audit_entries(community=community)
+    the newest without either), newest first, in one query by the index on the community and id
+    (its SQL written once per process: ``_audit_*`` below). The entries' community is ``community``."""
     if after is not None:
-        rows = list(entries.filter(pk__gt=after).order_by("pk")[: size + 1])
+        rows = _audit_newer(community=community.pk, after=after, limit=size + 1, offset=0)
         more = len(rows) > size
-        rows = rows[:size][::-1]
+        rows = _of(community, rows[:size][::-1])
         return AuditPage(
             entries=rows,
             older=rows[-1].pk if rows else after + 1,
             newer=rows[0].pk if more else None,
         )
     if before is not None:
-        entries = entries.filter(pk__lt=before)
-    rows = list(entries.order_by("-pk")[: size + 1])
+        rows = _audit_older(community=community.pk, before=before, limit=size + 1, offset=0)
+    else:
+        rows = _audit_newest(community=community.pk, limit=size + 1, offset=0)
     more = len(rows) > size
-    rows = rows[:size]
+    rows = _of(community, rows[:size])
     newer = None
     if before is not None:
         newer = rows[0].pk if rows else before - 1
     return AuditPage(entries=rows, older=rows[-1].pk if more else None, newer=newer)
+
+
+def _of(community: Community, entries: list[AuditEntry]) -> list[AuditEntry]:
+    for entry in entries:
+        entry.community = community
+    return entries
+
+
+# ``audit_entries`` (readers' view of the entries, with their actor) by id, the SQL of each of
+# the three pages written once per process (web/prepared.py); the audit views are registered
+# when the apps load, before the first page is asked for.
+def _audit_of(community: int) -> QuerySet[AuditEntry]:
+    return hooks.audit_view(AuditEntry.objects.filter(community_id=community).select_related("actor"))
+
+
+_audit_newest = Prepared(lambda community: _audit_of(community).order_by("-pk"), window=True, community=int)
+_audit_older = Prepared(
+    lambda community, before: _audit_of(community).filter(pk__lt=before).order_by("-pk"),
+    window=True,
+    community=int,
+    before=int,
+)
+_audit_newer = Prepared(
+    lambda community, after: _audit_of(community).filter(pk__gt=after).order_by("pk"),
+    window=True,
+    community=int,
+    after=int,
+)
 
 
 def audit_entries_as_stored(*, community: Community) -> QuerySet[AuditEntry]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,10 +14,11 @@ from dualpower.clean import clean_int_or_none
 from dualpower.community import dashboard, hooks, services
 from dualpower.community.decorators import with_community
 from dualpower.community.forms import CommunityForm
-from dualpower.community.models import Community
+from dualpower.community.models import AuditEntry, Community
 from dualpower.community.selectors import audit_page
 from dualpower.errors import InvalidInput
 from dualpower.web.actions import form_action
+from dualpower.web.moments import moment_texts
 from dualpower.web.permissions import check
 
 
@@ -83,7 +86,24 @@ def audit_log(request: HttpRequest, community: Community) -> HttpResponse:
     if before is not None and after is not None:
         raise InvalidInput(_("Ask for entries before one entry or after one, not both."), field="after")
     page = audit_page(community=community, before=before, after=after)
-    return render(request, "community/audit.html", {"page": page})
+    return render(request, "community/audit.html", {"page": page, "rows": _audit_rows(page.entries)})
+
+
+def _audit_rows(entries: list[AuditEntry]) -> SafeString:
+    """The log's ``<tr>`` rows, each preceded by the whitespace the template had: written here
+    rather than through the template's loop (two ``{% trans %}`` and two date filters per row, half
+    of the page's own CPU). The same HTML: each moment as ``|date:'c'`` and ``|date:"DATETIME_FORMAT"``
+    write it (web/moments.py), the sentence escaped as ``{{ }}`` escapes it."""
+    when, what = escape(_("When")), escape(_("What happened"))
+    rows = []
+    for entry in entries:
+        iso, text = moment_texts(entry.created_at)
+        sentence = conditional_escape(hooks.audit_sentence(entry))
+        rows.append(
+            f'\n        <tr><td data-label="{when}"><time datetime="{escape(iso)}">{escape(text)}</time>'
+            f'</td>\n            <td data-label="{what}">{sentence}</td></tr>\n      '
+        )
+    return mark_safe("".join(rows))  # noqa: S308  # every value escaped above
 
 
 # The largest id a database keeps (a 64-bit integer): a larger position is refused, not a 500.

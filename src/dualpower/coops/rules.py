@@ -16,15 +16,33 @@ from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import is_acting_coordinator, is_admitted, is_member
 
+# Where each request's places are kept: on the user object, as ``membership_for`` keeps the
+# memberships (Django makes it anew for every request).
+_PLACES_ATTR = "_dp_coop_places"
+
 
 def place_for(user: Any, coop: Any) -> CoopMember | None:
+    """``user``'s place in ``coop`` (pending, member or left), or None; read once per request
+    however many rules ask (the co-op's page asks seven): a page that has just joined or left is
+    a new request after the redirect, and sees the change at once."""
     if not isinstance(coop, Cooperative):
         return None
     membership = membership_for(user, coop.community)
     if membership is None:
         return None
-    # Not cached: a page that has just joined or left must see the change at once.
-    return CoopMember.objects.filter(coop=coop, membership=membership).first()
+    places: dict[int, CoopMember | None] | None = getattr(user, _PLACES_ATTR, None)
+    if places is None:
+        places = {}
+        setattr(user, _PLACES_ATTR, places)
+    if coop.pk not in places:
+        places[coop.pk] = CoopMember.objects.filter(coop=coop, membership=membership).first()
+    return places[coop.pk]
+
+
+def forget_places(user: Any) -> None:
+    """Drop the places kept for ``user`` after a service changed one within the same request."""
+    if hasattr(user, _PLACES_ATTR):
+        delattr(user, _PLACES_ATTR)
 
 
 @rules.predicate

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from dualpower.community.models import Community
@@ -19,9 +20,10 @@ from dualpower.coops.models import (
 )
 from dualpower.errors import NotFound
 from dualpower.ledger.models import Account
-from dualpower.ledger.selectors import accounts_of
+from dualpower.ledger.selectors import open_accounts_of_owner
 from dualpower.members.models import Membership
 from dualpower.members.selectors import members_of
+from dualpower.web.prepared import Prepared
 
 MEMBER = CoopMember.Status.MEMBER
 
@@ -33,12 +35,37 @@ def coops_of(*, community: Community) -> QuerySet[Cooperative]:
     )
 
 
+_coop_by_slug = Prepared(
+    lambda community, slug: (
+        Cooperative.objects.filter(community_id=community, slug=slug)
+        .select_related("assembly")
+        .annotate(
+            member_count=Coalesce(
+                Subquery(
+                    CoopMember.objects.filter(coop=OuterRef("pk"), status=MEMBER)
+                    .values("coop")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
+    ),
+    community=int,
+    slug=str,
+)
+
+
 def coop_get(*, community: Community, slug: str) -> Cooperative:
-    coop = coops_of(community=community).filter(slug=slug).select_related("community", "assembly").first()
-    if coop is None:
+    """The co-op ``slug`` of ``community`` (its SQL written once per process), with its assembly
+    and ``member_count``; its community is ``community`` itself, not read again."""
+    found = _coop_by_slug(community=community.pk, slug=slug)
+    if not found:
         raise NotFound(
             _("%(community)s has no co-op “%(slug)s”.") % {"community": community.name, "slug": slug}
         )
+    coop = found[0]
+    coop.community = community
     return coop
 
 
@@ -162,6 +189,6 @@ def operations_to_decide(*, membership: Membership) -> QuerySet[CapitalOperation
 
 def ledger_accounts(*, coop: Cooperative) -> list[Account]:
     """The co-op's open accounts in the community's currencies."""
-    return list(
-        accounts_of(community=coop.community, owner_kind=Account.OwnerKind.COOPERATIVE, owner_id=coop.pk)
+    return open_accounts_of_owner(
+        community=coop.community, owner_kind=Account.OwnerKind.COOPERATIVE, owner_id=coop.pk
     )

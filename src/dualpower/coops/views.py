@@ -20,6 +20,7 @@ from dualpower.community.models import Community
 from dualpower.coops import selectors, services
 from dualpower.coops.forms import CoopEditForm, CoopForm, OperationForm, PatronageForm
 from dualpower.coops.models import Cooperative, CoopMember
+from dualpower.coops.rules import place_for
 from dualpower.errors import DomainError, NotFound, PermissionDenied
 from dualpower.formatting import format_amount
 from dualpower.members.models import Membership
@@ -99,7 +100,6 @@ def coop_edit(request: HttpRequest, community: Community, coop: str) -> HttpResp
 @with_community
 def coop_detail(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
     co = _coop(request, community, coop, "coops.view_coop")
-    me = membership_for(request.user, community)
     user = request.user
     is_board = user.has_perm("coops.decide_requests", co)
     return render(
@@ -107,7 +107,7 @@ def coop_detail(request: HttpRequest, community: Community, coop: str) -> HttpRe
         "coops/detail.html",
         {
             "coop": co,
-            "place": selectors.place_of(coop=co, membership=me),
+            "place": place_for(user, co),
             "members": list(selectors.coop_members(coop=co)),
             "requests": list(selectors.coop_members(coop=co, status=CoopMember.Status.PENDING))
             if is_board

@@ -31,5 +31,13 @@ _say_all(
         "defence.court_date.add": _("%(actor)s added a court date for household %(summary)s"),
         "defence.court_date.outcome": _("%(actor)s recorded a hearing's outcome for household %(summary)s"),
         "defence.rights.save": _("%(actor)s wrote the know-your-rights page “%(summary)s”"),
+        "defence.rights.share": _(
+            "%(actor)s shared the know-your-rights page “%(summary)s” with peer communities"
+        ),
+        "defence.rights.unshare": _("%(actor)s stopped sharing the know-your-rights page “%(summary)s”"),
+        "defence.rights.adopt": _("%(actor)s adopted the know-your-rights page “%(summary)s”"),
+        # Bans name nobody: every member reads the log.
+        "defence.ban": _("%(actor)s added a reporter to the intake ban list"),
+        "defence.unban": _("%(actor)s lifted a ban from the intake ban list"),
     }
 )

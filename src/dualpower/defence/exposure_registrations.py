@@ -20,6 +20,12 @@ holdings.register(
     order=80,
 )
 holdings.register(
+    "notifications",
+    lambda community: [selectors.notification_holding(community)],
+    title=_("Notifications"),
+    order=85,
+)
+holdings.register(
     "audit", lambda community: [selectors.audit_holding(community)], title=_("The audit log"), order=90
 )
 members_hooks.register_sign_in_alternative(services.duress_sign_in)

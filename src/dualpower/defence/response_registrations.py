@@ -18,6 +18,7 @@ from dualpower.defence import response_actions as _response_actions
 from dualpower.defence import rules as _response_rules  # noqa: F401 - registers the permissions on import
 from dualpower.defence import widgets as _response_widgets
 from dualpower.defence.selectors import response_holdings as _holdings_of_response
+from dualpower.defence.services import response_cases as _response_cases
 from dualpower.defence.services import response_incidents as _response_incidents
 from dualpower.demo import register as _register_demo
 from dualpower.web import navigation as _response_navigation
@@ -49,6 +50,7 @@ _response_navigation.register(
 )
 _dashboard.register("defence", _response_widgets.response_panel)
 _schedule.job("defence.reduce_incidents")(_response_incidents.reduce_job)
+_schedule.job("defence.court_reminders")(_response_cases.court_reminders_job)
 _response_holdings.register(
     "defence.response", _holdings_of_response.describe, title=_("Community defence"), order=20
 )

@@ -77,6 +77,10 @@ _rules.add_perm("defence.view_cases", _is_member)
 _rules.add_perm("defence.manage_cases", is_defence_group)
 _rules.add_perm("defence.view_rights", _is_admitted | _is_public_community)
 _rules.add_perm("defence.edit_rights", is_defence_group)
+# Sharing a page with peer communities speaks for the community, as in the commons: coordinators.
+_rules.add_perm("defence.share_rights", _is_acting_coordinator)
+# The ban list against spam reports: coordinators keep it.
+_rules.add_perm("defence.ban_reporters", _is_acting_coordinator)
 
 RESPONSE_PERMISSIONS = (
     "defence.view",
@@ -93,6 +97,8 @@ RESPONSE_PERMISSIONS = (
     "defence.manage_cases",
     "defence.view_rights",
     "defence.edit_rights",
+    "defence.share_rights",
+    "defence.ban_reporters",
 )
 
 # "What a seizure would reveal" is for everyone the community admits: each of them has a stake in

@@ -3,6 +3,7 @@ from django.urls import path as _path
 
 from dualpower.defence.views import exposure as _exposure
 from dualpower.defence.views import response as _response
+from dualpower.defence.views import response_bans as _bans
 from dualpower.defence.views import response_cases as _cases
 
 app_name = "defence"
@@ -26,7 +27,11 @@ urlpatterns += [
     _path("evictions/<int:pk>/dates/<int:date_pk>/outcome/", _cases.outcome, name="outcome"),
     _path("rights/", _cases.rights, name="rights"),
     _path("rights/write/", _cases.rights_edit, name="rights_edit"),
+    _path("rights/from-peers/<int:pk>/", _cases.rights_from_peer, name="rights_from_peer"),
     _path("rights/<slug:slug>/", _cases.rights_page, name="rights_page"),
+    _path("rights/<slug:slug>/share/", _cases.rights_share, name="rights_share"),
+    _path("bans/", _bans.ban_list, name="bans"),
+    _path("bans/<int:pk>/remove/", _bans.ban_remove, name="ban_remove"),
 ]
 
 

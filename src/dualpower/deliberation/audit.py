@@ -14,6 +14,11 @@ say_all(
         "deliberation.statement_reject": _("%(actor)s took out the statement “%(summary)s”"),
         "deliberation.statement_duplicate": _("%(actor)s marked the statement “%(summary)s” as a repeat"),
         "deliberation.close": _("%(actor)s closed the deliberation “%(summary)s”"),
+        "deliberation.link_on": _("%(actor)s let anyone with the link take part in “%(summary)s”"),
+        "deliberation.link_rotate": _("%(actor)s replaced the link of the deliberation “%(summary)s”"),
+        "deliberation.link_off": _("%(actor)s turned off the link of the deliberation “%(summary)s”"),
+        "deliberation.peers_open": _("%(actor)s opened the deliberation “%(summary)s” to peer communities"),
+        "deliberation.peers_close": _("%(actor)s closed the deliberation “%(summary)s” to peer communities"),
         "deliberation.proposal_start": _("%(actor)s started the proposal “%(summary)s” from a deliberation"),
     }
 )

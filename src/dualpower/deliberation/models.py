@@ -7,9 +7,16 @@ start a proposal from those consensus statements.
 
 Who voted what is private: a vote belongs to a ``Participant`` (a number within the deliberation),
 not directly to a membership, so the export and the map speak of participant numbers only.
+
+Besides members, a participant can be a visitor with the deliberation's secret link (``LINK``:
+known only by a digest of a random key kept in their signed cookie) or a member of a peer community
+whose node relays their votes (``PEER``: known only by the pseudonymous id that node sends, a keyed
+hash it makes of the person, and by which peer sent it).
 """
 
 from __future__ import annotations
+
+import hmac
 
 from django.db import models
 from django.db.models import F, Q
@@ -24,6 +31,8 @@ DESCRIPTION_MAX = 2000
 # Polis keeps statements to 140 characters: one idea, readable on a phone in one glance.
 STATEMENT_MAX = 140
 REASON_MAX = 300
+KEY_MAX = 64
+URI_MAX = 500
 
 
 class Deliberation(models.Model):
@@ -56,6 +65,13 @@ class Deliberation(models.Model):
     map_votes = models.PositiveIntegerField(default=0)
     map_computed_at = models.DateTimeField(null=True, blank=True)
     participants_count = models.PositiveIntegerField(default=0)
+    # Anyone with the link takes part (the facilitators' choice): the secret in the link, "" when
+    # off. Rotating it or turning it off ends every link participant's access.
+    link_token = models.CharField(max_length=KEY_MAX, blank=True, default="")
+    link_statements = models.BooleanField(_("people with the link may add statements"), default=True)
+    # Opened to the members of the community's peers (federation): published to them, and their
+    # members' votes relayed back by their nodes.
+    peers_open = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -77,21 +93,43 @@ class Deliberation(models.Model):
     def is_open(self) -> bool:
         return self.state == self.State.OPEN
 
+    def link_is(self, token: str) -> bool:
+        """Whether ``token`` is the deliberation's current link (none: no token is)."""
+        return bool(self.link_token) and hmac.compare_digest(self.link_token, token)
+
 
 class Participant(models.Model):
     """Someone taking part, known in the map and the export only by ``number``."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", _("Member")
+        LINK = "link", _("With the link")
+        PEER = "peer", _("From a peer community")
 
     deliberation = models.ForeignKey(Deliberation, on_delete=models.CASCADE, related_name="participants")
     membership = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliberation_places"
     )
     number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEMBER)
+    # LINK: sha256 of the random key in the visitor's cookie; PEER: the pseudonymous id its node sent.
+    key = models.CharField(max_length=KEY_MAX, blank=True, default="")
+    peer = models.CharField(max_length=URI_MAX, blank=True, default="")  # PEER: the peer's actor
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["deliberation", "number"], name="participant_number_unique"),
+            models.UniqueConstraint(
+                fields=["deliberation", "peer", "key"],
+                condition=~Q(key=""),
+                name="participant_once_per_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="member") | (~Q(key="") & Q(membership=None)),
+                name="participant_keyed_unless_member",
+            ),
             models.UniqueConstraint(
                 fields=["deliberation", "membership"],
                 condition=Q(membership__isnull=False),
@@ -170,3 +208,49 @@ class StartedProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} from {self.deliberation_id}"
+
+
+class PeerDeliberation(models.Model):
+    """A deliberation a peer community opened to its peers' members, as its node last sent it.
+    Our members vote on it here; their votes travel back to its node under a pseudonymous id."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="peer_deliberations")
+    uri = models.CharField(max_length=URI_MAX)  # its id at its origin
+    actor_uri = models.CharField(max_length=URI_MAX)  # the peer community that opened it
+    origin_name = models.CharField(max_length=255, blank=True)
+    question = models.CharField(max_length=QUESTION_MAX)
+    description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
+    # [{"number": n, "text": "..."}]: the statements shown there, as last sent
+    statements = models.JSONField(default=list)
+    is_closed = models.BooleanField(default=False)
+    received_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "uri"], name="peer_deliberation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class PeerVote(models.Model):
+    """A vote one of our members sent on a peer's deliberation, kept under the same pseudonymous
+    id that was sent (so the page knows what they voted on), never under their membership."""
+
+    deliberation = models.ForeignKey(PeerDeliberation, on_delete=models.CASCADE, related_name="votes")
+    participant = models.CharField(max_length=KEY_MAX)
+    statement = models.PositiveIntegerField()
+    value = models.SmallIntegerField(choices=Vote.Value.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "participant", "statement"], name="peer_vote_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} on {self.statement}: {self.value}"

@@ -1,6 +1,7 @@
 """Everything the deliberation app registers, in one place (imported by ``AppConfig.ready()``):
 its menu entry, the panel on a proposal's page saying which deliberation it came from, the clock
-job that keeps maps up with their votes, audit sentences, permissions and the demo."""
+job that keeps maps up with their votes, what peers' nodes send about deliberations, audit
+sentences, permissions and the demo."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ from dualpower import demo as demo_registry
 from dualpower.assemblies import panels
 from dualpower.community import dashboard
 from dualpower.deliberation import audit as _audit  # noqa: F401 - registers its audit sentences on import
-from dualpower.deliberation import demo, jobs, panel, widgets
+from dualpower.deliberation import demo, jobs, panel, receiving, widgets
 from dualpower.deliberation import rules as _rules  # noqa: F401 - registers the permissions on import
+from dualpower.deliberation.publishing import OBJECT_TYPE, STATEMENT_TYPE, VOTE_TYPE
+from dualpower.federation.handlers import handler
 from dualpower.web import navigation
+
+# Peers' nodes: their deliberations opened to us, and their members' votes on ours (receiving.py).
+handler(f"Create({OBJECT_TYPE})")(receiving.deliberation_received)
+handler(f"Update({OBJECT_TYPE})")(receiving.deliberation_received)
+handler(f"Delete({OBJECT_TYPE})")(receiving.deliberation_deleted)
+handler(f"Create({VOTE_TYPE})")(receiving.vote_relayed)
+handler(f"Create({STATEMENT_TYPE})")(receiving.statement_relayed)
 
 navigation.register(
     "deliberation",

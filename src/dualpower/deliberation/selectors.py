@@ -7,9 +7,17 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from dualpower.community.models import Community
-from dualpower.deliberation.models import Deliberation, Participant, Statement, Vote
+from dualpower.deliberation.models import (
+    Deliberation,
+    Participant,
+    PeerDeliberation,
+    PeerVote,
+    Statement,
+    Vote,
+)
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 PAGE = 30
 
@@ -131,13 +139,20 @@ def started_proposals(*, deliberation: Deliberation) -> list[tuple[int, str, str
     )
 
 
-def deliberation_of_proposal(*, proposal_id: int) -> Deliberation | None:
-    found = (
-        Deliberation.objects.filter(proposals_started__proposal_id=proposal_id)
+# Asked on every proposal's page (its panel): the SQL written once per process.
+_of_proposal = Prepared(
+    lambda proposal: (
+        Deliberation.objects.filter(proposals_started__proposal_id=proposal)
         .select_related("community")
-        .first()
-    )
-    return found
+        .order_by("pk")[:1]
+    ),
+    proposal=int,
+)
+
+
+def deliberation_of_proposal(*, proposal_id: int) -> Deliberation | None:
+    found = _of_proposal(proposal=proposal_id)
+    return found[0] if found else None
 
 
 def open_deliberations(*, community: Community, limit: int) -> list[Deliberation]:
@@ -145,4 +160,34 @@ def open_deliberations(*, community: Community, limit: int) -> list[Deliberation
         Deliberation.objects.filter(community=community, state=Deliberation.State.OPEN)
         .select_related("assembly")
         .order_by("-id")[:limit]
+    )
+
+
+def link_participant(*, deliberation: Deliberation, key_digest: str) -> Participant | None:
+    """The link participant whose cookie's key has this digest (None: not one of them)."""
+    if not key_digest:
+        return None
+    return Participant.objects.filter(
+        deliberation=deliberation, kind=Participant.Kind.LINK, key=key_digest
+    ).first()
+
+
+def peer_deliberations(*, community: Community, limit: int = PAGE) -> list[PeerDeliberation]:
+    """Deliberations peer communities opened to our members, open ones first, newest first."""
+    return list(PeerDeliberation.objects.filter(community=community).order_by("is_closed", "-id")[:limit])
+
+
+def peer_deliberation_get(*, community: Community, pk: int) -> PeerDeliberation:
+    found = PeerDeliberation.objects.filter(community=community, pk=pk).select_related("community").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def peer_votes_of(*, deliberation: PeerDeliberation, participant: str) -> dict[int, int]:
+    """statement number -> value, of the votes sent under ``participant`` (one's own pseudonym)."""
+    return dict(
+        PeerVote.objects.filter(deliberation=deliberation, participant=participant).values_list(
+            "statement", "value"
+        )
     )

@@ -47,6 +47,7 @@ from dualpower.federation import activities, delivery, ids
 from dualpower.federation.handlers import Incoming, Refused
 from dualpower.federation.models import PollAnswer, PublicPoll
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 # Mastodon waits three minutes after a vote before it sends the poll's new counts (its
 # DistributePollUpdateWorker, unique while queued): the answers of those minutes ride on one
@@ -330,8 +331,18 @@ def polls_due(now: datetime) -> str:
 # --- reads ----------------------------------------------------------------------------------------
 
 
+# Asked on every proposal's page (its panel): the SQL written once per process.
+_of_proposal = Prepared(
+    lambda proposal: (
+        PublicPoll.objects.filter(proposal_id=proposal).select_related("community").order_by("pk")[:1]
+    ),
+    proposal=int,
+)
+
+
 def poll_of(proposal: Proposal) -> PublicPoll | None:
-    return PublicPoll.objects.filter(proposal=proposal).select_related("community").first()
+    found = _of_proposal(proposal=proposal.pk)
+    return found[0] if found else None
 
 
 def poll_get(*, community: Any, uuid: UUID | str) -> PublicPoll | None:

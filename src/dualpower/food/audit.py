@@ -27,6 +27,15 @@ say_all(
         "food.seed_lot_create": _("%(actor)s added seed of “%(summary)s” to the library"),
         "food.seed_lend": _("%(actor)s lent seed of “%(summary)s”"),
         "food.seed_return": _("%(actor)s returned saved seed of “%(summary)s”"),
+        "food.site_update": _("%(actor)s changed the garden “%(summary)s”"),
+        "food.site_remove": _("%(actor)s removed the garden “%(summary)s”"),
+        "food.plot_remove": _("%(actor)s removed the plot “%(summary)s”"),
+        "food.crop_update": _("%(actor)s changed the crop “%(summary)s”"),
+        "food.crop_remove": _("%(actor)s removed the crop “%(summary)s”"),
+        "food.planting_update": _("%(actor)s changed the planting “%(summary)s”"),
+        "food.planting_remove": _("%(actor)s removed the planting “%(summary)s”"),
+        "food.seed_lot_update": _("%(actor)s corrected the seed lot “%(summary)s”"),
+        "food.seed_lot_remove": _("%(actor)s removed the seed lot “%(summary)s”"),
     }
 )
 
@@ -45,6 +54,10 @@ say_all(
         "food.cycle.create": _("%(actor)s started the share cycle “%(summary)s”"),
         "food.cycle.status": _("%(actor)s moved a share cycle on (%(summary)s)"),
         "food.pickup.add": _("%(actor)s added the pickup point “%(summary)s”"),
+        "food.pickup.update": _("%(actor)s changed the pickup point “%(summary)s”"),
+        "food.pickup.remove": _("%(actor)s removed the pickup point “%(summary)s”"),
+        "food.cycle.update": _("%(actor)s changed the share cycle “%(summary)s”"),
+        "food.cycle.remove": _("%(actor)s removed the share cycle “%(summary)s”"),
         "food.basket.set": _("%(actor)s changed a share cycle's basket"),
         "food.share.add": _("%(actor)s added share %(summary)s"),
         "food.round.open": _("%(actor)s opened pledging round %(summary)s"),

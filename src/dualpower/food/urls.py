@@ -1,8 +1,10 @@
 from django.urls import URLPattern, URLResolver, path
 
 from dualpower.food.views import growing as growing_views
+from dualpower.food.views import growing_edit as edit_views
 from dualpower.food.views import growing_logs as growing_log_views
 from dualpower.food.views import plate as plate_views
+from dualpower.food.views import plate_edit as plate_edit_views
 
 app_name = "food"
 urlpatterns: list[URLPattern | URLResolver] = []
@@ -35,6 +37,22 @@ urlpatterns += [
     path("gardens/loans/<int:pk>/return/", growing_log_views.seed_return, name="growing_seed_return"),
 ]
 
+# Changing and removing what the gardens keep.
+urlpatterns += [
+    path("gardens/sites/<int:pk>/edit/", edit_views.site_edit, name="growing_site_edit"),
+    path("gardens/sites/<int:pk>/remove/", edit_views.removers["site"], name="growing_site_remove"),
+    path("gardens/plots/<int:pk>/edit/", edit_views.plot_edit, name="growing_plot_edit"),
+    path("gardens/plots/<int:pk>/remove/", edit_views.removers["plot"], name="growing_plot_remove"),
+    path("gardens/crops/<int:pk>/edit/", edit_views.crop_edit, name="growing_crop_edit"),
+    path("gardens/crops/<int:pk>/remove/", edit_views.removers["crop"], name="growing_crop_remove"),
+    path("gardens/plantings/<int:pk>/edit/", edit_views.planting_edit, name="growing_planting_edit"),
+    path(
+        "gardens/plantings/<int:pk>/remove/", edit_views.removers["planting"], name="growing_planting_remove"
+    ),
+    path("gardens/seeds/<int:pk>/edit/", edit_views.seed_edit, name="growing_seed_edit"),
+    path("gardens/seeds/<int:pk>/remove/", edit_views.removers["seed"], name="growing_seed_remove"),
+]
+
 
 urlpatterns += [
     path("plate/", plate_views.plate, name="plate"),
@@ -53,4 +71,12 @@ urlpatterns += [
     path("shares/<int:pk>/round/", plate_views.cycle_round, name="plate_cycle_round"),
     path("shares/<int:pk>/pledge/", plate_views.cycle_pledge, name="plate_cycle_pledge"),
     path("shares/<int:pk>/pay/", plate_views.cycle_pay, name="plate_cycle_pay"),
+    path("shares/<int:pk>/edit/", plate_edit_views.cycle_edit, name="plate_cycle_edit"),
+    path("shares/<int:pk>/remove/", plate_edit_views.removers["cycle"], name="plate_cycle_remove"),
+    path("shares/pickup-points/<int:pk>/edit/", plate_edit_views.pickup_edit, name="plate_pickup_edit"),
+    path(
+        "shares/pickup-points/<int:pk>/remove/",
+        plate_edit_views.removers["pickup"],
+        name="plate_pickup_remove",
+    ),
 ]

@@ -67,6 +67,11 @@ def group_members(*, group: WorkingGroup, status: str = ACTIVE) -> QuerySet[Grou
     return GroupMembership.objects.filter(group=group, status=status).select_related("membership")
 
 
+def active_members_of_group(*, group_id: int) -> QuerySet[GroupMembership]:
+    """A group's active members by the group's id (an app that keeps the id of its group)."""
+    return GroupMembership.objects.filter(group_id=group_id, status=ACTIVE).select_related("membership")
+
+
 def group_conveners(*, group: WorkingGroup) -> QuerySet[GroupMembership]:
     return group_members(group=group).filter(is_convener=True)
 

@@ -9,6 +9,7 @@ from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.land.models import Allocation, GroundLease, Home, Parcel, WaitlistApplication
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 
 def parcels_of(*, community: Community) -> QuerySet[Parcel]:
@@ -24,6 +25,21 @@ def parcel_get(*, community: Community, pk: int) -> Parcel:
 
 def homes_of(*, community: Community) -> QuerySet[Home]:
     return Home.objects.filter(community=community).select_related("parcel", "community")
+
+
+_homes_listed = Prepared(
+    lambda community: Home.objects.filter(community_id=community).select_related("parcel"),
+    community=int,
+)
+
+
+def homes_listed(*, community: Community) -> list[Home]:
+    """``homes_of`` as a list for the homes page, its SQL written once per process; each home's
+    community is ``community`` itself, not read again."""
+    homes = _homes_listed(community=community.pk)
+    for home in homes:
+        home.community = community
+    return homes
 
 
 def home_get(*, community: Community, pk: int) -> Home:

@@ -53,17 +53,15 @@ def _me(request: HttpRequest, community: Community) -> Membership:
 @with_community
 def home_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "land.view_homes", community)
-    homes = list(selectors.homes_of(community=community))
-    rows = [{"home": h, "show_address": request.user.has_perm("land.view_address", h)} for h in homes]
-    return render(
-        request,
-        "land/homes.html",
-        {
-            "rows": rows,
-            "parcels": list(selectors.parcels_of(community=community)),
-            "can_manage": request.user.has_perm("land.manage", community),
-        },
-    )
+    homes = selectors.homes_listed(community=community)
+    can_manage = request.user.has_perm("land.manage", community)
+    # The address column is shown to those who manage the trust only: nobody else is asked
+    # (a leaseholder's check is one query per home).
+    rows = [
+        {"home": h, "show_address": can_manage and request.user.has_perm("land.view_address", h)}
+        for h in homes
+    ]
+    return render(request, "land/homes.html", {"rows": rows, "can_manage": can_manage})
 
 
 @require_http_methods(GET_POST)

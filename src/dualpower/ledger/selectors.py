@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,10 @@ from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.ledger.models import Account, Currency, Invoice, Transfer
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
+
+# The widest id both databases store (a signed 64-bit column): beyond it nothing is found.
+MAX_ID = 2**63 - 1
 
 
 def currencies_of(*, community: Community, include_inactive: bool = True) -> QuerySet[Currency]:
@@ -60,15 +65,48 @@ def accounts_of(
     return qs.order_by("currency__name", "name", "pk")
 
 
+_open_accounts_of_owner = Prepared(
+    lambda community, kind, owner: (
+        Account.objects.filter(
+            community_id=community, owner_kind=kind, owner_id=owner, status=Account.Status.OPEN
+        )
+        .select_related("currency", "membership")
+        .order_by("currency__name", "name", "pk")
+    ),
+    community=int,
+    kind=str,
+    owner=int,
+)
+
+
+def open_accounts_of_owner(*, community: Community, owner_kind: str, owner_id: int) -> list[Account]:
+    """``accounts_of(community=…, owner_kind=…, owner_id=…)`` as a list, its SQL written once per
+    process (a co-op's or a home's page reads it on every visit)."""
+    found = _open_accounts_of_owner(community=community.pk, kind=owner_kind, owner=owner_id)
+    for account in found:
+        account.community = community
+    return found
+
+
+_account_by_pk = Prepared(
+    lambda community, pk: Account.objects.filter(community_id=community, pk=pk).select_related(
+        "currency", "membership"
+    ),
+    community=int,
+    pk=int,
+)
+
+
 def account_get(*, community: Community, pk: int) -> Account:
-    """One account of this community; another community's account is not found here."""
-    account = (
-        Account.objects.filter(community=community, pk=pk)
-        .select_related("currency__community", "membership")
-        .first()
-    )
-    if account is None:
+    """One account of this community; another community's account is not found here. Its
+    community (and its currency's, the same) is ``community`` itself, not read again."""
+    found = _account_by_pk(community=community.pk, pk=pk) if -MAX_ID <= pk <= MAX_ID else []
+    if not found:
         raise NotFound(_("There is no account %(id)s in this community.") % {"id": pk})
+    account = found[0]
+    account.community = community
+    if account.currency.community_id == community.pk:
+        account.currency.community = community
     return account
 
 
@@ -217,6 +255,55 @@ class StatementPage:
     opening: int | None  # the balance before the period, on the last page only
 
 
+def _side_page(side: str, since: bool, until: bool, before: bool, limit: int) -> Prepared[Transfer]:
+    """The newest ``limit`` transfers of an account on one ``side`` (debit or credit), with the
+    other account, narrowed by the filters present (their SQL written once per process and shape;
+    the limit is part of the text, so that a page is read by keyset alone, with no OFFSET)."""
+    counterpart = "credit" if side == "debit" else "debit"
+
+    def build(account: int, **values: Any) -> QuerySet[Transfer]:
+        qs = Transfer.objects.filter(**{f"{side}_id": account})
+        if since:
+            qs = qs.filter(created_at__gte=values["since"])
+        if until:
+            qs = qs.filter(created_at__lt=values["until"])
+        if before:
+            qs = qs.filter(pk__lt=values["before"])
+        return qs.select_related(counterpart).order_by("-pk")[:limit]
+
+    kinds: dict[str, type] = {"account": int}
+    kinds.update({name: datetime for name, present in (("since", since), ("until", until)) if present})
+    if before:
+        kinds["before"] = int
+    return Prepared(build, **kinds)  # type: ignore[arg-type]  # values' names, never "window"
+
+
+# One per side, filters present and page size (the API's limit goes to 200): bounded all the same.
+_SIDES_MAX = 500
+_sides: dict[tuple[str, bool, bool, bool, int], Prepared[Transfer]] = {}
+
+
+_BALANCE_AFTER = (
+    "SELECT a.balance - COALESCE((SELECT SUM(CASE WHEN t.credit_id = %s THEN t.amount ELSE -t.amount END)"
+    " FROM {transfer} t WHERE (t.debit_id = %s OR t.credit_id = %s) AND t.id > %s), 0)"
+    " FROM {account} a WHERE a.id = %s"
+)
+
+
+def _balance_after(*, account: Account, transfer: int) -> int:
+    """The account's balance just after ``transfer``: its balance now less what the transfers
+    after it moved, read in one statement (one snapshot: a transfer written meanwhile is in both
+    or in neither). Balances move only with transfers (a trigger, migration 0003), so this is the
+    sum of every transfer up to it, without reading them: the newest page reads none."""
+    t, a = (connection.ops.quote_name(m._meta.db_table) for m in (Transfer, Account))
+    # Only the tables' names are put into the text; every value is a parameter.
+    sql = _BALANCE_AFTER.format(transfer=t, account=a)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [account.pk, account.pk, account.pk, transfer, account.pk])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
 def statement_page(
     *,
     account: Account,
@@ -231,26 +318,27 @@ def statement_page(
     the balance after the newest line (every transfer up to it: transfers are never changed)."""
     sides: list[Transfer] = []
     for side in ("debit", "credit"):
-        qs = Transfer.objects.filter(**{side: account})
+        shape = (side, since is not None, until is not None, before is not None, size + 1)
+        read = _sides.get(shape)
+        if read is None:
+            if len(_sides) >= _SIDES_MAX:
+                _sides.clear()
+            read = _sides.setdefault(shape, _side_page(*shape))
+        values: dict[str, Any] = {"account": account.pk}
         if since is not None:
-            qs = qs.filter(created_at__gte=_day_start(since))
+            values["since"] = _day_start(since)
         if until is not None:
-            qs = qs.filter(created_at__lt=_day_start(until + timedelta(days=1)))
+            values["until"] = _day_start(until + timedelta(days=1))
         if before is not None:
-            qs = qs.filter(pk__lt=before)
-        counterpart = "credit" if side == "debit" else "debit"
-        sides.extend(qs.select_related(counterpart).order_by("-pk")[: size + 1])
+            values["before"] = min(before, MAX_ID)  # no id is beyond it
+        sides.extend(read(**values))
     rows = sorted({t.pk: t for t in sides}.values(), key=lambda t: t.pk, reverse=True)
     more = len(rows) > size
     rows = rows[:size]
     lines: list[StatementLine] = []
     last_opening = 0
     if rows:
-        upto = Transfer.objects.filter(Q(debit=account) | Q(credit=account), pk__lte=rows[0].pk)
-        sums = upto.aggregate(
-            got=Sum("amount", filter=Q(credit=account)), gave=Sum("amount", filter=Q(debit=account))
-        )
-        balance = int((sums["got"] or 0) - (sums["gave"] or 0))
+        balance = _balance_after(account=account, transfer=rows[0].pk)
         for transfer in rows:
             if transfer.credit_id == account.pk:
                 amount, other = transfer.amount, transfer.debit

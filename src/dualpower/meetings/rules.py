@@ -15,10 +15,10 @@ from typing import Any
 
 import rules
 
-from dualpower.assemblies.bodies import voters_of
+from dualpower.assemblies import bodies
 from dualpower.assemblies.models import Assembly
 from dualpower.meetings.models import Meeting, RoomTally
-from dualpower.meetings.selectors import may_attend
+from dualpower.meetings.selectors import checked_in, may_attend
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import is_acting_coordinator, is_admitted
@@ -84,14 +84,14 @@ def may_take_part(user: Any, obj: Any) -> bool:
 def is_attendee(user: Any, obj: Any) -> bool:
     meeting = _meeting(obj)
     me = _me(user, obj)
-    return meeting is not None and me is not None and meeting.attendances.filter(membership=me).exists()
+    return meeting is not None and me is not None and checked_in(meeting, me)
 
 
 @rules.predicate
 def is_voter(user: Any, obj: Any) -> bool:
     assembly = _assembly(obj)
     me = _me(user, obj)
-    return assembly is not None and me is not None and voters_of(assembly).filter(pk=me.pk).exists()
+    return assembly is not None and bodies.is_voter(assembly, me)
 
 
 @rules.predicate

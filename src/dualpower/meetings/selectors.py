@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -12,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from dualpower.assemblies import processes
 from dualpower.assemblies import selectors as assembly_selectors
-from dualpower.assemblies.bodies import observers_of, voters_of
+from dualpower.assemblies.bodies import (
+    is_observer,
+    is_voter,
+    observers_of,
+    prepared_for,
+    voters_count,
+    voters_of,
+)
 from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.assemblies.processes import fraction
 from dualpower.assemblies.sources import OutsideCount
@@ -73,16 +81,73 @@ def past_meetings(*, community: Community, limit: int = 50, now: datetime | None
     return list(qs.order_by("-starts_at", "-id")[:limit])
 
 
+# A meeting's page reads these on every visit (and on every poll of its quorum box): their SQL is
+# written once per process (web/prepared.py), and the community and meeting the caller already
+# holds are set on the rows rather than joined and converted again.
+_meeting_by_pk = Prepared(
+    lambda community, pk: Meeting.objects.filter(assembly__community_id=community, pk=pk).select_related(
+        "assembly__policy", "facilitator", "note_taker", "timekeeper"
+    )[:1],
+    community=int,
+    pk=int,
+)
+_agenda_of = Prepared(
+    lambda meeting: (
+        AgendaItem.objects.filter(meeting_id=meeting).select_related("proposal").order_by("position")
+    ),
+    meeting=int,
+)
+_attendance_of = Prepared(
+    lambda meeting: (
+        Attendance.objects.filter(meeting_id=meeting)
+        .select_related("membership", "recorded_by")
+        .order_by("membership__display_name", "id")
+    ),
+    meeting=int,
+)
+_tallies_of = Prepared(
+    lambda meeting: RoomTally.objects.filter(item__meeting_id=meeting).select_related(
+        "teller", "witness", "proposal"
+    ),
+    meeting=int,
+)
+_minutes_of = Prepared(
+    lambda meeting: Minutes.objects.filter(meeting_id=meeting).select_related("adopted_by")[:1], meeting=int
+)
+
+
 def meeting_get(*, community: Community, pk: int) -> Meeting:
-    # The assembly's policy too: the page's quorum reads it.
-    meeting = meetings_of(community=community).select_related("assembly__policy").filter(pk=pk).first()
-    if meeting is None:
+    """The meeting ``pk`` of ``community``, with its assembly (the assembly's policy too: the page's
+    quorum reads it) and the people in its roles; its assembly's community is the object given."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        number = 0
+    # An id beyond the database's integers finds nothing (as the ORM's lookup says), never an error.
+    found = _meeting_by_pk(community=community.pk, pk=number) if 0 < number < 2**63 else []
+    if not found:
         raise NotFound(_("There is no such meeting in this community."))
-    return meeting
+    found[0].assembly.community = community
+    return found[0]
+
+
+def _in_meeting(meeting: Meeting, rows: list[Any]) -> list[Any]:
+    for row in rows:
+        row.meeting = meeting
+    return rows
+
+
+def _proposal_in(meeting: Meeting, proposal: Proposal | None) -> None:
+    """A proposal of the meeting's own assembly links to its page without reading the assembly again."""
+    if proposal is not None and proposal.assembly_id == meeting.assembly_id:
+        proposal.assembly = meeting.assembly
 
 
 def agenda_of(*, meeting: Meeting) -> list[AgendaItem]:
-    return list(meeting.items.select_related("proposal").order_by("position"))
+    items = _in_meeting(meeting, _agenda_of(meeting=meeting.pk))
+    for item in items:
+        _proposal_in(meeting, item.proposal)
+    return items
 
 
 def item_get(*, meeting: Meeting, pk: int) -> AgendaItem:
@@ -93,11 +158,56 @@ def item_get(*, meeting: Meeting, pk: int) -> AgendaItem:
 
 
 def attendance_of(*, meeting: Meeting) -> list[Attendance]:
-    return list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("membership", "recorded_by")
-        .order_by("membership__display_name", "id")
+    """Who is checked in, by name. The meeting object keeps who they are, so that the permission
+    checks of the same request ("is an attendee") ask no more."""
+    found = _in_meeting(meeting, _attendance_of(meeting=meeting.pk))
+    meeting.__dict__["_dp_present"] = frozenset(a.membership_id for a in found)
+    return found
+
+
+def checked_in(meeting: Meeting, membership: Membership) -> bool:
+    """Whether ``membership`` is checked in at ``meeting`` (from the attendance already read in this
+    request, if it was)."""
+    known = meeting.__dict__.get("_dp_present")
+    if known is not None:
+        return membership.pk in known
+    return Attendance.objects.filter(meeting=meeting, membership=membership).exists()
+
+
+def _not_checked_in(people: QuerySet[Membership], meeting: Any) -> QuerySet[Membership]:
+    """``people`` who are not checked in at ``meeting`` (a meeting or its id), by name."""
+    here = Attendance.objects.filter(meeting_id=meeting, membership_id=OuterRef("pk"))
+    return people.exclude(Exists(here)).order_by("display_name", "id")
+
+
+def absent_named(*, meeting: Meeting, find: str = "", limit: int) -> list[Membership]:
+    """At most ``limit`` of the people who take part in the meeting's assembly (its voters and
+    observers) and are not checked in, by name (those whose name holds ``find``, when given): what
+    the note-taker's picker offers, never the whole roll, whatever the community's size."""
+    found = (
+        None
+        if find
+        else prepared_for(
+            "absent",
+            meeting.assembly,
+            lambda shape: Prepared(
+                lambda community, group, meeting: _not_checked_in(
+                    (shape(community, group) | shape(community, group, "observer")).distinct(), meeting
+                ),
+                window=True,
+                community=int,
+                group=int,
+                meeting=int,
+            ),
+        )
     )
+    if found is not None:
+        plan, ids = found
+        return plan(**ids, meeting=meeting.pk, limit=limit, offset=0)
+    people = (voters_of(meeting.assembly) | observers_of(meeting.assembly)).distinct()
+    if find:
+        people = people.filter(display_name__icontains=find)
+    return list(_not_checked_in(people, meeting)[:limit])
 
 
 def attendance_get(*, meeting: Meeting, pk: int) -> Attendance:
@@ -131,23 +241,24 @@ class Quorum:
         return max(0, self.needed - self.present)
 
 
-def quorum_of(*, meeting: Meeting) -> Quorum:
-    """Quorum from attendance: voters checked in against the policy's share of eligible voters."""
-    voters = voters_of(meeting.assembly)
-    eligible = voters.count()
+def quorum_of(*, meeting: Meeting, checked_in: int | None = None) -> Quorum:
+    """Quorum from attendance: voters checked in against the policy's share of eligible voters.
+    ``checked_in``: how many are checked in, when the caller has read the attendance already."""
+    eligible = voters_count(meeting.assembly)
     policy = getattr(meeting.assembly, "policy", None)
     share = fraction(policy.quorum) if policy is not None else None
     needed = math.ceil(share * eligible) if share else 0
-    attendance = Attendance.objects.filter(meeting=meeting)
-    present = _voters_among(voters, attendance)
-    return Quorum(eligible=eligible, present=present, needed=needed, others=attendance.count() - present)
+    present = attending_voters(meeting)
+    if checked_in is None:
+        checked_in = Attendance.objects.filter(meeting=meeting).count()
+    return Quorum(eligible=eligible, present=present, needed=needed, others=checked_in - present)
 
 
-def _voters_among(voters: QuerySet[Membership], attendance: QuerySet[Attendance]) -> int:
-    """How many of the people checked in (``attendance``) are among ``voters``: read from the
-    attendance (a meeting's rows), each person looked up by key, never by going through the
-    assembly's whole roll (an ``IN`` over 50,000 voters took 56 ms on SQLite)."""
-    return attendance.filter(Exists(voters.filter(pk=OuterRef("membership_id")))).count()
+def _voters_among(voters: QuerySet[Membership], attendance: QuerySet[Attendance]) -> QuerySet[Attendance]:
+    """The people checked in (``attendance``) who are among ``voters``: read from the attendance (a
+    meeting's rows), each person looked up by key, never by going through the assembly's whole
+    roll (an ``IN`` over 50,000 voters took 56 ms on SQLite)."""
+    return attendance.filter(Exists(voters.filter(pk=OuterRef("membership_id"))))
 
 
 def suggest_roles(*, assembly: Assembly, now: datetime | None = None) -> dict[str, Membership | None]:
@@ -181,7 +292,8 @@ def suggest_roles(*, assembly: Assembly, now: datetime | None = None) -> dict[st
 
 
 def minutes_of(*, meeting: Meeting) -> Minutes | None:
-    return Minutes.objects.filter(meeting=meeting).select_related("adopted_by").first()
+    found = _in_meeting(meeting, _minutes_of(meeting=meeting.pk))
+    return found[0] if found else None
 
 
 def revisions_of(*, minutes: Minutes) -> list:
@@ -189,12 +301,10 @@ def revisions_of(*, minutes: Minutes) -> list:
 
 
 def tallies_of(*, meeting: Meeting) -> dict[int, RoomTally]:
-    return {
-        t.item_id: t
-        for t in RoomTally.objects.filter(item__meeting=meeting).select_related(
-            "teller", "witness", "proposal"
-        )
-    }
+    found = _tallies_of(meeting=meeting.pk)
+    for tally in found:
+        _proposal_in(meeting, tally.proposal)
+    return {t.item_id: t for t in found}
 
 
 def tally_get(*, meeting: Meeting, item_pk: int) -> RoomTally:
@@ -265,10 +375,7 @@ def may_attend(meeting: Meeting, membership: Membership | None) -> bool:
     """Voters and observers of the assembly take part in its meetings."""
     if membership is None or membership.status != Membership.Status.ACTIVE:
         return False
-    return (
-        voters_of(meeting.assembly).filter(pk=membership.pk).exists()
-        or observers_of(meeting.assembly).filter(pk=membership.pk).exists()
-    )
+    return is_voter(meeting.assembly, membership) or is_observer(meeting.assembly, membership)
 
 
 # The assembly's page asks for its next meetings on every visit: the SQL is written once per
@@ -334,7 +441,23 @@ def is_room_vote(item: AgendaItem) -> bool:
 
 
 def attending_voters(meeting: Meeting) -> int:
-    return _voters_among(voters_of(meeting.assembly), Attendance.objects.filter(meeting=meeting))
+    """How many voters of the meeting's assembly are checked in."""
+    found = prepared_for(
+        "checked-in",
+        meeting.assembly,
+        lambda shape: Prepared(
+            lambda community, group, meeting: _voters_among(
+                shape(community, group).order_by(), Attendance.objects.filter(meeting_id=meeting)
+            ),
+            community=int,
+            group=int,
+            meeting=int,
+        ),
+    )
+    if found is None:
+        return _voters_among(voters_of(meeting.assembly), Attendance.objects.filter(meeting=meeting)).count()
+    plan, ids = found
+    return plan.count(**ids, meeting=meeting.pk)
 
 
 def is_attending_voter(meeting: Meeting, membership: Membership | None) -> bool:

@@ -84,9 +84,10 @@ def member_list(request: HttpRequest, slug: str, page: Query[MemberQuery]) -> di
             _("The member list is read by position, not by offset: follow “next” (after=<id>)."),
             field="offset",
         )
-    people = selectors.members_of(community=community, skill=page.skill, neighbourhood=page.neighbourhood)
-    found = selectors.members_page(
-        people=people,
+    found = selectors.member_list_page(
+        community=community,
+        skill=page.skill,
+        neighbourhood=page.neighbourhood,
         after=keyset_cursor(page.after, field="after"),
         before=keyset_cursor(page.before),
         size=page.limit,

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from dualpower.web.permissions import may
+
 
 class MemberOut(Schema):
     id: int
@@ -22,7 +24,7 @@ class MemberOut(Schema):
     def resolve_contact(obj: Any, context: dict[str, Any]) -> str | None:
         # The member decides who sees their contact details; the rule lives in members/rules.py.
         request = context.get("request") if context else None
-        if request is None or not obj.contact or not request.user.has_perm("members.view_contact", obj):
+        if request is None or not obj.contact or not may(request.user, "members.view_contact", obj):
             return None
         return str(obj.contact)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from dualpower.members.models import (
     Trust,
     User,
 )
+from dualpower.web.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class MembersPage:
     people: list[Membership]
     next: int | None
     previous: int | None
+    count: int | None = None  # how many people the whole list holds, when asked for
 
 
 def members_page(
@@ -102,24 +104,102 @@ def members_page(
     boundary = after if after is not None else before
     if boundary is None:
         rows = list(people.order_by("display_name", "id")[: size + 1])
-        return MembersPage(
-            people=rows[:size], next=rows[size - 1].pk if len(rows) > size else None, previous=None
-        )
+        return _first_page(rows, size)
     name = Subquery(Membership.objects.filter(pk=boundary).values("display_name")[:1])
     if after is not None:
-        # The range first (display_name >= name) so the index is sought, not scanned.
-        later = Q(display_name__gte=name) & (Q(display_name__gt=name) | Q(pk__gt=after))
-        rows = list(people.filter(later).order_by("display_name", "id")[: size + 1])
-        more = len(rows) > size
-        rows = rows[:size]
-        return MembersPage(
-            people=rows, next=rows[-1].pk if more else None, previous=rows[0].pk if rows else None
-        )
-    earlier = Q(display_name__lte=name) & (Q(display_name__lt=name) | Q(pk__lt=before))
-    rows = list(people.filter(earlier).order_by("-display_name", "-id")[: size + 1])
+        rows = list(people.filter(_later(name, after)).order_by("display_name", "id")[: size + 1])
+        return _page_after(rows, size)
+    rows = list(people.filter(_earlier(name, boundary)).order_by("-display_name", "-id")[: size + 1])
+    return _page_before(rows, size)
+
+
+def _later(name: Any, after: Any) -> Q:
+    # The range first (display_name >= name) so the index is sought, not scanned.
+    return Q(display_name__gte=name) & (Q(display_name__gt=name) | Q(pk__gt=after))
+
+
+def _earlier(name: Any, before: Any) -> Q:
+    return Q(display_name__lte=name) & (Q(display_name__lt=name) | Q(pk__lt=before))
+
+
+def _first_page(rows: list[Membership], size: int) -> MembersPage:
+    return MembersPage(
+        people=rows[:size], next=rows[size - 1].pk if len(rows) > size else None, previous=None
+    )
+
+
+def _page_after(rows: list[Membership], size: int) -> MembersPage:
+    more = len(rows) > size
+    rows = rows[:size]
+    return MembersPage(people=rows, next=rows[-1].pk if more else None, previous=rows[0].pk if rows else None)
+
+
+def _page_before(rows: list[Membership], size: int) -> MembersPage:
     more = len(rows) > size
     rows = rows[:size][::-1]
     return MembersPage(people=rows, next=rows[-1].pk if rows else None, previous=rows[0].pk if more else None)
+
+
+# The unfiltered list (every visit but a search) with its SQL written once per process
+# (web/prepared.py): the same statements as ``members_page`` over ``members_of`` without filters.
+def _everyone(community: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(community_id=community, status=Membership.Status.ACTIVE)
+
+
+def _around(side: Any, *order: str) -> Prepared[Membership]:
+    """Everyone on one ``side`` (``_later``, ``_earlier``) of the member ``boundary``, by ``order``."""
+
+    def build(community: int, boundary: int) -> QuerySet[Membership]:
+        name = Subquery(Membership.objects.filter(pk=boundary).values("display_name")[:1])
+        return _everyone(community).filter(side(name, boundary)).order_by(*order)
+
+    return Prepared(build, window=True, community=int, boundary=int)
+
+
+_everyone_by_name = Prepared(
+    lambda community: _everyone(community).order_by("display_name", "id"), window=True, community=int
+)
+_everyone_after = _around(_later, "display_name", "id")
+_everyone_before = _around(_earlier, "-display_name", "-id")
+
+
+def _is_search(skill: str, neighbourhood: str) -> bool:
+    return bool(skill.strip() or neighbourhood.strip())
+
+
+def member_list_page(
+    *,
+    community: Community,
+    skill: str = "",
+    neighbourhood: str = "",
+    after: int | None = None,
+    before: int | None = None,
+    size: int = MEMBERS_PAGE_SIZE,
+    count: bool = False,
+) -> MembersPage:
+    """``members_page`` of ``members_of(community, skill, neighbourhood)``: the same rows in the
+    same one query, its SQL written once per process when nothing is searched for; with ``count``,
+    how many people the whole list holds (one more query). The rows' community is ``community``
+    (set, not read again)."""
+    total = None
+    if _is_search(skill, neighbourhood):
+        people = members_of(community=community, skill=skill, neighbourhood=neighbourhood)
+        page = members_page(people=people, after=after, before=before, size=size)
+        total = people.count() if count else None
+    elif after is not None:
+        page = _page_after(
+            _everyone_after(community=community.pk, boundary=after, limit=size + 1, offset=0), size
+        )
+    elif before is not None:
+        rows = _everyone_before(community=community.pk, boundary=before, limit=size + 1, offset=0)
+        page = _page_before(rows, size)
+    else:
+        page = _first_page(_everyone_by_name(community=community.pk, limit=size + 1, offset=0), size)
+    if count and total is None:
+        total = _everyone_by_name.count(community=community.pk)
+    for person in page.people:
+        person.community = community
+    return replace(page, count=total)
 
 
 def has_totp(*, user: Any) -> bool:

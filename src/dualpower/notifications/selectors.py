@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from dualpower.community.models import Community
 from dualpower.members.models import User
 from dualpower.notifications.models import Notification
 
@@ -14,6 +16,21 @@ from dualpower.notifications.models import Notification
 def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     rows = Notification.objects.filter(user=user).select_related("community")
     return rows.filter(read_at=None) if unread_only else rows
+
+
+def notifications_count(
+    *, community: Community, kind_prefixes: Iterable[str] = (), url_prefixes: Iterable[str] = ()
+) -> int:
+    """How many notification rows of ``community`` the node holds (read or not) whose kind or link
+    starts with one of the prefixes ("aid.", "/c/demo/defence/"): for "What a seizure would reveal"."""
+    about = Q()
+    for prefix in kind_prefixes:
+        about |= Q(kind__startswith=prefix)
+    for prefix in url_prefixes:
+        about |= Q(url__startswith=prefix)
+    if not about:
+        return 0
+    return Notification.objects.filter(community=community).filter(about).count()
 
 
 def unread_count(*, user: User) -> int:

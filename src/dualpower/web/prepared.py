@@ -27,7 +27,9 @@ ordinary querysets; ``annotate`` of plain expressions works (its values land on 
 
 A page of rows: ``Prepared(build, window=True, ...)`` with an unsliced queryset, and each call
 gives ``limit`` and ``offset`` (the ORM writes a slice into the SQL's text, so one SQL per page
-would be kept otherwise).
+would be kept otherwise); an offset of 0 sends ``LIMIT`` alone, as the ORM's ``[:n]`` does (keyset
+pages always start there). ``count(**values)`` counts the query's rows (without its order or a
+window) with SQL also written once.
 """
 
 from __future__ import annotations
@@ -76,6 +78,17 @@ class _Plan:
         if sql != sql2 or len(params) != len(params2):
             raise ValueError("Prepared: the query's shape changes with its values")
         self.sql = f"{sql} LIMIT %s OFFSET %s" if window else sql
+        self.first_sql = f"{sql} LIMIT %s"  # a window from the first row: no OFFSET to walk
+        # How many rows the query gives (``count``: "N people" beside a page of them): the same
+        # query without its order, of the ids alone, when its parameters stay where they were.
+        self.count_sql: str | None = None
+        if not compiler.query.is_sliced:  # a slice's order is part of what it gives
+            counted = [
+                q.order_by().values("pk").query.get_compiler(using=q.db).as_sql()
+                for q in (build(**values) for values, *_rest in compiled)
+            ]
+            if all(list(p) == c[2] for (_s, p), c in zip(counted, compiled, strict=True)):
+                self.count_sql = f"SELECT COUNT(*) FROM ({counted[0][0]}) counted"  # noqa: S608  # the ORM's
         self.window = window
         self.constants = params
         self.slots: list[tuple[int, str]] = []  # (position in the parameters, name of the value)
@@ -107,14 +120,30 @@ class _Plan:
             return lambda value: connection.ops.adapt_datetimefield_value(value)
         return lambda value: value
 
-    def run(self, values: dict[str, Any]) -> list[Any]:
+    def params(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.constants)
         for position, name in self.slots:
             params[position] = self.adapt[name](values[name])
-        if self.window:
+        return params
+
+    def count(self, values: dict[str, Any]) -> int:
+        if self.count_sql is None:
+            raise ValueError("Prepared: this query cannot be counted without its order and columns")
+        with connection.cursor() as cursor:
+            cursor.execute(self.count_sql, self.params(values))
+            row = cursor.fetchone()
+        return int(row[0])
+
+    def run(self, values: dict[str, Any]) -> list[Any]:
+        params = self.params(values)
+        sql = self.sql
+        if self.window and values["offset"] == 0:
+            sql = self.first_sql
+            params.append(values["limit"])
+        elif self.window:
             params += [values["limit"], values["offset"]]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
@@ -156,15 +185,24 @@ class Prepared(Generic[M]):
                 self._plans[vendor] = found
         return found
 
+    def count(self, **values: Any) -> int:
+        """How many rows the query gives for ``values`` (the whole query, not a window of it): the
+        ORM's ``count()`` with the SQL written once."""
+        self._check(values, window=False)
+        return self.plan().count(values)
+
     def __call__(self, **values: Any) -> list[M]:
-        expected = {*self.kinds, "limit", "offset"} if self.window else self.kinds.keys()
+        self._check(values, window=self.window)
+        return self.plan().run(values)
+
+    def _check(self, values: dict[str, Any], *, window: bool) -> None:
+        expected = {*self.kinds, "limit", "offset"} if window else self.kinds.keys()
         if values.keys() != expected:
             raise TypeError(f"Prepared takes exactly {sorted(expected)}")
-        window = ("limit", "offset") if self.window else ()
-        if not all(isinstance(values[k], int) and values[k] >= 0 for k in window):
+        edges = ("limit", "offset") if window else ()
+        if not all(isinstance(values[k], int) and values[k] >= 0 for k in edges):
             raise TypeError("Prepared: limit and offset are whole numbers")
         for name, kind in self.kinds.items():
             value = values[name]
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 raise TypeError(f"Prepared: {name} must be {kind.__name__}")
-        return self.plan().run(values)

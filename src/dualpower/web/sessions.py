@@ -11,12 +11,53 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.core import signing
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 from django.utils import timezone
+
+# A session's stored text whose signature was checked, and the serialised data it carries: the
+# same text is checked once per process rather than on every request (the HMAC, base64 and zlib
+# of Django's ``signing.loads``). The data are parsed afresh each time (the session's own copy).
+_KEPT_MAX = 10_000  # bounded: one entry per session text (a session changes its text when written)
+_verified: dict[tuple[str, str, str], bytes] = {}
+
+
+class _Serialised:
+    """A "serializer" that leaves the data as the bytes the signature covers."""
+
+    def loads(self, data: bytes) -> bytes:
+        return data
+
+
+@receiver(setting_changed)
+def _forget_verified(**_kwargs: Any) -> None:
+    _verified.clear()  # tests change the secret key
 
 
 class SessionStore(db.SessionStore):
+    def decode(self, session_data: bytes | str) -> dict[str, Any]:
+        # Django's ``decode`` (an empty session for a text not signed with our key, or unreadable),
+        # the signature checked once per text and key.
+        key = (str(session_data), self.key_salt, settings.SECRET_KEY)
+        data = _verified.get(key)
+        if data is None:
+            try:
+                data = signing.loads(session_data, salt=self.key_salt, serializer=_Serialised)  # type: ignore[arg-type]
+            except Exception:  # Django's own answer: logged if the signature is bad
+                return super().decode(session_data)
+            if len(_verified) >= _KEPT_MAX:
+                _verified.clear()
+            _verified[key] = data
+        try:
+            decoded: dict[str, Any] = self.serializer().loads(data)
+        except Exception:  # as Django: unreadable data is an empty session
+            return {}
+        return decoded
+
     def _get_session_from_db(self) -> Any:
         key = self.session_key
         row = None

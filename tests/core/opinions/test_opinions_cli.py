@@ -101,6 +101,21 @@ def test_bad_input_is_one_sentence_and_exit_status_2(
     assert len(err.splitlines()) == 1 and "Traceback" not in captured.err
 
 
+def test_meta_statements_are_left_out_of_the_map_as_polis_does(tmp_path: Path, capsys: Any) -> None:
+    write_export(tmp_path / "conv")
+    plain = run_json(tmp_path / "conv", capsys)
+    meta = run_json(tmp_path / "conv", capsys, "--meta", "5, 6")
+    moderated = tmp_path / "moderated"
+    write_export(moderated, moderated_out=("5", "6"))
+    assert meta == run_json(moderated, capsys)  # exactly as if moderated out
+    shown = {r["statement"] for group in meta["representative"] for r in group}
+    assert not {"5", "6"} & (shown | set(meta["group_aware_consensus"]))
+    assert {"5", "6"} <= set(plain["group_aware_consensus"])
+    assert main([str(tmp_path / "conv"), "--meta", "5,999"]) == 2
+    err = capsys.readouterr().err
+    assert "comments.csv has no statement 999" in err and len(err.strip().splitlines()) == 1
+
+
 def test_a_folder_that_is_not_there(tmp_path: Path, capsys: Any) -> None:
     assert main([str(tmp_path / "nowhere")]) == 2
     assert "is not a folder" in capsys.readouterr().err

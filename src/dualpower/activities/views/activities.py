@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.activities import selectors, services
+from dualpower.activities.cards import cards_html, running_html
 from dualpower.activities.forms import FeedbackForm
 from dualpower.activities.views._common import activity_for, detail_url, is_kept, me_of
 from dualpower.clean import clean_int
@@ -31,14 +32,20 @@ from dualpower.web.permissions import check
 def activity_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "activities.list_activities", community)
     me = membership_for(request.user, community)
-    activities = selectors.upcoming(community=community, membership=me)
+    raw = request.GET.get("page", "")
+    number = int(raw) if raw.isdigit() and 0 < int(raw) <= selectors.MAX_PAGE else 1
+    activities, more = selectors.upcoming_page(community=community, membership=me, page=number)
+    series = selectors.series_running(community=community)
     return render(
         request,
         "activities/list.html",
         {
-            "mine": [a for a in activities if a.my_signup is not None],  # type: ignore[attr-defined]
-            "others": [a for a in activities if a.my_signup is None],  # type: ignore[attr-defined]
-            "series": selectors.series_of(community=community).filter(is_active=True),
+            "mine": cards_html([a for a in activities if a.mine], community=community),  # type: ignore[attr-defined]
+            "others": cards_html([a for a in activities if not a.mine], community=community),  # type: ignore[attr-defined]
+            "page_number": number,
+            "previous_page": number - 1 if number > 1 else None,
+            "next_page": number + 1 if more else None,
+            "running": running_html(series, community=community) if series else "",
             "can_add": request.user.has_perm("activities.add_series", community),
         },
     )

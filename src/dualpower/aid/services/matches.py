@@ -188,8 +188,10 @@ def match_propose(
     quantity: int | str | None = None,
     explanation: str = "",
     reasons: Sequence[Reason] = (),
+    requester_confirmed: bool = False,
 ) -> AidMatch:
-    """A dispatcher proposes a volunteer (from a suggestion or a batch). Both sides then confirm.
+    """A dispatcher proposes a volunteer (from a suggestion or a batch). Both sides then confirm
+    (``requester_confirmed``: the sender speaks for the person, as care's crisis dispatch does).
 
     ``reasons`` are the engine's, stored as codes so every reader gets them in their language;
     ``explanation`` is an optional note in the dispatcher's own words."""
@@ -204,7 +206,7 @@ def match_propose(
         explanation=explanation,
         reasons=reasons,
         volunteer_confirmed=False,
-        requester_confirmed=False,
+        requester_confirmed=requester_confirmed,
     )
     audit_record(
         community=request.community, actor=by, action="aid.match.propose", target=match, summary=request.code

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from dualpower.aid import engine, selectors, services, stats
-from dualpower.aid.models import CLOSED_STATUSES, AidMatch, AidOffer, AidRequest, DispatcherRole
+from dualpower.aid.models import AidOffer, AidRequest, DispatcherRole
 from dualpower.aid.views._common import DETAIL_LABELS, charts_for, get_request, me_of, request_form_page
 from dualpower.aid.views.referrals import referral_context
 from dualpower.aid.views.requests import PER_PAGE
@@ -40,22 +40,20 @@ from dualpower.web.permissions import check
 def dispatch(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "aid.dispatch", community)
     me = membership_for(request.user, community)
-    live = AidRequest.objects.filter(community=community).exclude(status__in=CLOSED_STATUSES)
-    waiting = (
-        AidMatch.objects.filter(request__community=community, status=AidMatch.Status.PROPOSED)
-        .select_related("request", "volunteer")
-        .order_by("created_at")
-    )
-    # A page of each list at a time: its queries and size do not grow with the requests.
-    page = Paginator(live.select_related("community", "requester", "taken_by"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    shown = list(waiting[: PER_PAGE + 1])
+    # A page of each list at a time: its queries and size do not grow with the requests. A
+    # dispatcher sees every request: the requests not closed are the "active" ones.
+    live = selectors.requests_page(community=community, membership=me, status="active")
+    # A RequestRows pages as a queryset does.
+    page = Paginator(cast(Any, live), PER_PAGE).get_page(request.GET.get("page"))
+    shown = selectors.matches_waiting(community=community, limit=PER_PAGE + 1)
     return render(
         request,
         "aid/dispatch.html",
         {
-            "open_rows": selectors.request_views(page.object_list, me, community=community),
+            # The board shows no private details: they stay sealed (no decryption for each row).
+            "open_rows": selectors.request_views(
+                page.object_list, me, community=community, with_details=False
+            ),
             "page": page,
             "waiting": shown[:PER_PAGE],
             "more_waiting": len(shown) > PER_PAGE,

@@ -8,13 +8,14 @@ the page reloads). A request someone may not see is "not found" to them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.aid import selectors, services
@@ -46,17 +47,10 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "aid.view_requests", community)
     me = membership_for(request.user, community)
     categories = services.categories_for(community)
-    # With no filter chosen (also on page 2 of the unfiltered list) the list shows open requests.
-    given = any(k in request.GET for k in ("status", "category", "neighbourhood", "urgency"))
-    filters = FiltersForm(request.GET if given else {"status": "open"}, categories=categories)
-    chosen = filters.cleaned_data if filters.is_valid() else {"status": "open"}
-    qs = selectors.request_filtered(
-        selectors.requests_visible(community=community, membership=me).select_related(
-            "community", "requester", "taken_by"
-        ),
-        **{k: str(chosen.get(k) or "") for k in ("status", "category", "neighbourhood", "urgency")},
-    )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    chosen, filter_errors, filters_html = _filters(request, categories)
+    qs = selectors.requests_page(community=community, membership=me, **chosen)
+    # A RequestRows pages as a queryset does.
+    page = Paginator(cast(Any, qs), PER_PAGE).get_page(request.GET.get("page"))
     # The list shows no private details: they stay sealed (no decryption for each row).
     rows = selectors.request_views(
         page.object_list, me, community=community, names=dict(categories), with_details=False
@@ -71,14 +65,41 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
             "rows": rows,
             "page": page,
             "query": query.urlencode(),
-            "filtered": any(str(chosen.get(k) or "") for k in ("category", "neighbourhood", "urgency"))
-            or str(chosen.get("status") or "") != "open",
-            "filters": filters,
-            "filters_html": form_fields_html(filters, depends_on=tuple(categories)),
+            "filtered": any(chosen[k] for k in ("category", "neighbourhood", "urgency"))
+            or chosen["status"] != "open",
+            "filter_errors": filter_errors,
+            "filters_html": filters_html,
             "dispatcher": is_dispatcher_member(me),
-            "my_matches": list(selectors.my_matches(me)) if me else [],
+            "my_matches": selectors.my_live_matches(me) if me else [],
         },
     )
+
+
+FILTERS = ("status", "category", "neighbourhood", "urgency")
+# The filter form's outcome (the filters chosen, whether it has errors, its fields' HTML) kept per
+# process under the language, the categories offered and the values asked for: building and
+# validating the form on every visit cost more than the rest of the list's own work.
+_KEPT_MAX = 1_000  # the values are the visitor's (a query string): many keys, bounded
+_kept_filters: dict[tuple[Any, ...], tuple[dict[str, str], bool, SafeString]] = {}
+
+
+def _filters(
+    request: HttpRequest, categories: list[tuple[str, str]]
+) -> tuple[dict[str, str], bool, SafeString]:
+    """The filters chosen (each as text, "" when not), whether the form has errors, its HTML."""
+    # With no filter chosen (also on page 2 of the unfiltered list) the list shows open requests.
+    given = any(k in request.GET for k in FILTERS)
+    key = (get_language(), tuple(categories), given, tuple(tuple(request.GET.getlist(k)) for k in FILTERS))
+    found = _kept_filters.get(key)
+    if found is None:
+        filters = FiltersForm(request.GET if given else {"status": "open"}, categories=categories)
+        cleaned = filters.cleaned_data if filters.is_valid() else {"status": "open"}
+        chosen = {k: str(cleaned.get(k) or "") for k in FILTERS}
+        html = form_fields_html(filters, depends_on=tuple(categories))
+        if len(_kept_filters) >= _KEPT_MAX:
+            _kept_filters.clear()
+        found = _kept_filters[key] = (chosen, bool(filters.errors), html)
+    return found
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -231,3 +231,53 @@ def test_secret_ballot_via_api_returns_a_receipt_once(client_for: Any, community
     again = _json(client, "put", url, {"position": "disagree", "receipt": first["receipt"]}).json()
     assert again["receipt"] == ""
     assert client.get(url).json() == {**client.get(url).json(), "voted": True, "position": ""}
+
+
+def test_the_list_of_proposals_pages_and_filters_as_the_orm_does(
+    client_for: Any, ga: Any, people: Any, community: Any
+) -> None:
+    """The list read with SQL written once per process: every proposal but drafts, newest first,
+    by state, a page at a time, each with its own options and actions; the same queries whatever
+    the page's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dualpower.assemblies.models import ProposalOption
+
+    author = membership_of(people["coordinator"], community)
+    made = [open_proposal(ga, author, title=f"Idea {i}", process="consensus") for i in range(4)]
+    services.proposal_create(assembly=ga, by=author, title="Draft", body="", process="consensus", draft=True)
+    poll = services.proposal_create(
+        assembly=ga,
+        by=author,
+        title="Which colour",
+        body="",
+        process="approval",
+        options=[{"label": "Red"}, {"label": "Blue"}],
+    )
+    client = client_for("member")
+
+    def get(query: str) -> tuple[Any, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{API}/general/proposals{query}")
+        assert response.status_code == 200
+        return response.json(), len(queries)
+
+    everything, n_all = get("")
+    listed = (
+        Proposal.objects.filter(assembly=ga)
+        .exclude(state=Proposal.State.DRAFT)
+        .order_by("-created_at", "-id")
+    )
+    assert [p["id"] for p in everything["items"]] == [p.pk for p in listed]
+    assert everything["count"] == len(made) + 1 and "Draft" not in {p["title"] for p in everything["items"]}
+    by_id = {p["id"]: p for p in everything["items"]}
+    labels = list(ProposalOption.objects.filter(proposal=poll).values_list("label", flat=True))
+    assert [o["label"] for o in by_id[poll.pk]["options"]] == labels == ["Red", "Blue"]
+    assert all(by_id[p.pk]["options"] == [] for p in made)
+    page, n_page = get("?limit=2&offset=1")
+    assert [p["id"] for p in page["items"]] == [p.pk for p in listed[1:3]] and page["count"] == 5
+    assert n_page == n_all
+    voting, _n = get("?state=voting")
+    assert {p["id"] for p in voting["items"]} == {p.pk for p in listed if p.state == "voting"}
+    assert get("?state=draft")[0] == {"items": [], "count": 0}

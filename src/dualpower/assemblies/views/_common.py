@@ -53,7 +53,7 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
     visible = selectors.results_visible(proposal)
     outcome = getattr(proposal, "outcome", None) if proposal.state == Proposal.State.CLOSED else None
     can_vote = request.user.has_perm("assemblies.vote", proposal)
-    options = list(proposal.options.all())
+    options = selectors.parts_of(proposal, "options")
     my_vote = selectors.my_vote(proposal, me)
     return {
         "assembly": proposal.assembly,
@@ -61,8 +61,8 @@ def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any
         "process": process,
         "options": options,
         "actions": _actions(proposal),
-        "comments": list(proposal.comments.select_related("author")),
-        "amendments": list(proposal.amendments.select_related("author", "vote")),
+        "comments": selectors.parts_of(proposal, "comments"),
+        "amendments": selectors.parts_of(proposal, "amendments"),
         "outcome": outcome,
         "results_visible": visible,
         "running": {process.position_label(k): v for k, v in selectors.running_counts(proposal).items()}
@@ -127,7 +127,7 @@ def _actions(proposal: Proposal) -> list[dict[str, Any]]:
     """The proposal's actions, each described in the reader's language (the description stored
     when it was put forward is in its author's)."""
     rows = []
-    for act in proposal.actions.all():
+    for act in selectors.parts_of(proposal, "actions"):
         text = act.description or act.kind
         try:
             kind = action_registry.get(act.kind)

@@ -102,9 +102,10 @@ def cycle_detail(request: HttpRequest, community: Community, cycle: str) -> Http
             if c.max_total_cost is not None
             else "",
             "districts": [
-                (d, format_money(d.budget, c.currency, trim=True, empty="—")) for d in c.districts.all()
+                (d, format_money(d.budget, c.currency, trim=True, empty="—"))
+                for d in selectors.districts_of(cycle=c)
             ],
-            "categories": list(c.categories.all()),
+            "categories": selectors.categories_of(cycle=c),
             "can_manage": user.has_perm("budgeting.manage_cycle", c),
             "can_idea": user.has_perm("budgeting.submit_idea", c),
             "can_develop": user.has_perm("budgeting.develop_proposals", c),

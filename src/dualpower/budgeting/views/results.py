@@ -7,6 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -86,14 +89,60 @@ def _area_context(
     }
 
 
+# Each area's section of the results page, kept per process: a stored count never changes (a
+# recount deletes it and stores another, with another id), so its HTML is a function of the result
+# (id and moment of the count), the titles and costs of its area's proposals, the cycle's names and
+# currency, its place on the page and the language. Working it out (a hundred numbers and sums of
+# money written, the steps of the count explained, the chart) was most of the page's time.
+_AREAS_MAX = 500
+_areas: dict[tuple[Any, ...], SafeString] = {}
+
+
+def _area_html(
+    cycle: Cycle, result: Result, proposals: dict[tuple[int | None, str], Proposal], counter: int
+) -> SafeString:
+    own = tuple(
+        (code, p.pk, p.title, p.cost)
+        for (district, code), p in proposals.items()
+        if district == result.district_id
+    )
+    key = (
+        get_language(),
+        cycle.community.slug,
+        cycle.pk,
+        cycle.slug,
+        cycle.currency,
+        counter,
+        result.pk,
+        result.counted_at,
+        result.district.name if result.district else None,
+        own,
+    )
+    found = _areas.get(key)
+    if found is None:
+        html = get_template("budgeting/partials/_result_area.html").render(
+            {
+                "area": _area_context(cycle, result, proposals),
+                "counter": counter,
+                "community": cycle.community,
+                "cycle": cycle,
+            }
+        )
+        if len(_areas) >= _AREAS_MAX:
+            _areas.clear()
+        found = _areas[key] = mark_safe(html)  # noqa: S308  # rendered by our template, escaped there
+    return found
+
+
 @require_http_methods(["GET", "HEAD"])
 @with_community
 def results(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
     c = selectors.cycle_get(community=community, slug=cycle)
     check(request, "budgeting.view_results", c)
-    proposals = {(p.district_id, p.code): p for p in selectors.proposals_all(cycle=c)}
+    every = selectors.proposals_all(cycle=c)
+    proposals = {(p.district_id, p.code): p for p in every}
     stored = selectors.results_of(cycle=c)
-    areas = [_area_context(c, r, proposals) for r in stored]
+    areas = [_area_html(c, r, proposals, i) for i, r in enumerate(stored, start=1)]
     counts = selectors.ballot_counts(cycle=c)
     return render(
         request,
@@ -104,7 +153,9 @@ def results(request: HttpRequest, community: Community, cycle: str) -> HttpRespo
             "online": counts.get("online", 0) + counts.get("booth", 0),
             "paper": counts.get("paper", 0),
             "imported": counts.get("imported", 0),
-            "mine": selectors.voter_explanations(cycle=c, voter=me(request, community), results=stored),
+            "mine": selectors.voter_explanations(
+                cycle=c, voter=me(request, community), results=stored, proposals=every
+            ),
             "can_adopt": not c.count_is_binding and c.adopted_at is None,
         },
     )

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from dualpower.care.models.circles import Circle
+from dualpower.care.rules import runs_circle
 from dualpower.care.selectors import circles as selectors
+from dualpower.care.selectors import circles_export as exports
 from dualpower.care.services import circles as services
 from dualpower.community.selectors import community_get
 from dualpower.errors import NotFound
@@ -190,6 +192,17 @@ def circles_overview(request: HttpRequest, slug: str) -> dict[str, int]:
 @router.get(CIRCLE, response=CircleDetailOut)
 def circle_detail(request: HttpRequest, slug: str, circle_id: int) -> dict[str, Any]:
     return _detail(request, _circle(request, slug, circle_id))
+
+
+@router.get(CIRCLE + "/export", response=dict[str, Any])
+def circle_export(request: HttpRequest, slug: str, circle_id: int) -> dict[str, Any]:
+    """The circle to take away, as the page's download: all of it (pod, calendar with details,
+    notes) for the person and whoever runs it; only the needs they took for a helper."""
+    circle = _circle(request, slug, circle_id, "care.export_circle")
+    me = membership_required(request.user, circle.community)
+    return exports.circle_export(
+        circle=circle, membership=me, runs=bool(runs_circle.test(request.user, circle))
+    )
 
 
 @router.post(CIRCLE + "/needs", response={201: CircleNeedOut})

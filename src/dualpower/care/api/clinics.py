@@ -18,6 +18,7 @@ from dualpower.care.selectors import clinics as selectors
 from dualpower.care.services import clinics as clinic_services
 from dualpower.care.services import clinics_directory as directory_services
 from dualpower.care.services import clinics_lines as line_services
+from dualpower.care.services.clinics import SITE_MAX
 from dualpower.care.services.clinics_directory import LIMITS
 from dualpower.care.services.clinics_lines import AREA_MAX
 from dualpower.community.models import Community
@@ -38,6 +39,20 @@ class ClinicDayOut(Schema):
     day: dt.date
     status: str
     people_seen: int
+
+
+class ClinicDayPlanIn(Schema):
+    site: str = Field(..., min_length=1, max_length=SITE_MAX)
+    day: dt.date
+    start_time: dt.time = dt.time(9, 0)
+    stations: list[str] = Field(
+        list(clinic_services.DEFAULT_STATIONS),
+        description="The day's stations in the order people pass them (each once).",
+    )
+    shifts: dict[str, int] = Field(
+        default_factory=dict,
+        description="Places by credential slug (nurse, medic, interpreter, peer-supporter).",
+    )
 
 
 class QueueEntryOut(Schema):
@@ -88,6 +103,17 @@ class ReferralIn(Schema):
     accessibility: str = Field("", max_length=LIMITS["accessibility"])
     contact: str = Field("", max_length=LIMITS["contact"])
     notes: str = Field("", max_length=LIMITS["notes"])
+
+
+class ReferralPatchIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=LIMITS["name"])
+    kind: str | None = None
+    cost: str | None = Field(None, max_length=LIMITS["cost"])
+    languages: str | None = Field(None, max_length=LIMITS["languages"])
+    hours: str | None = Field(None, max_length=LIMITS["hours"])
+    accessibility: str | None = Field(None, max_length=LIMITS["accessibility"])
+    contact: str | None = Field(None, max_length=LIMITS["contact"])
+    notes: str | None = Field(None, max_length=LIMITS["notes"])
 
 
 class ReferralOut(Schema):
@@ -201,6 +227,24 @@ def clinic_list(request: HttpRequest, slug: str) -> Any:
     return selectors.clinic_days(community=_community(request, slug, "care.view_clinics"))
 
 
+@router.post(BASE + "/clinics", response={201: ClinicDayOut})
+def clinic_plan(request: HttpRequest, slug: str, payload: ClinicDayPlanIn) -> Status[ClinicDay]:
+    """Plan a clinic day: its stations in the order people pass them and, with ``shifts``, the
+    volunteers' places by credential (as the page: the health group plans)."""
+    community = _community(request, slug, "care.view_clinics")
+    check(request, "care.plan_clinic", community)
+    day = clinic_services.clinic_day_create(community=community, by=_me(request, community), **payload.dict())
+    return Status(201, day)
+
+
+@router.post(BASE + "/clinics/{day_id}/close", response=ClinicDayOut)
+def clinic_close(request: HttpRequest, slug: str, day_id: int) -> ClinicDay:
+    """Close the day: its queue is erased; the number of people seen stays, in the week's count."""
+    day = _day(request, slug, day_id)
+    check(request, "care.plan_clinic", day.community)
+    return clinic_services.clinic_day_close(day=day, by=_me(request, day.community))
+
+
 @router.get(BASE + "/clinics/{day_id}/queue", response=BoardOut, auth=AUTH_OPTIONAL)
 def clinic_queue(request: HttpRequest, slug: str, day_id: int) -> Any:
     return _board(_day(request, slug, day_id))
@@ -304,6 +348,29 @@ def referral_create(request: HttpRequest, slug: str, payload: ReferralIn) -> Sta
         community=community, by=_me(request, community), **payload.dict()
     )
     return Status(201, referral)
+
+
+def _referral(request: HttpRequest, slug: str, referral_id: int) -> Referral:
+    community = _community(request, slug, "care.view_referrals")
+    referral = selectors.referral_get(community=community, pk=referral_id)
+    check(request, "care.manage_referrals", community)
+    return referral
+
+
+@router.patch(BASE + "/referrals/{referral_id}", response=ReferralOut)
+def referral_update(request: HttpRequest, slug: str, referral_id: int, payload: ReferralPatchIn) -> Referral:
+    """Change the fields given (the others stay)."""
+    referral = _referral(request, slug, referral_id)
+    return directory_services.referral_update(
+        referral=referral, by=_me(request, referral.community), **payload.dict(exclude_none=True)
+    )
+
+
+@router.delete(BASE + "/referrals/{referral_id}", response={204: None})
+def referral_remove(request: HttpRequest, slug: str, referral_id: int) -> Status[None]:
+    referral = _referral(request, slug, referral_id)
+    directory_services.referral_remove(referral=referral, by=_me(request, referral.community))
+    return Status(204, None)
 
 
 @router.post(BASE + "/warm-line/calls", response={201: CallOut})

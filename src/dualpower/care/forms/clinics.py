@@ -3,6 +3,8 @@ the services decide."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from dualpower.care.services.clinics import SITE_MAX
 from dualpower.care.services.clinics_directory import LIMITS
 from dualpower.care.services.clinics_lines import AREA_MAX
 
+STATION_KINDS = tuple(Station.Kind.values)
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -20,12 +23,6 @@ class ClinicDayForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=_DATE)
     start_time = forms.TimeField(
         label=_("Opens at"), initial="09:00", widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    stations = forms.MultipleChoiceField(
-        label=_("Stations, in the order people pass them"),
-        choices=Station.Kind.choices,
-        initial=list(Station.Kind.values),
-        widget=forms.CheckboxSelectMultiple,
     )
     nurses = forms.IntegerField(
         label=_("Places for nurses"), min_value=0, max_value=20, initial=0, required=False
@@ -39,6 +36,38 @@ class ClinicDayForm(forms.Form):
     peer_supporters = forms.IntegerField(
         label=_("Places for peer supporters"), min_value=0, max_value=20, initial=0, required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One choice per station: its place in the day's order, or not this day. Without script,
+        # a phone's select is the plainest way to say an order. Inserted after the time it opens.
+        fields = list(self.fields.items())
+        at = [name for name, _field in fields].index("start_time") + 1
+        places = [("", _("Not this day"))] + [(str(n), str(n)) for n in range(1, len(STATION_KINDS) + 1)]
+        stations = {
+            f"station_{kind}": forms.TypedChoiceField(
+                label=label,
+                choices=places,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(n),
+                help_text=_("Stations people pass, in this order (1 first).") if n == 1 else "",
+            )
+            for n, (kind, label) in enumerate(Station.Kind.choices, start=1)
+        }
+        self.fields = dict(fields[:at] + list(stations.items()) + fields[at:])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = {kind: data.get(f"station_{kind}") for kind in STATION_KINDS}
+        order = sorted((n, kind) for kind, n in chosen.items() if n is not None)
+        if not order:
+            raise forms.ValidationError(_("Choose at least one station."))
+        if len({n for n, _kind in order}) != len(order):
+            raise forms.ValidationError(_("Give each station its own place in the order."))
+        data["stations"] = [kind for _n, kind in order]
+        return data
 
     def shifts(self) -> dict[str, int]:
         data = self.cleaned_data

@@ -6,6 +6,7 @@ from dualpower.care.models.clinics import (  # noqa: F401
     ClinicDay,
     ClinicWeek,
     CrisisCall,
+    CrisisTally,
     QueueEntry,
     Referral,
     ScreeningCount,

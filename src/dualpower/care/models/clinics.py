@@ -268,6 +268,11 @@ class CrisisCall(models.Model):
     follow_up_circle = models.ForeignKey(
         "care.Circle", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The aid request the call was dispatched through (same code): the dispatch board shows it,
+    # the pair are its two matches. Empty for calls dispatched before calls went through aid.
+    aid_request = models.ForeignKey(
+        "aid.AidRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-dispatched_at", "-id"]
@@ -281,3 +286,22 @@ class CrisisCall(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CrisisTally(models.Model):
+    """What remains of closed crisis calls after the community's retention: how many, by the week
+    they closed (Monday) and outcome category. Never the code, the place, the pair or the times."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="care_crisis_tallies")
+    week = models.DateField()
+    outcome = models.CharField(max_length=20, choices=CrisisCall.Outcome.choices)
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-week", "outcome"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "week", "outcome"], name="care_crisis_tally_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.outcome}: {self.calls}"

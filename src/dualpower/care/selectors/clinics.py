@@ -18,6 +18,7 @@ from dualpower.care.models.clinics import (
     ClinicDay,
     ClinicWeek,
     CrisisCall,
+    CrisisTally,
     QueueEntry,
     Referral,
     ScreeningCount,
@@ -189,7 +190,7 @@ def crisis_calls_of(*, membership: Membership | None) -> QuerySet[CrisisCall]:
 
 
 def crisis_call_get(*, community: Community, pk: int) -> CrisisCall:
-    found = crisis_calls(community=community).select_related("community").filter(pk=pk).first()
+    found = crisis_calls(community=community).select_related("community", "aid_request").filter(pk=pk).first()
     if found is None:
         raise NotFound(_("This community has no crisis call %(id)s.") % {"id": pk})
     return found
@@ -202,7 +203,13 @@ def outcome_counts(*, community: Community) -> dict[str, int]:
         .annotate(n=Count("id"))
         .order_by()
     )
-    return {row["outcome"]: row["n"] for row in rows}
+    counts = {row["outcome"]: row["n"] for row in rows}
+    # Calls already reduced to counts after the retention (services/crisis_erase.py).
+    for outcome, calls in (
+        CrisisTally.objects.filter(community=community).values("outcome").annotate(n=Sum("calls")).order_by()
+    ).values_list("outcome", "n"):
+        counts[outcome] = counts.get(outcome, 0) + (calls or 0)
+    return counts
 
 
 @dataclass

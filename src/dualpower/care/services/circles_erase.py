@@ -8,15 +8,33 @@ calendar and the sealed notes are deleted (with SQLite's secure_delete, their pa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol
 
 from django.db import transaction
 from django.db.models import Count, F, Q
 
 from dualpower.care.models.circles import CareSettings, Circle, CircleTally, Helper, Need
+from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.holdings import erasure_flush
 
 DEFAULT_RETENTION_DAYS = 30
+
+
+class _Erased(Protocol):
+    community_id: int
+    community: Community
+
+
+def audit_erased(rows: Sequence[_Erased], *, action: str, counted: bool = False) -> None:
+    """One audit entry per community for what the clock erased (with how many, if ``counted``)."""
+    by_community: dict[int, list[_Erased]] = {}
+    for row in rows:
+        by_community.setdefault(row.community_id, []).append(row)
+    for _pk, erased in sorted(by_community.items()):
+        summary = str(len(erased)) if counted else ""
+        audit_record(community=erased[0].community, actor=None, action=action, summary=summary)
 
 
 def _monday(day: dt.date) -> dt.date:
@@ -73,12 +91,7 @@ def circles_erase_expired(*, now: dt.datetime) -> int:
     if due:
         Circle.objects.filter(pk__in=ids).delete()
         erasure_flush()  # after the commit: no older image of the erased pages left in SQLite's WAL
-        for community_id in sorted({c.community_id for c in due}):
-            audit_record(
-                community=next(c.community for c in due if c.community_id == community_id),
-                actor=None,
-                action="care.circle.erase",
-            )
+        audit_erased(due, action="care.circle.erase")
     return len(due)
 
 

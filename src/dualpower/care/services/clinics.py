@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from dualpower.activities import services as activities
 from dualpower.activities.selectors import trust_roles
 from dualpower.care.models.clinics import ClinicDay, ClinicWeek, QueueEntry, ScreeningCount, Station
-from dualpower.clean import clean_choice, clean_date, clean_text
+from dualpower.care.selectors.circles import care_settings
+from dualpower.clean import clean_choice, clean_date, clean_int, clean_text
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput
@@ -33,6 +34,7 @@ CODE_LENGTH = 3
 # The credentials a clinic day's places may require, as trust-role slugs of activities.
 CREDENTIALS = ("nurse", "medic", "interpreter", "peer-supporter")
 DEFAULT_STATIONS = tuple(Station.Kind.values)
+MAX_PLACES = 50
 
 
 def monday(day: dt.date) -> dt.date:
@@ -72,6 +74,11 @@ def clinic_day_create(
         raise InvalidInput(_("Each station appears once."), field="stations")
     if ClinicDay.objects.filter(community=community, site__iexact=site, day=day).exists():
         raise Conflict(_("There is already a clinic day at this site on that date."), field="day")
+    places = {
+        str(slug): clean_int(n, field="shifts", label=_("The number of places"), low=0, high=MAX_PLACES)
+        for slug, n in (shifts or {}).items()
+    }
+    shifts = {slug: n for slug, n in places.items() if n}
     series = None
     if shifts:
         roles = {role.slug: role for role in trust_roles(community=community).filter(slug__in=list(shifts))}
@@ -90,6 +97,8 @@ def clinic_day_create(
             start_time=start_time,
             duration_minutes=duration_minutes,
             place=site,
+            # The health group's activity: its conveners organise it (activities' own rule).
+            group=care_settings(community=community).health_group,
             slots=[
                 activities.SlotSpec(label=roles[slug].name, capacity=places, required_role=roles[slug])
                 for slug, places in shifts.items()

@@ -39,6 +39,7 @@ ALL_ROLES = (*ROLES, *CIRCLE_ROLES)
 SEES_CIRCLE = {"member", "keeper", "helper", "notes_helper", "invited"}
 SEES_DETAILS = {"member", "keeper", "helper"}  # of the need Hana ("helper") took
 SEES_NOTES = {"member", "keeper", "notes_helper"}
+RUNS_OR_HELPS = {"member", "keeper", "helper", "notes_helper"}  # who may export (what differs)
 
 
 def client_as(world: CircleWorld, role: str) -> Client:
@@ -184,3 +185,50 @@ def test_the_list_page_and_the_circle_page_do_not_grow_with_rows(community: Any,
         need_in(first)
     assert _queries(client, list_url) == few
     assert _queries(client, f"/c/{community.slug}/care/circles/{first.pk}/") == few_detail
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_the_export_gives_each_role_exactly_what_it_may_take_away(
+    circle_world: CircleWorld, role: str
+) -> None:
+    world = circle_world
+    client = client_as(world, role)
+    answers = [
+        client.get(f"{page(world)}export.json"),
+        client.get(f"{page(world)}export.csv"),
+        client.get(f"{api(world)}/export"),
+    ]
+    codes = [a.status_code for a in answers]
+    if role == "anonymous":
+        assert codes[:2] == [302, 302] and codes[2] == 401
+        return
+    if role not in RUNS_OR_HELPS:
+        assert all(code in (403, 404) for code in codes), codes
+        assert not any(world.circle.title in a.content.decode() for a in answers)
+        return
+    assert codes == [200, 200, 200], codes
+    assert answers[0]["Content-Disposition"].startswith("attachment")
+    data, csv_text, by_api = answers[0].json(), answers[1].content.decode(), answers[2].json()
+    assert data == by_api
+    details = sorted(n["details"] for n in data["needs"])
+    if role in {"member", "keeper"}:
+        # The whole circle, notes and details unsealed for whom it belongs to.
+        assert details == sorted([SECRET_DETAILS, "Pick up at the clinic door"])
+        assert [n["body"] for n in data["notes"]] == [SECRET_NOTE]
+        assert data["circle"]["for"] == "Mara"
+        assert {h["name"] for h in data["helpers"]} == {"Hana", "Nico", "Ines"}
+        assert "Pick up at the clinic door" in csv_text and SECRET_DETAILS.split(",")[0] in csv_text
+        return
+    # A helper takes away only the needs they hold: no notes, no pod, no person.
+    assert set(data) == {"circle", "needs"} and "for" not in data["circle"]
+    assert details == ([SECRET_DETAILS] if role == "helper" else [])
+    assert "Pick up at the clinic door" not in csv_text
+    assert (SECRET_DETAILS.split(",")[0] in csv_text) == (role == "helper")
+
+
+def test_after_closing_only_who_runs_the_circle_exports_it(circle_world: CircleWorld) -> None:
+    world = circle_world
+    assert client_as(world, "member").post(f"{page(world)}close/").status_code == 302
+    assert client_as(world, "helper").get(f"{page(world)}export.json").status_code == 404
+    assert client_as(world, "keeper").get(f"{page(world)}export.json").json()["circle"]["status"] == "closed"
+    assert client_as(world, "keeper").get(f"{page(world)}export.xml").status_code == 404

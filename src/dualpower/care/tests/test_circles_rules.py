@@ -52,6 +52,7 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "care.close_circle": ("circle", RUNS),
     "care.draw_on_community": ("circle", RUNS),
     "care.change_settings": ("community", {"coordinator"}),
+    "care.export_circle": ("circle", RUNS | HELPERS),
 }
 # Once closed: only the person and the keeper still see it; nobody acts in it.
 CLOSED: dict[str, set[str]] = {
@@ -59,6 +60,7 @@ CLOSED: dict[str, set[str]] = {
     "care.view_calendar": RUNS,
     "care.view_need_details": RUNS,
     "care.view_notes": RUNS,
+    "care.export_circle": RUNS,
 }
 
 

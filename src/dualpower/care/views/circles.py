@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,9 @@ from dualpower.care.forms.circles import (
     SettingsForm,
 )
 from dualpower.care.models.circles import Circle
+from dualpower.care.rules import runs_circle
 from dualpower.care.selectors import circles as selectors
+from dualpower.care.selectors import circles_export as exports
 from dualpower.care.services import circles as services
 from dualpower.care.services import circles_community as drawing
 from dualpower.care.services.circles_settings import care_settings_update
@@ -146,6 +148,7 @@ def circle_detail(request: HttpRequest, community: Community, pk: int) -> HttpRe
         "sees_calendar": user.has_perm("care.view_calendar", circle),
         "sees_notes": user.has_perm("care.view_notes", circle),
         "can_note": user.has_perm("care.add_note", circle),
+        "can_export": user.has_perm("care.export_circle", circle),
     }
     if context["sees_calendar"]:
         context["calendar"] = selectors.calendar(circle=circle, membership=me, runs=runs_any)
@@ -420,3 +423,30 @@ def circles_settings(request: HttpRequest, community: Community) -> HttpResponse
         message=_("The care settings were saved."),
         template="care/circles/settings.html",
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+@with_community
+def circle_export(request: HttpRequest, community: Community, pk: int, fmt: str) -> HttpResponse:
+    """Download the circle: all of it (JSON) or its help calendar (CSV), notes and details unsealed
+    for the person and whoever runs it; a helper's download holds only the needs they took."""
+    if fmt not in ("json", "csv"):
+        raise NotFound(_("There is no such download."))
+    circle = _circle(request, community, pk, "care.export_circle")
+    me = _me(request, community)
+    runs = bool(runs_circle.test(request.user, circle))
+    name = f"care-circle-{circle.pk}"
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.calendar_csv(circle=circle, membership=me, runs=runs),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}-calendar.csv"'
+    else:
+        response = JsonResponse(
+            exports.circle_export(circle=circle, membership=me, runs=runs),
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    response["Cache-Control"] = "no-store"
+    return response

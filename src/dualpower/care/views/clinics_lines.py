@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.activities.selectors import series_get, series_of
+from dualpower.aid.roles import is_dispatcher_user
 from dualpower.care.forms.clinics import CallForm, CloseCallForm, DispatchForm
 from dualpower.care.models.clinics import CrisisCall, WarmLineCall
 from dualpower.care.selectors import clinics as selectors
@@ -115,6 +116,8 @@ def crisis_call(request: HttpRequest, community: Community, pk: int) -> HttpResp
         {
             "call": call,
             "responds": responds,
+            # Aid's page of the request is for its dispatchers (who see every request's details).
+            "aid_link": call.aid_request_id is not None and is_dispatcher_user(request.user, community),
             "close_form": CloseCallForm() if responds and call.status != CrisisCall.Status.CLOSED else None,
         },
     )

@@ -11,7 +11,11 @@ stores them). The rules, as docs/food.md tells gardeners:
   gave per m², all together (total harvested ÷ total area), not an average of averages;
 - a planting's expected yield is spread evenly over its weeks of harvest, starting with the week
   (Monday to Sunday) of its expected harvest; the last week takes what rounding left over, so the
-  weeks always add up to the planting's expected yield exactly.
+  weeks always add up to the planting's expected yield exactly;
+- the standing need of a crop in a week is the sum of four parts (``NeedParts``): the weekly need
+  the food group typed, the open food requests (households) times the crop's portion for a
+  household, the shares committed that week, and the pantry's usage (what went out of the crop's
+  pantry items over the last weeks, averaged per week).
 """
 
 from __future__ import annotations
@@ -155,3 +159,62 @@ def shortfalls(
         if needed > supply.get((crop_id, week), Decimal(0))
     ]
     return sorted(found, key=lambda s: (s.week, s.crop_id))
+
+
+@dataclass(frozen=True)
+class NeedParts:
+    """Where a crop's need in a week comes from, in the crop's unit."""
+
+    typed: Decimal = Decimal(0)  # the weekly need the food group set on the crop
+    requests: Decimal = Decimal(0)  # open food requests × the portion for a household
+    shares: Decimal = Decimal(0)  # what the live shares' baskets are owed that week
+    pantry: Decimal = Decimal(0)  # the pantry's average weekly stock-out of the crop
+
+    @property
+    def total(self) -> Decimal:
+        return self.typed + self.requests + self.shares + self.pantry
+
+
+def requests_need(households: int, portion: Decimal | None) -> Decimal:
+    """What ``households`` open food requests need of a crop in a week at ``portion`` each."""
+    if isinstance(households, bool) or not isinstance(households, int) or households < 0:
+        raise ValueError(f"The households must be a whole number of zero or more (got {households!r}).")
+    if portion is None:
+        return Decimal(0)
+    return quantize(households * _exact(portion, "The portion"))
+
+
+def weekly_usage(used: int | Decimal, weeks: int) -> Decimal:
+    """The average a week of ``used`` over ``weeks`` weeks (rounded down to three places)."""
+    if weeks < 1:
+        raise ValueError(f"Usage is averaged over at least one week (got {weeks}).")
+    return quantize(_exact(used, "The usage") / weeks)
+
+
+def need_parts(
+    weeks: Iterable[dt.date],
+    *,
+    typed: dict[int, Decimal],
+    portions: dict[int, Decimal],
+    households: int,
+    shares: dict[tuple[int, dt.date], Decimal],
+    pantry: dict[int, Decimal],
+) -> dict[tuple[int, dt.date], NeedParts]:
+    """(crop id, Monday) → the parts of its standing need, for the Mondays of ``weeks``: the typed
+    need, the requests' need and the pantry's usage are the same every week; the shares are the
+    week's. Pairs that need nothing are left out."""
+    mondays = sorted({monday(week) for week in weeks})
+    crops = set(typed) | set(portions) | set(pantry) | {crop_id for crop_id, _week in shares}
+    out: dict[tuple[int, dt.date], NeedParts] = {}
+    for crop_id in crops:
+        requested = requests_need(households, portions.get(crop_id))
+        for week in mondays:
+            parts = NeedParts(
+                typed=typed.get(crop_id, Decimal(0)),
+                requests=requested,
+                shares=shares.get((crop_id, week), Decimal(0)),
+                pantry=pantry.get(crop_id, Decimal(0)),
+            )
+            if parts.total > 0:
+                out[(crop_id, week)] = parts
+    return out

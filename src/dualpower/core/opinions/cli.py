@@ -1,6 +1,6 @@
 """`dualpower opinions`: the opinion map of a Polis export folder.
 
-    dualpower opinions FOLDER [--json] [--from-polis-state]
+    dualpower opinions FOLDER [--json] [--from-polis-state] [--replay] [--meta ID,ID...]
 
 FOLDER holds Polis' comments.csv and votes.csv (and, for --from-polis-state, participants-votes.csv).
 The command never loads Django. Any problem with the input is one sentence on stderr, exit 2.
@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replay Polis' updates in the order of the votes' timestamps, each starting from the "
         "last, as a Polis server computed the groups (closer to the groups Polis showed; slower)",
+    )
+    parser.add_argument(
+        "--meta",
+        default="",
+        metavar="ID,ID...",
+        help="the statements marked meta in Polis (about the participants themselves, e.g. "
+        "demographics): Polis leaves them out of the map, but its export does not say which they are",
     )
     return parser
 
@@ -132,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as done:  # --help
             return int(done.code or 0)
         folder = Path(args.folder)
-        votes = read_folder(folder)
+        meta = tuple(part.strip() for part in args.meta.split(",") if part.strip())
+        votes = read_folder(folder, meta=meta)
         if not len(votes.vote):
             raise OpinionsError(f"{folder / 'votes.csv'} holds no votes: there is nothing to map.")
         before = polis_groups(folder) if args.from_polis_state else None

@@ -2,6 +2,9 @@
 
 votes.csv: timestamp, datetime, comment-id, voter-id, vote (1 agree, −1 disagree, 0 pass);
 comments.csv: ..., comment-id, ..., moderated (−1 moderated out, 0 unmoderated, 1 accepted), ...
+Polis also leaves out of the map the statements its moderators marked *meta* (``is_meta``: about the
+participants themselves, e.g. "I voted to Leave"), but its export does not say which: ``meta`` names
+them, and they are treated as Polis treats them, like moderated-out statements.
 Each problem is one sentence naming the file and line (``OpinionsError``).
 """
 
@@ -35,7 +38,7 @@ def _rows(path: Path, needed: tuple[str, ...]) -> list[dict[str, str]]:
         raise OpinionsError(f"{path.name} is not readable CSV ({error}).") from None
 
 
-def read_folder(folder: str | Path) -> Votes:
+def read_folder(folder: str | Path, *, meta: tuple[str, ...] | frozenset[str] = ()) -> Votes:
     folder = Path(folder)
     if not folder.is_dir():
         raise OpinionsError(f"{folder} is not a folder: give the folder of a Polis export.")
@@ -47,6 +50,11 @@ def read_folder(folder: str | Path) -> Votes:
             raise OpinionsError(f"comments.csv line {line} has no comment-id.")
         if (row.get("moderated") or "").strip() == "-1":
             moderated_out.add(tid)
+    known = {(row.get("comment-id") or "").strip() for row in comments}
+    for tid in meta:
+        if tid not in known:
+            raise OpinionsError(f"comments.csv has no statement {tid}: a meta statement must be one of them.")
+    moderated_out |= set(meta)
     votes = _rows(folder / "votes.csv", VOTE_COLUMNS)
     stamped = []
     for line, row in enumerate(votes, start=2):

@@ -37,6 +37,7 @@ class ReportIn(Schema):
     area: str
     seen: str = ""
     seen_at: str | None = None
+    caller: str = ""  # a hotline caller's number: kept only as a keyed hash (the ban list)
 
 
 class IncidentStepIn(Schema):

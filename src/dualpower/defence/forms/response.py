@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dualpower.defence.models.response import CourtDate, EvictionCase, Incident
-from dualpower.defence.services.response_cases import LANGUAGES
 from dualpower.defence.services.response_incidents import FOLLOW_UPS
+from dualpower.defence.services.response_rights import LANGUAGES
 from dualpower.members.models import Membership
 
 WHEN = (
@@ -27,6 +27,17 @@ WHEN = (
 
 def _area_choices(areas: list[str]) -> list[tuple[str, str]]:
     return [(a, a) for a in areas]
+
+
+def _phone_field(label: Any, help_text: Any) -> forms.CharField:
+    """A caller's phone number (optional): a phone keyboard, never remembered by the browser."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=help_text,
+    )
 
 
 class ReportForm(forms.Form):
@@ -50,6 +61,10 @@ class ReportForm(forms.Form):
         help_text=_("Seen only by the verifier, and deleted from the server when the report is verified."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+    caller = _phone_field(
+        _("The caller's number (hotline calls only, optional)"),
+        _("Never stored: kept only as a keyed hash, so that a spam caller can be banned."),
+    )
 
     def __init__(self, *args: Any, areas: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -63,6 +78,7 @@ class ReportForm(forms.Form):
             "seen": data.get("seen") or "",
             "seen_at": now - dt.timedelta(minutes=int(data.get("when") or 0)),
             "photo": data.get("photo") or None,
+            "caller": data.get("caller") or "",
             "now": now,
         }
 
@@ -164,3 +180,34 @@ class RightsForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=[(code, code) for code in LANGUAGES])
     body = forms.CharField(label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 14}))
     slug = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class BanForm(forms.Form):
+    """Ban one reporter: a member, a caller's number, or whoever brought in a report (by its code)."""
+
+    member = forms.ChoiceField(label=_("A member"), required=False)
+    number = _phone_field(
+        _("A caller's number"), _("Kept only as a keyed hash: the list never shows it again.")
+    )
+    code = forms.CharField(
+        label=_("Or the code of a report they sent"),
+        required=False,
+        max_length=12,
+        help_text=_("The verifier gives you the code; whoever filed or phoned in that report is banned."),
+    )
+
+    def __init__(self, *args: Any, members: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._members = {str(m.pk): m for m in members}
+        self.fields["member"].choices = [  # type: ignore[attr-defined]
+            ("", _("(nobody)")),
+            *[(str(m.pk), m.display_name) for m in members],
+        ]
+
+    def member_chosen(self) -> Membership | None:
+        return self._members.get(str(self.cleaned_data.get("member") or ""))
+
+
+class ShareForm(forms.Form):
+    language = forms.ChoiceField(choices=[(code, code) for code in LANGUAGES], widget=forms.HiddenInput)
+    shared = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ from dualpower.defence.models.response import (  # noqa: F401
     Incident,
     IncidentCount,
     OnCallProfile,
+    ReporterBan,
     Response,
     RightsPage,
 )

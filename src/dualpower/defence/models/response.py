@@ -103,6 +103,9 @@ class Incident(models.Model):
     reported_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A hotline caller's number, as a keyed hash only (response_sealing.caller_hash): so that the
+    # caller can be banned, or held to the rate limit, without the number being stored.
+    caller_hash = models.CharField(max_length=64, blank=True, default="")
     verified_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -246,6 +249,8 @@ class CourtDate(models.Model):
         "activities.Series", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the case worker was reminded of it (the clock's ``defence.court_reminders``).
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -255,7 +260,11 @@ class CourtDate(models.Model):
 
 
 class RightsPage(models.Model):
-    """A know-your-rights page written by the defence working group, one row per language."""
+    """A know-your-rights page written by the defence working group, one row per language.
+
+    Shared with peer communities through the knowledge commons: a shared page is a commons guide of
+    the kind "Know your rights" (``guide``), in the page's language, each saved edit its next
+    version. A page adopted from a peer keeps where it came from (``origin_*``)."""
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="rights_pages")
     slug = models.SlugField(max_length=60)
@@ -266,6 +275,13 @@ class RightsPage(models.Model):
     updated_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    shared = models.BooleanField(_("shared with peer communities"), default=False)
+    guide = models.ForeignKey(
+        "commons.Guide", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    origin_uri = models.URLField(max_length=500, blank=True)
+    origin_name = models.CharField(max_length=255, blank=True)
+    origin_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["slug", "language"]
@@ -275,3 +291,38 @@ class RightsPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} ({self.language})"
+
+
+class ReporterBan(models.Model):
+    """Someone whose reports intake refuses (spam attacks on the hotline): a member account, or a
+    hotline caller's number kept only as a keyed hash (never the number)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="defence_bans")
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    caller_hash = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(membership__isnull=False) & Q(caller_hash=""))
+                | (Q(membership__isnull=True) & ~Q(caller_hash="")),
+                name="defence_ban_one_reporter",
+            ),
+            models.UniqueConstraint(
+                fields=["community", "membership"],
+                condition=Q(membership__isnull=False),
+                name="defence_ban_member_once",
+            ),
+            models.UniqueConstraint(
+                fields=["community", "caller_hash"],
+                condition=~Q(caller_hash=""),
+                name="defence_ban_caller_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ban {self.pk}"

@@ -27,6 +27,8 @@ from dualpower.community.selectors import audit_entries_as_stored
 from dualpower.defence.models.exposure import DuressPassword
 from dualpower.members.models import Membership
 from dualpower.members.selectors import members_of
+from dualpower.notifications.models import Notification
+from dualpower.notifications.selectors import notifications_count
 
 # The keys a holding may name in ``sealed_with``, by name.
 KEYS: dict[str, keys.KeySpec] = {"aid": keys.AID, "mfa": keys.MFA}
@@ -104,6 +106,28 @@ def audit_holding(community: Community) -> holdings.Holding:
         table="community_auditentry",
         community_column="community_id",
         rows_where=" OR ".join(f"action LIKE '{prefix}%'" for prefix in AUDITED_APPS),
+    )
+
+
+def notification_holding(community: Community) -> holdings.Holding:
+    """In-app notifications about aid and defence (their kinds start with the app's name): an
+    incident's alerts go with the incident; the rest stay with the person's account."""
+    return holdings.Holding(
+        what=_("Notifications about mutual aid and community defence"),
+        count=notifications_count(community=community, kind_prefixes=AUDITED_APPS),
+        sealed_with=None,
+        readable_by_server_holder=_(
+            "Who was told, when, whether they read it and whether it was emailed; the title and the "
+            "link, which carry a request's, an incident's or a household's code, never what was seen, "
+            "a place or an address. A duress alert names who used their duress password."
+        ),
+        erased_when=_(
+            "An incident's alerts and notices when the incident is reduced to a count; the others "
+            "when the person's account is deleted (read or not, they are kept until then)."
+        ),
+        table=Notification._meta.db_table,
+        community_column="community_id",
+        rows_where=" OR ".join(f"kind LIKE '{prefix}%'" for prefix in AUDITED_APPS),
     )
 
 

@@ -13,6 +13,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dualpower.activities import selectors as activities
+from dualpower.commons import selectors as commons
+from dualpower.commons.models import Kind, ReceivedGuide
 from dualpower.community.models import Community
 from dualpower.defence.models.response import (
     ON_CALL_ROLES,
@@ -23,10 +25,13 @@ from dualpower.defence.models.response import (
     Incident,
     IncidentCount,
     OnCallProfile,
+    ReporterBan,
     Response,
     RightsPage,
 )
+from dualpower.errors import NotFound
 from dualpower.groups import selectors as groups
+from dualpower.members import selectors as members
 from dualpower.members.models import Membership
 
 
@@ -238,3 +243,73 @@ def rights_page(*, community: Community, slug: str, language: str = "") -> Right
         if chosen is not None:
             return chosen
     return pages.order_by("language").first()
+
+
+@dataclass(frozen=True)
+class FromPeer:
+    received: ReceivedGuide
+    adopted_version: int | None  # the version our page was adopted from, if we adopted it
+
+
+def rights_from_peers(*, community: Community, limit: int = 100) -> list[FromPeer]:
+    """Know-your-rights pages peer communities shared with us (kept by the commons), newest first,
+    each with the version we adopted (two queries)."""
+    rows = commons.received_search(
+        community=community, search=commons.Search(kind=Kind.RIGHTS), size=limit
+    ).rows
+    adopted = dict(
+        RightsPage.objects.filter(community=community, origin_uri__in=[r.uri for r in rows]).values_list(
+            "origin_uri", "origin_version"
+        )
+    )
+    return [FromPeer(r, adopted.get(r.uri)) for r in rows]
+
+
+def right_from_peer(*, community: Community, pk: int) -> ReceivedGuide | None:
+    try:
+        found = commons.received_get(community=community, pk=pk)
+    except NotFound:
+        return None
+    return found if found.kind == Kind.RIGHTS else None
+
+
+# --- the ban list ---
+
+
+def bans_of(*, community: Community) -> QuerySet[ReporterBan]:
+    return ReporterBan.objects.filter(community=community).select_related("membership")
+
+
+def ban_get(*, community: Community, pk: int) -> ReporterBan | None:
+    return ReporterBan.objects.filter(community=community, pk=pk).select_related("community").first()
+
+
+# --- who the pickers offer (bounded: never every member of a large community) ---
+
+PICKER_LIMIT = 200
+
+
+def case_worker_choices(*, community: Community) -> list[Membership]:
+    """Who may be a tenant's case worker: the coordinators and the defence group's active members."""
+    chosen = {
+        m.pk: m
+        for m in members.members_of(community=community).filter(role=Membership.Role.COORDINATOR)[
+            :PICKER_LIMIT
+        ]
+    }
+    group_id = settings_of(community=community).group_id
+    if group_id is not None:
+        for gm in groups.active_members_of_group(group_id=group_id)[:PICKER_LIMIT]:
+            chosen.setdefault(gm.membership.pk, gm.membership)
+    return sorted(chosen.values(), key=lambda m: m.display_name.casefold())
+
+
+def reporters_held(*, community: Community) -> list[Membership]:
+    """The members who filed a report the node still holds: who a ban of a member can name
+    (reports are erased after the retention, so this stays small)."""
+    ids = (
+        Incident.objects.filter(community=community, reported_by__isnull=False)
+        .values_list("reported_by_id", flat=True)
+        .distinct()[:PICKER_LIMIT]
+    )
+    return list(members.memberships_with_ids(ids=list(ids)).order_by("display_name"))

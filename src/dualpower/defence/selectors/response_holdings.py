@@ -15,6 +15,7 @@ from dualpower.defence.models.response import (
     Incident,
     IncidentCount,
     OnCallProfile,
+    ReporterBan,
     Response,
     RightsPage,
 )
@@ -39,7 +40,8 @@ def describe(community: Community) -> list[holdings.Holding]:
             sealed_with="aid",
             readable_by_server_holder=_(
                 "the kind, the area cell, the time, the status, which member reported it and which "
-                "verified it "
+                "verified it, and a hotline caller's number as a keyed hash (with the aid key, a "
+                "number can be tested against it) "
                 "(what was seen and the photo are sealed; the photo is deleted at verification)"
             ),
             erased_when=kept,
@@ -101,9 +103,24 @@ def describe(community: Community) -> list[holdings.Holding]:
             what=_("Know-your-rights pages"),
             count=RightsPage.objects.filter(community=community).count(),
             sealed_with=None,
-            readable_by_server_holder=_("the pages (they are meant to be shared)"),
+            readable_by_server_holder=_(
+                "the pages (they are meant to be shared), which peer community a page came from, "
+                "and whether it is shared with peers"
+            ),
             erased_when=_("when the working group deletes them"),
             table=RightsPage._meta.db_table,
+            community_column="community_id",
+        ),
+        holdings.Holding(
+            what=_("Reporters banned from intake"),
+            count=ReporterBan.objects.filter(community=community).count(),
+            sealed_with="aid",
+            readable_by_server_holder=_(
+                "which members are banned, and when; a banned caller's number only as a keyed hash "
+                "(with the aid key, a number can be tested against it)"
+            ),
+            erased_when=_("when a coordinator lifts the ban"),
+            table=ReporterBan._meta.db_table,
             community_column="community_id",
         ),
     ]

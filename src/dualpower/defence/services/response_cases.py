@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.activities import services as activities
 from dualpower.clean import clean_choice, clean_datetime, clean_int, clean_text
@@ -17,12 +18,15 @@ from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.defence.models.response import CourtDate, EvictionCase, RightsPage
 from dualpower.defence.services.response_incidents import household_code
+from dualpower.defence.services.response_rights import LANGUAGES, rights_sync
 from dualpower.defence.services.response_settings import settings_for
 from dualpower.errors import Conflict, InvalidInput
 from dualpower.members.models import Membership
+from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text
 
 SUPPORT_BEFORE = dt.timedelta(minutes=90)  # the vigil gathers before the hearing
-LANGUAGES = ("en", "es", "fr", "pt", "ar", "zh", "ht", "tl", "vi", "ru", "uk", "pl", "so")
+REMIND_BEFORE = dt.timedelta(hours=24)  # the case worker is reminded a day before each court date
 
 
 def _household(value: object) -> str:
@@ -177,11 +181,62 @@ def court_outcome_set(
     return court_date
 
 
+def case_url(case: EvictionCase) -> str:
+    return f"/c/{case.community.slug}/defence/evictions/{case.pk}/"
+
+
+def court_reminders_due(now: dt.datetime) -> int:
+    """Clock job: tell each open case's case worker, once, that a court date is less than a day
+    away. The message names the household code only (it may travel by email): the time and the
+    place are on the case's page. Idempotent; how many were sent."""
+    due = (
+        CourtDate.objects.filter(
+            outcome=CourtDate.Outcome.PENDING,
+            reminded_at__isnull=True,
+            at__gt=now,
+            at__lte=now + REMIND_BEFORE,
+            case__status=EvictionCase.Status.OPEN,
+            case__case_worker__isnull=False,
+        )
+        .select_related("case__community", "case__case_worker")
+        .order_by("at", "id")[:500]
+    )
+    sent = 0
+    for date in due:
+        case = date.case
+        with transaction.atomic():
+            if not CourtDate.objects.filter(pk=date.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue  # another clock got there first
+            worker = case.case_worker
+            if worker is None or not worker.is_active:
+                continue
+            notification_send(
+                recipients=[worker],
+                community=case.community,
+                kind="defence.court_date",
+                title=text(
+                    gettext_lazy("A court date of household %(code)s is less than a day away"),
+                    code=case.household,
+                ),
+                body=gettext_lazy("Open the case for the time and the place, and see who holds the vigil."),
+                url=case_url(case),
+            )
+            sent += 1
+    return sent
+
+
+def court_reminders_job(now: dt.datetime) -> str | None:
+    """The clock's entry (``defence.court_reminders``): what it did, for the clock's log."""
+    sent = court_reminders_due(now)
+    return f"{sent} court date reminders sent to case workers" if sent else None
+
+
 @transaction.atomic
 def rights_page_save(
     *, community: Community, by: Membership, title: str, body: str, language: str, slug: str = ""
 ) -> RightsPage:
-    """Write or translate a know-your-rights page (one row per language of the same ``slug``)."""
+    """Write or translate a know-your-rights page (one row per language of the same ``slug``); a page
+    shared with peers sends them the new text as its next version (response_rights.py)."""
     title = clean_text(title, field="title", label=_("Title"), limit=120, required=True)
     body = clean_text(body, field="body", label=_("Text"), limit=20000, required=True)
     language = clean_choice(language, LANGUAGES, field="language")
@@ -194,5 +249,6 @@ def rights_page_save(
         language=language,
         defaults={"title": title, "body": body, "updated_by": by},
     )
+    rights_sync(page=page, by=by)
     audit_record(community=community, actor=by, action="defence.rights.save", target=page, summary=title)
     return page

@@ -34,6 +34,7 @@ from dualpower.defence.models.response import (
     Response,
 )
 from dualpower.defence.selectors import response as selectors
+from dualpower.defence.services.response_bans import clean_caller, intake_check
 from dualpower.defence.services.response_sealing import seal_bytes, seal_text
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.models import Membership
@@ -104,11 +105,14 @@ def incident_report(
     seen: str = "",
     seen_at: dt.datetime | str | None = None,
     photo: Any = None,
+    caller: str = "",
     now: dt.datetime | None = None,
 ) -> Incident:
     """A hotline volunteer or a member reports what is happening. Nobody but the verifiers on shift
-    is told: there is no broadcast before verification."""
+    is told: there is no broadcast before verification. ``caller``: the number a hotline call came
+    from, kept only as a keyed hash (for the ban list and the rate limit, response_bans.py)."""
     now = now or timezone.now()
+    caller_hash = intake_check(community=community, by=by, caller=clean_caller(caller), now=now)
     kind = clean_choice(kind, Incident.Kind, field="kind")
     area = _area(community, area)
     seen = clean_text(seen, field="seen", label=_("What was seen"), limit=MAX_SEEN)
@@ -126,6 +130,7 @@ def incident_report(
         seen_sealed=seal_text(seen),
         photo_sealed=_photo_token(photo),
         reported_by=by,
+        caller_hash=caller_hash,
     )
     audit_record(
         community=community,

@@ -20,7 +20,10 @@ from dualpower.aid.tests.conftest import TEST_KEY
 from dualpower.aid.tests.factories import SECRET_ADDRESS, SECRET_HEALTH, AidRequestFactory, make_world
 from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noqa: F401
 from dualpower.defence.selectors.exposure import exposure_report
+from dualpower.defence.services import response_cases as cases
 from dualpower.defence.tests.raw_database import raw_contains, raw_count, raw_rows, sqlite_only
+from dualpower.notifications.models import Notification
+from dualpower.notifications.services import notification_send
 
 # Tables of a registering app that hold nobody's data, and why; every other table must be on the page.
 NOT_ABOUT_PEOPLE = {
@@ -92,6 +95,17 @@ def test_the_page_counts_what_the_raw_database_holds(
     jobs.erase_expired(timezone.now() + timedelta(days=40))
     match = aid.match_accept(request=kept, volunteer=world.volunteer, offer=world.food_offer)
     assert match.pk
+    # A court-date reminder (a defence notification) and one about something else, not counted.
+    case = cases.case_open(
+        community=community, by=world.member, household="HH-1", landlord="L", case_worker=world.member
+    )
+    cases.court_date_add(
+        case=case, by=world.member, at=timezone.now() + timedelta(hours=2), vigil_places=0, support_places=0
+    )
+    assert cases.court_reminders_due(timezone.now()) == 1
+    notification_send(
+        recipients=[world.member], community=community, kind="assemblies.vote_opened", title="A vote"
+    )
 
     html = _page(client_for("member"), community)
 
@@ -111,6 +125,15 @@ def test_the_page_counts_what_the_raw_database_holds(
     assert not raw_contains("Calle del Olvido")
     # The audit log's entries about aid are counted, and said never to be erased.
     assert "append-only" in html
+    # Notifications about aid and defence: counted (the raw check above agrees), said what they
+    # hold and when they go; others are not counted.
+    notified = next(s for s in report.sections if s.name == "notifications").holdings[0]
+    about = Notification.objects.filter(community=community).exclude(kind__startswith="assemblies.")
+    assert notified.count == about.count() >= 2
+    assert about.filter(kind="defence.court_date").exists() and about.filter(kind__startswith="aid.").exists()
+    assert (
+        "when the person&#x27;s account is deleted" in html or "when the person's account is deleted" in html
+    )
 
 
 @sqlite_only

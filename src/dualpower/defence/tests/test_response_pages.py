@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dualpower.defence.models.response import EvictionCase, Incident, Response
+from dualpower.defence.services import response_bans as bans
 from dualpower.defence.services import response_cases as cases
 from dualpower.defence.services import response_incidents as incidents
 from dualpower.defence.tests.factories_response import SECRET_SEEN, DefenceWorld, make_world, report
@@ -151,8 +152,9 @@ def _pages(world: DefenceWorld, n: int, start: int) -> None:
     ],
 )
 def test_list_pages_do_not_grow_with_rows(
-    client: Any, world: DefenceWorld, who: str, page: str, fill: Any
+    client: Any, world: DefenceWorld, who: str, page: str, fill: Any, monkeypatch: Any
 ) -> None:
+    monkeypatch.setattr(bans, "MEMBER_PER_HOUR", 100)  # thirty reports by one member in a minute
     _as(client, getattr(world, who))
     url = _url(world, page)
     if fill is None:  # the phone list: the world's people on call, then 27 more

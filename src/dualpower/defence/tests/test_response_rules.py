@@ -41,6 +41,9 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     # Know-your-rights pages are for everyone when the community is public (the test one is).
     "defence.view_rights": ("community", set(DEFENCE_ROLES)),
     "defence.edit_rights": ("community", {"coordinator"}),
+    # Sharing a page with peers speaks for the community; the ban list is the coordinators'.
+    "defence.share_rights": ("community", {"coordinator"}),
+    "defence.ban_reporters": ("community", {"coordinator"}),
 }
 
 

@@ -74,6 +74,7 @@ def hub(request: HttpRequest, community: Community) -> HttpResponse:
             "counts": list(selectors.counts_of(community=community)),
             "settings": selectors.settings_of(community=community),
             "can_manage": user.has_perm("defence.manage", community),
+            "can_ban": user.has_perm("defence.ban_reporters", community),
             "can_phones": user.has_perm("defence.view_phones", community),
         },
     )

@@ -12,15 +12,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
-from dualpower.defence.forms.response import CaseForm, CloseCaseForm, CourtDateForm, OutcomeForm, RightsForm
+from dualpower.defence.forms.response import (
+    CaseForm,
+    CloseCaseForm,
+    CourtDateForm,
+    OutcomeForm,
+    RightsForm,
+    ShareForm,
+)
 from dualpower.defence.models.response import CourtDate, EvictionCase
 from dualpower.defence.selectors import response as selectors
 from dualpower.defence.services import response_cases as cases
-from dualpower.errors import NotFound
+from dualpower.defence.services import response_rights as rights_services
+from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.members.selectors import members_of
-from dualpower.web.actions import form_action
+from dualpower.web.actions import form_action, post_action
 from dualpower.web.permissions import check
 
 
@@ -66,7 +73,7 @@ def board(request: HttpRequest, community: Community) -> HttpResponse:
 def case_new(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "defence.manage_cases", community)
     me = _me(request, community)
-    form = CaseForm(request.POST or None, members=list(members_of(community=community)))
+    form = CaseForm(request.POST or None, members=selectors.case_worker_choices(community=community))
     return form_action(
         request,
         form=form,
@@ -168,7 +175,11 @@ def rights(request: HttpRequest, community: Community) -> HttpResponse:
     return render(
         request,
         "defence/response/rights.html",
-        {"pages": pages, "can_edit": request.user.has_perm("defence.edit_rights", community)},
+        {
+            "pages": pages,
+            "from_peers": selectors.rights_from_peers(community=community),
+            "can_edit": request.user.has_perm("defence.edit_rights", community),
+        },
     )
 
 
@@ -184,7 +195,66 @@ def rights_page(request: HttpRequest, community: Community, slug: str) -> HttpRe
     return render(
         request,
         "defence/response/rights_page.html",
-        {"page": page, "others": others, "can_edit": request.user.has_perm("defence.edit_rights", community)},
+        {
+            "page": page,
+            "others": others,
+            "can_edit": request.user.has_perm("defence.edit_rights", community),
+            "can_share": request.user.has_perm("defence.share_rights", community),
+        },
+    )
+
+
+@require_POST
+@with_community
+def rights_share(request: HttpRequest, community: Community, slug: str) -> HttpResponse:
+    """Share a page (in one language) with peer communities, through the knowledge commons, or stop."""
+    check(request, "defence.share_rights", community)
+    me = _me(request, community)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput(_("Choose the page's language."), field="language")
+    language = form.cleaned_data["language"]
+    page = selectors.rights_page(community=community, slug=slug, language=language)
+    if page is None or page.language != language:
+        raise NotFound(_("No such page."))
+    return post_action(
+        request,
+        run=lambda: rights_services.rights_page_share(page=page, by=me, shared=form.cleaned_data["shared"]),
+        back=reverse("defence:rights_page", args=[community.slug, page.slug]) + f"?lang={page.language}",
+        message=lambda done: (
+            _("Shared with our peer communities.") if done.shared else _("No longer shared with peers.")
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@with_community
+def rights_from_peer(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    """A know-your-rights page a peer community shared with us; the defence group adopts it."""
+    check(request, "defence.view_rights", community)
+    received = selectors.right_from_peer(community=community, pk=pk)
+    if received is None:
+        raise NotFound(_("No such page."))
+    if request.method == "POST":
+        check(request, "defence.edit_rights", community)
+        me = _me(request, community)
+        return post_action(
+            request,
+            run=lambda: rights_services.rights_page_adopt(community=community, by=me, received=received),
+            back=request.path,
+            success=lambda page: (
+                reverse("defence:rights_page", args=[community.slug, page.slug]) + f"?lang={page.language}"
+            ),
+            message=_("Adopted: it is one of our pages now; edit or translate it as you like."),
+        )
+    return render(
+        request,
+        "defence/response/rights_peer.html",
+        {
+            "received": received,
+            "adopted": selectors.rights_pages(community=community).filter(origin_uri=received.uri).first(),
+            "can_edit": request.user.has_perm("defence.edit_rights", community),
+        },
     )
 
 

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
+from dualpower.core.food.forecast import NeedParts
 from dualpower.food.models.growing import Crop, Log, Planting
 from dualpower.food.selectors import growing as selectors
 from dualpower.food.services import growing as services
@@ -140,6 +141,10 @@ class ForecastRow(Schema):
     week: dt.date
     expected: Decimal
     needed: Decimal
+    needed_typed: Decimal = Field(description="the weekly need the food group set on the crop")
+    needed_requests: Decimal = Field(description="open food requests times the portion for a household")
+    needed_shares: Decimal = Field(description="what the live shares are owed that week")
+    needed_pantry: Decimal = Field(description="the pantry's average weekly stock-out of the crop")
     short: bool
 
 
@@ -266,6 +271,7 @@ def forecast(request: HttpRequest, slug: str, query: Query[ForecastQuery]) -> li
         for week in season.weeks:
             expected = season.supply.get((crop.pk, week), Decimal(0))
             needed = season.need.get((crop.pk, week), Decimal(0))
+            parts = season.parts.get((crop.pk, week), NeedParts())
             rows.append(
                 {
                     "crop_id": crop.pk,
@@ -274,6 +280,10 @@ def forecast(request: HttpRequest, slug: str, query: Query[ForecastQuery]) -> li
                     "week": week,
                     "expected": expected,
                     "needed": needed,
+                    "needed_typed": parts.typed,
+                    "needed_requests": parts.requests,
+                    "needed_shares": parts.shares,
+                    "needed_pantry": parts.pantry,
                     "short": needed > expected,
                 }
             )

@@ -10,15 +10,18 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
 from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_get
+from dualpower.errors import InvalidInput
 from dualpower.food.models.growing import Log
-from dualpower.food.models.plate import Allocation, AllocationLine, ShareCycle
+from dualpower.food.models.plate import Allocation, AllocationLine, Pledge, PledgeRound, ShareCycle
 from dualpower.food.selectors import plate as selectors
 from dualpower.food.services import plate_allocation as allocations
+from dualpower.food.services import plate_shares as shares
 from dualpower.members.roles import membership_for
 from dualpower.web.permissions import check
 
@@ -50,6 +53,28 @@ class ShareCycleOut(Schema):
     budget: int
     currency: str | None
     shares: int
+
+
+class PledgeRoundOut(Schema):
+    id: int
+    number: int
+    status: str
+    pledged: int = Field(description="the pledges' sum so far (the count, once the round is closed)")
+    budget: int
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    my_pledge: int | None = Field(description="what your share pledged this round, if you hold one")
+
+
+class PledgeIn(Schema):
+    amount: str = Field(description="as people type it, in the cycle's currency (hours for a time bank)")
+
+
+class PledgeOut(Schema):
+    round: int
+    share: str
+    amount: int
+    paid_at: dt.datetime | None
 
 
 class FoodNeedOut(Schema):
@@ -150,6 +175,45 @@ def cycle_list(request: HttpRequest, slug: str) -> Any:
     return PageOf(
         selectors.cycles_of(community=_community(request, slug)), lambda rows: [_cycle_out(c) for c in rows]
     )
+
+
+@router.get(FOOD + "/share-cycles/{cycle_id}/rounds", response=list[PledgeRoundOut], auth=AUTH_OPTIONAL)
+def round_list(request: HttpRequest, slug: str, cycle_id: int) -> list[dict[str, Any]]:
+    """The cycle's pledging rounds, the latest first, with what was pledged and your own pledge."""
+    community = _community(request, slug)
+    cycle = selectors.cycle_get(community=community, pk=cycle_id)
+    mine = selectors.share_of(cycle=cycle, membership=membership_for(request.user, community))
+    rounds = list(selectors.rounds_of(cycle=cycle))
+    own = selectors.pledges_by_round(share=mine) if mine is not None else {}
+    return [
+        {
+            "id": r.pk,
+            "number": r.number,
+            "status": r.status,
+            "pledged": r.pledged if r.status == PledgeRound.Status.OPEN else r.total,  # type: ignore[attr-defined]
+            "budget": cycle.budget,
+            "opened_at": r.opened_at,
+            "closed_at": r.closed_at,
+            "my_pledge": own.get(r.pk),
+        }
+        for r in rounds
+    ]
+
+
+@router.post(FOOD + "/share-cycles/{cycle_id}/pledge", response=PledgeOut)
+def pledge(request: HttpRequest, slug: str, cycle_id: int, payload: PledgeIn) -> dict[str, Any]:
+    """Pledge for your share in the open round (again: the last pledge of a round counts)."""
+    community = _community(request, slug)
+    cycle = selectors.cycle_get(community=community, pk=cycle_id)
+    me = membership_for(request.user, community)
+    mine = selectors.share_of(cycle=cycle, membership=me)
+    check(request, "food.pledge", mine)
+    assert mine is not None and me is not None
+    current = selectors.open_round(cycle=cycle)
+    if current is None:
+        raise InvalidInput(_("No pledging round is open."), field="amount")
+    made: Pledge = shares.pledge_set(round=current, share=mine, amount=payload.amount, by=me)
+    return {"round": current.number, "share": mine.code, "amount": made.amount, "paid_at": made.paid_at}
 
 
 @router.get(FOOD + "/share-need", response=list[FoodNeedOut], auth=AUTH_OPTIONAL)

@@ -70,13 +70,18 @@ class GardenersForm(forms.Form):
         _choices(self.fields["gardeners"], people)
 
 
-class CropForm(forms.Form):
+class CropEditForm(forms.Form):
+    """A crop's name, family, days to maturity and unit (its numbers have a page of their own)."""
+
     name = forms.CharField(label=_("Name"), max_length=80)
     family = forms.CharField(
         label=_("Family"), max_length=80, required=False, help_text=_("For rotation: nightshades, brassicas…")
     )
     days_to_maturity = forms.IntegerField(label=_("Days to maturity"), min_value=1, max_value=1000)
     unit = forms.ChoiceField(label=_("Counted in"), choices=Unit.choices)
+
+
+class CropForm(CropEditForm):
     yield_per_m2 = forms.CharField(
         label=_("Yield per m²"),
         max_length=20,
@@ -93,13 +98,23 @@ class CropNumbersForm(forms.Form):
         max_length=20,
         required=False,
         widget=QUANTITY,
-        help_text=_("What the pantry and food aid use of this crop in a week; shares are added on top."),
+        help_text=_(
+            "What the pantry and food aid use of this crop in a week, beyond what is counted: open "
+            "food requests, the shares and the pantry's stock-outs are added on top."
+        ),
+    )
+    household_portion = forms.CharField(
+        label=_("Portion for a household asking for food"),
+        max_length=20,
+        required=False,
+        widget=QUANTITY,
+        help_text=_("How much of this crop one open food request is given a week."),
     )
 
 
-class PlantingForm(forms.Form):
-    plot = forms.TypedChoiceField(label=_("Plot"), coerce=int)
-    crop = forms.TypedChoiceField(label=_("Crop"), coerce=int)
+class PlantingEditForm(forms.Form):
+    """When a planting is sown, on how much of its plot, over how many weeks it is picked."""
+
     seeding_date = forms.DateField(label=_("Seeding date"), widget=DATE)
     area_m2 = forms.CharField(
         label=_("Area (m²)"),
@@ -109,6 +124,12 @@ class PlantingForm(forms.Form):
         help_text=_("Empty: the whole plot."),
     )
     harvest_weeks = forms.IntegerField(label=_("Weeks of harvest"), min_value=1, max_value=52, initial=1)
+
+
+class PlantingForm(PlantingEditForm):
+    plot = forms.TypedChoiceField(label=_("Plot"), coerce=int)
+    crop = forms.TypedChoiceField(label=_("Crop"), coerce=int)
+    field_order = ["plot", "crop", "seeding_date", "area_m2", "harvest_weeks"]
 
     def __init__(self, *args: Any, plots: list[Any], crops: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,13 +211,26 @@ class SeedLotForm(forms.Form):
         _choices(self.fields["crop"], [("", _("None"))] + [(c.pk, c.name) for c in crops])
 
 
-class BorrowForm(forms.Form):
-    quantity = forms.CharField(label=_("How much"), max_length=20, widget=QUANTITY)
-
-
 class SeedReturnForm(forms.Form):
     quantity = forms.CharField(label=_("Seed brought back"), max_length=20, widget=QUANTITY)
     germination_rate = forms.IntegerField(
         label=_("Germination rate (%)"), min_value=0, max_value=100, required=False
     )
     saved_from = forms.CharField(label=_("Saved from"), max_length=200, required=False)
+
+
+# --- changing what the gardens keep --------------------------------------------------------------
+
+
+class PlotEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    area_m2 = forms.CharField(label=_("Area (m²)"), max_length=20, widget=QUANTITY)
+    season = forms.CharField(label=_("Season"), max_length=40, required=False)
+
+
+class SeedLotEditForm(SeedLotForm):
+    """A lot's record, corrected: its unit stays (loans were counted in it)."""
+
+    def __init__(self, *args: Any, crops: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, crops=crops, **kwargs)
+        del self.fields["unit"]

@@ -43,6 +43,14 @@ class CycleForm(forms.Form):
         field.choices = [("", _("Free: no payments")), *currencies]
 
 
+class CycleEditForm(CycleForm):
+    """A cycle's name, weeks and budget, changed: its currency stays (pledges were made in it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["currency"]
+
+
 class PickupForm(forms.Form):
     name = forms.CharField(label=_("Pickup point"), max_length=120)
     place = forms.CharField(label=_("Place"), max_length=120, required=False)

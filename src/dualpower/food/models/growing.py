@@ -93,6 +93,15 @@ class Crop(models.Model):
     weekly_need = models.DecimalField(
         _("weekly need (pantry and food aid)"), max_digits=12, decimal_places=3, null=True, blank=True
     )
+    # How much of this crop one household asking for food is given a week, as the food group sets
+    # it: the supply warning turns the open food aid requests into this crop's need with it.
+    household_portion = models.DecimalField(
+        _("portion a week for a household asking for food"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +119,10 @@ class Crop(models.Model):
             models.CheckConstraint(
                 condition=Q(weekly_need__isnull=True) | Q(weekly_need__gte=0),
                 name="food_crop_need_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(household_portion__isnull=True) | Q(household_portion__gte=0),
+                name="food_crop_portion_not_negative",
             ),
         ]
 
@@ -283,6 +296,9 @@ class SeedLoan(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OUT)
     lent_at = models.DateTimeField()
+    # The day the borrower said they would bring back saved seed; reminded once a few days before.
+    due_on = models.DateField(_("bring back by"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     returned_lot = models.ForeignKey(
         SeedLot, on_delete=models.SET_NULL, null=True, blank=True, related_name="returned_by_loans"
@@ -290,6 +306,7 @@ class SeedLoan(models.Model):
 
     class Meta:
         ordering = ["-lent_at", "-id"]
+        indexes = [models.Index(fields=["status", "due_on"])]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="food_seed_loan_quantity_positive")
         ]

@@ -9,10 +9,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualpower.aid import selectors as aid_selectors
+from dualpower.aid.models import CLOSED_STATUSES
 from dualpower.community.models import Community
 from dualpower.core.food import forecast
 from dualpower.errors import NotFound
@@ -26,10 +28,13 @@ from dualpower.food.models.growing import (
     SeedLot,
     Site,
 )
-from dualpower.food.selectors.plate import committed_share_need
+from dualpower.food.models.plate import PantryLink
+from dualpower.food.selectors.plate import FOOD_CATEGORY, committed_share_need
+from dualpower.inventory.models import Movement
 from dualpower.members.models import Membership
 
 LIVE = (Planting.Status.PLANNED, Planting.Status.GROWING)
+PANTRY_WEEKS = 4  # the pantry's usage is averaged over the last four whole weeks
 HARVESTED = Q(logs__kind=Log.Kind.HARVEST, logs__status=Log.Status.DONE)
 
 
@@ -288,22 +293,75 @@ def expected_supply(*, community: Community, weeks: list[dt.date]) -> dict[tuple
     return forecast.weekly_supply(harvests, mondays)
 
 
-def standing_need(*, community: Community, weeks: list[dt.date]) -> dict[tuple[int, dt.date], Decimal]:
-    """(crop id, Monday) → what is needed that week: the shares committed (the food group's
-    ``committed_share_need``) plus each crop's weekly need for the pantry and food aid, as the
-    food group set it on the crop."""
-    mondays = sorted({forecast.monday(week) for week in weeks})
-    need: dict[tuple[int, dt.date], Decimal] = {}
-    for crop_id, weekly in (
-        crops_of(community=community).filter(weekly_need__gt=0).values_list("id", "weekly_need")
+def open_food_households(*, community: Community) -> int:
+    """How many open food aid requests still wait for something (each is a household), read
+    through aid's selectors in one query."""
+    return (
+        aid_selectors.requests_in_category(community=community, category=FOOD_CATEGORY)
+        .exclude(status__in=CLOSED_STATUSES)
+        .filter(quantity_committed__lt=F("quantity"))
+        .count()
+    )
+
+
+def pantry_usage(
+    *, community: Community, weeks: int = PANTRY_WEEKS, today: dt.date | None = None
+) -> dict[int, Decimal]:
+    """Crop id → the average a week that went out of its pantry items (the inventory items the
+    allocation stocks it in) over the ``weeks`` whole weeks before this one. One query."""
+    this_monday = forecast.monday(today or timezone.localdate())
+    start = timezone.make_aware(dt.datetime.combine(this_monday - dt.timedelta(weeks=weeks), dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(this_monday, dt.time.min))
+    rows = (
+        PantryLink.objects.filter(crop__community=community)
+        .annotate(
+            used=Sum(
+                "item__movements__quantity",
+                filter=Q(
+                    item__movements__kind=Movement.Kind.OUT,
+                    item__movements__created_at__gte=start,
+                    item__movements__created_at__lt=end,
+                ),
+            )
+        )
+        .filter(used__lt=0)
+        .values_list("crop_id", "used")
+    )
+    return {crop_id: forecast.weekly_usage(-used, weeks) for crop_id, used in rows}
+
+
+def need_parts(
+    *, community: Community, weeks: list[dt.date], today: dt.date | None = None
+) -> dict[tuple[int, dt.date], forecast.NeedParts]:
+    """(crop id, Monday) → where the crop's need that week comes from: the weekly need the food
+    group typed, the open food requests times the crop's portion for a household, the shares
+    committed (``committed_share_need``), and the pantry's weekly usage. Five queries."""
+    typed: dict[int, Decimal] = {}
+    portions: dict[int, Decimal] = {}
+    for crop_id, weekly, portion in crops_of(community=community).values_list(
+        "id", "weekly_need", "household_portion"
     ):
-        for week in mondays:
-            if weekly is not None:
-                need[(crop_id, week)] = weekly
-    for key, quantity in committed_share_need(community=community, weeks=mondays).items():
-        if quantity:
-            need[key] = need.get(key, Decimal(0)) + quantity
-    return need
+        if weekly:
+            typed[crop_id] = weekly
+        if portion:
+            portions[crop_id] = portion
+    return forecast.need_parts(
+        weeks,
+        typed=typed,
+        portions=portions,
+        households=open_food_households(community=community) if portions else 0,
+        shares=committed_share_need(community=community, weeks=weeks),
+        pantry=pantry_usage(community=community, today=today),
+    )
+
+
+def standing_need(
+    *, community: Community, weeks: list[dt.date], today: dt.date | None = None
+) -> dict[tuple[int, dt.date], Decimal]:
+    """(crop id, Monday) → all that is needed that week (the parts of ``need_parts`` added up)."""
+    return {
+        key: parts.total for key, parts in need_parts(community=community, weeks=weeks, today=today).items()
+    }
 
 
 @dataclass(frozen=True)
@@ -312,18 +370,28 @@ class SeasonForecast:
     crops: list[Crop]
     supply: dict[tuple[int, dt.date], Decimal]
     need: dict[tuple[int, dt.date], Decimal]
+    parts: dict[tuple[int, dt.date], forecast.NeedParts]
     shortfalls: list[forecast.Shortfall]
 
 
-def season_forecast(*, community: Community, weeks: list[dt.date]) -> SeasonForecast:
-    """The weeks' expected supply and standing need by crop, and where supply falls short."""
+def season_forecast(
+    *, community: Community, weeks: list[dt.date], today: dt.date | None = None
+) -> SeasonForecast:
+    """The weeks' expected supply and standing need by crop (with where the need comes from), and
+    where supply falls short."""
     mondays = sorted({forecast.monday(week) for week in weeks})
     supply = expected_supply(community=community, weeks=mondays)
-    need = standing_need(community=community, weeks=mondays)
+    parts = need_parts(community=community, weeks=mondays, today=today)
+    need = {key: value.total for key, value in parts.items()}
     wanted = {crop_id for crop_id, _week in supply} | {crop_id for crop_id, _week in need}
     crops = [c for c in crops_of(community=community) if c.pk in wanted]
     return SeasonForecast(
-        weeks=mondays, crops=crops, supply=supply, need=need, shortfalls=forecast.shortfalls(supply, need)
+        weeks=mondays,
+        crops=crops,
+        supply=supply,
+        need=need,
+        parts=parts,
+        shortfalls=forecast.shortfalls(supply, need),
     )
 
 

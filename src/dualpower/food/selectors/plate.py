@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from dualpower.food.models.plate import (
     Allocation,
     AllocationLine,
     BasketLine,
+    PickupPoint,
     PlateSettings,
     Pledge,
     PledgeRound,
@@ -100,6 +102,17 @@ def cycle_get(*, community: Community, pk: object) -> ShareCycle:
         raise NotFound(_("There is no such share cycle.")) from None
 
 
+def pickup_point_get(*, community: Community, pk: object) -> PickupPoint:
+    found = (
+        PickupPoint.objects.filter(cycle__community=community, pk=pk if isinstance(pk, int) else -1)
+        .select_related("cycle", "cycle__community")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("There is no such pickup point."))
+    return found
+
+
 def shares_of(*, cycle: ShareCycle) -> QuerySet[Share]:
     return Share.objects.filter(cycle=cycle).select_related("pickup_point", "holder")
 
@@ -116,6 +129,20 @@ def open_round(*, cycle: ShareCycle) -> PledgeRound | None:
 
 def last_round(*, cycle: ShareCycle) -> PledgeRound | None:
     return PledgeRound.objects.filter(cycle=cycle).order_by("-number").first()
+
+
+def rounds_of(*, cycle: ShareCycle) -> QuerySet[PledgeRound]:
+    """The cycle's pledging rounds, the latest first, each with the sum pledged (``pledged``)."""
+    return (
+        PledgeRound.objects.filter(cycle=cycle)
+        .annotate(pledged=Coalesce(Sum("pledges__amount"), 0))
+        .order_by("-number")
+    )
+
+
+def pledges_by_round(*, share: Share) -> dict[int, int]:
+    """Round id → what ``share`` pledged in it."""
+    return dict(Pledge.objects.filter(share=share).values_list("round_id", "amount"))
 
 
 def pledges_total(*, round: PledgeRound) -> int:
@@ -153,6 +180,18 @@ def lines_of(*, allocation: Allocation) -> QuerySet[AllocationLine]:
     return AllocationLine.objects.filter(allocation=allocation).select_related(
         "crop", "log", "aid_request", "share", "share__pickup_point"
     )
+
+
+def allocation_totals(*, allocation: Allocation) -> list[dict[str, Any]]:
+    """What the allocation gives each destination of each crop (one query): rows of
+    ``destination``, ``crop__name`` (None for rescued food), ``log__unit`` and ``total``."""
+    rows = (
+        AllocationLine.objects.filter(allocation=allocation)
+        .values("destination", "crop__name", "log__unit")
+        .annotate(total=Sum("quantity"))
+        .order_by("destination", "crop__name", "log__unit")
+    )
+    return [dict(row) for row in rows]
 
 
 def supplies_for_week(*, community: Community, week: dt.date) -> list[Log]:

@@ -10,14 +10,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dualpower.activities import services as activities
 from dualpower.activities.models import Series
-from dualpower.clean import clean_amount, clean_choice, clean_int, clean_int_or_none, clean_text
+from dualpower.clean import (
+    clean_amount,
+    clean_choice,
+    clean_date,
+    clean_int,
+    clean_int_or_none,
+    clean_text,
+)
 from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.core.food import forecast
@@ -37,11 +47,16 @@ from dualpower.food.selectors.growing import crop_yield
 from dualpower.formatting import format_number
 from dualpower.land.models import Parcel
 from dualpower.members.models import Membership
+from dualpower.notifications.services import notification_send
+from dualpower.notifications.text import text as notice_text
 
 TEXT_MAX = 5000
 NAME_MAX = 120
 MAX_QUANTITY = Decimal("1000000")  # a million kilograms in one log is a typing mistake
 MAX_AREA = Decimal("10000000")  # ten square kilometres
+LOAN_DAYS = 182  # seed lent without a day to bring it back is due a season later
+LOAN_DAYS_MAX = 731
+REMIND_DAYS = 7  # the borrower is reminded this many days before the day to bring seed back
 
 
 def quantity_of(value: object, *, field: str, label: str, required: bool = True) -> Decimal | None:
@@ -121,20 +136,37 @@ def site_create(
     by: Membership | None,
 ) -> Site:
     """A garden or a farm, optionally on one of the land trust's parcels."""
+    values = site_values(community=community, name=name, description=description, place=place, parcel=parcel)
+    site = Site.objects.create(community=community, **values)
+    audit_record(community=community, actor=by, action="food.site_create", target=site, summary=site.name)
+    return site
+
+
+def site_values(
+    *,
+    community: Community,
+    name: str,
+    description: str,
+    place: str,
+    parcel: Parcel | None,
+    site: Site | None = None,
+) -> dict[str, Any]:
+    """A site's fields as given, checked: a name no other site of the community has, a parcel of
+    the community's land trust."""
     name = clean_text(name, field="name", label=_("A name"), limit=NAME_MAX, required=True)
     if parcel is not None and parcel.community_id != community.pk:
         raise InvalidInput(_("Choose a parcel of this community's land trust."), field="parcel")
-    if Site.objects.filter(community=community, name__iexact=name).exists():
+    others = Site.objects.filter(community=community)
+    if site is not None:
+        others = others.exclude(pk=site.pk)
+    if others.filter(name__iexact=name).exists():
         raise Conflict(_("There is already a site called “%(name)s”.") % {"name": name}, field="name")
-    site = Site.objects.create(
-        community=community,
-        name=name,
-        description=clean_text(description, field="description", label=_("A description"), limit=TEXT_MAX),
-        place=clean_text(place, field="place", label=_("The place"), limit=NAME_MAX),
-        parcel=parcel,
-    )
-    audit_record(community=community, actor=by, action="food.site_create", target=site, summary=name)
-    return site
+    return {
+        "name": name,
+        "description": clean_text(description, field="description", label=_("A description"), limit=TEXT_MAX),
+        "place": clean_text(place, field="place", label=_("The place"), limit=NAME_MAX),
+        "parcel": parcel,
+    }
 
 
 @transaction.atomic
@@ -226,16 +258,26 @@ def crop_create(
 
 
 @transaction.atomic
-def crop_set_numbers(*, crop: Crop, yield_per_m2: object, weekly_need: object, by: Membership | None) -> Crop:
-    """The community sets (or clears, with an empty value) the crop's yield per m² and its weekly
-    need for the pantry and food aid."""
+def crop_set_numbers(
+    *,
+    crop: Crop,
+    yield_per_m2: object,
+    weekly_need: object,
+    by: Membership | None,
+    household_portion: object = None,
+) -> Crop:
+    """The community sets (or clears, with an empty value) the crop's yield per m², its weekly
+    need for the pantry and food aid, and the portion a household asking for food is given."""
     crop.yield_per_m2 = quantity_of(
         yield_per_m2, field="yield_per_m2", label=_("The yield per m²"), required=False
     )
     crop.weekly_need = quantity_of(
         weekly_need, field="weekly_need", label=_("The weekly need"), required=False
     )
-    crop.save(update_fields=["yield_per_m2", "weekly_need"])
+    crop.household_portion = quantity_of(
+        household_portion, field="household_portion", label=_("The portion"), required=False
+    )
+    crop.save(update_fields=["yield_per_m2", "weekly_need", "household_portion"])
     audit_record(
         community=crop.community,
         actor=by,
@@ -245,6 +287,7 @@ def crop_set_numbers(*, crop: Crop, yield_per_m2: object, weekly_need: object, b
         data={
             "yield_per_m2": str(crop.yield_per_m2) if crop.yield_per_m2 is not None else None,
             "weekly_need": str(crop.weekly_need) if crop.weekly_need is not None else None,
+            "household_portion": str(crop.household_portion) if crop.household_portion is not None else None,
         },
     )
     return crop
@@ -548,11 +591,34 @@ def seed_lot_create(
     return lot
 
 
+def loan_due_on(value: object, *, today: dt.date | None = None) -> dt.date:
+    """The day seed lent today is to be brought back: a date after today, within two years;
+    empty means a season from now (``LOAN_DAYS``)."""
+    today = today or timezone.localdate()
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return today + dt.timedelta(days=LOAN_DAYS)
+    due = clean_date(value, field="due_on", label=_("The day to bring it back"))
+    if due <= today:
+        raise InvalidInput(_("The day to bring seed back must be after today."), field="due_on")
+    if due > today + dt.timedelta(days=LOAN_DAYS_MAX):
+        raise InvalidInput(_("Bring seed back within two years."), field="due_on")
+    return due
+
+
 @transaction.atomic
-def seed_lend(*, lot: SeedLot, borrower: Membership, quantity: object, by: Membership | None) -> SeedLoan:
-    """Lend seed from a lot. The lot is locked, so two loans at once never take more than it holds."""
+def seed_lend(
+    *,
+    lot: SeedLot,
+    borrower: Membership,
+    quantity: object,
+    by: Membership | None,
+    due_on: object = None,
+) -> SeedLoan:
+    """Lend seed from a lot until ``due_on`` (a season from now if not given). The lot is locked,
+    so two loans at once never take more than it holds."""
     community = lot.community
     _member_here(community, borrower, field="borrower")
+    due = loan_due_on(due_on)
     amount = quantity_of(quantity, field="quantity", label=_("The quantity"))
     assert amount is not None
     if amount <= 0:
@@ -567,7 +633,12 @@ def seed_lend(*, lot: SeedLot, borrower: Membership, quantity: object, by: Membe
     locked.quantity -= amount
     locked.save(update_fields=["quantity"])
     loan = SeedLoan.objects.create(
-        community=community, lot=locked, borrower=borrower, quantity=amount, lent_at=timezone.now()
+        community=community,
+        lot=locked,
+        borrower=borrower,
+        quantity=amount,
+        lent_at=timezone.now(),
+        due_on=due,
     )
     audit_record(community=community, actor=by, action="food.seed_lend", target=loan, summary=locked.variety)
     return loan
@@ -607,3 +678,41 @@ def seed_return(
         community=locked.community, actor=by, action="food.seed_return", target=locked, summary=lent.variety
     )
     return locked
+
+
+def seed_loan_reminders(*, now: dt.datetime) -> int:
+    """The clock job: tell each borrower once, ``REMIND_DAYS`` before the day (or on any day after
+    it, if the reminder was not sent), to bring back seed they saved. Idempotent: a loan reminded
+    is marked in the same transaction as its notification."""
+    today = timezone.localdate(now)
+    due = (
+        SeedLoan.objects.filter(
+            status=SeedLoan.Status.OUT,
+            reminded_at__isnull=True,
+            due_on__lte=today + dt.timedelta(days=REMIND_DAYS),
+        )
+        .select_related("lot", "borrower", "community")
+        .order_by("due_on", "id")[:2000]
+    )
+    told = 0
+    for loan in due:
+        with transaction.atomic():
+            if not SeedLoan.objects.filter(pk=loan.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            assert loan.due_on is not None
+            notification_send(
+                recipients=[loan.borrower],
+                community=loan.community,
+                kind="food.seed_due",
+                title=notice_text(
+                    gettext_lazy("Bring back seed of %(variety)s by %(date)s"),
+                    variety=loan.lot.variety,
+                    date=loan.due_on,
+                ),
+                body=gettext_lazy(
+                    "The seed library lent you this seed: bring back seed you saved from what you grew."
+                ),
+                url=reverse("food:growing_seeds", args=[loan.community.slug]),
+            )
+            told += 1
+    return told

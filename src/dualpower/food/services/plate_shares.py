@@ -41,6 +41,17 @@ def _amount(value: object, currency: Currency | None, *, field: str, label: str)
     return clean_amount(value, field=field, label=label, decimals=currency.decimals)
 
 
+def _weeks(starts_on: object, ends_on: object) -> tuple[dt.date, dt.date]:
+    """A cycle's first and last weeks, in order, a year apart at most."""
+    start = clean_date(starts_on, field="starts_on", label=_("The first week"))
+    end = clean_date(ends_on, field="ends_on", label=_("The last week"))
+    if end < start:
+        raise InvalidInput(_("The last week cannot come before the first."), field="ends_on")
+    if (end - start).days > 366:
+        raise InvalidInput(_("A share cycle lasts a year at most."), field="ends_on")
+    return start, end
+
+
 def _open(cycle: ShareCycle) -> ShareCycle:
     locked = ShareCycle.objects.select_for_update().get(pk=cycle.pk)
     if locked.status == ShareCycle.Status.CLOSED:
@@ -60,12 +71,7 @@ def cycle_create(
     currency: Currency | None = None,
 ) -> ShareCycle:
     name = clean_text(name, field="name", label=_("The name"), limit=NAME_MAX, required=True)
-    start = clean_date(starts_on, field="starts_on", label=_("The first week"))
-    end = clean_date(ends_on, field="ends_on", label=_("The last week"))
-    if end < start:
-        raise InvalidInput(_("The last week cannot come before the first."), field="ends_on")
-    if (end - start).days > 366:
-        raise InvalidInput(_("A share cycle lasts a year at most."), field="ends_on")
+    start, end = _weeks(starts_on, ends_on)
     if currency is not None and currency.community_id != community.pk:
         raise InvalidInput(_("Choose a currency of this community."), field="currency")
     amount = _amount(budget or 0, currency, field="budget", label=_("The budget"))
@@ -316,3 +322,76 @@ def week_dates(cycle: ShareCycle) -> list[dt.date]:
         out.append(day)
         day += dt.timedelta(days=7)
     return out
+
+
+# --- changing and removing cycles and pickup points ---------------------------------------------
+
+
+@transaction.atomic
+def cycle_update(
+    *,
+    cycle: ShareCycle,
+    by: Membership | None,
+    name: str,
+    starts_on: object,
+    ends_on: object,
+    budget: object = None,
+) -> ShareCycle:
+    """Rename a cycle, move its weeks or change its budget (its currency stays: pledges were made
+    in it). A closed cycle stays as it closed."""
+    cycle = _open(cycle)
+    name = clean_text(name, field="name", label=_("The name"), limit=NAME_MAX, required=True)
+    start, end = _weeks(starts_on, ends_on)
+    if (
+        ShareCycle.objects.filter(community=cycle.community_id, name__iexact=name)
+        .exclude(pk=cycle.pk)
+        .exists()
+    ):
+        raise Conflict(_("There is already a share cycle called “%(name)s”.") % {"name": name}, field="name")
+    cycle.name, cycle.starts_on, cycle.ends_on = name, start, end
+    if budget not in (None, ""):  # left empty, the budget stays as it is
+        cycle.budget = _amount(budget, cycle.currency, field="budget", label=_("The budget"))
+    cycle.save(update_fields=["name", "starts_on", "ends_on", "budget"])
+    audit_record(community=cycle.community, actor=by, action="food.cycle.update", target=cycle, summary=name)
+    return cycle
+
+
+@transaction.atomic
+def cycle_remove(*, cycle: ShareCycle, by: Membership | None) -> None:
+    """Remove a cycle nobody has a share in yet (shares carry pledges, payments and baskets)."""
+    cycle = ShareCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.shares.exists():
+        raise Conflict(_("This cycle has shares: close it instead, so its pledges and baskets stay."))
+    audit_record(
+        community=cycle.community, actor=by, action="food.cycle.remove", target=cycle, summary=cycle.name
+    )
+    cycle.delete()
+
+
+@transaction.atomic
+def pickup_point_update(
+    *, point: PickupPoint, by: Membership | None, name: str, weekday: object, place: str = "", hours: str = ""
+) -> PickupPoint:
+    cycle = _open(point.cycle)
+    name = clean_text(name, field="name", label=_("The name"), limit=NAME_MAX, required=True)
+    if cycle.pickup_points.filter(name__iexact=name).exclude(pk=point.pk).exists():
+        raise Conflict(_("There is already a pickup point called “%(name)s”.") % {"name": name}, field="name")
+    point.name = name
+    point.place = clean_text(place, field="place", label=_("The place"), limit=NAME_MAX)
+    point.hours = clean_text(hours, field="hours", label=_("The hours"), limit=40)
+    point.weekday = clean_int(weekday, field="weekday", label=_("The day of the week"), low=0, high=6)
+    point.save(update_fields=["name", "place", "hours", "weekday"])
+    audit_record(community=cycle.community, actor=by, action="food.pickup.update", target=point, summary=name)
+    return point
+
+
+@transaction.atomic
+def pickup_point_remove(*, point: PickupPoint, by: Membership | None) -> None:
+    """Remove a pickup point no share picks up at."""
+    cycle = _open(point.cycle)
+    if point.shares.exists():
+        raise Conflict(_("Shares pick up here: the point stays; change its place or hours instead."))
+    audit_record(
+        community=cycle.community, actor=by, action="food.pickup.remove", target=point, summary=point.name
+    )
+    point.delete()

@@ -21,6 +21,8 @@ from dualpower.food.tests.factories_growing import (
     make_site,
     member,
 )
+from dualpower.food.views import growing as growing_views
+from dualpower.food.views import growing_logs
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +226,23 @@ def test_a_keeper_marks_a_pending_log_done(client_for: Any, community: Any, gard
     assert client_for("outsider").post(
         url(community, f"gardens/logs/{seeding.pk}/status/"), {"status": "abandoned"}
     ).status_code in (403, 404)
+
+
+def test_the_long_lists_show_a_page_at_a_time(
+    client_for: Any, community: Any, garden: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(growing_views, "PER_PAGE", 1)
+    monkeypatch.setattr(growing_logs, "PAGE", 1)
+    make_plot(garden["plot"].site, name="Bed 2")
+    make_planting(garden["plot"], garden["crop"], seeded=dt.date.today())
+    for variety in ("Roma", "Kale"):
+        services.seed_lot_create(community=community, variety=variety, quantity="5", by=None)
+    client = client_for("member")
+    for path, first, second in [
+        ("gardens/", "Bed 1", "Bed 2"),
+        ("gardens/seeds/", "Kale", "Roma"),
+    ]:
+        page = client.get(url(community, path)).content.decode()
+        assert "Page 1 of 2" in page and first in page and second not in page
+        assert second in client.get(url(community, path) + "?page=2").content.decode()
+    assert "Page 1 of 2" in client.get(url(community, "gardens/plan/")).content.decode()

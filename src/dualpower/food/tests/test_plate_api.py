@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 
 from dualpower.aid.models import AidRequest
-from dualpower.food.models.plate import Allocation
+from dualpower.food.models.plate import Allocation, ShareCycle
 from dualpower.food.tests import factories_plate as f
+from dualpower.members.tests.factories import membership_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/communities/riverside/food"
@@ -92,3 +93,28 @@ def test_share_need_by_crop_and_week(community: Any, client_for: Any) -> None:
     response = client_for("member").get(BASE + f"/share-need?weeks={week}")
     assert response.json() == [{"crop_id": kale.pk, "week": week, "quantity": "3.000"}]
     assert client_for("member").get(BASE + "/share-need?weeks=soon").status_code in (400, 422)
+
+
+def test_pledging_rounds_are_read_and_a_holder_pledges_through_the_api(
+    community: Any, client_for: Any, people: dict[str, Any]
+) -> None:
+    holder = membership_of(people["member"], community)
+    found = f.cycle(community, budget="100", status=ShareCycle.Status.PLEDGING)
+    mine = f.share(found, holder=holder)
+    f.share(found)
+    path = f"{BASE}/share-cycles/{found.pk}"
+    pledged = client_for("member").post(path + "/pledge", {"amount": "60"}, content_type="application/json")
+    assert pledged.status_code == 200, pledged.content
+    assert pledged.json() == {"round": 1, "share": mine.code, "amount": 60, "paid_at": None}
+    rounds = client_for("member").get(path + "/rounds").json()
+    assert [(r["number"], r["status"], r["pledged"], r["budget"], r["my_pledge"]) for r in rounds] == [
+        (1, "open", 60, 100, 60)
+    ]
+    assert client_for("observer").get(path + "/rounds").json()[0]["my_pledge"] is None
+    # Who holds no share of the cycle cannot pledge; a bad amount is refused with a sentence.
+    assert (
+        client_for("coordinator").post(path + "/pledge", {"amount": "5"}, content_type="application/json")
+    ).status_code == 403
+    bad = client_for("member").post(path + "/pledge", {"amount": "lots"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["detail"]
+    assert client_for("outsider").get(path + "/rounds").status_code == 403

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,28 +26,22 @@ from dualpower.food.forms.growing import (
     PlotForm,
     SiteForm,
 )
-from dualpower.food.models.growing import Crop, Planting, Plot, Site
+from dualpower.food.models.growing import Crop, Planting, Plot
 from dualpower.food.selectors import growing as selectors
 from dualpower.food.services import growing as services
+from dualpower.food.views.common import GET, GET_POST, garden_form, me_in, pick
 from dualpower.food.views.growing_chart import supply_chart
 from dualpower.formatting import format_decimal, format_number
 from dualpower.land import selectors as land
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.members.selectors import members_of
-from dualpower.web.actions import form_action, post_action
+from dualpower.web.actions import post_action
 from dualpower.web.permissions import check
 
-GET = ["GET", "HEAD"]
-GET_POST = ["GET", "HEAD", "POST"]
 FORECAST_WEEKS = 8
+PER_PAGE = 100
 ZERO = Decimal(0)
-
-
-def _me(request: HttpRequest, community: Community) -> Membership:
-    me = membership_for(request.user, community)
-    assert me is not None  # every rule used here admits only admitted people
-    return me
 
 
 def _people(community: Community, ids: list[int] | None) -> list[Membership]:
@@ -72,13 +67,17 @@ def gardens(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.view_gardens", community)
     me = membership_for(request.user, community)
     mine = selectors.my_plots(membership=me)
+    plots_page = Paginator(selectors.plots_of(community=community), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "food/growing/gardens.html",
         {
             "my_plots": mine,
             "sites": list(selectors.sites_of(community=community)),
-            "plots": list(selectors.plots_of(community=community)),
+            "plots": list(plots_page.object_list),
+            "plots_page": plots_page,
             "can_manage": request.user.has_perm("food.manage_gardens", community),
             "harvest_form": HarvestForm(),
         },
@@ -89,23 +88,18 @@ def gardens(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def site_new(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.manage_gardens", community)
-    me = _me(request, community)
+    me = me_in(request, community)
     parcels = list(land.parcels_of(community=community))
 
-    def run(data: dict[str, Any]) -> Site:
-        data = dict(data)
-        parcel_id = data.pop("parcel")
-        parcel = next((p for p in parcels if p.pk == parcel_id), None)
-        return services.site_create(community=community, by=me, parcel=parcel, **data)
-
-    return form_action(
+    return garden_form(
         request,
         form=SiteForm(request.POST or None, parcels=parcels),
-        run=run,
+        run=lambda data: services.site_create(
+            community=community, by=me, **{**data, "parcel": pick(parcels, data["parcel"])}
+        ),
         success=reverse("food:growing_home", args=[community.slug]),
         message=_("The site was added."),
-        template="food/growing/form.html",
-        context={"title": _("Add a garden or farm")},
+        title=_("Add a garden or farm"),
     )
 
 
@@ -113,7 +107,7 @@ def site_new(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def plot_new(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.manage_gardens", community)
-    me = _me(request, community)
+    me = me_in(request, community)
     sites = list(selectors.sites_of(community=community))
     members = list(members_of(community=community))
 
@@ -130,14 +124,13 @@ def plot_new(request: HttpRequest, community: Community) -> HttpResponse:
         )
 
     initial = {"site": request.GET.get("site", "")}
-    return form_action(
+    return garden_form(
         request,
         form=PlotForm(request.POST or None, sites=sites, members=members, initial=initial),
         run=run,
         success=lambda plot: reverse("food:growing_plot", args=[community.slug, plot.pk]),
         message=_("The plot was added."),
-        template="food/growing/form.html",
-        context={"title": _("Add a plot")},
+        title=_("Add a plot"),
     )
 
 
@@ -169,10 +162,10 @@ def plot_detail(request: HttpRequest, community: Community, pk: int) -> HttpResp
 def plot_people(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     check(request, "food.manage_gardens", community)
     plot = selectors.plot_get(community=community, pk=pk)
-    me = _me(request, community)
+    me = me_in(request, community)
     members = list(members_of(community=community))
     initial = {"steward": plot.steward_id, "gardeners": [g.pk for g in plot.gardeners.all()]}
-    return form_action(
+    return garden_form(
         request,
         form=GardenersForm(request.POST or None, members=members, initial=initial),
         run=lambda data: services.plot_update(
@@ -183,8 +176,7 @@ def plot_people(request: HttpRequest, community: Community, pk: int) -> HttpResp
         ),
         success=reverse("food:growing_plot", args=[community.slug, plot.pk]),
         message=_("The plot's people were saved."),
-        template="food/growing/form.html",
-        context={"title": _("Steward and gardeners of %(plot)s") % {"plot": plot.name}},
+        title=_("Steward and gardeners of %(plot)s") % {"plot": plot.name},
     )
 
 
@@ -194,7 +186,7 @@ def harvest(request: HttpRequest, community: Community, pk: int) -> HttpResponse
     """The one-tap harvest: a quantity and a button, from the gardens page or the plot's page."""
     planting = selectors.planting_get(community=community, pk=pk)
     check(request, "food.log_plot", planting)
-    me = _me(request, community)
+    me = me_in(request, community)
     back = request.POST.get("back", "")
     if back != "home":
         target = reverse("food:growing_plot", args=[community.slug, planting.plot_id])
@@ -220,7 +212,7 @@ def harvest(request: HttpRequest, community: Community, pk: int) -> HttpResponse
 def planting_status(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     check(request, "food.manage_gardens", community)
     planting = selectors.planting_get(community=community, pk=pk)
-    me = _me(request, community)
+    me = me_in(request, community)
     return post_action(
         request,
         run=lambda: services.planting_set_status(
@@ -254,23 +246,33 @@ def plan(request: HttpRequest, community: Community) -> HttpResponse:
                 weeks=season.weeks,
                 supply={w: season.supply.get((crop_id, w), ZERO) for w in season.weeks},
                 need={w: season.need.get((crop_id, w), ZERO) for w in season.weeks},
+                sources={w: season.parts[(crop_id, w)] for w in season.weeks if (crop_id, w) in season.parts},
             ),
         }
         for crop_id, rows in by_crop.items()
         if crop_id in crops
     ]
-    plantings = list(
+    # Where each crop's need comes from, week by week (every crop that needs something).
+    needs = [
+        {"crop": crop, "weeks": [(w, season.parts.get((crop.pk, w))) for w in season.weeks]}
+        for crop in season.crops
+        if any((crop.pk, w) in season.parts for w in season.weeks)
+    ]
+    plantings_page = Paginator(
         selectors.plantings_of(community=community)
         .filter(status__in=selectors.LIVE)
-        .order_by("expected_harvest", "id")
-    )
+        .order_by("expected_harvest", "id"),
+        PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "food/growing/plan.html",
         {
-            "plantings": plantings,
+            "plantings": list(plantings_page.object_list),
+            "plantings_page": plantings_page,
             "weeks": season.weeks,
             "shortfalls": shortfalls,
+            "needs": needs,
             "can_manage": request.user.has_perm("food.manage_gardens", community),
         },
     )
@@ -280,7 +282,7 @@ def plan(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def planting_new(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.manage_gardens", community)
-    me = _me(request, community)
+    me = me_in(request, community)
     plots = list(selectors.plots_of(community=community))
     crops = list(selectors.crops_of(community=community))
 
@@ -294,7 +296,7 @@ def planting_new(request: HttpRequest, community: Community) -> HttpResponse:
             by=me,
         )
 
-    return form_action(
+    return garden_form(
         request,
         form=PlantingForm(
             request.POST or None, plots=plots, crops=crops, initial={"plot": request.GET.get("plot", "")}
@@ -305,8 +307,7 @@ def planting_new(request: HttpRequest, community: Community) -> HttpResponse:
             _("Planned: %(crop)s, expected from %(date)s.")
             % {"crop": p.crop.name, "date": p.expected_harvest.isoformat()}
         ),
-        template="food/growing/form.html",
-        context={"title": _("Plan a planting")},
+        title=_("Plan a planting"),
     )
 
 
@@ -327,15 +328,14 @@ def crops(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def crop_new(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.manage_gardens", community)
-    me = _me(request, community)
-    return form_action(
+    me = me_in(request, community)
+    return garden_form(
         request,
         form=CropForm(request.POST or None),
         run=lambda data: services.crop_create(community=community, by=me, **data),
         success=reverse("food:growing_crops", args=[community.slug]),
         message=_("The crop was added."),
-        template="food/growing/form.html",
-        context={"title": _("Add a crop")},
+        title=_("Add a crop"),
     )
 
 
@@ -344,17 +344,19 @@ def crop_new(request: HttpRequest, community: Community) -> HttpResponse:
 def crop_numbers(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     check(request, "food.manage_gardens", community)
     crop: Crop = selectors.crop_get(community=community, pk=pk)
-    me = _me(request, community)
+    me = me_in(request, community)
     initial = {
         "yield_per_m2": "" if crop.yield_per_m2 is None else format_decimal(crop.yield_per_m2, decimals=3),
         "weekly_need": "" if crop.weekly_need is None else format_decimal(crop.weekly_need, decimals=3),
+        "household_portion": (
+            "" if crop.household_portion is None else format_decimal(crop.household_portion, decimals=3)
+        ),
     }
-    return form_action(
+    return garden_form(
         request,
         form=CropNumbersForm(request.POST or None, initial=initial),
         run=lambda data: services.crop_set_numbers(crop=crop, by=me, **data),
         success=reverse("food:growing_crops", args=[community.slug]),
         message=_("The crop's numbers were saved."),
-        template="food/growing/form.html",
-        context={"title": _("Yield and need of %(crop)s") % {"crop": crop.name}},
+        title=_("Yield and need of %(crop)s") % {"crop": crop.name},
     )

@@ -11,6 +11,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from dualpower.core.food.forecast import NeedParts
 from dualpower.formatting import format_date, format_decimal
 
 SUPPLY = "#1d5e2c"
@@ -31,8 +32,11 @@ def supply_chart(
     weeks: list[dt.date],
     supply: dict[dt.date, Decimal],
     need: dict[dt.date, Decimal],
+    sources: dict[dt.date, NeedParts] | None = None,
 ) -> SafeString:
-    """Two bars a week (expected in green, needed in red); a week short is marked with "!"."""
+    """Two bars a week (expected in green, needed in red); a week short is marked with "!". The
+    table of numbers also says where each week's need comes from (``sources``)."""
+    sources = sources or {}
     top = max([*supply.values(), *need.values(), Decimal(0)]) or Decimal(1)
     space = WIDTH - 140
     parts, rows, alt = [], [], []
@@ -50,10 +54,14 @@ def supply_chart(
             f"<rect x='0' y='{y + 16 + BAR + 2}' width='{w_want:.1f}' height='{BAR}' fill='{NEED}'></rect>"
             f"<text x='{w_want + 4:.1f}' y='{y + 26 + BAR + 2}' font-size='12'>{escape(_q(want))}</text>"
         )
+        cells = "".join(
+            f"<td data-label='{escape(head)}'>{escape(_q(value))}</td>"
+            for head, value in zip(_part_heads(), _part_values(sources.get(week, NeedParts())), strict=True)
+        )
         rows.append(
             f"<tr><th scope='row'>{escape(label)}</th>"
             f"<td data-label='{escape(_('Expected'))}'>{escape(_q(have))}</td>"
-            f"<td data-label='{escape(_('Needed'))}'>{escape(_q(want))}</td></tr>"
+            f"<td data-label='{escape(_('Needed'))}'>{escape(_q(want))}</td>{cells}</tr>"
         )
         alt.append(
             _("%(week)s: %(have)s expected, %(want)s needed")
@@ -73,13 +81,23 @@ def supply_chart(
         f"</rect></svg> {escape(_('Needed'))}</li></ul>"
     )
     summary = escape(_("The numbers"))
+    heads = "".join(f"<th scope='col'>{escape(head)}</th>" for head in _part_heads())
     table = (
         f"<details class='chart-data'><summary>{summary}</summary><table>"
         f"<caption class='visually-hidden'>{escape(title)}</caption><thead><tr>"
         f"<th scope='col'>{escape(_('Week of'))}</th><th scope='col'>{escape(_('Expected'))}</th>"
-        f"<th scope='col'>{escape(_('Needed'))}</th></tr></thead>"
+        f"<th scope='col'>{escape(_('Needed'))}</th>{heads}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></details>"
     )
     return mark_safe(  # noqa: S308 - every text piece above is escaped
         f"<figure class='chart'><figcaption>{escape(title)}</figcaption>{svg}{legend}{table}</figure>"
     )
+
+
+def _part_heads() -> list[str]:
+    """The columns that say where a week's need comes from."""
+    return [_("Typed need"), _("Food requests"), _("Shares"), _("Pantry use")]
+
+
+def _part_values(parts: NeedParts) -> list[Decimal]:
+    return [parts.typed, parts.requests, parts.shares, parts.pantry]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +20,6 @@ from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.food.forms.growing import (
-    BorrowForm,
     ImportForm,
     LogForm,
     RescueForm,
@@ -27,25 +27,18 @@ from dualpower.food.forms.growing import (
     SeedReturnForm,
     SeriesForm,
 )
-from dualpower.food.models.growing import FoodSeries, Log, SeedLot
+from dualpower.food.models.growing import FoodSeries, Log
 from dualpower.food.selectors import growing as selectors
 from dualpower.food.services import growing as services
 from dualpower.food.services import growing_csv
+from dualpower.food.views.common import GET, GET_POST, garden_form, me_in, pick
 from dualpower.formatting import format_number
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.web.actions import form_action, post_action
+from dualpower.web.actions import post_action
 from dualpower.web.permissions import check
 
-GET = ["GET", "HEAD"]
-GET_POST = ["GET", "HEAD", "POST"]
 PAGE = 50
-
-
-def _me(request: HttpRequest, community: Community) -> Membership:
-    me = membership_for(request.user, community)
-    assert me is not None  # every rule used here admits only admitted people
-    return me
 
 
 def _before(request: HttpRequest) -> int | None:
@@ -80,7 +73,7 @@ def logs(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def log_new(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.view_gardens", community)
-    me = _me(request, community)
+    me = me_in(request, community)
     plantings = [
         p
         for p in selectors.plantings_of(community=community).filter(status__in=selectors.LIVE)
@@ -107,14 +100,13 @@ def log_new(request: HttpRequest, community: Community) -> HttpResponse:
             by=me,
         )
 
-    return form_action(
+    return garden_form(
         request,
         form=LogForm(request.POST or None, plantings=plantings),
         run=run,
         success=reverse("food:growing_logs", args=[community.slug]),
         message=_("The log was added."),
-        template="food/growing/form.html",
-        context={"title": _("Add a log")},
+        title=_("Add a log"),
     )
 
 
@@ -126,7 +118,7 @@ def log_status(request: HttpRequest, community: Community, pk: int) -> HttpRespo
         check(request, "food.log_plot", log.planting)
     else:
         check(request, "food.manage_gardens", community)
-    me = _me(request, community)
+    me = me_in(request, community)
     return post_action(
         request,
         run=lambda: services.log_set_status(log=log, status=request.POST.get("status", ""), by=me),
@@ -150,7 +142,7 @@ def logs_export(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def logs_import(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.import_logs", community)
-    me = _me(request, community)
+    me = me_in(request, community)
 
     def run(data: dict[str, Any]) -> growing_csv.ImportResult:
         upload = data["file"]
@@ -162,7 +154,7 @@ def logs_import(request: HttpRequest, community: Community) -> HttpResponse:
             raise InvalidInput(_("The file must be CSV text in UTF-8."), field="file") from None
         return growing_csv.logs_import(community=community, text=text, by=me)
 
-    return form_action(
+    return garden_form(
         request,
         form=ImportForm(request.POST or None, request.FILES or None),
         run=run,
@@ -171,8 +163,8 @@ def logs_import(request: HttpRequest, community: Community) -> HttpResponse:
             ngettext("%(n)s log was imported.", "%(n)s logs were imported.", result.created)
             % {"n": result.created}
         ),
-        template="food/growing/form.html",
-        context={"title": _("Import logs from farmOS"), "multipart": True},
+        title=_("Import logs from farmOS"),
+        context={"multipart": True},
     )
 
 
@@ -217,7 +209,7 @@ def _next_dates(community: Community, links: list[FoodSeries], me: Membership | 
 @with_community
 def round_new(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.manage_gardens", community)
-    me = _me(request, community)
+    me = me_in(request, community)
     sites = list(selectors.sites_of(community=community))
 
     def run(data: dict[str, Any]) -> FoodSeries:
@@ -236,14 +228,13 @@ def round_new(request: HttpRequest, community: Community) -> HttpResponse:
             weekdays=[data["starts_on"].weekday()] if data["weekly"] else [],
         )
 
-    return form_action(
+    return garden_form(
         request,
         form=SeriesForm(request.POST or None, sites=sites, initial={"kind": FoodSeries.Kind.WORK_DAY}),
         run=run,
         success=reverse("food:growing_rounds", args=[community.slug]),
         message=_("People can sign up for its shifts now."),
-        template="food/growing/form.html",
-        context={"title": _("A work day or a rescue pickup round")},
+        title=_("A work day or a rescue pickup round"),
     )
 
 
@@ -252,7 +243,7 @@ def round_new(request: HttpRequest, community: Community) -> HttpResponse:
 def rescue(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     check(request, "food.log_rescue", community)
     link = selectors.food_series_get(community=community, pk=pk)
-    me = _me(request, community)
+    me = me_in(request, community)
     return post_action(
         request,
         run=lambda: services.rescue_log(
@@ -282,18 +273,27 @@ def seeds(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.view_gardens", community)
     me = membership_for(request.user, community)
     manage = request.user.has_perm("food.manage_seeds", community)
+    today = timezone.localdate()
+    lots = Paginator(selectors.seed_lots_of(community=community), PAGE).get_page(request.GET.get("page"))
     loans = selectors.seed_loans_of(community=community, borrower=None if manage else me)
     if me is None:
         loans = loans.none()
+    out = Paginator(loans.filter(status="out").order_by("due_on", "id"), PAGE).get_page(
+        request.GET.get("loans")
+    )
     return render(
         request,
         "food/growing/seeds.html",
         {
-            "lots": list(selectors.seed_lots_of(community=community)),
-            "loans": list(loans.filter(status="out")),
+            "lots": list(lots.object_list),
+            "lots_page": lots,
+            "loans": list(out.object_list),
+            "loans_page": out,
+            "today": today,
+            "today_iso": today.isoformat(),  # an <input type="date"> reads ISO dates only
+            "due_default": services.loan_due_on(None, today=today).isoformat(),
             "may_borrow": request.user.has_perm("food.borrow_seed", community),
             "can_manage": manage,
-            "borrow_form": BorrowForm(),
         },
     )
 
@@ -302,23 +302,18 @@ def seeds(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def seed_new(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.manage_seeds", community)
-    me = _me(request, community)
+    me = me_in(request, community)
     crops = list(selectors.crops_of(community=community))
 
-    def run(data: dict[str, Any]) -> SeedLot:
-        data = dict(data)
-        crop_id = data.pop("crop")
-        crop = next((c for c in crops if c.pk == crop_id), None)
-        return services.seed_lot_create(community=community, crop=crop, by=me, **data)
-
-    return form_action(
+    return garden_form(
         request,
         form=SeedLotForm(request.POST or None, crops=crops),
-        run=run,
+        run=lambda data: services.seed_lot_create(
+            community=community, by=me, **{**data, "crop": pick(crops, data["crop"])}
+        ),
         success=reverse("food:growing_seeds", args=[community.slug]),
         message=_("The seed is in the library."),
-        template="food/growing/form.html",
-        context={"title": _("Add seed to the library")},
+        title=_("Add seed to the library"),
     )
 
 
@@ -327,11 +322,15 @@ def seed_new(request: HttpRequest, community: Community) -> HttpResponse:
 def seed_borrow(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     check(request, "food.borrow_seed", community)
     lot = selectors.seed_lot_get(community=community, pk=pk)
-    me = _me(request, community)
+    me = me_in(request, community)
     return post_action(
         request,
         run=lambda: services.seed_lend(
-            lot=lot, borrower=me, quantity=request.POST.get("quantity", ""), by=me
+            lot=lot,
+            borrower=me,
+            quantity=request.POST.get("quantity", ""),
+            due_on=request.POST.get("due_on", ""),
+            by=me,
         ),
         back=reverse("food:growing_seeds", args=[community.slug]),
         message=_("The seed is yours to sow: bring back seed you save from it."),
@@ -343,13 +342,12 @@ def seed_borrow(request: HttpRequest, community: Community, pk: int) -> HttpResp
 def seed_return(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     loan = selectors.seed_loan_get(community=community, pk=pk)
     check(request, "food.return_seed", loan)
-    me = _me(request, community)
-    return form_action(
+    me = me_in(request, community)
+    return garden_form(
         request,
         form=SeedReturnForm(request.POST or None),
         run=lambda data: services.seed_return(loan=loan, by=me, **data),
         success=reverse("food:growing_seeds", args=[community.slug]),
         message=_("Thank you: the saved seed is in the library."),
-        template="food/growing/form.html",
-        context={"title": _("Bring back saved seed of %(variety)s") % {"variety": loan.lot.variety}},
+        title=_("Bring back saved seed of %(variety)s") % {"variety": loan.lot.variety},
     )

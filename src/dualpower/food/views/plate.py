@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,15 +37,15 @@ from dualpower.food.selectors import growing as growing_selectors
 from dualpower.food.selectors import plate as selectors
 from dualpower.food.services import plate_allocation as allocations
 from dualpower.food.services import plate_shares as shares
+from dualpower.food.views.common import GET, GET_POST, me_in
 from dualpower.formatting import format_number
 from dualpower.ledger import selectors as ledger_selectors
-from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import form_action, post_action
 from dualpower.web.permissions import check
 
-GET = ["GET", "HEAD"]
-GET_POST = ["GET", "HEAD", "POST"]
+LINES_PER_PAGE = 100
+SHARES_PER_PAGE = 100
 SPLIT_WORDS = {
     "in_order": gettext_lazy("most urgent first, then the oldest"),
     "shared": gettext_lazy("shared in proportion to each basket"),
@@ -58,12 +59,6 @@ def shown(quantity: Decimal) -> str:
         quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() else quantity.normalize()
     )
     return format_number(trimmed)
-
-
-def _me(request: HttpRequest, community: Community) -> Membership:
-    me = membership_for(request.user, community)
-    assert me is not None  # every rule used here admits only admitted people
-    return me
 
 
 def reason_of(line: AllocationLine, count: int) -> str:
@@ -102,7 +97,7 @@ def plate(request: HttpRequest, community: Community) -> HttpResponse:
         request,
         form=form,
         run=lambda data: allocations.allocation_compute(
-            community=community, week=data["week"], by=_me(request, community)
+            community=community, week=data["week"], by=me_in(request, community)
         ),
         success=lambda a: reverse("food:plate_allocation", args=[community.slug, a.pk]),
         message=_("The week was computed: check it, adjust it if needed, then give it out."),
@@ -117,7 +112,12 @@ def allocation(request: HttpRequest, community: Community, pk: int) -> HttpRespo
     """A week's allocation, line by line with its reason; a draft can be adjusted (POST)."""
     check(request, "food.allocate", community)
     found = selectors.allocation_get(community=community, pk=pk)
-    lines = list(selectors.lines_of(allocation=found))
+    # A page of lines at a time (a week can give out thousands); the totals are summed by the
+    # database, so the page costs the same whatever the week's size.
+    page = Paginator(selectors.lines_of(allocation=found).order_by("pk"), LINES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    lines = list(page.object_list)
     count = len(found.priorities)
     rows = [
         {
@@ -140,29 +140,35 @@ def allocation(request: HttpRequest, community: Community, pk: int) -> HttpRespo
                 if f"line-{line.pk}" in request.POST
             }
             back = reverse("food:plate_allocation", args=[community.slug, found.pk])
+            if page.number > 1:
+                back += f"?page={page.number}"
             return post_action(
                 request,
                 run=lambda: allocations.allocation_adjust(
-                    allocation=found, quantities=wanted, by=_me(request, community)
+                    allocation=found, quantities=wanted, by=me_in(request, community)
                 ),
                 back=back,
                 message=_("The allocation was adjusted."),
             )
-    totals: dict[tuple[str, str, str], Decimal] = {}
-    for line in lines:
-        key = (
-            line.get_destination_display(),
-            line.crop.name if line.crop else _("Rescued food"),
-            line.log.get_unit_display(),
+    destinations = dict(AllocationLine.Destination.choices)
+    units = dict(Unit.choices)
+    totals = [
+        (
+            destinations.get(row["destination"], row["destination"]),
+            row["crop__name"] or _("Rescued food"),
+            shown(Decimal(str(row["total"]))),
+            units.get(row["log__unit"], row["log__unit"]),
         )
-        totals[key] = totals.get(key, Decimal(0)) + line.quantity
+        for row in selectors.allocation_totals(allocation=found)
+    ]
     return render(
         request,
         "food/plate/allocation.html",
         {
             "allocation": found,
             "rows": rows,
-            "totals": [(where, crop, shown(total), unit) for (where, crop, unit), total in totals.items()],
+            "totals": totals,
+            "page": page,
             "priorities": [tier_name(key) for key in found.priorities],
             "error": error,
             "is_draft": found.status == Allocation.Status.DRAFT,
@@ -177,7 +183,7 @@ def allocation_write(request: HttpRequest, community: Community, pk: int) -> Htt
     found = selectors.allocation_get(community=community, pk=pk)
     return post_action(
         request,
-        run=lambda: allocations.allocation_write(allocation=found, by=_me(request, community)),
+        run=lambda: allocations.allocation_write(allocation=found, by=me_in(request, community)),
         back=reverse("food:plate_allocation", args=[community.slug, found.pk]),
         message=_("The harvest was given out: the pantry's stock and the requests were updated."),
     )
@@ -190,7 +196,7 @@ def allocation_discard(request: HttpRequest, community: Community, pk: int) -> H
     found = selectors.allocation_get(community=community, pk=pk)
     return post_action(
         request,
-        run=lambda: allocations.allocation_discard(allocation=found, by=_me(request, community)),
+        run=lambda: allocations.allocation_discard(allocation=found, by=me_in(request, community)),
         back=reverse("food:plate_allocation", args=[community.slug, found.pk]),
         success=lambda _result: reverse("food:plate", args=[community.slug]),
         message=_("The draft was discarded."),
@@ -226,7 +232,7 @@ def cycles(request: HttpRequest, community: Community) -> HttpResponse:
             )
         return shares.cycle_create(
             community=community,
-            by=_me(request, community),
+            by=me_in(request, community),
             name=data["name"],
             starts_on=data["starts_on"],
             ends_on=data["ends_on"],
@@ -299,7 +305,12 @@ def cycle(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
         "next_status": _next_status(found),
     }
     if manages:
-        context["shares"] = [(s, shown(s.size)) for s in selectors.shares_of(cycle=found)]
+        # The cycle's shares, a page at a time: a season can have thousands.
+        page = Paginator(selectors.shares_of(cycle=found).order_by("pk"), SHARES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context["shares_page"] = page
+        context["shares"] = [(s, shown(s.size)) for s in page.object_list]
         units = dict(Unit.choices)
         context["packing"] = [
             {
@@ -353,7 +364,7 @@ def cycle_join(request: HttpRequest, community: Community, pk: int) -> HttpRespo
     check(request, "food.join_share", community)
     found = selectors.cycle_get(community=community, pk=pk)
     form = ShareForm(request.POST, points=[(p.pk, p.name) for p in found.pickup_points.all()])
-    me = _me(request, community)
+    me = me_in(request, community)
 
     def run(data: dict[str, Any]) -> Any:
         point = found.pickup_points.filter(pk=data["pickup_point"]).first()
@@ -380,7 +391,11 @@ def cycle_add_household(request: HttpRequest, community: Community, pk: int) -> 
         if point is None:
             raise InvalidInput(_("Choose one of this cycle's pickup points."), field="pickup_point")
         return shares.share_add(
-            cycle=found, pickup_point=point, by=_me(request, community), size=data["size"], free=data["free"]
+            cycle=found,
+            pickup_point=point,
+            by=me_in(request, community),
+            size=data["size"],
+            free=data["free"],
         )
 
     return _cycle_form(request, community, found, form, run, _("The household's share was added."))
@@ -396,7 +411,7 @@ def cycle_pickup(request: HttpRequest, community: Community, pk: int) -> HttpRes
         community,
         found,
         PickupForm(request.POST),
-        lambda data: shares.pickup_point_add(cycle=found, by=_me(request, community), **data),
+        lambda data: shares.pickup_point_add(cycle=found, by=me_in(request, community), **data),
         _("The pickup point was added."),
     )
 
@@ -414,7 +429,7 @@ def cycle_basket(request: HttpRequest, community: Community, pk: int) -> HttpRes
         found,
         form,
         lambda data: shares.basket_line_set(
-            cycle=found, crop=crops[data["crop"]], quantity=data["quantity"], by=_me(request, community)
+            cycle=found, crop=crops[data["crop"]], quantity=data["quantity"], by=me_in(request, community)
         ),
         _("The basket was changed."),
     )
@@ -428,7 +443,7 @@ def cycle_status(request: HttpRequest, community: Community, pk: int) -> HttpRes
     return post_action(
         request,
         run=lambda: shares.cycle_status_set(
-            cycle=found, status=request.POST.get("status", ""), by=_me(request, community)
+            cycle=found, status=request.POST.get("status", ""), by=me_in(request, community)
         ),
         back=_cycle_page(community, found),
         message=_("The share cycle moved on."),
@@ -441,7 +456,7 @@ def cycle_round(request: HttpRequest, community: Community, pk: int) -> HttpResp
     """Count the open round, or open another one after a round fell short."""
     check(request, "food.manage_shares", community)
     found = selectors.cycle_get(community=community, pk=pk)
-    me = _me(request, community)
+    me = me_in(request, community)
     current = selectors.open_round(cycle=found)
 
     def run() -> PledgeRound:
@@ -478,7 +493,9 @@ def cycle_pledge(request: HttpRequest, community: Community, pk: int) -> HttpRes
     def run(data: dict[str, Any]) -> Any:
         if current is None:
             raise InvalidInput(_("No pledging round is open."), field="amount")
-        return shares.pledge_set(round=current, share=mine, amount=data["amount"], by=_me(request, community))
+        return shares.pledge_set(
+            round=current, share=mine, amount=data["amount"], by=me_in(request, community)
+        )
 
     return _cycle_form(request, community, found, form, run, _("Your pledge was recorded. Thank you."))
 
@@ -494,7 +511,7 @@ def cycle_pay(request: HttpRequest, community: Community, pk: int) -> HttpRespon
     def run() -> Any:
         if pledge is None:
             raise InvalidInput(_("There is no pledge to pay."))
-        return shares.pledge_pay(pledge=pledge, by=_me(request, community))
+        return shares.pledge_pay(pledge=pledge, by=me_in(request, community))
 
     return post_action(
         request, run=run, back=_cycle_page(community, found), message=_("Your pledge was paid.")

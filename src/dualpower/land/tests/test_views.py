@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from dualpower.formatting import format_amount
@@ -51,6 +53,25 @@ def test_the_address_is_shown_only_to_coordinators_and_the_household(
         + client.get(f"/c/riverside/land/homes/{leased_home.pk}/").content.decode()
     )
     assert (ADDRESS in pages) is (role in {"coordinator", "leaseholder"})
+
+
+def test_the_homes_list_costs_a_member_the_same_queries_however_many_homes(
+    land_client: Any, leased_home: Home, community: Any
+) -> None:
+    """Nobody but those who manage the trust sees the address column, so nobody else is asked
+    about each home's address (a leaseholder's check is one query per home)."""
+    client = land_client("leaseholder")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/c/riverside/land/").status_code == 200
+        return len(queries.captured_queries)
+
+    client.get("/c/riverside/land/")
+    few = count()
+    for i in range(3):
+        HomeFactory.create(community=community, label=f"Birch Lane {i}")
+    assert count() == few
 
 
 def _breakdown_rows(page: str) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dualpower.ledger import selectors, services
 from dualpower.ledger.tests.factories import account_of
@@ -131,3 +132,33 @@ def test_running_totals_recount_when_the_last_counted_transfer_is_gone(people: A
     key = selectors._totals_key(roots)
     cache.set(key, (10**9, 99, 9999), None)  # a count from a database since restored to before it
     assert selectors.running_totals(currency=roots, now=later) == (2, 201)
+
+
+def test_a_period_pages_as_the_whole_statement_counts_it(people: Any, roots: Any) -> None:
+    """Each filter's query (from, to, before: written once per shape) gives the lines and balances
+    that the statement of the period (the CSV's, read oldest first) gives."""
+    mara, cato = account_of(people["member"], roots), account_of(people["coordinator"], roots)
+    _pay(cato, mara, 4)
+    _pay(mara, cato, 3, amount=50)
+    today = timezone.localdate()
+    for since, until in ((today, None), (None, today), (today, today)):
+        whole = selectors.statement(account=mara, since=since, until=until)
+        lines, page = [], selectors.statement_page(account=mara, since=since, until=until, size=2)
+        lines += page.lines
+        while page.older is not None:
+            page = selectors.statement_page(account=mara, since=since, until=until, before=page.older, size=2)
+            lines += page.lines
+        expected = [(x.transfer.pk, x.amount, x.balance) for x in reversed(whole.lines)]
+        assert [(x.transfer.pk, x.amount, x.balance) for x in lines] == expected
+        assert page.opening == whole.opening
+    mara.refresh_from_db()
+    assert selectors.statement_page(account=mara, before=2**70, size=3).lines[0].balance == mara.balance
+
+
+def test_an_account_beyond_the_databases_ids_is_not_found(client_for: Any, people: Any) -> None:
+    client = client_for("member")
+    assert client.get(f"{BASE}/accounts/{2**64}/").status_code == 404
+    assert client.get(f"/api/v1/communities/riverside/money/accounts/{2**64}/statement").status_code in {
+        404,
+        422,
+    }

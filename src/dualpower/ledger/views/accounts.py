@@ -25,6 +25,7 @@ from dualpower.ledger.models import Account, Currency
 from dualpower.ledger.views._common import acting_member, currency_of, member_of, my_account
 from dualpower.spreadsheet import csv_writer
 from dualpower.web.actions import attach_error, post_action, render_form
+from dualpower.web.kept_forms import form_fields_html
 from dualpower.web.permissions import check
 
 
@@ -225,7 +226,8 @@ def statement(request: HttpRequest, community: Community, pk: int, csv_file: boo
         )
         messages.success(request, _("Saved."))
         return redirect("ledger:statement", community.slug, account.pk)
-    filters = StatementFilter(request.GET or None)
+    # Bound even to no data (nothing is required): its fields' HTML is then kept per process.
+    filters = StatementFilter(request.GET)
     since = until = None
     if filters.is_valid():
         since, until = filters.cleaned_data.get("since"), filters.cleaned_data.get("until")
@@ -280,6 +282,7 @@ def statement(request: HttpRequest, community: Community, pk: int, csv_file: boo
             "page": page,
             "can_hide": request.user.has_perm("ledger.change_visibility", account),
             "filters": filters,
+            "filter_fields": form_fields_html(filters, depends_on="ledger.statement"),
             "query": period.urlencode(),
         },
         status=400 if filters.errors else 200,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.assemblies import selectors as assembly_selectors
-from dualpower.assemblies.bodies import observers_of, voters_of
+from dualpower.assemblies.bodies import voters_of
+from dualpower.assemblies.forms import LONG_LIST
 from dualpower.assemblies.models import Assembly
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
@@ -27,7 +28,7 @@ from dualpower.meetings.forms import (
     MeetingForm,
     TallyForm,
 )
-from dualpower.meetings.models import Meeting
+from dualpower.meetings.models import Meeting, Minutes
 from dualpower.meetings.selectors import is_room_vote
 from dualpower.meetings.services.fediverse import fediverse_answers
 from dualpower.meetings.views._common import (
@@ -203,6 +204,8 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     rows = []
     for item in items:
         tally = tallies.get(item.pk)
+        if tally is not None:
+            tally.item = item  # its permission checks find the meeting without reading it again
         room = is_room_vote(item)
         labels = dict(_position_labels(item.proposal))
         rows.append(
@@ -220,12 +223,18 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             }
         )
     can_record = has("meetings.record_attendance", meeting)
+    minutes = selectors.minutes_of(meeting=meeting)
     absent: list[Membership] = []
-    if can_record and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.ENDED):
-        eligible = (
-            (voters_of(meeting.assembly) | observers_of(meeting.assembly)).distinct().order_by("display_name")
-        )
-        absent = [m for m in eligible if m.pk not in present_ids]
+    find = ""
+    # Who may still be recorded as present: asked only when the form is shown (the attendance of
+    # adopted minutes is final), and never the whole roll: the first names, or those found by name.
+    if (
+        can_record
+        and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.ENDED)
+        and (minutes is None or minutes.state != Minutes.State.ADOPTED)
+    ):
+        find = request.GET.get("find", "").strip()[:80]
+        absent = selectors.absent_named(meeting=meeting, find=find, limit=LONG_LIST + 1)
     can_change_agenda = has("meetings.change_agenda", meeting) and meeting.status in (
         Meeting.Status.SCHEDULED,
         Meeting.Status.IN_PROGRESS,
@@ -234,8 +243,8 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "meeting": meeting,
         "rows": rows,
         "attendance": attendance,
-        "quorum": selectors.quorum_of(meeting=meeting),
-        "minutes": selectors.minutes_of(meeting=meeting),
+        "quorum": selectors.quorum_of(meeting=meeting, checked_in=len(attendance)),
+        "minutes": minutes,
         "is_present": me is not None and me.pk in present_ids,
         "can_check_in": has("meetings.check_in", meeting) and meeting.status == Meeting.Status.IN_PROGRESS,
         "can_run": has("meetings.run_meeting", meeting),
@@ -246,7 +255,10 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "can_enter_tally": has("meetings.enter_tally", meeting)
         and meeting.status == Meeting.Status.IN_PROGRESS,
         "agenda_form": AgendaItemForm(proposals=_open_proposals(meeting)) if can_change_agenda else None,
-        "attendance_form": AttendanceForm(people=absent) if absent else None,
+        "attendance_form": AttendanceForm(people=absent[:LONG_LIST]) if absent else None,
+        "more_absent": len(absent) > LONG_LIST,
+        "find": find,
+        "long_list": LONG_LIST,
         "can_record": can_record,
         "fediverse": fediverse_answers(meeting=meeting),
     }

@@ -1,4 +1,4 @@
-"""Every write of a deliberation: keyword-only ``<noun>_<verb>``, one transaction each.
+"""The members' deliberation: opening, statements, votes, moderation, closing, proposals.
 
 Casting a vote never waits for the opinion map: it records the vote, moves ``votes_seen`` on, and
 after the commit asks the worker for a new map (``tasks.map_refresh``), which reads the votes as
@@ -7,7 +7,7 @@ they are then. Votes that arrive while a map is computed are counted by the next
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -20,7 +20,7 @@ from dualpower.assemblies.models import Assembly, Proposal
 from dualpower.assemblies.services import proposals as assembly_proposals
 from dualpower.clean import clean_choice, clean_text
 from dualpower.community.services import audit_record
-from dualpower.deliberation import tasks
+from dualpower.deliberation import publishing, tasks
 from dualpower.deliberation.models import (
     DESCRIPTION_MAX,
     QUESTION_MAX,
@@ -41,11 +41,11 @@ REFRESH_EVERY = 25
 VOTE_VALUES = {"agree": Vote.Value.AGREE, "disagree": Vote.Value.DISAGREE, "pass": Vote.Value.PASS}
 
 
-def _statement_text(text: object, *, field: str = "text") -> str:
+def statement_text(text: object, *, field: str = "text") -> str:
     return clean_text(text, field=field, label=_("A statement"), limit=STATEMENT_MAX, required=True)
 
 
-def _require_open(deliberation: Deliberation) -> None:
+def require_open(deliberation: Deliberation) -> None:
     if not deliberation.is_open:
         raise Conflict(_("This deliberation is closed: its map stays as it was."))
 
@@ -75,7 +75,7 @@ def deliberation_open(
         description, field="description", label=_("The background"), limit=DESCRIPTION_MAX
     )
     moderation = clean_choice(moderation, Deliberation.Moderation, field="moderation")
-    texts = [_statement_text(seed, field="seeds") for seed in seeds if str(seed).strip()]
+    texts = [statement_text(seed, field="seeds") for seed in seeds if str(seed).strip()]
     if len(texts) > SEEDS_MAX:
         raise InvalidInput(_("At most %(n)d seed statements.") % {"n": SEEDS_MAX}, field="seeds")
     if len({t.casefold() for t in texts}) < len(texts):
@@ -107,41 +107,45 @@ def participant_for(*, deliberation: Deliberation, membership: Membership) -> Pa
     found = Participant.objects.filter(deliberation=deliberation, membership=membership).first()
     if found is not None:
         return found
-    # Numbers are given under the deliberation's row lock: two first votes at once get 1 and 2.
+    return participant_make(deliberation=deliberation, membership=membership)
+
+
+def participant_make(
+    *,
+    deliberation: Deliberation,
+    membership: Membership | None = None,
+    kind: str = Participant.Kind.MEMBER,
+    key: str = "",
+    peer: str = "",
+) -> Participant:
+    """A new participant with the next number, or the one already made for the same member or
+    key. Numbers are given under the deliberation's row lock: two first votes at once get 1 and 2."""
     locked = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
-    found = Participant.objects.filter(deliberation=locked, membership=membership).first()
+    same = Participant.objects.filter(deliberation=locked)
+    same = same.filter(membership=membership) if membership is not None else same.filter(key=key, peer=peer)
+    found = same.first()
     if found is not None:
         return found
     number = (Participant.objects.filter(deliberation=locked).aggregate(n=Max("number"))["n"] or 0) + 1
     Deliberation.objects.filter(pk=locked.pk).update(participants_count=F("participants_count") + 1)
-    return Participant.objects.create(deliberation=locked, membership=membership, number=number)
+    return Participant.objects.create(
+        deliberation=locked, membership=membership, kind=kind, key=key, peer=peer, number=number
+    )
 
 
 @transaction.atomic
 def statement_add(*, deliberation: Deliberation, by: Membership, text: str, language: str = "") -> Statement:
     """Add a statement; its author agrees with it (as Polis counts it). Under moderation before,
     it waits for a facilitator."""
-    _require_open(deliberation)
+    require_open(deliberation)
     _require_voter(deliberation, by)
-    text = _statement_text(text)
-    same = Statement.objects.filter(deliberation=deliberation, text__iexact=text).exclude(
-        state=Statement.State.REJECTED
-    )
-    if same.exists():
-        raise Conflict(_("This statement is already there: vote on it instead."), field="text")
-    author = participant_for(deliberation=deliberation, membership=by)
-    locked = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
-    number = (Statement.objects.filter(deliberation=locked).aggregate(n=Max("number"))["n"] or 0) + 1
-    waits = deliberation.moderation == Deliberation.Moderation.BEFORE
-    statement = Statement.objects.create(
-        deliberation=locked,
-        number=number,
+    statement = statement_write(
+        deliberation=deliberation,
+        author=lambda: participant_for(deliberation=deliberation, membership=by),
         text=text,
-        language=language[:10],
-        author=author,
-        state=Statement.State.PENDING if waits else Statement.State.ACCEPTED,
+        language=language,
+        waits=deliberation.moderation == Deliberation.Moderation.BEFORE,
     )
-    _vote_write(statement=statement, participant=author, value=Vote.Value.AGREE)
     audit_record(
         community=deliberation.community,
         actor=by,
@@ -152,7 +156,40 @@ def statement_add(*, deliberation: Deliberation, by: Membership, text: str, lang
     return statement
 
 
-def _map_wanted(deliberation_id: int) -> None:
+def statement_write(
+    *,
+    deliberation: Deliberation,
+    author: Callable[[], Participant],
+    text: str,
+    language: str,
+    waits: bool,
+) -> Statement:
+    """A new statement and its author's agreement with it, in the caller's transaction (the
+    author is made only once the text passed). ``waits``: it waits for a facilitator."""
+    text = statement_text(text)
+    same = Statement.objects.filter(deliberation=deliberation, text__iexact=text).exclude(
+        state=Statement.State.REJECTED
+    )
+    if same.exists():
+        raise Conflict(_("This statement is already there: vote on it instead."), field="text")
+    writer = author()
+    locked = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
+    number = (Statement.objects.filter(deliberation=locked).aggregate(n=Max("number"))["n"] or 0) + 1
+    statement = Statement.objects.create(
+        deliberation=locked,
+        number=number,
+        text=text,
+        language=language[:10],
+        author=writer,
+        state=Statement.State.PENDING if waits else Statement.State.ACCEPTED,
+    )
+    _vote_write(statement=statement, participant=writer, value=Vote.Value.AGREE)
+    if not waits:
+        publishing.deliberation_sync(deliberation=locked)
+    return statement
+
+
+def map_wanted(deliberation_id: int) -> None:
     """Count one more change of the votes, and ask for a new map if this is the first change since
     the stored one (or every ``REFRESH_EVERY``): the job then runs until the map has caught up, so
     a busy evening queues a handful of computations, not one per vote."""
@@ -168,28 +205,37 @@ def _vote_write(*, statement: Statement, participant: Participant, value: int) -
     vote, _made = Vote.objects.update_or_create(
         statement=statement, participant=participant, defaults={"value": value}
     )
-    _map_wanted(statement.deliberation_id)
+    map_wanted(statement.deliberation_id)
     return vote
 
 
 @transaction.atomic
 def vote_cast(*, statement: Statement, by: Membership, value: str) -> Vote:
     """Agree, disagree or pass on a statement; a later vote replaces the earlier one."""
-    deliberation = statement.deliberation
-    _require_open(deliberation)
-    _require_voter(deliberation, by)
+    require_open(statement.deliberation)
+    _require_voter(statement.deliberation, by)
+    return vote_record(
+        statement=statement,
+        participant=lambda: participant_for(deliberation=statement.deliberation, membership=by),
+        value=value,
+    )
+
+
+def vote_record(*, statement: Statement, participant: Callable[[], Participant], value: str) -> Vote:
+    """The vote of the participant ``participant()`` gives (made only once the vote is valid), in
+    the caller's transaction: whoever casts it was checked by the caller."""
     choice = clean_choice(value, list(VOTE_VALUES), field="value")
     current = Statement.objects.select_for_update().get(pk=statement.pk)
     if current.state != Statement.State.ACCEPTED:
         raise Conflict(
             _("This statement was taken out by the facilitators or waits for them: it takes no votes.")
         )
-    participant = participant_for(deliberation=deliberation, membership=by)
+    voter = participant()
     try:
         with transaction.atomic():
-            return _vote_write(statement=current, participant=participant, value=VOTE_VALUES[choice])
+            return _vote_write(statement=current, participant=voter, value=VOTE_VALUES[choice])
     except IntegrityError:  # the same person's two taps at once: the second replaces the first
-        return _vote_write(statement=current, participant=participant, value=VOTE_VALUES[choice])
+        return _vote_write(statement=current, participant=voter, value=VOTE_VALUES[choice])
 
 
 @transaction.atomic
@@ -227,7 +273,8 @@ def statement_moderate(
         current.reason = _("Says the same as statement %(n)d.") % {"n": duplicate_of.number}
     current.moderated_at = now or timezone.now()
     current.save(update_fields=["state", "reason", "duplicate_of", "moderated_at"])
-    _map_wanted(current.deliberation_id)
+    map_wanted(current.deliberation_id)
+    publishing.deliberation_sync(deliberation=current.deliberation)
     audit_record(
         community=current.deliberation.community,
         actor=by,
@@ -243,9 +290,10 @@ def deliberation_close(
     *, deliberation: Deliberation, by: Membership, now: datetime | None = None
 ) -> Deliberation:
     locked = Deliberation.objects.select_for_update().get(pk=deliberation.pk)
-    _require_open(locked)
+    require_open(locked)
     locked.state, locked.closed_at = Deliberation.State.CLOSED, now or timezone.now()
     locked.save(update_fields=["state", "closed_at"])
+    publishing.deliberation_sync(deliberation=locked)
     audit_record(
         community=locked.community,
         actor=by,

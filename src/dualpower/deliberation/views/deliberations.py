@@ -45,11 +45,17 @@ def _before(request: HttpRequest) -> int | None:
 @with_community
 def deliberation_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "deliberation.view", community)
-    page = selectors.deliberations_page(community=community, before=_before(request))
+    before = _before(request)
+    page = selectors.deliberations_page(community=community, before=before)
+    from_peers = selectors.peer_deliberations(community=community) if before is None else []
     return render(
         request,
         "deliberation/list.html",
-        {"page": page, "may_open": request.user.has_perm("deliberation.open", community)},
+        {
+            "page": page,
+            "may_open": request.user.has_perm("deliberation.open", community),
+            "from_peers": from_peers,
+        },
     )
 
 
@@ -86,13 +92,29 @@ def deliberation_new(request: HttpRequest, community: Community) -> HttpResponse
     )
 
 
+def _link_url(request: HttpRequest, deliberation: Deliberation) -> str:
+    where = [deliberation.community.slug, deliberation.pk, deliberation.link_token]
+    return request.build_absolute_uri(reverse("deliberation:link", args=where))
+
+
 def _detail_context(request: HttpRequest, deliberation: Deliberation) -> dict[str, Any]:
     me = membership_for(request.user, deliberation.community)
     participant = selectors.participant_of(deliberation=deliberation, membership=me)
     may_take_part = request.user.has_perm("deliberation.take_part", deliberation)
     shown = selectors.statements_shown(deliberation=deliberation)
     found = deliberation.opinion_map or {}
+    may_share_link = request.user.has_perm("deliberation.share_link", deliberation)
     return {
+        "may_open_to_peers": request.user.has_perm("deliberation.open_to_peers", deliberation),
+        "may_share_link": may_share_link,
+        "link_url": request.build_absolute_uri(
+            reverse(
+                "deliberation:link",
+                args=[deliberation.community.slug, deliberation.pk, deliberation.link_token],
+            )
+        )
+        if may_share_link and deliberation.link_token
+        else "",
         "deliberation": deliberation,
         "may_take_part": may_take_part,
         "may_moderate": request.user.has_perm("deliberation.moderate", deliberation),

@@ -1,0 +1,117 @@
+"""What peers' nodes send about deliberations (registered with federation's handler registry in
+registrations.py; the inbox verified the signature and that the activity is the signer's).
+
+- Create / Update(Deliberation): a peer opened one of its deliberations to its peers' members (or
+  it changed): kept for each of our communities that peers with the sender. Delete withdraws it.
+- Create(DeliberationVote) / Create(DeliberationStatement): a peer's node relays one of its
+  members' votes or statements on one of OUR deliberations. Taken only from an active peer of the
+  deliberation's community, while it is open and open to peers; otherwise refused, nothing stored.
+
+Objects are taken only inline, of the signer's origin and attributed to the signer (``own_object``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.html import strip_tags
+
+from dualpower.community.selectors import communities_all
+from dualpower.deliberation import publishing
+from dualpower.deliberation.models import STATEMENT_MAX, Deliberation
+from dualpower.deliberation.services import peers
+from dualpower.errors import DomainError
+from dualpower.federation import activities
+from dualpower.federation import selectors as federation
+from dualpower.federation.handlers import Incoming, Refused, own_object, same_origin
+
+STATEMENTS_KEPT = 500
+
+
+def _plain(value: Any, limit: int) -> str:
+    return html.unescape(strip_tags(str(value)))[:limit].strip() if isinstance(value, str) else ""
+
+
+def _fields(obj: dict[str, Any], *, origin_name: str) -> dict[str, Any]:
+    source = obj.get("source")
+    description = source.get("content") if isinstance(source, dict) else obj.get("content")
+    statements = []
+    for item in activities.as_list(obj.get("statements"))[:STATEMENTS_KEPT]:
+        number = item.get("number") if isinstance(item, dict) else None
+        text = _plain(item.get("name"), STATEMENT_MAX) if isinstance(item, dict) else ""
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0 and text:
+            statements.append({"number": number, "text": text})
+    return {
+        "question": _plain(obj.get("name"), 200),
+        "description": _plain(description, 2000),
+        "statements": statements,
+        "is_closed": bool(obj.get("closed")),
+        "origin_name": origin_name,
+    }
+
+
+def deliberation_received(incoming: Incoming) -> None:
+    """Create / Update(Deliberation): kept for our communities that peer with the sender."""
+    obj = own_object(incoming)
+    actor = incoming.actor
+    fields = _fields(obj, origin_name=actor.name or actor.username or actor.host)
+    hearing = federation.communities_hearing_from(actor=actor)
+    chosen = [community_id for community_id, is_peer in hearing.items() if is_peer]
+    if incoming.community is not None:
+        chosen = [c for c in chosen if c == incoming.community.pk]
+    for community in communities_all().filter(pk__in=chosen).order_by("pk"):
+        peers.peer_deliberation_keep(community=community, uri=obj["id"], actor_uri=actor.uri, fields=fields)
+
+
+def deliberation_deleted(incoming: Incoming) -> None:
+    uri = incoming.object_id
+    if not same_origin(uri, incoming.actor):
+        raise Refused("object of another origin")
+    peers.peer_deliberation_remove(uri=uri, actor_uri=incoming.actor.uri)
+
+
+def _ours(incoming: Incoming) -> tuple[Deliberation, dict[str, Any]]:
+    """The deliberation of ours a relayed object names, if its sender may relay to it."""
+    obj = own_object(incoming)
+    deliberation = publishing.deliberation_by_uri(activities.id_of(obj.get("inReplyTo")))
+    if deliberation is None:
+        raise Refused("no such deliberation here", status=404)
+    peer = federation.peers_active(community=deliberation.community).filter(actor=incoming.actor)
+    if not deliberation.peers_open or not peer.exists():
+        raise Refused("this deliberation is not open to the sender's members", status=403)
+    return deliberation, obj
+
+
+def _taken(incoming: Incoming, take: Callable[[Deliberation, dict[str, Any]], object]) -> None:
+    deliberation, obj = _ours(incoming)
+    try:
+        take(deliberation, obj)
+    except DomainError as refused:
+        raise Refused(refused.detail, status=422) from None
+
+
+def vote_relayed(incoming: Incoming) -> None:
+    _taken(
+        incoming,
+        lambda deliberation, obj: peers.relayed_vote_take(
+            deliberation=deliberation,
+            peer_uri=incoming.actor.uri,
+            participant=obj.get("participant"),
+            statement=obj.get("statement"),
+            vote=obj.get("vote"),
+        ),
+    )
+
+
+def statement_relayed(incoming: Incoming) -> None:
+    _taken(
+        incoming,
+        lambda deliberation, obj: peers.relayed_statement_take(
+            deliberation=deliberation,
+            peer_uri=incoming.actor.uri,
+            participant=obj.get("participant"),
+            text=_plain(obj.get("name"), STATEMENT_MAX + 1),
+        ),
+    )

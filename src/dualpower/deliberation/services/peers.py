@@ -1,0 +1,219 @@
+"""Deliberations across peer communities (federation).
+
+Where it was opened (the origin): the facilitators open it to the members of the community's
+peers; it is published to them (publishing.py), and the votes and statements their nodes relay
+are counted under a participant of kind ``PEER`` per (peer, pseudonymous id). A relayed statement
+always waits for a facilitator.
+
+At a peer: the deliberation is kept as a ``PeerDeliberation`` for each of our communities that
+peers with its origin; our members vote and add statements here, and each is relayed to the
+origin under a keyed hash of the member and the deliberation (``peer_participant_id``): stable,
+so a changed vote replaces the earlier one there, and never their actor id, their name or
+anything another node could link to them. Their own votes are kept here under that hash only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from dualpower.clean import clean_choice
+from dualpower.community.models import Community
+from dualpower.community.services import audit_record
+from dualpower.deliberation import publishing
+from dualpower.deliberation.models import (
+    DESCRIPTION_MAX,
+    KEY_MAX,
+    QUESTION_MAX,
+    STATEMENT_MAX,
+    Deliberation,
+    Participant,
+    PeerDeliberation,
+    PeerVote,
+    Statement,
+    Vote,
+)
+from dualpower.deliberation.services.deliberations import (
+    VOTE_VALUES,
+    participant_make,
+    require_open,
+    statement_text,
+    statement_write,
+    vote_record,
+)
+from dualpower.errors import Conflict, NotFound
+from dualpower.federation import selectors as federation
+from dualpower.members.models import Membership
+
+# What a node may send as a participant: a hex digest, never an URL or a handle.
+PARTICIPANT = re.compile(r"^[0-9a-f]{32," + str(KEY_MAX) + r"}$")
+
+
+# --- where it was opened ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deliberation_peers_set(
+    *, deliberation: Deliberation, by: Membership, open_to_peers: bool
+) -> Deliberation:
+    """Open the deliberation to the members of the community's peers (published to them), or stop
+    (withdrawn from them; what they sent stays counted)."""
+    locked = Deliberation.objects.select_for_update().select_related("community").get(pk=deliberation.pk)
+    if open_to_peers == locked.peers_open:
+        return locked
+    if open_to_peers:
+        require_open(locked)
+        if not federation.peers_active(community=locked.community).exists():
+            raise Conflict(_("This community has no peer communities yet."))
+    locked.peers_open = open_to_peers
+    locked.save(update_fields=["peers_open"])
+    if open_to_peers:
+        publishing.deliberation_publish(deliberation=locked)
+    else:
+        publishing.deliberation_withdraw(deliberation=locked)
+    audit_record(
+        community=locked.community,
+        actor=by,
+        action="deliberation.peers_open" if open_to_peers else "deliberation.peers_close",
+        target=locked,
+        summary=locked.question,
+    )
+    return locked
+
+
+def _peer_participant(deliberation: Deliberation, peer_uri: str, participant: Any) -> Participant:
+    if not isinstance(participant, str) or not PARTICIPANT.match(participant):
+        raise Conflict("the participant must be a pseudonymous hex id")
+    return participant_make(
+        deliberation=deliberation, kind=Participant.Kind.PEER, key=participant, peer=peer_uri
+    )
+
+
+def relayed_vote_take(
+    *, deliberation: Deliberation, peer_uri: str, participant: Any, statement: Any, vote: Any
+) -> Vote:
+    """A vote a peer's node relayed (the caller checked the peer and that the deliberation is
+    open to peers): counted under that peer's participant."""
+    require_open(deliberation)
+    if isinstance(statement, bool) or not isinstance(statement, int):
+        raise Conflict("the statement is its number")
+    found = Statement.objects.filter(deliberation=deliberation, number=statement).first()
+    if found is None:
+        raise NotFound()
+    found.deliberation = deliberation
+    return vote_record(
+        statement=found,
+        participant=lambda: _peer_participant(deliberation, peer_uri, participant),
+        value=str(vote),
+    )
+
+
+def relayed_statement_take(
+    *, deliberation: Deliberation, peer_uri: str, participant: Any, text: Any
+) -> Statement:
+    """A statement a peer's node relayed: it waits for a facilitator."""
+    require_open(deliberation)
+    return statement_write(
+        deliberation=deliberation,
+        author=lambda: _peer_participant(deliberation, peer_uri, participant),
+        text=str(text or ""),
+        language="",
+        waits=True,
+    )
+
+
+# --- at a peer ---------------------------------------------------------------------------------------
+
+
+def peer_participant_id(*, deliberation: PeerDeliberation, membership: Membership) -> str:
+    """The pseudonymous id of ``membership`` on a peer's deliberation: a keyed hash (this node's
+    secret) of the deliberation's id and the member, stable, and meaningless to any other node."""
+    return salted_hmac(
+        "dualpower.deliberation.peer", f"{deliberation.uri}|{membership.pk}", algorithm="sha256"
+    ).hexdigest()[:KEY_MAX]
+
+
+def peer_deliberation_keep(*, community: Community, uri: str, actor_uri: str, fields: dict[str, Any]) -> None:
+    """Keep (or bring up to date) what a peer sent of its deliberation, for ``community``."""
+    PeerDeliberation.objects.update_or_create(
+        community=community,
+        uri=uri,
+        defaults={
+            "actor_uri": actor_uri,
+            "origin_name": str(fields.get("origin_name", ""))[:255],
+            "question": str(fields.get("question", ""))[:QUESTION_MAX] or uri[:QUESTION_MAX],
+            "description": str(fields.get("description", ""))[:DESCRIPTION_MAX],
+            "statements": fields.get("statements", []),
+            "is_closed": bool(fields.get("is_closed")),
+        },
+    )
+
+
+def peer_deliberation_remove(*, uri: str, actor_uri: str) -> None:
+    PeerDeliberation.objects.filter(uri=uri, actor_uri=actor_uri).delete()
+
+
+def _origin(deliberation: PeerDeliberation) -> Any:
+    """The peer community's actor, while it is still our peer (else the deliberation is closed to us)."""
+    peer = (
+        federation.peers_active(community=deliberation.community)
+        .filter(actor__uri=deliberation.actor_uri)
+        .select_related("actor")
+        .first()
+    )
+    if peer is None:
+        raise Conflict(_("This community is no longer a peer of ours: its deliberation is closed to us."))
+    return peer.actor
+
+
+def _require_peer_open(deliberation: PeerDeliberation) -> None:
+    if deliberation.is_closed:
+        raise Conflict(_("This deliberation is closed: its map stays as it was."))
+
+
+@transaction.atomic
+def peer_vote_cast(*, deliberation: PeerDeliberation, by: Membership, statement: int, value: str) -> PeerVote:
+    """Our member's vote on a peer's deliberation: kept here under their pseudonymous id, and
+    relayed to the origin under the same id."""
+    _require_peer_open(deliberation)
+    choice = clean_choice(value, list(VOTE_VALUES), field="value")
+    if statement not in {s["number"] for s in deliberation.statements}:
+        raise NotFound()
+    to = _origin(deliberation)
+    participant = peer_participant_id(deliberation=deliberation, membership=by)
+    vote, _made = PeerVote.objects.update_or_create(
+        deliberation=deliberation,
+        participant=participant,
+        statement=statement,
+        defaults={"value": VOTE_VALUES[choice]},
+    )
+    publishing.relayed(
+        community=deliberation.community,
+        to=to,
+        kind=publishing.VOTE_TYPE,
+        deliberation_uri=deliberation.uri,
+        participant=participant,
+        statement=statement,
+        vote=choice,
+    )
+    return vote
+
+
+@transaction.atomic
+def peer_statement_add(*, deliberation: PeerDeliberation, by: Membership, text: str) -> str:
+    """Our member's statement, relayed to the origin (whose facilitators read it first)."""
+    _require_peer_open(deliberation)
+    text = statement_text(text)
+    publishing.relayed(
+        community=deliberation.community,
+        to=_origin(deliberation),
+        kind=publishing.STATEMENT_TYPE,
+        deliberation_uri=deliberation.uri,
+        participant=peer_participant_id(deliberation=deliberation, membership=by),
+        name=text[:STATEMENT_MAX],
+    )
+    return text

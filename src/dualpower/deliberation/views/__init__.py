@@ -1,0 +1,2 @@
+"""The deliberation pages: deliberations.py for members and facilitators, links.py for whoever
+holds a deliberation's link, peers.py for deliberations shared with peer communities."""
