@@ -38,10 +38,12 @@ def _sources() -> Iterator[tuple[Path, ast.Module]]:
         yield path, ast.parse(path.read_text(encoding="utf-8"))
 
 
-def _helpers(modules: list[tuple[Path, ast.Module]]) -> dict[str, int]:
-    """Functions that take an ``action`` and record it: their name and the parameter's position."""
-    helpers: dict[str, int] = {}
-    for _path, module in modules:
+def _helpers(modules: list[tuple[Path, ast.Module]]) -> dict[str, dict[Path, int]]:
+    """Functions that take an ``action`` and record it: their name, and for each module defining
+    one of that name, the parameter's position (two apps' private ``_audit`` helpers may take the
+    action in different places: neither may hide the other's actions)."""
+    helpers: dict[str, dict[Path, int]] = {}
+    for path, module in modules:
         for node in ast.walk(module):
             if not isinstance(node, ast.FunctionDef):
                 continue
@@ -51,7 +53,8 @@ def _helpers(modules: list[tuple[Path, ast.Module]]) -> dict[str, int]:
                 isinstance(call, ast.Call) and _name(call.func) in RECORDERS for call in ast.walk(node)
             )
             if "action" in names and records and node.name not in RECORDERS:
-                helpers[node.name] = params.index("action") if "action" in params else -1
+                position = params.index("action") if "action" in params else -1
+                helpers.setdefault(node.name, {})[path] = position
     return helpers
 
 
@@ -99,9 +102,10 @@ def recorded_actions() -> dict[str, str]:
                 if name not in RECORDERS and name not in helpers:
                     continue
                 exprs = [kw.value for kw in call.keywords if kw.arg == "action"]
-                position = helpers.get(name, -1)
-                if name in helpers and 0 <= position < len(call.args):
-                    exprs.append(call.args[position])
+                defined = helpers.get(name, {})
+                # The module's own helper of that name if it has one, else any module's.
+                positions = {defined[path]} if path in defined else set(defined.values())
+                exprs += [call.args[p] for p in sorted(positions) if 0 <= p < len(call.args)]
                 for expr in exprs:
                     for code in _values(expr, assigned):
                         found.setdefault(code, str(path.relative_to(SOURCE)))
@@ -114,6 +118,17 @@ def test_the_source_is_read_as_it_records() -> None:
     assert {"community.create", "coop.capital_draft", "group.join", "vote.change"} <= set(found)
     assert "application.admit" in found and "re:aid\\.request\\.[a-z_]+" in found
     assert len(found) > 150
+
+
+def test_two_modules_helpers_of_one_name_are_each_read_with_their_own_position(tmp_path: Path) -> None:
+    one = ast.parse(
+        "def _audit(x, action):\n    audit_record(action=action)\ndef a():\n    _audit(1, 'one.made')\n"
+    )
+    two = ast.parse(
+        "def _audit(action, x):\n    audit_record(action=action)\ndef b():\n    _audit('two.made', 2)\n"
+    )
+    helpers = _helpers([(tmp_path / "one.py", one), (tmp_path / "two.py", two)])
+    assert helpers["_audit"] == {tmp_path / "one.py": 1, tmp_path / "two.py": 0}
 
 
 def test_every_recorded_action_has_a_sentence() -> None:
