@@ -55,3 +55,11 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class TooManyRequests(DomainError):
+    """Past a rate limit (or refused as if it were): try again later."""
+
+    code = "rate_limited"
+    status = 429
+    default_detail = _("Too many at once from here: wait a few minutes, then try again.")

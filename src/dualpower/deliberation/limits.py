@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from allauth.core.internal import ratelimit
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
-from dualpower.errors import DomainError
+from dualpower.errors import TooManyRequests
 
 LIMITS = {
     # votes: a person reading and tapping does not reach 30 a minute; an office behind one address
@@ -25,15 +24,9 @@ LIMITS = {
 }
 
 
-class TooFast(DomainError):
-    code = "rate_limited"
-    status = 429
-    default_detail = _("Too many at once from here: wait a few minutes, then try again.")
-
-
 def link_limit(request: HttpRequest, *, action: str, key: str) -> None:
     """Count one ``action`` by the participant ``key`` ("" before they have one) and their address;
-    raise ``TooFast`` past a limit."""
+    raise ``TooManyRequests`` past a limit."""
     config = {action: LIMITS[action]} if key else {action: LIMITS[action].split(",")[-1]}
     if not ratelimit.consume(request, app="dualpower.deliberation", action=action, config=config, key=key):
-        raise TooFast()
+        raise TooManyRequests()

@@ -21,7 +21,7 @@ from dualpower.community.models import Community
 from dualpower.community.services import audit_record
 from dualpower.defence.models.response import Incident, ReporterBan
 from dualpower.defence.services.response_sealing import caller_digits, caller_hashes
-from dualpower.errors import Conflict, DomainError, InvalidInput
+from dualpower.errors import Conflict, InvalidInput, TooManyRequests
 from dualpower.members.models import Membership
 
 # Reports one member may file in an hour for themselves (without a caller's number), and reports
@@ -31,11 +31,10 @@ CALLER_PER_HOUR = 3
 RATE_WINDOW = dt.timedelta(hours=1)
 
 
-class ReportRefused(DomainError):
+class ReportRefused(TooManyRequests):
     """Intake refused a report: a banned reporter or too many reports. One sentence for both."""
 
     code = "report_refused"
-    status = 429
     default_detail = gettext_lazy(
         "This report could not be taken now. If someone is in danger, phone the people you know in "
         "the defence group."
