@@ -5,6 +5,7 @@ out, nothing of the signed-out person is served. Real chromium, real service wor
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,23 +37,39 @@ def _sign_in(page: Any, base: str, email: str) -> None:
     page.wait_for_load_state()
 
 
+def _wait_until(page: Any, function: str, arg: Any = None, seconds: float = 15) -> None:
+    """Poll `function` from here until it is true.
+
+    Not page.wait_for_function: after its first try, Playwright re-evaluates the predicate with the
+    page's own eval, which the Content-Security-Policy (script-src 'self') refuses, so the wait failed
+    whenever the first try came too early (on a loaded machine). page.evaluate runs through the
+    DevTools protocol, which the page's policy does not cover.
+    """
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(function, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {seconds} s: {function}")
+        page.wait_for_timeout(100)
+
+
 def _worker_ready(page: Any) -> None:
     """Wait until the service worker controls the page (it claims pages open when it starts)."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    _wait_until(page, "() => !!navigator.serviceWorker && navigator.serviceWorker.controller !== null")
 
 
 def _visit(page: Any, url: str) -> None:
     page.goto(url)
     page.wait_for_load_state()
     # The worker keeps its copy just after answering: wait until it is in the cache.
-    page.wait_for_function(
+    _wait_until(
+        page,
         """async (url) => {
             for (const name of await caches.keys()) {
                 if (name.startsWith("dp-pages-") && await (await caches.open(name)).match(url)) return true;
             }
             return false;
         }""",
-        arg=url,
+        url,
     )
 
 
