@@ -6,13 +6,14 @@ each also gets a new database on that server, dropped afterwards.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +70,16 @@ def set_up(env: dict[str, str], template: Any) -> None:
     compiled translations, static files, the SQLite database) and, on PostgreSQL, its database
     (CREATE DATABASE … TEMPLATE). It saves the 25 CPU seconds of migrating from nothing. An
     instance on another kind of database than the template's (a SQLite node in the PostgreSQL
-    pass) runs `dualpower init`. Tests of `init` itself (test_cli.py, test_serve.py) run it."""
+    pass) is a copy of a SQLite template, made once as well. Tests of `init` itself (test_cli.py,
+    test_serve.py) run it."""
     url = env.get("DATABASE_URL", "")
-    if bool(url) != bool(template.database):
+    if url and not template.database:  # a PostgreSQL instance in a run on SQLite: none in make test
         ok(run(env, "init"))
         return
+    if not url and template.database:
+        # A SQLite node in the PostgreSQL pass: a copy of the SQLite pass's template when make test
+        # shares its folder (DP_TEST_SHARED), else of one `dualpower init` for the whole pass.
+        template = _sqlite_template(template.home.parent.parent)
     shutil.copytree(
         template.home,
         env["DP_HOME"],
@@ -88,6 +94,18 @@ def set_up(env: dict[str, str], template: Any) -> None:
     with psycopg.connect(f"{template.admin_url}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')  # type: ignore[arg-type]
+
+
+_SQLITE_TEMPLATES = ExitStack()  # left open: a SQLite template has no database to drop at the end
+
+
+@functools.cache
+def _sqlite_template(shared: Path) -> Any:
+    """The SQLite instance template in ``shared`` (the folder of the run's template), made on first
+    use by one `dualpower init` for every worker of the run, or the one already there."""
+    from tests.federation.nodes import instance_template
+
+    return _SQLITE_TEMPLATES.enter_context(instance_template(shared, on_sqlite=True))
 
 
 def database_for_tests_from(template: Any) -> str:

@@ -170,11 +170,11 @@ print(json.dumps([{"action": e.action, "summary": e.summary, "data": e.data}
 @pytest.mark.slow
 @pytest.mark.postgres_only
 def test_a_sqlite_backup_with_a_nul_in_the_audit_log_restores_onto_postgresql(
-    two_instances: list[dict[str, str]], tmp_path: Path
+    two_instances: list[dict[str, str]], tmp_path: Path, instance_template: Any
 ) -> None:
     source, target = two_instances
     source = {k: v for k, v in source.items() if k != "DATABASE_URL"}
-    ok(run(source, "init"))
+    set_up(source, instance_template)  # = `dualpower init` on SQLite, copied from the run's one
     ok(run(source, code=MAKE_NUL))
     archive = tmp_path / "node.tar.gz"
     ok(run(source, "backup", str(archive)))

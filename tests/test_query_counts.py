@@ -260,6 +260,22 @@ def _leases(w: World, n: int) -> None:
         GroundLeaseFactory.create(home=home)
 
 
+def _allocations(w: World, n: int) -> None:
+    from dualpower.land import services as land
+
+    for _ in range(n):
+        land.allocation_announce(
+            home=HomeFactory.create(community=w.community, label=f"Home {w.next()}"), by=w.coordinator
+        )
+
+
+def _coop_requests(w: World, n: int) -> None:
+    from dualpower.coops import services as coops
+
+    for _ in range(n):
+        coops.coop_join(coop=w.coop(), membership=MembershipFactory.create(community=w.community))
+
+
 def _waitlist(w: World, n: int) -> None:
     for _ in range(n):
         WaitlistApplicationFactory.create(community=w.community)
@@ -341,6 +357,8 @@ CASES = [
     Case("homes", _c("land/"), _homes, 6),
     Case("leases", _c("land/leases/"), _leases, 10),
     Case("waitlist", _c("land/waitlist/"), _waitlist, 12),
+    Case("allocations", _c("land/allocations/"), _allocations, 10),
+    Case("coop-requests", lambda w: _c(f"coops/{w.coop().slug}/")(w), _coop_requests, 9),
     Case("notifications", lambda w: "/me/notifications/", _notifications, 11),
     Case("commons", _c("commons/"), _guides, 10),
     # The main API lists

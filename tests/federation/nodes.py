@@ -449,11 +449,12 @@ def _admin_sql(admin_url: str, *statements: str) -> None:
 
 
 @contextmanager
-def instance_template(shared: Path) -> Iterator[Template]:
+def instance_template(shared: Path, *, on_sqlite: bool = False) -> Iterator[Template]:
     """One `dualpower init` for the whole run, in ``shared`` (a directory every pytest-xdist worker
     of the run sees): the first worker to get here makes it while the others wait on the lock.
-    Each user counts itself in and out; the last one out drops the PostgreSQL template database."""
-    admin_url = _postgres_admin_url()
+    Each user counts itself in and out; the last one out drops the PostgreSQL template database.
+    ``on_sqlite``: a SQLite instance even when the suite runs on PostgreSQL (tests/instances.py)."""
+    admin_url = "" if on_sqlite else _postgres_admin_url()
     kind = "postgresql" if admin_url else "sqlite"
     folder = shared / f"federation-template-{kind}"
     folder.mkdir(parents=True, exist_ok=True)

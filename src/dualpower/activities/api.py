@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.activities import selectors, services
+from dualpower.activities import api_rows, selectors, services
 from dualpower.activities.models import Activity, Feedback, Series, SignUp, Slot, TrustRole
 from dualpower.activities.schemas import (
     ActivityOut,
@@ -33,7 +33,8 @@ from dualpower.activities.schemas import (
     TrustRoleOut,
     TrustRolePatch,
 )
-from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
+from dualpower.api_prepared import served_as_prepared
+from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_for_visitor
 from dualpower.errors import InvalidInput, NotFound
@@ -90,15 +91,13 @@ def _fresh(activity: Activity, request: HttpRequest) -> Activity:
 
 
 @router.get(ACTIVITIES, response=list[ActivityOut], auth=AUTH_OPTIONAL)
+@served_as_prepared
 @paginate
 def activity_list(request: HttpRequest, slug: str) -> Any:
     """The coming four weeks' activities, those I have a place in first."""
     community = _community(request, slug)
-    me = _me(request, community)
-    return PageOf(
-        selectors.upcoming_listed(community=community, membership=me),
-        lambda rows: selectors.with_places(rows, membership=me),
-    )
+    # Rows prepared as ActivityOut (api_rows), not re-read through the schema on every request.
+    return api_rows.upcoming_page(community=community, membership=_me(request, community))
 
 
 @router.get(ACTIVITIES + "/series", response=list[SeriesOut], auth=AUTH_OPTIONAL)

@@ -220,13 +220,15 @@ _running = Prepared(
         .only("community_id", "title", "place", "repeat")
         .order_by("title", "id")
     ),
+    window=True,
     community=int,
 )
 
 
-def series_running(*, community: Community) -> list[Series]:
-    """The community's running series, by title (the list page's "Regular activities")."""
-    return _running(community=community.pk)
+def series_running(*, community: Community, limit: int, offset: int = 0) -> list[Series]:
+    """A window of the community's running series, by title (the list page's "Regular
+    activities", a page at a time: web.pages)."""
+    return _running(community=community.pk, limit=limit, offset=offset)
 
 
 def series_listed(*, community: Community) -> QuerySet[Series]:

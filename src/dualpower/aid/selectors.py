@@ -62,10 +62,24 @@ _own_categories = Prepared(
 )
 
 
+# Names other apps give the categories they add through aid (care's "Crisis response"), stored in
+# English whoever's language made the row, and shown in the reader's language while unchanged. Aid
+# cannot import those apps (they sit above it), so they register the names (register_category_name).
+_APP_CATEGORY_NAMES: set[str] = set()
+
+
+def register_category_name(name: str) -> None:
+    """Declare ``name`` (an English msgid) as one an app writes when it adds a category."""
+    _APP_CATEGORY_NAMES.add(name)
+
+
 def categories_for(community: Community) -> list[tuple[str, str]]:
     """(key, name) of every category this community uses: built-in first, then its own."""
     out = [(key, _(name)) for key, name in BUILTIN_CATEGORIES]
-    out += [(c.key, c.name) for c in _own_categories(community=community.pk)]
+    out += [
+        (c.key, _(c.name) if c.name in _APP_CATEGORY_NAMES else c.name)
+        for c in _own_categories(community=community.pk)
+    ]
     return out
 
 

@@ -13,15 +13,18 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from dualpower.api_prepared import served_as_prepared
 from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.assemblies import selectors, services
 from dualpower.assemblies.models import Assembly, Delegation, OutcomeStatement, Proposal
 from dualpower.assemblies.schemas import (
+    ActionOut,
     AssemblyOut,
     CommentIn,
     CommentOut,
     DelegationIn,
     DelegationOut,
+    OptionOut,
     OutcomeOut,
     OutcomeStatementIn,
     OutcomeStatementOut,
@@ -111,7 +114,24 @@ def policy_update(request: HttpRequest, slug: str, assembly_slug: str) -> Any:
     raise PermissionDenied()  # pragma: no cover - the rule above always refuses
 
 
+# The fields of each shape in its order: a listed proposal is written as the schema would write it.
+_PROPOSAL_FIELDS = tuple(ProposalOut.model_fields)
+_OPTION_FIELDS = tuple(OptionOut.model_fields)
+_ACTION_FIELDS = tuple(ActionOut.model_fields)
+
+
+def _listed(proposal: Proposal, counts: dict[int, dict[str, int]]) -> dict[str, Any]:
+    """``_out`` as ``ProposalOut`` dumps it (options and actions too, every field in its schema's
+    order), so the list is served without validating it again (api_prepared); the list's test
+    compares the two."""
+    out = _out(proposal, counts)
+    out["options"] = [{f: getattr(o, f) for f in _OPTION_FIELDS} for o in out["options"]]
+    out["actions"] = [{f: getattr(a, f) for f in _ACTION_FIELDS} for a in out["actions"]]
+    return {f: out[f] for f in _PROPOSAL_FIELDS}
+
+
 @router.get(PROPOSALS, response=list[ProposalOut], auth=AUTH_OPTIONAL)
+@served_as_prepared
 @paginate
 def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: str = "") -> Any:
     assembly = _assembly(request, slug, assembly_slug)
@@ -120,7 +140,7 @@ def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: st
 
     def page(proposals: list[Proposal]) -> list[dict[str, Any]]:
         counts = selectors.running_counts_of(p for p in proposals if _shows_counts(p))
-        return [_out(p, counts) for p in proposals]
+        return [_listed(p, counts) for p in proposals]
 
     return PageOf(selectors.ListedProposals(assembly, state), page)
 

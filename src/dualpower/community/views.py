@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -93,17 +99,60 @@ def _audit_rows(entries: list[AuditEntry]) -> SafeString:
     """The log's ``<tr>`` rows, each preceded by the whitespace the template had: written here
     rather than through the template's loop (two ``{% trans %}`` and two date filters per row, half
     of the page's own CPU). The same HTML: each moment as ``|date:'c'`` and ``|date:"DATETIME_FORMAT"``
-    write it (web/moments.py), the sentence escaped as ``{{ }}`` escapes it."""
-    when, what = escape(_("When")), escape(_("What happened"))
+    write it (web/moments.py), the sentence escaped as ``{{ }}`` escapes it.
+
+    Each row is kept per process under everything it is made from (``_row_key``), so nothing needs
+    invalidating: the entries are append-only, and what readers see in their place (a redaction, an
+    actor's new name) is part of the key."""
+    shared = (get_language(), timezone.get_current_timezone_name())
+    when = what = ""
     rows = []
     for entry in entries:
-        iso, text = moment_texts(entry.created_at)
-        sentence = conditional_escape(hooks.audit_sentence(entry))
-        rows.append(
-            f'\n        <tr><td data-label="{when}"><time datetime="{escape(iso)}">{escape(text)}</time>'
-            f'</td>\n            <td data-label="{what}">{sentence}</td></tr>\n      '
-        )
+        key = (*shared, *_row_key(entry))
+        row = _kept_rows.get(key)
+        if row is None:
+            if not when:
+                when, what = escape(_("When")), escape(_("What happened"))
+            iso, text = moment_texts(entry.created_at)
+            sentence = conditional_escape(hooks.audit_sentence(entry))
+            row = (
+                f'\n        <tr><td data-label="{when}"><time datetime="{escape(iso)}">{escape(text)}</time>'
+                f'</td>\n            <td data-label="{what}">{sentence}</td></tr>\n      '
+            )
+            if len(_kept_rows) >= _KEPT_MAX:
+                _kept_rows.clear()
+            _kept_rows[key] = row
+        rows.append(row)
     return mark_safe("".join(rows))  # noqa: S308  # every value escaped above
+
+
+_KEPT_MAX = 5_000  # bounded: a busy log's recent pages, in two languages
+_kept_rows: dict[tuple[Any, ...], str] = {}
+
+
+@receiver(setting_changed)
+def _forget(**_kwargs: Any) -> None:
+    # Tests change the languages, time zone and translations: no row may outlive them.
+    _kept_rows.clear()
+
+
+def _row_key(entry: AuditEntry) -> tuple[Any, ...]:
+    """What an entry's row is made from, read before ``audit_sentence`` puts the shown words in
+    place: its stored fields, the words shown instead of them, and its actor's name now."""
+    actor = entry.actor
+    return (
+        entry.pk,
+        entry.created_at,
+        entry.action,
+        entry.target_type,
+        entry.target_id,
+        entry.summary,
+        repr(entry.data),
+        entry.decision_ref,
+        getattr(entry, "shown_summary", None),
+        getattr(entry, "shown_data", None),
+        None if actor is None else (actor.pk, actor.display_name),
+    )
 
 
 # The largest id a database keeps (a 64-bit integer): a larger position is refused, not a 500.

@@ -89,6 +89,19 @@ def coop_members(*, coop: Cooperative, status: str = MEMBER) -> QuerySet[CoopMem
     return CoopMember.objects.filter(coop=coop, status=status).select_related("membership")
 
 
+def coops_page(*, community: Community, limit: int, offset: int = 0) -> list[Cooperative]:
+    """A window of ``coops_of`` by name (the co-ops page, a page at a time: web.pages); two co-ops
+    of one name keep one order, so none is shown twice or skipped between pages."""
+    return list(coops_of(community=community).order_by("name", "id")[offset : offset + limit])
+
+
+def coop_members_page(
+    *, coop: Cooperative, limit: int, offset: int = 0, status: str = MEMBER
+) -> list[CoopMember]:
+    """A window of ``coop_members`` (the co-op's page, a page at a time: web.pages)."""
+    return list(coop_members(coop=coop, status=status)[offset : offset + limit])
+
+
 def coop_voters(*, coop: Cooperative) -> QuerySet[Membership]:
     """The co-op's assembly: its current members, one member one vote."""
     return members_of(community=coop.community).filter(coop_places__coop=coop, coop_places__status=MEMBER)

@@ -27,6 +27,7 @@ from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web import charts
 from dualpower.web.actions import attach_error, form_action, post_action, render_form
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 GET = ["GET", "HEAD"]
@@ -54,12 +55,15 @@ def coop_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "coops.list_coops", community)
     me = membership_for(request.user, community)
     places = {p.coop_id: p for p in CoopMember.objects.filter(membership=me)} if me else {}
-    coops = list(selectors.coops_of(community=community))
-    rows = [{"coop": c, "place": places.get(c.pk)} for c in coops]
+    coops = page_of(
+        lambda limit, offset: selectors.coops_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
+    rows = [{"coop": c, "place": places.get(c.pk)} for c in coops.rows]
     return render(
         request,
         "coops/list.html",
-        {"rows": rows, "can_add": request.user.has_perm("coops.add_coop", community)},
+        {"rows": rows, "page": coops, "can_add": request.user.has_perm("coops.add_coop", community)},
     )
 
 
@@ -102,16 +106,31 @@ def coop_detail(request: HttpRequest, community: Community, coop: str) -> HttpRe
     co = _coop(request, community, coop, "coops.view_coop")
     user = request.user
     is_board = user.has_perm("coops.decide_requests", co)
+    # Two lists on one page, each paged by its own parameter (web.pages).
+    members = page_of(
+        lambda limit, offset: selectors.coop_members_page(coop=co, limit=limit, offset=offset),
+        raw=request.GET.get("members"),
+    )
+    requests = (
+        page_of(
+            lambda limit, offset: selectors.coop_members_page(
+                coop=co, limit=limit, offset=offset, status=CoopMember.Status.PENDING
+            ),
+            raw=request.GET.get("requests"),
+        )
+        if is_board
+        else None
+    )
     return render(
         request,
         "coops/detail.html",
         {
             "coop": co,
             "place": place_for(user, co),
-            "members": list(selectors.coop_members(coop=co)),
-            "requests": list(selectors.coop_members(coop=co, status=CoopMember.Status.PENDING))
-            if is_board
-            else [],
+            "members": members.rows,
+            "members_page": members,
+            "requests": requests.rows if requests is not None else [],
+            "requests_page": requests,
             "is_board": is_board,
             "can_join": user.has_perm("coops.join_coop", co),
             "can_leave": user.has_perm("coops.leave_coop", co),

@@ -8,7 +8,9 @@ activities relayed back (docs/deliberation.md, "Open to peer communities").
     relayed back      Create(DeliberationVote) and Create(DeliberationStatement) from a peer's
                       node, each naming the deliberation (``inReplyTo``) and a pseudonymous
                       ``participant``: a keyed hash of the person made by their node, stable for
-                      the deliberation, never their actor id.
+                      the deliberation, never their actor id. Delete(DeliberationVote) with no
+                      ``statement`` withdraws every vote of that participant (the member erased
+                      their votes at their node, or left it).
 
 Between dualpower nodes (extension types in dualpower's namespace); text travels as plain text in
 ``name`` (the question, each statement) and ``source`` (the background). Called inside the
@@ -119,9 +121,12 @@ def deliberation_withdraw(*, deliberation: Deliberation) -> None:
     _send(deliberation, "Delete", {"id": deliberation_uri(deliberation), "type": OBJECT_TYPE})
 
 
-def relayed(*, community: Any, to: Any, kind: str, deliberation_uri: str, **fields: Any) -> None:
-    """Relay one of our members' votes or statements on a peer's deliberation to its node,
-    signed as ``community``: ``to`` is the peer's RemoteActor."""
+def relayed(
+    *, community: Any, to: Any, kind: str, deliberation_uri: str, verb: str = "Create", **fields: Any
+) -> None:
+    """Relay one of our members' votes or statements on a peer's deliberation to its node (or, with
+    ``verb="Delete"``, the withdrawal of their votes), signed as ``community``: ``to`` is the
+    peer's RemoteActor."""
     base = ids.new_activity_id(community)
     obj = {
         "id": base.replace("/activities/", "/deliberation-relays/"),
@@ -131,6 +136,6 @@ def relayed(*, community: Any, to: Any, kind: str, deliberation_uri: str, **fiel
         "to": [to.uri],
         **fields,
     }
-    activity = activities.activity_build(kind="Create", community=community, object=obj, to=[to.uri])
+    activity = activities.activity_build(kind=verb, community=community, object=obj, to=[to.uri])
     activity["@context"] = CONTEXT
     delivery.activity_publish(community=community, activity=activity, audience="direct", to_actor=to)

@@ -6,6 +6,9 @@ registrations.py; the inbox verified the signature and that the activity is the 
 - Create(DeliberationVote) / Create(DeliberationStatement): a peer's node relays one of its
   members' votes or statements on one of OUR deliberations. Taken only from an active peer of the
   deliberation's community, while it is open and open to peers; otherwise refused, nothing stored.
+- Delete(DeliberationVote) with a ``participant``: a peer's node withdraws every vote of one of its
+  members (they erased them there, or left). Taken from an active peer of the deliberation's
+  community even once it is closed or no longer open to peers: erasing is the person's right.
 
 Objects are taken only inline, of the signer's origin and attributed to the signer (``own_object``).
 """
@@ -115,3 +118,20 @@ def statement_relayed(incoming: Incoming) -> None:
             text=_plain(obj.get("name"), STATEMENT_MAX + 1),
         ),
     )
+
+
+def votes_withdrawn(incoming: Incoming) -> None:
+    """Delete(DeliberationVote): the participant's votes erased (the map is recomputed)."""
+    obj = own_object(incoming)
+    deliberation = publishing.deliberation_by_uri(activities.id_of(obj.get("inReplyTo")))
+    if deliberation is None:
+        raise Refused("no such deliberation here", status=404)
+    peer = federation.peers_active(community=deliberation.community).filter(actor=incoming.actor)
+    if not peer.exists():
+        raise Refused("the sender is not a peer of this deliberation's community", status=403)
+    try:
+        peers.relayed_votes_erase(
+            deliberation=deliberation, peer_uri=incoming.actor.uri, participant=obj.get("participant")
+        )
+    except DomainError as refused:
+        raise Refused(refused.detail, status=422) from None

@@ -19,6 +19,7 @@ urlpatterns = [
     path("peer/<int:peer_pk>/", peers.peer_detail, name="peer"),
     path("peer/<int:peer_pk>/statements/<int:number>/vote/", peers.peer_vote, name="peer_vote"),
     path("peer/<int:peer_pk>/statements/new/", peers.peer_statement_new, name="peer_statement_new"),
+    path("peer/<int:peer_pk>/erase/", peers.peer_erase, name="peer_erase"),
     path("<int:pk>/link/", links.link_set, name="link_set"),
     path("<int:pk>/with/<str:token>/", links.link_page, name="link"),
     path("<int:pk>/with/<str:token>/statements/<int:number>/vote/", links.link_vote, name="link_vote"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from dualpower.food.services.growing import seed_loan_reminders
+from dualpower.food.services.growing_seeds import seed_loan_reminders
 
 
 def seed_reminders(now: datetime) -> str | None:

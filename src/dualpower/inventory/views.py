@@ -17,6 +17,7 @@ from dualpower.inventory import selectors, services
 from dualpower.inventory.forms import ItemForm, MovementForm
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import attach_error, post_action, render_form
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 
@@ -38,8 +39,12 @@ def item_list(request: HttpRequest, community: Community) -> HttpResponse:
             else:
                 messages.success(request, _("“%(name)s” was added.") % {"name": item.name})
                 return redirect("inventory:detail", community.slug, item.pk)
-    items = list(selectors.items_of(community=community))
-    context = {"items": items, "low": [i for i in items if i.is_low]}
+    items = page_of(
+        lambda limit, offset: selectors.items_of(community=community)[offset : offset + limit],
+        raw=request.GET.get("page"),
+    )
+    # Counted over the whole inventory, not the page shown: a low item on page 3 is still low.
+    context = {"items": items.rows, "page": items, "low": selectors.low_items(community=community).count()}
     if not can_add:
         return render(request, "inventory/list.html", {**context, "form": None})
     return render_form(request, "inventory/list.html", form, context)

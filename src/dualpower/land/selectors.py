@@ -29,14 +29,15 @@ def homes_of(*, community: Community) -> QuerySet[Home]:
 
 _homes_listed = Prepared(
     lambda community: Home.objects.filter(community_id=community).select_related("parcel"),
+    window=True,
     community=int,
 )
 
 
-def homes_listed(*, community: Community) -> list[Home]:
-    """``homes_of`` as a list for the homes page, its SQL written once per process; each home's
-    community is ``community`` itself, not read again."""
-    homes = _homes_listed(community=community.pk)
+def homes_listed(*, community: Community, limit: int, offset: int = 0) -> list[Home]:
+    """A window of ``homes_of`` for the homes page (a page at a time: web.pages), its SQL written
+    once per process; each home's community is ``community`` itself, not read again."""
+    homes = _homes_listed(community=community.pk, limit=limit, offset=offset)
     for home in homes:
         home.community = community
     return homes

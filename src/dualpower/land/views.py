@@ -36,6 +36,7 @@ from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.members.selectors import members_of
 from dualpower.web.actions import attach_error, form_action, post_action, render_form
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 GET = ["GET", "HEAD"]
@@ -53,15 +54,18 @@ def _me(request: HttpRequest, community: Community) -> Membership:
 @with_community
 def home_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "land.view_homes", community)
-    homes = selectors.homes_listed(community=community)
+    homes = page_of(
+        lambda limit, offset: selectors.homes_listed(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
     can_manage = request.user.has_perm("land.manage", community)
     # The address column is shown to those who manage the trust only: nobody else is asked
     # (a leaseholder's check is one query per home).
     rows = [
         {"home": h, "show_address": can_manage and request.user.has_perm("land.view_address", h)}
-        for h in homes
+        for h in homes.rows
     ]
-    return render(request, "land/homes.html", {"rows": rows, "can_manage": can_manage})
+    return render(request, "land/homes.html", {"rows": rows, "page": homes, "can_manage": can_manage})
 
 
 @require_http_methods(GET_POST)
@@ -145,13 +149,13 @@ def lease_list(request: HttpRequest, community: Community) -> HttpResponse:
         leases = selectors.leases_of(community=community)
     else:
         leases = selectors.leases_of(community=community, leaseholder=membership_for(request.user, community))
-    rows = list(leases)
-    for lease in rows:
+    page = page_of(lambda limit, offset: leases[offset : offset + limit], raw=request.GET.get("page"))
+    for lease in page.rows:
         lease.formula_shown = words.formula_label(lease.formula)  # type: ignore[attr-defined]
     return render(
         request,
         "land/leases.html",
-        {"leases": rows, "can_manage": request.user.has_perm("land.manage", community)},
+        {"leases": page.rows, "page": page, "can_manage": request.user.has_perm("land.manage", community)},
     )
 
 
@@ -292,11 +296,15 @@ def waitlist_page(request: HttpRequest, community: Community) -> HttpResponse:
         elif form is None:
             messages.error(request, _("You are already on the waitlist."))
             return redirect("land:waitlist", community.slug)
-    applications = (
-        list(selectors.applications_of(community=community))
+    waiting = (
+        page_of(
+            lambda limit, offset: selectors.applications_of(community=community)[offset : offset + limit],
+            raw=request.GET.get("page"),
+        )
         if request.user.has_perm("land.list_applications", community)
         else None
     )
+    applications = waiting.rows if waiting is not None else None
     for application in applications or []:
         application.answers = words.answers(application.facts, criteria)  # type: ignore[attr-defined]
     context = {
@@ -304,6 +312,7 @@ def waitlist_page(request: HttpRequest, community: Community) -> HttpResponse:
         "settings": settings,
         "mine": mine,
         "applications": applications,
+        "page": waiting,
         "can_manage": request.user.has_perm("land.manage", community),
     }
     if form is None:
@@ -358,9 +367,9 @@ def trust_settings(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def allocation_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "land.view_allocations", community)
-    return render(
-        request, "land/allocations.html", {"allocations": list(selectors.allocations_of(community=community))}
-    )
+    allocations = selectors.allocations_of(community=community)
+    page = page_of(lambda limit, offset: allocations[offset : offset + limit], raw=request.GET.get("page"))
+    return render(request, "land/allocations.html", {"allocations": page.rows, "page": page})
 
 
 @require_POST

@@ -24,6 +24,7 @@ from dualpower.panels import selectors, services
 from dualpower.panels.forms import CloseForm, PanelForm, SeedForm, VolunteerForm, quotas_text
 from dualpower.panels.models import Panel
 from dualpower.web.actions import form_action, post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 GET = ["GET", "HEAD"]
@@ -40,11 +41,14 @@ def _panel(request: HttpRequest, community: Community, pk: int, perm: str = "pan
 @with_community
 def panel_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "panels.view_panel", community)
+    panels = selectors.panels_of(community=community).order_by("-created_at", "-id")
+    page = page_of(lambda limit, offset: panels[offset : offset + limit], raw=request.GET.get("page"))
     return render(
         request,
         "panels/list.html",
         {
-            "panels": list(selectors.panels_of(community=community)),
+            "panels": page.rows,
+            "page": page,
             "can_add": request.user.has_perm("panels.add_panel", community),
         },
     )

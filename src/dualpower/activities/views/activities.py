@@ -24,6 +24,7 @@ from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 
@@ -35,7 +36,10 @@ def activity_list(request: HttpRequest, community: Community) -> HttpResponse:
     raw = request.GET.get("page", "")
     number = int(raw) if raw.isdigit() and 0 < int(raw) <= selectors.MAX_PAGE else 1
     activities, more = selectors.upcoming_page(community=community, membership=me, page=number)
-    series = selectors.series_running(community=community)
+    series = page_of(
+        lambda limit, offset: selectors.series_running(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("series"),
+    )
     return render(
         request,
         "activities/list.html",
@@ -45,7 +49,8 @@ def activity_list(request: HttpRequest, community: Community) -> HttpResponse:
             "page_number": number,
             "previous_page": number - 1 if number > 1 else None,
             "next_page": number + 1 if more else None,
-            "running": running_html(series, community=community) if series else "",
+            "running": running_html(series.rows, community=community) if series.rows else "",
+            "running_page": series,
             "can_add": request.user.has_perm("activities.add_series", community),
         },
     )

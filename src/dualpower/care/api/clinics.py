@@ -171,6 +171,17 @@ class CrisisOut(Schema):
     arrived_at: dt.datetime | None
     closed_at: dt.datetime | None
     follow_up_circle: int | None = None
+    # The aid request the call was sent through (aid's dispatch board); none once aid erased it.
+    aid_request: int | None = None
+    aid_request_code: str | None = None
+
+    @staticmethod
+    def resolve_aid_request(obj: CrisisCall) -> int | None:
+        return obj.aid_request_id
+
+    @staticmethod
+    def resolve_aid_request_code(obj: CrisisCall) -> str | None:
+        return obj.aid_request.code if obj.aid_request_id and obj.aid_request else None
 
     @staticmethod
     def resolve_medic(obj: CrisisCall) -> str | None:

@@ -176,7 +176,9 @@ def call_counts(*, community: Community, weeks: int = 8, today: dt.date | None =
 
 
 def crisis_calls(*, community: Community, open_only: bool = False) -> QuerySet[CrisisCall]:
-    qs = CrisisCall.objects.filter(community=community).select_related("medic", "peer", "dispatched_by")
+    qs = CrisisCall.objects.filter(community=community).select_related(
+        "medic", "peer", "dispatched_by", "aid_request"
+    )
     if open_only:
         qs = qs.exclude(status=CrisisCall.Status.CLOSED)
     return qs

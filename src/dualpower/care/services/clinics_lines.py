@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from dualpower.activities.models import Series
 from dualpower.activities.selectors import on_shift
@@ -43,7 +43,8 @@ MEDIC_ROLE = "medic"
 PEER_ROLE = "peer-supporter"
 AREA_MAX = 80  # as an aid request's neighbourhood
 CRISIS_CATEGORY = "crisis-response"
-CRISIS_LABEL = "Crisis response"  # the category's name in English (its key is made from it)
+# The category's name as stored, in English (its key is made from it); shown translated.
+CRISIS_LABEL = gettext_noop("Crisis response")
 # Outcomes where nobody was helped: the aid request is cancelled rather than met.
 UNMET_OUTCOMES = ("no_contact", "declined")
 OPEN_STATUSES = (CrisisCall.Status.DISPATCHED, CrisisCall.Status.ACKNOWLEDGED, CrisisCall.Status.ARRIVED)
@@ -110,19 +111,26 @@ def call_url(call: CrisisCall) -> str:
     return f"/c/{call.community.slug}/care/crisis/{call.pk}/"
 
 
-def _crisis_category(community: Community, by: Membership) -> str:
-    """The aid category crisis calls are filed under (its key), added through aid when missing:
-    named in the sender's language the first time, found again by key or by its name in any of
-    the node's languages."""
-    label = str(_("Crisis response"))
-    names = {label.lower(), CRISIS_LABEL.lower()}
+def _crisis_names() -> set[str]:
+    """The crisis category's name as each of the node's languages writes it, in lower case."""
+    names = {CRISIS_LABEL.lower()}
     for code, _language in settings.LANGUAGES:
         with translation.override(code):
-            names.add(str(_("Crisis response")).lower())
+            names.add(_(CRISIS_LABEL).lower())
+    return names
+
+
+def _crisis_category(community: Community, by: Membership) -> str:
+    """The aid category crisis calls are filed under (its key), added through aid when missing.
+    Found by key, or by its name in any of the node's languages (a row made before names were
+    stored in English, or one a coordinator added by hand). Made, it is named in English whoever
+    sends the first call: aid shows it in each reader's language (registrations.py registers the
+    name), so the stored name does not depend on who happened to be first."""
+    names = _crisis_names()
     for key, name in aid.categories_for(community):
         if key == CRISIS_CATEGORY or name.lower() in names:
             return key
-    return aid.aid_category_add(community=community, name=label, by=by).key
+    return aid.aid_category_add(community=community, name=CRISIS_LABEL, by=by).key
 
 
 def _aid_request(community: Community, by: Membership, area: str, situation: str) -> AidRequest:

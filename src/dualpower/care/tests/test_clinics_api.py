@@ -10,10 +10,13 @@ import pytest
 from dualpower.care.models.clinics import CrisisCall, QueueEntry, Referral
 from dualpower.care.selectors import clinics as selectors
 from dualpower.care.services import clinics as services
-from dualpower.care.tests.factories_clinics import ClinicWorld, make_clinic_world
+from dualpower.care.tests.factories_clinics import CLINIC_ROLES, ClinicWorld, make_clinic_world
+from dualpower.care.tests.test_clinics_rules import SENDS_PAIRS
+from dualpower.members.tests.factories import ROLES
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/communities/riverside/care"
+ALL_ROLES = (*ROLES, *CLINIC_ROLES)
 
 
 @pytest.fixture
@@ -105,6 +108,31 @@ def test_crisis_calls_are_shown_to_those_who_send_pairs_and_to_the_pair(
     assert as_role("outsider").get(f"{API}/crisis/{world.call.pk}").status_code == 403
     shown = as_role("crisis_peer").get(f"{API}/crisis/{world.call.pk}").json()
     assert shown["code"] == world.call.code and shown["medic"] == "Mo"
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_whoever_sees_a_crisis_call_sees_its_aid_request(as_role: Any, world: ClinicWorld, role: str) -> None:
+    """The aid request a call went through, by id and code: in the call's detail and in the list,
+    for exactly the roles that may see the call (care.view_crisis_call); nobody else sees either."""
+    request = world.call.aid_request
+    assert request is not None
+    client = as_role(role)
+    detail = client.get(f"{API}/crisis/{world.call.pk}")
+    listed = client.get(f"{API}/crisis")
+    if role not in SENDS_PAIRS:
+        assert detail.status_code in (401, 403, 404) and listed.status_code in (401, 403)
+        assert request.code not in detail.content.decode() + listed.content.decode()
+        return
+    assert detail.status_code == 200
+    assert (detail.json()["aid_request"], detail.json()["aid_request_code"]) == (request.pk, request.code)
+    row = next(r for r in listed.json()["items"] if r["id"] == world.call.pk)
+    assert (row["aid_request"], row["aid_request_code"]) == (request.pk, request.code)
+
+
+def test_a_call_whose_aid_request_was_erased_shows_none(as_role: Any, world: ClinicWorld) -> None:
+    CrisisCall.objects.filter(pk=world.call.pk).update(aid_request=None)
+    shown = as_role("dispatcher").get(f"{API}/crisis/{world.call.pk}").json()
+    assert (shown["aid_request"], shown["aid_request_code"]) == (None, None)
 
 
 def test_the_pair_closes_its_call_by_api(as_role: Any, world: ClinicWorld) -> None:

@@ -5,13 +5,17 @@ same transaction; never any police option. After the retention, only counts by o
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import translation
 
 from dualpower import clock
 from dualpower.aid import crypto
+from dualpower.aid import selectors as aid_selectors
+from dualpower.aid import services as aid
 from dualpower.aid.jobs import erase_expired
 from dualpower.aid.models import AidCategory, AidMatch, AidRequest
 from dualpower.aid.selectors import requests_visible
@@ -86,12 +90,50 @@ def test_a_crisis_call_is_an_aid_request_with_the_pair_as_its_matches(
     coordinator = _me(world, "coordinator")
     with translation.override("es"):
         assert lines._crisis_category(world.community, coordinator) == "crisis-response"
+
+
+@pytest.mark.django_db
+def test_the_crisis_category_is_stored_in_english_and_read_in_the_readers_language(
+    world: ClinicWorld, client: Any
+) -> None:
+    coordinator = _me(world, "coordinator")
     AidCategory.objects.filter(community=world.community).delete()
+    # The first call of all is sent by someone reading Spanish: the row is still in English.
     with translation.override("es"):
         made = lines._crisis_category(world.community, coordinator)
         assert lines._crisis_category(world.community, coordinator) == made
     assert lines._crisis_category(world.community, coordinator) == made
-    assert AidCategory.objects.get(community=world.community).name == "Respuesta a crisis"
+    row = AidCategory.objects.get(community=world.community)
+    assert (row.key, row.name) == ("crisis-response", "Crisis response")
+    for language, shown in (("es", "Respuesta a crisis"), ("en", "Crisis response")):
+        with translation.override(language):
+            assert aid_selectors.category_name(world.community, made) == shown
+    # On aid's own page the dispatcher reads it in their language.
+    client.force_login(world.users["dispatcher"])
+    page = client.get(
+        f"/c/riverside/aid/dispatch/requests/{world.call.code}/", HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "Respuesta a crisis" in page and "Crisis response" not in page
+    # A category a community named itself is shown as typed, in every language.
+    aid.aid_category_add(community=world.community, name="Night shelter", by=coordinator)
+    with translation.override("es"):
+        assert aid_selectors.category_name(world.community, "night-shelter") == "Night shelter"
+
+
+@pytest.mark.django_db
+def test_the_upgrade_renames_a_crisis_category_stored_in_spanish(world: ClinicWorld) -> None:
+    migration = importlib.import_module("dualpower.care.migrations.0004_crisis_category_in_english")
+    AidCategory.objects.filter(community=world.community).delete()
+    # As the version before stored it when a Spanish reader sent the first call.
+    AidCategory.objects.create(community=world.community, key="respuesta-a-crisis", name="Respuesta a crisis")
+    migration.crisis_category_in_english(django_apps, None)
+    row = AidCategory.objects.get(community=world.community)
+    # Renamed; the key stays, since requests and referrals already name the category by it.
+    assert (row.key, row.name) == ("respuesta-a-crisis", "Crisis response")
+    assert lines._crisis_category(world.community, _me(world, "coordinator")) == "respuesta-a-crisis"
+    assert AidCategory.objects.count() == 1
+    with translation.override("es"):
+        assert aid_selectors.category_name(world.community, row.key) == "Respuesta a crisis"
 
 
 @pytest.mark.django_db

@@ -139,3 +139,21 @@ def test_the_api_refuses_a_bad_cursor_with_a_sentence(client_for: Any, community
     body = response.json()
     assert body["code"] == "invalid" and body["field"] in {"before", "offset"}
     assert body["detail"].endswith(".") and len(body["detail"]) > 20
+
+
+def test_a_kept_row_follows_what_it_is_made_from(client_for: Any, community: Any, people: Any) -> None:
+    """Rows are kept per process (views.py ``_audit_rows``) under everything they are made from: a
+    member's new name, another language and another entry of the same action each give a new row."""
+    cato = people["coordinator"].memberships.get(community=community)
+    audit_record(community=community, actor=cato, action="x", summary="bought flour")
+    client = client_for("member")
+    assert "Cato recorded a change: bought flour" in client.get(PAGE).content.decode()
+    cato.display_name = "Catalina"
+    cato.save(update_fields=["display_name"])
+    html = client.get(PAGE).content.decode()
+    assert "Catalina recorded a change: bought flour" in html and "Cato recorded" not in html
+    spanish = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Catalina recorded a change" not in spanish and "bought flour" in spanish
+    audit_record(community=community, actor=cato, action="x", summary="bought salt")
+    html = client.get(PAGE).content.decode()
+    assert "bought salt" in html and html.count("bought flour") == 1

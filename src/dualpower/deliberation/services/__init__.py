@@ -27,6 +27,7 @@ from dualpower.deliberation.services.peers import (
     deliberation_peers_set,
     peer_statement_add,
     peer_vote_cast,
+    peer_votes_erase,
 )
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "participant_for",
     "peer_statement_add",
     "peer_vote_cast",
+    "peer_votes_erase",
     "proposal_start",
     "statement_add",
     "statement_moderate",

@@ -201,6 +201,20 @@ def map_wanted(deliberation_id: int) -> None:
         transaction.on_commit(lambda: tasks.map_refresh.enqueue(deliberation_id))
 
 
+def participation_erase(*, participant: Participant) -> int:
+    """Erase a participant (in the caller's transaction): their votes, their statements still
+    waiting for a facilitator, and the participant itself (statements already shown stay, with no
+    author); the map is recomputed as for any change of the votes. Returns the votes erased. Works
+    on a closed deliberation too: erasing is always the person's right."""
+    deliberation = Deliberation.objects.select_for_update().get(pk=participant.deliberation_id)
+    erased, _rows = Vote.objects.filter(participant=participant).delete()
+    Statement.objects.filter(author=participant, state=Statement.State.PENDING).delete()
+    participant.delete()
+    Deliberation.objects.filter(pk=deliberation.pk).update(participants_count=F("participants_count") - 1)
+    map_wanted(deliberation.pk)
+    return erased
+
+
 def _vote_write(*, statement: Statement, participant: Participant, value: int) -> Vote:
     vote, _made = Vote.objects.update_or_create(
         statement=statement, participant=participant, defaults={"value": value}

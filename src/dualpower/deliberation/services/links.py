@@ -14,15 +14,14 @@ import hashlib
 import secrets
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dualpower.clean import clean_choice
 from dualpower.community.services import audit_record
 from dualpower.deliberation.models import Deliberation, Participant, Statement, Vote
 from dualpower.deliberation.services.deliberations import (
-    map_wanted,
     participant_make,
+    participation_erase,
     require_open,
     statement_write,
     vote_record,
@@ -121,15 +120,8 @@ def link_statement_add(
 
 @transaction.atomic
 def link_participation_erase(*, participant: Participant) -> int:
-    """Erase a link participant: their votes, their statements still waiting for a facilitator,
-    and the participant itself (statements already shown stay, with no author). Returns the
-    votes erased. Works on a closed deliberation too: erasing is always the person's right."""
+    """Erase a link participant (``participation_erase``): their votes, their statements still
+    waiting, and their place. Returns the votes erased; works on a closed deliberation too."""
     if participant.kind != Participant.Kind.LINK:
         raise PermissionDenied()
-    deliberation = Deliberation.objects.select_for_update().get(pk=participant.deliberation_id)
-    erased, _rows = Vote.objects.filter(participant=participant).delete()
-    Statement.objects.filter(author=participant, state=Statement.State.PENDING).delete()
-    participant.delete()
-    Deliberation.objects.filter(pk=deliberation.pk).update(participants_count=F("participants_count") - 1)
-    map_wanted(deliberation.pk)
-    return erased
+    return participation_erase(participant=participant)

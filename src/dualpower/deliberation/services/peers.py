@@ -40,6 +40,7 @@ from dualpower.deliberation.models import (
 from dualpower.deliberation.services.deliberations import (
     VOTE_VALUES,
     participant_make,
+    participation_erase,
     require_open,
     statement_text,
     statement_write,
@@ -126,6 +127,20 @@ def relayed_statement_take(
     )
 
 
+@transaction.atomic
+def relayed_votes_erase(*, deliberation: Deliberation, peer_uri: str, participant: Any) -> int:
+    """A peer's node withdrew one of its members' participation (they erased their votes there, or
+    left): that participant's votes and waiting statements go, and the map is recomputed. The caller
+    checked that the sender is an active peer; erasing works on a closed deliberation, or one no
+    longer open to peers, as it does for anyone. Unknown: nothing to erase (0)."""
+    if not isinstance(participant, str) or not PARTICIPANT.match(participant):
+        raise Conflict("the participant must be a pseudonymous hex id")
+    found = Participant.objects.filter(
+        deliberation=deliberation, kind=Participant.Kind.PEER, peer=peer_uri, key=participant
+    ).first()
+    return 0 if found is None else participation_erase(participant=found)
+
+
 # --- at a peer ---------------------------------------------------------------------------------------
 
 
@@ -159,15 +174,10 @@ def peer_deliberation_remove(*, uri: str, actor_uri: str) -> None:
 
 def _origin(deliberation: PeerDeliberation) -> Any:
     """The peer community's actor, while it is still our peer (else the deliberation is closed to us)."""
-    peer = (
-        federation.peers_active(community=deliberation.community)
-        .filter(actor__uri=deliberation.actor_uri)
-        .select_related("actor")
-        .first()
-    )
-    if peer is None:
+    actor = _origin_if_peer(deliberation)
+    if actor is None:
         raise Conflict(_("This community is no longer a peer of ours: its deliberation is closed to us."))
-    return peer.actor
+    return actor
 
 
 def _require_peer_open(deliberation: PeerDeliberation) -> None:
@@ -217,3 +227,57 @@ def peer_statement_add(*, deliberation: PeerDeliberation, by: Membership, text: 
         name=text[:STATEMENT_MAX],
     )
     return text
+
+
+def _origin_if_peer(deliberation: PeerDeliberation) -> Any:
+    peer = (
+        federation.peers_active(community=deliberation.community)
+        .filter(actor__uri=deliberation.actor_uri)
+        .select_related("actor")
+        .first()
+    )
+    return None if peer is None else peer.actor
+
+
+def _withdraw(deliberation: PeerDeliberation, participant: str) -> bool:
+    """Erase the votes kept here under ``participant`` and ask the origin to erase its own; False
+    when the origin is no longer our peer (it would refuse: what it counted stays there)."""
+    PeerVote.objects.filter(deliberation=deliberation, participant=participant).delete()
+    to = _origin_if_peer(deliberation)
+    if to is None:
+        return False
+    publishing.relayed(
+        community=deliberation.community,
+        to=to,
+        kind=publishing.VOTE_TYPE,
+        deliberation_uri=deliberation.uri,
+        verb="Delete",
+        participant=participant,
+    )
+    return True
+
+
+@transaction.atomic
+def peer_votes_erase(*, deliberation: PeerDeliberation, by: Membership) -> bool:
+    """Our member erases their votes on a peer's deliberation: here, and at the origin (a signed
+    Delete of their votes under the same pseudonym). Allowed once it is closed too: erasing is
+    always the person's right. Returns whether the origin was asked (it is still our peer)."""
+    return _withdraw(deliberation, peer_participant_id(deliberation=deliberation, membership=by))
+
+
+def peer_votes_of_former_member(*, membership: Membership) -> None:
+    """``members.hooks.register_member_erased``: someone who deleted their account leaves with their
+    votes on peers' deliberations, here and at each origin still our peer. Never raises for a peer
+    gone (an exception would undo the account's deletion)."""
+    kept = list(
+        PeerDeliberation.objects.filter(community_id=membership.community_id).select_related("community")
+    )
+    theirs = {d.pk: peer_participant_id(deliberation=d, membership=membership) for d in kept}
+    voted = set(
+        PeerVote.objects.filter(deliberation__in=kept, participant__in=theirs.values()).values_list(
+            "deliberation_id", "participant"
+        )
+    )
+    for deliberation in kept:
+        if (deliberation.pk, theirs[deliberation.pk]) in voted:
+            _withdraw(deliberation, theirs[deliberation.pk])

@@ -29,6 +29,7 @@ from dualpower.deliberation import selectors, services
 from dualpower.deliberation.forms import ModerateForm, OpenForm, ProposalForm, StatementForm
 from dualpower.deliberation.map_drawing import drawn
 from dualpower.deliberation.models import Deliberation, Statement
+from dualpower.deliberation.views.common import member_acting, vote_posted
 from dualpower.errors import NotFound
 from dualpower.members.roles import membership_for
 from dualpower.spreadsheet import csv_writer
@@ -144,15 +145,13 @@ def deliberation_detail(request: HttpRequest, community: Community, pk: int) -> 
 @with_community
 def statement_vote(request: HttpRequest, community: Community, pk: int, number: int) -> HttpResponse:
     deliberation = selectors.deliberation_get(community=community, pk=pk)
-    check(request, "deliberation.take_part", deliberation)
+    me = member_acting(request, community, "deliberation.take_part", deliberation)
     statement = selectors.statement_get(deliberation=deliberation, number=number)
-    me = membership_for(request.user, community)
-    assert me is not None
     back = request.POST.get("back") == "mine"
     here = reverse("deliberation:mine" if back else "deliberation:detail", args=[community.slug, pk])
-    return post_action(
+    return vote_posted(
         request,
-        run=lambda: services.vote_cast(statement=statement, by=me, value=request.POST.get("value", "")),
+        cast=lambda value: services.vote_cast(statement=statement, by=me, value=value),
         back=here + ("" if back else "#vote"),
         message=_("Your vote is counted. Here is the next statement.")
         if not back
@@ -164,9 +163,7 @@ def statement_vote(request: HttpRequest, community: Community, pk: int, number: 
 @with_community
 def statement_new(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     deliberation = selectors.deliberation_get(community=community, pk=pk)
-    check(request, "deliberation.take_part", deliberation)
-    me = membership_for(request.user, community)
-    assert me is not None
+    me = member_acting(request, community, "deliberation.take_part", deliberation)
     form = StatementForm(request.POST)
 
     def message(statement: Statement) -> str:
@@ -209,9 +206,7 @@ def my_votes(request: HttpRequest, community: Community, pk: int) -> HttpRespons
 @with_community
 def moderate(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     deliberation = selectors.deliberation_get(community=community, pk=pk)
-    check(request, "deliberation.moderate", deliberation)
-    me = membership_for(request.user, community)
-    assert me is not None
+    me = member_acting(request, community, "deliberation.moderate", deliberation)
     number = request.POST.get("statement", "")
     form = ModerateForm(request.POST or None)
 
@@ -260,9 +255,7 @@ def _proposal_text(deliberation: Deliberation, chosen: list[Statement], link: st
 def proposal_start(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     deliberation = selectors.deliberation_get(community=community, pk=pk)
     check(request, "deliberation.start_proposal", deliberation)
-    check(request, "assemblies.propose", deliberation.assembly)
-    me = membership_for(request.user, community)
-    assert me is not None
+    me = member_acting(request, community, "assemblies.propose", deliberation.assembly)
     shown = selectors.statements_shown(deliberation=deliberation)
     numbers = [
         int(n) for n in (request.POST.getlist("statements") or request.GET.getlist("s")) if n.isdigit()
@@ -298,9 +291,7 @@ def proposal_start(request: HttpRequest, community: Community, pk: int) -> HttpR
 @with_community
 def deliberation_close(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     deliberation = selectors.deliberation_get(community=community, pk=pk)
-    check(request, "deliberation.moderate", deliberation)
-    me = membership_for(request.user, community)
-    assert me is not None
+    me = member_acting(request, community, "deliberation.moderate", deliberation)
     return post_action(
         request,
         run=lambda: services.deliberation_close(deliberation=deliberation, by=me),

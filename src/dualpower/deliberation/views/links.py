@@ -32,10 +32,9 @@ from dualpower.deliberation.map_drawing import drawn
 from dualpower.deliberation.models import Deliberation, Participant, Statement
 from dualpower.deliberation.rules import LinkVisit
 from dualpower.deliberation.services.links import key_digest, link_fingerprint
+from dualpower.deliberation.views.common import member_acting, vote_posted
 from dualpower.errors import NotFound, PermissionDenied
-from dualpower.members.roles import membership_for
 from dualpower.web.actions import form_action, post_action
-from dualpower.web.permissions import check
 
 SALT = "dualpower.deliberation.link"
 # How long a browser keeps its place: a deliberation rarely runs longer.
@@ -151,17 +150,15 @@ def link_vote(request: HttpRequest, community: Community, pk: int, token: str, n
     back = request.POST.get("back") == "mine"
     made: list[str] = []
 
-    def run() -> None:
+    def cast(value: str) -> None:
         key = participant.key if participant is not None else ""
         link_limit(request, action="vote" if key else "join", key=key)
-        _vote, raw_key = services.link_vote_cast(
-            statement=statement, participant=participant, value=request.POST.get("value", "")
-        )
+        _vote, raw_key = services.link_vote_cast(statement=statement, participant=participant, value=value)
         made.append(raw_key)
 
-    response = post_action(
+    response = vote_posted(
         request,
-        run=run,
+        cast=cast,
         back=_here(deliberation, token, "link_mine" if back else "link") + ("" if back else "#vote"),
         message=_("Your vote is changed.")
         if back
@@ -249,9 +246,7 @@ def link_erase(request: HttpRequest, community: Community, pk: int, token: str) 
 @with_community
 def link_set(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     deliberation = selectors.deliberation_get(community=community, pk=pk)
-    check(request, "deliberation.share_link", deliberation)
-    me = membership_for(request.user, community)
-    assert me is not None
+    me = member_acting(request, community, "deliberation.share_link", deliberation)
     action = request.POST.get("action", "")
     messages = {
         "on": _("Anyone with the link may now take part."),

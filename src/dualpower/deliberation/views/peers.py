@@ -4,6 +4,7 @@ c/<slug>/deliberations/<pk>/peers/                               facilitators: o
 c/<slug>/deliberations/peer/<id>/                                a peer's deliberation: vote, add one
 c/<slug>/deliberations/peer/<id>/statements/<n>/vote/            agree / disagree / pass (POST)
 c/<slug>/deliberations/peer/<id>/statements/new/                 add a statement (POST)
+c/<slug>/deliberations/peer/<id>/erase/                          erase my votes, here and there (POST)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dualpower.deliberation import selectors, services
 from dualpower.deliberation.forms import StatementForm
 from dualpower.deliberation.models import PeerDeliberation
 from dualpower.deliberation.services.peers import peer_participant_id
+from dualpower.deliberation.views.common import member_acting, vote_posted
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import form_action, post_action
 from dualpower.web.permissions import check
@@ -31,9 +33,7 @@ from dualpower.web.permissions import check
 @with_community
 def peers_set(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     deliberation = selectors.deliberation_get(community=community, pk=pk)
-    check(request, "deliberation.open_to_peers", deliberation)
-    me = membership_for(request.user, community)
-    assert me is not None
+    me = member_acting(request, community, "deliberation.open_to_peers", deliberation)
     opening = request.POST.get("open") == "1"
     return post_action(
         request,
@@ -78,13 +78,11 @@ def peer_detail(request: HttpRequest, community: Community, peer_pk: int) -> Htt
 @with_community
 def peer_vote(request: HttpRequest, community: Community, peer_pk: int, number: int) -> HttpResponse:
     deliberation = selectors.peer_deliberation_get(community=community, pk=peer_pk)
-    check(request, "deliberation.take_part_peer", deliberation)
-    me = membership_for(request.user, community)
-    assert me is not None
-    return post_action(
+    me = member_acting(request, community, "deliberation.take_part_peer", deliberation)
+    return vote_posted(
         request,
-        run=lambda: services.peer_vote_cast(
-            deliberation=deliberation, by=me, statement=number, value=request.POST.get("value", "")
+        cast=lambda value: services.peer_vote_cast(
+            deliberation=deliberation, by=me, statement=number, value=value
         ),
         back=reverse("deliberation:peer", args=[community.slug, peer_pk]) + "#vote",
         message=_("Your vote is sent. Here is the next statement."),
@@ -95,9 +93,7 @@ def peer_vote(request: HttpRequest, community: Community, peer_pk: int, number: 
 @with_community
 def peer_statement_new(request: HttpRequest, community: Community, peer_pk: int) -> HttpResponse:
     deliberation = selectors.peer_deliberation_get(community=community, pk=peer_pk)
-    check(request, "deliberation.take_part_peer", deliberation)
-    me = membership_for(request.user, community)
-    assert me is not None
+    me = member_acting(request, community, "deliberation.take_part_peer", deliberation)
     return form_action(
         request,
         form=StatementForm(request.POST),
@@ -106,4 +102,22 @@ def peer_statement_new(request: HttpRequest, community: Community, peer_pk: int)
         message=_("Thank you: your statement is sent; their facilitators read it first."),
         template="deliberation/peer.html",
         context={k: v for k, v in _context(request, deliberation).items() if k != "form"},
+    )
+
+
+@require_POST
+@with_community
+def peer_erase(request: HttpRequest, community: Community, peer_pk: int) -> HttpResponse:
+    deliberation = selectors.peer_deliberation_get(community=community, pk=peer_pk)
+    # Anyone who could read it may erase what they sent, closed or not: only their own votes go.
+    me = member_acting(request, community, "deliberation.view_peer", deliberation)
+    return post_action(
+        request,
+        run=lambda: services.peer_votes_erase(deliberation=deliberation, by=me),
+        back=reverse("deliberation:peer", args=[community.slug, peer_pk]),
+        message=lambda asked: (
+            _("Your votes are erased here, and the community that opened it is asked to erase them.")
+            if asked
+            else _("Your votes are erased here; that community is no longer our peer, so its count stays.")
+        ),
     )

@@ -13,13 +13,11 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dualpower.api_tools import AUTH_OPTIONAL, paginate
 from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.core.food.forecast import NeedParts
+from dualpower.food.api.common import community_for, me_in
 from dualpower.food.models.growing import Crop, Log, Planting
 from dualpower.food.selectors import growing as selectors
 from dualpower.food.services import growing as services
-from dualpower.members.models import Membership
-from dualpower.members.roles import membership_for
 from dualpower.web.permissions import check
 
 router = Router(tags=["food: gardens"])
@@ -28,16 +26,7 @@ GARDENS = "/communities/{slug}/food/gardens"
 
 
 def _community(request: HttpRequest, slug: str, perm: str = "food.view_gardens") -> Community:
-    community = community_get(slug=slug)
-    check(request, "food.view_gardens", community)
-    check(request, perm, community)
-    return community
-
-
-def _me(request: HttpRequest, community: Community) -> Membership:
-    me = membership_for(request.user, community)
-    assert me is not None  # every rule used here admits only admitted people
-    return me
+    return community_for(request, slug, view="food.view_gardens", perm=perm)
 
 
 class SiteOut(Schema):
@@ -189,7 +178,7 @@ def crop_list(request: HttpRequest, slug: str) -> Any:
 @router.post(GARDENS + "/crops", response={201: CropOut})
 def crop_create(request: HttpRequest, slug: str, payload: CropIn) -> Status[Crop]:
     community = _community(request, slug, "food.manage_gardens")
-    crop = services.crop_create(community=community, by=_me(request, community), **payload.model_dump())
+    crop = services.crop_create(community=community, by=me_in(request, community), **payload.model_dump())
     return Status(201, crop)
 
 
@@ -208,7 +197,7 @@ def planting_create(request: HttpRequest, slug: str, payload: PlantingIn) -> Sta
         seeding_date=payload.seeding_date,
         area_m2=payload.area_m2,
         harvest_weeks=payload.harvest_weeks,
-        by=_me(request, community),
+        by=me_in(request, community),
     )
     return Status(201, selectors.planting_get(community=community, pk=planting.pk))
 
@@ -220,7 +209,7 @@ def harvest_create(request: HttpRequest, slug: str, planting_id: int, payload: H
     planting = selectors.planting_get(community=community, pk=planting_id)
     check(request, "food.log_plot", planting)
     log = services.harvest_log(
-        planting=planting, quantity=payload.quantity, lot=payload.lot, by=_me(request, community)
+        planting=planting, quantity=payload.quantity, lot=payload.lot, by=me_in(request, community)
     )
     return Status(201, log)
 
@@ -256,7 +245,7 @@ def log_create(request: HttpRequest, slug: str, payload: LogIn) -> Status[Log]:
         name=payload.name,
         notes=payload.notes,
         at=payload.at,
-        by=_me(request, community),
+        by=me_in(request, community),
     )
     return Status(201, log)
 

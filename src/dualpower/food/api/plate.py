@@ -15,8 +15,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.community.models import Community
-from dualpower.community.selectors import community_get
 from dualpower.errors import InvalidInput
+from dualpower.food.api.common import community_for
 from dualpower.food.models.growing import Log
 from dualpower.food.models.plate import Allocation, AllocationLine, Pledge, PledgeRound, ShareCycle
 from dualpower.food.selectors import plate as selectors
@@ -32,10 +32,7 @@ VF_CONTEXT = "https://w3id.org/valueflows/ont/vf#"
 
 
 def _community(request: HttpRequest, slug: str, perm: str = "food.view_plate") -> Community:
-    community = community_get(slug=slug)
-    check(request, "food.view_plate", community)
-    check(request, perm, community)
-    return community
+    return community_for(request, slug, view="food.view_plate", perm=perm)
 
 
 class PrioritiesOut(Schema):

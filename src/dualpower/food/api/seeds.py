@@ -14,7 +14,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
-from dualpower.food.api.growing import GARDENS, _community, _me
+from dualpower.food.api.common import me_in
+from dualpower.food.api.growing import GARDENS, _community
 from dualpower.food.models.growing import SeedLoan, SeedLot
 from dualpower.food.selectors import growing as selectors
 from dualpower.food.services import growing as services
@@ -110,7 +111,7 @@ def seed_lot_create(request: HttpRequest, slug: str, payload: SeedLotIn) -> Stat
         saved_from=payload.saved_from,
         saved_on=payload.saved_on,
         germination_rate=payload.germination_rate,
-        by=_me(request, community),
+        by=me_in(request, community),
     )
     return Status(201, lot)
 
@@ -135,7 +136,7 @@ def seed_borrow(
 ) -> Status[dict[str, Any]]:
     community = _community(request, slug, "food.borrow_seed")
     lot = selectors.seed_lot_get(community=community, pk=lot_id)
-    me = _me(request, community)
+    me = me_in(request, community)
     loan = services.seed_lend(lot=lot, borrower=me, quantity=payload.quantity, due_on=payload.due_on, by=me)
     return Status(201, _loan_out(loan, timezone.localdate()))
 
@@ -151,6 +152,6 @@ def seed_return(request: HttpRequest, slug: str, loan_id: int, payload: SeedRetu
         quantity=payload.quantity,
         germination_rate=payload.germination_rate,
         saved_from=payload.saved_from,
-        by=_me(request, community),
+        by=me_in(request, community),
     )
     return _loan_out(selectors.seed_loan_get(community=community, pk=closed.pk), timezone.localdate())

@@ -9,15 +9,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from dualpower.food.forms.common import DATE, offer
 from dualpower.food.models.growing import FoodSeries, Log, Planting, Unit
 
-DATE = forms.DateInput(attrs={"type": "date"})
 QUANTITY = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 8})
 
 
-def _choices(field: forms.Field, options: list[tuple[Any, StrOrPromise]]) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = options
+def _quantity(label: StrOrPromise, *, required: bool = True, help_text: StrOrPromise = "") -> forms.CharField:
+    """A quantity or an area, typed as text: the services read it in the active language."""
+    return forms.CharField(
+        label=label, max_length=20, required=required, widget=QUANTITY, help_text=help_text
+    )
 
 
 class SiteForm(forms.Form):
@@ -34,15 +36,13 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args: Any, parcels: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(
-            self.fields["parcel"], [("", _("Not on the trust's land")), *[(p.pk, p.name) for p in parcels]]
-        )
+        offer(self.fields["parcel"], [("", _("Not on the trust's land")), *[(p.pk, p.name) for p in parcels]])
 
 
 class PlotForm(forms.Form):
     site = forms.TypedChoiceField(label=_("Site"), coerce=int)
     name = forms.CharField(label=_("Name"), max_length=120)
-    area_m2 = forms.CharField(label=_("Area (m²)"), max_length=20, widget=QUANTITY)
+    area_m2 = _quantity(_("Area (m²)"))
     season = forms.CharField(label=_("Season"), max_length=40, required=False)
     steward = forms.TypedChoiceField(label=_("Steward"), coerce=int, required=False, empty_value=None)
     gardeners = forms.TypedMultipleChoiceField(
@@ -52,9 +52,9 @@ class PlotForm(forms.Form):
     def __init__(self, *args: Any, sites: list[Any], members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = [(m.pk, m.display_name) for m in members]
-        _choices(self.fields["site"], [(s.pk, s.name) for s in sites])
-        _choices(self.fields["steward"], [("", _("Nobody yet")), *people])
-        _choices(self.fields["gardeners"], people)
+        offer(self.fields["site"], [(s.pk, s.name) for s in sites])
+        offer(self.fields["steward"], [("", _("Nobody yet")), *people])
+        offer(self.fields["gardeners"], people)
 
 
 class GardenersForm(forms.Form):
@@ -66,8 +66,8 @@ class GardenersForm(forms.Form):
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = [(m.pk, m.display_name) for m in members]
-        _choices(self.fields["steward"], [("", _("Nobody yet")), *people])
-        _choices(self.fields["gardeners"], people)
+        offer(self.fields["steward"], [("", _("Nobody yet")), *people])
+        offer(self.fields["gardeners"], people)
 
 
 class CropEditForm(forms.Form):
@@ -82,32 +82,26 @@ class CropEditForm(forms.Form):
 
 
 class CropForm(CropEditForm):
-    yield_per_m2 = forms.CharField(
-        label=_("Yield per m²"),
-        max_length=20,
+    yield_per_m2 = _quantity(
+        _("Yield per m²"),
         required=False,
-        widget=QUANTITY,
         help_text=_("In the crop's unit. Leave empty if you do not know yet: past harvests will teach it."),
     )
 
 
 class CropNumbersForm(forms.Form):
-    yield_per_m2 = forms.CharField(label=_("Yield per m²"), max_length=20, required=False, widget=QUANTITY)
-    weekly_need = forms.CharField(
-        label=_("Weekly need (pantry and food aid)"),
-        max_length=20,
+    yield_per_m2 = _quantity(_("Yield per m²"), required=False)
+    weekly_need = _quantity(
+        _("Weekly need (pantry and food aid)"),
         required=False,
-        widget=QUANTITY,
         help_text=_(
             "What the pantry and food aid use of this crop in a week, beyond what is counted: open "
             "food requests, the shares and the pantry's stock-outs are added on top."
         ),
     )
-    household_portion = forms.CharField(
-        label=_("Portion for a household asking for food"),
-        max_length=20,
+    household_portion = _quantity(
+        _("Portion for a household asking for food"),
         required=False,
-        widget=QUANTITY,
         help_text=_("How much of this crop one open food request is given a week."),
     )
 
@@ -116,13 +110,7 @@ class PlantingEditForm(forms.Form):
     """When a planting is sown, on how much of its plot, over how many weeks it is picked."""
 
     seeding_date = forms.DateField(label=_("Seeding date"), widget=DATE)
-    area_m2 = forms.CharField(
-        label=_("Area (m²)"),
-        max_length=20,
-        required=False,
-        widget=QUANTITY,
-        help_text=_("Empty: the whole plot."),
-    )
+    area_m2 = _quantity(_("Area (m²)"), required=False, help_text=_("Empty: the whole plot."))
     harvest_weeks = forms.IntegerField(label=_("Weeks of harvest"), min_value=1, max_value=52, initial=1)
 
 
@@ -133,8 +121,8 @@ class PlantingForm(PlantingEditForm):
 
     def __init__(self, *args: Any, plots: list[Any], crops: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["plot"], [(p.pk, f"{p.site.name} · {p.name}") for p in plots])
-        _choices(self.fields["crop"], [(c.pk, c.name) for c in crops])
+        offer(self.fields["plot"], [(p.pk, f"{p.site.name} · {p.name}") for p in plots])
+        offer(self.fields["crop"], [(c.pk, c.name) for c in crops])
 
 
 class PlantingStatusForm(forms.Form):
@@ -144,7 +132,7 @@ class PlantingStatusForm(forms.Form):
 class HarvestForm(forms.Form):
     """The one-tap harvest: only the quantity is asked; the crop's unit is shown beside it."""
 
-    quantity = forms.CharField(label=_("How much"), max_length=20, widget=QUANTITY)
+    quantity = _quantity(_("How much"))
 
 
 class LogForm(forms.Form):
@@ -153,14 +141,14 @@ class LogForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=Log.Status.choices, initial=Log.Status.DONE)
     planting = forms.TypedChoiceField(label=_("Planting"), coerce=int, required=False, empty_value=None)
-    quantity = forms.CharField(label=_("Quantity"), max_length=20, required=False, widget=QUANTITY)
+    quantity = _quantity(_("Quantity"), required=False)
     unit = forms.ChoiceField(label=_("Unit"), choices=[("", "—"), *Unit.choices], required=False)
     lot = forms.CharField(label=_("Lot"), max_length=60, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, plantings: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(
+        offer(
             self.fields["planting"],
             [("", _("None"))] + [(p.pk, f"{p.crop.name} · {p.plot.name}") for p in plantings],
         )
@@ -187,11 +175,11 @@ class SeriesForm(forms.Form):
 
     def __init__(self, *args: Any, sites: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["site"], [("", _("No site"))] + [(s.pk, s.name) for s in sites])
+        offer(self.fields["site"], [("", _("No site"))] + [(s.pk, s.name) for s in sites])
 
 
 class RescueForm(forms.Form):
-    quantity = forms.CharField(label=_("Weight saved (kg)"), max_length=20, widget=QUANTITY)
+    quantity = _quantity(_("Weight saved (kg)"))
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000)
 
 
@@ -203,16 +191,16 @@ class SeedLotForm(forms.Form):
     germination_rate = forms.IntegerField(
         label=_("Germination rate (%)"), min_value=0, max_value=100, required=False
     )
-    quantity = forms.CharField(label=_("Quantity"), max_length=20, widget=QUANTITY)
+    quantity = _quantity(_("Quantity"))
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.G)
 
     def __init__(self, *args: Any, crops: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["crop"], [("", _("None"))] + [(c.pk, c.name) for c in crops])
+        offer(self.fields["crop"], [("", _("None"))] + [(c.pk, c.name) for c in crops])
 
 
 class SeedReturnForm(forms.Form):
-    quantity = forms.CharField(label=_("Seed brought back"), max_length=20, widget=QUANTITY)
+    quantity = _quantity(_("Seed brought back"))
     germination_rate = forms.IntegerField(
         label=_("Germination rate (%)"), min_value=0, max_value=100, required=False
     )
@@ -224,7 +212,7 @@ class SeedReturnForm(forms.Form):
 
 class PlotEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    area_m2 = forms.CharField(label=_("Area (m²)"), max_length=20, widget=QUANTITY)
+    area_m2 = _quantity(_("Area (m²)"))
     season = forms.CharField(label=_("Season"), max_length=40, required=False)
 
 

@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-DATE = forms.DateInput(attrs={"type": "date"})
+from dualpower.food.forms.common import DATE, offer
+
 WEEKDAYS = (
     (0, _("Monday")),
     (1, _("Tuesday")),
@@ -38,9 +39,7 @@ class CycleForm(forms.Form):
 
     def __init__(self, *args: Any, currencies: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["currency"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", _("Free: no payments")), *currencies]
+        offer(self.fields["currency"], [("", _("Free: no payments")), *currencies])
 
 
 class CycleEditForm(CycleForm):
@@ -68,9 +67,7 @@ class BasketForm(forms.Form):
 
     def __init__(self, *args: Any, crops: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["crop"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = list(crops)
+        offer(self.fields["crop"], list(crops))
 
 
 class ShareForm(forms.Form):
@@ -82,9 +79,7 @@ class ShareForm(forms.Form):
 
     def __init__(self, *args: Any, points: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["pickup_point"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = list(points)
+        offer(self.fields["pickup_point"], list(points))
 
 
 class PledgeForm(forms.Form):

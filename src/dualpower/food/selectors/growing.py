@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
+from django.db import models
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +38,7 @@ from dualpower.members.models import Membership
 LIVE = (Planting.Status.PLANNED, Planting.Status.GROWING)
 PANTRY_WEEKS = 4  # the pantry's usage is averaged over the last four whole weeks
 HARVESTED = Q(logs__kind=Log.Kind.HARVEST, logs__status=Log.Status.DONE)
+M = TypeVar("M", bound=models.Model)
 
 
 # --- sites, plots, crops -------------------------------------------------------------------------
@@ -46,10 +49,7 @@ def sites_of(*, community: Community) -> QuerySet[Site]:
 
 
 def site_get(*, community: Community, pk: object) -> Site:
-    site = sites_of(community=community).filter(pk=_pk(pk)).first()
-    if site is None:
-        raise NotFound(_("There is no such site."))
-    return site
+    return _one(sites_of(community=community), pk, _("There is no such site."))
 
 
 def plots_of(*, community: Community, site: Site | None = None) -> QuerySet[Plot]:
@@ -62,10 +62,7 @@ def plots_of(*, community: Community, site: Site | None = None) -> QuerySet[Plot
 
 
 def plot_get(*, community: Community, pk: object) -> Plot:
-    plot = plots_of(community=community).filter(pk=_pk(pk)).first()
-    if plot is None:
-        raise NotFound(_("There is no such plot."))
-    return plot
+    return _one(plots_of(community=community), pk, _("There is no such plot."))
 
 
 def my_plots(*, membership: Membership | None) -> list[Plot]:
@@ -98,10 +95,7 @@ def crops_of(*, community: Community) -> QuerySet[Crop]:
 
 
 def crop_get(*, community: Community, pk: object) -> Crop:
-    crop = crops_of(community=community).filter(pk=_pk(pk)).first()
-    if crop is None:
-        raise NotFound(_("There is no such crop."))
-    return crop
+    return _one(crops_of(community=community), pk, _("There is no such crop."))
 
 
 def _observations(
@@ -151,10 +145,7 @@ def plantings_of(*, community: Community, plot: Plot | None = None) -> QuerySet[
 
 
 def planting_get(*, community: Community, pk: object) -> Planting:
-    planting = plantings_of(community=community).filter(pk=_pk(pk)).first()
-    if planting is None:
-        raise NotFound(_("There is no such planting."))
-    return planting
+    return _one(plantings_of(community=community), pk, _("There is no such planting."))
 
 
 def logs_of(
@@ -186,10 +177,11 @@ def logs_listed(*, community: Community, kind: str | None = None) -> QuerySet[Lo
 
 
 def log_get(*, community: Community, pk: object) -> Log:
-    log = Log.objects.filter(community=community, pk=_pk(pk)).select_related("crop", "planting").first()
-    if log is None:
-        raise NotFound(_("There is no such log."))
-    return log
+    return _one(
+        Log.objects.filter(community=community).select_related("crop", "planting"),
+        pk,
+        _("There is no such log."),
+    )
 
 
 def logs_for_export(*, community: Community, since: dt.date | None = None) -> QuerySet[Log]:
@@ -208,10 +200,7 @@ def food_series_of(*, community: Community, kind: str | None = None) -> QuerySet
 
 
 def food_series_get(*, community: Community, pk: object) -> FoodSeries:
-    found = food_series_of(community=community).filter(pk=_pk(pk)).first()
-    if found is None:
-        raise NotFound(_("There is no such work day or pickup round."))
-    return found
+    return _one(food_series_of(community=community), pk, _("There is no such work day or pickup round."))
 
 
 def rescued_by_series(*, community: Community) -> dict[int, Decimal]:
@@ -231,10 +220,7 @@ def seed_lots_of(*, community: Community) -> QuerySet[SeedLot]:
 
 
 def seed_lot_get(*, community: Community, pk: object) -> SeedLot:
-    lot = seed_lots_of(community=community).filter(pk=_pk(pk)).first()
-    if lot is None:
-        raise NotFound(_("There is no such seed lot."))
-    return lot
+    return _one(seed_lots_of(community=community), pk, _("There is no such seed lot."))
 
 
 def seed_loans_of(*, community: Community, borrower: Membership | None = None) -> QuerySet[SeedLoan]:
@@ -243,10 +229,7 @@ def seed_loans_of(*, community: Community, borrower: Membership | None = None) -
 
 
 def seed_loan_get(*, community: Community, pk: object) -> SeedLoan:
-    loan = seed_loans_of(community=community).filter(pk=_pk(pk)).first()
-    if loan is None:
-        raise NotFound(_("There is no such seed loan."))
-    return loan
+    return _one(seed_loans_of(community=community), pk, _("There is no such seed loan."))
 
 
 # --- the season forecast -------------------------------------------------------------------------
@@ -393,6 +376,14 @@ def season_forecast(
         parts=parts,
         shortfalls=forecast.shortfalls(supply, need),
     )
+
+
+def _one(rows: QuerySet[M], pk: object, missing: str) -> M:
+    """The row ``pk`` of ``rows``, or "not found" with the sentence ``missing``."""
+    found = rows.filter(pk=_pk(pk)).first()
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 def _pk(value: object) -> int:

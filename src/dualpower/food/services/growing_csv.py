@@ -29,7 +29,7 @@ from dualpower.community.services import audit_record
 from dualpower.core.food import forecast
 from dualpower.errors import InvalidInput
 from dualpower.food.models.growing import Crop, Log, Planting, Unit
-from dualpower.food.services.growing import log_create
+from dualpower.food.services.growing_plantings import log_create
 from dualpower.members.models import Membership
 
 COLUMNS = (

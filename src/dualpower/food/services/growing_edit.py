@@ -23,7 +23,8 @@ from dualpower.errors import Conflict, InvalidInput
 from dualpower.food.models.growing import Crop, Log, Planting, Plot, SeedLot, Site, Unit
 from dualpower.food.models.plate import AllocationLine, BasketLine
 from dualpower.food.selectors.growing import crop_yield
-from dualpower.food.services.growing import NAME_MAX, area_of, plot_update, quantity_of, site_values
+from dualpower.food.services.growing_checks import NAME_MAX, area_of, quantity_of
+from dualpower.food.services.growing_sites import plot_update, site_values
 from dualpower.land.models import Parcel
 from dualpower.members.models import Membership
 

@@ -24,7 +24,7 @@ from dualpower.food.models.growing import Crop, Log, Unit
 from dualpower.food.models.plate import Allocation, AllocationLine, PantryLink, PlateSettings
 from dualpower.food.selectors import growing as growing_selectors
 from dualpower.food.selectors import plate as selectors
-from dualpower.food.services.growing import quantity_of
+from dualpower.food.services.growing_checks import quantity_of
 from dualpower.inventory import selectors as inventory_selectors
 from dualpower.inventory import services as inventory
 from dualpower.inventory.models import Item

@@ -22,7 +22,7 @@ from dualpower.community.services import audit_record
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.food.models.growing import Crop
 from dualpower.food.models.plate import BasketLine, PickupPoint, Pledge, PledgeRound, Share, ShareCycle
-from dualpower.food.services.growing import quantity_of
+from dualpower.food.services.growing_checks import quantity_of
 from dualpower.ledger import selectors as ledger_selectors
 from dualpower.ledger import services as ledger
 from dualpower.ledger.models import Currency

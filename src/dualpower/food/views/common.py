@@ -1,17 +1,17 @@
 """What the food app's pages share: the methods they answer, who is acting, a choice picked from
-the options a form offered, and the gardens' one-form page (with its Remove button when the thing
-can be removed)."""
+the options a form offered, the gardens' one-form page (with its Remove button when the thing
+can be removed), and the views that add, change and remove what the food group keeps."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
@@ -19,6 +19,9 @@ from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import Message, Success, form_action, post_action
 from dualpower.web.permissions import check
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 GET = ["GET", "HEAD"]
 GET_POST = ["GET", "HEAD", "POST"]
@@ -108,32 +111,100 @@ def remover(
     return view
 
 
+# A form's choice among the community's options: (the field, the form's keyword for the options,
+# the community's options).
+Choices = tuple[str, str, Callable[[Community], Iterable[Any]]]
+
+
+def _offered(choices: Choices | None, community: Community) -> dict[str, list[Any]]:
+    """The options the form offers, by the form's keyword."""
+    if choices is None:
+        return {}
+    _field, offered, of = choices
+    return {offered: list(of(community))}
+
+
+def _picked(choices: Choices | None, options: dict[str, list[Any]], data: dict[str, Any]) -> dict[str, Any]:
+    """The form's data with the choice made as the option picked."""
+    if choices is None:
+        return data
+    field, offered, _of = choices
+    return {**data, field: pick(options[offered], data[field])}
+
+
+def adder(
+    perm: str,
+    create: Callable[..., Any],
+    *,
+    form: Callable[..., forms.BaseForm],
+    choices: Choices | None = None,
+    done: str,
+    message: StrOrPromise,
+    title: StrOrPromise,
+) -> Callable[..., HttpResponse]:
+    """The view of a page that adds something to the community: ``create(community=, by=me,
+    **data)``, then to the ``done`` page with ``message``. ``choices`` as for ``changer``."""
+
+    @require_http_methods(GET_POST)
+    @with_community
+    def view(request: HttpRequest, community: Community) -> HttpResponse:
+        check(request, perm, community)
+        me = me_in(request, community)
+        options = _offered(choices, community)
+        return garden_form(
+            request,
+            form=form(request.POST or None, **options),
+            run=lambda data: create(community=community, by=me, **_picked(choices, options, data)),
+            success=food_url(done, community),
+            message=str(message),
+            title=str(title),
+        )
+
+    return view
+
+
 def fields_of(found: Any, *names: str, **shown: Any) -> dict[str, Any]:
     """A form's first values: ``found``'s fields ``names``, and the values ``shown`` as given."""
     return {**{name: getattr(found, name) for name in names}, **shown}
 
 
-def change_page(
-    request: HttpRequest,
-    community: Community,
-    found: Any,
+def changer(
+    perm: str,
+    get: Callable[..., Any],
+    update: Callable[..., Any],
+    kw: str,
     *,
-    form: Any,
-    run: Callable[[dict[str, Any]], Any],
-    success: str,
+    form: Callable[..., forms.BaseForm],
+    initial: Callable[[Any], dict[str, Any]],
+    done: str,
+    done_on: str = "",
     remove: str,
+    choices: Choices | None = None,
     template: str = FORM_PAGE,
-    context: Mapping[str, Any] | None = None,
-) -> HttpResponse:
-    """The page that changes ``found``, with its Remove button (posting to the page ``remove``)."""
-    return garden_form(
-        request,
-        form=form,
-        run=run,
-        success=success,
-        message=_("“%(name)s” was saved.") % {"name": str(found)},
-        title=_("Change %(name)s") % {"name": str(found)},
-        remove=food_url(remove, community, found.pk),
-        template=template,
-        context=context,
-    )
+    context: Callable[[Any], Mapping[str, Any]] | None = None,
+) -> Callable[..., HttpResponse]:
+    """The view of a change page: ``get(community=, pk=)`` finds the thing, its ``form`` starts
+    from ``initial(it)``, and ``update(**{kw: it, "by": me, **data})`` saves it; then to the ``done``
+    page (of the thing's ``done_on`` attribute, if given), with a Remove button posting to the page
+    ``remove``. ``choices`` is (the field, the form's keyword, the community's options): the form
+    offers the options and the field's choice reaches ``update`` as the option picked."""
+
+    @require_http_methods(GET_POST)
+    @with_community
+    def view(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+        check(request, perm, community)
+        found, me = get(community=community, pk=pk), me_in(request, community)
+        options = _offered(choices, community)
+        return garden_form(
+            request,
+            form=form(request.POST or None, initial=initial(found), **options),
+            run=lambda data: update(**{kw: found, "by": me}, **_picked(choices, options, data)),
+            success=food_url(done, community, *([getattr(found, done_on)] if done_on else [])),
+            message=_("“%(name)s” was saved.") % {"name": str(found)},
+            title=_("Change %(name)s") % {"name": str(found)},
+            remove=food_url(remove, community, found.pk),
+            template=template,
+            context=context(found) if context is not None else None,
+        )
+
+    return view

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.community.decorators import with_community
@@ -29,7 +30,7 @@ from dualpower.food.forms.growing import (
 from dualpower.food.models.growing import Crop, Planting, Plot
 from dualpower.food.selectors import growing as selectors
 from dualpower.food.services import growing as services
-from dualpower.food.views.common import GET, GET_POST, garden_form, me_in, pick
+from dualpower.food.views.common import GET, GET_POST, adder, garden_form, me_in
 from dualpower.food.views.growing_chart import supply_chart
 from dualpower.formatting import format_decimal, format_number
 from dualpower.land import selectors as land
@@ -84,23 +85,15 @@ def gardens(request: HttpRequest, community: Community) -> HttpResponse:
     )
 
 
-@require_http_methods(GET_POST)
-@with_community
-def site_new(request: HttpRequest, community: Community) -> HttpResponse:
-    check(request, "food.manage_gardens", community)
-    me = me_in(request, community)
-    parcels = list(land.parcels_of(community=community))
-
-    return garden_form(
-        request,
-        form=SiteForm(request.POST or None, parcels=parcels),
-        run=lambda data: services.site_create(
-            community=community, by=me, **{**data, "parcel": pick(parcels, data["parcel"])}
-        ),
-        success=reverse("food:growing_home", args=[community.slug]),
-        message=_("The site was added."),
-        title=_("Add a garden or farm"),
-    )
+site_new = adder(
+    "food.manage_gardens",
+    services.site_create,
+    form=SiteForm,
+    choices=("parcel", "parcels", lambda community: land.parcels_of(community=community)),
+    done="growing_home",
+    message=gettext_lazy("The site was added."),
+    title=gettext_lazy("Add a garden or farm"),
+)
 
 
 @require_http_methods(GET_POST)
@@ -324,19 +317,14 @@ def crops(request: HttpRequest, community: Community) -> HttpResponse:
     )
 
 
-@require_http_methods(GET_POST)
-@with_community
-def crop_new(request: HttpRequest, community: Community) -> HttpResponse:
-    check(request, "food.manage_gardens", community)
-    me = me_in(request, community)
-    return garden_form(
-        request,
-        form=CropForm(request.POST or None),
-        run=lambda data: services.crop_create(community=community, by=me, **data),
-        success=reverse("food:growing_crops", args=[community.slug]),
-        message=_("The crop was added."),
-        title=_("Add a crop"),
-    )
+crop_new = adder(
+    "food.manage_gardens",
+    services.crop_create,
+    form=CropForm,
+    done="growing_crops",
+    message=gettext_lazy("The crop was added."),
+    title=gettext_lazy("Add a crop"),
+)
 
 
 @require_http_methods(GET_POST)

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.activities import selectors as activities
@@ -31,7 +31,7 @@ from dualpower.food.models.growing import FoodSeries, Log
 from dualpower.food.selectors import growing as selectors
 from dualpower.food.services import growing as services
 from dualpower.food.services import growing_csv
-from dualpower.food.views.common import GET, GET_POST, garden_form, me_in, pick
+from dualpower.food.views.common import GET, GET_POST, adder, garden_form, me_in
 from dualpower.formatting import format_number
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
@@ -298,23 +298,15 @@ def seeds(request: HttpRequest, community: Community) -> HttpResponse:
     )
 
 
-@require_http_methods(GET_POST)
-@with_community
-def seed_new(request: HttpRequest, community: Community) -> HttpResponse:
-    check(request, "food.manage_seeds", community)
-    me = me_in(request, community)
-    crops = list(selectors.crops_of(community=community))
-
-    return garden_form(
-        request,
-        form=SeedLotForm(request.POST or None, crops=crops),
-        run=lambda data: services.seed_lot_create(
-            community=community, by=me, **{**data, "crop": pick(crops, data["crop"])}
-        ),
-        success=reverse("food:growing_seeds", args=[community.slug]),
-        message=_("The seed is in the library."),
-        title=_("Add seed to the library"),
-    )
+seed_new = adder(
+    "food.manage_seeds",
+    services.seed_lot_create,
+    form=SeedLotForm,
+    choices=("crop", "crops", lambda community: selectors.crops_of(community=community)),
+    done="growing_seeds",
+    message=gettext_lazy("The seed is in the library."),
+    title=gettext_lazy("Add seed to the library"),
+)
 
 
 @require_POST

@@ -13,19 +13,23 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.errors import DomainError
+from dualpower.formatting import format_money
 from dualpower.ledger import selectors, services
 from dualpower.ledger.forms import PayForm, RequestForm, StatementFilter
-from dualpower.ledger.models import Account, Currency
+from dualpower.ledger.models import Account, Currency, Transfer
 from dualpower.ledger.views._common import acting_member, currency_of, member_of, my_account
 from dualpower.spreadsheet import csv_writer
 from dualpower.web.actions import attach_error, post_action, render_form
 from dualpower.web.kept_forms import form_fields_html
+from dualpower.web.moments import moment_texts
 from dualpower.web.permissions import check
 
 
@@ -52,6 +56,32 @@ def account_open(request: HttpRequest, community: Community, code: str) -> HttpR
         back=reverse("ledger:currency", args=[community.slug, currency.code]),
         message=_("Your %(name)s account is open.") % {"name": currency.name},
     )
+
+
+def _statement_rows(lines: list[selectors.StatementLine], *, currency: Currency) -> SafeString:
+    """The statement's ``<tr>`` rows, each with the whitespace the template's loop had: written here
+    rather than through the template (a date filter, two money filters, a condition and five
+    labels per row were most of the page's own CPU). The same HTML: the moment as
+    ``|date:"DATETIME_FORMAT"`` writes it (web/moments.py), every value escaped as ``{{ }}`` does."""
+    if not lines:
+        return mark_safe("")
+    labels = [escape(_(label)) for label in ("Date", "With", "What for", "Amount", "Balance")]
+    rows = []
+    for line in lines:
+        transfer = line.transfer
+        kind = ""
+        if transfer.kind != Transfer.Kind.PAYMENT:
+            kind = f" <small>({escape(transfer.get_kind_display())})</small>"
+        when = escape(moment_texts(transfer.created_at)[1])
+        rows.append(
+            f'\n        <tr>\n          <td data-label="{labels[0]}">{when}</td>'
+            f'\n          <td data-label="{labels[1]}">{escape(line.other.name)}</td>'
+            f'\n          <td data-label="{labels[2]}">{escape(transfer.description)}{kind}</td>'
+            f'\n          <td data-label="{labels[3]}">{escape(format_money(line.amount, currency))}</td>'
+            f'\n          <td data-label="{labels[4]}">{escape(format_money(line.balance, currency))}</td>'
+            "\n        </tr>\n      "
+        )
+    return mark_safe("".join(rows))  # noqa: S308  # every value escaped above
 
 
 # A list of names longer than this gets a search box beside its picker (no JavaScript).
@@ -280,6 +310,7 @@ def statement(request: HttpRequest, community: Community, pk: int, csv_file: boo
             "account": account,
             "currency": account.currency,
             "page": page,
+            "rows": _statement_rows(page.lines, currency=account.currency),
             "can_hide": request.user.has_perm("ledger.change_visibility", account),
             "filters": filters,
             "filter_fields": form_fields_html(filters, depends_on="ledger.statement"),

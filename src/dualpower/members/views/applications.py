@@ -27,6 +27,7 @@ from dualpower.members.models import Application
 from dualpower.members.roles import membership_for, signed_in
 from dualpower.members.views._common import mfa_redirect
 from dualpower.web.actions import form_action, post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 
@@ -96,8 +97,11 @@ def _application_rows(request: HttpRequest, applications: list[Application]) -> 
 @with_community
 def applications(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "members.list_applications", community)
-    pending = list(selectors.applications_pending(community=community))
-    return render(request, "members/applications.html", {"rows": _application_rows(request, pending)})
+    pending = selectors.applications_pending(community=community)
+    page = page_of(lambda limit, offset: pending[offset : offset + limit], raw=request.GET.get("page"))
+    return render(
+        request, "members/applications.html", {"rows": _application_rows(request, page.rows), "page": page}
+    )
 
 
 def _decided(

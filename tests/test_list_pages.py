@@ -1,0 +1,236 @@
+"""Every list that grows with the community is shown a page at a time (issue 21; web/pages.py):
+``PER_PAGE`` rows a page, the second page holds the next rows and the last page the last ones, and
+each page links to its neighbours only where they exist.
+
+Each case makes ``ROWS`` rows whose names are found in the page (zero-padded, so none is part of
+another) and reads their order as the page's selector orders them; a page showing several lists
+is read only within the list's own section (from its heading to the section's end).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from dualpower.activities.models import Series
+from dualpower.activities.tests.factories import SeriesFactory
+from dualpower.community.models import Community
+from dualpower.coops import services as coops
+from dualpower.coops.models import Cooperative, CoopMember
+from dualpower.coops.tests.factories import CooperativeFactory, CoopMemberFactory
+from dualpower.inventory import services as inventory
+from dualpower.inventory.models import Item
+from dualpower.land import services as land
+from dualpower.land.models import Allocation, GroundLease, Home, WaitlistApplication
+from dualpower.land.tests.factories import GroundLeaseFactory, HomeFactory, WaitlistApplicationFactory
+from dualpower.members.models import Application
+from dualpower.members.tests.factories import ApplicationFactory, MembershipFactory, membership_of
+from dualpower.panels.models import Panel
+from dualpower.panels.tests.factories import PanelFactory
+from dualpower.web.pages import PER_PAGE
+
+pytestmark = pytest.mark.django_db
+
+ROWS = 2 * PER_PAGE + 3  # two full pages and a short last one
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a case made: the list's address, the names of its rows in the list's order, and who
+    reads it (a user; the coordinator unless said)."""
+
+    url: str
+    names: list[str]
+    reader: Any = None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    make: Callable[[Community, dict[str, Any]], Made]
+    param: str = "page"
+    anchor: str = ""  # the list's heading, when its page shows several lists
+
+
+def _c(community: Community, path: str) -> str:
+    return f"/c/{community.slug}/{path}"
+
+
+def _coops(community: Community, people: dict[str, Any]) -> Made:
+    for k in range(ROWS):
+        CooperativeFactory.create(community=community, name=f"Co-op {k:03}")
+    names = [c.name for c in Cooperative.objects.filter(community=community).order_by("name", "id")]
+    return Made(_c(community, "coops/"), names)
+
+
+def _board_and_coop(community: Community) -> tuple[Any, Cooperative]:
+    founder = MembershipFactory.create(community=community, display_name="Worker 000")
+    return founder.user, CooperativeFactory.create(community=community, name="Bakers", founder=founder)
+
+
+def _coop_members(community: Community, people: dict[str, Any]) -> Made:
+    board, coop = _board_and_coop(community)
+    for k in range(1, ROWS):
+        member = MembershipFactory.create(community=community, display_name=f"Worker {k:03}")
+        CoopMemberFactory.create(coop=coop, membership=member)
+    places = CoopMember.objects.filter(coop=coop, status=CoopMember.Status.MEMBER)
+    names = [p.membership.display_name for p in places.select_related("membership")]
+    return Made(_c(community, f"coops/{coop.slug}/"), names, board)
+
+
+def _coop_requests(community: Community, people: dict[str, Any]) -> Made:
+    board, coop = _board_and_coop(community)
+    for k in range(ROWS):
+        asker = MembershipFactory.create(community=community, display_name=f"Asker {k:03}")
+        coops.coop_join(coop=coop, membership=asker)
+    places = CoopMember.objects.filter(coop=coop, status=CoopMember.Status.PENDING)
+    names = [p.membership.display_name for p in places.select_related("membership")]
+    return Made(_c(community, f"coops/{coop.slug}/"), names, board)
+
+
+def _homes(community: Community, people: dict[str, Any]) -> Made:
+    for k in range(ROWS):
+        HomeFactory.create(community=community, label=f"Home {k:03}")
+    return Made(_c(community, "land/"), [h.label for h in Home.objects.filter(community=community)])
+
+
+def _leases(community: Community, people: dict[str, Any]) -> Made:
+    for k in range(ROWS):
+        GroundLeaseFactory.create(home=HomeFactory.create(community=community, label=f"Home {k:03}"))
+    leases = GroundLease.objects.filter(home__community=community).select_related("home")
+    return Made(_c(community, "land/leases/"), [lease.home.label for lease in leases])
+
+
+def _allocations(community: Community, people: dict[str, Any]) -> Made:
+    by = membership_of(people["coordinator"], community)
+    for k in range(ROWS):
+        land.allocation_announce(home=HomeFactory.create(community=community, label=f"Home {k:03}"), by=by)
+    allocations = Allocation.objects.filter(home__community=community).select_related("home")
+    return Made(_c(community, "land/allocations/"), [a.home.label for a in allocations])
+
+
+def _waitlist(community: Community, people: dict[str, Any]) -> Made:
+    for k in range(ROWS):
+        household = MembershipFactory.create(community=community, display_name=f"Household {k:03}")
+        WaitlistApplicationFactory.create(community=community, membership=household)
+    waiting = WaitlistApplication.objects.filter(community=community, status="waiting")
+    return Made(_c(community, "land/waitlist/"), [a.membership.display_name for a in waiting])
+
+
+def _series(community: Community, people: dict[str, Any]) -> Made:
+    by = membership_of(people["coordinator"], community)
+    for k in range(ROWS):
+        SeriesFactory.create(community=community, title=f"Series {k:03}", by=by)
+    running = Series.objects.filter(community=community, is_active=True).order_by("title", "id")
+    return Made(_c(community, "activities/"), [s.title for s in running])
+
+
+def _panels(community: Community, people: dict[str, Any]) -> Made:
+    for k in range(ROWS):
+        PanelFactory.create(community=community, title=f"Panel {k:03}")
+    panels = Panel.objects.filter(community=community).order_by("-created_at", "-id")
+    return Made(_c(community, "panels/"), [p.title for p in panels])
+
+
+def _applications(community: Community, people: dict[str, Any]) -> Made:
+    for k in range(ROWS):
+        ApplicationFactory.create(community=community, display_name=f"Applicant {k:03}")
+    pending = Application.objects.filter(community=community, status=Application.Status.PENDING)
+    return Made(
+        _c(community, "applications/"), [a.display_name for a in pending.order_by("created_at", "id")]
+    )
+
+
+def _items(community: Community, people: dict[str, Any]) -> Made:
+    by = membership_of(people["coordinator"], community)
+    for k in range(ROWS):
+        inventory.item_create(community=community, by=by, name=f"Item {k:03}", unit="boxes")
+    return Made(_c(community, "inventory/"), [i.name for i in Item.objects.filter(community=community)])
+
+
+CASES = [
+    Case("co-ops", _coops),
+    Case("co-op members", _coop_members, "members", "members-heading"),
+    Case("co-op requests to join", _coop_requests, "requests", "requests-heading"),
+    Case("land trust homes", _homes),
+    Case("ground leases", _leases),
+    Case("allocations of homes", _allocations),
+    Case("waitlist", _waitlist),
+    Case("regular activities", _series, "series", "series-heading"),
+    Case("panels", _panels),
+    Case("applications to join", _applications),
+    Case("inventory", _items),
+]
+
+
+def _shown(html: str, case: Case, names: list[str]) -> tuple[list[str], str]:
+    """The names of ``names`` the list shows, in the order shown, and the list's own part of the
+    page (its section, when the page shows several lists)."""
+    if case.anchor:
+        start = html.index(f'id="{case.anchor}"')
+        html = html[start : html.index("</section>", start)]
+    found = sorted((html.index(name), name) for name in names if name in html)
+    return [name for _at, name in found], html
+
+
+def _links(part: str, case: Case) -> dict[str, int]:
+    """The pages the list's pager links to, by ``rel``."""
+    pattern = rf'<a href="\?{case.param}=(\d+)(?:#{case.anchor})?" rel="(prev|next)">'
+    return {rel: int(number) for number, rel in re.findall(pattern, part)}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_a_long_list_is_shown_a_page_at_a_time(
+    case: Case, community: Community, people: dict[str, Any], client: Any
+) -> None:
+    made = case.make(community, people)
+    assert len(made.names) >= ROWS
+    client.force_login(made.reader or people["coordinator"])
+
+    def page(number: int) -> tuple[list[str], dict[str, int]]:
+        response = client.get(f"{made.url}?{case.param}={number}")
+        assert response.status_code == 200
+        shown, part = _shown(response.content.decode(), case, made.names)
+        return shown, _links(part, case)
+
+    first, first_links = page(1)
+    second, second_links = page(2)
+    last, last_links = page(3)
+    assert first == made.names[:PER_PAGE]
+    assert first_links == {"next": 2}
+    assert second == made.names[PER_PAGE : 2 * PER_PAGE]
+    assert second_links == {"prev": 1, "next": 3}
+    assert last == made.names[2 * PER_PAGE :]
+    assert last_links == {"prev": 2}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_a_page_number_that_is_not_one_shows_the_first_page(
+    case: Case, community: Community, people: dict[str, Any], client: Any
+) -> None:
+    made = case.make(community, people)
+    client.force_login(made.reader or people["coordinator"])
+    for raw in ("0", "x", "-1", "99999999"):
+        html = client.get(f"{made.url}?{case.param}={raw}").content.decode()
+        shown, part = _shown(html, case, made.names)
+        assert shown == made.names[:PER_PAGE], raw
+        assert _links(part, case) == {"next": 2}, raw
+
+
+def test_the_inventory_counts_low_items_beyond_the_page_shown(
+    community: Community, people: dict[str, Any], client: Any
+) -> None:
+    by = membership_of(people["coordinator"], community)
+    for k in range(ROWS):
+        item = inventory.item_create(community=community, by=by, name=f"Item {k:03}", unit="boxes")
+    # Only the last item, on the last page, is low (stock written directly: only the list is tested).
+    Item.objects.filter(community=community).update(stock=10, low_threshold=5)
+    Item.objects.filter(pk=item.pk).update(stock=0)
+    client.force_login(people["coordinator"])
+    html = client.get(_c(community, "inventory/")).content.decode()
+    assert "Item 042" not in html
+    assert "1 item is low on stock." in html
