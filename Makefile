@@ -35,9 +35,9 @@ export DP_REQUIRE_BROWSER := 1
 export DP_REQUIRE_POSTGRES := 1
 endif
 PYTEST_WORKERS ?= 2
-# loadgroup: as pytest-xdist's default (load), but the tests marked @pytest.mark.xdist_group("name")
-# share one worker (both roles of tests/test_api_fuzz.py: the second replays the requests the first generated).
-PYTEST_DIST ?= --dist loadgroup
+# load: pytest-xdist hands tests to whichever worker is free. (Its loadgroup does not group with
+# pytest 9: a test that needs one process for two cases does both in one test, as tests/test_api_fuzz.py.)
+PYTEST_DIST ?= --dist load
 PYTEST_ARGS ?=
 # The first pass is SQLite whatever the environment says; test-postgres passes the URL on explicitly.
 ON_SQLITE := env -u DATABASE_URL -u DP_DATABASE_URL

@@ -167,9 +167,7 @@ def client_for(client: Any, people: dict[str, Any]) -> Any:
     return make
 
 
-# A wrapper: the order is set after every other plugin's hook, pytest-django's (Django's order) included.
-@pytest.hookimpl(wrapper=True)
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> Iterator[None]:
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     # DP_ONLY_DB_SENSITIVE=1 (make test's PostgreSQL pass) keeps only the tests marked db_sensitive.
     # Tests that need PostgreSQL itself run in make test's PostgreSQL pass; elsewhere they are
     # deselected rather than skipped, so a skip always means something is missing.
@@ -192,37 +190,3 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> Iterator[Non
         keep = [i for i in items if i.get_closest_marker("db_sensitive")]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
-    yield
-    _long_tests_first(items)
-
-
-def _long_tests_first(items: list[Any]) -> None:
-    """The long tests first: pytest-xdist hands the tests out in this order, so the few long ones
-    start at once and on both workers, and the thousands of short ones even out the end (the
-    PostgreSQL pass used to end with its long tests on one worker while the other had finished).
-
-    Django's order holds: a module with a slow test moves to the front of its own kind, and the
-    slow modules' tests without the test database (real processes on instances of their own) move
-    before everything, which touches nothing the other tests read.
-    """
-    slow = {getattr(item, "module", None) for item in items if item.get_closest_marker("slow")}
-
-    def place(item: Any) -> tuple[int, bool]:
-        kind = _database_use(item)
-        in_slow_module = getattr(item, "module", None) in slow
-        return (-1 if kind == 2 and in_slow_module else kind, not in_slow_module)
-
-    items.sort(key=place)  # stable: within a place, the order stays
-
-
-def _database_use(item: Any) -> int:
-    """Django's order (pytest-django sorts by it): 0 the test database in a rolled-back transaction,
-    1 transactional, 2 no test database."""
-    marker = item.get_closest_marker("django_db")
-    fixtures = set(getattr(item, "fixturenames", ()))
-    transactional = bool(fixtures & {"transactional_db", "live_server"}) or bool(
-        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
-    )
-    if transactional:
-        return 1
-    return 0 if marker or "db" in fixtures else 2
