@@ -8,17 +8,15 @@ tests/test_api_prepared.py checks it against the schema's own reading of the mod
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
+from dualpower.activities import selectors
 from dualpower.activities.models import Activity, Slot
-from dualpower.activities.selectors import UPCOMING_DAYS, _coming_page
 from dualpower.api_prepared import PreparedPage
 from dualpower.community.models import Community
 from dualpower.members.models import Membership
-from dualpower.web.prepared import Prepared
 
 # Slot → SignUp is one to many: a place with nobody in it comes once, with None for the sign-up.
 _PLACES = (
@@ -34,31 +32,16 @@ _PLACES = (
     "signups__no_show",
 )
 
-# How many ``_coming_page`` lists: the same occurrences without what it works out for each one
-# (``Prepared`` counts a query only without subqueries in its order).
-_coming_count = Prepared(
-    lambda community, now, until: Activity.objects.filter(
-        community_id=community, ends_at__gt=now, starts_at__lte=until
-    ),
-    community=int,
-    now=dt.datetime,
-    until=dt.datetime,
-)
-
 
 def upcoming_page(*, community: Community, membership: Membership | None) -> PreparedPage:
     """``selectors.upcoming_listed`` as prepared rows: those I have a place in first."""
     now = timezone.now()
-    values = {
-        "community": community.pk,
-        "me": membership.pk if membership is not None else 0,
-        "now": now,
-        "until": now + dt.timedelta(days=UPCOMING_DAYS),
-    }
     me = membership.pk if membership is not None else None
     return PreparedPage(
-        window=lambda limit, offset: _coming_page(**values, limit=limit, offset=offset),
-        count=lambda: _coming_count.count(community=community.pk, now=now, until=values["until"]),
+        window=lambda limit, offset: selectors.coming_window(
+            community=community, membership=membership, now=now, limit=limit, offset=offset
+        ),
+        count=lambda: selectors.coming_count(community=community, now=now),
         convert=lambda activities: activity_rows(activities, me=me),
     )
 

@@ -131,6 +131,46 @@ def _coming(community: int, me: int, now: dt.datetime, until: dt.datetime) -> Qu
 
 _coming_page = Prepared(_coming, window=True, community=int, me=int, now=dt.datetime, until=dt.datetime)
 
+# How many ``_coming`` lists: the same occurrences without what it works out for each one
+# (``Prepared`` counts a query only without subqueries in its order).
+_coming_count = Prepared(
+    lambda community, now, until: Activity.objects.filter(
+        community_id=community, ends_at__gt=now, starts_at__lte=until
+    ),
+    community=int,
+    now=dt.datetime,
+    until=dt.datetime,
+)
+
+
+def coming_window(
+    *,
+    community: Community,
+    membership: Membership | None,
+    now: dt.datetime,
+    limit: int,
+    offset: int,
+    days: int = UPCOMING_DAYS,
+) -> list[Activity]:
+    """``limit`` occurrences of ``upcoming``'s list from ``offset``, in one query: each carries
+    ``free``, ``mine`` and ``my_place`` and its series rather than its slots."""
+    rows = _coming_page(
+        community=community.pk,
+        me=membership.pk if membership is not None else 0,
+        now=now,
+        until=now + dt.timedelta(days=days),
+        limit=limit,
+        offset=offset,
+    )
+    for activity in rows:
+        activity.community = community
+    return rows
+
+
+def coming_count(*, community: Community, now: dt.datetime, days: int = UPCOMING_DAYS) -> int:
+    """How many occurrences ``coming_window`` pages through."""
+    return _coming_count.count(community=community.pk, now=now, until=now + dt.timedelta(days=days))
+
 
 def upcoming_page(
     *,
@@ -141,19 +181,15 @@ def upcoming_page(
     days: int = UPCOMING_DAYS,
 ) -> tuple[list[Activity], bool]:
     """Page ``page`` (from 1) of ``upcoming``'s list, ``PER_PAGE`` occurrences, and whether a
-    next page exists, in one query whatever the number of occurrences, places and sign-ups: each
-    carries ``free``, ``mine`` and ``my_place`` rather than its slots."""
-    now = now or timezone.now()
-    rows = _coming_page(
-        community=community.pk,
-        me=membership.pk if membership is not None else 0,
-        now=now,
-        until=now + dt.timedelta(days=days),
+    next page exists, in one query whatever the number of occurrences, places and sign-ups."""
+    rows = coming_window(
+        community=community,
+        membership=membership,
+        now=now or timezone.now(),
         limit=PER_PAGE + 1,
         offset=(min(max(page, 1), MAX_PAGE) - 1) * PER_PAGE,
+        days=days,
     )
-    for activity in rows:
-        activity.community = community
     return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
