@@ -105,20 +105,20 @@ class CaseOut(Schema):
     court_dates: list[CourtDateOut] = []
 
 
-def _community(request: HttpRequest, slug: str, perm: str) -> Community:
+def community_checked(request: HttpRequest, slug: str, perm: str) -> Community:
     community = community_get(slug=slug)
     check(request, perm, community)
     return community
 
 
-def _me(request: HttpRequest, community: Community) -> Membership:
+def acting_member(request: HttpRequest, community: Community) -> Membership:
     me = membership_for(request.user, community)
     assert me is not None  # every rule here starts from being admitted
     return me
 
 
 def _incident(request: HttpRequest, slug: str, code: str, perm: str = "defence.view_incident") -> Incident:
-    community = _community(request, slug, "defence.view")
+    community = community_checked(request, slug, "defence.view")
     found = selectors.incident_get(community=community, code=code)
     if found is None or not request.user.has_perm("defence.view_incident", found):
         raise NotFound(_("No such incident, or it is not yours to see."))
@@ -149,14 +149,16 @@ def _view(found: Incident, request: HttpRequest) -> dict[str, Any]:
 
 @router.post(BASE + "/incidents", response={201: IncidentOut})
 def incident_report(request: HttpRequest, slug: str, payload: ReportIn) -> Status[dict[str, Any]]:
-    community = _community(request, slug, "defence.report_incident")
-    made = incidents.incident_report(community=community, by=_me(request, community), **payload.dict())
+    community = community_checked(request, slug, "defence.report_incident")
+    made = incidents.incident_report(
+        community=community, by=acting_member(request, community), **payload.dict()
+    )
     return Status(201, _view(made, request))
 
 
 @router.get(BASE + "/incidents", response=list[IncidentOut])
 def incident_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    community = _community(request, slug, "defence.dispatch")
+    community = community_checked(request, slug, "defence.dispatch")
     return [_view(i, request) for i in selectors.incidents_open(community=community)[:200]]
 
 
@@ -168,26 +170,35 @@ def incident_detail(request: HttpRequest, slug: str, code: str) -> dict[str, Any
 @router.post(INCIDENT + "/verify", response=IncidentOut)
 def incident_verify(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     found = _incident(request, slug, code, "defence.verify")
-    return _view(incidents.incident_verify(incident=found, by=_me(request, found.community)), request)
+    return _view(
+        incidents.incident_verify(incident=found, by=acting_member(request, found.community)), request
+    )
 
 
 @router.post(INCIDENT + "/false-alarm", response=IncidentOut)
 def incident_false_alarm(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     found = _incident(request, slug, code, "defence.verify")
-    return _view(incidents.incident_false_alarm(incident=found, by=_me(request, found.community)), request)
+    return _view(
+        incidents.incident_false_alarm(incident=found, by=acting_member(request, found.community)), request
+    )
 
 
 @router.post(INCIDENT + "/close", response=IncidentOut)
 def incident_close(request: HttpRequest, slug: str, code: str) -> dict[str, Any]:
     found = _incident(request, slug, code, "defence.verify")
-    return _view(incidents.incident_close(incident=found, by=_me(request, found.community)), request)
+    return _view(
+        incidents.incident_close(incident=found, by=acting_member(request, found.community)), request
+    )
 
 
 @router.post(INCIDENT + "/follow-up", response=IncidentOut)
 def incident_follow_up(request: HttpRequest, slug: str, code: str, payload: FollowUpIn) -> dict[str, Any]:
     found = _incident(request, slug, code, "defence.verify")
     done = incidents.incident_follow_up(
-        incident=found, by=_me(request, found.community), household=payload.household, needs=payload.needs
+        incident=found,
+        by=acting_member(request, found.community),
+        household=payload.household,
+        needs=payload.needs,
     )
     return _view(done, request)
 
@@ -195,13 +206,13 @@ def incident_follow_up(request: HttpRequest, slug: str, code: str, payload: Foll
 @router.post(INCIDENT + "/respond", response=IncidentOut)
 def incident_respond(request: HttpRequest, slug: str, code: str, payload: IncidentStepIn) -> dict[str, Any]:
     found = _incident(request, slug, code, "defence.respond")
-    incidents.response_step(incident=found, by=_me(request, found.community), state=payload.state)
+    incidents.response_step(incident=found, by=acting_member(request, found.community), state=payload.state)
     return _view(found, request)
 
 
 @router.get(BASE + "/counts", response=list[IncidentCountOut])
 def count_list(request: HttpRequest, slug: str) -> list[Any]:
-    community = _community(request, slug, "defence.view_counts")
+    community = community_checked(request, slug, "defence.view_counts")
     return list(selectors.counts_of(community=community)[:500])
 
 
@@ -228,7 +239,7 @@ def _case_view(case: EvictionCase) -> dict[str, Any]:
 
 @router.get(BASE + "/evictions", response=list[CaseOut], auth=AUTH_OPTIONAL)
 def case_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    community = _community(request, slug, "defence.view_cases")
+    community = community_checked(request, slug, "defence.view_cases")
     rows = list(selectors.cases_of(community=community).prefetch_related("court_dates")[:200])
     return [
         {
@@ -255,8 +266,8 @@ def case_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 
 @router.post(BASE + "/evictions", response={201: CaseOut})
 def case_open(request: HttpRequest, slug: str, payload: CaseIn) -> Status[dict[str, Any]]:
-    community = _community(request, slug, "defence.manage_cases")
-    made = cases.case_open(community=community, by=_me(request, community), **payload.dict())
+    community = community_checked(request, slug, "defence.manage_cases")
+    made = cases.case_open(community=community, by=acting_member(request, community), **payload.dict())
     return Status(201, _case_view(made))
 
 
@@ -264,9 +275,9 @@ def case_open(request: HttpRequest, slug: str, payload: CaseIn) -> Status[dict[s
 def court_date_add(
     request: HttpRequest, slug: str, case_id: int, payload: CourtDateIn
 ) -> Status[dict[str, Any]]:
-    community = _community(request, slug, "defence.manage_cases")
+    community = community_checked(request, slug, "defence.manage_cases")
     found = selectors.case_get(community=community, pk=case_id)
     if found is None:
         raise NotFound(_("No such eviction case."))
-    cases.court_date_add(case=found, by=_me(request, community), **payload.dict())
+    cases.court_date_add(case=found, by=acting_member(request, community), **payload.dict())
     return Status(201, _case_view(found))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from dualpower.api_tools import AUTH_OPTIONAL
-from dualpower.defence.api.response import _community, _me
+from dualpower.defence.api.response import acting_member, community_checked
 from dualpower.defence.models.response import ReporterBan, RightsPage
 from dualpower.defence.selectors import response as selectors
 from dualpower.defence.services import response_bans as bans
@@ -99,13 +99,13 @@ def _page_view(page: RightsPage) -> dict[str, Any]:
 
 @router.get(BASE + "/bans", response=list[ReporterBanOut])
 def ban_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    community = _community(request, slug, "defence.ban_reporters")
+    community = community_checked(request, slug, "defence.ban_reporters")
     return [_ban_view(b) for b in selectors.bans_of(community=community)[:500]]
 
 
 @router.post(BASE + "/bans", response={201: ReporterBanOut})
 def ban_add(request: HttpRequest, slug: str, payload: ReporterBanIn) -> Status[dict[str, Any]]:
-    community = _community(request, slug, "defence.ban_reporters")
+    community = community_checked(request, slug, "defence.ban_reporters")
     member = None
     if payload.member is not None:
         member = member_selectors.membership_find(community=community, pk=payload.member)
@@ -113,7 +113,7 @@ def ban_add(request: HttpRequest, slug: str, payload: ReporterBanIn) -> Status[d
             raise InvalidInput(_("Choose a member of this community."), field="member")
     made = bans.reporter_ban(
         community=community,
-        by=_me(request, community),
+        by=acting_member(request, community),
         membership=member,
         number=payload.number,
         incident_code=payload.code,
@@ -123,11 +123,11 @@ def ban_add(request: HttpRequest, slug: str, payload: ReporterBanIn) -> Status[d
 
 @router.delete(BASE + "/bans/{ban_id}", response={204: None})
 def ban_remove(request: HttpRequest, slug: str, ban_id: int) -> Any:
-    community = _community(request, slug, "defence.ban_reporters")
+    community = community_checked(request, slug, "defence.ban_reporters")
     found = selectors.ban_get(community=community, pk=ban_id)
     if found is None:
         raise NotFound(_("No such ban."))
-    bans.reporter_unban(ban=found, by=_me(request, community))
+    bans.reporter_unban(ban=found, by=acting_member(request, community))
     return Status(204, None)
 
 
@@ -136,26 +136,26 @@ def ban_remove(request: HttpRequest, slug: str, ban_id: int) -> Any:
 
 @router.get(BASE + "/rights", response=list[RightsPageOut], auth=AUTH_OPTIONAL)
 def rights_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    community = _community(request, slug, "defence.view_rights")
+    community = community_checked(request, slug, "defence.view_rights")
     return [_page_view(p) for p in selectors.rights_pages(community=community)[:500]]
 
 
 @router.post(BASE + "/rights/{page_slug}/share", response=RightsPageOut)
 def rights_share(request: HttpRequest, slug: str, page_slug: str, payload: RightsShareIn) -> dict[str, Any]:
     """Share a page, in one language, with peer communities through the knowledge commons, or stop."""
-    community = _community(request, slug, "defence.share_rights")
+    community = community_checked(request, slug, "defence.share_rights")
     if payload.language not in LANGUAGES:
         raise InvalidInput(_("Choose the page's language."), field="language")
     page = selectors.rights_page(community=community, slug=page_slug, language=payload.language)
     if page is None or page.language != payload.language:
         raise NotFound(_("No such page."))
-    done = rights.rights_page_share(page=page, by=_me(request, community), shared=payload.shared)
+    done = rights.rights_page_share(page=page, by=acting_member(request, community), shared=payload.shared)
     return _page_view(done)
 
 
 @router.get(BASE + "/rights/from-peers", response=list[RightsFromPeerOut], auth=AUTH_OPTIONAL)
 def rights_from_peers(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
-    community = _community(request, slug, "defence.view_rights")
+    community = community_checked(request, slug, "defence.view_rights")
     return [
         {
             "id": p.received.pk,
@@ -172,9 +172,11 @@ def rights_from_peers(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.post(BASE + "/rights/from-peers/{received_id}/adopt", response={201: RightsPageOut})
 def rights_adopt(request: HttpRequest, slug: str, received_id: int) -> Status[dict[str, Any]]:
     """Make a page a peer shared with us one of ours (the defence working group)."""
-    community = _community(request, slug, "defence.edit_rights")
+    community = community_checked(request, slug, "defence.edit_rights")
     received = selectors.right_from_peer(community=community, pk=received_id)
     if received is None:
         raise NotFound(_("No such page."))
-    page = rights.rights_page_adopt(community=community, by=_me(request, community), received=received)
+    page = rights.rights_page_adopt(
+        community=community, by=acting_member(request, community), received=received
+    )
     return Status(201, _page_view(page))
