@@ -25,12 +25,10 @@ from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
 from dualpower.members.selectors import members_of
+from dualpower.web.pages import MAX_PAGE, PER_PAGE
 from dualpower.web.prepared import Prepared
 
 UPCOMING_DAYS = 28
-# Activities a page of the list shows: what a page costs does not grow with the community.
-PER_PAGE = 20
-MAX_PAGE = 10_000
 
 
 def _slots_prefetch() -> Prefetch:

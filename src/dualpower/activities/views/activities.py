@@ -24,7 +24,7 @@ from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
-from dualpower.web.pages import page_of
+from dualpower.web.pages import page_number, page_of
 from dualpower.web.permissions import check
 
 
@@ -33,8 +33,7 @@ from dualpower.web.permissions import check
 def activity_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "activities.list_activities", community)
     me = membership_for(request.user, community)
-    raw = request.GET.get("page", "")
-    number = int(raw) if raw.isdigit() and 0 < int(raw) <= selectors.MAX_PAGE else 1
+    number = page_number(request.GET.get("page"))
     activities, more = selectors.upcoming_page(community=community, membership=me, page=number)
     series = page_of(
         lambda limit, offset: selectors.series_running(community=community, limit=limit, offset=offset),
