@@ -1,7 +1,8 @@
 """A deliberation opened to a peer community, between two real `dualpower serve` processes
 (tests/federation/nodes.py): A's coordinator opens it to peers on the pages, B's member votes on it
-at B, A counts the votes under a pseudonymous participant, B's member erases their votes at B, and A
-erases them too (a signed Delete(DeliberationVote)) and draws its map again without them.
+at B, A counts the votes under a pseudonymous participant and sends B its map, B's member erases
+their votes at B, and A erases them too (a signed Delete(DeliberationVote)) and draws its map again
+without them.
 
 The peering itself is written straight into both databases (each side's Peer row, active): the
 decision that makes two communities peers is what test_nodes.py walks through on the pages.
@@ -11,9 +12,11 @@ the databases with generous deadlines, nothing is timed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.federation.nodes import Node, Template, network, wait_for
@@ -53,6 +56,13 @@ def _map(node: Node) -> tuple[int, int, int]:
         "SELECT votes_seen, map_votes, participants_count FROM deliberation_deliberation"
     )
     return seen, mapped, participants
+
+
+def _peer_map(node: Node) -> dict[str, Any]:
+    """The opinion map the node keeps of its peer's deliberation (JSON text on SQLite)."""
+    [(stored,)] = node.query("SELECT opinion_map FROM deliberation_peerdeliberation")
+    found = json.loads(stored) if isinstance(stored, str) else stored
+    return found if isinstance(found, dict) else {}
 
 
 def test_a_peers_member_votes_there_then_erases_and_the_origin_forgets_them(nodes: dict[str, Node]) -> None:
@@ -99,6 +109,13 @@ def test_a_peers_member_votes_there_then_erases_and_the_origin_forgets_them(node
     assert [(n, v) for _k, n, v in counted] == [(1, 1), (2, -1)]
     assert pseudonym == b.query("SELECT DISTINCT participant FROM deliberation_peervote")[0][0]
     wait_for("A's map to take the votes in", lambda: _map(a)[0] == _map(a)[1] == 2, seconds=120)
+    # A sends its new map to its peers (the first at once, later ones at most every five minutes):
+    # B keeps it for its members' page.
+    kept = wait_for(
+        "B to receive A's map", lambda: _peer_map(b).get("participants") == 1 and _peer_map(b), seconds=120
+    )
+    assert (kept["mapped"], [g["size"] for g in kept["groups"]]) == (1, [1])  # the one person so far
+    assert "1 person is placed on the map" in voter.get(page).body.decode()  # drawn on B's page
 
     # B's member erases their votes at B: gone there, and A forgets them and draws the map again.
     assert "Erase my votes" in voter.get(page).body.decode()

@@ -1,4 +1,4 @@
-"""The deliberations' clock job: no map is left behind its votes for long."""
+"""The deliberations' clock jobs: no map is left behind its votes for long, nor unsent to the peers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import F
 
-from dualpower.deliberation import mapping
+from dualpower.deliberation import mapping, publishing
 from dualpower.deliberation.models import Deliberation
 
 # A map's job runs seconds after the vote; one still behind after this was lost (a worker stopped).
@@ -21,3 +21,9 @@ def refresh_stale_maps(now: datetime) -> None:
     )
     for pk in behind.values_list("pk", flat=True)[:20]:
         mapping.map_refresh(deliberation_id=pk)
+
+
+def send_held_maps(now: datetime) -> None:
+    """Maps a busy spell held back from the peers (publishing.MAP_EVERY) are sent once it is over."""
+    for pk in publishing.maps_held_back(now=now):
+        publishing.map_sync_due(deliberation_id=pk, now=now)

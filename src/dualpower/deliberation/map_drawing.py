@@ -4,10 +4,30 @@ as lists, so a screen reader and a phone read it without the picture."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from dualpower.deliberation.models import Statement
+
+class Worded(Protocol):
+    """A statement as the map shows it: our own ``Statement``, or one as a peer sent it."""
+
+    @property
+    def text(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SentStatement:
+    """A statement of a peer's deliberation, as its node sent it."""
+
+    number: int
+    text: str
+
+
+def sent_statements(statements: list[dict[str, Any]]) -> dict[int, SentStatement]:
+    """A peer's statements ([{"number", "text"}], as kept) by number, for ``drawn``."""
+    return {s["number"]: SentStatement(s["number"], s["text"]) for s in statements}
+
 
 WIDTH, HEIGHT, MARGIN = 320, 240, 24
 # Distinguishable in colour and, for who cannot tell colours apart, by the group's number drawn at
@@ -27,7 +47,7 @@ class Point:
 
 @dataclass(frozen=True)
 class Said:
-    statement: Statement | None
+    statement: Worded | None
     number: int
     direction: str
     percent: int
@@ -45,7 +65,7 @@ class Group:
 
 @dataclass(frozen=True)
 class Consensus:
-    statement: Statement | None
+    statement: Worded | None
     number: int
     direction: str
     percents: list[int]
@@ -62,7 +82,7 @@ class Drawn:
     mapped: int
 
 
-def drawn(stored: dict[str, Any], statements: dict[int, Statement]) -> Drawn | None:
+def drawn(stored: dict[str, Any], statements: Mapping[int, Worded]) -> Drawn | None:
     """The stored map (mapping.shown) with its statements' texts; None before the first map."""
     if not stored or not stored.get("groups"):
         return None

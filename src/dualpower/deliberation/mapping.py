@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dualpower.core.opinions import KSmoother, OpinionMap, Votes, opinion_map
-from dualpower.deliberation import selectors
+from dualpower.deliberation import publishing, selectors
 from dualpower.deliberation.models import Deliberation
 
 REPRESENTATIVE_SHOWN = 5
@@ -187,7 +187,9 @@ def _refresh_once(deliberation_id: int) -> int:
         stored = {"participants": 0, "mapped": 0, "groups": [], "consensus": [], "points": []}
     with transaction.atomic():
         # Only ever forward: a slower computation that started earlier never overwrites a newer map.
-        Deliberation.objects.filter(pk=deliberation_id, map_votes__lt=seen).update(
+        stored_now = Deliberation.objects.filter(pk=deliberation_id, map_votes__lt=seen).update(
             opinion_map=stored, map_votes=seen, map_computed_at=timezone.now()
         )
+    if stored_now:
+        publishing.map_sync_due(deliberation_id=deliberation_id)
     return seen

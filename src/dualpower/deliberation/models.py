@@ -72,6 +72,10 @@ class Deliberation(models.Model):
     # Opened to the members of the community's peers (federation): published to them, and their
     # members' votes relayed back by their nodes.
     peers_open = models.BooleanField(default=False)
+    # The map last sent to the peers (publishing.map_sync_due): how many votes it saw, and when; the
+    # map is sent again at most every few minutes, and the clock sends what a busy spell held back.
+    map_sent_votes = models.PositiveIntegerField(default=0)
+    map_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -222,6 +226,9 @@ class PeerDeliberation(models.Model):
     description = models.TextField(max_length=DESCRIPTION_MAX, blank=True)
     # [{"number": n, "text": "..."}]: the statements shown there, as last sent
     statements = models.JSONField(default=list)
+    # The opinion map as the origin last sent it (receiving.map_from_peer: the shape mapping.shown
+    # stores, checked), {} before its first map. Our members see it on the deliberation's page.
+    opinion_map = models.JSONField(default=dict, blank=True)
     is_closed = models.BooleanField(default=False)
     received_at = models.DateTimeField(auto_now=True)
 
@@ -233,6 +240,28 @@ class PeerDeliberation(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+class ErasedPeerParticipant(models.Model):
+    """Where a deliberation was opened: a peer's participant whose votes their node withdrew, and the
+    time of that withdrawal as their node stamped it. A vote or statement of theirs stamped no later
+    (a delivery retried after the withdrawal, an operator's retry of a dead letter) is refused, so an
+    erased person never comes back with an old vote; what they send afterwards counts again."""
+
+    deliberation = models.ForeignKey(Deliberation, on_delete=models.CASCADE, related_name="erased_peers")
+    peer = models.CharField(max_length=URI_MAX)
+    key = models.CharField(max_length=KEY_MAX)
+    erased_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliberation", "peer", "key"], name="erased_peer_participant_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.peer}, erased {self.erased_at}"
 
 
 class PeerVote(models.Model):

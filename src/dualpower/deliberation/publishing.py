@@ -3,8 +3,12 @@ activities relayed back (docs/deliberation.md, "Open to peer communities").
 
     its id            {actor}/deliberations/{pk}
     published as      Create(Deliberation) when opened to peers; Update(Deliberation) as its shown
-                      statements change or it closes; Delete(Deliberation) when no longer open to
+                      statements change, it closes, or its opinion map is drawn anew (at most every
+                      ``MAP_EVERY``: ``map_sync_due``); Delete(Deliberation) when no longer open to
                       them. Always addressed to the community's active peers, never to Public.
+    its map           ``opinionMap``: what the members' page shows of the map (mapping.shown:
+                      groups by size, representative and consensus statements by number, the base
+                      clusters' places and sizes), never a person's votes.
     relayed back      Create(DeliberationVote) and Create(DeliberationStatement) from a peer's
                       node, each naming the deliberation (``inReplyTo``) and a pseudonymous
                       ``participant``: a keyed hash of the person made by their node, stable for
@@ -19,9 +23,13 @@ deliberation services' transactions, so an outbox row exists exactly when the ch
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import linebreaks
 
 from dualpower.deliberation.models import Deliberation, Statement
@@ -45,8 +53,15 @@ CONTEXT: list[Any] = [
         "statement": "dp:statement",
         "vote": "dp:vote",
         "closed": "as:closed",
+        "opinionMap": "dp:opinionMap",
     },
 ]
+
+# A busy deliberation's map is drawn anew seconds after each vote; peers get it at most this often
+# (the clock sends the last one a busy spell held back: jobs.send_held_maps).
+MAP_EVERY = timedelta(minutes=5)
+# The stored map's parts that travel (its ``state`` is the next computation's, and stays here).
+MAP_PARTS = ("participants", "mapped", "groups", "consensus", "points")
 
 
 def deliberation_uri(deliberation: Deliberation) -> str:
@@ -81,6 +96,7 @@ def deliberation_object(deliberation: Deliberation) -> dict[str, Any]:
         "number"
     )
     path = reverse("deliberation:detail", args=[deliberation.community.slug, deliberation.pk])
+    stored = deliberation.opinion_map or {}
     document: dict[str, Any] = {
         "id": deliberation_uri(deliberation),
         "type": OBJECT_TYPE,
@@ -91,6 +107,7 @@ def deliberation_object(deliberation: Deliberation) -> dict[str, Any]:
         "attributedTo": ids.community_actor_id(deliberation.community),
         "url": ids.site_url() + path,
         "statements": [{"type": "Note", "number": s.number, "name": s.text} for s in shown],
+        "opinionMap": {part: stored[part] for part in MAP_PARTS if part in stored},
         "published": deliberation.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         **_peers(deliberation),
     }
@@ -115,6 +132,33 @@ def deliberation_sync(*, deliberation: Deliberation) -> None:
     """Send the deliberation as it is now to the peers, if it is open to them."""
     if deliberation.peers_open:
         _send(deliberation, "Update", deliberation_object(deliberation))
+
+
+def map_sync_due(*, deliberation_id: int, now: datetime | None = None) -> bool:
+    """Send the deliberation with its new map to the peers, if it is open to them, its map changed
+    since the last one sent and that was at least ``MAP_EVERY`` ago. The claim is one conditional
+    UPDATE, so two workers finishing maps at once send it once. Returns whether it was sent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = (
+            _map_unsent(now).filter(pk=deliberation_id).update(map_sent_votes=F("map_votes"), map_sent_at=now)
+        )
+        if not claimed:
+            return False
+        deliberation = Deliberation.objects.select_related("community").get(pk=deliberation_id)
+        deliberation_sync(deliberation=deliberation)
+    return True
+
+
+def maps_held_back(*, now: datetime) -> list[int]:
+    """Deliberations open to peers whose newest map has not been sent and may be now."""
+    return list(_map_unsent(now).values_list("pk", flat=True)[:50])
+
+
+def _map_unsent(now: datetime) -> QuerySet[Deliberation]:
+    return Deliberation.objects.filter(peers_open=True, map_sent_votes__lt=F("map_votes")).filter(
+        Q(map_sent_at=None) | Q(map_sent_at__lte=now - MAP_EVERY)
+    )
 
 
 def deliberation_withdraw(*, deliberation: Deliberation) -> None:

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 from dualpower.community.selectors import communities_all
@@ -31,10 +34,96 @@ from dualpower.federation import selectors as federation
 from dualpower.federation.handlers import Incoming, Refused, own_object, same_origin
 
 STATEMENTS_KEPT = 500
+# What a peer's map may hold (mapping.shown draws at most 100 base clusters, 5 groups).
+MAP_POINTS_KEPT = 200
+MAP_GROUPS_KEPT = 12
+MAP_SAID_KEPT = 10
+DIRECTIONS = frozenset({"agree", "disagree"})
 
 
 def _plain(value: Any, limit: int) -> str:
     return html.unescape(strip_tags(str(value)))[:limit].strip() if isinstance(value, str) else ""
+
+
+def _count(value: Any, low: float = 0, high: float = 10**9) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
+
+
+def _said(item: Any) -> bool:
+    """A statement of the map (representative or consensus): its number and its direction."""
+    if not isinstance(item, dict) or isinstance(item.get("statement"), bool):
+        return False
+    number = item.get("statement")
+    return isinstance(number, int) and number > 0 and item.get("direction") in DIRECTIONS
+
+
+def _representative(item: Any) -> bool:
+    return _said(item) and _count(item.get("percent"), 0, 100)
+
+
+def _consensus(item: Any, groups: int) -> bool:
+    shares = item.get("percent_by_group") if isinstance(item, dict) else None
+    return (
+        _said(item)
+        and isinstance(shares, list)
+        and len(shares) == groups
+        and all(_count(p, 0, 100) for p in shares)
+    )
+
+
+def map_from_peer(value: Any) -> dict[str, Any]:
+    """The opinion map a peer sent (``opinionMap``), kept only if it is the shape mapping.shown
+    stores, within bounds, numbers where numbers belong: a page draws it as our own maps. Anything
+    else: {} (the deliberation is kept without a map)."""
+    if not isinstance(value, dict):
+        return {}
+    groups, consensus, points = value.get("groups"), value.get("consensus", []), value.get("points", [])
+    if not (isinstance(groups, list) and isinstance(consensus, list) and isinstance(points, list)):
+        return {}
+    if len(groups) > MAP_GROUPS_KEPT or len(consensus) > MAP_SAID_KEPT or len(points) > MAP_POINTS_KEPT:
+        return {}
+    if not (_count(value.get("participants")) and _count(value.get("mapped"))):
+        return {}
+    for number, group in enumerate(groups, start=1):
+        if not isinstance(group, dict) or group.get("number") != number or not _count(group.get("size")):
+            return {}
+        said = group.get("representative")
+        if not isinstance(said, list) or len(said) > MAP_SAID_KEPT or not all(map(_representative, said)):
+            return {}
+    if not all(_consensus(c, len(groups)) for c in consensus):
+        return {}
+    for point in points:
+        if not (isinstance(point, list) and len(point) == 4):
+            return {}
+        x, y, people, group_index = point
+        if not (_count(x, 0, 1) and _count(y, 0, 1) and _count(people, 1)):
+            return {}
+        if not (isinstance(group_index, int) and 0 <= group_index < len(groups)):
+            return {}
+    return {
+        "participants": int(value["participants"]),
+        "mapped": int(value["mapped"]),
+        "groups": [
+            {
+                "number": g["number"],
+                "size": int(g["size"]),
+                "representative": [
+                    {"statement": r["statement"], "direction": r["direction"], "percent": int(r["percent"])}
+                    for r in g["representative"]
+                ],
+            }
+            for g in groups
+        ],
+        "consensus": [
+            {
+                "statement": c["statement"],
+                "direction": c["direction"],
+                "percent_by_group": [int(p) for p in c["percent_by_group"]],
+            }
+            for c in consensus
+        ],
+        "points": [[float(x), float(y), int(n), g] for x, y, n, g in points],
+    }
 
 
 def _fields(obj: dict[str, Any], *, origin_name: str) -> dict[str, Any]:
@@ -52,6 +141,7 @@ def _fields(obj: dict[str, Any], *, origin_name: str) -> dict[str, Any]:
         "statements": statements,
         "is_closed": bool(obj.get("closed")),
         "origin_name": origin_name,
+        "opinion_map": map_from_peer(obj.get("opinionMap")),
     }
 
 
@@ -95,6 +185,15 @@ def _taken(incoming: Incoming, take: Callable[[Deliberation, dict[str, Any]], ob
         raise Refused(refused.detail, status=422) from None
 
 
+def sent_at(incoming: Incoming) -> datetime:
+    """When the sender's node stamped the activity (``published``); now when it did not say."""
+    stamp = incoming.activity.get("published")
+    when = parse_datetime(stamp) if isinstance(stamp, str) else None
+    if when is None:
+        return timezone.now()
+    return when if timezone.is_aware(when) else timezone.make_aware(when, UTC)
+
+
 def vote_relayed(incoming: Incoming) -> None:
     _taken(
         incoming,
@@ -104,6 +203,7 @@ def vote_relayed(incoming: Incoming) -> None:
             participant=obj.get("participant"),
             statement=obj.get("statement"),
             vote=obj.get("vote"),
+            sent_at=sent_at(incoming),
         ),
     )
 
@@ -116,6 +216,7 @@ def statement_relayed(incoming: Incoming) -> None:
             peer_uri=incoming.actor.uri,
             participant=obj.get("participant"),
             text=_plain(obj.get("name"), STATEMENT_MAX + 1),
+            sent_at=sent_at(incoming),
         ),
     )
 
@@ -131,7 +232,10 @@ def votes_withdrawn(incoming: Incoming) -> None:
         raise Refused("the sender is not a peer of this deliberation's community", status=403)
     try:
         peers.relayed_votes_erase(
-            deliberation=deliberation, peer_uri=incoming.actor.uri, participant=obj.get("participant")
+            deliberation=deliberation,
+            peer_uri=incoming.actor.uri,
+            participant=obj.get("participant"),
+            sent_at=sent_at(incoming),
         )
     except DomainError as refused:
         raise Refused(refused.detail, status=422) from None

@@ -42,4 +42,5 @@ navigation.register(
 panels.register("deliberation.started_from", panel.started_from)
 dashboard.register("open-deliberations", widgets.open_deliberations_panel)
 schedule.job("deliberation.maps")(jobs.refresh_stale_maps)
+schedule.job("deliberation.maps_to_peers")(jobs.send_held_maps)
 demo_registry.register(demo.load_deliberation)

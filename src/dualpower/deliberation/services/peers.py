@@ -15,6 +15,7 @@ anything another node could link to them. Their own votes are kept here under th
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +32,7 @@ from dualpower.deliberation.models import (
     QUESTION_MAX,
     STATEMENT_MAX,
     Deliberation,
+    ErasedPeerParticipant,
     Participant,
     PeerDeliberation,
     PeerVote,
@@ -94,12 +96,29 @@ def _peer_participant(deliberation: Deliberation, peer_uri: str, participant: An
     )
 
 
+def _not_withdrawn(deliberation: Deliberation, peer_uri: str, participant: Any, sent_at: datetime) -> None:
+    """Refuse what a peer's participant sent before (or as) their node withdrew their votes: an old
+    vote delivered late must not bring an erased person back."""
+    erased = ErasedPeerParticipant.objects.filter(
+        deliberation=deliberation, peer=peer_uri, key=str(participant)
+    ).values_list("erased_at", flat=True)
+    if any(sent_at <= at for at in erased):
+        raise Conflict("this participant's votes were withdrawn after this was sent")
+
+
 def relayed_vote_take(
-    *, deliberation: Deliberation, peer_uri: str, participant: Any, statement: Any, vote: Any
+    *,
+    deliberation: Deliberation,
+    peer_uri: str,
+    participant: Any,
+    statement: Any,
+    vote: Any,
+    sent_at: datetime,
 ) -> Vote:
     """A vote a peer's node relayed (the caller checked the peer and that the deliberation is
-    open to peers): counted under that peer's participant."""
+    open to peers), sent at ``sent_at`` by their node's clock: counted under that peer's participant."""
     require_open(deliberation)
+    _not_withdrawn(deliberation, peer_uri, participant, sent_at)
     if isinstance(statement, bool) or not isinstance(statement, int):
         raise Conflict("the statement is its number")
     found = Statement.objects.filter(deliberation=deliberation, number=statement).first()
@@ -114,10 +133,11 @@ def relayed_vote_take(
 
 
 def relayed_statement_take(
-    *, deliberation: Deliberation, peer_uri: str, participant: Any, text: Any
+    *, deliberation: Deliberation, peer_uri: str, participant: Any, text: Any, sent_at: datetime
 ) -> Statement:
     """A statement a peer's node relayed: it waits for a facilitator."""
     require_open(deliberation)
+    _not_withdrawn(deliberation, peer_uri, participant, sent_at)
     return statement_write(
         deliberation=deliberation,
         author=lambda: _peer_participant(deliberation, peer_uri, participant),
@@ -128,13 +148,24 @@ def relayed_statement_take(
 
 
 @transaction.atomic
-def relayed_votes_erase(*, deliberation: Deliberation, peer_uri: str, participant: Any) -> int:
+def relayed_votes_erase(
+    *, deliberation: Deliberation, peer_uri: str, participant: Any, sent_at: datetime
+) -> int:
     """A peer's node withdrew one of its members' participation (they erased their votes there, or
-    left): that participant's votes and waiting statements go, and the map is recomputed. The caller
-    checked that the sender is an active peer; erasing works on a closed deliberation, or one no
-    longer open to peers, as it does for anyone. Unknown: nothing to erase (0)."""
+    left) at ``sent_at``: that participant's votes and waiting statements go, and the map is
+    recomputed; what they sent before then and arrives later is refused (``ErasedPeerParticipant``).
+    The caller checked that the sender is an active peer; erasing works on a closed deliberation, or
+    one no longer open to peers, as it does for anyone. Unknown: nothing to erase (0)."""
     if not isinstance(participant, str) or not PARTICIPANT.match(participant):
         raise Conflict("the participant must be a pseudonymous hex id")
+    mark, made = ErasedPeerParticipant.objects.select_for_update().get_or_create(
+        deliberation=deliberation, peer=peer_uri, key=participant, defaults={"erased_at": sent_at}
+    )
+    if not made:
+        if mark.erased_at >= sent_at:
+            return 0  # a later withdrawal already erased all this one asks for (and what came after stays)
+        mark.erased_at = sent_at
+        mark.save(update_fields=["erased_at"])
     found = Participant.objects.filter(
         deliberation=deliberation, kind=Participant.Kind.PEER, peer=peer_uri, key=participant
     ).first()
@@ -163,6 +194,7 @@ def peer_deliberation_keep(*, community: Community, uri: str, actor_uri: str, fi
             "question": str(fields.get("question", ""))[:QUESTION_MAX] or uri[:QUESTION_MAX],
             "description": str(fields.get("description", ""))[:DESCRIPTION_MAX],
             "statements": fields.get("statements", []),
+            "opinion_map": fields.get("opinion_map", {}),
             "is_closed": bool(fields.get("is_closed")),
         },
     )

@@ -20,7 +20,7 @@ from dualpower.deliberation.models import (
     Vote,
 )
 from dualpower.deliberation.tests.factories import make_deliberation, statement
-from dualpower.federation import ids, remote
+from dualpower.federation import ids
 from dualpower.federation.models import InboxEntry, OutboundActivity, Peer
 from dualpower.federation.tests.inbox_helpers import activity, post
 from dualpower.federation.tests.remote_node import Actor, RemoteNode
@@ -30,14 +30,6 @@ from dualpower.members.tests.factories import make_membership, membership_of
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 ME = "ab" * 20
 SOMEONE_ELSE = "cd" * 20
-
-
-@pytest.fixture
-def garden(node: RemoteNode, community: Any) -> Actor:
-    """A community on another node that is an active peer of ours."""
-    made = node.actor("garden", kind="Group")
-    Peer.objects.create(community=community, actor=remote.actor_get(made.uri), state=Peer.State.ACTIVE)
-    return made
 
 
 def _object(actor: Actor, kind: str, about: str, **fields: Any) -> dict[str, Any]:

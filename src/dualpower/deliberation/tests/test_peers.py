@@ -16,22 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from dualpower.deliberation import publishing, services
 from dualpower.deliberation.models import Participant, PeerDeliberation, PeerVote, Statement, Vote
 from dualpower.deliberation.tests.factories import SEEDS, make_deliberation, statement
-from dualpower.federation import ids, remote
-from dualpower.federation.models import Delivery, OutboundActivity, Peer
+from dualpower.federation import ids
+from dualpower.federation.models import Delivery, OutboundActivity
 from dualpower.federation.tests.inbox_helpers import activity, post
 from dualpower.federation.tests.remote_node import Actor, RemoteNode
 from dualpower.members.tests.factories import make_membership, membership_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("federation_site")]
 PSEUDONYM = "ab" * 20
-
-
-@pytest.fixture
-def garden(node: RemoteNode, community: Any) -> Actor:
-    """A community on another node that is an active peer of ours."""
-    made = node.actor("garden", kind="Group")
-    Peer.objects.create(community=community, actor=remote.actor_get(made.uri), state=Peer.State.ACTIVE)
-    return made
 
 
 def _queries(client: Client, path: str) -> int:

@@ -21,6 +21,7 @@ from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.deliberation import selectors, services
 from dualpower.deliberation.forms import StatementForm
+from dualpower.deliberation.map_drawing import drawn, sent_statements
 from dualpower.deliberation.models import PeerDeliberation
 from dualpower.deliberation.services.peers import peer_participant_id
 from dualpower.deliberation.views.common import member_acting, vote_posted
@@ -59,6 +60,7 @@ def _context(request: HttpRequest, deliberation: PeerDeliberation) -> dict[str, 
     waiting = [s for s in deliberation.statements if s["number"] not in mine]
     return {
         "peer": deliberation,
+        "map": drawn(deliberation.opinion_map or {}, sent_statements(deliberation.statements)),
         "may_take_part": may_take_part,
         "next": waiting[0] if may_take_part and waiting else None,
         "my_votes_count": len(mine),
