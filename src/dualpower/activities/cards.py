@@ -61,7 +61,7 @@ def running_html(series: list[Series], *, community: Community) -> SafeString:
 
 
 def cards_html(activities: Iterable[Activity], *, community: Community) -> SafeString:
-    """``CARD`` of each activity (as ``selectors.upcoming_page`` gives them: with ``free`` and
+    """``CARD`` of each activity (as ``selectors.upcoming_page`` gives its rows: with ``free`` and
     ``my_place``), one after the other, each rendered once per key (see the module's text)."""
     shared = _shared(community)
     parts = []

@@ -25,7 +25,7 @@ from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.members.models import Membership
 from dualpower.members.selectors import members_of
-from dualpower.web.pages import MAX_PAGE, PER_PAGE
+from dualpower.web.pages import PER_PAGE, Page, page_of
 from dualpower.web.prepared import Prepared
 
 UPCOMING_DAYS = 28
@@ -174,21 +174,20 @@ def upcoming_page(
     *,
     community: Community,
     membership: Membership | None,
-    page: int = 1,
+    raw: str | None = None,
     now: dt.datetime | None = None,
     days: int = UPCOMING_DAYS,
-) -> tuple[list[Activity], bool]:
-    """Page ``page`` (from 1) of ``upcoming``'s list, ``PER_PAGE`` occurrences, and whether a
-    next page exists, in one query whatever the number of occurrences, places and sign-ups."""
-    rows = coming_window(
-        community=community,
-        membership=membership,
-        now=now or timezone.now(),
-        limit=PER_PAGE + 1,
-        offset=(min(max(page, 1), MAX_PAGE) - 1) * PER_PAGE,
-        days=days,
+) -> Page[Activity]:
+    """The page ``raw`` asks for (web.pages: ``?page=N``) of ``upcoming``'s list, ``PER_PAGE``
+    occurrences, in one query whatever the number of occurrences, places and sign-ups."""
+    now = now or timezone.now()
+    return page_of(
+        lambda limit, offset: coming_window(
+            community=community, membership=membership, now=now, limit=limit, offset=offset, days=days
+        ),
+        raw=raw,
+        per_page=PER_PAGE,
     )
-    return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
 def upcoming_listed(

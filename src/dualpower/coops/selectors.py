@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,8 @@ from dualpower.members.selectors import members_of
 from dualpower.web.prepared import Prepared
 
 MEMBER = CoopMember.Status.MEMBER
+# The board before the other members (the model's own order, by role code, put it last).
+BOARD_FIRST = Case(When(role=CoopMember.Role.BOARD, then=Value(0)), default=Value(1))
 
 
 def coops_of(*, community: Community) -> QuerySet[Cooperative]:
@@ -86,7 +88,12 @@ def place_of(*, coop: Cooperative, membership: Membership | None) -> CoopMember 
 
 
 def coop_members(*, coop: Cooperative, status: str = MEMBER) -> QuerySet[CoopMember]:
-    return CoopMember.objects.filter(coop=coop, status=status).select_related("membership")
+    """The co-op's people of ``status``: its members board first, then by name; those asking to
+    join (or who left) in the order they asked."""
+    found = CoopMember.objects.filter(coop=coop, status=status).select_related("membership")
+    if status == MEMBER:
+        return found.order_by(BOARD_FIRST.asc(), "membership__display_name", "id")
+    return found
 
 
 def coops_page(*, community: Community, limit: int, offset: int = 0) -> list[Cooperative]:

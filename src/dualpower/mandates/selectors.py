@@ -46,6 +46,21 @@ def seats_of(
     return seats
 
 
+def seats_page(
+    *,
+    community: Community,
+    limit: int,
+    offset: int = 0,
+    sending: Assembly | None = None,
+    receiving: Assembly | None = None,
+    status: str | None = SEATED,
+) -> list[DelegateSeat]:
+    """A window of ``seats_of`` (an assembly's delegates, a page at a time: web.pages), in one
+    query."""
+    seats = seats_of(community=community, sending=sending, receiving=receiving, status=status)
+    return list(seats[offset : offset + limit])
+
+
 def seat_get(*, community: Community, pk: int) -> DelegateSeat:
     seat = seats_of(community=community, status=None).filter(pk=pk).first()
     if seat is None:
@@ -66,14 +81,13 @@ def spokescouncils_of(*, community: Community) -> QuerySet[Assembly]:
     return assembly_selectors.assemblies_for(community=community).filter(kind__in=RECEIVING_KINDS)
 
 
-def spokescouncils_with_seats(*, community: Community) -> list[tuple[Assembly, list[DelegateSeat]]]:
-    """Each spokescouncil of ``community`` with its seated delegates (in the seats' own order): two
-    queries, however many councils there are."""
-    councils = list(spokescouncils_of(community=community))
-    seated: dict[int, list[DelegateSeat]] = {council.pk: [] for council in councils}
-    for seat in seats_of(community=community).filter(receiving__in=councils):
-        seated[seat.receiving_id].append(seat)
-    return [(council, seated[council.pk]) for council in councils]
+def council_seats_page(*, community: Community, limit: int, offset: int = 0) -> list[DelegateSeat]:
+    """A window of the seated delegates of every spokescouncil of ``community`` (the delegates
+    page, a page at a time: web.pages), council by council (by name, two councils of one name
+    apart), then as the seats are ordered: one query, whatever the number of councils and seats."""
+    seats = seats_of(community=community).filter(receiving__kind__in=RECEIVING_KINDS)
+    ordered = seats.order_by("receiving__name", "receiving_id", "sending__name", "started_at", "id")
+    return list(ordered[offset : offset + limit])
 
 
 def assembly_get(*, community: Community, slug: str) -> Assembly:
@@ -101,6 +115,14 @@ def mandates_of(
     if sending is not None:
         found = found.filter(sending=sending)
     return found.exclude(status=Mandate.Status.SUPERSEDED)
+
+
+def mandates_page(
+    *, community: Community, limit: int, offset: int = 0, sending: Assembly | None = None
+) -> list[Mandate]:
+    """A window of ``mandates_of``, the latest first (an assembly's mandates, a page at a time:
+    web.pages), in one query."""
+    return list(mandates_of(community=community, sending=sending)[offset : offset + limit])
 
 
 def mandate_get(*, community: Community, pk: int) -> Mandate:
@@ -182,6 +204,13 @@ def breaches_of(*, community: Community, sending: Assembly | None = None) -> Que
     if sending is not None:
         found = found.filter(mandate__sending=sending)
     return found
+
+
+def breaches_page(
+    *, community: Community, limit: int, offset: int = 0, sending: Assembly | None = None
+) -> list[MandateBreach]:
+    """A window of ``breaches_of``, the latest first (a page at a time: web.pages), in one query."""
+    return list(breaches_of(community=community, sending=sending)[offset : offset + limit])
 
 
 def open_spokescouncil_proposals(*, community: Community) -> QuerySet[Proposal]:

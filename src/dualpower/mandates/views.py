@@ -17,6 +17,7 @@ from dualpower.mandates.forms import MandateDraftForm
 from dualpower.mandates.models import DelegateSeat
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import form_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 GET = ["GET", "HEAD"]
@@ -26,14 +27,25 @@ GET = ["GET", "HEAD"]
 @with_community
 def delegate_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "mandates.view_delegates", community)
-    councils = selectors.spokescouncils_with_seats(community=community)
+    # Two lists that grow with the community, each paged by its own parameter (web.pages).
+    seats = page_of(
+        lambda limit, offset: selectors.council_seats_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("seats"),
+    )
+    breaches = page_of(
+        lambda limit, offset: selectors.breaches_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("breaches"),
+    )
     return render(
         request,
         "mandates/list.html",
         {
-            "councils": councils,
+            "councils": list(selectors.spokescouncils_of(community=community)),
+            "seats": seats.rows,
+            "seats_page": seats,
             "proposals": list(selectors.open_spokescouncil_proposals(community=community)),
-            "breaches": list(selectors.breaches_of(community=community)[:10]),
+            "breaches": breaches.rows,
+            "breaches_page": breaches,
             "senders": selectors.sending_assemblies(community=community),
         },
     )
@@ -44,15 +56,44 @@ def delegate_list(request: HttpRequest, community: Community) -> HttpResponse:
 def assembly_delegates(request: HttpRequest, community: Community, assembly: str) -> HttpResponse:
     check(request, "mandates.view_delegates", community)
     body = selectors.assembly_get(community=community, slug=assembly)
+    # Four lists that grow with the assembly's history, each paged by its own parameter (web.pages).
+    received = page_of(
+        lambda limit, offset: selectors.seats_page(
+            community=community, receiving=body, limit=limit, offset=offset
+        ),
+        raw=request.GET.get("seats"),
+    )
+    sent = page_of(
+        lambda limit, offset: selectors.seats_page(
+            community=community, sending=body, status=None, limit=limit, offset=offset
+        ),
+        raw=request.GET.get("sent"),
+    )
+    mandates = page_of(
+        lambda limit, offset: selectors.mandates_page(
+            community=community, sending=body, limit=limit, offset=offset
+        ),
+        raw=request.GET.get("mandates"),
+    )
+    breaches = page_of(
+        lambda limit, offset: selectors.breaches_page(
+            community=community, sending=body, limit=limit, offset=offset
+        ),
+        raw=request.GET.get("breaches"),
+    )
     return render(
         request,
         "mandates/assembly.html",
         {
             "assembly": body,
-            "sent": list(selectors.seats_of(community=community, sending=body, status=None)),
-            "received": list(selectors.seats_of(community=community, receiving=body)),
-            "mandates": list(selectors.mandates_of(community=community, sending=body)),
-            "breaches": list(selectors.breaches_of(community=community, sending=body)),
+            "sent": sent.rows,
+            "sent_page": sent,
+            "received": received.rows,
+            "received_page": received,
+            "mandates": mandates.rows,
+            "mandates_page": mandates,
+            "breaches": breaches.rows,
+            "breaches_page": breaches,
             "can_draft": body.kind not in services.RECEIVING_KINDS
             and request.user.has_perm("mandates.draft_mandate", body),
         },

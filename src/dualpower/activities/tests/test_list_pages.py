@@ -36,8 +36,9 @@ def test_the_pages_hold_upcoming_in_its_order(
     assert len(expected) > 2 * selectors.PER_PAGE
     got, page, more = [], 1, True
     while more:
-        rows, more = selectors.upcoming_page(community=community, membership=me, page=page)
-        got += [(a.pk, a.free, a.my_place) for a in rows]  # type: ignore[attr-defined]
+        shown = selectors.upcoming_page(community=community, membership=me, raw=str(page))
+        got += [(a.pk, a.free, a.my_place) for a in shown.rows]  # type: ignore[attr-defined]
+        more = shown.next is not None
         page += 1
     assert got == expected  # mine first (a late date), then by time; free places as counted
 

@@ -24,7 +24,7 @@ from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
-from dualpower.web.pages import page_number, page_of
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 
@@ -33,8 +33,8 @@ from dualpower.web.permissions import check
 def activity_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "activities.list_activities", community)
     me = membership_for(request.user, community)
-    number = page_number(request.GET.get("page"))
-    activities, more = selectors.upcoming_page(community=community, membership=me, page=number)
+    upcoming = selectors.upcoming_page(community=community, membership=me, raw=request.GET.get("page"))
+    activities = upcoming.rows
     series = page_of(
         lambda limit, offset: selectors.series_running(community=community, limit=limit, offset=offset),
         raw=request.GET.get("series"),
@@ -45,9 +45,7 @@ def activity_list(request: HttpRequest, community: Community) -> HttpResponse:
         {
             "mine": cards_html([a for a in activities if a.mine], community=community),  # type: ignore[attr-defined]
             "others": cards_html([a for a in activities if not a.mine], community=community),  # type: ignore[attr-defined]
-            "page_number": number,
-            "previous_page": number - 1 if number > 1 else None,
-            "next_page": number + 1 if more else None,
+            "upcoming_page": upcoming,
             "running": running_html(series.rows, community=community) if series.rows else "",
             "running_page": series,
             "can_add": request.user.has_perm("activities.add_series", community),

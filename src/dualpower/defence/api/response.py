@@ -159,7 +159,10 @@ def incident_report(request: HttpRequest, slug: str, payload: ReportIn) -> Statu
 @router.get(BASE + "/incidents", response=list[IncidentOut])
 def incident_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     community = community_checked(request, slug, "defence.dispatch")
-    return [_view(i, request) for i in selectors.incidents_open(community=community)[:200]]
+    return [
+        _view(i, request)
+        for i in selectors.incidents_open(community=community).order_by("-created_at", "-id")[:200]
+    ]
 
 
 @router.get(INCIDENT, response=IncidentOut)

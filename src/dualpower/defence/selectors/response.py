@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -152,6 +152,14 @@ def incidents_open(*, community: Community) -> QuerySet[Incident]:
     ).annotate(coming=Count("responses"))
 
 
+def incidents_open_page(*, community: Community, limit: int, offset: int = 0) -> list[Incident]:
+    """A window of ``incidents_open``, the latest first (the hub, a page at a time: web.pages), in
+    one query with each incident's count of responders (ordered here: a query that counts does
+    not take the model's order)."""
+    found = incidents_open(community=community).order_by("-created_at", "-id")
+    return list(found[offset : offset + limit])
+
+
 def incidents_closed(*, community: Community) -> QuerySet[Incident]:
     return Incident.objects.filter(
         community=community, status__in=[Incident.Status.CLOSED, Incident.Status.FALSE_ALARM]
@@ -193,7 +201,19 @@ def counts_of(*, community: Community, weeks: int = 26) -> QuerySet[IncidentCoun
 
 
 def cases_of(*, community: Community) -> QuerySet[EvictionCase]:
-    return EvictionCase.objects.filter(community=community).select_related("case_worker")
+    """The community's eviction cases, the open ones first (the model's order is by the status's
+    code, which would put "evicted" before "open"), then the latest opened."""
+    still_open = Case(When(status=EvictionCase.Status.OPEN, then=Value(0)), default=Value(1))
+    return (
+        EvictionCase.objects.filter(community=community)
+        .select_related("case_worker")
+        .order_by(still_open, "-opened_at", "-id")
+    )
+
+
+def cases_page(*, community: Community, limit: int, offset: int = 0) -> list[EvictionCase]:
+    """A window of ``cases_of`` (the board, a page at a time: web.pages), in one query."""
+    return list(cases_of(community=community)[offset : offset + limit])
 
 
 def case_get(*, community: Community, pk: int) -> EvictionCase | None:
@@ -278,6 +298,12 @@ def right_from_peer(*, community: Community, pk: int) -> ReceivedGuide | None:
 
 def bans_of(*, community: Community) -> QuerySet[ReporterBan]:
     return ReporterBan.objects.filter(community=community).select_related("membership")
+
+
+def bans_page(*, community: Community, limit: int, offset: int = 0) -> list[ReporterBan]:
+    """A window of ``bans_of``, the latest first (the ban list, a page at a time: web.pages), in
+    one query."""
+    return list(bans_of(community=community)[offset : offset + limit])
 
 
 def ban_get(*, community: Community, pk: int) -> ReporterBan | None:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dualpower.defence.models.response import EvictionCase, Incident, Response
+from dualpower.defence.selectors import response as response_selectors
 from dualpower.defence.services import response_bans as bans
 from dualpower.defence.services import response_cases as cases
 from dualpower.defence.services import response_incidents as incidents
@@ -183,3 +184,18 @@ def test_the_dashboard_shows_an_alert_and_a_report_to_verify(client: Any, world:
     page = _as(client, world.responder).get(home).content.decode()
     assert "1 alert for you" in page and incident.code in page
     assert "alert for you" not in _as(client, world.far_responder).get(home).content.decode()
+
+
+def test_the_eviction_board_shows_open_cases_first_then_the_latest(world: DefenceWorld) -> None:
+    for household, status in (("hh-1", "open"), ("hh-2", "evicted"), ("hh-3", "stayed"), ("hh-4", "open")):
+        closed = None if status == "open" else timezone.now()
+        EvictionCase.objects.create(
+            community=world.community,
+            household=household,
+            landlord="Crestline",
+            status=status,
+            closed_at=closed,
+        )
+    shown = [c.household for c in response_selectors.cases_page(community=world.community, limit=20)]
+    # "evicted" sorts before "open" by its code: the board orders by whether a case is still open.
+    assert shown == ["hh-4", "hh-1", "hh-3", "hh-2"]

@@ -29,6 +29,7 @@ from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.uploads import sniff
 from dualpower.web.actions import form_action, post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 ROLE_LABELS = {
@@ -62,13 +63,25 @@ def hub(request: HttpRequest, community: Community) -> HttpResponse:
     me = _me(request, community)
     user = request.user
     dispatcher = user.has_perm("defence.dispatch", community)
+    # Only the verifier on shift reads the open incidents, a page at a time (web.pages).
+    open_incidents = (
+        page_of(
+            lambda limit, offset: selectors.incidents_open_page(
+                community=community, limit=limit, offset=offset
+            ),
+            raw=request.GET.get("incidents"),
+        )
+        if dispatcher
+        else None
+    )
     return render(
         request,
         "defence/response/hub.html",
         {
             "can_report": user.has_perm("defence.report_incident", community),
             "dispatcher": dispatcher,
-            "open": list(selectors.incidents_open(community=community)) if dispatcher else [],
+            "open": open_incidents.rows if open_incidents is not None else [],
+            "open_page": open_incidents,
             "alerts": list(selectors.my_alerts(membership=me)),
             "reports": list(selectors.my_reports(membership=me).filter(status__in=["reported", "verified"])),
             "counts": list(selectors.counts_of(community=community)),

@@ -16,6 +16,7 @@ from dualpower.defence.services import response_bans as bans
 from dualpower.errors import NotFound
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import form_action, post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 
@@ -26,6 +27,10 @@ def ban_list(request: HttpRequest, community: Community) -> HttpResponse:
     me = membership_for(request.user, community)
     assert me is not None  # coordinators are members
     form = BanForm(request.POST or None, members=selectors.reporters_held(community=community))
+    bans_shown = page_of(
+        lambda limit, offset: selectors.bans_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
     return form_action(
         request,
         form=form,
@@ -40,7 +45,8 @@ def ban_list(request: HttpRequest, community: Community) -> HttpResponse:
         message=_("Banned: their reports are refused from now on."),
         template="defence/response/bans.html",
         context={
-            "bans": list(selectors.bans_of(community=community)),
+            "bans": bans_shown.rows,
+            "page": bans_shown,
             "member_limit": bans.MEMBER_PER_HOUR,
             "caller_limit": bans.CALLER_PER_HOUR,
         },

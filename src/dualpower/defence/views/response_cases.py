@@ -28,6 +28,7 @@ from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import form_action, post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 
@@ -49,7 +50,11 @@ def _case(request: HttpRequest, community: Community, pk: int) -> EvictionCase:
 @with_community
 def board(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "defence.view_cases", community)
-    rows = list(selectors.cases_of(community=community))
+    page = page_of(
+        lambda limit, offset: selectors.cases_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
+    rows = page.rows
     upcoming = selectors.next_court_dates(community=community, case_ids=[c.pk for c in rows])
     outcomes = [c for c in CourtDate.Outcome.choices if c[0] != CourtDate.Outcome.PENDING]
     stats = [
@@ -61,6 +66,7 @@ def board(request: HttpRequest, community: Community) -> HttpResponse:
         "defence/response/cases.html",
         {
             "rows": [{"case": c, "next": upcoming.get(c.pk)} for c in rows],
+            "page": page,
             "stats": stats,
             "outcomes": outcomes,
             "can_manage": request.user.has_perm("defence.manage_cases", community),

@@ -48,6 +48,12 @@ def sites_of(*, community: Community) -> QuerySet[Site]:
     return Site.objects.filter(community=community).select_related("parcel")
 
 
+def sites_page(*, community: Community, limit: int, offset: int = 0) -> list[Site]:
+    """A window of ``sites_of`` by name (the gardens page, a page at a time: web.pages), in one
+    query."""
+    return list(sites_of(community=community)[offset : offset + limit])
+
+
 def site_get(*, community: Community, pk: object) -> Site:
     return _one(sites_of(community=community), pk, _("There is no such site."))
 
@@ -59,6 +65,12 @@ def plots_of(*, community: Community, site: Site | None = None) -> QuerySet[Plot
         .prefetch_related("gardeners")
     )
     return qs.filter(site=site) if site is not None else qs
+
+
+def plots_page(*, community: Community, limit: int, offset: int = 0) -> list[Plot]:
+    """A window of ``plots_of`` by site and name (the gardens page, a page at a time: web.pages):
+    two queries (the plots, and the gardeners of those plots only)."""
+    return list(plots_of(community=community)[offset : offset + limit])
 
 
 def plot_get(*, community: Community, pk: object) -> Plot:
@@ -94,6 +106,12 @@ def crops_of(*, community: Community) -> QuerySet[Crop]:
     return Crop.objects.filter(community=community)
 
 
+def crops_page(*, community: Community, limit: int, offset: int = 0) -> list[Crop]:
+    """A window of ``crops_of`` by name (the crops page, a page at a time: web.pages), in one
+    query; ``crop_yields(crops=…)`` gives the yields of those crops only."""
+    return list(crops_of(community=community)[offset : offset + limit])
+
+
 def crop_get(*, community: Community, pk: object) -> Crop:
     return _one(crops_of(community=community), pk, _("There is no such crop."))
 
@@ -115,9 +133,13 @@ def _observations(
     return observed
 
 
-def crop_yields(*, community: Community) -> dict[int, forecast.Rate]:
+def crop_yields(*, community: Community, crops: list[Crop] | None = None) -> dict[int, forecast.Rate]:
     """Crop id → the yield per m² the forecast uses (set by the community, or learned from finished
-    plantings whose harvest logs are done), in two queries."""
+    plantings whose harvest logs are done), in two queries; of ``crops`` only when given (a page
+    of them: one query)."""
+    if crops is not None:
+        observed = _observations(community, [crop.pk for crop in crops])
+        return {crop.pk: forecast.yield_rate(crop.yield_per_m2, observed.get(crop.pk, [])) for crop in crops}
     observed = _observations(community)
     return {
         crop_id: forecast.yield_rate(set_rate, observed.get(crop_id, []))

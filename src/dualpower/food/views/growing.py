@@ -38,6 +38,7 @@ from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.members.selectors import members_of
 from dualpower.web.actions import post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 FORECAST_WEEKS = 8
@@ -68,18 +69,31 @@ def gardens(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.view_gardens", community)
     me = membership_for(request.user, community)
     mine = selectors.my_plots(membership=me)
-    plots_page = Paginator(selectors.plots_of(community=community), PER_PAGE).get_page(
-        request.GET.get("page")
+    can_manage = request.user.has_perm("food.manage_gardens", community)
+    # Two lists that grow with the gardens, each paged by its own parameter (web.pages); the sites
+    # are listed (to change them) for those who manage the gardens only.
+    sites = (
+        page_of(
+            lambda limit, offset: selectors.sites_page(community=community, limit=limit, offset=offset),
+            raw=request.GET.get("sites"),
+        )
+        if can_manage
+        else None
+    )
+    plots = page_of(
+        lambda limit, offset: selectors.plots_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("plots"),
     )
     return render(
         request,
         "food/growing/gardens.html",
         {
             "my_plots": mine,
-            "sites": list(selectors.sites_of(community=community)),
-            "plots": list(plots_page.object_list),
-            "plots_page": plots_page,
-            "can_manage": request.user.has_perm("food.manage_gardens", community),
+            "sites": sites.rows if sites is not None else [],
+            "sites_page": sites,
+            "plots": plots.rows,
+            "plots_page": plots,
+            "can_manage": can_manage,
             "harvest_form": HarvestForm(),
         },
     )
@@ -308,12 +322,16 @@ def planting_new(request: HttpRequest, community: Community) -> HttpResponse:
 @with_community
 def crops(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "food.view_gardens", community)
-    rates = selectors.crop_yields(community=community)
-    rows = [{"crop": c, "rate": rates.get(c.pk)} for c in selectors.crops_of(community=community)]
+    page = page_of(
+        lambda limit, offset: selectors.crops_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
+    rates = selectors.crop_yields(community=community, crops=page.rows)
+    rows = [{"crop": c, "rate": rates.get(c.pk)} for c in page.rows]
     return render(
         request,
         "food/growing/crops.html",
-        {"rows": rows, "can_manage": request.user.has_perm("food.manage_gardens", community)},
+        {"rows": rows, "page": page, "can_manage": request.user.has_perm("food.manage_gardens", community)},
     )
 
 
