@@ -9,6 +9,7 @@ is read only within the list's own section (from its heading to the section's en
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,14 +22,28 @@ from django.utils import timezone
 
 from dualpower.activities.models import Series
 from dualpower.activities.tests.factories import SeriesFactory
+from dualpower.aid import selectors as aid_selectors
+from dualpower.aid.models import AidReferral
+from dualpower.aid.tests.factories import AidRequestFactory
+from dualpower.aid.tests.factories import make_world as aid_world
+from dualpower.assemblies import selectors as assembly_selectors
+from dualpower.assemblies.tests.factories import ProposalFactory, general
 from dualpower.community.models import Community
 from dualpower.coops import services as coops
 from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.coops.tests.factories import CooperativeFactory, CoopMemberFactory
 from dualpower.defence.models.response import EvictionCase, Incident, ReporterBan
 from dualpower.defence.tests.factories_response import make_world as defence_world
-from dualpower.food.models.growing import Crop, Plot, Site
-from dualpower.food.tests.factories_growing import make_crop, make_plot, make_site
+from dualpower.federation.models import RemoteActor
+from dualpower.food.models.growing import Crop, Plot, SeedLoan, Site
+from dualpower.food.models.plate import AllocationLine, Share
+from dualpower.food.selectors import growing as growing_selectors
+from dualpower.food.services import growing
+from dualpower.food.services import plate_allocation as allocations
+from dualpower.food.tests import factories_plate as plate
+from dualpower.food.tests.factories_growing import make_crop, make_planting, make_plot, make_site
+from dualpower.groups.models import WorkingGroup
+from dualpower.groups.tests.factories import WorkingGroupFactory
 from dualpower.inventory import services as inventory
 from dualpower.inventory.models import Item
 from dualpower.land import services as land
@@ -39,6 +54,8 @@ from dualpower.mandates.models import DelegateSeat, Mandate, MandateBreach
 from dualpower.mandates.tests.factories import World, build_world, council_proposal
 from dualpower.members.models import Application
 from dualpower.members.tests.factories import ApplicationFactory, MembershipFactory, membership_of
+from dualpower.notifications.models import Notification
+from dualpower.notifications.services import notification_send
 from dualpower.panels.models import Panel
 from dualpower.panels.tests.factories import PanelFactory
 from dualpower.web.pages import PER_PAGE
@@ -148,6 +165,17 @@ def _panels(community: Community, people: dict[str, Any]) -> Made:
         PanelFactory.create(community=community, title=f"Panel {k:03}")
     panels = Panel.objects.filter(community=community).order_by("-created_at", "-id")
     return Made(_c(community, "panels/"), [p.title for p in panels])
+
+
+def _groups(community: Community, people: dict[str, Any]) -> Made:
+    # The community's own groups are renamed into the list's names ("Food" is in the menu too).
+    existing = list(WorkingGroup.objects.filter(community=community).order_by("id"))
+    for k, group in enumerate(existing):
+        WorkingGroup.objects.filter(pk=group.pk).update(name=f"Group {k:03}")
+    for k in range(len(existing), ROWS):
+        WorkingGroupFactory.create(community=community, name=f"Group {k:03}")
+    groups = WorkingGroup.objects.filter(community=community).order_by("name", "id")
+    return Made(_c(community, "groups/"), [g.name for g in groups])
 
 
 def _applications(community: Community, people: dict[str, Any]) -> Made:
@@ -281,6 +309,123 @@ def _crops(community: Community, people: dict[str, Any]) -> Made:
     )
 
 
+def _seed_lots(community: Community, people: dict[str, Any]) -> Made:
+    for k in range(ROWS):
+        growing.seed_lot_create(community=community, variety=f"Variety {k:03}", quantity="5", by=None)
+    lots = growing_selectors.seed_lots_of(community=community)
+    return Made(_c(community, "food/gardens/seeds/"), [lot.variety for lot in lots])
+
+
+def _seed_out(community: Community, people: dict[str, Any]) -> Made:
+    """The seed out, soonest due first (a keeper sees everyone's)."""
+    lot = growing.seed_lot_create(community=community, variety="Roma", quantity="500", by=None)
+    today = timezone.localdate()
+    for k in range(ROWS):
+        borrower = MembershipFactory.create(community=community, display_name=f"Borrower {k:03}")
+        SeedLoan.objects.create(
+            community=community,
+            lot=lot,
+            borrower=borrower,
+            quantity=1,
+            lent_at=timezone.now(),
+            due_on=today + dt.timedelta(days=ROWS - k),  # not in the order they were lent
+        )
+    out = SeedLoan.objects.filter(community=community, status="out").order_by("due_on", "id")
+    return Made(_c(community, "food/gardens/seeds/"), [loan.borrower.display_name for loan in out])
+
+
+def _plan(community: Community, people: dict[str, Any]) -> Made:
+    plot = make_plot(make_site(community, "Allotment"), name="Bed")
+    for k in range(ROWS):
+        make_planting(plot, make_crop(community, f"Crop {k:03}"), seeded=timezone.localdate())
+    rows = growing_selectors.plan_plantings_page(community=community, limit=2 * ROWS)
+    return Made(_c(community, "food/gardens/plan/"), [p.crop.name for p in rows])
+
+
+def _allocation_lines(community: Community, people: dict[str, Any]) -> Made:
+    keeper = plate.in_food_group(community)
+    for k in range(ROWS):
+        plate.harvest(community, plate.crop(community, f"Crop {k:03}"), "1")
+    found = allocations.allocation_compute(community=community, week=plate.this_monday(), by=keeper)
+    lines = AllocationLine.objects.filter(allocation=found).select_related("crop").order_by("pk")
+    return Made(
+        _c(community, f"food/plate/allocations/{found.pk}/"),
+        [line.crop.name for line in lines if line.crop],
+        keeper.user,
+    )
+
+
+def _cycle_shares(community: Community, people: dict[str, Any]) -> Made:
+    keeper = plate.in_food_group(community)
+    cycle = plate.cycle(community)
+    for _k in range(ROWS):
+        plate.share(cycle)
+    codes = [s.code for s in Share.objects.filter(cycle=cycle).order_by("pk")]
+    return Made(_c(community, f"food/shares/{cycle.pk}/"), codes, keeper.user)
+
+
+def _aid_requests(community: Community, people: dict[str, Any]) -> Made:
+    member = membership_of(people["member"], community)
+    for _k in range(ROWS):
+        AidRequestFactory.create(community=community, requester=member)
+    reader = membership_of(people["coordinator"], community)
+    rows = aid_selectors.requests_page(community=community, membership=reader, status="open")
+    return Made(_c(community, "aid/"), [r.code for r in rows[0 : 2 * ROWS]])
+
+
+def _aid_dispatch(community: Community, people: dict[str, Any]) -> Made:
+    world = aid_world(community, people)
+    for _k in range(ROWS):
+        AidRequestFactory.create(community=community, requester=world.member)
+    rows = aid_selectors.requests_page(community=community, membership=world.dispatcher, status="active")
+    return Made(_c(community, "aid/dispatch/"), [r.code for r in rows[0 : 2 * ROWS]], world.dispatcher.user)
+
+
+def _aid_referrals(community: Community, people: dict[str, Any]) -> Made:
+    world = aid_world(community, people)
+    uri = "https://peer.example/c/peer"
+    peer = RemoteActor.objects.create(
+        uri=uri, host="peer.example", kind="Group", inbox=f"{uri}/inbox", fetched_at=timezone.now()
+    )
+    for k in range(ROWS):
+        AidReferral.objects.create(
+            community=community,
+            direction=AidReferral.Direction.OUT,
+            actor=peer,
+            uri=f"{uri}/referrals/{k}",
+            offer_id=f"{uri}/offers/{k}",
+            category="kind",
+            category_label=f"Kind {k:03}",
+            region="North",
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+    referrals = aid_selectors.referrals_recent(community=community)
+    return Made(
+        _c(community, "aid/dispatch/referrals/"), [r.category_label for r in referrals], world.dispatcher.user
+    )
+
+
+def _notifications(community: Community, people: dict[str, Any]) -> Made:
+    user = people["coordinator"]
+    for k in range(ROWS):
+        notification_send(
+            recipients=[user], community=community, kind="test", title=f"Note {k:03}", email=False
+        )
+    notes = Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    return Made("/me/notifications/", [str(n.title_text) for n in notes])
+
+
+def _proposals(kind: str) -> Callable[[Community, dict[str, Any]], Made]:
+    def make(community: Community, people: dict[str, Any]) -> Made:
+        assembly = general(community)
+        for k in range(ROWS):
+            ProposalFactory.create(assembly=assembly, title=f"Motion {k:03}", open=kind == "voting")
+        rows = assembly_selectors.open_page(assembly=assembly, kind=kind, limit=2 * ROWS)
+        return Made(_c(community, f"assemblies/{assembly.slug}/"), [p.title for p in rows])
+
+    return make
+
+
 CASES = [
     Case("co-ops", _coops),
     Case("co-op members", _coop_members, "members", "members-heading"),
@@ -291,6 +436,7 @@ CASES = [
     Case("waitlist", _waitlist),
     Case("regular activities", _series, "series", "series-heading"),
     Case("panels", _panels),
+    Case("working groups", _groups),
     Case("applications to join", _applications),
     Case("inventory", _items),
     Case("seated delegates", _council_seats, "seats", "seats-heading"),
@@ -305,6 +451,17 @@ CASES = [
     Case("gardens and farms", _sites, "sites", "sites-heading"),
     Case("garden plots", _plots, "plots", "plots-heading"),
     Case("crops", _crops),
+    Case("seed library", _seed_lots),
+    Case("seed out", _seed_out, "loans", "loans-heading"),
+    Case("plantings of the plan", _plan, "page", "plantings-heading"),
+    Case("an allocation's lines", _allocation_lines, "page", "lines-heading"),
+    Case("a share cycle's shares", _cycle_shares, "page", "shares-heading"),
+    Case("mutual aid requests", _aid_requests),
+    Case("dispatch board", _aid_dispatch),
+    Case("referrals both ways", _aid_referrals, "page", "all-h"),
+    Case("my notifications", _notifications),
+    Case("proposals open for votes", _proposals("voting"), "voting", "open-h"),
+    Case("proposals in discussion", _proposals("discussion"), "discussion", "disc-h"),
 ]
 
 
@@ -392,3 +549,32 @@ def test_the_inventory_counts_low_items_beyond_the_page_shown(
     html = client.get(_c(community, "inventory/")).content.decode()
     assert "Item 042" not in html
     assert "1 item is low on stock." in html
+
+
+def test_the_pager_keeps_the_lists_filters(community: Community, people: dict[str, Any], client: Any) -> None:
+    """A link to another page of a filtered list keeps its filters (the page number replaced), on
+    the aid list's prepared rows and on the text search the ORM answers, and on the notifications
+    of the unread only."""
+    member = membership_of(people["member"], community)
+    for _k in range(PER_PAGE + 1):
+        AidRequestFactory.create(community=community, requester=member, neighbourhood="Old Market")
+    client.force_login(people["coordinator"])
+    for filters in (
+        "status=open&amp;category=food&amp;neighbourhood=&amp;urgency=",
+        "status=open&amp;category=&amp;neighbourhood=market&amp;urgency=",
+    ):
+        plain = filters.replace("&amp;", "&")
+        first = client.get(_c(community, f"aid/?{plain}&page=1")).content.decode()
+        assert first.count('data-label="Code"') == PER_PAGE
+        assert f'<a href="?{filters}&amp;page=2" rel="next">' in first
+        second = client.get(_c(community, f"aid/?{plain}&page=2")).content.decode()
+        assert second.count('data-label="Code"') == 1
+        assert f'<a href="?{filters}&amp;page=1" rel="prev">' in second
+    coordinator = people["coordinator"]
+    for k in range(PER_PAGE + 1):
+        notification_send(
+            recipients=[coordinator], community=community, kind="test", title=f"Note {k:03}", email=False
+        )
+    first = client.get("/me/notifications/?unread=1").content.decode()
+    assert '<a href="?unread=1&amp;page=2" rel="next">' in first
+    assert "Note 000" in client.get("/me/notifications/?unread=1&page=2").content.decode()

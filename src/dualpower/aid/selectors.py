@@ -228,8 +228,9 @@ def request_filtered(
 
 
 class RequestRows:
-    """What ``Paginator`` and the API's ``PageOf`` page through: ``count()`` and ``[a:b]`` are
-    one query each, their SQL written once per process and shape."""
+    """What the pages (``requests_window``) and the API's ``PageOf`` page through: ``count()``
+    (the API's only: the pages run no count) and ``[a:b]`` are one query each, their SQL written
+    once per process and shape."""
 
     def __init__(self, shape: tuple[Any, ...], values: dict[str, Any], community: Community) -> None:
         self.rows, self.counted = _request_shapes(shape)
@@ -351,6 +352,13 @@ def requests_page(
     values |= {f"volunteered{i}": c for i, c in enumerate(volunteered)}
     shape = (dispatcher, len(volunteered), kind, bool(category), by_urgency)
     return RequestRows(shape, values, community)
+
+
+def requests_window(
+    rows: RequestRows | QuerySet[AidRequest], *, limit: int, offset: int = 0
+) -> list[AidRequest]:
+    """A window of ``requests_page``'s rows in one query (the pages, a page at a time: web.pages)."""
+    return list(rows[offset : offset + limit])
 
 
 # The names of urgencies and statuses per language: a list asked the model's get_*_display for
@@ -612,6 +620,11 @@ def referrals_waiting(*, community: Community, now: datetime | None = None) -> Q
 def referrals_recent(*, community: Community) -> QuerySet[AidReferral]:
     """Every referral of the community, both ways, newest first (the caller takes a page)."""
     return AidReferral.objects.filter(community=community).select_related("actor", "request")
+
+
+def referrals_page(*, community: Community, limit: int, offset: int = 0) -> list[AidReferral]:
+    """A window of ``referrals_recent`` in one query (the referrals page: web.pages)."""
+    return list(referrals_recent(community=community)[offset : offset + limit])
 
 
 def referral_of(request: AidRequest) -> AidReferral | None:

@@ -22,6 +22,12 @@ def groups_of(*, community: Community) -> QuerySet[WorkingGroup]:
     )
 
 
+def groups_page(*, community: Community, limit: int, offset: int = 0) -> list[WorkingGroup]:
+    """A window of ``groups_of`` by name (the groups page, a page at a time: web.pages); two groups
+    of one name keep one order, so none is shown twice or skipped between pages."""
+    return list(groups_of(community=community).order_by("name", "id")[offset : offset + limit])
+
+
 def group_count(*, community: Community) -> int:
     return WorkingGroup.objects.filter(community=community).count()
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +25,8 @@ from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for, membership_required
 from dualpower.web.actions import form_action, post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
-
-PER_PAGE = 25  # groups a page of the list shows
 
 
 def _group(request: HttpRequest, community: Community, slug: str, perm: str) -> WorkingGroup:
@@ -99,12 +97,11 @@ def group_list(request: HttpRequest, community: Community) -> HttpResponse:
     places = selectors.my_group_memberships(membership=me)
     can_join = request.user.has_perm("groups.join_group", community)
     # A page at a time: the list's size does not grow with the community's groups.
-    page = Paginator(selectors.groups_of(community=community).order_by("name", "id"), PER_PAGE).get_page(
-        request.GET.get("page")
+    page = page_of(
+        lambda limit, offset: selectors.groups_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
     )
-    rows = [
-        {"group": group, "place": places.get(group.pk), "can_join": can_join} for group in page.object_list
-    ]
+    rows = [{"group": group, "place": places.get(group.pk), "can_join": can_join} for group in page.rows]
     return render(
         request,
         "groups/list.html",

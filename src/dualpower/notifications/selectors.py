@@ -18,6 +18,13 @@ def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     return rows.filter(read_at=None) if unread_only else rows
 
 
+def notifications_page(
+    *, user: User, unread_only: bool = False, limit: int, offset: int = 0
+) -> list[Notification]:
+    """A window of ``notifications_for``, newest first, in one query (the list: web.pages)."""
+    return list(notifications_for(user=user, unread_only=unread_only)[offset : offset + limit])
+
+
 def notifications_count(
     *, community: Community, kind_prefixes: Iterable[str] = (), url_prefixes: Iterable[str] = ()
 ) -> int:

@@ -5,7 +5,8 @@ is run for a "page n of m" nobody needs to move on.
 
 The view names the parameter (``page``, or its own when a page shows several lists) and gives a
 reader of the list's rows by window; the template shows ``rows`` and, below them,
-``{% include "partials/_pager.html" with page=… param=… anchor=… %}``:
+``{% include "partials/_pager.html" with page=… param=… anchor=… pager_query=… %}``, ``pager_query`` the
+page's other parameters (its filters) for the pager's links to keep (``kept_query``):
 
     homes = page_of(lambda limit, offset: selectors.homes_page(community=c, limit=limit, offset=offset),
                     raw=request.GET.get("page"))
@@ -19,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from django.http import QueryDict
 
 T = TypeVar("T")
 
@@ -51,3 +54,11 @@ def page_of(read: Callable[[int, int], Iterable[T]], *, raw: str | None, per_pag
         previous=number - 1 if number > 1 else None,
         next=number + 1 if len(rows) > per_page else None,
     )
+
+
+def kept_query(params: QueryDict, param: str = "page") -> str:
+    """The address's parameters but ``param`` (the list's filters), urlencoded, for the pager's
+    links to keep: a link to the next page of a filtered list stays filtered."""
+    kept = params.copy()
+    kept.pop(param, None)
+    return kept.urlencode()

@@ -8,7 +8,7 @@ from django.test import Client
 
 from dualpower.aid.models import AidRequest
 from dualpower.aid.tests.factories import AidWorld
-from dualpower.aid.views.requests import PER_PAGE
+from dualpower.web.pages import PER_PAGE
 
 pytestmark = pytest.mark.django_db
 

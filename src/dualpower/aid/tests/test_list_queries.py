@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from dualpower.aid.tests.factories import AidRequestFactory, AidWorld, make_request
-from dualpower.aid.views.requests import PER_PAGE
+from dualpower.web.pages import PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -59,18 +59,32 @@ def test_the_list_is_paged_and_keeps_the_filters_in_its_links(world: AidWorld) -
     client = client_as(world, "dispatcher")
     first = client.get(list_url(world)).content.decode()
     assert first.count('data-label="Code"') == PER_PAGE
-    assert f"{MANY} requests" in first
-    assert "Page 1 of 2" in first and "page=2" in first
+    # No count is run for the total: a list longer than a page is captioned without one.
+    assert f"{MANY} requests" not in first and "<caption>Requests</caption>" in first
+    assert '<span aria-current="page">Page 1</span>' in first and '<a href="?page=2" rel="next">' in first
     second = client.get(list_url(world, "?page=2")).content.decode()
-    assert second.count('data-label="Code"') == MANY - PER_PAGE
     # Page 2 of the unfiltered list still shows the open requests (the default filter).
-    assert "Page 2 of 2" in second and "Previous" in second
+    assert second.count('data-label="Code"') == MANY - PER_PAGE
+    assert '<a href="?page=1" rel="prev">' in second and 'rel="next"' not in second
+    filters = "status=open&amp;category=food&amp;neighbourhood=&amp;urgency="
     filtered = client.get(
         list_url(world, "?status=open&category=food&neighbourhood=&urgency=")
     ).content.decode()
-    assert "status=open&amp;category=food" in filtered and "page=2" in filtered
-    # A page past the end shows the last one rather than an error.
+    assert f'<a href="?{filters}&amp;page=2" rel="next">' in filtered
+    later = client.get(
+        list_url(world, "?status=open&category=food&neighbourhood=&urgency=&page=2")
+    ).content.decode()
+    assert f'<a href="?{filters}&amp;page=1" rel="prev">' in later
+    # A page past the end is an empty page rather than an error.
     assert client.get(list_url(world, "?page=99")).status_code == 200
+
+
+def test_a_list_that_fits_on_a_page_says_how_many_requests_it_holds(world: AidWorld) -> None:
+    grow(world, FEW)
+    page = client_as(world, "dispatcher").get(list_url(world)).content.decode()
+    shown = page.count('data-label="Code"')
+    assert 0 < shown < PER_PAGE and 'rel="next"' not in page
+    assert f"<caption>{shown} request{'' if shown == 1 else 's'}</caption>" in page
 
 
 def test_every_cell_of_the_list_says_its_column(world: AidWorld) -> None:

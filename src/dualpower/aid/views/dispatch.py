@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,6 @@ from dualpower.aid import engine, selectors, services, stats
 from dualpower.aid.models import AidOffer, AidRequest, DispatcherRole
 from dualpower.aid.views._common import DETAIL_LABELS, charts_for, get_request, me_of, request_form_page
 from dualpower.aid.views.referrals import referral_context
-from dualpower.aid.views.requests import PER_PAGE
 from dualpower.assemblies.forms import LONG_LIST
 from dualpower.clean import clean_amount
 from dualpower.community.decorators import with_community
@@ -32,6 +30,7 @@ from dualpower.members.roles import membership_for
 from dualpower.members.selectors import members_of
 from dualpower.web import charts
 from dualpower.web.actions import attach_error, post_action, render_form
+from dualpower.web.pages import PER_PAGE, page_of
 from dualpower.web.permissions import check
 
 
@@ -43,17 +42,17 @@ def dispatch(request: HttpRequest, community: Community) -> HttpResponse:
     # A page of each list at a time: its queries and size do not grow with the requests. A
     # dispatcher sees every request: the requests not closed are the "active" ones.
     live = selectors.requests_page(community=community, membership=me, status="active")
-    # A RequestRows pages as a queryset does.
-    page = Paginator(cast(Any, live), PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(
+        lambda limit, offset: selectors.requests_window(live, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
     shown = selectors.matches_waiting(community=community, limit=PER_PAGE + 1)
     return render(
         request,
         "aid/dispatch.html",
         {
             # The board shows no private details: they stay sealed (no decryption for each row).
-            "open_rows": selectors.request_views(
-                page.object_list, me, community=community, with_details=False
-            ),
+            "open_rows": selectors.request_views(page.rows, me, community=community, with_details=False),
             "page": page,
             "waiting": shown[:PER_PAGE],
             "more_waiting": len(shown) > PER_PAGE,

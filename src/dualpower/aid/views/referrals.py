@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,9 +30,8 @@ from dualpower.errors import DomainError, InvalidInput
 from dualpower.federation.models import RemoteActor
 from dualpower.formatting import format_datetime
 from dualpower.web.actions import post_action
+from dualpower.web.pages import PER_PAGE, page_of
 from dualpower.web.permissions import check
-
-PER_PAGE = 25
 
 
 def _peer_chosen(community: Community, raw: str) -> RemoteActor | None:
@@ -119,8 +117,9 @@ def _sent_rows(preview: dict[str, Any]) -> list[tuple[str, str]]:
 def referral_list(request: HttpRequest, community: Community) -> HttpResponse:
     """The referrals peers made to us, waiting for an answer, and every referral both ways."""
     check(request, "aid.answer_referrals", community)
-    page = Paginator(selectors.referrals_recent(community=community), PER_PAGE).get_page(
-        request.GET.get("page")
+    page = page_of(
+        lambda limit, offset: selectors.referrals_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
     )
     names = selectors.category_names(community)
     return render(
@@ -128,7 +127,7 @@ def referral_list(request: HttpRequest, community: Community) -> HttpResponse:
         "aid/referrals.html",
         {
             "waiting": [_row(r, names) for r in selectors.referrals_waiting(community=community)[:PER_PAGE]],
-            "rows": [_row(r, names) for r in page.object_list],
+            "rows": [_row(r, names) for r in page.rows],
             "page": page,
         },
     )

@@ -8,9 +8,8 @@ the page reloads). A request someone may not see is "not found" to them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
@@ -36,9 +35,8 @@ from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
 from dualpower.web.kept_forms import form_fields_html
+from dualpower.web.pages import kept_query, page_of
 from dualpower.web.permissions import check
-
-PER_PAGE = 25  # requests a page of the list shows: its queries do not grow with the requests
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -48,23 +46,26 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
     me = membership_for(request.user, community)
     categories = services.categories_for(community)
     chosen, filter_errors, filters_html = _filters(request, categories)
-    qs = selectors.requests_page(community=community, membership=me, **chosen)
-    # A RequestRows pages as a queryset does.
-    page = Paginator(cast(Any, qs), PER_PAGE).get_page(request.GET.get("page"))
+    found = selectors.requests_page(community=community, membership=me, **chosen)
+    # A page at a time (web.pages): one query of the window, no count.
+    page = page_of(
+        lambda limit, offset: selectors.requests_window(found, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
     # The list shows no private details: they stay sealed (no decryption for each row).
     rows = selectors.request_views(
-        page.object_list, me, community=community, names=dict(categories), with_details=False
+        page.rows, me, community=community, names=dict(categories), with_details=False
     )
-    # The filters again, for the links to the other pages (the page number replaced).
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "aid/list.html",
         {
             "rows": rows,
             "page": page,
-            "query": query.urlencode(),
+            # How many: known without a count when the list fits on its first page.
+            "total": len(page.rows) if page.number == 1 and page.next is None else None,
+            # The filters again, for the links to the other pages (the page number replaced).
+            "pager_query": kept_query(request.GET),
             "filtered": any(chosen[k] for k in ("category", "neighbourhood", "urgency"))
             or chosen["status"] != "open",
             "filter_errors": filter_errors,

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from dualpower.assemblies import bodies, builtin_actions, processes, selectors, services
 from dualpower.assemblies.forms import LONG_LIST
-from dualpower.assemblies.models import Assembly, Policy
+from dualpower.assemblies.models import Assembly, Policy, Proposal
 from dualpower.assemblies.views._common import _assembly
 from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
+from dualpower.web.pages import PER_PAGE, Page, page_of
 from dualpower.web.permissions import check
-
-PER_PAGE = 25  # open proposals a list of the assembly's page shows at a time
-MAX_PAGE = 10**6  # beyond any page a list can have; a larger number is read as the first page
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -54,8 +50,8 @@ def assembly_detail(request: HttpRequest, community: Community, assembly: str) -
         "assemblies/detail.html",
         {
             "assembly": a,
-            "voting": _slice(a, "voting", request.GET.get("voting")),
-            "discussion": _slice(a, "discussion", request.GET.get("discussion")),
+            "voting": _open(a, "voting", request.GET.get("voting")),
+            "discussion": _open(a, "discussion", request.GET.get("discussion")),
             "amendment_votes": selectors.open_page(assembly=a, kind="amendment_votes", limit=PER_PAGE),
             "decided": selectors.decided_page(assembly=a),
             "drafts": selectors.drafts_page(assembly=a, membership=me, limit=PER_PAGE),
@@ -74,20 +70,12 @@ def assembly_detail(request: HttpRequest, community: Community, assembly: str) -
     )
 
 
-def _slice(assembly: Assembly, kind: str, raw: str | None) -> dict[str, Any]:
-    """Page ``raw`` (1 when missing or not a page number) of the open proposals of ``kind``,
-    ``PER_PAGE`` of them, read in one query (one row more than shown says whether a next page
-    exists)."""
-    number = int(raw) if raw and raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
-    rows = selectors.open_page(
-        assembly=assembly, kind=kind, limit=PER_PAGE + 1, offset=(number - 1) * PER_PAGE
+def _open(assembly: Assembly, kind: str, raw: str | None) -> Page[Proposal]:
+    """Page ``raw`` of the open proposals of ``kind``, read in one query (web.pages)."""
+    return page_of(
+        lambda limit, offset: selectors.open_page(assembly=assembly, kind=kind, limit=limit, offset=offset),
+        raw=raw,
     )
-    return {
-        "rows": rows[:PER_PAGE],
-        "number": number,
-        "previous": number - 1 if number > 1 else None,
-        "next": number + 1 if len(rows) > PER_PAGE else None,
-    }
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -166,6 +166,13 @@ def plantings_of(*, community: Community, plot: Plot | None = None) -> QuerySet[
     return qs.filter(plot=plot) if plot is not None else qs
 
 
+def plan_plantings_page(*, community: Community, limit: int, offset: int = 0) -> list[Planting]:
+    """A window of the live plantings by expected harvest (the planting plan, a page at a time:
+    web.pages), in one query."""
+    live = plantings_of(community=community).filter(status__in=LIVE).order_by("expected_harvest", "id")
+    return list(live[offset : offset + limit])
+
+
 def planting_get(*, community: Community, pk: object) -> Planting:
     return _one(plantings_of(community=community), pk, _("There is no such planting."))
 
@@ -241,6 +248,12 @@ def seed_lots_of(*, community: Community) -> QuerySet[SeedLot]:
     return SeedLot.objects.filter(community=community).select_related("crop", "parent")
 
 
+def seed_lots_page(*, community: Community, limit: int, offset: int = 0) -> list[SeedLot]:
+    """A window of ``seed_lots_of`` by variety (the seed library, a page at a time: web.pages), in
+    one query."""
+    return list(seed_lots_of(community=community)[offset : offset + limit])
+
+
 def seed_lot_get(*, community: Community, pk: object) -> SeedLot:
     return _one(seed_lots_of(community=community), pk, _("There is no such seed lot."))
 
@@ -248,6 +261,15 @@ def seed_lot_get(*, community: Community, pk: object) -> SeedLot:
 def seed_loans_of(*, community: Community, borrower: Membership | None = None) -> QuerySet[SeedLoan]:
     qs = SeedLoan.objects.filter(community=community).select_related("lot", "borrower", "returned_lot")
     return qs.filter(borrower=borrower) if borrower is not None else qs
+
+
+def seed_loans_out_page(
+    *, community: Community, borrower: Membership | None, limit: int, offset: int = 0
+) -> list[SeedLoan]:
+    """A window of the seed out (of ``borrower``'s, or everyone's when None), soonest due first
+    (the seed library, a page at a time: web.pages), in one query."""
+    out = seed_loans_of(community=community, borrower=borrower).filter(status="out")
+    return list(out.order_by("due_on", "id")[offset : offset + limit])
 
 
 def seed_loan_get(*, community: Community, pk: object) -> SeedLoan:

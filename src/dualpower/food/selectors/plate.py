@@ -117,6 +117,12 @@ def shares_of(*, cycle: ShareCycle) -> QuerySet[Share]:
     return Share.objects.filter(cycle=cycle).select_related("pickup_point", "holder")
 
 
+def shares_page(*, cycle: ShareCycle, limit: int, offset: int = 0) -> list[Share]:
+    """A window of ``shares_of`` in the order they were made (the cycle's page, a page at a time:
+    web.pages), in one query."""
+    return list(shares_of(cycle=cycle).order_by("pk")[offset : offset + limit])
+
+
 def share_of(*, cycle: ShareCycle, membership: Membership | None) -> Share | None:
     if membership is None:
         return None
@@ -180,6 +186,12 @@ def lines_of(*, allocation: Allocation) -> QuerySet[AllocationLine]:
     return AllocationLine.objects.filter(allocation=allocation).select_related(
         "crop", "log", "aid_request", "share", "share__pickup_point"
     )
+
+
+def lines_page(*, allocation: Allocation, limit: int, offset: int = 0) -> list[AllocationLine]:
+    """A window of ``lines_of`` in the order they were computed (the allocation's page, a page at
+    a time: web.pages), in one query."""
+    return list(lines_of(allocation=allocation).order_by("pk")[offset : offset + limit])
 
 
 def allocation_totals(*, allocation: Allocation) -> list[dict[str, Any]]:

@@ -21,8 +21,7 @@ from dualpower.food.tests.factories_growing import (
     make_site,
     member,
 )
-from dualpower.food.views import growing as growing_views
-from dualpower.food.views import growing_logs
+from dualpower.web.pages import PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -229,16 +228,17 @@ def test_a_keeper_marks_a_pending_log_done(client_for: Any, community: Any, gard
 
 
 def test_the_long_lists_show_a_page_at_a_time(
-    client_for: Any, community: Any, garden: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    client_for: Any, community: Any, garden: dict[str, Any]
 ) -> None:
-    monkeypatch.setattr(growing_views, "PER_PAGE", 1)
-    monkeypatch.setattr(growing_logs, "PAGE", 1)
-    # The gardens' sites and plots, and the crops, page as every list does (tests/test_list_pages.py).
-    make_planting(garden["plot"], garden["crop"], seeded=dt.date.today())
-    for variety in ("Roma", "Kale"):
-        services.seed_lot_create(community=community, variety=variety, quantity="5", by=None)
+    # Every list pages as every list does (web.pages; in full in tests/test_list_pages.py).
+    for _ in range(PER_PAGE):
+        make_planting(garden["plot"], garden["crop"], seeded=dt.date.today())
+    for k in range(PER_PAGE + 1):
+        services.seed_lot_create(community=community, variety=f"Variety {k:02}", quantity="5", by=None)
     client = client_for("member")
     page = client.get(url(community, "gardens/seeds/")).content.decode()
-    assert "Page 1 of 2" in page and "Kale" in page and "Roma" not in page
-    assert "Roma" in client.get(url(community, "gardens/seeds/") + "?page=2").content.decode()
-    assert "Page 1 of 2" in client.get(url(community, "gardens/plan/")).content.decode()
+    last = f"Variety {PER_PAGE:02}"
+    assert "Variety 00" in page and last not in page and '<a href="?page=2" rel="next">' in page
+    assert last in client.get(url(community, "gardens/seeds/") + "?page=2").content.decode()
+    plan = client.get(url(community, "gardens/plan/")).content.decode()
+    assert '<a href="?page=2#plantings-heading" rel="next">' in plan

@@ -17,9 +17,9 @@ from dualpower.food.models.plate import Allocation, Pledge, Share, ShareCycle
 from dualpower.food.selectors import plate as selectors
 from dualpower.food.services import plate_allocation as allocations
 from dualpower.food.tests import factories_plate as f
-from dualpower.food.views import plate as plate_views
 from dualpower.ledger.tests.factories import CurrencyFactory
 from dualpower.members.tests.factories import make_membership, membership_of
+from dualpower.web.pages import PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -175,29 +175,27 @@ def test_the_allocation_page_costs_the_same_with_few_or_many_lines(community: An
     assert many == few
 
 
-def test_the_allocation_page_shows_a_page_of_lines_and_all_the_totals(
-    community: Any, client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(plate_views, "LINES_PER_PAGE", 5)
+def test_the_allocation_page_shows_a_page_of_lines_and_all_the_totals(community: Any, client: Client) -> None:
     keeper = f.in_food_group(community)
     f.sign_in(client, keeper)
     kale = f.crop(community, "Kale")
-    for _ in range(12):
+    logs = 2 * PER_PAGE + 2  # two full pages of lines and two on the third
+    for _ in range(logs):
         f.harvest(community, kale, "1")
     found = allocations.allocation_compute(community=community, week=f.this_monday(), by=keeper)
-    assert found.lines.count() == 12  # twelve logs, each to the pantry
+    assert found.lines.count() == logs  # each log to the pantry
     address = url(community, f"plate/allocations/{found.pk}/")
     first = client.get(address).content.decode()
-    assert first.count('name="line-') == 5 and "Page 1 of 3" in first
-    assert "12 kilograms" in first  # the totals count every line, not the page's
+    assert first.count('name="line-') == PER_PAGE and '<a href="?page=2#lines-heading" rel="next">' in first
+    assert f"{logs} kilograms" in first  # the totals count every line, not the page's
     last = client.get(address + "?page=3").content.decode()
-    assert last.count('name="line-') == 2
+    assert last.count('name="line-') == 2 and 'rel="next"' not in last
     # Adjusting from page 3 changes only its lines and comes back to page 3.
     line = found.lines.order_by("pk").last()
     assert line is not None
     response = client.post(address + "?page=3", {f"line-{line.pk}": "0"})
     assert response.status_code == 302 and response["Location"].endswith("?page=3")
-    assert found.lines.count() == 11
+    assert found.lines.count() == logs - 1
     # A page costs the same whatever the week's size.
     few = queries_for(client, address)
     for _ in range(20):

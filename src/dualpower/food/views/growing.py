@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -42,7 +41,6 @@ from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 FORECAST_WEEKS = 8
-PER_PAGE = 100
 ZERO = Decimal(0)
 
 
@@ -265,18 +263,16 @@ def plan(request: HttpRequest, community: Community) -> HttpResponse:
         for crop in season.crops
         if any((crop.pk, w) in season.parts for w in season.weeks)
     ]
-    plantings_page = Paginator(
-        selectors.plantings_of(community=community)
-        .filter(status__in=selectors.LIVE)
-        .order_by("expected_harvest", "id"),
-        PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    plantings = page_of(
+        lambda limit, offset: selectors.plan_plantings_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
     return render(
         request,
         "food/growing/plan.html",
         {
-            "plantings": list(plantings_page.object_list),
-            "plantings_page": plantings_page,
+            "plantings": plantings.rows,
+            "plantings_page": plantings,
             "weeks": season.weeks,
             "shortfalls": shortfalls,
             "needs": needs,

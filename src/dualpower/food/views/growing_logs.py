@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -36,6 +35,7 @@ from dualpower.formatting import format_number
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
 PAGE = 50
@@ -274,20 +274,29 @@ def seeds(request: HttpRequest, community: Community) -> HttpResponse:
     me = membership_for(request.user, community)
     manage = request.user.has_perm("food.manage_seeds", community)
     today = timezone.localdate()
-    lots = Paginator(selectors.seed_lots_of(community=community), PAGE).get_page(request.GET.get("page"))
-    loans = selectors.seed_loans_of(community=community, borrower=None if manage else me)
-    if me is None:
-        loans = loans.none()
-    out = Paginator(loans.filter(status="out").order_by("due_on", "id"), PAGE).get_page(
-        request.GET.get("loans")
+    # Two lists that grow with the library, each paged by its own parameter (web.pages).
+    lots = page_of(
+        lambda limit, offset: selectors.seed_lots_page(community=community, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
+    )
+    out = page_of(
+        lambda limit, offset: (
+            # the seed out: a keeper sees everyone's, a member their own, one not a member none
+            selectors.seed_loans_out_page(
+                community=community, borrower=None if manage else me, limit=limit, offset=offset
+            )
+            if me is not None
+            else []
+        ),
+        raw=request.GET.get("loans"),
     )
     return render(
         request,
         "food/growing/seeds.html",
         {
-            "lots": list(lots.object_list),
+            "lots": lots.rows,
             "lots_page": lots,
-            "loans": list(out.object_list),
+            "loans": out.rows,
             "loans_page": out,
             "today": today,
             "today_iso": today.isoformat(),  # an <input type="date"> reads ISO dates only

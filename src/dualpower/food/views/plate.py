@@ -9,7 +9,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -42,10 +41,9 @@ from dualpower.formatting import format_number
 from dualpower.ledger import selectors as ledger_selectors
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import form_action, post_action
+from dualpower.web.pages import page_of
 from dualpower.web.permissions import check
 
-LINES_PER_PAGE = 100
-SHARES_PER_PAGE = 100
 SPLIT_WORDS = {
     "in_order": gettext_lazy("most urgent first, then the oldest"),
     "shared": gettext_lazy("shared in proportion to each basket"),
@@ -114,10 +112,11 @@ def allocation(request: HttpRequest, community: Community, pk: int) -> HttpRespo
     found = selectors.allocation_get(community=community, pk=pk)
     # A page of lines at a time (a week can give out thousands); the totals are summed by the
     # database, so the page costs the same whatever the week's size.
-    page = Paginator(selectors.lines_of(allocation=found).order_by("pk"), LINES_PER_PAGE).get_page(
-        request.GET.get("page")
+    page = page_of(
+        lambda limit, offset: selectors.lines_page(allocation=found, limit=limit, offset=offset),
+        raw=request.GET.get("page"),
     )
-    lines = list(page.object_list)
+    lines = page.rows
     count = len(found.priorities)
     rows = [
         {
@@ -306,11 +305,12 @@ def cycle(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     }
     if manages:
         # The cycle's shares, a page at a time: a season can have thousands.
-        page = Paginator(selectors.shares_of(cycle=found).order_by("pk"), SHARES_PER_PAGE).get_page(
-            request.GET.get("page")
+        page = page_of(
+            lambda limit, offset: selectors.shares_page(cycle=found, limit=limit, offset=offset),
+            raw=request.GET.get("page"),
         )
         context["shares_page"] = page
-        context["shares"] = [(s, shown(s.size)) for s in page.object_list]
+        context["shares"] = [(s, shown(s.size)) for s in page.rows]
         units = dict(Unit.choices)
         context["packing"] = [
             {
