@@ -4,6 +4,7 @@ Run from the project's root (about 7 minutes per database with the defaults; nee
 package: `apt-get install -y wrk`):
     .venv/bin/python bench/bench_pages.py [--postgres postgres://postgres@127.0.0.1:5432/postgres]
 Figures go to docs/benchmarks/pages.md (then `bench/assemble_benchmarks_doc.py` → docs/benchmarks.md).
+`--postgres URL --skip-sqlite` measures PostgreSQL alone and only prints (the page holds both).
 
 For each database (SQLite, and PostgreSQL when a URL is given: a scratch database is made there):
 - a scratch DP_HOME: `dualpower init`, `dualpower demo`;
@@ -255,7 +256,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=50, help="wrk connections (default 50)")
     parser.add_argument("--only", nargs="*", help="only the pages whose label contains one of these")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks/pages.md")
+    parser.add_argument(
+        "--skip-sqlite", action="store_true", help="PostgreSQL only (with --postgres; implies --no-write)"
+    )
     args = parser.parse_args()
+    if args.skip_sqlite and not args.postgres:
+        raise SystemExit("--skip-sqlite needs --postgres")
     if shutil.which("wrk") is None:
         raise SystemExit(
             "wrk is missing: `apt-get install -y wrk` (Debian's package; `sudo` when not root). "
@@ -264,8 +270,9 @@ def main() -> None:
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DP_DATABASE_URL", "DP_HOME"}}
     base["DP_SECRET_KEY"] = "bench-only"  # noqa: S105 - a throwaway scratch instance
     results: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory() as home:
-        results["SQLite"] = measure_database("SQLite", {**base, "DP_HOME": home}, args)
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as home:
+            results["SQLite"] = measure_database("SQLite", {**base, "DP_HOME": home}, args)
     if args.postgres:
         import psycopg
 
@@ -286,7 +293,7 @@ def main() -> None:
     print(f"raw figures: {raw}")
     text = document(results, args)
     print(text)
-    if not args.no_write:
+    if not args.no_write and not args.skip_sqlite:  # the page holds both databases' figures
         OUT.parent.mkdir(parents=True, exist_ok=True)
         OUT.write_text(text)
 

@@ -138,6 +138,23 @@ if _database_url:
         DATABASES["default"]["ENGINE"] = "dualpower.web.postgresql"
         _test_name = os.environ.get("DP_TEST_DATABASE", "dualpower_test")
         DATABASES["default"].setdefault("TEST", {})["NAME"] = _test_name
+        # Prepared statements (issue 21): a query a connection has run DP_PG_PREPARE_THRESHOLD times
+        # is prepared on the server, which then skips parsing and (mostly) planning it on each page.
+        # psycopg prepares only queries whose values are bound on the server, hence
+        # server_side_binding. `off` sends every query with its values written in, as Django does
+        # by default (for a pooler that cannot keep prepared statements, e.g. PgBouncer before 1.21
+        # in transaction mode). At least 1: at 0 psycopg would prepare a query before its first run,
+        # and a string of several statements (a migration's SQL) cannot be prepared.
+        # docs/operating.md, "PostgreSQL".
+        _prepare = os.environ.get("DP_PG_PREPARE_THRESHOLD", "2").strip().lower()
+        if _prepare != "off":
+            if not _prepare.isdigit() or int(_prepare) < 1:
+                raise ValueError(
+                    f"DP_PG_PREPARE_THRESHOLD is a whole number from 1, or off; not {_prepare!r}"
+                )
+            DATABASES["default"].setdefault("OPTIONS", {}).update(
+                server_side_binding=True, prepare_threshold=int(_prepare)
+            )
 else:
     DATABASES = {
         "default": {

@@ -169,7 +169,10 @@ def test_three_nodes_discover_follow_peer_and_catch_up(nodes: dict[str, Node]) -
     def tried() -> dict[str, tuple[str, int, str]] | None:
         rows = deliveries(a, note)
         done_b = rows.get(b.host, ("", 0, ""))[0] == "delivered"
-        return rows if done_b and rows.get(c.host, ("", 0, ""))[1] >= 1 else None
+        # A claim counts the attempt before it is made (federation/sending.py), and the failure is
+        # written after it: wait for the error, not the count alone.
+        _state, attempts, error = rows.get(c.host, ("", 0, ""))
+        return rows if done_b and attempts >= 1 and error else None
 
     rows = wait_for("the delivery to B and a first try to C", tried, seconds=120)
     assert rows[c.host][0] == "pending" and rows[c.host][2], rows  # failed, to be retried
