@@ -45,6 +45,7 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Model
@@ -345,8 +346,7 @@ def _restore_json(source: Path, manifest: dict[str, Any]) -> None:
     for label in manifest.get("migrations", []):
         app, name = label.split(".", 1)
         leaves[app] = max(leaves.get(app, name), name)
-    for app, name in sorted(leaves.items()):
-        call_command("migrate", app, name, interactive=False, verbosity=0)
+    _migrate_back_to(sorted(leaves.items()))
     with transaction.atomic():
         # migrate created content types and permissions with ids of its own; the backup's replace them.
         Permission.objects.all().delete()
@@ -358,6 +358,39 @@ def _restore_json(source: Path, manifest: dict[str, Any]) -> None:
         with insert_triggers_suspended(), _models_as_of(sorted(leaves.items())):
             call_command("loaddata", str(source), verbosity=0)
     ContentType.objects.clear_cache()
+
+
+def _migrate_back_to(nodes: list[tuple[str, str]]) -> None:
+    """Bring the schema to ``nodes`` (each app's last migration in the backup): the tables and
+    migration records `migrate <app> <name>` for each app in turn would leave, in one plan. Each
+    `migrate` would also rebuild the migration states and send post_migrate (content types and
+    permissions for every app), once per app; those rows are replaced by the backup's right after,
+    and the plain `migrate` that ends every restore sends post_migrate once (and makes the cache
+    table this project's `migrate` adds). The database is either migrated to this version
+    (backup_restore, which also carried over a database from before the `node` app's rename) or
+    never migrated: then the plan goes forward from nothing to ``nodes``."""
+    connection.prepare_database()
+    executor = MigrationExecutor(connection)
+    executor.loader.check_consistent_history(connection)
+    targets = []
+    for app, name in nodes:
+        target = (app, executor.loader.get_migration_by_prefix(app, name).name)
+        # As `migrate` does: a partly applied squashed migration is not in the graph, its last
+        # replaced one is.
+        if target not in executor.loader.graph.nodes and target in executor.loader.replacements:
+            target = executor.loader.replacements[target].replaces[-1]
+        targets.append(target)
+    plan = executor.migration_plan(targets)
+    if not plan:
+        return
+    if len({backwards for _migration, backwards in plan}) == 1:
+        executor.migrate(targets, plan=plan)
+        return
+    # Going back in one app re-applies another's migration later on (the executor takes no plan
+    # with both directions): one app after the other, as `migrate <app> <name>` would.
+    for target in targets:
+        executor = MigrationExecutor(connection)
+        executor.migrate([target])
 
 
 @contextmanager
@@ -417,7 +450,11 @@ def backup_restore(path: Path, *, force: bool = False, say: Say = print) -> dict
         database_name = manifest.get("database_file")
         if database_name not in {SQLITE_FILE, JSON_FILE}:
             raise BackupError("This backup names no database file it holds.")
-        call_command("migrate", interactive=False, verbosity=0)
+        as_json = database_name == JSON_FILE or connection.vendor != "sqlite"
+        if not (as_json and not MigrationRecorder(connection).applied_migrations()):
+            call_command("migrate", interactive=False, verbosity=0)
+        # else a database never migrated, restored from JSON: _restore_json migrates it forward to
+        # the backup's migrations at once, rather than to this version's and then back.
         if database_has_data():
             if not force:
                 raise BackupError(
