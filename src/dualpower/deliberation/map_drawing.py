@@ -12,11 +12,10 @@ from typing import Any, Protocol
 class Worded(Protocol):
     """A statement as the map shows it: our own ``Statement``, or one as a peer sent it."""
 
-    @property
-    def text(self) -> str: ...
+    text: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class SentStatement:
     """A statement of a peer's deliberation, as its node sent it."""
 
