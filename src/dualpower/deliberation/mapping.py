@@ -190,6 +190,6 @@ def _refresh_once(deliberation_id: int) -> int:
         stored_now = Deliberation.objects.filter(pk=deliberation_id, map_votes__lt=seen).update(
             opinion_map=stored, map_votes=seen, map_computed_at=timezone.now()
         )
-    if stored_now:
+    if stored_now and deliberation.peers_open:
         publishing.map_sync_due(deliberation_id=deliberation_id)
     return seen

@@ -125,13 +125,22 @@ def _send(deliberation: Deliberation, kind: str, obj: dict[str, Any]) -> None:
 
 
 def deliberation_publish(*, deliberation: Deliberation) -> None:
-    _send(deliberation, "Create", deliberation_object(deliberation))
+    _send_as_it_is(deliberation, "Create")
 
 
 def deliberation_sync(*, deliberation: Deliberation) -> None:
     """Send the deliberation as it is now to the peers, if it is open to them."""
     if deliberation.peers_open:
-        _send(deliberation, "Update", deliberation_object(deliberation))
+        _send_as_it_is(deliberation, "Update")
+
+
+def _send_as_it_is(deliberation: Deliberation, kind: str) -> None:
+    """Send the deliberation with the map it holds, and remember that map as sent, so that the
+    clock does not send the same map again (``MAP_EVERY`` counts only sends of a new map)."""
+    _send(deliberation, kind, deliberation_object(deliberation))
+    Deliberation.objects.filter(pk=deliberation.pk, map_sent_votes__lt=deliberation.map_votes).update(
+        map_sent_votes=deliberation.map_votes
+    )
 
 
 def map_sync_due(*, deliberation_id: int, now: datetime | None = None) -> bool:
@@ -146,7 +155,7 @@ def map_sync_due(*, deliberation_id: int, now: datetime | None = None) -> bool:
         if not claimed:
             return False
         deliberation = Deliberation.objects.select_related("community").get(pk=deliberation_id)
-        deliberation_sync(deliberation=deliberation)
+        _send(deliberation, "Update", deliberation_object(deliberation))
     return True
 
 

@@ -45,7 +45,8 @@ def _plain(value: Any, limit: int) -> str:
     return html.unescape(strip_tags(str(value)))[:limit].strip() if isinstance(value, str) else ""
 
 
-def _count(value: Any, low: float = 0, high: float = 10**9) -> bool:
+def _number(value: Any, low: float = 0, high: float = 10**9) -> bool:
+    """A number (not a boolean) within [low, high]."""
     return isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
 
 
@@ -58,7 +59,7 @@ def _said(item: Any) -> bool:
 
 
 def _representative(item: Any) -> bool:
-    return _said(item) and _count(item.get("percent"), 0, 100)
+    return _said(item) and _number(item.get("percent"), 0, 100)
 
 
 def _consensus(item: Any, groups: int) -> bool:
@@ -67,7 +68,7 @@ def _consensus(item: Any, groups: int) -> bool:
         _said(item)
         and isinstance(shares, list)
         and len(shares) == groups
-        and all(_count(p, 0, 100) for p in shares)
+        and all(_number(p, 0, 100) for p in shares)
     )
 
 
@@ -82,10 +83,10 @@ def map_from_peer(value: Any) -> dict[str, Any]:
         return {}
     if len(groups) > MAP_GROUPS_KEPT or len(consensus) > MAP_SAID_KEPT or len(points) > MAP_POINTS_KEPT:
         return {}
-    if not (_count(value.get("participants")) and _count(value.get("mapped"))):
+    if not (_number(value.get("participants")) and _number(value.get("mapped"))):
         return {}
     for number, group in enumerate(groups, start=1):
-        if not isinstance(group, dict) or group.get("number") != number or not _count(group.get("size")):
+        if not isinstance(group, dict) or group.get("number") != number or not _number(group.get("size")):
             return {}
         said = group.get("representative")
         if not isinstance(said, list) or len(said) > MAP_SAID_KEPT or not all(map(_representative, said)):
@@ -96,7 +97,7 @@ def map_from_peer(value: Any) -> dict[str, Any]:
         if not (isinstance(point, list) and len(point) == 4):
             return {}
         x, y, people, group_index = point
-        if not (_count(x, 0, 1) and _count(y, 0, 1) and _count(people, 1)):
+        if not (_number(x, 0, 1) and _number(y, 0, 1) and _number(people, 1)):
             return {}
         if not (isinstance(group_index, int) and 0 <= group_index < len(groups)):
             return {}

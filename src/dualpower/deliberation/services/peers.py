@@ -99,10 +99,9 @@ def _peer_participant(deliberation: Deliberation, peer_uri: str, participant: An
 def _not_withdrawn(deliberation: Deliberation, peer_uri: str, participant: Any, sent_at: datetime) -> None:
     """Refuse what a peer's participant sent before (or as) their node withdrew their votes: an old
     vote delivered late must not bring an erased person back."""
-    erased = ErasedPeerParticipant.objects.filter(
-        deliberation=deliberation, peer=peer_uri, key=str(participant)
-    ).values_list("erased_at", flat=True)
-    if any(sent_at <= at for at in erased):
+    if ErasedPeerParticipant.objects.filter(
+        deliberation=deliberation, peer=peer_uri, key=str(participant), erased_at__gte=sent_at
+    ).exists():
         raise Conflict("this participant's votes were withdrawn after this was sent")
 
 

@@ -46,6 +46,9 @@ def test_each_new_map_goes_to_the_peers_at_most_every_few_minutes(community: Any
     stored = deliberation.opinion_map
     assert created["opinionMap"] == {k: stored[k] for k in publishing.MAP_PARTS}
     assert "state" not in created["opinionMap"] and created["opinionMap"]["groups"]
+    # The map went with the Create: the clock does not send the same map again.
+    jobs.send_held_maps(timezone.now() + publishing.MAP_EVERY + timedelta(seconds=1))
+    assert _updates() == []
 
     services.vote_cast(statement=deliberation.statements.get(number=1), by=voters[0], value="pass")
     mapping.map_refresh(deliberation_id=deliberation.pk)
