@@ -239,6 +239,36 @@ def _mandates(community: Community, people: dict[str, Any]) -> Made:
     )
 
 
+def _seat_mandates(community: Community, people: dict[str, Any]) -> Made:
+    """A delegate's own page: what their assembly has told them, the latest first."""
+    world = build_world(community)
+    seat = _seated(world, "Delegate")
+    for k in range(ROWS):
+        proposal = council_proposal(world, seat.membership, title=f"Motion {k:03}")
+        Mandate.objects.create(community=community, sending=world.housing, proposal=proposal, position="for")
+    given = Mandate.objects.filter(sending=world.housing).select_related("proposal").order_by("-created_at")
+    return Made(_c(community, f"delegates/seats/{seat.pk}/"), [m.proposal.title for m in given])
+
+
+def _seat_breaches(community: Community, people: dict[str, Any]) -> Made:
+    """A delegate's own page: each of their votes against a mandate, the latest first."""
+    world = build_world(community)
+    seat = _seated(world, "Delegate")
+    for k in range(ROWS):
+        proposal = council_proposal(world, seat.membership, title=f"Motion {k:03}")
+        mandate = Mandate.objects.create(
+            community=community,
+            sending=world.housing,
+            proposal=proposal,
+            position="for",
+            status="superseded",
+            decision_ref="proposal:1",
+        )
+        MandateBreach.objects.create(community=community, mandate=mandate, seat=seat, vote="no")
+    breaches = MandateBreach.objects.filter(seat=seat).select_related("mandate__proposal")
+    return Made(_c(community, f"delegates/seats/{seat.pk}/"), [b.mandate.proposal.title for b in breaches])
+
+
 def _breaches_made(community: Community) -> tuple[World, list[str]]:
     world = build_world(community)
     seats = [_seated(world, f"Breaker {k:03}") for k in range(ROWS)]
@@ -445,6 +475,8 @@ CASES = [
     Case("delegates an assembly sends", _sent_seats, "sent", "sent-heading"),
     Case("mandates an assembly gives", _mandates, "mandates", "mandates-heading"),
     Case("votes against an assembly's mandates", _breaches_of_an_assembly, "breaches", "breaches-heading"),
+    Case("a delegate's mandates", _seat_mandates, "mandates", "mandates-heading"),
+    Case("a delegate's votes against a mandate", _seat_breaches, "breaches", "breaches-heading"),
     Case("intake ban list", _bans),
     Case("eviction defence board", _eviction_cases),
     Case("open incidents", _open_incidents, "incidents", "open-h"),
@@ -498,6 +530,12 @@ def test_a_long_list_is_shown_a_page_at_a_time(
     first, first_links = page(1)
     second, second_links = page(2)
     last, last_links = page(3)
+    if case.anchor:
+        # A page of several lists names each pager by its list's heading: a screen reader tells
+        # "Open votes" from "Under discussion" rather than hearing "Pages" twice.
+        html = client.get(f"{made.url}?{case.param}=2").content.decode()
+        assert f'<nav class="pager" aria-labelledby="{case.anchor}">' in html
+        assert f'id="{case.anchor}"' in html
     assert first == made.names[:PER_PAGE]
     assert first_links == {"next": 2}
     assert second == made.names[PER_PAGE : 2 * PER_PAGE]

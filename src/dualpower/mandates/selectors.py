@@ -213,6 +213,12 @@ def breaches_page(
     return list(breaches_of(community=community, sending=sending)[offset : offset + limit])
 
 
+def seat_breaches_page(*, seat: DelegateSeat, limit: int, offset: int = 0) -> list[MandateBreach]:
+    """A window of the seat's votes against a mandate, the latest first (web.pages), in one query."""
+    found = seat.breaches.select_related("seat__membership", "mandate__proposal", "mandate__sending")
+    return list(found.order_by("-recorded_at", "-pk")[offset : offset + limit])
+
+
 def open_spokescouncil_proposals(*, community: Community) -> QuerySet[Proposal]:
     return assembly_selectors.proposals_of(community=community).filter(
         assembly__kind__in=RECEIVING_KINDS,

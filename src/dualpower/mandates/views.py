@@ -105,13 +105,24 @@ def assembly_delegates(request: HttpRequest, community: Community, assembly: str
 def seat_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
     check(request, "mandates.view_delegates", community)
     seat = selectors.seat_get(community=community, pk=pk)
+    # A long-serving delegate's mandates and breaches grow: each list a page at a time (web.pages).
+    mandates = page_of(
+        lambda limit, offset: list(selectors.mandates_for_seat(seat)[offset : offset + limit]),
+        raw=request.GET.get("mandates"),
+    )
+    breaches = page_of(
+        lambda limit, offset: selectors.seat_breaches_page(seat=seat, limit=limit, offset=offset),
+        raw=request.GET.get("breaches"),
+    )
     return render(
         request,
         "mandates/seat.html",
         {
             "seat": seat,
-            "mandates": list(selectors.mandates_for_seat(seat)),
-            "breaches": list(seat.breaches.select_related("mandate__proposal")),
+            "mandates": mandates.rows,
+            "mandates_page": mandates,
+            "breaches": breaches.rows,
+            "breaches_page": breaches,
             "decision": _decision(community, seat.decision_ref),
             "may_propose_recall": seat.status == DelegateSeat.Status.SEATED
             and request.user.has_perm("assemblies.propose", seat.sending),
