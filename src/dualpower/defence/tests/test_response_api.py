@@ -6,22 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 
 from dualpower.defence.models.response import EvictionCase, Incident, Response
-from dualpower.defence.tests.factories_response import DefenceWorld, make_world
+from dualpower.defence.tests.factories_response import DefenceWorld
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _aid_key(settings: Any) -> None:
-    settings.DP_AID_KEY = Fernet.generate_key().decode()
-
-
-@pytest.fixture
-def world(community: Any, people: dict[str, Any]) -> DefenceWorld:
-    return make_world(community, people)
 
 
 def _as(client: Any, membership: Any) -> Any:

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,23 +17,13 @@ from dualpower.defence.services import response_bans as bans
 from dualpower.defence.services import response_cases as cases
 from dualpower.defence.services import response_incidents as incidents
 from dualpower.defence.services.response_bans import ReportRefused
-from dualpower.defence.tests.factories_response import DefenceWorld, make_world, report
+from dualpower.defence.tests.factories_response import DefenceWorld, report
 from dualpower.errors import InvalidInput
 from dualpower.notifications.models import Notification
 from dualpower.notifications.selectors import notifications_count
 
 pytestmark = pytest.mark.django_db
 NUMBER = "+34 612 345 678"
-
-
-@pytest.fixture(autouse=True)
-def _aid_key(settings: Any) -> None:
-    settings.DP_AID_KEY = Fernet.generate_key().decode()
-
-
-@pytest.fixture
-def world(community: Any, people: dict[str, Any]) -> DefenceWorld:
-    return make_world(community, people)
 
 
 def _refused(world: DefenceWorld, **kw: Any) -> str:

@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -19,23 +18,13 @@ from dualpower.defence.selectors import response as selectors
 from dualpower.defence.services import response_incidents as incidents
 from dualpower.defence.services import response_settings as settings_services
 from dualpower.defence.services.response_sealing import open_bytes
-from dualpower.defence.tests.factories_response import SECRET_SEEN, DefenceWorld, make_world, report, verified
+from dualpower.defence.tests.factories_response import SECRET_SEEN, DefenceWorld, report, verified
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture(autouse=True)
-def _aid_key(settings: Any) -> None:
-    settings.DP_AID_KEY = Fernet.generate_key().decode()
-
-
-@pytest.fixture
-def world(community: Any, people: dict[str, Any]) -> DefenceWorld:
-    return make_world(community, people)
 
 
 def _told(membership: Any, kind: str) -> int:

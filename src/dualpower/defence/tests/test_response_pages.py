@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,19 +18,9 @@ from dualpower.defence.selectors import response as response_selectors
 from dualpower.defence.services import response_bans as bans
 from dualpower.defence.services import response_cases as cases
 from dualpower.defence.services import response_incidents as incidents
-from dualpower.defence.tests.factories_response import SECRET_SEEN, DefenceWorld, make_world, report
+from dualpower.defence.tests.factories_response import SECRET_SEEN, DefenceWorld, report
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _aid_key(settings: Any) -> None:
-    settings.DP_AID_KEY = Fernet.generate_key().decode()
-
-
-@pytest.fixture
-def world(community: Any, people: dict[str, Any]) -> DefenceWorld:
-    return make_world(community, people)
 
 
 def _as(client: Any, membership: Any) -> Any:

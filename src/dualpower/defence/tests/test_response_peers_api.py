@@ -7,30 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 
 from dualpower.commons.models import Kind, Licence
 from dualpower.commons.tests.factories import make_received
 from dualpower.defence.models.response import ReporterBan, RightsPage
 from dualpower.defence.services import response_bans as bans
 from dualpower.defence.services import response_cases as cases
-from dualpower.defence.tests.factories_response import DefenceWorld, make_world, report
+from dualpower.defence.tests.factories_response import DefenceWorld, report
 from dualpower.defence.tests.test_response_rules import DEFENCE_ROLES, EXPECTED
 
 pytestmark = pytest.mark.django_db
 
 NUMBER = "+34 612 345 678"
 DIGITS = "34612345678"
-
-
-@pytest.fixture(autouse=True)
-def _aid_key(settings: Any) -> None:
-    settings.DP_AID_KEY = Fernet.generate_key().decode()
-
-
-@pytest.fixture
-def world(community: Any, people: dict[str, Any]) -> DefenceWorld:
-    return make_world(community, people)
 
 
 def _as(client: Any, world: DefenceWorld, role: str) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 
 from dualpower.defence.rules import RESPONSE_PERMISSIONS
 from dualpower.defence.services import response_cases as cases
@@ -45,11 +44,6 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
     "defence.share_rights": ("community", {"coordinator"}),
     "defence.ban_reporters": ("community", {"coordinator"}),
 }
-
-
-@pytest.fixture(autouse=True)
-def _aid_key(settings: Any) -> None:
-    settings.DP_AID_KEY = Fernet.generate_key().decode()
 
 
 def test_every_permission_has_a_row() -> None:
