@@ -31,6 +31,15 @@ def _test_settings(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_fragments_kept_from_another_test() -> None:
+    """Kept fragments (web/fragments.py) are keyed by the database's state, which a test database
+    rolled back (SQLite's count of writes goes back with it) can meet again with other rows."""
+    from dualpower.web import fragments
+
+    fragments.store.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test() -> Iterator[None]:
     """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware activates it and
     never resets it): the next test in the same worker must not inherit it."""

@@ -16,6 +16,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
+from django.utils.functional import LazyObject
 
 from dualpower.community.models import Community
 from dualpower.community.selectors import active_membership, community_for_visitor, community_get
@@ -82,14 +83,24 @@ def test_a_membership_changed_within_the_request_is_read_afresh(
     assert membership_for(member, found).role == "coordinator"  # type: ignore[union-attr]
 
 
-def test_a_community_page_costs_four_queries_before_its_own_content(
+def test_a_community_page_costs_three_queries_before_its_own_content(
     client_for: Any, django_assert_num_queries: Any
 ) -> None:
     client = client_for("member")
     client.get("/c/riverside/about/")  # the menu and addresses worked out once per process
-    # The session, the account, the community with the membership, the unread count.
-    with django_assert_num_queries(4):
+    # The session, the account, the community with the membership, the database's state and the
+    # unread count (community.hooks.register_visitor_count).
+    with django_assert_num_queries(3):
         assert client.get("/c/riverside/about/").status_code == 200
+
+
+def test_a_community_page_reads_the_account_through_no_lazy_wrapper(client_for: Any) -> None:
+    # Each of a page's dozens of permission checks reads the account; through Django's lazy
+    # wrapper every read cost several times a plain one (community/decorators.py).
+    response = client_for("member").get("/c/riverside/about/")
+    assert response.status_code == 200
+    assert not isinstance(response.wsgi_request.user, LazyObject)
+    assert response.wsgi_request.user.email
 
 
 def test_requests_that_need_no_database_make_no_query(

@@ -171,3 +171,13 @@ def test_worker_runs_queued_jobs_and_stops_when_asked_to_in_batch_mode(home: Pat
     )
     assert done.returncode == 0, done.stderr
     assert "Starting worker" in done.stderr + done.stdout
+
+
+def test_a_server_process_keeps_what_it_made_starting_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    """dualpower.wsgi freezes the objects of the started process (gc.freeze): a full collection
+    would otherwise walk all of them, stalling every thread of the worker for 70-150 ms."""
+    script = "import gc, dualpower.wsgi; print(gc.get_freeze_count())"
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=instance_env(tmp_path), capture_output=True, text=True, check=True
+    )
+    assert int(out.stdout.strip().splitlines()[-1]) > 100_000

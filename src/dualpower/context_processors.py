@@ -14,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 
 from dualpower.community.models import Community
 from dualpower.members.roles import membership_for
-from dualpower.notifications.selectors import unread_count
+from dualpower.notifications.selectors import menu_unread_count
 from dualpower.web.frame import SiteFooter, SiteMenu, csrf_token_of, site_text, site_urls
 from dualpower.web.navigation import Link, entries_for, home_for
 from dualpower.web.permissions import may
@@ -54,7 +54,7 @@ def _page_context(request: HttpRequest) -> dict[str, Any]:
             links=nav,
             home_url=home_for(current.slug) if current is not None and mine is not None else "",
             can_set_up_node=can_set_up_node,
-            unread=lambda: unread_count(user=user) if user.is_authenticated else 0,
+            unread=lambda: menu_unread_count(user=user) if user.is_authenticated else 0,
         ),
         "site_footer": SiteFooter(request),
         # Django's own ``csrf_token``, masked once for all of a page's forms (csrf_token_of).

@@ -114,8 +114,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dualpower.context_processors.community",
             ],
-            # dualpower.web is not an app: its one template library is named here.
-            "libraries": {"numbers": "dualpower.web.templatetags.numbers"},
+            # dualpower.web is not an app: its template libraries are named here.
+            "libraries": {
+                "numbers": "dualpower.web.templatetags.numbers",
+                "fragments": "dualpower.web.templatetags.fragments",
+            },
         },
     }
 ]
@@ -194,6 +197,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 # The dashboard keeps each person's panels in each process's memory until something is written in
 # the community, at most this many seconds (community/dashboard.py); 0 works them out every time.
 DP_DASHBOARD_CACHE_SECONDS = int(os.environ.get("DP_DASHBOARD_CACHE_SECONDS", "60"))
+# Parts of pages kept per process while nothing is written (web/fragments.py); "off" renders
+# every page whole.
+DP_FRAGMENTS = os.environ.get("DP_FRAGMENTS", "on").strip().lower() not in {"off", "0", "false", "no"}
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"

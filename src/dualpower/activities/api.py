@@ -6,6 +6,8 @@ community is simply not found there.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -41,6 +43,7 @@ from dualpower.errors import InvalidInput, NotFound
 from dualpower.groups.selectors import group_get
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
+from dualpower.web.fragments import VERSION_ATTR, kept_answer
 from dualpower.web.permissions import check
 
 router = Router(tags=["activities"])
@@ -90,12 +93,43 @@ def _fresh(activity: Activity, request: HttpRequest) -> Activity:
     )
 
 
+# The community ``_kept_per_visitor`` read and checked, left on the request for the list it wraps.
+_CHECKED_COMMUNITY = "_dp_activities_community"
+
+
+def _kept_per_visitor(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The list's JSON kept while the data is unchanged (web.fragments.kept_answer), per visitor
+    (which activities are theirs, their place in each) and page asked for: ``func`` (served as
+    prepared) runs only to make it. Put it between the router's decorator and ``served_as_prepared``."""
+
+    @functools.wraps(func)
+    def operation(request: HttpRequest, slug: str, **kwargs: Any) -> Any:
+        community = _community(request, slug)
+        me = _me(request, community)
+        window = kwargs.get("ninja_pagination")
+        setattr(request, _CHECKED_COMMUNITY, community)
+        return kept_answer(
+            key=(
+                func.__name__,
+                community.pk,
+                None if me is None else me.pk,
+                getattr(window, "limit", None),
+                getattr(window, "offset", None),
+            ),
+            version=getattr(community, VERSION_ATTR, None),
+            answer=lambda: func(request, slug=slug, **kwargs),
+        )
+
+    return operation
+
+
 @router.get(ACTIVITIES, response=list[ActivityOut], auth=AUTH_OPTIONAL)
+@_kept_per_visitor
 @served_as_prepared
 @paginate
 def activity_list(request: HttpRequest, slug: str) -> Any:
     """The coming four weeks' activities, those I have a place in first."""
-    community = _community(request, slug)
+    community = getattr(request, _CHECKED_COMMUNITY, None) or _community(request, slug)
     # Rows prepared as ActivityOut (api_rows), not re-read through the schema on every request.
     return api_rows.upcoming_page(community=community, membership=_me(request, community))
 

@@ -4,6 +4,8 @@ Every path is inside one community: /communities/{slug}/aid/... A request someon
 "not found" to them, so the API never confirms that a dispatcher-only request exists.
 """
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -42,6 +44,7 @@ from dualpower.community.selectors import community_for_visitor
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
+from dualpower.web.fragments import VERSION_ATTR, kept_answer
 from dualpower.web.permissions import check
 
 router = Router(tags=["mutual aid"])
@@ -115,11 +118,37 @@ def _offer(request: HttpRequest, slug: str, offer_id: int, perm: str = "aid.view
 _REQUEST_FIELDS = tuple(RequestOut.model_fields)
 
 
+# The community read (with the visitor's membership) by the list's kept answer, for the list
+# itself: read once a request.
+_READ = "_aid_community"
+
+
+def _kept_answer(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A page of the requests list kept as its JSON (web.fragments.kept_answer) while the data is
+    unchanged, keyed by the visitor's membership (which requests and which fields they may see:
+    a dispatcher, the person who asked and the matched volunteer see private details) and the
+    address's parameters (filters, limit, offset). The permission check runs on every request."""
+
+    @functools.wraps(func)
+    def operation(request: HttpRequest, slug: str, **kwargs: Any) -> Any:
+        community = _community(request, slug)
+        setattr(request, _READ, community)
+        me = membership_for(request.user, community)
+        return kept_answer(
+            key=("aid.api.requests", community.pk, getattr(me, "pk", None), request.GET.urlencode()),
+            version=getattr(community, VERSION_ATTR, None),
+            answer=lambda: func(request, slug=slug, **kwargs),
+        )
+
+    return operation
+
+
 @router.get(AID + "/requests", response=list[RequestOut], auth=AUTH_OPTIONAL)
+@_kept_answer
 @served_as_prepared
 @paginate
 def request_list(request: HttpRequest, slug: str, filters: RequestFilters = FILTERS) -> Any:
-    community = _community(request, slug)
+    community = getattr(request, _READ, None) or _community(request, slug)
     me = membership_for(request.user, community)
     qs = selectors.requests_page(community=community, membership=me, **filters.dict())
 

@@ -7,13 +7,14 @@ say who voted what.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.api_prepared import served_as_prepared
+from dualpower.api_prepared import RENDERER, served_as_prepared
 from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.assemblies import selectors, services
 from dualpower.assemblies.models import Assembly, Delegation, OutcomeStatement, Proposal
@@ -35,11 +36,12 @@ from dualpower.assemblies.schemas import (
     VoteOut,
     VoteRowOut,
 )
-from dualpower.community.selectors import community_get
+from dualpower.community.selectors import community_for_visitor, community_get
 from dualpower.errors import InvalidInput, NotFound, PermissionDenied
 from dualpower.members import selectors as member_selectors
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
+from dualpower.web import fragments
 from dualpower.web.permissions import check
 
 router = Router(tags=["assemblies"])
@@ -51,7 +53,8 @@ PROPOSAL = PROPOSALS + "/{proposal_id}"
 
 
 def _assembly(request: HttpRequest, slug: str, assembly_slug: str) -> Assembly:
-    community = community_get(slug=slug)
+    # The visitor's membership is read with the community (the checks below ask it).
+    community = community_for_visitor(slug=slug, user=getattr(request, "user", None))
     check(request, "assemblies.list_assemblies", community)
     assembly = selectors.assembly_get(community=community, slug=assembly_slug)
     check(request, "assemblies.view_assembly", assembly)
@@ -142,7 +145,44 @@ def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: st
         counts = selectors.running_counts_of(p for p in proposals if _shows_counts(p))
         return [_listed(p, counts) for p in proposals]
 
-    return PageOf(selectors.ListedProposals(assembly, state), page)
+    # The same for everyone who may see the assembly: kept while the data is unchanged.
+    return _KeptPage(
+        PageOf(selectors.ListedProposals(assembly, state), page),
+        key=("api-proposals", assembly.pk, state),
+        version=getattr(assembly.community, fragments.VERSION_ATTR, None),
+    )
+
+
+class _KeptPage:
+    """A ``@paginate`` list (``PageOf``) whose count and pages are kept while nothing has been
+    written (web/fragments.py): a page's rows as their JSON, given back as the same values (JSON's
+    own: the renderer writes them again as it wrote them), so ``served_as_prepared`` writes the
+    same bytes. For a list that is the same for every visitor who may read it."""
+
+    def __init__(self, listed: PageOf, *, key: tuple[Any, ...], version: Any) -> None:
+        self.listed = listed
+        self.key = key
+        self.version = version
+
+    def all(self) -> _KeptPage:
+        return self  # ninja counts with ``.all().count()``
+
+    def count(self) -> int:
+        kept = fragments.kept_html(
+            key=(*self.key, "count"), version=self.version, make=lambda _csrf: str(len(self.listed))
+        )
+        return int(kept)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        def make(_csrf: str) -> str:
+            return json.dumps(self.listed[window], cls=RENDERER.encoder_class)
+
+        key = (*self.key, window.start, window.stop)
+        kept = fragments.kept_html(key=key, version=self.version, make=make)
+        return json.loads(str(kept))
 
 
 @router.post(PROPOSALS, response={201: ProposalOut})

@@ -77,15 +77,44 @@ def assembly_get(*, community: Community, slug: str) -> Assembly:
     return found[0]
 
 
-def proposal_get(*, assembly: Assembly, pk: Any) -> Proposal:
-    """The proposal ``pk`` of ``assembly`` (its ``assembly`` is the object given: read with its
-    policy and community, as ``assembly_get`` gives it)."""
+# A proposal's page reads its proposal and assembly (with its policy) in one query (``proposal_in``).
+_proposal_in = Prepared(
+    lambda community, slug, pk: Proposal.objects.filter(
+        assembly__community_id=community, assembly__is_archived=False, assembly__slug=slug, pk=pk
+    ).select_related("assembly__policy", "author", "outcome")[:1],
+    community=int,
+    slug=str,
+    pk=int,
+)
+
+
+def proposal_in(*, community: Community, slug: str, pk: Any) -> Proposal | None:
+    """The proposal ``pk`` of ``community``'s assembly ``slug`` with its assembly, read as
+    ``assembly_get`` then ``proposal_get`` read them, in one query; None when either is missing
+    (those two then say which)."""
+    number = _proposal_number(pk)
+    found = _proposal_in(community=community.pk, slug=str(slug), pk=number) if number else []
+    if not found:
+        return None
+    found[0].assembly.community = community
+    return found[0]
+
+
+def _proposal_number(pk: Any) -> int:
+    """``pk`` as a proposal's id, or 0 (which finds nothing): an id beyond the database's integers
+    finds nothing (as the ORM's lookup says), never an error."""
     try:
         number = int(pk)
     except (TypeError, ValueError):
-        number = 0
-    # An id beyond the database's integers finds nothing (as the ORM's lookup says), never an error.
-    found = _proposal_by_pk(assembly=assembly.pk, pk=number) if 0 < number < 2**63 else []
+        return 0
+    return number if 0 < number < 2**63 else 0
+
+
+def proposal_get(*, assembly: Assembly, pk: Any) -> Proposal:
+    """The proposal ``pk`` of ``assembly`` (its ``assembly`` is the object given: read with its
+    policy and community, as ``assembly_get`` gives it)."""
+    number = _proposal_number(pk)
+    found = _proposal_by_pk(assembly=assembly.pk, pk=number) if number else []
     if not found:
         raise NotFound(_("There is no such proposal in this assembly."))
     found[0].assembly = assembly

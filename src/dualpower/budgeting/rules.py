@@ -72,15 +72,16 @@ rules.add_perm("budgeting.import_cycle", is_acting_coordinator)
 rules.add_perm("budgeting.manage_cycle", runs_cycle)
 rules.add_perm("budgeting.submit_idea", is_member & in_phase(Phase.IDEAS))
 rules.add_perm("budgeting.develop_proposals", is_member & in_phase(Phase.IDEAS, Phase.DEVELOPMENT))
-rules.add_perm("budgeting.review_feasibility", works_on_cycle & in_phase(Phase.FEASIBILITY))
+# The phase first: a question about the cycle's own row, asked before the working group's (a query).
+rules.add_perm("budgeting.review_feasibility", in_phase(Phase.FEASIBILITY) & works_on_cycle)
 rules.add_perm("budgeting.vote", is_member & in_phase(Phase.VOTING))
-rules.add_perm("budgeting.enter_paper", works_on_cycle & in_phase(Phase.VOTING))
+rules.add_perm("budgeting.enter_paper", in_phase(Phase.VOTING) & works_on_cycle)
 # Results and the accountability page: for everyone admitted, and for anyone when the community
 # is public, but only once the vote is counted (nothing leaks while it is open).
 rules.add_perm("budgeting.view_results", (is_admitted | is_public_community) & is_counted)
 rules.add_perm(
     "budgeting.track_implementation",
-    (works_on_cycle | (in_responsible_group & is_member)) & in_phase(Phase.IMPLEMENTATION),
+    in_phase(Phase.IMPLEMENTATION) & (works_on_cycle | (in_responsible_group & is_member)),
 )
 
 PERMISSIONS = (

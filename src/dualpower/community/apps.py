@@ -15,3 +15,4 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         from dualpower.community import registrations  # noqa: F401
+        from dualpower.web import fragments  # noqa: F401  # counts SQLite's writing transactions

@@ -13,6 +13,10 @@ members and groups) the higher app registers a function here, from its ``registr
 - ``register_visitor_page(fn)``: ``fn(user, community)`` is the page (a URL) to show a signed-in
   person who may not see the community's dashboard yet, or None: an applicant goes to their
   application's status rather than meeting a refusal.
+- ``register_visitor_count(key, sql)``: ``sql(vendor)`` is a SQL expression counting something of
+  the signed-in visitor (its one ``%s`` is their user id), read in the same query as the
+  community on every page of it (``community_for_visitor``) and left on the user object for the
+  request (``visitor_count(user, key)``): the menu's unread notifications cost no query of their own.
 - ``register_audit_sentence(action, render)``: how the audit log and the dashboard's "Lately" tell
   an entry recorded under ``action`` as a sentence in the reader's language ("Rosa admitted Lee"),
   never as its code. Each app registers the actions it records in its ``<app>/audit.py``, imported
@@ -68,6 +72,9 @@ _created: list[CreatedHook] = []
 _visitor_pages: list[VisitorPage] = []
 _actor_lookups: list[ActorLookup] = []
 _overview_counts: dict[str, OverviewCount] = {}
+_visitor_counts: dict[str, Callable[[str], str]] = {}
+# Where ``community_for_visitor`` leaves the visitor's counts on the user object (one per request).
+VISITOR_COUNTS = "_dp_visitor_counts"
 
 
 def on_community_created(hook: CreatedHook) -> CreatedHook:
@@ -109,6 +116,23 @@ def visitor_page(user: Any, community: Community) -> str | None:
         if url:
             return url
     return None
+
+
+def register_visitor_count(key: str, sql: Callable[[str], str]) -> None:
+    """Before the first request (an app's ``registrations.py``): the community's read is written
+    once per process with the counts registered by then."""
+    _visitor_counts[key] = sql
+
+
+def visitor_count_sql(vendor: str) -> list[tuple[str, str]]:
+    """(key, SQL expression) of each visitor count, in the order of the community read's columns."""
+    return [(key, sql(vendor)) for key, sql in sorted(_visitor_counts.items())]
+
+
+def visitor_count(user: Any, key: str) -> int | None:
+    """The count ``key`` read with the community this request, or None if it was not read."""
+    counts: dict[str, int] | None = getattr(user, VISITOR_COUNTS, None)
+    return None if counts is None else counts.get(key)
 
 
 def register_overview_count(key: str, count: OverviewCount) -> None:

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from dualpower.community import hooks
 from dualpower.community.models import AuditEntry, Community
 from dualpower.errors import NotFound
+from dualpower.web import fragments
 from dualpower.web.prepared import Prepared
 
 
@@ -33,7 +34,8 @@ def community_for_visitor(*, slug: str, user: Any) -> Community:
     in it (the permission check, the menu), now at no query of its own."""
     if user is None or not getattr(user, "is_authenticated", False):
         return community_get(slug=slug)
-    found, mine = _read_community(slug, user.pk)
+    found, mine, counts = _read_community(slug, user.pk)
+    setattr(user, hooks.VISITOR_COUNTS, counts)
     known: dict[int, Any] | None = getattr(user, KNOWN_MEMBERSHIPS, None)
     if known is None:
         known = {}
@@ -47,22 +49,24 @@ def active_membership(*, community: Community, user_id: int) -> Any:
     as ``community_for_visitor`` reads it (for members.roles, which keeps it for the request)."""
     read = _visitor_read(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(read.by_id, [user_id, "active", community.pk])
+        cursor.execute(read.by_id, [*read.count_params(user_id), user_id, "active", community.pk])
         row = cursor.fetchone()
     return read.membership(row, community) if row is not None else None
 
 
-def _read_community(slug: str, user_id: int | None) -> tuple[Community, Any]:
-    """The community ``slug`` and the active membership of ``user_id`` in it (None for no one:
-    the join then finds no row)."""
+def _read_community(slug: str, user_id: int | None) -> tuple[Community, Any, dict[str, int]]:
+    """The community ``slug``, the active membership of ``user_id`` in it (None for no one: the
+    join then finds no row) and their counts (hooks.register_visitor_count)."""
     read = _visitor_read(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(read.by_slug, [user_id, "active", slug])
+        cursor.execute(read.by_slug, [*read.count_params(user_id), user_id, "active", slug])
         row = cursor.fetchone()
     if row is None:
         raise NotFound(f"There is no community “{slug}” on this node.")
     community = read.make(0, row)
-    return community, read.membership(row, community)
+    setattr(community, fragments.VERSION_ATTR, row[read.end])
+    counts = {key: int(n) for key, n in zip(read.count_keys, row[read.end + 1 :], strict=True)}
+    return community, read.membership(row, community), counts
 
 
 class _VisitorRead:
@@ -82,8 +86,21 @@ class _VisitorRead:
         self.attnames = tuple([f.attname for f in part] for part in fields)
         self.converters = tuple([_converters(f) for f in part] for part in fields)
         self.split = len(fields[0])
+        self.end = self.split + len(fields[1])
+        counts = hooks.visitor_count_sql(connection.vendor)
+        self.count_keys = tuple(key for key, _ in counts)
+        # Then the database's state (web/fragments.py: the page's kept fragments are keyed by it)
+        # and the visitor's counts, each given the user id.
         columns = ", ".join(
-            f"{alias}.{quote(str(f.column))}" for alias, part in zip("cm", fields, strict=True) for f in part
+            [
+                *(
+                    f"{alias}.{quote(str(f.column))}"
+                    for alias, part in zip("cm", fields, strict=True)
+                    for f in part
+                ),
+                fragments.version_sql(connection.vendor),
+                *(f"({sql})" for _, sql in counts),
+            ]
         )
 
         def column(model: Any, name: str) -> str:
@@ -98,9 +115,12 @@ class _VisitorRead:
         self.by_slug = f"{select}WHERE c.{column(Community, 'slug')} = %s"
         self.by_id = f"{select}WHERE c.{column(Community, 'id')} = %s"
 
+    def count_params(self, user_id: int | None) -> list[int | None]:
+        return [user_id] * len(self.count_keys)
+
     def make(self, which: int, row: tuple[Any, ...]) -> Any:
         """The community (``which`` 0) or the membership (1) of ``row``."""
-        values = row[: self.split] if which == 0 else row[self.split :]
+        values = row[: self.split] if which == 0 else row[self.split : self.end]
         converted = []
         for (col, convs), value in zip(self.converters[which], values, strict=True):
             for convert in convs:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -24,6 +25,7 @@ from dualpower.community.models import AuditEntry, Community
 from dualpower.community.selectors import audit_page
 from dualpower.errors import InvalidInput
 from dualpower.web.actions import form_action
+from dualpower.web.fragments import Later
 from dualpower.web.moments import moment_texts
 from dualpower.web.permissions import check
 
@@ -91,8 +93,14 @@ def audit_log(request: HttpRequest, community: Community) -> HttpResponse:
     )
     if before is not None and after is not None:
         raise InvalidInput(_("Ask for entries before one entry or after one, not both."), field="after")
-    page = audit_page(community=community, before=before, after=after)
-    return render(request, "community/audit.html", {"page": page, "rows": _audit_rows(page.entries)})
+    # The log reads the same for everyone admitted: the table and its pager are a kept fragment
+    # (web/fragments.py) keyed by the position asked for; the entries are read only to render it.
+    page: Any = SimpleLazyObject(lambda: audit_page(community=community, before=before, after=after))
+    return render(
+        request,
+        "community/audit.html",
+        {"before": before, "after": after, "page": page, "rows": Later(lambda: _audit_rows(page.entries))},
+    )
 
 
 def _audit_rows(entries: list[AuditEntry]) -> SafeString:

@@ -15,10 +15,18 @@ import rules
 from dualpower.coops.models import Cooperative, CoopMember
 from dualpower.members.roles import membership_for
 from dualpower.members.rules import is_acting_coordinator, is_admitted, is_member
+from dualpower.web.prepared import Prepared
 
 # Where each request's places are kept: on the user object, as ``membership_for`` keeps the
 # memberships (Django makes it anew for every request).
 _PLACES_ATTR = "_dp_coop_places"
+
+# One place at most (a member is in a co-op once: coop_member_once); its SQL written once per process.
+_place = Prepared(
+    lambda coop, membership: CoopMember.objects.filter(coop_id=coop, membership_id=membership)[:1],
+    coop=int,
+    membership=int,
+)
 
 
 def place_for(user: Any, coop: Any) -> CoopMember | None:
@@ -35,8 +43,19 @@ def place_for(user: Any, coop: Any) -> CoopMember | None:
         places = {}
         setattr(user, _PLACES_ATTR, places)
     if coop.pk not in places:
-        places[coop.pk] = CoopMember.objects.filter(coop=coop, membership=membership).first()
+        found = _place(coop=coop.pk, membership=membership.pk)
+        places[coop.pk] = found[0] if found else None
     return places[coop.pk]
+
+
+def remember_place(user: Any, coop: Cooperative, place: CoopMember | None) -> None:
+    """Keep ``place``, read with the co-op (selectors.coop_and_place_get), as ``user``'s place in
+    ``coop`` for the rest of the request: the rules then ask no more."""
+    places: dict[int, CoopMember | None] | None = getattr(user, _PLACES_ATTR, None)
+    if places is None:
+        places = {}
+        setattr(user, _PLACES_ATTR, places)
+    places[coop.pk] = place
 
 
 def forget_places(user: Any) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -69,6 +69,35 @@ def coop_get(*, community: Community, slug: str) -> Cooperative:
     coop = found[0]
     coop.community = community
     return coop
+
+
+# The co-op's page: the co-op and the visitor's place in it (pending, member or left), in one query.
+_coop_and_place = Prepared(
+    lambda community, slug, membership: (
+        Cooperative.objects.filter(community_id=community, slug=slug)
+        .annotate(mine=FilteredRelation("coop_members", condition=Q(coop_members__membership_id=membership)))
+        .select_related("assembly", "mine")  # type: ignore[misc]  # the stubs know no FilteredRelation
+    ),
+    community=int,
+    slug=str,
+    membership=int,
+)
+
+
+def coop_and_place_get(
+    *, community: Community, slug: str, membership: Membership
+) -> tuple[Cooperative, CoopMember | None]:
+    """The co-op ``slug`` of ``community`` with its assembly (as ``coop_get``, without
+    ``member_count``) and ``membership``'s place in it or None, read together."""
+    found = _coop_and_place(community=community.pk, slug=slug, membership=membership.pk)
+    if not found:
+        raise NotFound(
+            _("%(community)s has no co-op “%(slug)s”.") % {"community": community.name, "slug": slug}
+        )
+    coop = found[0]
+    coop.community = community
+    place: CoopMember | None = getattr(coop, "mine", None)
+    return coop, place
 
 
 def coop_member_get(*, coop: Cooperative, pk: int) -> CoopMember:

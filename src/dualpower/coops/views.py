@@ -20,15 +20,16 @@ from dualpower.community.models import Community
 from dualpower.coops import selectors, services
 from dualpower.coops.forms import CoopEditForm, CoopForm, OperationForm, PatronageForm
 from dualpower.coops.models import Cooperative, CoopMember
-from dualpower.coops.rules import place_for
+from dualpower.coops.rules import place_for, remember_place
 from dualpower.errors import DomainError, NotFound, PermissionDenied
 from dualpower.formatting import format_amount
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web import charts
 from dualpower.web.actions import attach_error, form_action, post_action, render_form
-from dualpower.web.pages import page_of
-from dualpower.web.permissions import check
+from dualpower.web.fragments import Later
+from dualpower.web.pages import page_number, page_of
+from dualpower.web.permissions import check, may
 
 GET = ["GET", "HEAD"]
 GET_POST = ["GET", "HEAD", "POST"]
@@ -103,43 +104,53 @@ def coop_edit(request: HttpRequest, community: Community, coop: str) -> HttpResp
 @require_http_methods(GET)
 @with_community
 def coop_detail(request: HttpRequest, community: Community, coop: str) -> HttpResponse:
-    co = _coop(request, community, coop, "coops.view_coop")
     user = request.user
-    is_board = user.has_perm("coops.decide_requests", co)
-    # Two lists on one page, each paged by its own parameter (web.pages).
-    members = page_of(
-        lambda limit, offset: selectors.coop_members_page(coop=co, limit=limit, offset=offset),
-        raw=request.GET.get("members"),
-    )
-    requests = (
-        page_of(
-            lambda limit, offset: selectors.coop_members_page(
-                coop=co, limit=limit, offset=offset, status=CoopMember.Status.PENDING
-            ),
-            raw=request.GET.get("requests"),
-        )
-        if is_board
-        else None
-    )
+    check(request, "coops.list_coops", community)
+    me = membership_for(user, community)
+    if me is None:
+        co = selectors.coop_get(community=community, slug=coop)
+    else:  # the visitor's place read with the co-op, for the rules below
+        co, mine = selectors.coop_and_place_get(community=community, slug=coop, membership=me)
+        remember_place(user, co, mine)
+    check(request, "coops.view_coop", co)
+    is_board = may(user, "coops.decide_requests", co)
+    can_view_capital = may(user, "coops.view_capital", co)
+    can_change = may(user, "coops.change_coop", co)
+    # The co-op's own parts are kept fragments (templates/coops/detail.html), keyed by the co-op,
+    # the visitor's answers that change them and the page of each list: their reads are ``Later``,
+    # made only when a fragment is rendered. Two lists on one page, each paged by its own
+    # parameter (web.pages).
+    members_no = page_number(request.GET.get("members"))
+    requests_no = page_number(request.GET.get("requests"))
     return render(
         request,
         "coops/detail.html",
         {
             "coop": co,
             "place": place_for(user, co),
-            "members": members.rows,
-            "members_page": members,
-            "requests": requests.rows if requests is not None else [],
-            "requests_page": requests,
+            "members_no": members_no,
+            "members_page": Later(
+                page_of,
+                lambda limit, offset: selectors.coop_members_page(coop=co, limit=limit, offset=offset),
+                raw=str(members_no),
+            ),
+            "requests_no": requests_no,
+            "requests_page": Later(
+                page_of,
+                lambda limit, offset: selectors.coop_members_page(
+                    coop=co, limit=limit, offset=offset, status=CoopMember.Status.PENDING
+                ),
+                raw=str(requests_no),
+            )
+            if is_board
+            else None,
             "is_board": is_board,
-            "can_join": user.has_perm("coops.join_coop", co),
-            "can_leave": user.has_perm("coops.leave_coop", co),
-            "can_change": user.has_perm("coops.change_coop", co),
-            "can_set_board": user.has_perm("coops.set_board", co),
-            "can_view_capital": user.has_perm("coops.view_capital", co),
-            "accounts": selectors.ledger_accounts(coop=co)
-            if user.has_perm("coops.view_capital", co) or user.has_perm("coops.change_coop", co)
-            else [],
+            "can_join": may(user, "coops.join_coop", co),
+            "can_leave": may(user, "coops.leave_coop", co),
+            "can_change": can_change,
+            "can_set_board": may(user, "coops.set_board", co),
+            "can_view_capital": can_view_capital,
+            "accounts": Later(selectors.ledger_accounts, coop=co) if can_view_capital or can_change else [],
         },
     )
 

@@ -36,8 +36,9 @@ from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.members.selectors import members_of
 from dualpower.web.actions import attach_error, form_action, post_action, render_form
-from dualpower.web.pages import page_of
-from dualpower.web.permissions import check
+from dualpower.web.fragments import Later
+from dualpower.web.pages import page_number, page_of
+from dualpower.web.permissions import check, may
 
 GET = ["GET", "HEAD"]
 LONG_LIST = 30  # a list of names longer than this gets a search box beside its picker
@@ -50,22 +51,37 @@ def _me(request: HttpRequest, community: Community) -> Membership:
     return me
 
 
+def _home_rows(request: HttpRequest, community: Community, number: int, can_manage: bool) -> dict[str, Any]:
+    homes = page_of(
+        lambda limit, offset: selectors.homes_listed(community=community, limit=limit, offset=offset),
+        raw=str(number),
+    )
+    # The address column is shown to those who manage the trust only: nobody else is asked
+    # (a leaseholder's check is one query per home).
+    rows = [
+        {"home": h, "show_address": can_manage and may(request.user, "land.view_address", h)}
+        for h in homes.rows
+    ]
+    return {"rows": rows, "page": homes}
+
+
 @require_http_methods(GET)
 @with_community
 def home_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "land.view_homes", community)
-    homes = page_of(
-        lambda limit, offset: selectors.homes_listed(community=community, limit=limit, offset=offset),
-        raw=request.GET.get("page"),
+    can_manage = may(request.user, "land.manage", community)
+    # The list is a kept fragment (templates/land/homes.html), keyed by the page and ``can_manage``
+    # (which alone decides the address column): its rows are read only when it is rendered.
+    number = page_number(request.GET.get("page"))
+    return render(
+        request,
+        "land/homes.html",
+        {
+            "number": number,
+            "homes": Later(_home_rows, request, community, number, can_manage),
+            "can_manage": can_manage,
+        },
     )
-    can_manage = request.user.has_perm("land.manage", community)
-    # The address column is shown to those who manage the trust only: nobody else is asked
-    # (a leaseholder's check is one query per home).
-    rows = [
-        {"home": h, "show_address": can_manage and request.user.has_perm("land.view_address", h)}
-        for h in homes.rows
-    ]
-    return render(request, "land/homes.html", {"rows": rows, "page": homes, "can_manage": can_manage})
 
 
 @require_http_methods(GET_POST)

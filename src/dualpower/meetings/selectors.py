@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -116,19 +117,46 @@ _minutes_of = Prepared(
 )
 
 
-def meeting_get(*, community: Community, pk: int) -> Meeting:
+# The meeting's page: the meeting and, in the same query, whether the visitor is checked in.
+_meeting_by_pk_for = Prepared(
+    lambda community, pk, membership: (
+        Meeting.objects.filter(assembly__community_id=community, pk=pk)
+        .select_related("assembly__policy", "facilitator", "note_taker", "timekeeper")
+        .annotate(
+            visitor_here=Exists(
+                Attendance.objects.filter(meeting_id=OuterRef("pk"), membership_id=membership).order_by()
+            )
+        )[:1]
+    ),
+    community=int,
+    pk=int,
+    membership=int,
+)
+
+
+def meeting_get(*, community: Community, pk: int, visitor: Membership | None = None) -> Meeting:
     """The meeting ``pk`` of ``community``, with its assembly (the assembly's policy too: the page's
-    quorum reads it) and the people in its roles; its assembly's community is the object given."""
+    quorum reads it) and the people in its roles; its assembly's community is the object given.
+    With ``visitor``: whether they are checked in too, read in the same query and kept on the
+    meeting for the request (``visitor_checked_in``, the permission checks)."""
     try:
         number = int(pk)
     except (TypeError, ValueError):
         number = 0
     # An id beyond the database's integers finds nothing (as the ORM's lookup says), never an error.
-    found = _meeting_by_pk(community=community.pk, pk=number) if 0 < number < 2**63 else []
+    found: Sequence[Meeting] = ()
+    if 0 < number < 2**63:
+        if visitor is None:
+            found = _meeting_by_pk(community=community.pk, pk=number)
+        else:
+            found = _meeting_by_pk_for(community=community.pk, pk=number, membership=visitor.pk)
     if not found:
         raise NotFound(_("There is no such meeting in this community."))
-    found[0].assembly.community = community
-    return found[0]
+    meeting = found[0]
+    meeting.assembly.community = community
+    if visitor is not None:
+        meeting.__dict__["_dp_present_one"] = (visitor.pk, bool(meeting.__dict__.pop("visitor_here")))
+    return meeting
 
 
 def _in_meeting(meeting: Meeting, rows: list[Any]) -> list[Any]:
@@ -167,11 +195,20 @@ def attendance_of(*, meeting: Meeting) -> list[Attendance]:
 
 def checked_in(meeting: Meeting, membership: Membership) -> bool:
     """Whether ``membership`` is checked in at ``meeting`` (from the attendance already read in this
-    request, if it was)."""
+    request, if it was, or with the meeting for the visitor: ``meeting_get``)."""
     known = meeting.__dict__.get("_dp_present")
     if known is not None:
         return membership.pk in known
+    one = meeting.__dict__.get("_dp_present_one")
+    if one is not None and one[0] == membership.pk:
+        return bool(one[1])
     return Attendance.objects.filter(meeting=meeting, membership=membership).exists()
+
+
+def visitor_checked_in(meeting: Meeting, membership: Membership | None) -> bool:
+    """Whether the visitor (``membership``) is checked in at ``meeting``: as ``checked_in``, from
+    what the request has read (``meeting_get`` with the visitor reads it with the meeting)."""
+    return membership is not None and checked_in(meeting, membership)
 
 
 def _not_checked_in(people: QuerySet[Membership], meeting: Any) -> QuerySet[Membership]:

@@ -1,16 +1,18 @@
 """API for members, applications, roles, my account and tokens: parse → check rule → service → schema."""
 
+import json
 from typing import Any
 
 from django.contrib.auth import logout
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
-from dualpower.api_prepared import served_as_prepared
+from dualpower.api_prepared import CONTENT_TYPE, RENDERER, served_as_prepared
 from dualpower.api_tools import KeysetInput, keyset_cursor, next_link, paginate, session_only
-from dualpower.community.selectors import community_get
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_for_visitor, community_get
 from dualpower.errors import InvalidInput
 from dualpower.members import selectors, services
 from dualpower.members.models import Application, Membership
@@ -32,6 +34,7 @@ from dualpower.members.schemas import (
     TokenOut,
     TrustOut,
 )
+from dualpower.web import fragments
 from dualpower.web.permissions import check
 
 router = Router(tags=["members"])
@@ -74,28 +77,69 @@ def _my_membership(request: HttpRequest, slug: str) -> Membership:
 
 @router.get("/communities/{slug}/members", response=MemberPageOut)
 @served_as_prepared
-def member_list(request: HttpRequest, slug: str, page: Query[MemberQuery]) -> dict[str, Any]:
+def member_list(request: HttpRequest, slug: str, page: Query[MemberQuery]) -> HttpResponse:
     """Admitted people of the community (observers included), by display name, ``limit`` at a
     time: ``next`` is the address of the following page (``?after=<the last id>``), null on the last
     (``?before=<the first id>`` goes back a page). Found by keyset, so the last page of 50,000
     members costs what the first does."""
-    community = community_get(slug=slug)
+    # The visitor's membership is read with the community (community_for_visitor).
+    community = community_for_visitor(slug=slug, user=request.user)
     check(request, "members.list_members", community)
     if page.offset is not None:
         raise InvalidInput(
             _("The member list is read by position, not by offset: follow “next” (after=<id>)."),
             field="offset",
         )
-    found = selectors.member_list_page(
-        community=community,
-        skill=page.skill,
-        neighbourhood=page.neighbourhood,
-        after=keyset_cursor(page.after, field="after"),
-        before=keyset_cursor(page.before),
-        size=page.limit,
+    after, before = keyset_cursor(page.after, field="after"), keyset_cursor(page.before)
+
+    def make(_csrf: str) -> str:
+        found = selectors.member_list_page(
+            community=community,
+            skill=page.skill,
+            neighbourhood=page.neighbourhood,
+            after=after,
+            before=before,
+            size=page.limit,
+        )
+        items = [_member_row(person, request) for person in found.people]
+        return f"{'' if found.next is None else found.next}\n{json.dumps(items, cls=RENDERER.encoder_class)}"
+
+    # The page's rows as JSON, kept while the data is unchanged (web/fragments.py) for everyone who
+    # sees the same contact details in them (``_contact_view``).
+    kept = fragments.kept_html(
+        key=(
+            "api-members",
+            community.pk,
+            page.skill,
+            page.neighbourhood,
+            after,
+            before,
+            page.limit,
+            *_contact_view(request, community),
+        ),
+        version=getattr(community, fragments.VERSION_ATTR, None),
+        make=make,
     )
-    items = [_member_row(person, request) for person in found.people]
-    return {"items": items, "next": next_link(request, cursor="after", value=found.next)}
+    last, items = str(kept).split("\n", 1)
+    link = next_link(request, cursor="after", value=int(last) if last else None)
+    # As ninja's renderer writes ``{"items": …, "next": …}`` (json.dumps' separators).
+    body = f'{{"items": {items}, "next": {json.dumps(link, cls=RENDERER.encoder_class)}}}'
+    return HttpResponse(body, content_type=CONTENT_TYPE)
+
+
+def _contact_view(request: HttpRequest, community: Community) -> tuple[Any, ...]:
+    """What decides which contact details the visitor sees in the list (``members.view_contact``:
+    the member's own choice, ``is_self``, the visitor's role; a superuser sees them all): their
+    role, and who they are only when their own row shows them more than their role would (their
+    contact hidden from others of that role)."""
+    user = request.user
+    me = membership_for(user, community)
+    if me is None:
+        return (bool(user.is_superuser), None, None)
+    shown_to_role = me.contact_visibility == Membership.Visibility.MEMBERS or (
+        me.role == Membership.Role.COORDINATOR and me.contact_visibility == Membership.Visibility.COORDINATORS
+    )
+    return (bool(user.is_superuser), me.role, None if shown_to_role or not me.contact else user.pk)
 
 
 def _member_row(person: Membership, request: HttpRequest) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from dualpower.community.hooks import visitor_count
 from dualpower.community.models import Community
 from dualpower.members.models import User
 from dualpower.notifications.models import Notification
@@ -47,13 +48,23 @@ def unread_count(*, user: User) -> int:
     each page, fifteen times what the count costs on the index on (user, read_at).
     """
     with connection.cursor() as cursor:
-        cursor.execute(_unread_sql(connection.vendor), [user.pk])
+        cursor.execute(unread_sql(connection.vendor), [user.pk])
         row = cursor.fetchone()
     return int(row[0])
 
 
+def menu_unread_count(*, user: User) -> int:
+    """``unread_count`` for the menu of a page: read with the page's community when it was
+    (community.hooks.register_visitor_count, registered below), else counted now."""
+    known = visitor_count(user, UNREAD)
+    return unread_count(user=user) if known is None else known
+
+
+UNREAD = "unread_notifications"
+
+
 @cache
-def _unread_sql(vendor: str) -> str:
+def unread_sql(vendor: str) -> str:
     # The same statement as ``Notification.objects.filter(user=user, read_at=None).count()``;
     # keyed by the database's vendor only because quoting could differ between them.
     quote = connection.ops.quote_name

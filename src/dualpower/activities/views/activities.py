@@ -24,7 +24,8 @@ from dualpower.community.models import Community
 from dualpower.errors import InvalidInput
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
-from dualpower.web.pages import page_of
+from dualpower.web.fragments import Later
+from dualpower.web.pages import page_number, page_of
 from dualpower.web.permissions import check
 
 
@@ -33,24 +34,39 @@ from dualpower.web.permissions import check
 def activity_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "activities.list_activities", community)
     me = membership_for(request.user, community)
-    upcoming = selectors.upcoming_page(community=community, membership=me, raw=request.GET.get("page"))
-    activities = upcoming.rows
-    series = page_of(
+    # Kept fragments (web/fragments.py): the coming activities per visitor (which are theirs, their
+    # place in each) and page, the running series (the same for everyone) per page; what they show
+    # is read only to render them (activities/list.html).
+    number, series_number = (page_number(request.GET.get(name)) for name in ("page", "series"))
+    upcoming = Later(selectors.upcoming_page, community=community, membership=me, raw=str(number))
+    series = Later(
+        page_of,
         lambda limit, offset: selectors.series_running(community=community, limit=limit, offset=offset),
-        raw=request.GET.get("series"),
+        raw=str(series_number),
     )
     return render(
         request,
         "activities/list.html",
         {
-            "mine": cards_html([a for a in activities if a.mine], community=community),  # type: ignore[attr-defined]
-            "others": cards_html([a for a in activities if not a.mine], community=community),  # type: ignore[attr-defined]
+            "coming_for": me.pk if me is not None else None,
+            "number": number,
+            "series_number": series_number,
+            "mine": Later(_cards, upcoming, community=community, mine=True),
+            "others": Later(_cards, upcoming, community=community, mine=False),
             "upcoming_page": upcoming,
-            "running": running_html(series.rows, community=community) if series.rows else "",
+            "running": Later(
+                lambda: running_html(series().rows, community=community) if series().rows else ""
+            ),
             "running_page": series,
             "can_add": request.user.has_perm("activities.add_series", community),
         },
     )
+
+
+def _cards(upcoming: Later, *, community: Community, mine: bool) -> str:
+    """The cards of the page ``upcoming`` gives: those I have a place in, or the others."""
+    rows = [a for a in upcoming().rows if bool(a.mine) is mine]
+    return cards_html(rows, community=community)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from dualpower.aid import engine, selectors, services, stats
 from dualpower.aid.models import AidOffer, AidRequest, DispatcherRole
+from dualpower.aid.roles import dispatcher_known
 from dualpower.aid.views._common import DETAIL_LABELS, charts_for, get_request, me_of, request_form_page
 from dualpower.aid.views.referrals import referral_context
 from dualpower.assemblies.forms import LONG_LIST
@@ -30,34 +31,51 @@ from dualpower.members.roles import membership_for
 from dualpower.members.selectors import members_of
 from dualpower.web import charts
 from dualpower.web.actions import attach_error, post_action, render_form
-from dualpower.web.pages import PER_PAGE, page_of
+from dualpower.web.fragments import Later
+from dualpower.web.pages import PER_PAGE, page_number, page_of
 from dualpower.web.permissions import check
 
 
 @require_http_methods(["GET", "HEAD"])
 @with_community
 def dispatch(request: HttpRequest, community: Community) -> HttpResponse:
-    check(request, "aid.dispatch", community)
     me = membership_for(request.user, community)
+    dispatcher_known(me, community)  # the role, kept while the data is unchanged
+    check(request, "aid.dispatch", community)
+    number = page_number(request.GET.get("page"))
+    # Two kept fragments (web/fragments.py): the page of requests, keyed by the dispatcher (a row
+    # marks their own requests) and the page's number; the matches waiting, the same for every
+    # dispatcher. While the data is unchanged neither is read again.
+    return render(
+        request,
+        "aid/dispatch.html",
+        {
+            "board": Later(_board, community, me, number),
+            "visitor": getattr(me, "pk", None),
+            "number": number,
+            "waiting": Later(_waiting, community),
+        },
+    )
+
+
+def _board(community: Community, me: Membership | None, number: int) -> dict[str, Any]:
     # A page of each list at a time: its queries and size do not grow with the requests. A
     # dispatcher sees every request: the requests not closed are the "active" ones.
     live = selectors.requests_page(community=community, membership=me, status="active")
     page = page_of(
         lambda limit, offset: selectors.requests_window(live, limit=limit, offset=offset),
-        raw=request.GET.get("page"),
+        raw=str(number),
     )
+    return {
+        # The board shows no private details: they stay sealed (no decryption for each row).
+        "open_rows": selectors.request_views(page.rows, me, community=community, with_details=False),
+        "page": page,
+    }
+
+
+def _waiting(community: Community) -> dict[str, Any]:
     shown = selectors.matches_waiting(community=community, limit=PER_PAGE + 1)
-    return render(
-        request,
-        "aid/dispatch.html",
-        {
-            # The board shows no private details: they stay sealed (no decryption for each row).
-            "open_rows": selectors.request_views(page.rows, me, community=community, with_details=False),
-            "page": page,
-            "waiting": shown[:PER_PAGE],
-            "more_waiting": len(shown) > PER_PAGE,
-        },
-    )
+    return {"shown": shown[:PER_PAGE], "more": len(shown) > PER_PAGE}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

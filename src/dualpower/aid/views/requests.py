@@ -34,6 +34,7 @@ from dualpower.errors import NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web.actions import post_action
+from dualpower.web.fragments import Later
 from dualpower.web.kept_forms import form_fields_html
 from dualpower.web.pages import kept_query, page_of
 from dualpower.web.permissions import check
@@ -44,6 +45,21 @@ from dualpower.web.permissions import check
 def request_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "aid.view_requests", community)
     me = membership_for(request.user, community)
+    # The page's content is a kept fragment (web/fragments.py) keyed by the visitor's membership
+    # (which requests they see, which are theirs, their matches, whether they dispatch) and the
+    # address's parameters (filters, page): while the data is unchanged nothing below is read.
+    return render(
+        request,
+        "aid/list.html",
+        {
+            "content": Later(_list_content, request, community, me),
+            "visitor": getattr(me, "pk", None),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _list_content(request: HttpRequest, community: Community, me: Membership | None) -> dict[str, Any]:
     categories = services.categories_for(community)
     chosen, filter_errors, filters_html = _filters(request, categories)
     found = selectors.requests_page(community=community, membership=me, **chosen)
@@ -56,24 +72,20 @@ def request_list(request: HttpRequest, community: Community) -> HttpResponse:
     rows = selectors.request_views(
         page.rows, me, community=community, names=dict(categories), with_details=False
     )
-    return render(
-        request,
-        "aid/list.html",
-        {
-            "rows": rows,
-            "page": page,
-            # How many: known without a count when the list fits on its first page.
-            "total": len(page.rows) if page.number == 1 and page.next is None else None,
-            # The filters again, for the links to the other pages (the page number replaced).
-            "pager_query": kept_query(request.GET),
-            "filtered": any(chosen[k] for k in ("category", "neighbourhood", "urgency"))
-            or chosen["status"] != "open",
-            "filter_errors": filter_errors,
-            "filters_html": filters_html,
-            "dispatcher": is_dispatcher_member(me),
-            "my_matches": selectors.my_live_matches(me) if me else [],
-        },
-    )
+    return {
+        "rows": rows,
+        "page": page,
+        # How many: known without a count when the list fits on its first page.
+        "total": len(page.rows) if page.number == 1 and page.next is None else None,
+        # The filters again, for the links to the other pages (the page number replaced).
+        "pager_query": kept_query(request.GET),
+        "filtered": any(chosen[k] for k in ("category", "neighbourhood", "urgency"))
+        or chosen["status"] != "open",
+        "filter_errors": filter_errors,
+        "filters_html": filters_html,
+        "dispatcher": is_dispatcher_member(me),
+        "my_matches": selectors.my_live_matches(me) if me else [],
+    }
 
 
 FILTERS = ("status", "category", "neighbourhood", "urgency")

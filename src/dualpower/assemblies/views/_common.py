@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 from dualpower.assemblies import actions as action_registry
 from dualpower.assemblies import panels, processes, selectors, sources, verdicts
 from dualpower.assemblies.models import Assembly, Proposal
-from dualpower.assemblies.views._closing import close_context
+from dualpower.assemblies.views import _closing
 from dualpower.assemblies.views._extras import my_choices, ranking_context, statement_context
 from dualpower.community.models import Community
 from dualpower.errors import DomainError, NotFound
 from dualpower.members import selectors as member_selectors
+from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
 from dualpower.web import charts
 from dualpower.web.actions import post_action
+from dualpower.web.fragments import Later
 from dualpower.web.permissions import check
 
 T = TypeVar("T")
@@ -36,8 +38,14 @@ def _assembly(request: HttpRequest, community: Community, slug: str) -> Assembly
 
 
 def _proposal(request: HttpRequest, community: Community, slug: str, pk: int) -> Proposal:
-    assembly = _assembly(request, community, slug)
-    proposal = selectors.proposal_get(assembly=assembly, pk=pk)
+    check(request, "assemblies.list_assemblies", community)
+    # The proposal and its assembly in one query; when it finds nothing, the assembly and then the
+    # proposal are read apart, to say which is missing (or that the assembly is not the visitor's).
+    proposal = selectors.proposal_in(community=community, slug=slug, pk=pk)
+    if proposal is None:
+        proposal = selectors.proposal_get(assembly=_assembly(request, community, slug), pk=pk)
+    else:
+        check(request, "assemblies.view_assembly", proposal.assembly)
     check(request, "assemblies.view_proposal", proposal)
     if proposal.state == Proposal.State.DRAFT and not request.user.has_perm(
         "assemblies.manage_proposal", proposal
@@ -47,55 +55,69 @@ def _proposal(request: HttpRequest, community: Community, slug: str, pk: int) ->
 
 
 def _proposal_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+    """The proposal's page. What is the same for every reader (the text, the outcome, the votes,
+    the amendments and the discussion) is read only when the page's kept fragments are not
+    (``Later``: templates/assemblies/proposal.html names what each fragment depends on); the
+    reader's own parts (their vote, what they may do) are worked out on every visit."""
     community = proposal.assembly.community
     me = membership_for(request.user, community)
     process = processes.get(proposal.process)
     visible = selectors.results_visible(proposal)
     outcome = getattr(proposal, "outcome", None) if proposal.state == Proposal.State.CLOSED else None
-    can_vote = request.user.has_perm("assemblies.vote", proposal)
-    options = selectors.parts_of(proposal, "options")
-    my_vote = selectors.my_vote(proposal, me)
+    options = Later(selectors.parts_of, proposal, "options")
+    my_vote = Later(selectors.my_vote, proposal, me)
+    may_close = _closing.may_close(request, proposal)
+    coordinator = may_close and _closing.is_coordinator(request, proposal)
     return {
         "assembly": proposal.assembly,
         "proposal": proposal,
         "process": process,
         "options": options,
-        "actions": _actions(proposal),
-        "comments": selectors.parts_of(proposal, "comments"),
-        "amendments": selectors.parts_of(proposal, "amendments"),
+        "actions": Later(_actions, proposal),
+        "comments": Later(selectors.parts_of, proposal, "comments"),
+        "amendments": Later(selectors.parts_of, proposal, "amendments"),
         "outcome": outcome,
         "results_visible": visible,
-        "running": {process.position_label(k): v for k, v in selectors.running_counts(proposal).items()}
-        if visible and not outcome
-        else {},
-        "vote_rows": selectors.vote_rows(proposal) if visible else [],
-        "published": selectors.published_ballots(proposal),
+        "running": Later(_running, proposal, process) if visible and not outcome else {},
+        "vote_rows": Later(selectors.vote_rows, proposal) if visible else [],
+        "published": Later(selectors.published_ballots, proposal),
         "my_vote": my_vote,
         # An open vote already read above answers it; a secret ballot asks its participation.
-        "has_voted": my_vote is not None
-        if me is not None and not proposal.is_secret
-        else selectors.has_voted(proposal, me),
-        "can_vote": can_vote
-        and proposal.state == Proposal.State.VOTING
-        and proposal.voting_mode == Proposal.VotingMode.ONLINE,
-        "can_comment": request.user.has_perm("assemblies.comment", proposal)
-        and proposal.state in (Proposal.State.DISCUSSION, Proposal.State.VOTING),
-        "can_amend": request.user.has_perm("assemblies.amend", proposal)
-        and proposal.state == Proposal.State.DISCUSSION,
+        "has_voted": Later(_has_voted, proposal, me, my_vote),
+        # What the reader may do, asked only of a proposal in the state where it could be done.
+        "can_vote": proposal.state == Proposal.State.VOTING
+        and proposal.voting_mode == Proposal.VotingMode.ONLINE
+        and request.user.has_perm("assemblies.vote", proposal),
+        "can_comment": proposal.state in (Proposal.State.DISCUSSION, Proposal.State.VOTING)
+        and request.user.has_perm("assemblies.comment", proposal),
+        "can_amend": proposal.state == Proposal.State.DISCUSSION
+        and request.user.has_perm("assemblies.amend", proposal),
         "can_manage": request.user.has_perm("assemblies.manage_proposal", proposal),
-        "close": close_context(request, proposal),
+        # Closing the vote early: the same for every reader with the same two answers (its fragment's key).
+        "close_key": (may_close, coordinator),
+        "close": Later(_closing.close_of, proposal, allowed=may_close, coordinator=coordinator),
         "is_author": me is not None and proposal.author_id == me.pk,
         "needs_author_decision": outcome is not None
         and outcome.process == "advice"
         and outcome.passed is None,
-        "delegated": _delegated(outcome),
-        "verdict": _verdict(outcome, proposal),
-        "chart": _chart(outcome, process),
+        "delegated": Later(_delegated, outcome),
+        "verdict": Later(_verdict, outcome, proposal),
+        "chart": Later(_chart, outcome, process),
         **statement_context(request, proposal),
-        **ranking_context(proposal, options, my_choices(my_vote)),
+        **ranking_context(proposal, options, Later(my_choices, my_vote)),
         # What other apps show about the proposal (assemblies/panels.py), apart from the vote.
         "panels": panels.render(proposal, request),
     }
+
+
+def _running(proposal: Proposal, process: processes.Process) -> dict[str, int]:
+    return {process.position_label(k): v for k, v in selectors.running_counts(proposal).items()}
+
+
+def _has_voted(proposal: Proposal, me: Membership | None, my_vote: Later) -> bool:
+    if me is not None and not proposal.is_secret:
+        return my_vote() is not None
+    return selectors.has_voted(proposal, me)
 
 
 def _chart(outcome: Any, process: processes.Process) -> Any:
@@ -164,7 +186,20 @@ def _page(request: HttpRequest, proposal: Proposal, *, fresh: bool = False, **ex
     if not fresh:
         proposal = selectors.proposal_get(assembly=proposal.assembly, pk=proposal.pk)
     context = {**_proposal_context(request, proposal), **extra}
+    if context["can_vote"]:
+        context["vote_key"] = _vote_key(context, extra)
     return render(request, "assemblies/proposal.html", context)
+
+
+def _vote_key(context: dict[str, Any], extra: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What the vote's form shows of its reader (partials/_vote.html, kept as a fragment): their
+    vote (by its id: the fragment is kept only while nothing is written) and whether they have
+    voted (a secret ballot's participation). None, not kept, when the form shows what was just
+    typed or just cast."""
+    if "typed" in extra or "ranked_options" in extra:
+        return None
+    vote = context["my_vote"]()
+    return (vote.pk if vote is not None else None, bool(context["has_voted"]()))
 
 
 def _button(

@@ -14,7 +14,8 @@ from dualpower.community.decorators import with_community
 from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.web.pages import PER_PAGE, Page, page_of
+from dualpower.web.fragments import Later
+from dualpower.web.pages import PER_PAGE, Page, page_number, page_of
 from dualpower.web.permissions import check
 
 
@@ -45,27 +46,36 @@ def assembly_detail(request: HttpRequest, community: Community, assembly: str) -
     others: list[Membership] = []
     if can_delegate:
         others = selectors.voters_named(assembly=a, find=find, exclude=me, limit=LONG_LIST + 1)
+    voting, discussion = request.GET.get("voting"), request.GET.get("discussion")
+    # What is the same for every visitor (the lists, the counts) is read only when the page's kept
+    # fragment is not (templates/assemblies/detail.html): its key is the assembly, the pages of
+    # its two lists and whether the visitor may put a proposal forward.
     return render(
         request,
         "assemblies/detail.html",
         {
             "assembly": a,
-            "voting": _open(a, "voting", request.GET.get("voting")),
-            "discussion": _open(a, "discussion", request.GET.get("discussion")),
-            "amendment_votes": selectors.open_page(assembly=a, kind="amendment_votes", limit=PER_PAGE),
-            "decided": selectors.decided_page(assembly=a),
+            "pages": (page_number(voting), page_number(discussion)),
+            "voting": Later(_open, a, "voting", voting),
+            "discussion": Later(_open, a, "discussion", discussion),
+            "amendment_votes": Later(selectors.open_page, assembly=a, kind="amendment_votes", limit=PER_PAGE),
+            "decided": Later(selectors.decided_page, assembly=a),
             "drafts": selectors.drafts_page(assembly=a, membership=me, limit=PER_PAGE),
-            "meetings": selectors.next_meetings(a),
-            "voters": selectors.voters_count(a),
+            "meetings": Later(selectors.next_meetings, a),
+            "voters": Later(selectors.voters_count, a),
             "is_voter": bodies.is_voter(a, me),
             "can_propose": request.user.has_perm("assemblies.propose", a),
-            "can_delegate": request.user.has_perm("assemblies.delegate", a),
-            "delegations": selectors.delegations_list(assembly=a, membership=me),
+            # As has_perm answers (true for a superuser without a membership, who has no one to pick).
+            "can_delegate": can_delegate
+            if me is not None
+            else request.user.has_perm("assemblies.delegate", a),
+            # Shown only to whoever may delegate: read only then.
+            "delegations": Later(selectors.delegations_list, assembly=a, membership=me),
             "others": others[:LONG_LIST],
             "more_others": len(others) > LONG_LIST,
             "find": find,
             "long_list": LONG_LIST,
-            "process": processes.get(a.policy.default_process),
+            "process": Later(processes.get, a.policy.default_process),
         },
     )
 

@@ -28,7 +28,8 @@ from dualpower.community.models import Community
 from dualpower.errors import DomainError
 from dualpower.formatting import format_money
 from dualpower.web.actions import attach_error, post_action, render_form
-from dualpower.web.permissions import check
+from dualpower.web.fragments import Later
+from dualpower.web.permissions import check, may
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -86,37 +87,44 @@ def _steps(cycle: Cycle) -> list[dict[str, Any]]:
     ]
 
 
+def _districts(cycle: Cycle) -> list[tuple[Any, str]]:
+    return [
+        (d, format_money(d.budget, cycle.currency, trim=True, empty="—"))
+        for d in selectors.districts_of(cycle=cycle)
+    ]
+
+
 @require_http_methods(["GET", "HEAD"])
 @with_community
 def cycle_detail(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
     c = cycle_for(request, community, cycle)
     user = request.user
+    # The page is a kept fragment (templates/budgeting/detail.html) keyed by the cycle and what the
+    # visitor may do on it (``view``): its districts and categories are read only when it is not.
+    view = {
+        "can_manage": may(user, "budgeting.manage_cycle", c),
+        "can_vote": may(user, "budgeting.vote", c),
+        "can_paper": may(user, "budgeting.enter_paper", c),
+        "can_results": may(user, "budgeting.view_results", c),
+    }
+    after = c.phase_index() + 1
     return render(
         request,
         "budgeting/detail.html",
         {
             "cycle": c,
-            "steps": _steps(c),
-            "budget": format_money(c.budget, c.currency, trim=True, empty="—"),
-            "max_total": format_money(c.max_total_cost, c.currency, trim=True, empty="—")
+            "view": tuple(view.values()),
+            **view,
+            "steps": Later(_steps, c),
+            "budget": Later(format_money, c.budget, c.currency, trim=True, empty="—"),
+            "max_total": Later(format_money, c.max_total_cost, c.currency, trim=True, empty="—")
             if c.max_total_cost is not None
             else "",
-            "districts": [
-                (d, format_money(d.budget, c.currency, trim=True, empty="—"))
-                for d in selectors.districts_of(cycle=c)
-            ],
-            "categories": selectors.categories_of(cycle=c),
-            "can_manage": user.has_perm("budgeting.manage_cycle", c),
-            "can_idea": user.has_perm("budgeting.submit_idea", c),
-            "can_develop": user.has_perm("budgeting.develop_proposals", c),
-            "can_vote": user.has_perm("budgeting.vote", c),
-            "can_paper": user.has_perm("budgeting.enter_paper", c),
-            "can_results": user.has_perm("budgeting.view_results", c),
-            "next_phase": Phase(PHASE_ORDER[c.phase_index() + 1]).label
-            if c.phase_index() + 1 < len(PHASE_ORDER)
-            else None,
-            "next_consequence": _NEXT_CONSEQUENCE.get(PHASE_ORDER[c.phase_index() + 1], "")
-            if c.phase_index() + 1 < len(PHASE_ORDER)
+            "districts": Later(_districts, c),
+            "categories": Later(selectors.categories_of, cycle=c),
+            "next_phase": Phase(PHASE_ORDER[after]).label if after < len(PHASE_ORDER) else None,
+            "next_consequence": _NEXT_CONSEQUENCE.get(PHASE_ORDER[after], "")
+            if after < len(PHASE_ORDER)
             else "",
         },
     )

@@ -25,6 +25,7 @@ from dualpower.errors import DomainError
 from dualpower.formatting import format_money, format_number
 from dualpower.web import charts
 from dualpower.web.actions import attach_error, render_form
+from dualpower.web.fragments import Later
 from dualpower.web.permissions import check
 
 
@@ -134,28 +135,46 @@ def _area_html(
     return found
 
 
+def _counts(cycle: Cycle) -> dict[str, int]:
+    counts = selectors.ballot_counts(cycle=cycle)
+    return {
+        "online": counts.get("online", 0) + counts.get("booth", 0),
+        "paper": counts.get("paper", 0),
+        "imported": counts.get("imported", 0),
+    }
+
+
 @require_http_methods(["GET", "HEAD"])
 @with_community
 def results(request: HttpRequest, community: Community, cycle: str) -> HttpResponse:
     c = selectors.cycle_get(community=community, slug=cycle)
     check(request, "budgeting.view_results", c)
-    every = selectors.proposals_all(cycle=c)
-    proposals = {(p.district_id, p.code): p for p in every}
-    stored = selectors.results_of(cycle=c)
-    areas = [_area_html(c, r, proposals, i) for i, r in enumerate(stored, start=1)]
-    counts = selectors.ballot_counts(cycle=c)
+    # The page's parts are kept fragments (templates/budgeting/results.html): the count and each
+    # area's result by the cycle, what the visitor's share paid for by the visitor too (``voter``:
+    # only a counted cycle of equal shares explains a voter's share). Nothing below is read while
+    # they are kept.
+    voter = me(request, community)
+    every = Later(selectors.proposals_all, cycle=c)
+    stored = Later(selectors.results_of, cycle=c)
+
+    def areas() -> list[SafeString]:
+        proposals = {(p.district_id, p.code): p for p in every()}
+        return [_area_html(c, r, proposals, i) for i, r in enumerate(stored(), start=1)]
+
+    def mine() -> list[dict[str, Any]]:
+        if voter is None or not c.is_counted or c.rule != "mes":
+            return []  # (as voter_explanations answers, without reading the results)
+        return selectors.voter_explanations(cycle=c, voter=voter, results=stored(), proposals=every())
+
     return render(
         request,
         "budgeting/results.html",
         {
             "cycle": c,
-            "areas": areas,
-            "online": counts.get("online", 0) + counts.get("booth", 0),
-            "paper": counts.get("paper", 0),
-            "imported": counts.get("imported", 0),
-            "mine": selectors.voter_explanations(
-                cycle=c, voter=me(request, community), results=stored, proposals=every
-            ),
+            "voter": voter.pk if voter is not None and c.is_counted and c.rule == "mes" else None,
+            "areas": Later(areas),
+            "counts": Later(_counts, c),
+            "mine": Later(mine),
             "can_adopt": not c.count_is_binding and c.adopted_at is None,
         },
     )

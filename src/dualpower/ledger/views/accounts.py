@@ -28,9 +28,10 @@ from dualpower.ledger.models import Account, Currency, Transfer
 from dualpower.ledger.views._common import acting_member, currency_of, member_of, my_account
 from dualpower.spreadsheet import csv_writer
 from dualpower.web.actions import attach_error, post_action, render_form
+from dualpower.web.fragments import Later
 from dualpower.web.kept_forms import form_fields_html
 from dualpower.web.moments import moment_texts
-from dualpower.web.permissions import check
+from dualpower.web.permissions import check, may
 
 
 def _payer_account(request: HttpRequest, currency: Currency) -> Account:
@@ -56,6 +57,13 @@ def account_open(request: HttpRequest, community: Community, code: str) -> HttpR
         back=reverse("ledger:currency", args=[community.slug, currency.code]),
         message=_("Your %(name)s account is open.") % {"name": currency.name},
     )
+
+
+class _Later(Later):
+    """A ``Later`` whose attributes are its value's (``page.lines``), for Python readers too."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self(), name)
 
 
 def _statement_rows(lines: list[selectors.StatementLine], *, currency: Currency) -> SafeString:
@@ -297,12 +305,14 @@ def statement(request: HttpRequest, community: Community, pk: int, csv_file: boo
             )
         return response
     cursor = request.GET.get("before", "")
-    page = selectors.statement_page(
-        account=account, since=since, until=until, before=int(cursor) if cursor.isdigit() else None
-    )
+    before = int(cursor) if cursor.isdigit() else None
     period = request.GET.copy()
     for name in ("before", "format"):
         period.pop(name, None)
+    # The transfers are a kept fragment (templates/ledger/statement.html), keyed by the account (its
+    # holder's alone: view_statement admits no one else), the visitor, the period and the cursor:
+    # the page and its rows are read only when the fragment is rendered.
+    page = _Later(selectors.statement_page, account=account, since=since, until=until, before=before)
     return render(
         request,
         "ledger/statement.html",
@@ -310,11 +320,13 @@ def statement(request: HttpRequest, community: Community, pk: int, csv_file: boo
             "account": account,
             "currency": account.currency,
             "page": page,
-            "rows": _statement_rows(page.lines, currency=account.currency),
-            "can_hide": request.user.has_perm("ledger.change_visibility", account),
+            "rows": _Later(lambda: _statement_rows(page.lines, currency=account.currency)),
+            "can_hide": may(request.user, "ledger.change_visibility", account),
             "filters": filters,
             "filter_fields": form_fields_html(filters, depends_on="ledger.statement"),
             "query": period.urlencode(),
+            "before": before,
+            "viewer": request.user.pk,
         },
         status=400 if filters.errors else 200,
     )

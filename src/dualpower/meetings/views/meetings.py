@@ -42,7 +42,8 @@ from dualpower.meetings.views._common import (
 from dualpower.members.models import Membership
 from dualpower.web import charts
 from dualpower.web.actions import form_action
-from dualpower.web.permissions import check
+from dualpower.web.fragments import Later
+from dualpower.web.permissions import check, may
 
 ROLES = ("facilitator", "note_taker", "timekeeper")
 
@@ -193,14 +194,10 @@ def meeting_edit(request: HttpRequest, community: Community, pk: int) -> HttpRes
     )
 
 
-def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    community = meeting.assembly.community
-    me = _me(request, community)
+def _rows(request: HttpRequest, meeting: Meeting) -> list[dict[str, Any]]:
+    """The agenda's items, each with its count in the room and what the visitor may do with it."""
     items = selectors.agenda_of(meeting=meeting)
     tallies = selectors.tallies_of(meeting=meeting)
-    attendance = selectors.attendance_of(meeting=meeting)
-    present_ids = {a.membership_id for a in attendance}
-    has = request.user.has_perm
     rows = []
     for item in items:
         tally = tallies.get(item.pk)
@@ -219,55 +216,92 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
                 else None,
                 "can_witness": tally is not None
                 and not tally.is_confirmed
-                and has("meetings.witness_tally", tally),
+                and may(request.user, "meetings.witness_tally", tally),
             }
         )
-    can_record = has("meetings.record_attendance", meeting)
-    minutes = selectors.minutes_of(meeting=meeting)
+    return rows
+
+
+def _recording(meeting: Meeting, minutes: Later, can_record: bool, find: str) -> dict[str, Any]:
+    """The note-taker's picker of who was present: asked only when the form is shown (the
+    attendance of adopted minutes is final), and never the whole roll: the first names, or those
+    found by name."""
     absent: list[Membership] = []
-    find = ""
-    # Who may still be recorded as present: asked only when the form is shown (the attendance of
-    # adopted minutes is final), and never the whole roll: the first names, or those found by name.
+    minutes_now = minutes()
     if (
         can_record
         and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.ENDED)
-        and (minutes is None or minutes.state != Minutes.State.ADOPTED)
+        and (minutes_now is None or minutes_now.state != Minutes.State.ADOPTED)
     ):
-        find = request.GET.get("find", "").strip()[:80]
         absent = selectors.absent_named(meeting=meeting, find=find, limit=LONG_LIST + 1)
-    can_change_agenda = has("meetings.change_agenda", meeting) and meeting.status in (
-        Meeting.Status.SCHEDULED,
-        Meeting.Status.IN_PROGRESS,
+    else:
+        find = ""
+    return {
+        "form": AttendanceForm(people=absent[:LONG_LIST]) if absent else None,
+        "more": len(absent) > LONG_LIST,
+        "find": find,
+    }
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """What the visitor may do is asked here; what everyone who may do the same sees (the agenda,
+    its counts, the attendance, the quorum, the minutes) is read only when the page's kept fragment
+    is not (templates/meetings/detail.html), keyed by the meeting and ``view``: the answers below."""
+    community = meeting.assembly.community
+    me = _me(request, community)
+    user = request.user
+    status = meeting.status
+    running = status in (Meeting.Status.SCHEDULED, Meeting.Status.IN_PROGRESS)
+    in_progress = status == Meeting.Status.IN_PROGRESS
+    attendance = Later(selectors.attendance_of, meeting=meeting)
+    is_present = selectors.visitor_checked_in(meeting, me)
+    can_record = may(user, "meetings.record_attendance", meeting)
+    can_change_agenda = running and may(user, "meetings.change_agenda", meeting)
+    find = (
+        request.GET.get("find", "").strip()[:80]
+        if can_record and status in (Meeting.Status.IN_PROGRESS, Meeting.Status.ENDED)
+        else ""
     )
+    flags = {
+        "is_present": is_present,
+        "can_check_in": in_progress and may(user, "meetings.check_in", meeting),
+        "can_run": may(user, "meetings.run_meeting", meeting),
+        "can_change": running and may(user, "meetings.change_meeting", meeting),
+        "can_cancel": status == Meeting.Status.SCHEDULED and may(user, "meetings.cancel_meeting", meeting),
+        "can_change_agenda": can_change_agenda,
+        "can_enter_tally": in_progress and may(user, "meetings.enter_tally", meeting),
+        "can_record": can_record,
+    }
+    # Who may witness a count is the visitor's own answer (a voter checked in, not its teller):
+    # only someone checked in (or a superuser) ever may, so everyone else shares the fragment.
+    superuser = user.is_active and user.is_superuser
+    witness = me.pk if is_present and me is not None else ("superuser" if superuser else None)
+    minutes = Later(selectors.minutes_of, meeting=meeting)
+    recording = Later(_recording, meeting, minutes, can_record, find)
     return {
         "meeting": meeting,
-        "rows": rows,
+        "view": (*flags.values(), witness, find),
+        **flags,
+        "rows": Later(_rows, request, meeting),
         "attendance": attendance,
-        "quorum": selectors.quorum_of(meeting=meeting, checked_in=len(attendance)),
+        "quorum": Later(lambda: selectors.quorum_of(meeting=meeting, checked_in=len(attendance()))),
         "minutes": minutes,
-        "is_present": me is not None and me.pk in present_ids,
-        "can_check_in": has("meetings.check_in", meeting) and meeting.status == Meeting.Status.IN_PROGRESS,
-        "can_run": has("meetings.run_meeting", meeting),
-        "can_change": has("meetings.change_meeting", meeting)
-        and meeting.status in ("scheduled", "in_progress"),
-        "can_cancel": has("meetings.cancel_meeting", meeting) and meeting.status == Meeting.Status.SCHEDULED,
-        "can_change_agenda": can_change_agenda,
-        "can_enter_tally": has("meetings.enter_tally", meeting)
-        and meeting.status == Meeting.Status.IN_PROGRESS,
-        "agenda_form": AgendaItemForm(proposals=_open_proposals(meeting)) if can_change_agenda else None,
-        "attendance_form": AttendanceForm(people=absent[:LONG_LIST]) if absent else None,
-        "more_absent": len(absent) > LONG_LIST,
-        "find": find,
+        "agenda_form": Later(lambda: AgendaItemForm(proposals=_open_proposals(meeting)))
+        if can_change_agenda
+        else None,
+        "recording": recording,
         "long_list": LONG_LIST,
-        "can_record": can_record,
-        "fediverse": fediverse_answers(meeting=meeting),
+        "fediverse": Later(fediverse_answers, meeting=meeting),
     }
 
 
 @require_http_methods(["GET", "HEAD"])
 @with_community
 def meeting_detail(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    meeting = _meeting(request, community, pk, "meetings.view_meeting")
+    check(request, "meetings.list_meetings", community)
+    # Whether the visitor is checked in is read with the meeting (the fragment's key needs it).
+    meeting = selectors.meeting_get(community=community, pk=pk, visitor=_me(request, community))
+    check(request, "meetings.view_meeting", meeting)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
@@ -279,7 +313,7 @@ def meeting_quorum(request: HttpRequest, community: Community, pk: int) -> HttpR
     return render(
         request,
         "meetings/partials/_quorum.html",
-        {"meeting": meeting, "quorum": selectors.quorum_of(meeting=meeting)},
+        {"meeting": meeting, "quorum": Later(selectors.quorum_of, meeting=meeting)},
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from dualpower.members.roles import membership_for, signed_in
 from dualpower.members.views._common import mfa_redirect
 from dualpower.web.actions import form_action, is_htmx
 from dualpower.web.addresses import by_id
+from dualpower.web.fragments import Later
 from dualpower.web.kept_forms import form_as_div_html
 from dualpower.web.permissions import check
 
@@ -34,10 +37,11 @@ MAX_ID = 2**63 - 1
 @with_community
 def member_list(request: HttpRequest, community: Community) -> HttpResponse:
     check(request, "members.list_members", community)
-    filters = MemberFilterForm(request.GET or None)
+    # Without parameters the form is unbound and filters nothing: made only if its fragment is.
+    filters = Later(MemberFilterForm, request.GET or None)
     skill = neighbourhood = ""
-    if filters.is_valid():
-        skill, neighbourhood = filters.cleaned_data["skill"], filters.cleaned_data["neighbourhood"]
+    if request.GET and filters().is_valid():
+        skill, neighbourhood = filters().cleaned_data["skill"], filters().cleaned_data["neighbourhood"]
     after, before = (
         clean_int_or_none(
             request.GET.get(name), field=name, label=_("The place in the list"), low=1, high=MAX_ID
@@ -46,18 +50,31 @@ def member_list(request: HttpRequest, community: Community) -> HttpResponse:
     )
     if after is not None and before is not None:
         raise InvalidInput(_("Ask for the people after one member or before one, not both."), field="before")
-    page = selectors.member_list_page(
-        community=community, skill=skill, neighbourhood=neighbourhood, after=after, before=before, count=True
+    # The results read the same for everyone admitted: a kept fragment (web/fragments.py) keyed by
+    # the filters and the place asked for (members/partials/_member_results.html); the people are
+    # read only to render it.
+    page: Any = SimpleLazyObject(
+        lambda: selectors.member_list_page(
+            community=community,
+            skill=skill,
+            neighbourhood=neighbourhood,
+            after=after,
+            before=before,
+            count=True,
+        )
     )
     query = urlencode({k: v for k, v in (("skill", skill), ("neighbourhood", neighbourhood)) if v})
     htmx = is_htmx(request)
     context = {
+        "place": (skill, neighbourhood, after, before),
         "page": page,
-        "rows": _member_rows(page.people, slug=community.slug),
-        "count": page.count,
+        "rows": Later(lambda: _member_rows(page.people, slug=community.slug)),
+        "count": SimpleLazyObject(lambda: page.count),
         "filters": filters,
-        # Django's own rendering of the filters, kept per language and values (web/kept_forms.py).
-        "filters_html": None if htmx else form_as_div_html(filters),
+        # Django's own rendering of the filters, kept per language and values (web/kept_forms.py),
+        # in a fragment kept by what it is made from (the values asked for, whether any were).
+        "filters_key": (bool(request.GET), request.GET.get("skill"), request.GET.get("neighbourhood")),
+        "filters_html": None if htmx else Later(lambda: form_as_div_html(filters())),
         "query": query,
     }
     template = "members/partials/_member_results.html" if htmx else "members/list.html"

@@ -1,0 +1,185 @@
+"""Kept fragments (web/fragments.py): the database's state that keys them, and the tag.
+
+The state must change with every committed write a page could show (else a kept fragment would
+show old rows), and only then (else nothing is ever kept); the tag must keep only what
+its key names, give each visitor their own CSRF token, and stand aside inside a transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.template import Context, Template
+
+from dualpower.community.models import Community
+from dualpower.community.selectors import community_for_visitor
+from dualpower.web import fragments
+from dualpower.web.fragments import VERSION_ATTR, Later, current_version
+
+
+def _rename(community: Community, name: str) -> None:
+    Community.objects.filter(pk=community.pk).update(name=name)
+
+
+# --- the database's state ------------------------------------------------------------------------
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_changes_the_state_a_page_reads_with_its_community(community: Community) -> None:
+    before = community_for_visitor(slug=community.slug, user=None)
+    _rename(community, "Renamed")
+    after = community_for_visitor(slug=community.slug, user=None)
+    assert getattr(before, VERSION_ATTR) is not None
+    assert getattr(after, VERSION_ATTR) != getattr(before, VERSION_ATTR)
+    with transaction.atomic():
+        _rename(community, "Again")
+        _rename(community, "And again")
+    assert current_version() != getattr(after, VERSION_ATTR)
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+def test_each_writing_transaction_is_counted_once_and_only_those(community: Community) -> None:
+    start = current_version()
+    assert current_version() == start  # reading changes nothing
+    with transaction.atomic():
+        _rename(community, "One")
+        _rename(community, "Two")
+        with transaction.atomic():  # a savepoint inside the same transaction
+            _rename(community, "Three")
+    assert current_version() == start + 1
+    _rename(community, "Outside a transaction")  # autocommit: counted after the statement
+    assert current_version() == start + 2
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_is_not_counted(community: Community) -> None:
+    start = current_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _rename(community, "Never")
+        raise RuntimeError
+    assert current_version() == start
+    # The next transaction counts itself although the rolled-back one had marked itself counted.
+    with transaction.atomic():
+        _rename(community, "Kept")
+    assert current_version() == start + 1
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+def test_a_savepoint_rolled_back_leaves_the_rest_of_its_transaction_counted(
+    community: Community,
+) -> None:
+    start = current_version()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                _rename(community, "Never")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        _rename(community, "After the savepoint")
+    assert current_version() == start + 1
+    assert Community.objects.get(pk=community.pk).name == "After the savepoint"
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+def test_sessions_and_the_cache_are_not_counted(community: Community) -> None:
+    start = current_version()
+    session = SessionStore()
+    session["x"] = 1
+    session.save()
+    cache.set("dp-fragment-test", 1)
+    assert current_version() == start
+
+
+# --- the tag --------------------------------------------------------------------------------------
+
+_TEMPLATE = Template(
+    "{% load fragments %}{% fragment 'part' role %}{{ n }}|{{ role }}|{% csrf_token %}{% endfragment %}"
+)
+
+
+class _Place:
+    """A community as a page reads it: an id and the database's state."""
+
+    def __init__(self, version: Any, pk: int = 1) -> None:
+        self.pk = pk
+        setattr(self, VERSION_ATTR, version)
+
+
+def _render(version: Any, *, n: Any, role: str = "member", token: str = "A", pk: int = 1) -> str:  # noqa: S107
+    context = {"community": _Place(version, pk), "n": n, "role": role, "csrf_token": token}
+    return _TEMPLATE.render(Context(context))
+
+
+def test_a_fragment_is_served_again_while_the_state_and_its_key_are_unchanged() -> None:
+    first = _render(7, n=1)
+    again = _render(7, n=2)  # what would render differently, were it rendered
+    assert "1|member|" in first
+    assert again == first
+    assert fragments.store.hits == 1
+
+
+def test_a_new_state_another_key_value_or_community_renders_anew() -> None:
+    _render(7, n=1)
+    assert "2|member|" in _render(8, n=2)
+    assert "3|coordinator|" in _render(8, n=3, role="coordinator")
+    assert "4|member|" in _render(8, n=4, pk=2)
+    assert fragments.store.hits == 0
+
+
+def test_each_visitor_gets_their_own_csrf_token_in_a_kept_fragment() -> None:
+    mine = _render(7, n=1, token="tokenofA")
+    theirs = _render(7, n=1, token="tokenofB")
+    assert 'value="tokenofA"' in mine
+    assert 'value="tokenofB"' in theirs
+    assert "tokenofA" not in theirs
+    assert fragments.CSRF_SLOT not in theirs
+
+
+def test_no_state_read_or_fragments_off_render_every_time(settings: Any) -> None:
+    _render(None, n=1)
+    assert "2|" in _render(None, n=2)
+    settings.DP_FRAGMENTS = False
+    _render(7, n=3)
+    assert "4|" in _render(7, n=4)
+    assert fragments.store.hits == 0
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_nothing_is_kept_or_served() -> None:
+    # A test's transaction (or ATOMIC_REQUESTS) may see its own uncommitted rows: no state names them.
+    assert connection.in_atomic_block
+    _render(7, n=1)
+    assert "2|" in _render(7, n=2)
+    assert fragments.store.hits == 0
+
+
+def test_a_later_value_is_worked_out_once_and_only_when_its_fragment_is_rendered() -> None:
+    calls: list[int] = []
+
+    def expensive(*, x: int) -> int:
+        calls.append(x)
+        return x * 10
+
+    template = Template("{% load fragments %}{% fragment 'lazy' %}{{ value }}{{ value }}{% endfragment %}")
+    for _ in range(3):
+        html = template.render(Context({"community": _Place(5), "value": Later(expensive, x=4)}))
+        assert html == "4040"
+    assert calls == [4]
+
+
+def test_the_store_keeps_within_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fragments, "MAX_BYTES", 800)
+    for i in range(10):
+        fragments.store.put(("k", i), 0.0, "x" * 90)
+    assert fragments.store._bytes <= 800
+    assert fragments.store.get(("k", 0), 0.0) is None  # the oldest went first
+    assert fragments.store.get(("k", 9), 0.0) == "x" * 90
