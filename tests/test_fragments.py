@@ -183,3 +183,20 @@ def test_the_store_keeps_within_its_bytes(monkeypatch: pytest.MonkeyPatch) -> No
     assert fragments.store._bytes <= 800
     assert fragments.store.get(("k", 0), 0.0) is None  # the oldest went first
     assert fragments.store.get(("k", 9), 0.0) == "x" * 90
+
+
+def test_a_kept_answer_keeps_only_a_success() -> None:
+    from django.http import HttpResponse
+
+    from dualpower.web.fragments import kept_answer
+
+    key = ("answer",)
+    refused = kept_answer(key=key, version=3, answer=lambda: HttpResponse("no", status=422))
+    assert refused.status_code == 422
+    with pytest.raises(ValueError, match="bad input"):
+        kept_answer(key=key, version=3, answer=lambda: (_ for _ in ()).throw(ValueError("bad input")))
+    json = "application/json"
+    first = kept_answer(key=key, version=3, answer=lambda: HttpResponse("[1]", content_type=json))
+    again = kept_answer(key=key, version=3, answer=lambda: HttpResponse("[2]", content_type=json))
+    assert again.content == first.content == b"[1]"
+    assert again["Content-Type"] == json

@@ -7,14 +7,15 @@ say who voted what.
 
 from __future__ import annotations
 
-import json
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from dualpower.api_prepared import RENDERER, served_as_prepared
+from dualpower.api_prepared import served_as_prepared
 from dualpower.api_tools import AUTH_OPTIONAL, PageOf, paginate
 from dualpower.assemblies import selectors, services
 from dualpower.assemblies.models import Assembly, Delegation, OutcomeStatement, Proposal
@@ -133,11 +134,42 @@ def _listed(proposal: Proposal, counts: dict[int, dict[str, int]]) -> dict[str, 
     return {f: out[f] for f in _PROPOSAL_FIELDS}
 
 
+# The assembly ``_kept_for_readers`` read and checked, left on the request for the list it wraps.
+_CHECKED_ASSEMBLY = "_dp_assemblies_assembly"
+
+
+def _kept_for_readers(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The list's JSON kept while the data is unchanged (web.fragments.kept_answer): the same for
+    everyone who may see the assembly, so keyed by the assembly, the state asked for and the page.
+    The permission checks run on every request. Put it between the router's decorator and
+    ``served_as_prepared``."""
+
+    @functools.wraps(func)
+    def operation(request: HttpRequest, slug: str, assembly_slug: str, **kwargs: Any) -> Any:
+        assembly = _assembly(request, slug, assembly_slug)
+        setattr(request, _CHECKED_ASSEMBLY, assembly)
+        window = kwargs.get("ninja_pagination")
+        return fragments.kept_answer(
+            key=(
+                "api-proposals",
+                assembly.pk,
+                kwargs.get("state", ""),
+                getattr(window, "limit", None),
+                getattr(window, "offset", None),
+            ),
+            version=getattr(assembly.community, fragments.VERSION_ATTR, None),
+            answer=lambda: func(request, slug=slug, assembly_slug=assembly_slug, **kwargs),
+        )
+
+    return operation
+
+
 @router.get(PROPOSALS, response=list[ProposalOut], auth=AUTH_OPTIONAL)
+@_kept_for_readers
 @served_as_prepared
 @paginate
 def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: str = "") -> Any:
-    assembly = _assembly(request, slug, assembly_slug)
+    assembly = getattr(request, _CHECKED_ASSEMBLY, None) or _assembly(request, slug, assembly_slug)
     if state and state not in Proposal.State.values:
         raise InvalidInput(_("Unknown state."), field="state")
 
@@ -145,44 +177,7 @@ def proposal_list(request: HttpRequest, slug: str, assembly_slug: str, state: st
         counts = selectors.running_counts_of(p for p in proposals if _shows_counts(p))
         return [_listed(p, counts) for p in proposals]
 
-    # The same for everyone who may see the assembly: kept while the data is unchanged.
-    return _KeptPage(
-        PageOf(selectors.ListedProposals(assembly, state), page),
-        key=("api-proposals", assembly.pk, state),
-        version=getattr(assembly.community, fragments.VERSION_ATTR, None),
-    )
-
-
-class _KeptPage:
-    """A ``@paginate`` list (``PageOf``) whose count and pages are kept while nothing has been
-    written (web/fragments.py): a page's rows as their JSON, given back as the same values (JSON's
-    own: the renderer writes them again as it wrote them), so ``served_as_prepared`` writes the
-    same bytes. For a list that is the same for every visitor who may read it."""
-
-    def __init__(self, listed: PageOf, *, key: tuple[Any, ...], version: Any) -> None:
-        self.listed = listed
-        self.key = key
-        self.version = version
-
-    def all(self) -> _KeptPage:
-        return self  # ninja counts with ``.all().count()``
-
-    def count(self) -> int:
-        kept = fragments.kept_html(
-            key=(*self.key, "count"), version=self.version, make=lambda _csrf: str(len(self.listed))
-        )
-        return int(kept)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[Any]:
-        def make(_csrf: str) -> str:
-            return json.dumps(self.listed[window], cls=RENDERER.encoder_class)
-
-        key = (*self.key, window.start, window.stop)
-        kept = fragments.kept_html(key=key, version=self.version, make=make)
-        return json.loads(str(kept))
+    return PageOf(selectors.ListedProposals(assembly, state), page)
 
 
 @router.post(PROPOSALS, response={201: ProposalOut})

@@ -281,3 +281,5 @@ def test_the_list_of_proposals_pages_and_filters_as_the_orm_does(
     voting, _n = get("?state=voting")
     assert {p["id"] for p in voting["items"]} == {p.pk for p in listed if p.state == "voting"}
     assert get("?state=draft")[0] == {"items": [], "count": 0}
+    refused = client.get(f"{API}/general/proposals?state=bogus")
+    assert refused.status_code == 400 and refused.json()["detail"] == "Unknown state."
