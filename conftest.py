@@ -37,6 +37,7 @@ def _no_fragments_kept_from_another_test() -> None:
     from dualpower.web import fragments
 
     fragments.store.clear()
+    fragments.request_ends()  # no request's state outlives it (a test's own, say)
 
 
 @pytest.fixture(autouse=True)

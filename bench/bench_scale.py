@@ -12,7 +12,8 @@ one of each main page's subject made through the services, then members with the
 proportion, by bulk inserts that respect the database's rules (balances move only by the transfer
 trigger, the audit log is only appended to). At each size, signed in as the coordinator with
 Django's test client in this process: each page once to warm up, once to count its SQL queries
-and response bytes, then ``--repeat`` single requests, one at a time: the median time.
+and response bytes, then ``--repeat`` single requests, one at a time: the median time. Pages are
+worked out whole on every request (fragments off: what a page costs right after a write).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ TIME_SLACK_MS = 3.0
 def _setup(home: str, database: str | None) -> None:
     os.environ["DP_HOME"] = home
     os.environ.setdefault("DP_SECRET_KEY", "bench-only")
+    # Each page worked out whole on every request (web/fragments.py off): what it costs as the
+    # community grows. Kept, a visit asks for its session alone whatever the size.
+    os.environ["DP_FRAGMENTS"] = "off"
     os.environ.pop("DP_DATABASE_URL", None)
     if database:
         os.environ["DATABASE_URL"] = database
@@ -175,7 +179,9 @@ INTRO = [
     "# Pages as the community grows",
     "",
     "Each main page at each size, signed in as a coordinator, in one process with Django's test "
-    "client: **ms** is the median of single requests one at a time (20 unless said), **q** the SQL "
+    "client, worked out whole on every request (`DP_FRAGMENTS=off`: nothing kept, as right after "
+    "a write; kept, a visit asks for its session alone whatever the size): **ms** is the median "
+    "of single requests one at a time (20 unless said), **q** the SQL "
     "queries of one request and **KB** its response body. The community grows in steps by bulk "
     "inserts (tests/growth.py): per 50 members a proposal; per 25 an aid request; per 20 a "
     "delegation (liquid delegation on); per 500 a working group; every member votes on the "

@@ -1,27 +1,53 @@
-"""Kept fragments (web/fragments.py): the database's state that keys them, and the tag.
+"""Kept fragments and rows (web/fragments.py): the database's state that keys them, the tag, and
+the rows of prepared queries.
 
 The state must change with every committed write a page could show (else a kept fragment would
 show old rows), and only then (else nothing is ever kept); the tag must keep only what
-its key names, give each visitor their own CSRF token, and stand aside inside a transaction."""
+its key names, give each visitor their own CSRF token, and stand aside inside a transaction; rows
+are kept only within a request that has read the state and not written since."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 
 from dualpower.community.models import Community
 from dualpower.community.selectors import community_for_visitor
 from dualpower.web import fragments
-from dualpower.web.fragments import VERSION_ATTR, Later, current_version
+from dualpower.web.fragments import Later, current_version
+from dualpower.web.prepared import Prepared
+from dualpower.web.sessions import SessionStore
 
 
 def _rename(community: Community, name: str) -> None:
     Community.objects.filter(pk=community.pk).update(name=name)
+
+
+@contextlib.contextmanager
+def _request(version: Any = None) -> Iterator[None]:
+    """A request of the test's own, which has read ``version`` (None: no state read yet)."""
+    fragments.request_starts()
+    if version is not None:
+        fragments.note_version(version)
+    try:
+        yield
+    finally:
+        fragments.request_ends()
+
+
+def _state_read_with(slug: str) -> Any:
+    """The state a request of an anonymous visitor reads with the community ``slug``."""
+    with _request():
+        community_for_visitor(slug=slug, user=None)
+        return fragments.version()
 
 
 # --- the database's state ------------------------------------------------------------------------
@@ -30,15 +56,15 @@ def _rename(community: Community, name: str) -> None:
 @pytest.mark.db_sensitive
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_write_changes_the_state_a_page_reads_with_its_community(community: Community) -> None:
-    before = community_for_visitor(slug=community.slug, user=None)
+    before = _state_read_with(community.slug)
     _rename(community, "Renamed")
-    after = community_for_visitor(slug=community.slug, user=None)
-    assert getattr(before, VERSION_ATTR) is not None
-    assert getattr(after, VERSION_ATTR) != getattr(before, VERSION_ATTR)
+    after = _state_read_with(community.slug)
+    assert before is not None
+    assert after != before
     with transaction.atomic():
         _rename(community, "Again")
         _rename(community, "And again")
-    assert current_version() != getattr(after, VERSION_ATTR)
+    assert current_version() != after
 
 
 @pytest.mark.db_sensitive
@@ -107,16 +133,17 @@ _TEMPLATE = Template(
 
 
 class _Place:
-    """A community as a page reads it: an id and the database's state."""
+    """A community as a page has it: an id."""
 
-    def __init__(self, version: Any, pk: int = 1) -> None:
+    def __init__(self, pk: int = 1) -> None:
         self.pk = pk
-        setattr(self, VERSION_ATTR, version)
 
 
 def _render(version: Any, *, n: Any, role: str = "member", token: str = "A", pk: int = 1) -> str:  # noqa: S107
-    context = {"community": _Place(version, pk), "n": n, "role": role, "csrf_token": token}
-    return _TEMPLATE.render(Context(context))
+    """The tag rendered in a request that read ``version``."""
+    context = {"community": _Place(pk), "n": n, "role": role, "csrf_token": token}
+    with _request(version):
+        return _TEMPLATE.render(Context(context))
 
 
 def test_a_fragment_is_served_again_while_the_state_and_its_key_are_unchanged() -> None:
@@ -171,7 +198,8 @@ def test_a_later_value_is_worked_out_once_and_only_when_its_fragment_is_rendered
 
     template = Template("{% load fragments %}{% fragment 'lazy' %}{{ value }}{{ value }}{% endfragment %}")
     for _ in range(3):
-        html = template.render(Context({"community": _Place(5), "value": Later(expensive, x=4)}))
+        with _request(5):
+            html = template.render(Context({"community": _Place(), "value": Later(expensive, x=4)}))
         assert html == "4040"
     assert calls == [4]
 
@@ -191,12 +219,88 @@ def test_a_kept_answer_keeps_only_a_success() -> None:
     from dualpower.web.fragments import kept_answer
 
     key = ("answer",)
-    refused = kept_answer(key=key, version=3, answer=lambda: HttpResponse("no", status=422))
-    assert refused.status_code == 422
-    with pytest.raises(ValueError, match="bad input"):
-        kept_answer(key=key, version=3, answer=lambda: (_ for _ in ()).throw(ValueError("bad input")))
-    json = "application/json"
-    first = kept_answer(key=key, version=3, answer=lambda: HttpResponse("[1]", content_type=json))
-    again = kept_answer(key=key, version=3, answer=lambda: HttpResponse("[2]", content_type=json))
+    with _request(3):
+        refused = kept_answer(key=key, answer=lambda: HttpResponse("no", status=422))
+        assert refused.status_code == 422
+        with pytest.raises(ValueError, match="bad input"):
+            kept_answer(key=key, answer=lambda: (_ for _ in ()).throw(ValueError("bad input")))
+        json = "application/json"
+        first = kept_answer(key=key, answer=lambda: HttpResponse("[1]", content_type=json))
+        again = kept_answer(key=key, answer=lambda: HttpResponse("[2]", content_type=json))
     assert again.content == first.content == b"[1]"
     assert again["Content-Type"] == json
+
+
+# --- rows kept within a request's state -----------------------------------------------------------
+
+_by_id = Prepared(lambda pk: Community.objects.filter(pk=pk), pk=int)
+_since = Prepared(
+    lambda pk, moment: Community.objects.filter(pk=pk, created_at__lt=moment), pk=int, moment=dt.datetime
+)
+
+
+def _reads(fn: Callable[[], Any]) -> tuple[int, Any]:
+    """How many queries ``fn()`` made, and what it gave."""
+    with CaptureQueriesContext(connection) as captured:
+        value = fn()
+    return len(captured.captured_queries), value
+
+
+@pytest.mark.db_sensitive
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_querys_rows_are_kept_while_nothing_is_written(community: Community) -> None:
+    state = current_version()
+    with _request(state):
+        first = _reads(lambda: _by_id(pk=community.pk))
+    with _request(state):
+        again = _reads(lambda: _by_id(pk=community.pk))
+    assert (first[0], again[0]) == (1, 0)
+    # Each call gets objects of its own: one request's changes to them reach no other.
+    assert first[1][0] is not again[1][0] and again[1][0].name == community.name
+    first[1][0].name = "Changed in memory only"
+    with _request(state):
+        assert _by_id(pk=community.pk)[0].name == community.name
+    _rename(community, "Renamed")  # a write: the next request reads a new state, and the row
+    with _request(current_version()):
+        assert _reads(lambda: _by_id(pk=community.pk)[0].name) == (1, "Renamed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_that_wrote_reads_afresh(community: Community) -> None:
+    # A form sent, then its page shown again in the same request: what it wrote must show.
+    with _request(current_version()):
+        _by_id(pk=community.pk)
+        assert fragments.version() is not None
+        _rename(community, "Written by this request")
+        assert fragments.version() is None
+        assert _reads(lambda: _by_id(pk=community.pk)[0].name) == (1, "Written by this request")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_kept_outside_a_request_or_for_a_query_of_moments(community: Community) -> None:
+    # The clock and the jobs have no request to bound how old a state may be.
+    assert [_reads(lambda: _by_id(pk=community.pk))[0] for _ in range(2)] == [1, 1]
+    later = community.created_at + dt.timedelta(days=1)
+    with _request(current_version()):
+        assert [_reads(lambda: _since(pk=community.pk, moment=later))[0] for _ in range(2)] == [1, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signed_in_visitors_session_reads_the_state_first(community: Community) -> None:
+    session = SessionStore()
+    session["x"] = 1
+    session.save()
+    with _request():
+        assert fragments.version() is None
+        assert SessionStore(session.session_key).load() == {"x": 1}
+        assert fragments.version() == current_version()
+        # The community's own reading of it comes later and is not the request's.
+        _rename(community, "Renamed")
+        fragments.note_version(current_version())
+        assert fragments.version() is None  # this request wrote
+
+
+@pytest.mark.django_db
+def test_rows_are_not_kept_inside_a_transaction(community: Community) -> None:
+    with _request(7):
+        assert [_reads(lambda: _by_id(pk=community.pk))[0] for _ in range(2)] == [1, 1]

@@ -43,7 +43,7 @@ from dualpower.errors import InvalidInput, NotFound
 from dualpower.groups.selectors import group_get
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.web.fragments import VERSION_ATTR, kept_answer
+from dualpower.web.fragments import kept_answer
 from dualpower.web.permissions import check
 
 router = Router(tags=["activities"])
@@ -116,7 +116,6 @@ def _kept_per_visitor(func: Callable[..., Any]) -> Callable[..., Any]:
                 getattr(window, "limit", None),
                 getattr(window, "offset", None),
             ),
-            version=getattr(community, VERSION_ATTR, None),
             answer=lambda: func(request, slug=slug, **kwargs),
         )
 

@@ -44,7 +44,7 @@ from dualpower.community.selectors import community_for_visitor
 from dualpower.errors import InvalidInput, NotFound
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.web.fragments import VERSION_ATTR, kept_answer
+from dualpower.web.fragments import kept_answer
 from dualpower.web.permissions import check
 
 router = Router(tags=["mutual aid"])
@@ -136,7 +136,6 @@ def _kept_answer(func: Callable[..., Any]) -> Callable[..., Any]:
         me = membership_for(request.user, community)
         return kept_answer(
             key=("aid.api.requests", community.pk, getattr(me, "pk", None), request.GET.urlencode()),
-            version=getattr(community, VERSION_ATTR, None),
             answer=lambda: func(request, slug=slug, **kwargs),
         )
 

@@ -13,10 +13,10 @@ from dualpower.aid.models import AidOffer, DispatcherRole
 from dualpower.community.models import Community
 from dualpower.members.models import Membership
 from dualpower.members.roles import membership_for
-from dualpower.web.fragments import VERSION_ATTR, kept_html
 from dualpower.web.prepared import Prepared
 
-# Whether a membership holds the role: asked on every aid page, its SQL written once per process.
+# Whether a membership holds the role: asked on every aid page, its SQL written once per process
+# (and its answer kept while nothing is written: web/fragments.py, kept_rows).
 _role = Prepared(
     lambda community, membership: DispatcherRole.objects.filter(
         community_id=community, membership_id=membership
@@ -33,24 +33,6 @@ def is_dispatcher_member(membership: Membership | None) -> bool:
     if "v" not in cache:
         cache["v"] = bool(_role(community=membership.community_id, membership=membership.pk))
     return bool(cache["v"])
-
-
-def dispatcher_known(membership: Membership | None, community: Community) -> None:
-    """Before a page's permission check (GET only: a request that writes may change the answer
-    after it read the data's state): whether ``membership`` dispatches, kept per process while
-    nothing has been written (web/fragments.py), so the dispatch board asks the database once per
-    change rather than on every visit. ``is_dispatcher_member`` then finds it."""
-    if membership is None or membership.community_id != community.pk:
-        return
-    cache = membership.__dict__.setdefault("_aid_dispatcher", {})
-    if "v" in cache:
-        return
-    answer = kept_html(
-        key=("aid.dispatcher", community.pk, membership.pk),
-        version=getattr(community, VERSION_ATTR, None),
-        make=lambda _csrf: "1" if _role(community=community.pk, membership=membership.pk) else "",
-    )
-    cache["v"] = answer == "1"
 
 
 def is_dispatcher_user(user: Any, community: Community | None) -> bool:

@@ -157,7 +157,6 @@ def _kept_for_readers(func: Callable[..., Any]) -> Callable[..., Any]:
                 getattr(window, "limit", None),
                 getattr(window, "offset", None),
             ),
-            version=getattr(assembly.community, fragments.VERSION_ATTR, None),
             answer=lambda: func(request, slug=slug, assembly_slug=assembly_slug, **kwargs),
         )
 

@@ -58,13 +58,20 @@ def _read_community(slug: str, user_id: int | None) -> tuple[Community, Any, dic
     """The community ``slug``, the active membership of ``user_id`` in it (None for no one: the
     join then finds no row) and their counts (hooks.register_visitor_count)."""
     read = _visitor_read(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(read.by_slug, [*read.count_params(user_id), user_id, "active", slug])
-        row = cursor.fetchone()
-    if row is None:
+
+    def rows() -> fragments.Rows:
+        with connection.cursor() as cursor:
+            cursor.execute(read.by_slug, [*read.count_params(user_id), user_id, "active", slug])
+            return cursor.fetchall()
+
+    # Kept while nothing is written, when the request has read the database's state already (a
+    # signed-in visitor's session did); otherwise this query is the request's reading of it.
+    found = fragments.kept_rows(("community", slug, user_id), rows)
+    if not found:
         raise NotFound(f"There is no community “{slug}” on this node.")
+    row = found[0]
+    fragments.note_version(row[read.end])
     community = read.make(0, row)
-    setattr(community, fragments.VERSION_ATTR, row[read.end])
     counts = {key: int(n) for key, n in zip(read.count_keys, row[read.end + 1 :], strict=True)}
     return community, read.membership(row, community), counts
 

@@ -9,6 +9,7 @@ from dualpower.community.models import Community
 from dualpower.errors import NotFound
 from dualpower.groups.models import GroupMembership, WorkingGroup
 from dualpower.members.models import Membership
+from dualpower.web.prepared import Prepared
 
 ACTIVE = GroupMembership.Status.ACTIVE
 PENDING = GroupMembership.Status.PENDING
@@ -108,11 +109,17 @@ def convened_group_ids(*, membership: Membership | None) -> set[int]:
     """Ids of the groups ``membership`` actively convenes (none for nobody)."""
     if membership is None:
         return set()
-    return set(
-        GroupMembership.objects.filter(membership=membership, is_convener=True, status=ACTIVE).values_list(
-            "group_id", flat=True
-        )
-    )
+    return {row.group_id for row in _convened(membership=membership.pk)}
+
+
+# Asked by permission checks on every visit of some pages (may this person add a series?): its SQL
+# written once per process, its rows kept while nothing is written (web/prepared.py).
+_convened = Prepared(
+    lambda membership: GroupMembership.objects.filter(
+        membership_id=membership, is_convener=True, status=ACTIVE
+    ).only("group_id"),
+    membership=int,
+)
 
 
 def is_active_in_group(*, group_id: int, membership: Membership) -> bool:

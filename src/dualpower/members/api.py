@@ -117,7 +117,6 @@ def member_list(request: HttpRequest, slug: str, page: Query[MemberQuery]) -> Ht
             page.limit,
             *_contact_view(request, community),
         ),
-        version=getattr(community, fragments.VERSION_ATTR, None),
         make=make,
     )
     last, items = str(kept).split("\n", 1)

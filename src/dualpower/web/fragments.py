@@ -10,21 +10,31 @@ role), the language and the time zone. The visitor's own parts (their vote, thei
 their input) stay outside fragments; a fragment's forms get the visitor's own CSRF token (a slot
 is left in the kept copy, as web/frame.py does for the menu).
 
-**The database's state** is a count of the transactions that wrote, read with the community in
-the same query (``version_sql``): ``count_writes``, run on every connection, counts each
-transaction that writes to a table a page may show (not the sessions, the shared cache, the job
-queue or the clock's lease), and each such statement made outside a transaction. SQLite keeps the
-count in a one-row table, counted inside the writing transaction; PostgreSQL in a sequence, counted
-just after the commit (community's migration 0004; ``count_writes`` says why each). A write made
-by any process, the job worker and the clock included, is counted; a write made around Django
-(by hand in ``psql``) is not, and shows within ``MAX_AGE``. (PostgreSQL's own snapshot would need
-no counting, but it changes with every write to any database of the server, the clock's lease
-renewed every few seconds included: kept fragments would rarely outlive a few seconds.)
+**The database's state** is a count of the transactions that wrote, read as a column of the first
+query a request makes (``version_sql``: the signed-in visitor's session, else the community) and
+kept for that request (``note_version``, ``version``). ``count_writes``, run on every connection,
+counts each transaction that writes to a table a page may show (not the sessions, the shared
+cache, the job queue or the clock's lease), and each such statement made outside a transaction.
+SQLite keeps the count in a one-row table, counted inside the writing transaction; PostgreSQL in a
+sequence, counted just after the commit (community's migration 0004; ``count_writes`` says why
+each). A write made by any process, the job worker and the clock included, is counted; a write
+made around Django (by hand in ``psql``) is not, and shows within ``MAX_AGE``. (PostgreSQL's own
+snapshot would need no counting, but it changes with every write to any database of the server,
+the clock's lease renewed every few seconds included: kept fragments would rarely outlive a few
+seconds.)
+
+**Rows** are kept the same way: what a page reads by a query written once (web/prepared.py: the
+signed-in account, the proposal, the visitor's vote...) and the community with the visitor's
+membership are kept as the database gave them (``kept_rows``) and made into fresh objects on
+each request, so a visit while nothing is written asks the database for its session alone.
 
 A request inside a transaction (a test's, or an ``ATOMIC_REQUESTS`` deployment) may see its own
-uncommitted rows, which no version describes: it neither reads nor keeps fragments (``usable``).
-So the test suite's pages, which run inside each test's transaction, render everything each time;
-fragments are tested by transactional tests (tests/test_fragments.py and each page's own).
+uncommitted rows, which no version describes, and a request that has written (a form sent, then
+its page shown again) has changed what it read: neither reads nor keeps anything kept
+(``version`` is None then). So the test suite's pages, which run inside each test's transaction,
+render everything each time; fragments are tested by transactional tests (tests/test_fragments.py
+and each page's own). Outside a request (the clock, a job) nothing is kept: no request bounds how
+old its state may be.
 
 ``DP_FRAGMENTS=off`` turns them off (every page rendered whole), e.g. to compare.
 """
@@ -32,7 +42,9 @@ fragments are tested by transactional tests (tests/test_fragments.py and each pa
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import re
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -40,6 +52,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
@@ -50,7 +63,6 @@ from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
 VERSION_TABLE = "dp_data_version"
-VERSION_ATTR = "_dp_data_version"  # on the Community read with the visitor (community/selectors.py)
 CSRF_SLOT = "\x00fragment-csrf\x00"  # NUL: no text of ours contains it (see web/frame.py)
 MAX_AGE = 60.0  # seconds: a safety net for what changes without a write (the clock's moments)
 MAX_BYTES = 8 * 1024 * 1024  # per process; the least recently used fragments go first
@@ -67,24 +79,62 @@ def enabled() -> bool:
     return bool(getattr(settings, "DP_FRAGMENTS", True))
 
 
-def usable(version: Any) -> bool:
-    """Whether a request that read ``version`` may use fragments: they are on, the version was
-    read, and the request is not inside a transaction (whose own writes no version describes)."""
-    return version is not None and enabled() and not connection.in_atomic_block
+class _Request:
+    """What one request knows of the database's state: the version it read first, and whether it
+    has written since (its reads after a write are of a state no version it read describes)."""
+
+    __slots__ = ("version", "wrote")
+
+    def __init__(self) -> None:
+        self.version: Any = None
+        self.wrote = False
+
+
+_request: contextvars.ContextVar[_Request | None] = contextvars.ContextVar("dp_request_state", default=None)
+
+
+@receiver(request_started)
+def request_starts(**_kwargs: Any) -> None:
+    """A request begins: it has read no state yet (tests call this for a request of their own)."""
+    _request.set(_Request())
+
+
+@receiver(request_finished)
+def request_ends(**_kwargs: Any) -> None:
+    _request.set(None)
+
+
+def note_version(value: Any) -> None:
+    """Called by the query that read ``version_sql`` as a column. The first reading of a request
+    is the one it keeps: what it reads afterwards is at least as new, so nothing kept under it is
+    older than the state it names."""
+    state = _request.get()
+    if state is not None and state.version is None and not state.wrote:
+        state.version = value
+
+
+def version() -> Any:
+    """The state this request's kept parts and rows are keyed by, or None when nothing may be
+    kept or served: fragments off, no request or no state read, inside a transaction (whose own
+    writes no version describes), or after the request wrote."""
+    state = _request.get()
+    if state is None or state.version is None or state.wrote or not enabled():
+        return None
+    return None if connection.in_atomic_block else state.version
 
 
 class _Store:
-    """HTML by key, the least recently used dropped past ``MAX_BYTES``; shared by the threads of a
-    process (one lock: a lookup is a dict access)."""
+    """HTML and rows by key, the least recently used dropped past ``MAX_BYTES``; shared by the
+    threads of a process (one lock: a lookup is a dict access)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._items: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[float, int, Any]] = OrderedDict()
         self._bytes = 0
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable, now: float) -> str | None:
+    def get(self, key: Hashable, now: float) -> Any:
         with self._lock:
             item = self._items.get(key)
             if item is None or now - item[0] > MAX_AGE:
@@ -92,21 +142,23 @@ class _Store:
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return item[1]
+            return item[2]
 
-    def put(self, key: Hashable, now: float, html: str) -> None:
-        size = len(html)
+    def put(self, key: Hashable, now: float, value: Any, size: int | None = None) -> None:
+        """Keep ``value`` (HTML, or rows: ``size`` then says about how many bytes they hold)."""
+        if size is None:
+            size = len(value)
         if size > MAX_BYTES // 8:  # one page's part never crowds out the others
             return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self._bytes -= len(old[1])
-            self._items[key] = (now, html)
+                self._bytes -= old[1]
+            self._items[key] = (now, size, value)
             self._bytes += size
             while self._bytes > MAX_BYTES and self._items:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self._bytes -= len(dropped)
+                _, (_, dropped, _) = self._items.popitem(last=False)
+                self._bytes -= dropped
 
     def clear(self) -> None:
         with self._lock:
@@ -121,17 +173,17 @@ store = _Store()
 def kept_html(
     *,
     key: tuple[Hashable, ...],
-    version: Any,
     make: Callable[[Any], str],
     csrf_token: Callable[[], Any] | None = None,
 ) -> SafeString:
-    """The fragment ``key`` at ``version``: kept HTML when there is some, else ``make(csrf)``
-    (given the slot to put where the visitor's CSRF token goes) kept for the next request. The
-    language and time zone are part of every key. ``csrf_token()`` gives the visitor's token
-    (Django's lazy one is fine: it is only worked out if the fragment has a form)."""
-    if not usable(version):
+    """The fragment ``key`` at this request's ``version``: kept HTML when there is some, else
+    ``make(csrf)`` (given the slot to put where the visitor's CSRF token goes) kept for the next
+    request. The language and time zone are part of every key. ``csrf_token()`` gives the
+    visitor's token (Django's lazy one is fine: it is only worked out if the fragment has a form)."""
+    state = version()
+    if state is None:
         return mark_safe(make(csrf_token() if csrf_token is not None else ""))  # noqa: S308  # our templates
-    full = (*key, version, get_language(), get_current_timezone_name())
+    full = (*key, state, get_language(), get_current_timezone_name())
     now = time.monotonic()
     html = store.get(full, now)
     if html is None:
@@ -150,9 +202,7 @@ class _NotKept(Exception):
         self.response = response
 
 
-def kept_answer(
-    *, key: tuple[Hashable, ...], version: Any, answer: Callable[[], HttpResponseBase]
-) -> HttpResponseBase:
+def kept_answer(*, key: tuple[Hashable, ...], answer: Callable[[], HttpResponseBase]) -> HttpResponseBase:
     """A whole answer (an API list's JSON, say) kept as its body and content type while the data
     is unchanged, like a fragment: ``answer`` runs only when it is not kept, and an answer other
     than 200 is given as it is and never kept. ``key`` names everything the answer depends on
@@ -166,11 +216,41 @@ def kept_answer(
         return f"{response['Content-Type']}\n{response.content.decode(response.charset)}"
 
     try:
-        kept = kept_html(key=key, version=version, make=make)
+        kept = kept_html(key=key, make=make)
     except _NotKept as other:
         return other.response
     content_type, body = str(kept).split("\n", 1)
     return HttpResponse(body, content_type=content_type)
+
+
+Rows = list[tuple[Any, ...]]
+
+
+def kept_rows(key: tuple[Hashable, ...], read: Callable[[], Rows]) -> Rows:
+    """The rows ``read()`` gives, kept under ``key`` at this request's ``version`` (read again
+    when nothing may be kept). Rows as the database gave them: immutable values, made into the
+    request's own objects by the caller (a JSON field's dict is decoded afresh each time)."""
+    state = version()
+    if state is None:
+        return read()
+    full = ("rows", *key, state)
+    now = time.monotonic()
+    rows: Rows | None = store.get(full, now)
+    if rows is None:
+        rows = read()
+        store.put(full, now, rows, size=_size(rows))
+    return rows
+
+
+def _size(rows: Rows) -> int:
+    """About how many bytes ``rows`` hold (text counted by its length; other values by their
+    size), to weigh them against the fragments in the same store."""
+    size = 64
+    for row in rows:
+        size += 56 + 8 * len(row)
+        for value in row:
+            size += len(value) if isinstance(value, str | bytes) else sys.getsizeof(value)
+    return size
 
 
 class Later:
@@ -244,6 +324,9 @@ def count_writes(
     written = _WRITTEN_TABLE.match(sql)
     if written is not None and written.group(1) in _NOT_SHOWN:
         return result
+    state = _request.get()
+    if state is not None:
+        state.wrote = True  # its own write: what it reads next is newer than its version
     wrapper: BaseDatabaseWrapper = context["connection"]
     if not wrapper.in_atomic_block:
         _bump(wrapper)  # the statement has committed by itself

@@ -8,7 +8,9 @@ builds the queryset once (per database vendor), keeps its SQL and the compiler t
 columns become model instances (``select_related`` included), and on each call runs the SQL with
 the call's values and makes the instances as the ORM's own iterator makes them.
 
-Only the SQL text is kept, never a row: what a call returns is read from the database then.
+What a call returns is made afresh from rows read from the database, or, within a request, from
+the rows the same query with the same values gave while nothing has been written since
+(web/fragments.py, ``kept_rows``): a query of moments (a ``datetime`` value) is always read.
 
     _open = Prepared(
         lambda assembly: Proposal.objects.filter(assembly_id=assembly, state="voting").order_by("id")[:26],
@@ -42,6 +44,8 @@ from typing import Any, Generic, TypeVar
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+
+from dualpower.web import fragments
 
 M = TypeVar("M", bound=Model)
 
@@ -101,6 +105,9 @@ class _Plan:
                 raise ValueError(f"Prepared: parameter {position} is not one of the values as given")
             self.slots.append((position, found[0]))
         self.adapt = adapt
+        # Its rows may be kept (web/fragments.py) under the query and its values: not for a query of
+        # moments (each call asks with another "now"), nor one whose constants cannot be a key.
+        self.keep = dt.datetime not in kinds.values() and _hashable(params)
         self.compiler = compiler
         self.db = compiler.using
         klass_info, select = compiler.klass_info, compiler.select
@@ -129,10 +136,17 @@ class _Plan:
     def count(self, values: dict[str, Any]) -> int:
         if self.count_sql is None:
             raise ValueError("Prepared: this query cannot be counted without its order and columns")
-        with connection.cursor() as cursor:
-            cursor.execute(self.count_sql, self.params(values))
-            row = cursor.fetchone()
-        return int(row[0])
+        return int(self._rows(self.count_sql, self.params(values))[0][0])
+
+    def _rows(self, sql: str, params: list[Any]) -> fragments.Rows:
+        def read() -> fragments.Rows:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        if not self.keep:
+            return read()
+        return fragments.kept_rows((sql, *params), read)
 
     def run(self, values: dict[str, Any]) -> list[Any]:
         params = self.params(values)
@@ -142,9 +156,7 @@ class _Plan:
             params.append(values["limit"])
         elif self.window:
             params += [values["limit"], values["offset"]]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = self._rows(sql, params)
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         # Django 5.2's signature (the stubs describe a later one).
@@ -158,6 +170,14 @@ class _Plan:
                 setattr(obj, attr, row[index])
             found.append(obj)
         return found
+
+
+def _hashable(values: list[Any]) -> bool:
+    try:
+        hash(tuple(values))
+    except TypeError:
+        return False
+    return True
 
 
 class Prepared(Generic[M]):

@@ -1,4 +1,5 @@
-"""Sessions kept in the database, as Django keeps them, read with SQL written once per process.
+"""Sessions kept in the database, as Django keeps them, read with SQL written once per process
+(with the database's state: web/fragments.py).
 
 Every signed-in request reads its session first. Building that one query through the ORM cost
 about a tenth of what the community's simplest page costs in CPU; the query itself is one
@@ -18,6 +19,8 @@ from django.core.signals import setting_changed
 from django.db import connection
 from django.dispatch import receiver
 from django.utils import timezone
+
+from dualpower.web import fragments
 
 # A session's stored text whose signature was checked, and the serialised data it carries: the
 # same text is checked once per process rather than on every request (the HMAC, base64 and zlib
@@ -69,6 +72,7 @@ class SessionStore(db.SessionStore):
         if key is None or row is None:
             self._session_key = None  # as Django does: a new session will get a new key
             return None
+        fragments.note_version(row[1])
         # ``load`` reads only the data; the expiry was checked in the query.
         return self.model(session_key=key, session_data=row[0])
 
@@ -82,7 +86,10 @@ def _load_sql(model: Any, vendor: str) -> str:
     def column(name: str) -> str:
         return quote(str(meta.get_field(name).column))
 
+    # With the database's state (web/fragments.py): the first query of a signed-in visitor's
+    # request reads it, so what the request reads next (their account, the community, the page's
+    # rows) may be served as kept while nothing is written.
     return (
-        f"SELECT {column('session_data')} FROM {quote(meta.db_table)} "  # noqa: S608  # our own names
-        f"WHERE {column('session_key')} = %s AND {column('expire_date')} > %s"
+        f"SELECT {column('session_data')}, {fragments.version_sql(vendor)} "  # noqa: S608  # our own names
+        f"FROM {quote(meta.db_table)} WHERE {column('session_key')} = %s AND {column('expire_date')} > %s"
     )

@@ -1,7 +1,8 @@
 """The activities page and the API's list of coming activities keep what they show while the data
-is unchanged (web/fragments.py): a second visit reads no activity, a sign-up shows on the next
-visit, and what one person was shown (which activities are theirs, their place in each) is never
-served to another.
+is unchanged (web/fragments.py): a second visit, with nothing written between, asks the database
+for the visitor's session alone (and a member's, whether they convene a group), a sign-up shows on
+the next visit, and what one person was shown (which activities are theirs, their place in each)
+is never served to another.
 
 Transactional tests: inside an ordinary test's transaction no fragment is kept."""
 
@@ -16,7 +17,7 @@ import pytest
 from dualpower.activities import services
 from dualpower.activities.tests.factories import SeriesFactory, first_activity, slot_of
 from dualpower.members.tests.factories import membership_of
-from dualpower.web.tests.kept import signed_in, visit, without_tokens
+from dualpower.web.tests.kept import SESSION_ALONE, VISITORS_OWN, signed_in, visit, without_tokens
 
 pytestmark = [
     # Not in the PostgreSQL pass: what a page keeps is the same code on both databases; the count
@@ -28,8 +29,6 @@ pytestmark = [
 
 PAGE = "/c/riverside/activities/"
 API = "/api/v1/communities/riverside/activities"
-PAGE_SAVES = 2  # the coming activities, the running series
-API_SAVES = 3  # the coming activities, their places, how many there are
 
 
 def sign_up(everyone: dict[str, Any], community: Any, series: Any, role: str, label: str = "Drivers") -> Any:
@@ -48,9 +47,9 @@ def mine(html: str) -> str:
 
 def test_the_page_is_kept_until_a_write(everyone: dict[str, Any], community: Any, series: Any) -> None:
     (client,) = signed_in(everyone["member"])
-    first, page = visit(client, PAGE)
+    _, page = visit(client, PAGE)
     second, again = visit(client, PAGE)
-    assert first - second == PAGE_SAVES
+    assert second == SESSION_ALONE
     assert without_tokens(again) == without_tokens(page)
     assert "Food distribution" in again and "You have no place in a coming activity." in mine(again)
     # A sign-up through the service shows on the next visit.
@@ -77,7 +76,11 @@ def test_one_persons_page_is_not_served_to_another(
     second, _ = visit(observer, PAGE)
     assert "You: Drivers" in mine(theirs)
     assert "You: Drivers" not in others and "You have no place in a coming activity." in mine(others)
-    assert first - second == PAGE_SAVES - 1  # the running series were kept by the member's visit
+    # The observer's first visit reads their own account, community and membership, and the coming
+    # activities (read for each visitor: which are theirs); the running series were kept by the
+    # member's visit. Their next visit asks for their session alone.
+    assert first == SESSION_ALONE + VISITORS_OWN + 1
+    assert second == SESSION_ALONE
     # What the visitor may do is theirs too: only the coordinator may start an activity.
     _, coordinators = visit(coordinator, PAGE)
     assert "Start an activity" in coordinators and "Start an activity" not in theirs + others
@@ -93,9 +96,9 @@ def my_signups(body: str) -> dict[str, Any]:
 
 def test_the_api_list_is_kept_until_a_write(everyone: dict[str, Any], community: Any, series: Any) -> None:
     (client,) = signed_in(everyone["member"])
-    first, body = visit(client, API)
+    _, body = visit(client, API)
     second, again = visit(client, API)
-    assert first - second == API_SAVES
+    assert second == SESSION_ALONE
     assert again == body
     assert my_signups(again) == {"Food distribution": None} and json.loads(again)["count"] == 1
     signup = sign_up(everyone, community, series, "member")

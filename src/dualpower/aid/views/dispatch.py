@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods
 
 from dualpower.aid import engine, selectors, services, stats
 from dualpower.aid.models import AidOffer, AidRequest, DispatcherRole
-from dualpower.aid.roles import dispatcher_known
 from dualpower.aid.views._common import DETAIL_LABELS, charts_for, get_request, me_of, request_form_page
 from dualpower.aid.views.referrals import referral_context
 from dualpower.assemblies.forms import LONG_LIST
@@ -40,7 +39,6 @@ from dualpower.web.permissions import check
 @with_community
 def dispatch(request: HttpRequest, community: Community) -> HttpResponse:
     me = membership_for(request.user, community)
-    dispatcher_known(me, community)  # the role, kept while the data is unchanged
     check(request, "aid.dispatch", community)
     number = page_number(request.GET.get("page"))
     # Two kept fragments (web/fragments.py): the page of requests, keyed by the dispatcher (a row

@@ -1,7 +1,8 @@
 """The cycle's page and its results keep what they show while the data is unchanged
-(web/fragments.py): a second visit reads nothing of the cycle's districts, categories, results or
-ballots, a write shows on the next visit, and what one person was shown is never served to another
-who may do something else (run the cycle, vote) or whose share paid for other projects.
+(web/fragments.py): a second visit, with nothing written between, asks the database for the
+visitor's session alone (nothing of the cycle's districts, categories, results or ballots), a write
+shows on the next visit, and what one person was shown is never served to another who may do
+something else (run the cycle, vote) or whose share paid for other projects.
 
 Transactional tests: inside an ordinary test's transaction no fragment is kept."""
 
@@ -16,7 +17,7 @@ from dualpower.budgeting import selectors, services
 from dualpower.budgeting.models import Phase
 from dualpower.budgeting.tests.factories import make_cycle
 from dualpower.members.tests.factories import make_membership, membership_of
-from dualpower.web.tests.kept import signed_in, visit, without_tokens
+from dualpower.web.tests.kept import SESSION_ALONE, signed_in, visit, without_tokens
 
 pytestmark = [
     # Not in the PostgreSQL pass: what a page keeps is the same code on both databases; the count
@@ -25,11 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("audit_log_emptied_after"),
 ]
-
-CYCLE_SAVES = 2  # the districts, the categories
-# The proposals, the stored results, the ballots by channel, the visitor's own ballots, and to
-# explain their share (kept per process after: emptied first) the ballot file and what they chose.
-RESULTS_SAVES = 6
 
 
 def page(cycle: Any, part: str = "") -> str:
@@ -45,9 +41,9 @@ def test_the_cycle_page_is_kept_until_a_write(community: Any, people: dict[str, 
     cycle = make_cycle(community, phase=Phase.IDEAS)
     services.category_add(cycle=cycle, name="Parks", max_share_percent=None, by=None)
     (client,) = signed_in(people["coordinator"])
-    first, shown = visit(client, page(cycle))
+    _, shown = visit(client, page(cycle))
     second, again = visit(client, page(cycle))
-    assert first - second == CYCLE_SAVES
+    assert second == SESSION_ALONE
     assert without_tokens(again) == without_tokens(shown)
     assert "Parks" in again and "Youth" not in again
     # Writes through the services show on the next visit: a category, the next phase.
@@ -92,10 +88,10 @@ def counted(community: Any) -> tuple[Any, list[Any]]:
 def test_the_results_are_kept_until_a_write(community: Any, people: dict[str, Any]) -> None:
     cycle, voters = counted(community)
     (client,) = signed_in(voters[0].user)
-    selectors._EXPLAINED.clear()
-    first, shown = visit(client, page(cycle, "results/"))
+    selectors._EXPLAINED.clear()  # their share explained afresh (kept per process), not by an earlier test
+    _, shown = visit(client, page(cycle, "results/"))
     second, again = visit(client, page(cycle, "results/"))
-    assert first - second == RESULTS_SAVES
+    assert second == SESSION_ALONE
     assert without_tokens(again) == without_tokens(shown)
     assert "What your share paid for" in again and "Food bank" in again
     assert "The assembly decides whether to adopt this result." in again

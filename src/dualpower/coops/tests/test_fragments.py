@@ -1,8 +1,9 @@
-"""The co-op's page keeps its co-op's parts (web/fragments.py) while nothing is written: the next
-visitor reads fewer rows and gets the same page; a change shows at once; and what one visitor may
-do (the board's buttons, its requests, the balances) never reaches another who may not.
+"""The co-op's page keeps its co-op's parts and rows (web/fragments.py) while nothing is written:
+the next visit asks the database for the visitor's session alone and gets the same page; a change
+shows at once; and what one visitor may do (the board's buttons, its requests, the balances) never
+reaches another who may not.
 
-Transactional tests: inside a test's transaction no fragment is kept (fragments.usable)."""
+Transactional tests: inside a test's transaction nothing is kept (fragments.version is None)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from dualpower.coops import services
 from dualpower.coops.models import Cooperative
 from dualpower.coops.tests.conftest import place
-from dualpower.web.tests.kept import signed_in, visit, without_tokens
+from dualpower.web.tests.kept import SESSION_ALONE, signed_in, visit, without_tokens
 
 pytestmark = [
     # Not in the PostgreSQL pass: what a page keeps is the same code on both databases; the count
@@ -31,11 +32,11 @@ def _path(coop: Cooperative) -> str:
 
 def test_the_second_visit_reads_no_list_and_gets_the_same_page(coop: Cooperative, coop_people: Any) -> None:
     (client,) = signed_in(coop_people["coop_board"])
-    first_queries, first = visit(client, _path(coop))
+    _, first = visit(client, _path(coop))
     second_queries, second = visit(client, _path(coop))
     assert without_tokens(second) == without_tokens(first)
     # Kept: the members, the requests to join and the co-op's accounts are not read again.
-    assert first_queries - second_queries == 3
+    assert second_queries == SESSION_ALONE
     assert "Kofi" in second and "Requests to join" in second
 
 
@@ -60,12 +61,12 @@ def test_what_the_board_sees_does_not_reach_other_visitors(coop: Cooperative, co
     board_client, *others = signed_in(
         *(coop_people[role] for role in ("coop_board", "coop_member", "member", "coordinator"))
     )
-    board_queries, board = visit(board_client, _path(coop))
+    _, board = visit(board_client, _path(coop))
     kept_queries, _ = visit(board_client, _path(coop))
     coop_member, member, coordinator = (visit(client, _path(coop))[1] for client in others)
     assert "Put on the board" in board and "Requests to join" in board
     assert "Open accounts in every currency in use" in board
-    assert kept_queries < board_queries  # nothing was written: the next visitors may be given kept parts
+    assert kept_queries == SESSION_ALONE  # nothing was written: the next visitors may be given kept parts
     # A member of the co-op: the same co-op and its balances, not its board's buttons or requests.
     assert "Kofi" in coop_member and "The co-op's accounts" in coop_member
     assert "Put on the board" not in coop_member and "Take off the board" not in coop_member

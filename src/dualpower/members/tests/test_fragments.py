@@ -1,7 +1,8 @@
 """The member list and the API's member list keep what they show while the data is unchanged
-(web/fragments.py): a second visit reads no member, a write shows on the next visit, and what one
-visitor was shown is never served to another who sees something else (the API's contact details,
-which each member shows to whom they choose).
+(web/fragments.py): a second visit, with nothing written between, asks the database for the
+visitor's session alone (no member), a write shows on the next visit, and what one visitor was
+shown is never served to another who sees something else (the API's contact details, which each
+member shows to whom they choose).
 
 Transactional tests: inside an ordinary test's transaction no fragment is kept."""
 
@@ -18,7 +19,7 @@ from dualpower.community.tests.audit_flush import audit_log_emptied_after  # noq
 from dualpower.members import services
 from dualpower.members.models import Membership
 from dualpower.members.tests.factories import MembershipFactory, membership_of
-from dualpower.web.tests.kept import signed_in, visit, without_tokens
+from dualpower.web.tests.kept import SESSION_ALONE, VISITORS_OWN, signed_in, visit, without_tokens
 
 pytestmark = [
     # Not in the PostgreSQL pass: what a page keeps is the same code on both databases; the count
@@ -30,8 +31,6 @@ pytestmark = [
 
 PAGE = "/c/riverside/members/"
 API = "/api/v1/communities/riverside/members"
-PAGE_SAVES = 2  # the page of people and how many there are
-API_SAVES = 1  # the page of people
 
 
 # --- the member list ------------------------------------------------------------------------------
@@ -39,9 +38,9 @@ API_SAVES = 1  # the page of people
 
 def test_the_list_is_kept_until_a_write(people: dict[str, Any], community: Any) -> None:
     (client,) = signed_in(people["member"])
-    first, page = visit(client, PAGE)
+    _, page = visit(client, PAGE)
     second, again = visit(client, PAGE)
-    assert first - second == PAGE_SAVES
+    assert second == SESSION_ALONE
     assert without_tokens(again) == without_tokens(page)
     assert "Mara" in again and "3 people" in again
     # A write through the service shows on the next visit.
@@ -77,8 +76,10 @@ def test_the_list_kept_for_one_visitor_keeps_the_others_own_parts(
     first, _ = visit(coordinator, PAGE)
     second, kept = visit(coordinator, PAGE)
     third, observer = visit(other, PAGE)
-    assert first - second == PAGE_SAVES
-    assert first - third == PAGE_SAVES  # the observer is served the list the coordinator's visit kept
+    assert second == SESSION_ALONE
+    # The observer's first visit reads their own account, community and membership (never the
+    # coordinator's), and is served the list (the page of people, how many) the coordinator's kept.
+    assert third == SESSION_ALONE + VISITORS_OWN < first
     # Nothing in the results differs by role: the same rows and pager for everyone admitted.
     results = re.compile(r'<div id="member-results".*?</div>', re.S)
     assert results.findall(kept) == results.findall(observer) != []
@@ -98,9 +99,9 @@ def contacts(body: str) -> dict[str, str | None]:
 
 def test_the_api_list_is_kept_until_a_write(people: dict[str, Any], community: Any) -> None:
     (client,) = signed_in(people["member"])
-    first, body = visit(client, API)
+    _, body = visit(client, API)
     second, again = visit(client, API)
-    assert first - second == API_SAVES
+    assert second == SESSION_ALONE
     assert again == body
     assert set(contacts(again)) == {"Olu", "Mara", "Cato"}
     services.profile_update(membership=membership_of(people["observer"], community), display_name="Oluwaseun")
@@ -136,8 +137,11 @@ def test_the_api_list_shows_each_visitor_the_contacts_they_may_see(
         count, body = visit(clients[role], API)
         seen[role] = contacts(body)
         counts.append(count)
-    # The second time round everyone read the page they were given the first time.
-    assert [a - b for a, b in zip(counts[:3], counts[3:], strict=True)] == [API_SAVES] * 3
+    # The first time round each read their own account, community and membership (never another's),
+    # and only the first the page of people: its rows are kept, each one's contacts worked out for
+    # them from those. The second time round, their session alone.
+    own = SESSION_ALONE + VISITORS_OWN
+    assert counts == [own + 1, own, own] + [SESSION_ALONE] * 3
     olu = "observer@example.org"
     assert seen["coordinator"] == {"Cato": "coordinator@example.org", "Mara": None, "Olu": olu, "Sam": None}
     assert seen["member"] == {"Cato": None, "Mara": "member@example.org", "Olu": olu, "Sam": None}

@@ -21,7 +21,7 @@ from django import template
 from django.db.models import Model
 from django.template.base import FilterExpression, NodeList, Parser, Token
 
-from dualpower.web.fragments import VERSION_ATTR, kept_html
+from dualpower.web.fragments import kept_html
 
 register = template.Library()
 
@@ -76,7 +76,6 @@ class FragmentNode(template.Node):
 
         return kept_html(
             key=key,
-            version=getattr(community, VERSION_ATTR, None),
             make=make,
             csrf_token=lambda: context.get("csrf_token") or "",
         )

@@ -1,8 +1,10 @@
-"""What the tests of kept fragments (web/fragments.py) share: a visit with its query count, a page
-without the visitor's CSRF tokens, and clients all signed in before the first visit.
+"""What the tests of kept fragments (web/fragments.py) share: a visit with its query count, what a
+visit asks the database for while nothing is written, a page without the visitor's CSRF tokens,
+and clients all signed in before the first visit.
 
-No visit needs retrying: fragments are keyed by the database's own count of writing transactions
-(``fragments.count_writes``), so two visits with no write between them see the same state."""
+No visit needs retrying: fragments and rows are keyed by the database's own count of writing
+transactions (``fragments.count_writes``), so two visits with no write between them see the same
+state."""
 
 from __future__ import annotations
 
@@ -16,6 +18,13 @@ from django.test.utils import CaptureQueriesContext
 # Every form a page gives the visitor's CSRF token in: a form's hidden field, htmx's headers, the
 # page's meta tag. The token is masked afresh on every response.
 TOKEN = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": "|csrf-token" content=")[^"]+')
+
+# A visit while nothing is written: the visitor's session (with the database's state); the account,
+# the community and the page's rows are kept (fragments.kept_rows), and so are its fragments.
+SESSION_ALONE = 1
+# What a visitor's first visit reads of their own, kept for them alone: their account, and their
+# community with their membership. Another visitor is never given these from someone else's visit.
+VISITORS_OWN = 2
 
 
 def visit(client: Client, url: str, *, headers: dict[str, str] | None = None) -> tuple[int, str]:
