@@ -56,6 +56,12 @@ def shift_start(earlier: dt.datetime) -> tuple[dt.date, dt.time]:
     return local.date(), local.time().replace(second=0, microsecond=0)
 
 
+def on_the_day(world: ClinicWorld) -> dt.datetime:
+    """Noon on the world's clinic day: the day is planned for the hour before the world was made,
+    so between midnight and one o'clock it is yesterday's, and "now" would find it past."""
+    return timezone.make_aware(dt.datetime.combine(world.day.day, dt.time(12)))
+
+
 def credential(community: Community, name: str, by: Membership) -> TrustRole:
     return activities.trust_role_create(community=community, name=name, by=by, threshold=1)
 

@@ -23,7 +23,7 @@ from dualpower.care.selectors import clinics as selectors
 from dualpower.care.services import clinics as services
 from dualpower.care.services import clinics_directory as directory
 from dualpower.care.services import clinics_lines as lines
-from dualpower.care.tests.factories_clinics import ClinicWorld, make_clinic_world
+from dualpower.care.tests.factories_clinics import ClinicWorld, make_clinic_world, on_the_day
 from dualpower.community.models import AuditEntry
 from dualpower.errors import Conflict, InvalidInput, PermissionDenied
 from dualpower.members.tests.factories import membership_of
@@ -125,8 +125,8 @@ def test_closing_the_day_erases_the_queue_and_keeps_the_weeks_count(world: Clini
 
 def test_the_clock_closes_a_day_left_open(world: ClinicWorld) -> None:
     services.queue_join(day=world.day, by=None)
-    assert services.close_past_days(timezone.now()) == 0
-    later = timezone.now() + dt.timedelta(days=2)
+    assert services.close_past_days(on_the_day(world)) == 0
+    later = on_the_day(world) + dt.timedelta(days=2)
     assert services.close_past_days_job(later) == "1 clinic days closed"
     assert not QueueEntry.objects.filter(day=world.day).exists()
     assert services.close_past_days_job(later) is None
@@ -159,7 +159,11 @@ def test_a_day_in_the_past_or_twice_is_refused(world: ClinicWorld) -> None:
         )
     with pytest.raises(Conflict):
         services.clinic_day_create(
-            community=world.community, by=None, site=world.day.site.upper(), day=world.day.day
+            community=world.community,
+            by=None,
+            site=world.day.site.upper(),
+            day=world.day.day,
+            now=on_the_day(world),
         )
     with pytest.raises(InvalidInput, match="once"):
         services.clinic_day_create(
