@@ -113,7 +113,10 @@ def _is_among(members: Members, role: str, assembly: Assembly, membership: Membe
 
 
 def voters_count(assembly: Assembly) -> int:
-    """How many vote in ``assembly``."""
+    """How many vote in ``assembly``: a general assembly's voters are read from the roll's counts
+    the database keeps (members.RollCount), whatever the roll's size."""
+    if counted_by_roll(assembly):
+        return member_selectors.people_counted(community_id=assembly.community_id, roles=_VOTING_ROLES)
     found = prepared_for(
         "all",
         assembly,
@@ -135,6 +138,18 @@ def voters_count(assembly: Assembly) -> int:
 
 _prepared: dict[tuple[str, str], Any] = {}
 _prepared_lock = threading.Lock()
+
+
+def counted_by_roll(assembly: Assembly) -> bool:
+    """Whether ``assembly`` is a general assembly whose voters are the built-in ones (every active
+    member and coordinator): those the roll's counts (members.RollCount) and each proposal's
+    turnout (assemblies.Turnout) are kept for."""
+    body = _registry.get(assembly.kind)
+    return (
+        assembly.kind == Assembly.Kind.GENERAL
+        and body is not None
+        and (body.voters, body.observers) == _BUILT_IN[Assembly.Kind.GENERAL]
+    )
 
 
 def _stand_in(kind: str, community: int, group: int) -> Assembly:

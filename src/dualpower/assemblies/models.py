@@ -356,6 +356,22 @@ class Participation(models.Model):
         return f"{self.membership} voted on {self.proposal}"
 
 
+class Turnout(models.Model):
+    """How many of a proposal's open votes (``votes``) and secret-ballot participations
+    (``participants``) are by people who vote in a general assembly now (active members and
+    coordinators), kept by the database itself (migration 0007): triggers on votes, participations
+    and memberships move it inside the statement that casts, withdraws or changes one, and a
+    member who leaves or becomes an observer takes their votes out of it. "How many have not voted
+    yet" is then the roll's count less this row, never counted over the roll."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    votes = models.PositiveIntegerField(default=0)
+    participants = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.votes} votes, {self.participants} secret"
+
+
 class Ballot(models.Model):
     """Secret ballots once the vote has closed: what was voted, with no voter, no time and a random
     key. While the vote is open a ballot is a ``SealedBallot``; closing opens them all and writes

@@ -152,6 +152,26 @@ class Membership(models.Model):
         return self.status == self.Status.ACTIVE
 
 
+class RollCount(models.Model):
+    """How many memberships ``community`` has in one role and status, kept by the database itself:
+    triggers on the memberships (migration 0007) move the count inside the statement that adds,
+    changes or removes a membership. "How many people", "how many vote" are then read from a few
+    rows, never counted over a roll of 50,000 (selectors.roll_of)."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "role", "status"], name="one_roll_count_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.role} {self.status}: {self.people}"
+
+
 class Application(models.Model):
     """A request to join, answered with the community's own questions; decided by the community."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -22,6 +22,7 @@ from dualpower.members.models import (
     AuditRedaction,
     Membership,
     RoleChange,
+    RollCount,
     Trust,
     User,
 )
@@ -196,7 +197,7 @@ def member_list_page(
     else:
         page = _first_page(_everyone_by_name(community=community.pk, limit=size + 1, offset=0), size)
     if count and total is None:
-        total = _everyone_by_name.count(community=community.pk)
+        total = people_counted(community_id=community.pk)
     for person in page.people:
         person.community = community
     return replace(page, count=total)
@@ -222,7 +223,21 @@ def memberships_active_of(*, user: Any) -> QuerySet[Membership]:
 
 def member_count(*, community: Community) -> int:
     """How many people are admitted to ``community`` (observers included)."""
-    return Membership.objects.filter(community=community, status=Membership.Status.ACTIVE).count()
+    return people_counted(community_id=community.pk)
+
+
+# The roll's counts the database keeps (RollCount, migration 0007): a row per role.
+_admitted_by_role = Prepared(
+    lambda community: RollCount.objects.filter(community_id=community, status=Membership.Status.ACTIVE),
+    community=int,
+)
+
+
+def people_counted(*, community_id: int, roles: Collection[str] | None = None) -> int:
+    """How many people are admitted to the community (those in ``roles``, when given), read from
+    the counts the database keeps with the roll: a row per role, whatever the roll's size."""
+    rows = _admitted_by_role(community=community_id)
+    return sum(r.people for r in rows if roles is None or r.role in roles)
 
 
 def people_admitted_count() -> int:

@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('community', '0002_audit_append_only'),
         ('groups', '0002_initial'),
         ('members', '0002_initial'),
-        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'assembly',
                 'verbose_name_plural': 'assemblies',
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'slug'), name='assembly_slug_unique'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'working_group'), ('working_group__isnull', False)), models.Q(models.Q(('kind', 'working_group'), _negated=True), ('working_group__isnull', True)), _connector='OR'), name='assembly_working_group_iff_kind')],
             },
         ),
         migrations.CreateModel(
@@ -55,6 +56,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'policy',
                 'verbose_name_plural': 'policies',
+                'constraints': [models.CheckConstraint(condition=models.Q(('quorum__gte', 0), ('quorum__lte', 1)), name='policy_quorum_fraction'), models.CheckConstraint(condition=models.Q(('supermajority__gte', Decimal('0.5')), ('supermajority__lte', 1)), name='policy_supermajority_fraction'), models.CheckConstraint(condition=models.Q(('voting_days__gte', 1)), name='policy_voting_days_positive')],
             },
         ),
         migrations.CreateModel(
@@ -75,30 +77,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('voting_closes_at__isnull', True), ('voting_opens_at__isnull', True), ('voting_closes_at__gt', models.F('voting_opens_at')), _connector='OR'), name='proposal_voting_window_ordered')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='assembly',
-            constraint=models.UniqueConstraint(fields=('community', 'slug'), name='assembly_slug_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='assembly',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'working_group'), ('working_group__isnull', False)), models.Q(models.Q(('kind', 'working_group'), _negated=True), ('working_group__isnull', True)), _connector='OR'), name='assembly_working_group_iff_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('quorum__gte', 0), ('quorum__lte', 1)), name='policy_quorum_fraction'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('supermajority__gte', Decimal('0.5')), ('supermajority__lte', 1)), name='policy_supermajority_fraction'),
-        ),
-        migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('voting_days__gte', 1)), name='policy_voting_days_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('voting_closes_at__isnull', True), ('voting_opens_at__isnull', True), ('voting_closes_at__gt', models.F('voting_opens_at')), _connector='OR'), name='proposal_voting_window_ordered'),
         ),
     ]
