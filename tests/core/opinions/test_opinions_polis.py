@@ -77,6 +77,7 @@ def _replayed(name: str) -> tuple[OpinionMap, dict[str, int]]:
     return polis_map(read_folder(folder)), polis_groups(folder)
 
 
+@pytest.mark.slow  # replays every update of a conversation: 14-42 s each on the 2-core machine
 @pytest.mark.parametrize("name", sorted(FROM_VOTES))
 def test_from_the_votes_alone_replaying_polis_updates_finds_polis_groups(name: str) -> None:
     ours, theirs = _replayed(name)

@@ -9,9 +9,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('community', '0002_audit_append_only'),
         ('groups', '0002_initial'),
         ('members', '0002_initial'),
-        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -47,6 +47,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['title', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 1440)), name='series_duration_range'), models.CheckConstraint(condition=models.Q(models.Q(('repeat', 'monthly'), _negated=True), models.Q(('month_day__gte', 1), ('month_day__lte', 28)), _connector='OR'), name='series_monthly_has_day'), models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='series_ends_after_start')],
             },
         ),
         migrations.AddField(
@@ -67,6 +68,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['starts_at', 'id'],
+                'indexes': [models.Index(fields=['community', 'starts_at'], name='activities__communi_49cf86_idx')],
+                'constraints': [models.UniqueConstraint(fields=('series', 'starts_at'), name='activity_once_per_start'), models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='activity_ends_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -96,6 +99,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('activity', 'membership'), name='signup_once_per_activity')],
             },
         ),
         migrations.CreateModel(
@@ -111,6 +115,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'slug'), name='trust_role_slug_unique'), models.CheckConstraint(condition=models.Q(('threshold__gte', 1)), name='trust_role_threshold_positive')],
             },
         ),
         migrations.CreateModel(
@@ -125,6 +130,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['position', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('series', 'label'), name='slot_template_label_unique'), models.CheckConstraint(condition=models.Q(('capacity__gte', 1), ('capacity__lte', 500)), name='slot_template_capacity')],
             },
         ),
         migrations.AddField(
@@ -142,6 +148,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['granted_at'],
+                'constraints': [models.UniqueConstraint(fields=('role', 'membership'), name='role_granted_once')],
             },
         ),
         migrations.CreateModel(
@@ -155,6 +162,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at'],
+                'constraints': [models.UniqueConstraint(fields=('role', 'voucher', 'vouchee'), name='vouch_once'), models.CheckConstraint(condition=models.Q(('voucher', models.F('vouchee')), _negated=True), name='vouch_not_for_oneself')],
             },
         ),
         migrations.CreateModel(
@@ -173,52 +181,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddConstraint(
-            model_name='series',
-            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 1440)), name='series_duration_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='series',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('repeat', 'monthly'), _negated=True), models.Q(('month_day__gte', 1), ('month_day__lte', 28)), _connector='OR'), name='series_monthly_has_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='series',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='series_ends_after_start'),
-        ),
-        migrations.AddConstraint(
             model_name='organiser',
             constraint=models.UniqueConstraint(fields=('series', 'membership'), name='organiser_once'),
-        ),
-        migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['community', 'starts_at'], name='activities__communi_49cf86_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.UniqueConstraint(fields=('series', 'starts_at'), name='activity_once_per_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='activity_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='signup',
-            constraint=models.UniqueConstraint(fields=('activity', 'membership'), name='signup_once_per_activity'),
-        ),
-        migrations.AddConstraint(
-            model_name='trustrole',
-            constraint=models.UniqueConstraint(fields=('community', 'slug'), name='trust_role_slug_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='trustrole',
-            constraint=models.CheckConstraint(condition=models.Q(('threshold__gte', 1)), name='trust_role_threshold_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='slottemplate',
-            constraint=models.UniqueConstraint(fields=('series', 'label'), name='slot_template_label_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='slottemplate',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1), ('capacity__lte', 500)), name='slot_template_capacity'),
         ),
         migrations.AddConstraint(
             model_name='slot',
@@ -231,17 +195,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='slot',
             constraint=models.CheckConstraint(condition=models.Q(('taken__gte', 0), ('taken__lte', models.F('capacity'))), name='slot_not_overfilled'),
-        ),
-        migrations.AddConstraint(
-            model_name='rolegrant',
-            constraint=models.UniqueConstraint(fields=('role', 'membership'), name='role_granted_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='vouch',
-            constraint=models.UniqueConstraint(fields=('role', 'voucher', 'vouchee'), name='vouch_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='vouch',
-            constraint=models.CheckConstraint(condition=models.Q(('voucher', models.F('vouchee')), _negated=True), name='vouch_not_for_oneself'),
         ),
     ]

@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0002_initial'),
         ('community', '0002_audit_append_only'),
+        ('members', '0002_initial'),
     ]
 
     operations = [
@@ -36,6 +36,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', 'id'],
+                'indexes': [models.Index(fields=['community', 'status'], name='aid_aidoffe_communi_6e8785_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'inexhaustible'), ('capacity__isnull', True)), models.Q(models.Q(('kind', 'inexhaustible'), _negated=True), ('capacity__isnull', False)), _connector='OR'), name='aid_offer_capacity_unless_inexhaustible'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'recurring'), ('period__in', ['week', 'month'])), models.Q(models.Q(('kind', 'recurring'), _negated=True), ('period', '')), _connector='OR'), name='aid_offer_period_iff_recurring')],
             },
         ),
         migrations.CreateModel(
@@ -74,6 +76,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-urgency', 'created_at', 'id'],
+                'indexes': [models.Index(fields=['community', 'status'], name='aid_aidrequ_communi_e52ce2_idx')],
+                'constraints': [models.UniqueConstraint(fields=('community', 'code'), name='aid_request_code_unique'), models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='aid_request_quantity_positive'), models.CheckConstraint(condition=models.Q(('quantity_committed__lte', models.F('quantity'))), name='aid_request_committed_within_asked'), models.CheckConstraint(condition=models.Q(('quantity_delivered__lte', models.F('quantity'))), name='aid_request_delivered_within_asked'), models.CheckConstraint(condition=models.Q(('urgency__lte', 3)), name='aid_request_urgency_known'), models.CheckConstraint(condition=models.Q(('window_start__isnull', True), ('window_end__isnull', True), ('window_start__lt', models.F('window_end')), _connector='OR'), name='aid_request_window_ordered')],
             },
         ),
         migrations.CreateModel(
@@ -98,6 +102,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='aid_match_quantity_positive'), models.CheckConstraint(condition=models.Q(('delivered__lte', models.F('quantity'))), name='aid_match_delivered_within'), models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'confirmed', 'in_progress'])), fields=('request', 'volunteer'), name='aid_match_one_live_per_volunteer')],
             },
         ),
         migrations.CreateModel(
@@ -109,6 +114,9 @@ class Migration(migrations.Migration):
                 ('distances', models.JSONField(blank=True, default=list, verbose_name='distances between neighbourhoods')),
                 ('community', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='aid_settings', to='community.community')),
             ],
+            options={
+                'constraints': [models.CheckConstraint(condition=models.Q(('stale_days__gte', 1)), name='aid_settings_stale_days_positive')],
+            },
         ),
         migrations.CreateModel(
             name='DispatcherRole',
@@ -119,6 +127,9 @@ class Migration(migrations.Migration):
                 ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.membership')),
                 ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aid_dispatcher_roles', to='members.membership')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('community', 'membership'), name='aid_dispatcher_once')],
+            },
         ),
         migrations.CreateModel(
             name='AidCategory',
@@ -133,65 +144,5 @@ class Migration(migrations.Migration):
                 'ordering': ['name'],
                 'constraints': [models.UniqueConstraint(fields=('community', 'key'), name='aid_category_key_unique')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='aidoffer',
-            index=models.Index(fields=['community', 'status'], name='aid_aidoffe_communi_6e8785_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidoffer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'inexhaustible'), ('capacity__isnull', True)), models.Q(models.Q(('kind', 'inexhaustible'), _negated=True), ('capacity__isnull', False)), _connector='OR'), name='aid_offer_capacity_unless_inexhaustible'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidoffer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'recurring'), ('period__in', ['week', 'month'])), models.Q(models.Q(('kind', 'recurring'), _negated=True), ('period', '')), _connector='OR'), name='aid_offer_period_iff_recurring'),
-        ),
-        migrations.AddIndex(
-            model_name='aidrequest',
-            index=models.Index(fields=['community', 'status'], name='aid_aidrequ_communi_e52ce2_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidrequest',
-            constraint=models.UniqueConstraint(fields=('community', 'code'), name='aid_request_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='aid_request_quantity_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_committed__lte', models.F('quantity'))), name='aid_request_committed_within_asked'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_delivered__lte', models.F('quantity'))), name='aid_request_delivered_within_asked'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('urgency__lte', 3)), name='aid_request_urgency_known'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('window_start__isnull', True), ('window_end__isnull', True), ('window_start__lt', models.F('window_end')), _connector='OR'), name='aid_request_window_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidmatch',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='aid_match_quantity_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidmatch',
-            constraint=models.CheckConstraint(condition=models.Q(('delivered__lte', models.F('quantity'))), name='aid_match_delivered_within'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidmatch',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'confirmed', 'in_progress'])), fields=('request', 'volunteer'), name='aid_match_one_live_per_volunteer'),
-        ),
-        migrations.AddConstraint(
-            model_name='aidsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('stale_days__gte', 1)), name='aid_settings_stale_days_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='dispatcherrole',
-            constraint=models.UniqueConstraint(fields=('community', 'membership'), name='aid_dispatcher_once'),
         ),
     ]

@@ -9,9 +9,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('community', '0002_audit_append_only'),
         ('groups', '0002_initial'),
         ('members', '0002_initial'),
-        ('community', '0002_audit_append_only'),
     ]
 
     operations = [
@@ -49,6 +49,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'slug'), name='budget_cycle_slug_unique'), models.CheckConstraint(condition=models.Q(('budget__gte', 0)), name='budget_cycle_budget_not_negative'), models.CheckConstraint(condition=models.Q(('points__gte', 1)), name='budget_cycle_points_positive'), models.CheckConstraint(condition=models.Q(('max_choices__isnull', True), ('max_choices__gte', models.F('min_choices')), _connector='OR'), name='budget_cycle_choices_in_order'), models.CheckConstraint(condition=models.Q(('max_total_cost__isnull', True), ('max_total_cost__gte', 0), _connector='OR'), name='budget_cycle_max_total_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -61,6 +62,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('cycle', 'name'), name='budget_category_name_unique'), models.CheckConstraint(condition=models.Q(('max_share_percent__isnull', True), ('max_share_percent__lte', 100), _connector='OR'), name='budget_category_share_at_most_100')],
             },
         ),
         migrations.CreateModel(
@@ -73,6 +75,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('cycle', 'name'), name='budget_district_name_unique'), models.CheckConstraint(condition=models.Q(('budget__gte', 0)), name='budget_district_budget_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -119,6 +122,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['code', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('cycle', 'code'), name='budget_proposal_code_unique'), models.CheckConstraint(condition=models.Q(('cost__isnull', True), ('cost__gte', 0), _connector='OR'), name='budget_proposal_cost_ok'), models.CheckConstraint(condition=models.Q(('spent__gte', 0)), name='budget_proposal_spent_ok'), models.CheckConstraint(condition=models.Q(models.Q(('feasibility', 'not_feasible'), _negated=True), models.Q(('feasibility_reason', ''), _negated=True), _connector='OR'), name='budget_proposal_not_feasible_has_reason'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'abandoned'), _negated=True), models.Q(('abandoned_reason', ''), _negated=True), _connector='OR'), name='budget_proposal_abandoned_has_reason')],
             },
         ),
         migrations.CreateModel(
@@ -161,6 +165,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['ballot_id', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('ballot', 'proposal'), name='budget_entry_once')],
             },
         ),
         migrations.CreateModel(
@@ -187,6 +192,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['district__name', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('district__isnull', False)), fields=('cycle', 'district'), name='budget_one_result_per_district'), models.UniqueConstraint(condition=models.Q(('district__isnull', True)), fields=('cycle',), name='budget_one_citywide_result')],
             },
         ),
         migrations.CreateModel(
@@ -203,74 +209,6 @@ class Migration(migrations.Migration):
             model_name='ballot',
             name='voting_code',
             field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ballot', to='budgeting.votingcode'),
-        ),
-        migrations.AddConstraint(
-            model_name='cycle',
-            constraint=models.UniqueConstraint(fields=('community', 'slug'), name='budget_cycle_slug_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='cycle',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0)), name='budget_cycle_budget_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='cycle',
-            constraint=models.CheckConstraint(condition=models.Q(('points__gte', 1)), name='budget_cycle_points_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='cycle',
-            constraint=models.CheckConstraint(condition=models.Q(('max_choices__isnull', True), ('max_choices__gte', models.F('min_choices')), _connector='OR'), name='budget_cycle_choices_in_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='cycle',
-            constraint=models.CheckConstraint(condition=models.Q(('max_total_cost__isnull', True), ('max_total_cost__gte', 0), _connector='OR'), name='budget_cycle_max_total_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('cycle', 'name'), name='budget_category_name_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('max_share_percent__isnull', True), ('max_share_percent__lte', 100), _connector='OR'), name='budget_category_share_at_most_100'),
-        ),
-        migrations.AddConstraint(
-            model_name='district',
-            constraint=models.UniqueConstraint(fields=('cycle', 'name'), name='budget_district_name_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='district',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0)), name='budget_district_budget_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(fields=('cycle', 'code'), name='budget_proposal_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__isnull', True), ('cost__gte', 0), _connector='OR'), name='budget_proposal_cost_ok'),
-        ),
-        migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('spent__gte', 0)), name='budget_proposal_spent_ok'),
-        ),
-        migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('feasibility', 'not_feasible'), _negated=True), models.Q(('feasibility_reason', ''), _negated=True), _connector='OR'), name='budget_proposal_not_feasible_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'abandoned'), _negated=True), models.Q(('abandoned_reason', ''), _negated=True), _connector='OR'), name='budget_proposal_abandoned_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='ballotentry',
-            constraint=models.UniqueConstraint(fields=('ballot', 'proposal'), name='budget_entry_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='result',
-            constraint=models.UniqueConstraint(condition=models.Q(('district__isnull', False)), fields=('cycle', 'district'), name='budget_one_result_per_district'),
-        ),
-        migrations.AddConstraint(
-            model_name='result',
-            constraint=models.UniqueConstraint(condition=models.Q(('district__isnull', True)), fields=('cycle',), name='budget_one_citywide_result'),
         ),
         migrations.AddConstraint(
             model_name='ballot',

@@ -41,6 +41,9 @@ class Migration(migrations.Migration):
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guides', to='community.community')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='members.membership')),
             ],
+            options={
+                'constraints': [models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='commons_guide_version_positive'), models.CheckConstraint(condition=models.Q(('state', 'draft'), ('adopted_version__isnull', False), _connector='OR'), name='commons_guide_adopted_has_version')],
+            },
         ),
         migrations.CreateModel(
             name='GuideVersion',
@@ -56,6 +59,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-number'],
+                'constraints': [models.UniqueConstraint(fields=('guide', 'number'), name='commons_one_version_number')],
             },
         ),
         migrations.CreateModel(
@@ -77,29 +81,16 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='received_guides', to='community.community')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('community', 'uri'), name='commons_received_once_per_community')],
+            },
         ),
         migrations.AddIndex(
             model_name='guide',
             index=models.Index(fields=['community', '-id'], name='commons_guide_list'),
         ),
-        migrations.AddConstraint(
-            model_name='guide',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='commons_guide_version_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='guide',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'draft'), ('adopted_version__isnull', False), _connector='OR'), name='commons_guide_adopted_has_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='guideversion',
-            constraint=models.UniqueConstraint(fields=('guide', 'number'), name='commons_one_version_number'),
-        ),
         migrations.AddIndex(
             model_name='receivedguide',
             index=models.Index(fields=['community', '-id'], name='commons_received_list'),
-        ),
-        migrations.AddConstraint(
-            model_name='receivedguide',
-            constraint=models.UniqueConstraint(fields=('community', 'uri'), name='commons_received_once_per_community'),
         ),
     ]

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assemblies', '0002_proposals_votes_outcomes'),
-        ('members', '0002_initial'),
         ('community', '0002_audit_append_only'),
+        ('members', '0002_initial'),
     ]
 
     operations = [
@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'slug'), name='coop_slug_unique'), models.CheckConstraint(condition=models.Q(('share_price__gt', 0)), name='coop_share_price_positive'), models.CheckConstraint(condition=models.Q(('min_shares__lte', models.F('max_shares'))), name='coop_min_le_max'), models.CheckConstraint(condition=models.Q(('max_shares__gt', 0)), name='coop_max_shares_positive'), models.CheckConstraint(condition=models.Q(('min_cash_percent__lte', 100)), name='coop_cash_percent_max')],
             },
         ),
         migrations.CreateModel(
@@ -51,6 +52,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-role', 'requested_at', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('coop', 'membership'), name='coop_member_once'), models.CheckConstraint(condition=models.Q(('role', 'member'), ('status', 'member'), _connector='OR'), name='coop_board_is_member')],
             },
         ),
         migrations.CreateModel(
@@ -73,6 +75,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('shares__gt', 0)), name='capital_op_shares_positive'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'transfer'), ('to_member__isnull', False)), models.Q(models.Q(('kind', 'transfer'), _negated=True), ('to_member__isnull', True)), _connector='OR'), name='capital_op_to_member_iff_transfer'), models.CheckConstraint(condition=models.Q(('to_member__isnull', True), models.Q(('to_member', models.F('member')), _negated=True), _connector='OR'), name='capital_op_transfer_to_other')],
             },
         ),
         migrations.CreateModel(
@@ -93,6 +96,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-year', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'adopted')), fields=('coop', 'year'), name='patronage_one_adopted_per_year'), models.CheckConstraint(condition=models.Q(('cash_percent__lte', 100)), name='patronage_cash_percent_max'), models.CheckConstraint(condition=models.Q(('total_cash__gte', 0), ('total_retained__gte', 0)), name='patronage_parts_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -110,6 +114,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('operation__isnull', False), ('allocation__isnull', False), _connector='OR'), name='capital_entry_has_source')],
             },
         ),
         migrations.CreateModel(
@@ -125,70 +130,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('allocation', 'member'), name='patronage_line_once'), models.CheckConstraint(condition=models.Q(('amount', django.db.models.expressions.CombinedExpression(models.F('cash'), '+', models.F('retained')))), name='patronage_line_sums')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='cooperative',
-            constraint=models.UniqueConstraint(fields=('community', 'slug'), name='coop_slug_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='cooperative',
-            constraint=models.CheckConstraint(condition=models.Q(('share_price__gt', 0)), name='coop_share_price_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='cooperative',
-            constraint=models.CheckConstraint(condition=models.Q(('min_shares__lte', models.F('max_shares'))), name='coop_min_le_max'),
-        ),
-        migrations.AddConstraint(
-            model_name='cooperative',
-            constraint=models.CheckConstraint(condition=models.Q(('max_shares__gt', 0)), name='coop_max_shares_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='cooperative',
-            constraint=models.CheckConstraint(condition=models.Q(('min_cash_percent__lte', 100)), name='coop_cash_percent_max'),
-        ),
-        migrations.AddConstraint(
-            model_name='coopmember',
-            constraint=models.UniqueConstraint(fields=('coop', 'membership'), name='coop_member_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='coopmember',
-            constraint=models.CheckConstraint(condition=models.Q(('role', 'member'), ('status', 'member'), _connector='OR'), name='coop_board_is_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='capitaloperation',
-            constraint=models.CheckConstraint(condition=models.Q(('shares__gt', 0)), name='capital_op_shares_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='capitaloperation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'transfer'), ('to_member__isnull', False)), models.Q(models.Q(('kind', 'transfer'), _negated=True), ('to_member__isnull', True)), _connector='OR'), name='capital_op_to_member_iff_transfer'),
-        ),
-        migrations.AddConstraint(
-            model_name='capitaloperation',
-            constraint=models.CheckConstraint(condition=models.Q(('to_member__isnull', True), models.Q(('to_member', models.F('member')), _negated=True), _connector='OR'), name='capital_op_transfer_to_other'),
-        ),
-        migrations.AddConstraint(
-            model_name='patronageallocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'adopted')), fields=('coop', 'year'), name='patronage_one_adopted_per_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='patronageallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('cash_percent__lte', 100)), name='patronage_cash_percent_max'),
-        ),
-        migrations.AddConstraint(
-            model_name='patronageallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('total_cash__gte', 0), ('total_retained__gte', 0)), name='patronage_parts_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='capitalentry',
-            constraint=models.CheckConstraint(condition=models.Q(('operation__isnull', False), ('allocation__isnull', False), _connector='OR'), name='capital_entry_has_source'),
-        ),
-        migrations.AddConstraint(
-            model_name='patronageline',
-            constraint=models.UniqueConstraint(fields=('allocation', 'member'), name='patronage_line_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='patronageline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', django.db.models.expressions.CombinedExpression(models.F('cash'), '+', models.F('retained')))), name='patronage_line_sums'),
         ),
     ]

@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('closed_at', None), ('state', 'open')), models.Q(('closed_at__isnull', False), ('state', 'closed')), _connector='OR'), name='deliberation_closed_has_date'), models.CheckConstraint(condition=models.Q(('map_votes__lte', models.F('votes_seen'))), name='deliberation_map_not_ahead')],
             },
         ),
         migrations.CreateModel(
@@ -49,6 +50,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['number'],
+                'constraints': [models.UniqueConstraint(fields=('deliberation', 'number'), name='participant_number_unique'), models.UniqueConstraint(condition=models.Q(('membership__isnull', False)), fields=('deliberation', 'membership'), name='participant_once_per_member')],
             },
         ),
         migrations.CreateModel(
@@ -79,6 +81,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['number'],
+                'constraints': [models.UniqueConstraint(fields=('deliberation', 'number'), name='statement_number_unique'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'rejected'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='statement_rejection_has_reason')],
             },
         ),
         migrations.CreateModel(
@@ -90,45 +93,13 @@ class Migration(migrations.Migration):
                 ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='deliberation.participant')),
                 ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='deliberation.statement')),
             ],
+            options={
+                'indexes': [models.Index(fields=['participant', 'statement'], name='deliberatio_partici_0a2ba1_idx')],
+                'constraints': [models.UniqueConstraint(fields=('statement', 'participant'), name='deliberation_vote_once'), models.CheckConstraint(condition=models.Q(('value__gte', -1), ('value__lte', 1)), name='deliberation_vote_value')],
+            },
         ),
         migrations.AddIndex(
             model_name='deliberation',
             index=models.Index(fields=['community', 'state', '-id'], name='deliberatio_communi_a5f852_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='deliberation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at', None), ('state', 'open')), models.Q(('closed_at__isnull', False), ('state', 'closed')), _connector='OR'), name='deliberation_closed_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='deliberation',
-            constraint=models.CheckConstraint(condition=models.Q(('map_votes__lte', models.F('votes_seen'))), name='deliberation_map_not_ahead'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('deliberation', 'number'), name='participant_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('membership__isnull', False)), fields=('deliberation', 'membership'), name='participant_once_per_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.UniqueConstraint(fields=('deliberation', 'number'), name='statement_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'rejected'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='statement_rejection_has_reason'),
-        ),
-        migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['participant', 'statement'], name='deliberatio_partici_0a2ba1_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('statement', 'participant'), name='deliberation_vote_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', -1), ('value__lte', 1)), name='deliberation_vote_value'),
         ),
     ]

@@ -28,6 +28,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-id'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'uri'), name='peer_deliberation_once')],
             },
         ),
         migrations.CreateModel(
@@ -40,13 +41,8 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('deliberation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='deliberation.peerdeliberation')),
             ],
-        ),
-        migrations.AddConstraint(
-            model_name='peerdeliberation',
-            constraint=models.UniqueConstraint(fields=('community', 'uri'), name='peer_deliberation_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='peervote',
-            constraint=models.UniqueConstraint(fields=('deliberation', 'participant', 'statement'), name='peer_vote_once'),
+            options={
+                'constraints': [models.UniqueConstraint(fields=('deliberation', 'participant', 'statement'), name='peer_vote_once')],
+            },
         ),
     ]

@@ -75,6 +75,9 @@ class Migration(migrations.Migration):
                 ('deleted_at', models.DateTimeField(blank=True, null=True)),
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='federation_events', to='community.community')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(condition=models.Q(('deleted_at', None)), fields=('community', 'key'), name='public_event_live_once')],
+            },
         ),
         migrations.CreateModel(
             name='RemoteActor',
@@ -115,6 +118,9 @@ class Migration(migrations.Migration):
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='federation_peers', to='community.community')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='peerings', to='federation.remoteactor')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('community', 'actor'), name='peer_once')],
+            },
         ),
         migrations.CreateModel(
             name='Following',
@@ -127,6 +133,9 @@ class Migration(migrations.Migration):
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='federation_following', to='community.community')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='followed_by_ours', to='federation.remoteactor')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('community', 'actor'), name='following_once')],
+            },
         ),
         migrations.CreateModel(
             name='Follower',
@@ -137,6 +146,9 @@ class Migration(migrations.Migration):
                 ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='federation_followers', to='community.community')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows_of_ours', to='federation.remoteactor')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('community', 'actor'), name='follower_once')],
+            },
         ),
         migrations.CreateModel(
             name='EventAnswer',
@@ -148,6 +160,9 @@ class Migration(migrations.Migration):
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='federation.publicevent')),
                 ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='event_answers', to='federation.remoteactor')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('event', 'actor'), name='event_answer_once')],
+            },
         ),
         migrations.CreateModel(
             name='RemoteObject',
@@ -182,25 +197,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['state', 'next_attempt_at'], name='delivery_due')],
                 'constraints': [models.UniqueConstraint(fields=('activity', 'inbox'), name='delivery_once_per_inbox')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='publicevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at', None)), fields=('community', 'key'), name='public_event_live_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='peer',
-            constraint=models.UniqueConstraint(fields=('community', 'actor'), name='peer_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='following',
-            constraint=models.UniqueConstraint(fields=('community', 'actor'), name='following_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='follower',
-            constraint=models.UniqueConstraint(fields=('community', 'actor'), name='follower_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='eventanswer',
-            constraint=models.UniqueConstraint(fields=('event', 'actor'), name='event_answer_once'),
         ),
     ]

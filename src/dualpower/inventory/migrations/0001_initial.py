@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0002_initial'),
         ('community', '0002_audit_append_only'),
+        ('members', '0002_initial'),
     ]
 
     operations = [
@@ -29,6 +29,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'name'), name='inventory_item_name_unique'), models.CheckConstraint(condition=models.Q(('stock__gte', 0)), name='inventory_stock_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -45,22 +46,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'in'), ('quantity__gt', 0)), models.Q(('kind', 'out'), ('quantity__lt', 0)), models.Q(('kind', 'adjust'), models.Q(('quantity', 0), _negated=True)), _connector='OR'), name='inventory_movement_sign'), models.CheckConstraint(condition=models.Q(('stock_after__gte', 0)), name='inventory_movement_stock_after')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('community', 'name'), name='inventory_item_name_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(('stock__gte', 0)), name='inventory_stock_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='movement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'in'), ('quantity__gt', 0)), models.Q(('kind', 'out'), ('quantity__lt', 0)), models.Q(('kind', 'adjust'), models.Q(('quantity', 0), _negated=True)), _connector='OR'), name='inventory_movement_sign'),
-        ),
-        migrations.AddConstraint(
-            model_name='movement',
-            constraint=models.CheckConstraint(condition=models.Q(('stock_after__gte', 0)), name='inventory_movement_stock_after'),
         ),
     ]

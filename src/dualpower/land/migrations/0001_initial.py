@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0002_initial'),
         ('community', '0002_audit_append_only'),
+        ('members', '0002_initial'),
     ]
 
     operations = [
@@ -27,6 +27,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'name'), name='parcel_name_unique')],
             },
         ),
         migrations.CreateModel(
@@ -46,6 +47,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['parcel__name', 'label'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'label'), name='home_label_unique'), models.CheckConstraint(condition=models.Q(('min_household__gte', 1), ('min_household__lte', models.F('max_household'))), name='home_household_range')],
             },
         ),
         migrations.CreateModel(
@@ -85,6 +87,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['applied_at', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('community', 'membership'), name='one_waiting_application'), models.CheckConstraint(condition=models.Q(('household_size__gte', 1)), name='household_size_positive')],
             },
         ),
         migrations.CreateModel(
@@ -105,6 +108,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['announced', 'proposed'])), fields=('home',), name='one_open_allocation_per_home'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'adopted'), _negated=True), ('chosen__isnull', False), _connector='OR'), name='adopted_allocation_has_household')],
             },
         ),
         migrations.CreateModel(
@@ -126,33 +130,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-start', '-id'],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('home',), name='one_active_lease_per_home'), models.CheckConstraint(condition=models.Q(('term_years__gte', 1)), name='lease_term_positive')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.UniqueConstraint(fields=('community', 'name'), name='parcel_name_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='home',
-            constraint=models.UniqueConstraint(fields=('community', 'label'), name='home_label_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='home',
-            constraint=models.CheckConstraint(condition=models.Q(('min_household__gte', 1), ('min_household__lte', models.F('max_household'))), name='home_household_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='waitlistapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('community', 'membership'), name='one_waiting_application'),
-        ),
-        migrations.AddConstraint(
-            model_name='waitlistapplication',
-            constraint=models.CheckConstraint(condition=models.Q(('household_size__gte', 1)), name='household_size_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['announced', 'proposed'])), fields=('home',), name='one_open_allocation_per_home'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'adopted'), _negated=True), ('chosen__isnull', False), _connector='OR'), name='adopted_allocation_has_household'),
         ),
     ]

@@ -48,6 +48,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('capacity__gte', 1), ('capacity__lte', 500)), name='learn_offering_capacity'), models.CheckConstraint(condition=models.Q(('role__isnull', True), ('kind', 'training'), _connector='OR'), name='learn_only_trainings_grant_roles'), models.CheckConstraint(condition=models.Q(models.Q(('reciprocity', 'hours'), _negated=True), ('minutes__gte', 1), _connector='OR'), name='learn_hours_have_minutes')],
             },
         ),
         migrations.CreateModel(
@@ -57,6 +58,9 @@ class Migration(migrations.Migration):
                 ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.membership')),
                 ('offering', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facilitator_places', to='learn.offering')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('offering', 'membership'), name='learn_facilitator_once')],
+            },
         ),
         migrations.CreateModel(
             name='Enrolment',
@@ -69,6 +73,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('offering', 'membership'), name='learn_enrol_once')],
             },
         ),
         migrations.CreateModel(
@@ -83,6 +88,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-completed_at', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('offering', 'membership'), name='learn_completed_once')],
             },
         ),
         migrations.CreateModel(
@@ -120,6 +126,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='learn_reading_has_link_or_file')],
             },
         ),
         migrations.CreateModel(
@@ -129,6 +136,9 @@ class Migration(migrations.Migration):
                 ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='learn_attendance', to='members.membership')),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='learn.session')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('session', 'membership'), name='learn_attended_once')],
+            },
         ),
         migrations.CreateModel(
             name='Thing',
@@ -154,6 +164,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['title', 'id'],
+                'indexes': [models.Index(fields=['community', 'title'], name='learn_thing_list')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('deposit__gte', 0)), name='learn_thing_deposit_not_negative'), models.CheckConstraint(condition=models.Q(('deposit', 0), ('deposit_currency__isnull', False), _connector='OR'), name='learn_thing_deposit_has_currency'), models.CheckConstraint(condition=models.Q(('loan_days__gte', 1), ('loan_days__lte', 90)), name='learn_thing_loan_days'), models.CheckConstraint(condition=models.Q(('max_renewals__lte', 10)), name='learn_thing_renewals'), models.CheckConstraint(condition=models.Q(('ready_days__gte', 1), ('ready_days__lte', 14)), name='learn_thing_ready_days')],
             },
         ),
         migrations.CreateModel(
@@ -172,6 +184,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['due_on', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('thing',), name='learn_one_loan_per_thing'), models.CheckConstraint(condition=models.Q(('deposit__gte', 0)), name='learn_loan_deposit_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -187,6 +200,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'constraints': [models.UniqueConstraint(fields=('thing', 'membership'), name='learn_one_hold_per_member'), models.UniqueConstraint(condition=models.Q(('status', 'ready')), fields=('thing',), name='learn_one_ready_hold_per_thing'), models.CheckConstraint(condition=models.Q(('status', 'waiting'), ('ready_until__isnull', False), _connector='OR'), name='learn_ready_hold_has_end')],
             },
         ),
         migrations.CreateModel(
@@ -205,81 +219,5 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='offering',
             index=models.Index(fields=['community', '-id'], name='learn_offering_list'),
-        ),
-        migrations.AddConstraint(
-            model_name='offering',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1), ('capacity__lte', 500)), name='learn_offering_capacity'),
-        ),
-        migrations.AddConstraint(
-            model_name='offering',
-            constraint=models.CheckConstraint(condition=models.Q(('role__isnull', True), ('kind', 'training'), _connector='OR'), name='learn_only_trainings_grant_roles'),
-        ),
-        migrations.AddConstraint(
-            model_name='offering',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('reciprocity', 'hours'), _negated=True), ('minutes__gte', 1), _connector='OR'), name='learn_hours_have_minutes'),
-        ),
-        migrations.AddConstraint(
-            model_name='facilitator',
-            constraint=models.UniqueConstraint(fields=('offering', 'membership'), name='learn_facilitator_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('offering', 'membership'), name='learn_enrol_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='completion',
-            constraint=models.UniqueConstraint(fields=('offering', 'membership'), name='learn_completed_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='learn_reading_has_link_or_file'),
-        ),
-        migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'membership'), name='learn_attended_once'),
-        ),
-        migrations.AddIndex(
-            model_name='thing',
-            index=models.Index(fields=['community', 'title'], name='learn_thing_list'),
-        ),
-        migrations.AddConstraint(
-            model_name='thing',
-            constraint=models.CheckConstraint(condition=models.Q(('deposit__gte', 0)), name='learn_thing_deposit_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='thing',
-            constraint=models.CheckConstraint(condition=models.Q(('deposit', 0), ('deposit_currency__isnull', False), _connector='OR'), name='learn_thing_deposit_has_currency'),
-        ),
-        migrations.AddConstraint(
-            model_name='thing',
-            constraint=models.CheckConstraint(condition=models.Q(('loan_days__gte', 1), ('loan_days__lte', 90)), name='learn_thing_loan_days'),
-        ),
-        migrations.AddConstraint(
-            model_name='thing',
-            constraint=models.CheckConstraint(condition=models.Q(('max_renewals__lte', 10)), name='learn_thing_renewals'),
-        ),
-        migrations.AddConstraint(
-            model_name='thing',
-            constraint=models.CheckConstraint(condition=models.Q(('ready_days__gte', 1), ('ready_days__lte', 14)), name='learn_thing_ready_days'),
-        ),
-        migrations.AddConstraint(
-            model_name='loan',
-            constraint=models.UniqueConstraint(fields=('thing',), name='learn_one_loan_per_thing'),
-        ),
-        migrations.AddConstraint(
-            model_name='loan',
-            constraint=models.CheckConstraint(condition=models.Q(('deposit__gte', 0)), name='learn_loan_deposit_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.UniqueConstraint(fields=('thing', 'membership'), name='learn_one_hold_per_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'ready')), fields=('thing',), name='learn_one_ready_hold_per_thing'),
-        ),
-        migrations.AddConstraint(
-            model_name='hold',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'waiting'), ('ready_until__isnull', False), _connector='OR'), name='learn_ready_hold_has_end'),
         ),
     ]

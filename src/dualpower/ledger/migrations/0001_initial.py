@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('members', '0002_initial'),
         ('community', '0002_audit_append_only'),
+        ('members', '0002_initial'),
     ]
 
     operations = [
@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name_plural': 'currencies',
                 'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('community', 'code'), name='currency_code_unique'), models.CheckConstraint(condition=models.Q(('decimals__lte', 4)), name='currency_decimals_0_4'), models.CheckConstraint(condition=models.Q(('default_lower_limit__lte', 0), ('default_upper_limit__gte', 0)), name='currency_default_limits_around_zero'), models.CheckConstraint(condition=models.Q(('lowest_lower_limit__lte', models.F('default_lower_limit')), ('highest_upper_limit__gte', models.F('default_upper_limit'))), name='currency_defaults_within_bounds'), models.CheckConstraint(condition=models.Q(('demurrage_basis_points__lte', 1000)), name='currency_demurrage_at_most_10pc'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'time_bank'), _negated=True), ('decimals', 0), _connector='OR'), name='currency_time_bank_in_minutes')],
             },
         ),
         migrations.CreateModel(
@@ -62,6 +63,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['currency_id', 'name', 'id'],
+                'indexes': [models.Index(fields=['community', 'owner_kind', 'owner_id'], name='ledger_acco_communi_b34e36_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('currency', 'owner_kind', 'owner_id'), name='ledger_one_open_account_per_owner'), models.CheckConstraint(condition=models.Q(('lower_limit__lte', models.F('upper_limit'))), name='ledger_limits_ordered'), models.CheckConstraint(condition=models.Q(('balance__gte', django.db.models.expressions.CombinedExpression(models.F('lower_limit'), '+', models.F('pending_debits')))), name='ledger_above_lower_limit'), models.CheckConstraint(condition=models.Q(('balance__lte', django.db.models.expressions.CombinedExpression(models.F('upper_limit'), '-', models.F('pending_credits')))), name='ledger_below_upper_limit'), models.CheckConstraint(condition=models.Q(('pending_debits__gte', 0), ('pending_credits__gte', 0)), name='ledger_pending_not_negative'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), models.Q(('balance', 0), ('pending_debits', 0), ('pending_credits', 0)), _connector='OR'), name='ledger_closed_accounts_are_empty'), models.CheckConstraint(condition=models.Q(models.Q(('owner_kind', 'member'), _negated=True), ('membership__isnull', False), _connector='OR'), name='ledger_member_account_names_member')],
             },
         ),
         migrations.CreateModel(
@@ -77,6 +80,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-period'],
+                'constraints': [models.UniqueConstraint(fields=('currency', 'period'), name='ledger_demurrage_once_per_period')],
             },
         ),
         migrations.CreateModel(
@@ -99,6 +103,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('currency', 'idempotency_key'), name='ledger_idempotency_key_once'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='ledger_transfer_positive'), models.CheckConstraint(condition=models.Q(('debit', models.F('credit')), _negated=True), name='ledger_transfer_two_accounts')],
             },
         ),
         migrations.CreateModel(
@@ -121,94 +126,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('currency', 'idempotency_key'), name='ledger_invoice_key_once'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='ledger_invoice_positive'), models.CheckConstraint(condition=models.Q(('payer', models.F('payee')), _negated=True), name='ledger_invoice_two_accounts'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'accepted'), ('transfer__isnull', False)), models.Q(models.Q(('status', 'accepted'), _negated=True), ('transfer__isnull', True)), _connector='OR'), name='ledger_paid_invoice_has_transfer')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='currency',
-            constraint=models.UniqueConstraint(fields=('community', 'code'), name='currency_code_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='currency',
-            constraint=models.CheckConstraint(condition=models.Q(('decimals__lte', 4)), name='currency_decimals_0_4'),
-        ),
-        migrations.AddConstraint(
-            model_name='currency',
-            constraint=models.CheckConstraint(condition=models.Q(('default_lower_limit__lte', 0), ('default_upper_limit__gte', 0)), name='currency_default_limits_around_zero'),
-        ),
-        migrations.AddConstraint(
-            model_name='currency',
-            constraint=models.CheckConstraint(condition=models.Q(('lowest_lower_limit__lte', models.F('default_lower_limit')), ('highest_upper_limit__gte', models.F('default_upper_limit'))), name='currency_defaults_within_bounds'),
-        ),
-        migrations.AddConstraint(
-            model_name='currency',
-            constraint=models.CheckConstraint(condition=models.Q(('demurrage_basis_points__lte', 1000)), name='currency_demurrage_at_most_10pc'),
-        ),
-        migrations.AddConstraint(
-            model_name='currency',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'time_bank'), _negated=True), ('decimals', 0), _connector='OR'), name='currency_time_bank_in_minutes'),
-        ),
-        migrations.AddIndex(
-            model_name='account',
-            index=models.Index(fields=['community', 'owner_kind', 'owner_id'], name='ledger_acco_communi_b34e36_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('currency', 'owner_kind', 'owner_id'), name='ledger_one_open_account_per_owner'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('lower_limit__lte', models.F('upper_limit'))), name='ledger_limits_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('balance__gte', django.db.models.expressions.CombinedExpression(models.F('lower_limit'), '+', models.F('pending_debits')))), name='ledger_above_lower_limit'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('balance__lte', django.db.models.expressions.CombinedExpression(models.F('upper_limit'), '-', models.F('pending_credits')))), name='ledger_below_upper_limit'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('pending_debits__gte', 0), ('pending_credits__gte', 0)), name='ledger_pending_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), models.Q(('balance', 0), ('pending_debits', 0), ('pending_credits', 0)), _connector='OR'), name='ledger_closed_accounts_are_empty'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner_kind', 'member'), _negated=True), ('membership__isnull', False), _connector='OR'), name='ledger_member_account_names_member'),
-        ),
-        migrations.AddConstraint(
-            model_name='demurragerun',
-            constraint=models.UniqueConstraint(fields=('currency', 'period'), name='ledger_demurrage_once_per_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='transfer',
-            constraint=models.UniqueConstraint(fields=('currency', 'idempotency_key'), name='ledger_idempotency_key_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='transfer',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='ledger_transfer_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='transfer',
-            constraint=models.CheckConstraint(condition=models.Q(('debit', models.F('credit')), _negated=True), name='ledger_transfer_two_accounts'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(fields=('currency', 'idempotency_key'), name='ledger_invoice_key_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='ledger_invoice_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('payer', models.F('payee')), _negated=True), name='ledger_invoice_two_accounts'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'accepted'), ('transfer__isnull', False)), models.Q(models.Q(('status', 'accepted'), _negated=True), ('transfer__isnull', True)), _connector='OR'), name='ledger_paid_invoice_has_transfer'),
         ),
     ]

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assemblies', '0002_proposals_votes_outcomes'),
-        ('members', '0002_initial'),
         ('community', '0002_audit_append_only'),
+        ('members', '0002_initial'),
     ]
 
     operations = [
@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['receiving__name', 'sending__name', 'started_at', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'seated')), fields=('receiving', 'membership'), name='delegate_seated_once'), models.CheckConstraint(condition=models.Q(('sending', models.F('receiving')), _negated=True), name='delegate_not_sent_to_itself'), models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gt', models.F('started_at')), _connector='OR'), name='delegate_term_ordered'), models.CheckConstraint(condition=models.Q(models.Q(('ended_at__isnull', True), ('status', 'seated')), models.Q(models.Q(('status', 'seated'), _negated=True), ('ended_at__isnull', False)), _connector='OR'), name='delegate_ended_iff_not_seated')],
             },
         ),
         migrations.CreateModel(
@@ -54,6 +55,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'in_force')), fields=('sending', 'proposal'), name='mandate_one_in_force'), models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('sending', 'proposal'), name='mandate_one_draft'), models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('decision_ref', ''), _negated=True), _connector='OR'), name='mandate_in_force_has_decision'), models.CheckConstraint(condition=models.Q(('position__in', ['for', 'against', 'free'])), name='mandate_position_known')],
             },
         ),
         migrations.CreateModel(
@@ -68,42 +70,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-recorded_at', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('mandate', 'seat'), name='mandate_breach_once')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='delegateseat',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'seated')), fields=('receiving', 'membership'), name='delegate_seated_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='delegateseat',
-            constraint=models.CheckConstraint(condition=models.Q(('sending', models.F('receiving')), _negated=True), name='delegate_not_sent_to_itself'),
-        ),
-        migrations.AddConstraint(
-            model_name='delegateseat',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('ends_at__gt', models.F('started_at')), _connector='OR'), name='delegate_term_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='delegateseat',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_at__isnull', True), ('status', 'seated')), models.Q(models.Q(('status', 'seated'), _negated=True), ('ended_at__isnull', False)), _connector='OR'), name='delegate_ended_iff_not_seated'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandate',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'in_force')), fields=('sending', 'proposal'), name='mandate_one_in_force'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandate',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('sending', 'proposal'), name='mandate_one_draft'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandate',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('decision_ref', ''), _negated=True), _connector='OR'), name='mandate_in_force_has_decision'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandate',
-            constraint=models.CheckConstraint(condition=models.Q(('position__in', ['for', 'against', 'free'])), name='mandate_position_known'),
-        ),
-        migrations.AddConstraint(
-            model_name='mandatebreach',
-            constraint=models.UniqueConstraint(fields=('mandate', 'seat'), name='mandate_breach_once'),
         ),
     ]

@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['starts_at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='meeting_ends_after_start'), models.CheckConstraint(condition=models.Q(('status__in', ['scheduled', 'in_progress', 'ended', 'cancelled'])), name='meeting_status_known')],
             },
         ),
         migrations.CreateModel(
@@ -50,6 +51,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['checked_in_at', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('meeting', 'membership'), name='attendance_once')],
             },
         ),
         migrations.CreateModel(
@@ -65,6 +67,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['meeting', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('meeting', 'position'), name='agenda_item_position_unique'), models.CheckConstraint(condition=models.Q(('minutes_allotted__isnull', True), ('minutes_allotted__lte', 1440), _connector='OR'), name='agenda_item_minutes_within_a_day')],
             },
         ),
         migrations.CreateModel(
@@ -79,6 +82,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name_plural': 'minutes',
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('state', 'open'), _negated=True), ('amend_until__isnull', False), _connector='OR'), name='minutes_open_has_deadline'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'adopted'), _negated=True), ('adopted_at__isnull', False), _connector='OR'), name='minutes_adopted_has_date')],
             },
         ),
         migrations.CreateModel(
@@ -95,6 +99,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['minutes', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('minutes', 'number'), name='minutes_revision_number_unique')],
             },
         ),
         migrations.CreateModel(
@@ -110,6 +115,9 @@ class Migration(migrations.Migration):
                 ('teller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.membership')),
                 ('witness', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.membership')),
             ],
+            options={
+                'constraints': [models.CheckConstraint(condition=models.Q(('witness__isnull', True), models.Q(('witness', models.F('teller')), _negated=True), _connector='OR'), name='room_tally_witness_is_not_teller'), models.CheckConstraint(condition=models.Q(models.Q(('confirmed_at__isnull', True), ('witness__isnull', True)), models.Q(('confirmed_at__isnull', False), ('witness__isnull', False)), _connector='OR'), name='room_tally_confirmed_by_witness')],
+            },
         ),
         migrations.CreateModel(
             name='FeedToken',
@@ -124,45 +132,5 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('assembly__isnull', False), ('kind', 'assembly'), ('membership__isnull', True)), models.Q(('assembly__isnull', True), ('kind', 'member'), ('membership__isnull', False)), _connector='OR'), name='feed_token_owner_matches_kind')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='meeting_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['scheduled', 'in_progress', 'ended', 'cancelled'])), name='meeting_status_known'),
-        ),
-        migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'membership'), name='attendance_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'position'), name='agenda_item_position_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes_allotted__isnull', True), ('minutes_allotted__lte', 1440), _connector='OR'), name='agenda_item_minutes_within_a_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='minutes',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'open'), _negated=True), ('amend_until__isnull', False), _connector='OR'), name='minutes_open_has_deadline'),
-        ),
-        migrations.AddConstraint(
-            model_name='minutes',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'adopted'), _negated=True), ('adopted_at__isnull', False), _connector='OR'), name='minutes_adopted_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='minutesrevision',
-            constraint=models.UniqueConstraint(fields=('minutes', 'number'), name='minutes_revision_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='roomtally',
-            constraint=models.CheckConstraint(condition=models.Q(('witness__isnull', True), models.Q(('witness', models.F('teller')), _negated=True), _connector='OR'), name='room_tally_witness_is_not_teller'),
-        ),
-        migrations.AddConstraint(
-            model_name='roomtally',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('confirmed_at__isnull', True), ('witness__isnull', True)), models.Q(('confirmed_at__isnull', False), ('witness__isnull', False)), _connector='OR'), name='room_tally_confirmed_by_witness'),
         ),
     ]

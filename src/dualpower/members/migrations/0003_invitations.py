@@ -5,111 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("community", "0003_audit_index_name"),
-        ("members", "0002_initial"),
+        ('community', '0003_audit_index_name'),
+        ('members', '0002_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Invitation",
+            name='Invitation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("token", models.CharField(max_length=40, unique=True)),
-                ("note", models.CharField(blank=True, max_length=120, verbose_name="what it is for")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="valid until")),
-                (
-                    "max_uses",
-                    models.PositiveIntegerField(
-                        blank=True, null=True, verbose_name="how many people may use it"
-                    ),
-                ),
-                ("uses", models.PositiveIntegerField(default=0)),
-                ("revoked_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "community",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="invitations",
-                        to="community.community",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="members.membership",
-                    ),
-                ),
-                (
-                    "revoked_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="members.membership",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token', models.CharField(max_length=40, unique=True)),
+                ('note', models.CharField(blank=True, max_length=120, verbose_name='what it is for')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='valid until')),
+                ('max_uses', models.PositiveIntegerField(blank=True, null=True, verbose_name='how many people may use it')),
+                ('uses', models.PositiveIntegerField(default=0)),
+                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='community.community')),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.membership')),
+                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.membership')),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('max_uses__isnull', True), ('max_uses__gte', 1), _connector='OR'), name='invitation_max_uses_positive'), models.CheckConstraint(condition=models.Q(('max_uses__isnull', True), ('uses__lte', models.F('max_uses')), _connector='OR'), name='invitation_uses_within_limit')],
             },
         ),
         migrations.CreateModel(
-            name="InvitationUse",
+            name='InvitationUse',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "application",
-                    models.OneToOneField(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="invitation_use",
-                        to="members.application",
-                    ),
-                ),
-                (
-                    "invitation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="used_by",
-                        to="members.invitation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('application', models.OneToOneField(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitation_use', to='members.application')),
+                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='used_by', to='members.invitation')),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name="invitation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("max_uses__isnull", True), ("max_uses__gte", 1), _connector="OR"),
-                name="invitation_max_uses_positive",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="invitation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("max_uses__isnull", True), ("uses__lte", models.F("max_uses")), _connector="OR"
-                ),
-                name="invitation_uses_within_limit",
-            ),
         ),
     ]

@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assemblies', '0002_proposals_votes_outcomes'),
-        ('members', '0002_initial'),
         ('community', '0002_audit_append_only'),
+        ('members', '0002_initial'),
     ]
 
     operations = [
@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('size__gte', 1)), name='panel_size_positive'), models.CheckConstraint(condition=models.Q(('state', 'open'), ('closed_at__isnull', False), _connector='OR'), name='panel_closed_has_time'), models.CheckConstraint(condition=models.Q(('state__in', ['open', 'closed']), models.Q(('seed_announced_at__isnull', False), models.Q(('seed', ''), _negated=True)), _connector='OR'), name='panel_seed_before_draw'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'drawn'), _negated=True), models.Q(('drawn_at__isnull', False), ('assembly__isnull', False), ('drawn_at__gte', models.F('seed_announced_at'))), _connector='OR'), name='panel_drawn_after_seed')],
             },
         ),
         migrations.CreateModel(
@@ -51,6 +52,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['position', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('panel', 'name'), name='panel_feature_once')],
             },
         ),
         migrations.CreateModel(
@@ -65,6 +67,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['position', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('feature', 'value'), name='panel_quota_once'), models.CheckConstraint(condition=models.Q(('max__gte', models.F('min'))), name='panel_quota_ordered')],
             },
         ),
         migrations.CreateModel(
@@ -81,42 +84,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['public_id'],
+                'constraints': [models.UniqueConstraint(fields=('panel', 'membership'), name='panel_volunteer_once'), models.UniqueConstraint(fields=('panel', 'public_id'), name='panel_public_id_unique')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(('size__gte', 1)), name='panel_size_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'open'), ('closed_at__isnull', False), _connector='OR'), name='panel_closed_has_time'),
-        ),
-        migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'closed']), models.Q(('seed_announced_at__isnull', False), models.Q(('seed', ''), _negated=True)), _connector='OR'), name='panel_seed_before_draw'),
-        ),
-        migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'drawn'), _negated=True), models.Q(('drawn_at__isnull', False), ('assembly__isnull', False), ('drawn_at__gte', models.F('seed_announced_at'))), _connector='OR'), name='panel_drawn_after_seed'),
-        ),
-        migrations.AddConstraint(
-            model_name='feature',
-            constraint=models.UniqueConstraint(fields=('panel', 'name'), name='panel_feature_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='quota',
-            constraint=models.UniqueConstraint(fields=('feature', 'value'), name='panel_quota_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='quota',
-            constraint=models.CheckConstraint(condition=models.Q(('max__gte', models.F('min'))), name='panel_quota_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='volunteer',
-            constraint=models.UniqueConstraint(fields=('panel', 'membership'), name='panel_volunteer_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='volunteer',
-            constraint=models.UniqueConstraint(fields=('panel', 'public_id'), name='panel_public_id_unique'),
         ),
     ]
