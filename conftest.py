@@ -200,7 +200,3 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
         keep = [i for i in items if i.get_closest_marker("db_sensitive")]
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
-    # The slow tests first (a stable sort: the rest keep their order): pytest-xdist hands tests out
-    # in this order, so the minute-long ones start while the other worker takes the short ones,
-    # instead of one worker finishing a long test alone at the end of the run.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
