@@ -144,12 +144,17 @@ def counted_by_roll(assembly: Assembly) -> bool:
     """Whether ``assembly`` is a general assembly whose voters are the built-in ones (every active
     member and coordinator): those the roll's counts (members.RollCount) and each proposal's
     turnout (assemblies.Turnout) are kept for."""
+    return assembly.kind == Assembly.Kind.GENERAL and _built_in(assembly) is not None
+
+
+def _built_in(assembly: Assembly) -> tuple[Members, Members] | None:
+    """The built-in voters and observers of ``assembly``'s kind, or None for another kind or one
+    whose body another app replaced."""
     body = _registry.get(assembly.kind)
-    return (
-        assembly.kind == Assembly.Kind.GENERAL
-        and body is not None
-        and (body.voters, body.observers) == _BUILT_IN[Assembly.Kind.GENERAL]
-    )
+    built_in = _BUILT_IN.get(assembly.kind)
+    if body is None or built_in is None or (body.voters, body.observers) != built_in:
+        return None
+    return built_in
 
 
 def _stand_in(kind: str, community: int, group: int) -> Assembly:
@@ -167,9 +172,8 @@ def prepared_for(
     and working group), made once per process for ``purpose`` and the kind, and the assembly's ids
     to call it with (``community``, ``group``). None for the other kinds (or one whose bodies
     another app replaced): the caller builds its query through the ORM."""
-    body = _registry.get(assembly.kind)
-    built_in = _BUILT_IN.get(assembly.kind)
-    if body is None or built_in is None or (body.voters, body.observers) != built_in:
+    built_in = _built_in(assembly)
+    if built_in is None:
         return None
     key = (purpose, assembly.kind)
     found = _prepared.get(key)
